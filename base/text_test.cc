@@ -1,0 +1,86 @@
+#include "base/text.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace faultline {
+namespace {
+
+// Runs `printf '%s|' <command words>` through a real /bin/sh and returns what it printed.
+std::string shell_echo(const std::string& words) {
+  std::string command = "/bin/sh -c " + shell_quote("printf '%s|' " + words);
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[256];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  pclose(pipe);
+  return out;
+}
+
+TEST(ShellQuote, PlainWordsStayReadable) {
+  EXPECT_EQ(shell_quote("1.2.3"), "1.2.3");
+  EXPECT_EQ(shell_quote("/opt/x-y_z"), "/opt/x-y_z");
+  EXPECT_EQ(shell_quote(""), "''");
+  EXPECT_EQ(shell_quote("a b"), "'a b'");
+}
+
+TEST(ShellQuote, HostileValuesReachTheShellAsOneInertWord) {
+  for (std::string hostile : {"1.0; rm -rf /", "$(id)", "`id`", "a'b", "a\"b", "x\ny", "\\", "-n"}) {
+    EXPECT_EQ(shell_echo(shell_quote(hostile)), hostile + "|") << hostile;
+  }
+}
+
+TEST(ShellQuote, QuotesForTheContextItLandsIn) {
+  for (std::string hostile : {"1.0; rm -rf /", "$(id)", "`id`", "a'b", "a\"b\\", "x\ny $HOME"}) {
+    EXPECT_EQ(shell_echo("\"pre-" + shell_quote_in(ShellContext::double_quoted, hostile) + "\""),
+              "pre-" + hostile + "|");
+    EXPECT_EQ(shell_echo("'pre-" + shell_quote_in(ShellContext::single_quoted, hostile) + "'"),
+              "pre-" + hostile + "|");
+    EXPECT_EQ(shell_echo(shell_quote_in(ShellContext::bare, hostile)), hostile + "|");
+  }
+}
+
+TEST(ShellContext, TracksQuotes) {
+  EXPECT_EQ(shell_context_after("run \""), ShellContext::double_quoted);
+  EXPECT_EQ(shell_context_after("run '\"'"), ShellContext::bare);
+  EXPECT_EQ(shell_context_after("run \"it's"), ShellContext::double_quoted);
+  EXPECT_EQ(shell_context_after("a \\' b"), ShellContext::bare);
+  EXPECT_EQ(shell_context_after("'x"), ShellContext::single_quoted);
+}
+
+TEST(Utf8, FindsTheFirstBadByte) {
+  EXPECT_FALSE(first_invalid_utf8("plain ascii"));
+  EXPECT_FALSE(first_invalid_utf8("caf\xc3\xa9 \xe2\x9c\x93"));
+  EXPECT_EQ(first_invalid_utf8("ab\xff"), 2u);
+  EXPECT_EQ(first_invalid_utf8("ab\xc3"), 2u);          // truncated sequence
+  EXPECT_EQ(first_invalid_utf8("\xc0\xaf"), 0u);        // overlong '/'
+  EXPECT_EQ(first_invalid_utf8("\xed\xa0\x80"), 0u);    // surrogate
+}
+
+TEST(LineCol, CountsFromOne) {
+  auto lc = line_col_at("ab\ncd\nef", 7);
+  EXPECT_EQ(lc.line, 3);
+  EXPECT_EQ(lc.column, 2);
+}
+
+TEST(DidYouMean, SuggestsCloseNamesOnly) {
+  std::vector<std::string> names = {"asan", "tsan", "ubsan", "msan", "lsan"};
+  EXPECT_EQ(did_you_mean("tasn", names), "tsan");
+  EXPECT_EQ(did_you_mean("ubsna", names), "ubsan");
+  EXPECT_FALSE(did_you_mean("valgrind", names));
+  EXPECT_EQ(did_you_mean("componets", {"components", "sanitizers"}), "components");
+}
+
+TEST(Hash, IsStable) {
+  EXPECT_EQ(hex16(fnv1a64("")), "cbf29ce484222325");
+  EXPECT_EQ(hex16(fnv1a64("a")), "af63dc4c8601ec8c");
+}
+
+TEST(EnvName, UpperCasesAndReplaces) { EXPECT_EQ(env_name("lib-gate.x"), "LIB_GATE_X"); }
+
+}  // namespace
+}  // namespace faultline

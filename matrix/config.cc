@@ -1,0 +1,18 @@
+#include "matrix/config.h"
+
+namespace faultline::matrix {
+
+namespace {
+template <typename T>
+const T* find_named(const std::vector<T>& items, std::string_view name) {
+  for (const auto& item : items)
+    if (item.name == name) return &item;
+  return nullptr;
+}
+}  // namespace
+
+const Component* Config::component(std::string_view name) const { return find_named(components, name); }
+const Workload* Config::workload(std::string_view name) const { return find_named(workloads, name); }
+const SanitizerSpec* Config::sanitizer(std::string_view name) const { return find_named(sanitizers, name); }
+
+}  // namespace faultline::matrix
