@@ -17,6 +17,7 @@ namespace faultline::matrix {
 struct Mark {
   int line = 0;
   int column = 0;
+  std::size_t pos = 0;  // byte offset in the file
 };
 
 // A string from the file together with where it was written.

@@ -1,0 +1,55 @@
+#include "cli/matrix_input.h"
+
+#include <iostream>
+#include <sstream>
+
+#include "base/text.h"
+#include "matrix/load.h"
+#include "runner/process.h"
+
+namespace faultline::cli {
+
+Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, const std::string& range) {
+  const std::size_t dots = range.find("..");
+  if (dots == std::string::npos || dots == 0 || dots + 2 >= range.size() || range.find("...") != std::string::npos)
+    return fail(bad_input("a range is written FIRST..LAST (two dots), e.g. v1.0..v1.3"));
+  const std::string first = range.substr(0, dots);
+  auto start = runner::command_output({"git", "-C", repo_dir, "rev-parse", "--verify", "--quiet", first + "^{commit}"});
+  if (!start) return fail(bad_input("'" + first + "' is not a commit there"));
+  auto listed = runner::command_output({"git", "-C", repo_dir, "rev-list", "--reverse", "--first-parent", range});
+  if (!listed) return fail(bad_input(std::string(trim(listed.error().message))));
+  std::vector<std::string> commits = {std::string(trim(*start)).substr(0, 12)};
+  std::istringstream lines(*listed);
+  for (std::string line; std::getline(lines, line);)
+    if (!trim(line).empty()) commits.push_back(std::string(trim(line)).substr(0, 12));
+  return commits;
+}
+
+std::optional<MatrixInput> read_matrix(const std::string& file, std::size_t max_cells) {
+  matrix::LoadOptions options;
+  options.list_git_range = list_git_range;
+  matrix::LoadResult loaded = matrix::load_file(file, options);
+  if (!loaded.diagnostics.empty()) {
+    std::cerr << loaded.diagnostics.render(file);
+    return std::nullopt;
+  }
+  matrix::Diagnostics diagnostics;
+  matrix::ExpandOptions expand_options;
+  expand_options.max_cells = max_cells;
+  matrix::Expansion expansion = matrix::expand(loaded.config, diagnostics, expand_options);
+  if (!diagnostics.empty()) {
+    std::cerr << diagnostics.render(file);
+    return std::nullopt;
+  }
+  return MatrixInput{std::move(loaded.config), std::move(expansion)};
+}
+
+std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_shard(const std::string& text) {
+  unsigned k = 0, n = 0;
+  char slash = 0;
+  std::istringstream in(text);
+  if (!(in >> k >> slash >> n) || slash != '/' || !in.eof() || k < 1 || n < 1 || k > n) return std::nullopt;
+  return std::make_pair(k, n);
+}
+
+}  // namespace faultline::cli

@@ -1,0 +1,85 @@
+// `faultline validate [FILE]`: check a matrix file and explain what it describes.
+#include <iostream>
+#include <map>
+
+#include "base/exit_status.h"
+#include "base/text.h"
+#include "cli/command.h"
+#include "cli/matrix_input.h"
+
+namespace faultline::cli {
+
+namespace {
+
+struct ValidateFlags {
+  std::string file = k_default_matrix_file;
+  std::size_t max_cells = 100'000;
+};
+
+std::string stop_name(matrix::StopPolicy p) {
+  switch (p) {
+    case matrix::StopPolicy::first_crash: return "stop at a cell's first crash";
+    case matrix::StopPolicy::all: return "run all, estimate crash rates";
+    case matrix::StopPolicy::confidence: return "run until the crash-rate interval is narrow";
+  }
+  return "";
+}
+
+void print_summary(const ValidateFlags& flags, const MatrixInput& in) {
+  const auto& cfg = in.config;
+  const auto& e = in.expansion;
+  std::vector<std::string> axes;
+  for (std::size_t a = 0; a < e.cells.product_axes; ++a)
+    axes.push_back(e.cells.axes[a].name + " " + std::to_string(e.cells.axes[a].values.size()));
+  std::map<std::string, std::size_t> per_component;
+  for (const auto& b : e.builds) ++per_component[cfg.components[b.component].name];
+  std::vector<std::string> builds;
+  for (const auto& c : cfg.components)
+    if (!c.build.value.empty()) builds.push_back(c.name + " " + std::to_string(per_component[c.name]));
+  std::size_t build_count = 0;
+  for (const auto& b : e.builds)
+    if (!cfg.components[b.component].build.value.empty()) ++build_count;
+  std::vector<std::string> workloads;
+  for (const auto& w : cfg.workloads) {
+    std::string text = w.name + " (timeout " + std::to_string(w.timeout_ms / 1000.0).substr(0, 5) + "s";
+    for (const auto& p : w.params) text += "; " + p.name + ": " + join(p.values, ", ");
+    workloads.push_back(text + ")");
+  }
+  std::cout << flags.file << ": valid\n"
+            << "  name       " << cfg.name << "\n"
+            << "  axes       " << join(axes, ", ") << "\n"
+            << "  cells      " << e.cells.size() << " (" << e.product << " combinations, " << e.excluded
+            << " excluded, " << e.included << " added by include)\n"
+            << "  builds     " << build_count << (builds.empty() ? "" : " (" + join(builds, ", ") + ")") << "\n"
+            << "  workloads  " << join(workloads, "; ") << "\n"
+            << "  stress     " << cfg.stress.runs << " runs per cell, " << stop_name(cfg.stress.stop) << ", parallel "
+            << (cfg.stress.parallel == 0 ? std::string("auto") : std::to_string(cfg.stress.parallel)) << "\n";
+  if (!cfg.bisect.axes.empty()) {
+    std::vector<std::string> names;
+    for (const auto& a : cfg.bisect.axes) names.push_back(a.value);
+    std::cout << "  bisect     " << join(names, " then ") << ", confidence " << cfg.bisect.confidence << "\n";
+  }
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, Action& action) {
+  auto flags = std::make_shared<ValidateFlags>();
+  CLI::App* cmd = app.add_subcommand("validate", "Check a matrix file and summarise it; errors as FILE:LINE:COL");
+  cmd->footer(
+      "Every error in the file is reported, each with its place and the key or value at fault,\n"
+      "and the exit status is 2; a valid file prints a summary and exits 0.\n\n"
+      "Example:\n  faultline validate examples/ffi-race/faultline.yaml");
+  cmd->add_option("file", flags->file, "the matrix file")->capture_default_str();
+  cmd->add_option("--max-cells", flags->max_cells, "refuse a matrix of more cells than this")->capture_default_str();
+  cmd->callback([flags, &action] {
+    action = [flags] {
+      auto in = read_matrix(flags->file, flags->max_cells);
+      if (!in) return static_cast<int>(k_exit_bad_input);
+      print_summary(*flags, *in);
+      return static_cast<int>(k_exit_ok);
+    };
+  });
+}
+
+}  // namespace faultline::cli

@@ -1,0 +1,423 @@
+#include "matrix/expand.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <set>
+#include <unordered_map>
+
+#include "base/text.h"
+
+namespace faultline::matrix {
+
+using Rule = std::vector<std::pair<std::size_t, std::int32_t>>;
+
+// ---- CellTable -------------------------------------------------------------
+
+const std::string* CellTable::value(std::size_t cell, std::size_t axis) const {
+  std::int32_t v = at(cell, axis);
+  return v < 0 ? nullptr : &axes[axis].values[static_cast<std::size_t>(v)];
+}
+
+const std::string* CellTable::value(std::size_t cell, std::string_view axis_name) const {
+  auto axis = axis_index(axis_name);
+  return axis ? value(cell, *axis) : nullptr;
+}
+
+std::optional<std::size_t> CellTable::axis_index(std::string_view name) const {
+  for (std::size_t i = 0; i < axes.size(); ++i)
+    if (axes[i].name == name) return i;
+  return std::nullopt;
+}
+
+std::string CellTable::id(std::size_t cell) const {
+  std::string out;
+  for (std::size_t a = 0; a < product_axes; ++a) {
+    const std::string* v = value(cell, a);
+    if (!v) continue;
+    if (!out.empty()) out += ' ';
+    out += axes[a].name;
+    out += '=';
+    out += *v;
+  }
+  return out;
+}
+
+std::string CellTable::hash(std::size_t cell) const { return hex16(fnv1a64(id(cell))).substr(0, 8); }
+
+void CellTable::set_axes(std::vector<Axis> new_axes, std::size_t product) {
+  axes = std::move(new_axes);
+  product_axes = product;
+  m_stride = axes.size();
+  m_values.clear();
+}
+
+void CellTable::add_extra_axis(Axis axis) {
+  const std::size_t old_stride = m_stride;
+  axes.push_back(std::move(axis));
+  m_stride = axes.size();
+  if (m_values.empty()) return;
+  std::vector<std::int32_t> relaid;
+  relaid.reserve(m_values.size() / old_stride * m_stride);
+  for (std::size_t c = 0; c < m_values.size() / old_stride; ++c) {
+    relaid.insert(relaid.end(), m_values.begin() + c * old_stride, m_values.begin() + (c + 1) * old_stride);
+    relaid.push_back(-1);
+  }
+  m_values = std::move(relaid);
+}
+
+std::int32_t CellTable::intern(std::size_t axis, const std::string& value) {
+  auto& values = axes[axis].values;
+  auto it = std::find(values.begin(), values.end(), value);
+  if (it != values.end()) return static_cast<std::int32_t>(it - values.begin());
+  values.push_back(value);
+  return static_cast<std::int32_t>(values.size() - 1);
+}
+
+// Odometer over `choices` (one list of value indices per axis, {-1} for none),
+// last axis fastest, as GitHub orders a matrix's jobs.
+void CellTable::add_product(const std::vector<std::vector<std::int32_t>>& choices) {
+  if (choices.size() != m_stride) return;
+  for (const auto& c : choices)
+    if (c.empty()) return;
+  std::vector<std::size_t> digit(m_stride, 0);
+  std::vector<std::int32_t> row(m_stride);
+  for (std::size_t a = 0; a < m_stride; ++a) row[a] = choices[a][0];
+  while (true) {
+    m_values.insert(m_values.end(), row.begin(), row.end());
+    std::size_t a = m_stride;
+    while (a > 0) {
+      --a;
+      if (++digit[a] < choices[a].size()) {
+        row[a] = choices[a][digit[a]];
+        break;
+      }
+      digit[a] = 0;
+      row[a] = choices[a][0];
+      if (a == 0) return;
+    }
+    if (m_stride == 0) return;
+  }
+}
+
+std::size_t CellTable::apply_exclude(const std::vector<Rule>& rules) {
+  if (rules.empty()) return 0;
+  const std::size_t n = size();
+  std::size_t kept = 0;
+  for (std::size_t c = 0; c < n; ++c) {
+    const std::int32_t* row = &m_values[c * m_stride];
+    bool excluded = std::any_of(rules.begin(), rules.end(), [&](const Rule& rule) {
+      return std::all_of(rule.begin(), rule.end(), [&](const auto& p) { return row[p.first] == p.second; });
+    });
+    if (excluded) continue;
+    if (kept != c) std::copy(row, row + m_stride, &m_values[kept * m_stride]);
+    ++kept;
+  }
+  m_values.resize(kept * m_stride);
+  return n - kept;
+}
+
+// GitHub: "For each object in the include list, the key:value pairs in the
+// object will be added to each of the matrix combinations if none of the
+// key:value pairs overwrite any of the original matrix values. If the object
+// cannot be added to any of the matrix combinations, a new matrix combination
+// will be created instead. Note that the original matrix values will not be
+// overwritten, but added matrix values can be overwritten." Only the original
+// combinations (after exclude) are candidates; combinations that include
+// created are not extended by later entries.
+std::size_t CellTable::apply_include(const std::vector<Rule>& rules) {
+  const std::size_t original = size();
+  const std::vector<std::int32_t> before(m_values.begin(), m_values.end());
+  auto is_original = [&](std::size_t cell, std::size_t axis) {
+    return axis < product_axes && before[cell * m_stride + axis] >= 0;
+  };
+  std::size_t added = 0;
+  for (const auto& rule : rules) {
+    bool matched = false;
+    for (std::size_t c = 0; c < original; ++c) {
+      std::int32_t* row = &m_values[c * m_stride];
+      bool compatible = std::all_of(rule.begin(), rule.end(), [&](const auto& p) {
+        return !is_original(c, p.first) || row[p.first] == p.second;
+      });
+      if (!compatible) continue;
+      matched = true;
+      for (const auto& [axis, v] : rule) row[axis] = v;
+    }
+    if (matched) continue;
+    std::vector<std::int32_t> row(m_stride, -1);
+    for (const auto& [axis, v] : rule) row[axis] = v;
+    m_values.insert(m_values.end(), row.begin(), row.end());
+    ++added;
+  }
+  return added;
+}
+
+// ---- Expansion of a Config ---------------------------------------------------
+
+namespace {
+
+std::vector<Axis> product_axes_of(const Config& config) {
+  std::vector<Axis> axes;
+  for (const auto& c : config.components) axes.push_back({c.name, AxisKind::component, c.versions});
+  Axis san{"sanitizer", AxisKind::sanitizer, {}};
+  for (const auto& s : config.sanitizers) san.values.push_back(s.name);
+  axes.push_back(std::move(san));
+  Axis work{"workload", AxisKind::workload, {}};
+  for (const auto& w : config.workloads) work.values.push_back(w.name);
+  axes.push_back(std::move(work));
+  for (const auto& w : config.workloads)
+    for (const auto& p : w.params) {
+      auto it = std::find_if(axes.begin(), axes.end(), [&](const Axis& a) { return a.name == p.name; });
+      if (it == axes.end()) axes.push_back({p.name, AxisKind::param, {}});
+      it = std::find_if(axes.begin(), axes.end(), [&](const Axis& a) { return a.name == p.name; });
+      for (const auto& v : p.values)
+        if (std::find(it->values.begin(), it->values.end(), v) == it->values.end()) it->values.push_back(v);
+    }
+  return axes;
+}
+
+std::int32_t index_of(const Axis& axis, const std::string& value) {
+  auto it = std::find(axis.values.begin(), axis.values.end(), value);
+  return it == axis.values.end() ? -1 : static_cast<std::int32_t>(it - axis.values.begin());
+}
+
+std::size_t product_size(const Config& config) {
+  std::size_t base = 1;
+  for (const auto& c : config.components) base *= std::max<std::size_t>(c.versions.size(), 1);
+  base *= std::max<std::size_t>(config.sanitizers.size(), 1);
+  std::size_t total = 0;
+  for (const auto& w : config.workloads) {
+    std::size_t n = base;
+    for (const auto& p : w.params) n *= std::max<std::size_t>(p.values.size(), 1);
+    total += n;
+  }
+  return total;
+}
+
+void add_workload_products(const Config& config, CellTable& table) {
+  const std::size_t components = config.components.size();
+  for (std::size_t wi = 0; wi < config.workloads.size(); ++wi) {
+    const Workload& w = config.workloads[wi];
+    std::vector<std::vector<std::int32_t>> choices(table.stride(), std::vector<std::int32_t>{-1});
+    for (std::size_t a = 0; a < table.product_axes; ++a) {
+      const Axis& axis = table.axes[a];
+      if (a < components || axis.kind == AxisKind::sanitizer) {
+        choices[a].resize(axis.values.size());
+        std::iota(choices[a].begin(), choices[a].end(), 0);
+      } else if (axis.kind == AxisKind::workload) {
+        choices[a] = {static_cast<std::int32_t>(wi)};
+      } else if (axis.kind == AxisKind::param) {
+        for (const auto& p : w.params)
+          if (p.name == axis.name) {
+            choices[a].clear();
+            for (const auto& v : p.values) choices[a].push_back(index_of(axis, v));
+          }
+      }
+    }
+    table.add_product(choices);
+  }
+}
+
+std::vector<Rule> compile_rules(const std::vector<RuleEntry>& entries, CellTable& table, bool may_add) {
+  std::vector<Rule> rules;
+  for (const auto& entry : entries) {
+    Rule rule;
+    bool possible = true;
+    for (const auto& [key, value] : entry.values) {
+      auto axis = table.axis_index(key);
+      if (!axis) {
+        if (!may_add) { possible = false; continue; }
+        table.add_extra_axis({key, AxisKind::extra, {}});
+        axis = table.axes.size() - 1;
+      }
+      std::int32_t v = may_add ? table.intern(*axis, value) : index_of(table.axes[*axis], value);
+      if (v < 0) possible = false;
+      rule.emplace_back(*axis, v);
+    }
+    if (possible) rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+// A cell that include created must name a value for every component, the
+// sanitizer, the workload and each of that workload's parameters.
+void check_new_cells(const Config& config, const Expansion& e, std::size_t first_new, Diagnostics& diagnostics) {
+  const CellTable& t = e.cells;
+  std::size_t rule_index = 0;
+  for (std::size_t c = first_new; c < t.size(); ++c, ++rule_index) {
+    std::vector<std::string> missing;
+    const std::string* workload = t.value(c, "workload");
+    for (std::size_t a = 0; a < t.product_axes; ++a) {
+      const Axis& axis = t.axes[a];
+      bool needed = axis.kind != AxisKind::param;
+      if (axis.kind == AxisKind::param && workload)
+        if (const Workload* w = config.workload(*workload))
+          needed = std::any_of(w->params.begin(), w->params.end(), [&](const Param& p) { return p.name == axis.name; });
+      if (needed && t.at(c, a) < 0) missing.push_back(axis.name);
+    }
+    if (missing.empty()) continue;
+    // The include entry that made it is the first whose every pair the cell holds.
+    Mark mark;
+    for (const auto& entry : config.include) {
+      bool same = std::all_of(entry.values.begin(), entry.values.end(), [&](const auto& kv) {
+        const std::string* v = t.value(c, kv.first);
+        return v && *v == kv.second;
+      });
+      if (same) { mark = entry.mark; break; }
+    }
+    diagnostics.error(mark, "this matrix.include entry matches no cell, so it adds a new one, which lacks " +
+                                join(missing, ", ") + ": give a value for every component, the sanitizer, "
+                                "the workload and its parameters");
+  }
+}
+
+void check_unique(const Config& config, const CellTable& t, Diagnostics& diagnostics) {
+  std::unordered_map<std::string, std::size_t> seen;
+  for (std::size_t c = 0; c < t.size(); ++c) {
+    auto [it, inserted] = seen.emplace(t.id(c), c);
+    if (!inserted) {
+      Mark mark = config.include.empty() ? Mark{} : config.include.back().mark;
+      diagnostics.error(mark, "two matrix.include entries create the same new cell '" + it->first + "'");
+      return;
+    }
+  }
+}
+
+// The builds every cell needs: one per component with a build command, keyed on
+// the versions of the component and of everything it depends on.
+void collect_builds(const Config& config, Expansion& e) {
+  const CellTable& t = e.cells;
+  std::unordered_map<std::string, std::uint32_t> index;
+  e.cell_builds.assign(t.size(), {});
+  for (std::size_t c = 0; c < t.size(); ++c) {
+    const std::string* sanitizer = t.value(c, "sanitizer");
+    for (std::size_t ci = 0; ci < config.components.size(); ++ci) {
+      const Component& comp = config.components[ci];
+      const std::string* version = t.value(c, ci);
+      if (!version || !sanitizer) continue;
+      BuildRef ref{ci, *version, *sanitizer, {}, {}};
+      // Transitive dependencies, by a simple worklist.
+      std::set<std::size_t> deps;
+      std::vector<const Component*> work = {&comp};
+      while (!work.empty()) {
+        const Component* cur = work.back();
+        work.pop_back();
+        for (const auto& d : cur->depends)
+          for (std::size_t di = 0; di < config.components.size(); ++di)
+            if (config.components[di].name == d.value && deps.insert(di).second) work.push_back(&config.components[di]);
+      }
+      std::vector<std::pair<std::string, std::string>> parts = {{comp.name, *version}};
+      for (std::size_t di : deps)
+        if (const std::string* dv = t.value(c, di)) {
+          ref.deps.emplace_back(di, *dv);
+          parts.emplace_back(config.components[di].name, *dv);
+        }
+      for (const auto& [n, v] : parts) ref.id += n + "=" + v + " ";
+      ref.id += "sanitizer=" + *sanitizer;
+      auto [it, inserted] = index.emplace(ref.id, static_cast<std::uint32_t>(e.builds.size()));
+      if (inserted) e.builds.push_back(std::move(ref));
+      e.cell_builds[c].push_back(it->second);
+    }
+  }
+}
+
+}  // namespace
+
+Expansion expand(const Config& config, Diagnostics& diagnostics, const ExpandOptions& options) {
+  Expansion e;
+  e.product = product_size(config);
+  const std::size_t hard_limit = options.max_cells > SIZE_MAX / 10 ? SIZE_MAX : options.max_cells * 10;
+  if (e.product > hard_limit) {
+    diagnostics.error({}, "the matrix has " + std::to_string(e.product) + " combinations before exclude, more than "
+                              "the limit of " + std::to_string(options.max_cells) +
+                              " cells; narrow it with matrix.exclude or fewer versions, or raise --max-cells");
+    return e;
+  }
+  std::vector<Axis> axes = product_axes_of(config);
+  const std::size_t product_count = axes.size();
+  e.cells.set_axes(std::move(axes), product_count);
+  auto excludes = compile_rules(config.exclude, e.cells, false);
+  auto includes = compile_rules(config.include, e.cells, true);
+  e.cells.reserve(e.product);
+  add_workload_products(config, e.cells);
+  e.excluded = e.cells.apply_exclude(excludes);
+  const std::size_t first_new = e.cells.size();
+  e.included = e.cells.apply_include(includes);
+  check_new_cells(config, e, first_new, diagnostics);
+  check_unique(config, e.cells, diagnostics);
+  if (e.cells.size() > options.max_cells) {
+    diagnostics.error({}, "the matrix expands to " + std::to_string(e.cells.size()) + " cells, more than the limit of " +
+                              std::to_string(options.max_cells) + "; narrow it with matrix.exclude, or raise --max-cells");
+  }
+  if (e.cells.size() == 0 && diagnostics.empty())
+    diagnostics.error({}, "the matrix has no cells: matrix.exclude removes every combination");
+  if (options.with_builds && diagnostics.empty()) collect_builds(config, e);
+  return e;
+}
+
+std::vector<std::uint32_t> assign_shards(const Expansion& e, std::uint32_t shards) {
+  const std::size_t n = e.cells.size();
+  std::vector<std::uint32_t> out(n, 0);
+  if (shards <= 1 || n == 0) return out;
+  // Group cells by the set of builds they need.
+  std::map<std::vector<std::uint32_t>, std::vector<std::size_t>> groups;
+  for (std::size_t c = 0; c < n; ++c) groups[c < e.cell_builds.size() ? e.cell_builds[c] : std::vector<std::uint32_t>{}].push_back(c);
+  std::vector<std::vector<std::size_t>> ordered;
+  for (auto& [key, cells] : groups) ordered.push_back(std::move(cells));
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  const std::size_t target = (n + shards - 1) / shards;
+  std::vector<std::size_t> load(shards, 0);
+  auto lightest = [&] { return static_cast<std::uint32_t>(std::min_element(load.begin(), load.end()) - load.begin()); };
+  for (const auto& group : ordered) {
+    std::size_t i = 0;
+    while (i < group.size()) {
+      std::uint32_t s = lightest();
+      // Keep the rest of the group together while it fits; else fill this shard up to the target.
+      std::size_t room = load[s] < target ? target - load[s] : 1;
+      std::size_t take = std::min(group.size() - i, room);
+      for (std::size_t k = 0; k < take; ++k) out[group[i + k]] = s;
+      load[s] += take;
+      i += take;
+    }
+  }
+  return out;
+}
+
+std::vector<Combination> github_matrix(const std::vector<std::pair<std::string, std::vector<std::string>>>& axes,
+                                       const std::vector<Combination>& exclude,
+                                       const std::vector<Combination>& include) {
+  CellTable t;
+  std::vector<Axis> table_axes;
+  for (const auto& [name, values] : axes) table_axes.push_back({name, AxisKind::param, values});
+  t.set_axes(std::move(table_axes), axes.size());
+  auto to_entries = [](const std::vector<Combination>& combos) {
+    std::vector<RuleEntry> entries;
+    for (const auto& c : combos) entries.push_back({c, std::vector<Mark>(c.size()), {}});
+    return entries;
+  };
+  auto ex = compile_rules(to_entries(exclude), t, false);
+  auto in = compile_rules(to_entries(include), t, true);
+  if (!axes.empty()) {
+    std::vector<std::vector<std::int32_t>> choices;
+    for (std::size_t a = 0; a < t.stride(); ++a) {
+      std::vector<std::int32_t> c;
+      if (a < axes.size())
+        for (std::size_t v = 0; v < axes[a].second.size(); ++v) c.push_back(static_cast<std::int32_t>(v));
+      else c.push_back(-1);
+      choices.push_back(c);
+    }
+    t.add_product(choices);
+  }
+  t.apply_exclude(ex);
+  t.apply_include(in);
+  std::vector<Combination> out;
+  for (std::size_t c = 0; c < t.size(); ++c) {
+    Combination combo;
+    for (std::size_t a = 0; a < t.stride(); ++a)
+      if (const std::string* v = t.value(c, a)) combo.emplace_back(t.axes[a].name, *v);
+    out.push_back(std::move(combo));
+  }
+  return out;
+}
+
+}  // namespace faultline::matrix
