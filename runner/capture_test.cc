@@ -7,7 +7,7 @@
 namespace faultline::runner {
 namespace {
 
-TEST(Capture, KeepsEverythingUnderTheBound) {
+TEST(RunnerCapture, KeepsEverythingUnderTheBound) {
   Capture capture({8, 8});
   capture.append("hello ");
   capture.append("world\n");
@@ -18,14 +18,14 @@ TEST(Capture, KeepsEverythingUnderTheBound) {
   EXPECT_EQ(capture.text(), "hello world\n");
 }
 
-TEST(Capture, ExactlyHeadPlusTailIsNotTruncated) {
+TEST(RunnerCapture, ExactlyHeadPlusTailIsNotTruncated) {
   Capture capture({4, 4});
   capture.append("abcdefgh");
   EXPECT_FALSE(capture.truncated());
   EXPECT_EQ(capture.text(), "abcdefgh");
 }
 
-TEST(Capture, DropsTheMiddleWithAMarkerLine) {
+TEST(RunnerCapture, DropsTheMiddleWithAMarkerLine) {
   Capture capture({4, 4});
   capture.append("abc\n");
   for (int i = 0; i < 10; ++i) capture.append("0123456789");
@@ -37,13 +37,13 @@ TEST(Capture, DropsTheMiddleWithAMarkerLine) {
   EXPECT_EQ(capture.text(), "abc\n[... 100 bytes omitted ...]\nxyz\n");
 }
 
-TEST(Capture, MarkerStartsOnItsOwnLine) {
+TEST(RunnerCapture, MarkerStartsOnItsOwnLine) {
   Capture capture({3, 3});
   capture.append("abcdefghij");
   EXPECT_EQ(capture.text(), "abc\n[... 4 bytes omitted ...]\nhij");
 }
 
-TEST(Capture, RingWrapsAcrossManySmallAppends) {
+TEST(RunnerCapture, RingWrapsAcrossManySmallAppends) {
   Capture capture({2, 5});
   std::string all;
   for (char c = 'a'; c <= 'z'; ++c) {
@@ -55,7 +55,7 @@ TEST(Capture, RingWrapsAcrossManySmallAppends) {
   EXPECT_EQ(capture.omitted_bytes(), 26u - 7u);
 }
 
-TEST(Capture, ChunkLargerThanTheTailKeepsItsEnd) {
+TEST(RunnerCapture, ChunkLargerThanTheTailKeepsItsEnd) {
   Capture capture({2, 4});
   capture.append("ab");
   capture.append("cd");
@@ -66,13 +66,13 @@ TEST(Capture, ChunkLargerThanTheTailKeepsItsEnd) {
   EXPECT_EQ(capture.total_bytes(), 1010u);
 }
 
-TEST(Capture, ZeroTailKeepsOnlyTheHead) {
+TEST(RunnerCapture, ZeroTailKeepsOnlyTheHead) {
   Capture capture({3, 0});
   capture.append("abcdef");
   EXPECT_EQ(capture.text(), "abc\n[... 3 bytes omitted ...]\n");
 }
 
-TEST(Capture, DefaultBoundIsOneMebibyteEachSide) {
+TEST(RunnerCapture, DefaultBoundIsOneMebibyteEachSide) {
   Capture capture;
   std::string mib(1 << 20, 'h');
   capture.append(mib);

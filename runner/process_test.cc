@@ -27,7 +27,7 @@ using ::testing::EndsWith;
 // Orphans must come back to us to be reaped: the mode faultline runs in.
 const bool k_subreaper = become_subreaper().has_value();
 
-class ProcessTest : public ::testing::Test {
+class RunnerProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
     char pattern[] = "/tmp/faultline-runner-XXXXXX";
@@ -95,7 +95,7 @@ class ProcessTest : public ::testing::Test {
   std::string m_scratch;
 };
 
-TEST_F(ProcessTest, ExitCodeAndStreamsAreKeptApart) {
+TEST_F(RunnerProcessTest, ExitCodeAndStreamsAreKeptApart) {
   ProcessResult r = run({RUNNER_TESTDATA_EXIT3});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_FALSE(r.signal);
@@ -111,7 +111,7 @@ TEST_F(ProcessTest, ExitCodeAndStreamsAreKeptApart) {
   EXPECT_GT(r.wall.count(), 0);
 }
 
-TEST_F(ProcessTest, SegfaultIsASignalNotAnExitCode) {
+TEST_F(RunnerProcessTest, SegfaultIsASignalNotAnExitCode) {
   ProcessResult r = run({RUNNER_TESTDATA_SEGV});
   EXPECT_FALSE(r.exit_code);
   EXPECT_EQ(r.signal, SIGSEGV);
@@ -119,7 +119,7 @@ TEST_F(ProcessTest, SegfaultIsASignalNotAnExitCode) {
   EXPECT_THAT(r.describe(), StartsWith("signal 11 (SIGSEGV)"));
 }
 
-TEST_F(ProcessTest, CoreDumpIsReported) {
+TEST_F(RunnerProcessTest, CoreDumpIsReported) {
   std::ifstream pattern_file("/proc/sys/kernel/core_pattern");
   std::string pattern;
   std::getline(pattern_file, pattern);
@@ -133,14 +133,14 @@ TEST_F(ProcessTest, CoreDumpIsReported) {
   EXPECT_EQ(r.describe(), "signal 11 (SIGSEGV), core dumped");
 }
 
-TEST_F(ProcessTest, AbortIsSigabrtWithItsMessage) {
+TEST_F(RunnerProcessTest, AbortIsSigabrtWithItsMessage) {
   ProcessResult r = run({RUNNER_TESTDATA_ABORT});
   EXPECT_EQ(r.signal, SIGABRT);
   EXPECT_FALSE(r.exit_code);
   EXPECT_EQ(r.stderr_capture.text(), "about to abort\n");
 }
 
-TEST_F(ProcessTest, StderrOnly) {
+TEST_F(RunnerProcessTest, StderrOnly) {
   ProcessResult r = run({RUNNER_TESTDATA_STDERR_ONLY});
   EXPECT_TRUE(r.succeeded());
   EXPECT_EQ(r.describe(), "exit 0");
@@ -149,7 +149,7 @@ TEST_F(ProcessTest, StderrOnly) {
   EXPECT_EQ(r.interleaved.text(), "only stderr\n");
 }
 
-TEST_F(ProcessTest, InterleavedCopyFollowsArrivalOrder) {
+TEST_F(RunnerProcessTest, InterleavedCopyFollowsArrivalOrder) {
   ProcessResult r = run({RUNNER_TESTDATA_INTERLEAVE});
   EXPECT_TRUE(r.succeeded());
   std::string expected_out, expected_err, expected_all;
@@ -163,7 +163,7 @@ TEST_F(ProcessTest, InterleavedCopyFollowsArrivalOrder) {
   EXPECT_EQ(r.interleaved.text(), expected_all);
 }
 
-TEST_F(ProcessTest, EnvironmentAndWorkingDirectory) {
+TEST_F(RunnerProcessTest, EnvironmentAndWorkingDirectory) {
   ProcessOptions options;
   options.argv = {"sh", "-c", "pwd; echo \"$FAULTLINE_TEST_VALUE\"; echo \"${HOME-unset}\""};
   options.environment = environment_with({{"FAULTLINE_TEST_VALUE", "a b 'c'"}, {"HOME", std::nullopt}});
@@ -175,19 +175,19 @@ TEST_F(ProcessTest, EnvironmentAndWorkingDirectory) {
   EXPECT_EQ(r.stdout_capture.text(), std::string(real) + "\na b 'c'\nunset\n");
 }
 
-TEST_F(ProcessTest, StdinIsDevNull) {
+TEST_F(RunnerProcessTest, StdinIsDevNull) {
   ProcessResult r = run({"cat"});
   EXPECT_TRUE(r.succeeded());
   EXPECT_EQ(r.stdout_capture.total_bytes(), 0u);
 }
 
-TEST_F(ProcessTest, EnvironmentWithReplacesRemovesAndAppends) {
+TEST_F(RunnerProcessTest, EnvironmentWithReplacesRemovesAndAppends) {
   std::vector<std::string> env = environment_with(
       {{"B", "new"}, {"C", std::nullopt}, {"Z", "z"}, {"A2", "a2"}}, {"A=1", "B=2", "C=3", "D=4=4"});
   EXPECT_EQ(env, (std::vector<std::string>{"A=1", "B=new", "D=4=4", "A2=a2", "Z=z"}));
 }
 
-TEST_F(ProcessTest, NoSuchProgramIsAClearError) {
+TEST_F(RunnerProcessTest, NoSuchProgramIsAClearError) {
   ProcessOptions options;
   options.argv = {"faultline-no-such-program", "x"};
   options.environment = std::vector<std::string>{"PATH=/nonexistent:/also/not"};
@@ -203,7 +203,7 @@ TEST_F(ProcessTest, NoSuchProgramIsAClearError) {
   EXPECT_EQ(r.error().message, "cannot run '/nonexistent/prog': no such file");
 }
 
-TEST_F(ProcessTest, NotExecutableIsAClearError) {
+TEST_F(RunnerProcessTest, NotExecutableIsAClearError) {
   std::string path = m_scratch + "/script";
   std::ofstream(path) << "#!/bin/sh\necho hi\n";
   ProcessOptions options;
@@ -220,7 +220,7 @@ TEST_F(ProcessTest, NotExecutableIsAClearError) {
   EXPECT_EQ(r.error().message, "cannot run 'script': " + path + " is not executable");
 }
 
-TEST_F(ProcessTest, BadWorkingDirectoryIsAClearError) {
+TEST_F(RunnerProcessTest, BadWorkingDirectoryIsAClearError) {
   ProcessOptions options;
   options.argv = {RUNNER_TESTDATA_EXIT3};
   options.working_directory = m_scratch + "/missing";
@@ -230,7 +230,7 @@ TEST_F(ProcessTest, BadWorkingDirectoryIsAClearError) {
                                    "': No such file or directory");
 }
 
-TEST_F(ProcessTest, PathLookupUsesTheChildsEnvironment) {
+TEST_F(RunnerProcessTest, PathLookupUsesTheChildsEnvironment) {
   std::string dir = std::string(RUNNER_TESTDATA_EXIT3);
   dir = dir.substr(0, dir.rfind('/'));
   ProcessOptions options;
@@ -240,7 +240,7 @@ TEST_F(ProcessTest, PathLookupUsesTheChildsEnvironment) {
   EXPECT_EQ(r.exit_code, 3);
 }
 
-TEST_F(ProcessTest, TimeoutSendsSigtermToTheGroup) {
+TEST_F(RunnerProcessTest, TimeoutSendsSigtermToTheGroup) {
   auto start = std::chrono::steady_clock::now();
   ProcessResult r = run({RUNNER_TESTDATA_SLEEP_FOREVER}, milliseconds(200));
   auto took = std::chrono::steady_clock::now() - start;
@@ -253,7 +253,7 @@ TEST_F(ProcessTest, TimeoutSendsSigtermToTheGroup) {
   EXPECT_LT(took, std::chrono::seconds(2));
 }
 
-TEST_F(ProcessTest, TimeoutEscalatesToSigkillAfterTheGrace) {
+TEST_F(RunnerProcessTest, TimeoutEscalatesToSigkillAfterTheGrace) {
   ProcessOptions options;
   options.argv = {RUNNER_TESTDATA_IGNORE_TERM};
   options.timeout = milliseconds(200);
@@ -268,14 +268,14 @@ TEST_F(ProcessTest, TimeoutEscalatesToSigkillAfterTheGrace) {
   EXPECT_LT(took, std::chrono::seconds(3));
 }
 
-TEST_F(ProcessTest, ChildThatClosedItsOutputStillTimesOut) {
+TEST_F(RunnerProcessTest, ChildThatClosedItsOutputStillTimesOut) {
   ProcessResult r = run({RUNNER_TESTDATA_CLOSE_STDOUT}, milliseconds(300));
   EXPECT_TRUE(r.timed_out);
   EXPECT_EQ(r.signal, SIGTERM);
   EXPECT_EQ(r.stdout_capture.text(), "bye\n");
 }
 
-TEST_F(ProcessTest, GrandchildrenHoldingThePipesDoNotHangTheRun) {
+TEST_F(RunnerProcessTest, GrandchildrenHoldingThePipesDoNotHangTheRun) {
   ASSERT_TRUE(k_subreaper);
   auto start = std::chrono::steady_clock::now();
   ProcessResult r = run({RUNNER_TESTDATA_FORK_ORPHANS, m_scratch});
@@ -289,7 +289,7 @@ TEST_F(ProcessTest, GrandchildrenHoldingThePipesDoNotHangTheRun) {
   expect_all_gone(pids);
 }
 
-TEST_F(ProcessTest, TimeoutLeavesNoDescendantBehind) {
+TEST_F(RunnerProcessTest, TimeoutLeavesNoDescendantBehind) {
   ASSERT_TRUE(k_subreaper);
   ProcessOptions options;
   options.argv = {RUNNER_TESTDATA_FORK_ORPHANS, m_scratch, "hang"};
@@ -304,7 +304,7 @@ TEST_F(ProcessTest, TimeoutLeavesNoDescendantBehind) {
   EXPECT_EQ(reap_stray_children(), 0);
 }
 
-TEST_F(ProcessTest, CancellationKillsPromptly) {
+TEST_F(RunnerProcessTest, CancellationKillsPromptly) {
   std::atomic<bool> cancel{false};
   ProcessOptions options;
   options.argv = {RUNNER_TESTDATA_SLEEP_FOREVER, m_scratch + "/pid.1"};
@@ -333,7 +333,7 @@ std::int64_t peak_rss_kib() {
   return -1;
 }
 
-TEST_F(ProcessTest, GigabyteOfOutputCostsBoundedMemory) {
+TEST_F(RunnerProcessTest, GigabyteOfOutputCostsBoundedMemory) {
   const std::uint64_t size = std::uint64_t{1} << 30;
   std::int64_t before = peak_rss_kib();
   ProcessResult r = run({RUNNER_TESTDATA_PRINT_BYTES, "1G"}, milliseconds(60'000));
@@ -354,7 +354,7 @@ TEST_F(ProcessTest, GigabyteOfOutputCostsBoundedMemory) {
   EXPECT_LT(after - before, 48 * 1024) << "peak RSS grew by " << (after - before) << " KiB";
 }
 
-TEST_F(ProcessTest, CaptureLimitsAreConfigurable) {
+TEST_F(RunnerProcessTest, CaptureLimitsAreConfigurable) {
   ProcessOptions options;
   options.argv = {RUNNER_TESTDATA_PRINT_BYTES, "100", "stderr"};
   options.capture = {10, 6};
@@ -364,7 +364,7 @@ TEST_F(ProcessTest, CaptureLimitsAreConfigurable) {
   EXPECT_EQ(r.interleaved.text(), r.stderr_capture.text());
 }
 
-TEST_F(ProcessTest, ConcurrentRunsFromManyThreads) {
+TEST_F(RunnerProcessTest, ConcurrentRunsFromManyThreads) {
   constexpr int k_threads = 4;
   constexpr int k_runs = 25;
   std::atomic<int> good{0};
@@ -385,7 +385,7 @@ TEST_F(ProcessTest, ConcurrentRunsFromManyThreads) {
   EXPECT_EQ(good.load(), k_threads * k_runs);
 }
 
-TEST_F(ProcessTest, RunCommandAndCommandOutput) {
+TEST_F(RunnerProcessTest, RunCommandAndCommandOutput) {
   auto out = command_output({"echo", "hello"});
   ASSERT_TRUE(out) << out.error().message;
   EXPECT_EQ(*out, "hello\n");
@@ -395,7 +395,7 @@ TEST_F(ProcessTest, RunCommandAndCommandOutput) {
   EXPECT_EQ(bad.error().kind, ErrorKind::infrastructure);
 }
 
-TEST_F(ProcessTest, StacksOfAHungProcessOnTimeout) {
+TEST_F(RunnerProcessTest, StacksOfAHungProcessOnTimeout) {
   if (access("/usr/bin/gdb", X_OK) != 0) GTEST_SKIP() << "no gdb";
   ProcessOptions options;
   options.argv = {RUNNER_TESTDATA_SLEEP_FOREVER};
