@@ -46,4 +46,38 @@ std::optional<Profile> builtin(std::string_view name, Compiler compiler);
 // profile's other keys stay.
 Profile merge(Profile base, const Profile& extra);
 
+// Exit codes the built-in profiles ask each runtime to use (`exitcode=`), so a
+// run's exit status alone says which tool reported: see docs/sanitizers.md.
+inline constexpr int k_asan_exit_code = 23;
+inline constexpr int k_lsan_exit_code = 24;
+inline constexpr int k_ubsan_exit_code = 25;
+inline constexpr int k_tsan_exit_code = 66;  // TSan's own default
+inline constexpr int k_msan_exit_code = 77;  // MSan's own default
+
+// The tool ("asan", "lsan", "ubsan", "tsan", "msan") a built-in profile's exit
+// code stands for; nullopt for any other code.
+std::optional<std::string_view> tool_for_exit_code(int code);
+
+// Merge two sanitizer option strings ("a=1:b=2"), key by key; `over`'s keys win.
+// Separators accepted on input: ':' ',' and whitespace; output uses ':'.
+std::string merge_options(std::string_view base, std::string_view over);
+
+// `profile` with external_symbolizer_path=`path` added to every *SAN_OPTIONS
+// variable it sets. Kept out of the static profiles: runner/ finds the
+// symbolizer (e.g. /usr/bin/llvm-symbolizer-14) and calls this.
+Profile with_symbolizer(Profile profile, std::string_view path);
+
+// The compiler commands a build runs: names as found on PATH.
+struct Toolchain {
+  Compiler compiler = Compiler::gcc;
+  std::string cc;   // "gcc", "clang", "clang-14", …
+  std::string cxx;  // "g++", "clang++", …
+};
+Toolchain default_toolchain(Compiler compiler);
+
+// The environment a build step sees: CC, CXX, SAN_CFLAGS, SAN_CXXFLAGS,
+// SAN_LDFLAGS, SAN_GOFLAGS, SAN_RUSTFLAGS (flag lists joined with spaces).
+EnvList build_environment(const Profile& profile, const Toolchain& toolchain);
+EnvList build_environment(const Profile& profile, Compiler compiler);
+
 }  // namespace faultline::sanitizers

@@ -1,0 +1,19 @@
+// The fast path of crash recognition: finds the next line that may open a
+// report, skipping ordinary output with a vectorised two-byte fingerprint test
+// (no regex, no per-line work) and confirming candidates with memcmp.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace faultline::sanitizers {
+
+// Offset of the first byte of the first line at or after `from` that holds one
+// of the anchor strings (see scanner.cc), or text.size() when none does.
+// A line is reported once even if it holds several anchors.
+std::size_t find_anchor_line(std::string_view text, std::size_t from);
+
+// The line starting at `begin` (without its '\n'), and where the next one starts.
+std::string_view line_at(std::string_view text, std::size_t begin, std::size_t* next);
+
+}  // namespace faultline::sanitizers
