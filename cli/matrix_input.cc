@@ -14,8 +14,13 @@ Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, c
   if (dots == std::string::npos || dots == 0 || dots + 2 >= range.size() || range.find("...") != std::string::npos)
     return fail(bad_input("a range is written FIRST..LAST (two dots), e.g. v1.0..v1.3"));
   const std::string first = range.substr(0, dots);
+  const std::string last = range.substr(dots + 2);
+  auto top = runner::command_output({"git", "-C", repo_dir, "rev-parse", "--git-dir"});
+  if (!top) return fail(bad_input("not a git repository (" + std::string(trim(top.error().message)) + ")"));
   auto start = runner::command_output({"git", "-C", repo_dir, "rev-parse", "--verify", "--quiet", first + "^{commit}"});
   if (!start) return fail(bad_input("'" + first + "' is not a commit there"));
+  auto end = runner::command_output({"git", "-C", repo_dir, "rev-parse", "--verify", "--quiet", last + "^{commit}"});
+  if (!end) return fail(bad_input("'" + last + "' is not a commit there"));
   auto listed = runner::command_output({"git", "-C", repo_dir, "rev-list", "--reverse", "--first-parent", range});
   if (!listed) return fail(bad_input(std::string(trim(listed.error().message))));
   std::vector<std::string> commits = {std::string(trim(*start)).substr(0, 12)};

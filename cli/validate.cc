@@ -41,7 +41,9 @@ void print_summary(const ValidateFlags& flags, const MatrixInput& in) {
     if (!cfg.components[b.component].build.value.empty()) ++build_count;
   std::vector<std::string> workloads;
   for (const auto& w : cfg.workloads) {
-    std::string text = w.name + " (timeout " + std::to_string(w.timeout_ms / 1000.0).substr(0, 5) + "s";
+    std::string timeout = w.timeout_ms % 1000 == 0 ? std::to_string(w.timeout_ms / 1000) + "s"
+                                                     : std::to_string(w.timeout_ms) + "ms";
+    std::string text = w.name + " (timeout " + timeout;
     for (const auto& p : w.params) text += "; " + p.name + ": " + join(p.values, ", ");
     workloads.push_back(text + ")");
   }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds faultline and runs every test twice: with the default preset
+# (RelWithDebInfo, g++ 12) and with the asan preset (faultline itself under
+# ASan+UBSan: a crash finder must not crash). Then checks that clang 14 builds it.
+# Usage: scripts/test.sh [ctest arguments…]   e.g. scripts/test.sh -L e2e
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+jobs="$(nproc)"
+
+for preset in default asan; do
+  echo "== ${preset}: configure, build, test"
+  cmake --preset "${preset}" > /dev/null
+  cmake --build --preset "${preset}" -j "${jobs}"
+  ctest --preset "${preset}" "$@"
+done
+
+if [ "${FAULTLINE_SKIP_CLANG:-0}" != "1" ]; then
+  echo "== clang: build"
+  cmake --preset clang -DFAULTLINE_BENCH=OFF > /dev/null
+  cmake --build --preset clang -j "${jobs}"
+fi

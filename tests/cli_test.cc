@@ -1,0 +1,175 @@
+// End-to-end tests of `faultline validate` and `faultline plan`: the real
+// binary, real files, a real git repository.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "runner/process.h"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+const std::string k_example = std::string(FAULTLINE_SOURCE_DIR) + "/examples/ffi-race/faultline.yaml";
+
+struct Outcome {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+Outcome faultline(std::vector<std::string> args, const std::string& cwd = {}) {
+  args.insert(args.begin(), FAULTLINE_BINARY);
+  auto r = runner::run_command(args, cwd);
+  EXPECT_TRUE(r) << (r ? "" : r.error().message);
+  if (!r) return {};
+  return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
+}
+
+// A scratch directory, left behind (and named) when the test fails.
+class Scratch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/faultline-cli-XXXXXX";
+    m_dir = mkdtemp(tmpl);
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else fs::remove_all(m_dir);
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(m_dir / name) << text;
+    return (m_dir / name).string();
+  }
+  void sh(const std::string& command) {
+    auto r = runner::run_command({"/bin/sh", "-c", command}, m_dir.string());
+    ASSERT_TRUE(r && r->succeeded()) << command << ": " << (r ? r->stderr_capture.text() : r.error().message);
+  }
+  fs::path m_dir;
+};
+
+TEST(Validate, SummarisesTheExample) {
+  Outcome o = faultline({"validate", k_example});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_THAT(o.out, HasSubstr(": valid\n"));
+  EXPECT_THAT(o.out, HasSubstr("axes       library 8, binding 5, sanitizer 4, workload 2, threads 2"));
+  // 8 × 5 × 4 × (2 + 2) = 640; tsan × binding 0.6 removes 8 × 4 = 32.
+  EXPECT_THAT(o.out, HasSubstr("cells      608 (640 combinations, 32 excluded, 0 added by include)"));
+  EXPECT_THAT(o.out, HasSubstr("builds     "));
+  EXPECT_EQ(o.err, "");
+}
+
+TEST(Validate, ReportsEveryErrorWithItsPlaceAndExitsTwo) {
+  const std::string dir = std::string(FAULTLINE_SOURCE_DIR) + "/matrix/testdata/bad";
+  Outcome o = faultline({"validate", "unknown-template-variable.yaml"}, dir);
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.out, "");
+  std::ifstream expected(dir + "/unknown-template-variable.expected");
+  std::stringstream text;
+  text << expected.rdbuf();
+  EXPECT_EQ(o.err, text.str());
+}
+
+TEST(Validate, AMissingFileIsBadInput) {
+  Outcome o = faultline({"validate", "/nonexistent/faultline.yaml"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err, "/nonexistent/faultline.yaml: error: cannot read the matrix file: No such file or directory\n");
+}
+
+TEST(Usage, EveryCommandHasHelpWithAnExample) {
+  for (std::string command : {"validate", "plan", "triage"}) {
+    Outcome o = faultline({command, "--help"});
+    EXPECT_EQ(o.status, 0) << command;
+    EXPECT_THAT(o.out, HasSubstr("xample")) << command;
+  }
+  Outcome bad = faultline({"frobnicate"});
+  EXPECT_EQ(bad.status, 2);
+  Outcome none = faultline({});
+  EXPECT_EQ(none.status, 2);
+}
+
+TEST(Plan, ListsCellsAsATableAndAsJson) {
+  Outcome table = faultline({"plan", k_example});
+  EXPECT_EQ(table.status, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("library=1.0 binding=0.6 sanitizer=none workload=gates threads=1\n"));
+  EXPECT_THAT(table.out, HasSubstr("608 cells, "));
+  Outcome json = faultline({"plan", "--format", "json", k_example});
+  auto doc = nlohmann::json::parse(json.out);
+  ASSERT_EQ(doc["cells"].size(), 608u);
+  EXPECT_EQ(doc["cells"][0]["values"]["library"], "1.0");
+  EXPECT_EQ(doc["cells"][0]["hash"].get<std::string>().size(), 8u);
+}
+
+TEST(Plan, ShardsFormAGithubMatrixAndCoverEveryCellOnce) {
+  Outcome o = faultline({"plan", "--shards", "4", k_example});
+  ASSERT_EQ(o.status, 0) << o.err;
+  auto doc = nlohmann::json::parse(o.out);
+  ASSERT_EQ(doc["include"].size(), 4u);
+  std::size_t total = 0;
+  std::set<std::string> ids;
+  for (int k = 1; k <= 4; ++k) {
+    EXPECT_EQ(doc["include"][k - 1]["shard"], std::to_string(k) + "/4");
+    total += doc["include"][k - 1]["cells"].get<std::size_t>();
+    auto cells = nlohmann::json::parse(faultline({"plan", "--format", "json", "--shard", std::to_string(k) + "/4", k_example}).out);
+    for (const auto& c : cells["cells"]) EXPECT_TRUE(ids.insert(c["id"]).second) << c["id"];
+  }
+  EXPECT_EQ(total, 608u);
+  EXPECT_EQ(ids.size(), 608u);
+}
+
+TEST(Plan, RefusesMoreShardsThanGithubRunsAndBadShardSyntax) {
+  Outcome many = faultline({"plan", "--shards", "300", k_example});
+  EXPECT_EQ(many.status, 2);
+  EXPECT_THAT(many.err, HasSubstr("a matrix generates at most 256 jobs per workflow run"));
+  Outcome bad = faultline({"plan", "--shard", "5/4", k_example});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err, "faultline plan: --shard '5/4' is not K/N with 1 <= K <= N (e.g. 2/4)\n");
+}
+
+TEST(Plan, MaxCellsLimitsTheMatrix) {
+  Outcome o = faultline({"plan", "--max-cells", "100", k_example});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_THAT(o.err, HasSubstr("expands to 608 cells, more than the limit of 100"));
+}
+
+class GitRange : public Scratch {};
+
+TEST_F(GitRange, VersionsAreTheCommitsOfTheRangeOldestFirst) {
+  sh("git init -q lib && cd lib && git config user.email t@t && git config user.name t && "
+     "for i in 0 1 2 3 4; do echo $i > f && git add f && git commit -qm c$i && git tag v1.$i; done");
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  library: { versions: { git: { repo: lib, range: v1.1..v1.3 } } }\n"
+        "workloads: { w: { run: \"echo {{ library }}\" } }\n");
+  Outcome o = faultline({"plan", "--format", "json", (m_dir / "faultline.yaml").string()});
+  ASSERT_EQ(o.status, 0) << o.err;
+  auto doc = nlohmann::json::parse(o.out);
+  ASSERT_EQ(doc["cells"].size(), 3u);
+  auto rev = runner::command_output({"git", "-C", (m_dir / "lib").string(), "rev-parse", "v1.1", "v1.2", "v1.3"});
+  ASSERT_TRUE(rev);
+  std::istringstream revs(*rev);
+  for (int i = 0; i < 3; ++i) {
+    std::string sha;
+    revs >> sha;
+    EXPECT_EQ(doc["cells"][i]["values"]["library"], sha.substr(0, 12));
+  }
+}
+
+TEST_F(GitRange, ARangeThatDoesNotResolveIsAnErrorAtItsPlace) {
+  sh("git init -q lib && cd lib && git config user.email t@t && git config user.name t && "
+     "echo 1 > f && git add f && git commit -qm one && git tag v1.0");
+  const std::string file = write("faultline.yaml",
+        "version: 1\ncomponents:\n  library:\n    versions: { git: { repo: lib, range: v1.0..v9.9 } }\n"
+        "workloads: { w: { run: x } }\n");
+  Outcome o = faultline({"validate", file});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_THAT(o.err, HasSubstr(file + ":4:42: error: git range 'v1.0..v9.9' in components.library.versions.git does not "
+                               "resolve in 'lib': 'v9.9' is not a commit there\n"));
+}
+
+}  // namespace
+}  // namespace faultline
