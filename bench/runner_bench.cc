@@ -30,10 +30,14 @@ std::uint64_t parse_size(const char* text) {
   char* end = nullptr;
   std::uint64_t n = std::strtoull(text, &end, 10);
   switch (*end) {
-    case 'K': return n << 10;
-    case 'M': return n << 20;
-    case 'G': return n << 30;
-    default: return n;
+    case 'K':
+      return n << 10;
+    case 'M':
+      return n << 20;
+    case 'G':
+      return n << 30;
+    default:
+      return n;
   }
 }
 

@@ -47,7 +47,7 @@ class Capture {
 
   CaptureLimits m_limits;
   std::string m_head;
-  std::vector<char> m_ring;     // tail_bytes once the head is full; a circular buffer
+  std::vector<char> m_ring;      // tail_bytes once the head is full; a circular buffer
   std::size_t m_ring_start = 0;  // index of the oldest kept byte
   std::size_t m_ring_size = 0;
   std::uint64_t m_total = 0;

@@ -62,14 +62,14 @@ struct ProcessResult {
   bool timed_out = false;  // faultline ended it because the timeout expired
   bool cancelled = false;  // faultline ended it because `cancel` was set
 
-  nanoseconds wall{0};         // from spawn until the child exited
-  nanoseconds user_cpu{0};     // the child's and its reaped descendants' (wait4)
+  nanoseconds wall{0};      // from spawn until the child exited
+  nanoseconds user_cpu{0};  // the child's and its reaped descendants' (wait4)
   nanoseconds system_cpu{0};
   std::int64_t peak_rss_bytes = 0;  // largest resident set of the child or a reaped descendant
 
   Capture stdout_capture;
   Capture stderr_capture;
-  Capture interleaved;  // stdout and stderr in the order faultline read them
+  Capture interleaved;      // stdout and stderr in the order faultline read them
   std::string hung_stacks;  // gdb's "thread apply all bt" on timeout, when asked for
 
   // Exited with status 0, on its own.
@@ -80,6 +80,7 @@ struct ProcessResult {
 
 // Runs argv to completion (or timeout, or cancellation) on the calling thread.
 // Safe to call from many threads at once; each call runs its own poll loop.
+// The first call sets SIGPIPE to SIG_IGN in faultline (children get the default).
 // Fails only when the command could not be started: no such program, not
 // executable, bad working directory, out of descriptors or processes. Everything
 // the command itself does, crashing included, is in the ProcessResult.

@@ -90,9 +90,9 @@ Expected<std::string> resolve_program(const ProcessOptions& options) {
   const std::string& name = options.argv[0];
   if (name.find('/') != std::string::npos) return name;
   std::optional<std::string> path =
-      options.environment ? lookup(*options.environment, "PATH")
-                          : (getenv("PATH") ? std::optional<std::string>(getenv("PATH"))
-                                            : std::nullopt);
+      options.environment
+          ? lookup(*options.environment, "PATH")
+          : (getenv("PATH") ? std::optional<std::string>(getenv("PATH")) : std::nullopt);
   if (!path) path = "/usr/local/bin:/usr/bin:/bin";
   std::optional<std::string> not_executable;
   std::string_view rest = *path;
@@ -109,18 +109,16 @@ Expected<std::string> resolve_program(const ProcessOptions& options) {
     rest.remove_prefix(colon + 1);
   }
   if (not_executable)
-    return fail(infrastructure("cannot run '" + name + "': " + *not_executable +
-                               " is not executable"));
-  return fail(infrastructure("cannot run '" + name + "': no such program in PATH (" + *path +
-                             ")"));
+    return fail(
+        infrastructure("cannot run '" + name + "': " + *not_executable + " is not executable"));
+  return fail(infrastructure("cannot run '" + name + "': no such program in PATH (" + *path + ")"));
 }
 
 Status check_working_directory(const std::string& dir) {
   if (dir.empty()) return Ok{};
   struct stat st {};
   if (stat(dir.c_str(), &st) != 0)
-    return fail(infrastructure("cannot use working directory '" + dir + "': " +
-                               errno_text(errno)));
+    return fail(infrastructure("cannot use working directory '" + dir + "': " + errno_text(errno)));
   if (!S_ISDIR(st.st_mode))
     return fail(infrastructure("cannot use working directory '" + dir + "': not a directory"));
   return Ok{};
@@ -130,13 +128,16 @@ Error spawn_error(const ProcessOptions& options, const std::string& program, int
   std::string what = "cannot run '" + options.argv[0] + "'";
   if (program != options.argv[0]) what += " (" + program + ")";
   switch (error) {
-    case ENOENT: return infrastructure(what + ": no such file");
-    case EACCES: return infrastructure(what + ": permission denied (not executable?)");
-    case ENOEXEC: return infrastructure(what + ": not an executable format");
-    default: break;
+    case ENOENT:
+      return infrastructure(what + ": no such file");
+    case EACCES:
+      return infrastructure(what + ": permission denied (not executable?)");
+    case ENOEXEC:
+      return infrastructure(what + ": not an executable format");
+    default:
+      break;
   }
-  if (!options.working_directory.empty())
-    what += " in '" + options.working_directory + "'";
+  if (!options.working_directory.empty()) what += " in '" + options.working_directory + "'";
   return system_error(what, error);
 }
 
@@ -421,12 +422,13 @@ class RunningProcess {
     if (m_options.cancel) wait = std::min(wait, k_cancel_poll);
     Clock::time_point now = Clock::now();
     auto until = [&](Clock::time_point t) {
-      return std::max(milliseconds(0),
-                      std::chrono::ceil<milliseconds>(t - now));
+      return std::max(milliseconds(0), std::chrono::ceil<milliseconds>(t - now));
     };
     if (m_deadline) wait = std::min(wait, until(*m_deadline));
     if (m_kill_at) wait = std::min(wait, until(*m_kill_at));
-    return wait == milliseconds::max() ? -1 : static_cast<int>(std::min<long long>(wait.count(), 1 << 30));
+    return wait == milliseconds::max()
+               ? -1
+               : static_cast<int>(std::min<long long>(wait.count(), 1 << 30));
   }
 
   void read_ready(const pollfd* fds, int pipe_count) {
@@ -498,9 +500,9 @@ class RunningProcess {
   }
 
   void record_stacks() {
-    auto gdb = run_command({"gdb", "-batch", "-nx", "-p", std::to_string(m_child.pid), "-ex",
-                            "thread apply all bt"},
-                           {}, m_options.stacks_timeout);
+    auto gdb = run_command(
+        {"gdb", "-batch", "-nx", "-p", std::to_string(m_child.pid), "-ex", "thread apply all bt"},
+        {}, m_options.stacks_timeout);
     if (!gdb) {
       m_result.hung_stacks = "(no stacks: " + gdb.error().message + ")";
       return;
@@ -584,8 +586,8 @@ Expected<ProcessResult> run_command(std::vector<std::string> argv, std::string w
   return run_process(options);
 }
 
-Expected<std::string> command_output(std::vector<std::string> argv,
-                                     std::string working_directory, milliseconds timeout) {
+Expected<std::string> command_output(std::vector<std::string> argv, std::string working_directory,
+                                     milliseconds timeout) {
   std::string shown = argv.empty() ? std::string() : argv[0];
   FAULTLINE_TRY(ProcessResult result,
                 run_command(std::move(argv), std::move(working_directory), timeout));

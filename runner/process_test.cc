@@ -4,12 +4,11 @@
 #include "runner/process.h"
 
 #include <dirent.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -20,9 +19,9 @@
 namespace faultline::runner {
 namespace {
 
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using ::testing::EndsWith;
 
 // Orphans must come back to us to be reaped: the mode faultline runs in.
 const bool k_subreaper = become_subreaper().has_value();
@@ -166,7 +165,8 @@ TEST_F(RunnerProcessTest, InterleavedCopyFollowsArrivalOrder) {
 TEST_F(RunnerProcessTest, EnvironmentAndWorkingDirectory) {
   ProcessOptions options;
   options.argv = {"sh", "-c", "pwd; echo \"$FAULTLINE_TEST_VALUE\"; echo \"${HOME-unset}\""};
-  options.environment = environment_with({{"FAULTLINE_TEST_VALUE", "a b 'c'"}, {"HOME", std::nullopt}});
+  options.environment =
+      environment_with({{"FAULTLINE_TEST_VALUE", "a b 'c'"}, {"HOME", std::nullopt}});
   options.working_directory = m_scratch;
   ProcessResult r = must(run_process(options));
   EXPECT_TRUE(r.succeeded()) << r.describe() << r.stderr_capture.text();
@@ -182,8 +182,9 @@ TEST_F(RunnerProcessTest, StdinIsDevNull) {
 }
 
 TEST_F(RunnerProcessTest, EnvironmentWithReplacesRemovesAndAppends) {
-  std::vector<std::string> env = environment_with(
-      {{"B", "new"}, {"C", std::nullopt}, {"Z", "z"}, {"A2", "a2"}}, {"A=1", "B=2", "C=3", "D=4=4"});
+  std::vector<std::string> env =
+      environment_with({{"B", "new"}, {"C", std::nullopt}, {"Z", "z"}, {"A2", "a2"}},
+                       {"A=1", "B=2", "C=3", "D=4=4"});
   EXPECT_EQ(env, (std::vector<std::string>{"A=1", "B=new", "D=4=4", "A2=a2", "Z=z"}));
 }
 
@@ -210,8 +211,7 @@ TEST_F(RunnerProcessTest, NotExecutableIsAClearError) {
   options.argv = {path};
   auto r = run_process(options);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message,
-            "cannot run '" + path + "': permission denied (not executable?)");
+  EXPECT_EQ(r.error().message, "cannot run '" + path + "': permission denied (not executable?)");
 
   options.argv = {"script"};
   options.environment = std::vector<std::string>{"PATH=" + m_scratch};
