@@ -55,7 +55,7 @@ constexpr std::array<Phrase, 30> k_ubsan_phrases = {{
     {"subtraction of unsigned offset", "pointer-overflow"},
     {"null pointer", "null-pointer-use"},
     {"misaligned address", "misaligned-access"},
-    {"not a valid value for type 'bool'", "invalid-bool-load"},
+    {"bool'", "invalid-bool-load"},
     {"not a valid value for type", "invalid-enum-load"},
     {"unreachable program point", "unreachable"},
     {"without returning a value", "missing-return"},
