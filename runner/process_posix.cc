@@ -379,7 +379,11 @@ class RunningProcess {
     while (!m_exited) step();
     m_result.wall = Clock::now() - m_start;
     drain_for(m_options.drain_after_exit);
-    kill_group(m_child.pid, SIGKILL);  // descendants still in the group
+    // Descendants still holding the pipes: the group, and (as subreaper) escaped
+    // ones with the run's token. The child itself stays a zombie until reap().
+    kill_group(m_child.pid, SIGKILL);
+    if (g_subreaper.load() && (m_child.out || m_child.err))
+      reap_orphans_of(m_child.pid, m_child.token);
     drain_for(m_options.drain_after_exit);
     m_child.out.reset();
     m_child.err.reset();
@@ -500,9 +504,13 @@ class RunningProcess {
   }
 
   void record_stacks() {
-    auto gdb = run_command(
-        {"gdb", "-batch", "-nx", "-p", std::to_string(m_child.pid), "-ex", "thread apply all bt"},
-        {}, m_options.stacks_timeout);
+    ProcessOptions gdb_options;
+    gdb_options.argv = {
+        "gdb", "-batch", "-nx", "-p", std::to_string(m_child.pid), "-ex", "thread apply all bt"};
+    gdb_options.timeout = m_options.stacks_timeout;
+    gdb_options.kill_grace = milliseconds(1000);
+    gdb_options.cancel = m_options.cancel;
+    auto gdb = run_process(gdb_options);
     if (!gdb) {
       m_result.hung_stacks = "(no stacks: " + gdb.error().message + ")";
       return;

@@ -1,0 +1,258 @@
+#include "runner/builds.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "base/text.h"
+#include "matrix/template.h"
+#include "matrix/variables.h"
+#include "runner/process.h"
+
+namespace faultline::runner {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string safe_name(std::string_view text) {
+  std::string out;
+  for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
+  return out.substr(0, 40);
+}
+
+// Everything that reaches a build: hashed into its directory name.
+std::string content_key(const matrix::Config& config, const matrix::BuildRef& build,
+                        const sanitizers::Profile& profile, const std::vector<std::string>& dep_keys) {
+  const matrix::Component& comp = config.components[build.component];
+  std::string text = "faultline-build-v1\n" + comp.name + "\n" + build.version + "\n" + build.sanitizer + "\n";
+  text += std::string(sanitizers::compiler_name(config.compiler)) + "\n" + comp.build.value + "\n";
+  for (const auto* list : {&profile.cflags, &profile.cxxflags, &profile.ldflags, &profile.goflags, &profile.rustflags})
+    text += join(*list, " ") + "\n";
+  for (const auto& [k, v] : comp.env) text += k + "=" + v.value + "\n";
+  if (comp.source_git) text += "git:" + *comp.source_git + "\n";
+  for (const auto& k : dep_keys) text += "dep:" + k + "\n";
+  return hex16(fnv1a64(text));
+}
+
+// Depth in the depends graph: builds of depth 0 first.
+std::size_t depth_of(const matrix::Config& config, std::size_t component) {
+  std::size_t depth = 0;
+  for (const auto& d : config.components[component].depends)
+    for (std::size_t i = 0; i < config.components.size(); ++i)
+      if (config.components[i].name == d.value) depth = std::max(depth, 1 + depth_of(config, i));
+  return depth;
+}
+
+class Builder {
+ public:
+  Builder(const matrix::Config& config, const matrix::Expansion& e, const BuildOptions& options)
+      : m_config(config), m_e(e), m_options(options), m_out(e.builds.size()) {}
+
+  std::vector<BuildOutcome> run(const std::vector<std::size_t>& needed);
+
+ private:
+  std::size_t dep_build(const matrix::BuildRef& b, std::size_t dep) const;
+  void prepare(std::size_t index);
+  void build_one(std::size_t index);
+  Status materialise_source(const matrix::Component& comp, const std::string& version, const std::string& dir);
+
+  const matrix::Config& m_config;
+  const matrix::Expansion& m_e;
+  const BuildOptions& m_options;
+  std::vector<BuildOutcome> m_out;
+  std::map<std::size_t, std::vector<std::pair<std::string, std::string>>> m_bindings;  // build env
+  std::mutex m_mutex;
+};
+
+// The build of dependency `dep` (index into b.deps) with the versions b needs.
+std::size_t Builder::dep_build(const matrix::BuildRef& b, std::size_t dep) const {
+  const auto& [component, version] = b.deps[dep];
+  std::string id = m_config.components[component].name + "=" + version + " ";
+  for (const auto& d : m_e.builds) {
+    if (d.component != component || d.version != version || d.sanitizer != b.sanitizer) continue;
+    // Its own dependencies must agree with b's.
+    bool agree = std::all_of(d.deps.begin(), d.deps.end(), [&](const auto& dd) {
+      return std::find(b.deps.begin(), b.deps.end(), dd) != b.deps.end();
+    });
+    if (agree) return static_cast<std::size_t>(&d - m_e.builds.data());
+  }
+  return SIZE_MAX;
+}
+
+std::vector<BuildOutcome> Builder::run(const std::vector<std::size_t>& needed) {
+  // Close `needed` under dependencies, and group by depth.
+  std::set<std::size_t> all(needed.begin(), needed.end());
+  std::vector<std::size_t> work(needed.begin(), needed.end());
+  while (!work.empty()) {
+    std::size_t b = work.back();
+    work.pop_back();
+    for (std::size_t d = 0; d < m_e.builds[b].deps.size(); ++d) {
+      std::size_t db = dep_build(m_e.builds[b], d);
+      if (db != SIZE_MAX && all.insert(db).second) work.push_back(db);
+    }
+  }
+  std::map<std::size_t, std::vector<std::size_t>> levels;
+  for (std::size_t b : all) levels[depth_of(m_config, m_e.builds[b].component)].push_back(b);
+  for (auto& [depth, builds] : levels) {
+    for (std::size_t b : builds) prepare(b);
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (std::size_t i = next++; i < builds.size(); i = next++) {
+        if (m_options.cancel && m_options.cancel->load()) return;
+        build_one(builds[i]);
+      }
+    };
+    std::vector<std::thread> threads;
+    const std::size_t n = std::min<std::size_t>(std::max(1, m_options.jobs), builds.size());
+    for (std::size_t t = 0; t < n; ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+  }
+  return std::move(m_out);
+}
+
+// Key, directory and rendered command: needs the dependencies' keys, so called
+// level by level.
+void Builder::prepare(std::size_t index) {
+  const matrix::BuildRef& b = m_e.builds[index];
+  BuildOutcome& out = m_out[index];
+  const matrix::Component& comp = m_config.components[b.component];
+  auto profile = matrix::profile_for(m_config, b.sanitizer);
+  std::vector<std::string> dep_keys, dep_prefixes;
+  std::string failed_dep;
+  for (std::size_t d = 0; d < b.deps.size(); ++d) {
+    std::size_t db = dep_build(b, d);
+    if (db == SIZE_MAX) continue;
+    dep_keys.push_back(m_out[db].key);
+    dep_prefixes.push_back(m_out[db].prefix);
+    if (m_out[db].state == BuildState::failed || m_out[db].state == BuildState::dependency_failed)
+      failed_dep = m_e.builds[db].id;
+  }
+  out.key = content_key(m_config, b, profile.value_or(sanitizers::Profile{}), dep_keys);
+  out.dir = (fs::path(m_options.state_dir) / "builds" /
+             (safe_name(comp.name) + "-" + safe_name(b.version) + "-" + safe_name(b.sanitizer) + "-" + out.key))
+                .string();
+  out.prefix = out.dir + "/prefix";
+  out.log_path = out.dir + "/build.log";
+  if (!failed_dep.empty()) {
+    out.state = BuildState::dependency_failed;
+    out.error = "its dependency " + failed_dep + " failed to build";
+    return;
+  }
+  if (!profile) {
+    out.state = BuildState::failed;
+    out.error = "sanitizer '" + b.sanitizer + "' is not available for " +
+                std::string(sanitizers::compiler_name(m_config.compiler));
+    return;
+  }
+  matrix::BuildPaths paths{out.prefix, comp.source_git ? out.dir + "/src" : "", dep_prefixes, m_options.jobs};
+  matrix::Binding binding = matrix::build_binding(m_config, b, *profile, paths);
+  auto parsed = matrix::Template::parse(comp.build.value);
+  std::string missing;
+  if (auto* t = std::get_if<matrix::Template>(&parsed)) out.command = t->render(binding.vars, &missing).value_or("");
+  m_bindings[index] = std::move(binding.env);
+}
+
+Status Builder::materialise_source(const matrix::Component& comp, const std::string& version, const std::string& dir) {
+  const fs::path repo = fs::path(m_options.matrix_dir) / *comp.source_git;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir, ec);
+  if (ec) return fail(infrastructure("cannot create " + dir + ": " + ec.message()));
+  const std::string tar = dir + ".tar";
+  // git archive reads the repository only: the user's checkout is never touched.
+  auto archived = command_output({"git", "-C", repo.string(), "archive", "--format=tar", "-o", tar, version});
+  if (!archived) return fail(archived.error());
+  auto extracted = command_output({"tar", "-xf", tar, "-C", dir});
+  fs::remove(tar, ec);
+  if (!extracted) return fail(extracted.error());
+  return Ok{};
+}
+
+void Builder::build_one(std::size_t index) {
+  const matrix::BuildRef& b = m_e.builds[index];
+  BuildOutcome& out = m_out[index];
+  const matrix::Component& comp = m_config.components[b.component];
+  auto report = [&] {
+    if (!m_options.on_done) return;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_options.on_done(index, out);
+  };
+  if (out.state == BuildState::dependency_failed || out.state == BuildState::failed) return report();
+  const fs::path ok_marker = fs::path(out.dir) / "ok";
+  if (!m_options.rebuild && fs::exists(ok_marker)) {
+    out.state = BuildState::ok;
+    out.cached = true;
+    return report();
+  }
+  const auto start = std::chrono::steady_clock::now();
+  std::error_code ec;
+  fs::remove(ok_marker, ec);
+  fs::remove_all(out.prefix, ec);
+  fs::create_directories(out.prefix, ec);
+  out.state = BuildState::failed;
+  if (ec) {
+    out.error = "cannot create " + out.prefix + ": " + ec.message();
+    return report();
+  }
+  std::string cwd = m_options.matrix_dir;
+  if (comp.source_git) {
+    cwd = out.dir + "/src";
+    if (auto s = materialise_source(comp, b.version, cwd); !s) {
+      out.error = "cannot check out " + comp.name + " " + b.version + ": " + s.error().message;
+      return report();
+    }
+  }
+  std::string log = "$ " + out.command + "\n";
+  if (!out.command.empty()) {
+    std::map<std::string, std::optional<std::string>> changes;
+    for (const auto& [k, v] : m_bindings[index]) changes[k] = v;
+    ProcessOptions p;
+    p.argv = {"/bin/sh", "-c", out.command};
+    p.environment = environment_with(changes);
+    p.working_directory = cwd;
+    p.timeout = milliseconds(m_options.timeout_ms);
+    p.cancel = m_options.cancel;
+    auto result = run_process(p);
+    if (!result) {
+      out.error = result.error().message;
+      log += out.error + "\n";
+    } else {
+      log += result->interleaved.text();
+      if (!result->succeeded()) out.error = "the build command " + result->describe();
+    }
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::ofstream(out.log_path, std::ios::binary) << log;
+  out.log_tail = last_lines(log, 20);
+  if (out.error.empty()) {
+    out.state = BuildState::ok;
+    std::ofstream(ok_marker) << b.id << "\n" << out.command << "\n";
+  }
+  report();
+}
+
+}  // namespace
+
+std::string last_lines(const std::string& text, std::size_t lines) {
+  std::size_t pos = text.size();
+  if (pos > 0 && text[pos - 1] == '\n') --pos;
+  for (std::size_t n = 0; n < lines && pos > 0; ++n) {
+    std::size_t nl = text.rfind('\n', pos - 1);
+    if (nl == std::string::npos) return text;
+    pos = nl;
+  }
+  return pos == 0 ? text : text.substr(pos + 1);
+}
+
+std::vector<BuildOutcome> run_builds(const matrix::Config& config, const matrix::Expansion& expansion,
+                                     const std::vector<std::size_t>& needed, const BuildOptions& options) {
+  return Builder(config, expansion, options).run(needed);
+}
+
+}  // namespace faultline::runner
