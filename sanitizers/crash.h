@@ -29,6 +29,7 @@ struct Frame {
 struct Signature {
   std::string hash;  // 12 lowercase hex digits, stable across machines and builds
   std::string text;  // "asan heap-use-after-free: free_twice > run_case > main"
+  friend bool operator==(const Signature&, const Signature&) = default;
 };
 
 struct Crash {

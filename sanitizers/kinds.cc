@@ -82,7 +82,7 @@ constexpr std::array<Phrase, 9> k_go_panics = {{
     {"concurrent map", "concurrent-map-access"},
 }};
 
-constexpr std::array<Phrase, 30> k_glibc_messages = {{
+constexpr std::array<Phrase, 25> k_glibc_messages = {{
     {"free(): double free detected", "double-free"},
     {"double free or corruption", "double-free-or-corruption"},
     {"free(): invalid pointer", "invalid-pointer"},
@@ -108,12 +108,12 @@ constexpr std::array<Phrase, 30> k_glibc_messages = {{
     {"free(): unaligned chunk detected", "heap-corruption"},
     {"free(): too many chunks detected in tcache", "heap-corruption"},
     {"tcache_thread_shutdown(): unaligned tcache chunk detected", "heap-corruption"},
-    {"malloc(): ", "heap-corruption"},
-    {"free(): ", "heap-corruption"},
-    {"realloc(): ", "heap-corruption"},
-    {"_int_malloc(): ", "heap-corruption"},
-    {"_int_free(): ", "heap-corruption"},
 }};
+
+// Other malloc_printerr messages: "<function>(): <one of these>…".
+constexpr std::array<std::string_view, 7> k_glibc_words = {
+    "invalid ", "corrupted ", "unaligned ", "memory corruption", "double free", "mismatching ",
+    "too many chunks"};
 
 struct SignalText {
   std::string_view text;
@@ -171,6 +171,15 @@ std::string go_panic_kind(std::string_view message) {
 
 std::optional<std::string> glibc_kind(std::string_view message) {
   if (auto kind = find_phrase(message, k_glibc_messages, true)) return std::string(*kind);
+  std::size_t pos = message.find("(): ");
+  if (pos == std::string_view::npos || pos == 0) return std::nullopt;
+  for (char c : message.substr(0, pos)) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || c == '_')) return std::nullopt;
+  }
+  std::string_view rest = message.substr(pos + 4);
+  for (std::string_view word : k_glibc_words) {
+    if (starts_with(rest, word)) return std::string("heap-corruption");
+  }
   return std::nullopt;
 }
 

@@ -91,9 +91,10 @@ std::optional<Header> classify_go(std::string_view s) {
 
 std::optional<Header> classify_rust(std::string_view s) {
   if (!starts_with(s, "thread '")) return std::nullopt;
-  std::size_t pos = s.find("' panicked at ");
+  // "thread 'main' panicked at", or since Rust 1.91 "thread 'main' (1234) panicked at".
+  std::size_t pos = s.find(" panicked at ");
   if (pos == std::string_view::npos) return std::nullopt;
-  std::string_view at = s.substr(pos + 14);
+  std::string_view at = s.substr(pos + 13);
   if (starts_with(at, "'")) {  // old format: 'message', src/main.rs:4:5
     std::size_t comma = at.rfind("', ");
     at = comma == std::string_view::npos ? std::string_view() : at.substr(comma + 3);
@@ -107,11 +108,20 @@ std::optional<Header> classify_rust(std::string_view s) {
   return h;
 }
 
+// "panic(main thread): Segmentation fault at address 0x8"; older Bun printed
+// "panic: Segmentation fault at address 0x38", which is not Go's "panic: ".
 std::optional<Header> classify_bun(std::string_view s) {
-  if (!starts_with(s, "panic(")) return std::nullopt;
-  std::size_t pos = s.find("): ");
-  if (pos == std::string_view::npos) return std::nullopt;
-  std::string_view message = s.substr(pos + 3);
+  std::string_view message;
+  if (starts_with(s, "panic(")) {
+    std::size_t pos = s.find("): ");
+    if (pos == std::string_view::npos) return std::nullopt;
+    message = s.substr(pos + 3);
+  } else if (starts_with(s, "panic: ") && contains(s, " at address 0x") &&
+             !signal_kind_for_description(s.substr(7)).empty()) {
+    message = s.substr(7);
+  } else {
+    return std::nullopt;
+  }
   Header h = make_header(Format::one_line, "bun", signal_kind_for_description(message), s);
   if (h.crash.kind.empty()) {
     h.crash.kind = "panic";
@@ -188,7 +198,7 @@ std::optional<Header> classify_line(std::string_view line) {
   std::string_view s = strip_line_prefix(line);
   if (s.empty()) return std::nullopt;
   if (is_gap_line(s)) return make_header(Format::gap, "", "", s);
-  for (auto classify : {classify_sanitizer, classify_ubsan, classify_go, classify_rust, classify_bun,
+  for (auto classify : {classify_sanitizer, classify_ubsan, classify_bun, classify_go, classify_rust,
                         classify_terminate, classify_glibc, classify_gdb, classify_shell_signal}) {
     if (auto h = classify(s)) return h;
   }

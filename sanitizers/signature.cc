@@ -14,7 +14,8 @@ namespace {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-constexpr std::array<std::string_view, 52> k_runtime_prefixes = {
+constexpr std::array<std::string_view, 53> k_runtime_prefixes = {
+    "__rustc::",
     "__interceptor_", "___interceptor_", "__asan", "__tsan", "__msan", "__lsan", "__ubsan",
     "__sanitizer", "__interception", "__libc_", "__GI_", "_IO_", "__pthread", "pthread_",
     "__cxa_", "__cxxabiv1", "_Unwind_", "__gxx_", "__gnu_cxx::", "std::__", "std::terminate",
