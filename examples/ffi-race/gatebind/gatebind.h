@@ -1,0 +1,39 @@
+// gatebind.h — gatebind, the C++ binding of libgate in the ffi-race example (versions
+// 0.6 … 0.10, chosen at build time with -DGATEBIND_VERSION_MINOR=N). Calls are marshalled
+// through call frames; the planted frame-pool bug of 0.8 and 0.9 is described in gatebind.cc.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <string>
+
+struct gate;
+
+namespace gatebind {
+
+const char* version();          // "0.N"
+const char* library_version();  // libgate's "1.N"
+
+class Client {
+ public:
+  Client();  // throws std::runtime_error if libgate cannot start
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Evaluates gate `name`; returns libgate's JSON answer. Thread-safe.
+  std::string check(const std::string& name);
+
+  // Exposure listener, called on a libgate worker thread for every check() while set.
+  void on_exposure(std::function<void(const std::string&)> fn);
+  void clear_exposure();
+
+  struct Listener;  // opaque: the registered std::function
+
+ private:
+  gate* handle_;
+  std::mutex listener_mu_;  // serialises (un)registration, as libgate requires
+  Listener* listener_ = nullptr;
+};
+
+}  // namespace gatebind
