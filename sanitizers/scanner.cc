@@ -1,8 +1,12 @@
 #include "sanitizers/scanner.h"
 
+// 32-byte vectors appear only inside the avx2-targeted function.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 namespace faultline::sanitizers {
 
@@ -16,7 +20,7 @@ struct Anchor {
   std::size_t key;
 };
 
-constexpr std::array<Anchor, 15> k_anchors = {{
+constexpr std::array<Anchor, 14> k_anchors = {{
     {"Sanitizer", 0},          // ASan, LSan, TSan, MSan, UBSan headers and SUMMARY lines
     {"runtime error: ", 12},   // UBSan "file:line:col: runtime error: …"
     {"***", 0},                // glibc "*** stack smashing detected ***", "*** Error in"
@@ -25,8 +29,7 @@ constexpr std::array<Anchor, 15> k_anchors = {{
     {"fatal error: ", 0},      // Go runtime
     {"DATA RACE", 0},          // Go -race
     {"(): ", 0},               // glibc "free(): invalid pointer", …
-    {"double free or corruption", 3},
-    {"corrupted ", 5},         // glibc "corrupted size vs. prev_size", …
+    {"corrupt", 5},            // glibc "double free or corruption", "corrupted size vs. prev_size"
     {"SIG", 0},                // Go "SIGSEGV: segmentation violation", gdb "received signal SIGSEGV"
     {"(core dumped)", 0},      // shell
     {"Segmentation fault", 2},
@@ -34,25 +37,12 @@ constexpr std::array<Anchor, 15> k_anchors = {{
     {"[... ", 0},              // capture gap marker
 }};
 
-using Bytes = unsigned char __attribute__((vector_size(16)));
-
-struct Fingerprints {
-  std::array<Bytes, k_anchors.size()> first;
-  std::array<Bytes, k_anchors.size()> second;
-};
-
-Fingerprints make_fingerprints() {
-  Fingerprints f{};
-  for (std::size_t a = 0; a < k_anchors.size(); ++a) {
-    for (int i = 0; i < 16; ++i) {
-      f.first[a][i] = static_cast<unsigned char>(k_anchors[a].text[k_anchors[a].key]);
-      f.second[a][i] = static_cast<unsigned char>(k_anchors[a].text[k_anchors[a].key + 1]);
-    }
-  }
-  return f;
+constexpr unsigned char first_byte(std::size_t i) {
+  return static_cast<unsigned char>(k_anchors[i].text[k_anchors[i].key]);
 }
-
-const Fingerprints k_fingerprints = make_fingerprints();
+constexpr unsigned char second_byte(std::size_t i) {
+  return static_cast<unsigned char>(k_anchors[i].text[k_anchors[i].key + 1]);
+}
 
 // True if an anchor whose key bytes sit at `pos` is present in full.
 bool anchor_at(std::string_view text, std::size_t pos) {
@@ -65,21 +55,67 @@ bool anchor_at(std::string_view text, std::size_t pos) {
   return false;
 }
 
-std::uint32_t block_mask(const char* p) {
-  Bytes a, b;
-  std::memcpy(&a, p, 16);
-  std::memcpy(&b, p + 1, 16);
-  Bytes hit{};
-  for (std::size_t i = 0; i < k_anchors.size(); ++i) {
-    hit |= reinterpret_cast<Bytes>((a == k_fingerprints.first[i]) & (b == k_fingerprints.second[i]));
-  }
-  std::uint64_t lanes[2];
-  std::memcpy(lanes, &hit, 16);
-  if ((lanes[0] | lanes[1]) == 0) return 0;
-  std::uint32_t mask = 0;
-  for (int i = 0; i < 16; ++i) mask |= (hit[i] ? 1u : 0u) << i;
-  return mask;
+// Lanes where some anchor's two key bytes start; constants are visible to the
+// compiler, so repeated bytes share one compare.
+template <class V, std::size_t... I>
+__attribute__((always_inline)) inline V fingerprint_hits(V a, V b, std::index_sequence<I...>) {
+  return ((reinterpret_cast<V>((a == (V{} + first_byte(I))) & (b == (V{} + second_byte(I)))) | ...));
 }
+
+// One pass over `text` from `from` in blocks of sizeof(V); the offset of the
+// first confirmed anchor, or npos. The unaligned tail is left to the caller.
+template <class V>
+__attribute__((always_inline)) inline std::size_t scan_blocks(std::string_view text, std::size_t from,
+                                                              std::size_t* stopped) {
+  constexpr std::size_t k_width = sizeof(V);
+  constexpr std::size_t k_words = k_width / 8;
+  const char* p = text.data();
+  std::size_t i = from;
+  for (; i + k_width + 1 <= text.size(); i += k_width) {
+    V a, b;
+    std::memcpy(&a, p + i, k_width);
+    std::memcpy(&b, p + i + 1, k_width);
+    V hit = fingerprint_hits(a, b, std::make_index_sequence<k_anchors.size()>());
+    std::uint64_t words[k_words];
+    std::memcpy(words, &hit, k_width);
+    std::uint64_t any = 0;
+    for (std::size_t w = 0; w < k_words; ++w) any |= words[w];
+    if (!any) continue;
+    for (std::size_t w = 0; w < k_words; ++w) {
+      std::uint64_t bits = words[w];
+      while (bits) {
+        std::size_t byte = static_cast<std::size_t>(__builtin_ctzll(bits)) / 8;
+        bits &= ~(0xFFull << (byte * 8));
+        if (anchor_at(text, i + w * 8 + byte)) {
+          *stopped = i;
+          return i + w * 8 + byte;
+        }
+      }
+    }
+  }
+  *stopped = i;
+  return std::string_view::npos;
+}
+
+using Bytes16 = unsigned char __attribute__((vector_size(16)));
+using Bytes32 = unsigned char __attribute__((vector_size(32)));
+
+std::size_t scan_sse2(std::string_view text, std::size_t from, std::size_t* stopped) {
+  return scan_blocks<Bytes16>(text, from, stopped);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) std::size_t scan_avx2(std::string_view text, std::size_t from,
+                                                      std::size_t* stopped) {
+  return scan_blocks<Bytes32>(text, from, stopped);
+}
+const bool k_have_avx2 = __builtin_cpu_supports("avx2");
+#else
+std::size_t scan_avx2(std::string_view text, std::size_t from, std::size_t* stopped) {
+  return scan_sse2(text, from, stopped);
+}
+const bool k_have_avx2 = false;
+#endif
 
 std::size_t line_start(std::string_view text, std::size_t pos) {
   while (pos > 0 && text[pos - 1] != '\n') --pos;
@@ -96,17 +132,10 @@ std::size_t scan_tail(std::string_view text, std::size_t i) {
 }  // namespace
 
 std::size_t find_anchor_line(std::string_view text, std::size_t from) {
-  const char* p = text.data();
-  std::size_t i = from;
-  for (; i + 17 <= text.size(); i += 16) {
-    std::uint32_t mask = block_mask(p + i);
-    while (mask) {
-      int lane = __builtin_ctz(mask);
-      mask &= mask - 1;
-      if (anchor_at(text, i + lane)) return line_start(text, i + lane);
-    }
-  }
-  return scan_tail(text, i);
+  std::size_t stopped = from;
+  std::size_t found = k_have_avx2 ? scan_avx2(text, from, &stopped) : scan_sse2(text, from, &stopped);
+  if (found != std::string_view::npos) return line_start(text, found);
+  return scan_tail(text, stopped);
 }
 
 std::string_view line_at(std::string_view text, std::size_t begin, std::size_t* next) {
