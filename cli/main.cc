@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   cli::Action action;
   cli::add_validate_command(app, action);
   cli::add_plan_command(app, action);
+  cli::add_run_command(app, action);
   cli::add_triage_command(app, action);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,283 @@
+// `faultline run`: build every cell's components under its sanitizer, hammer
+// each cell with its workload, and say which crash. Wiring only: the work is in
+// runner/ (builds, stress loop, journal) and reporters/ (results.json, terminal).
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "base/exit_status.h"
+#include "base/text.h"
+#include "cli/command.h"
+#include "cli/matrix_input.h"
+#include "cli/progress.h"
+#include "matrix/variables.h"
+#include "reporters/results.h"
+#include "reporters/terminal.h"
+#include "runner/builds.h"
+#include "runner/journal.h"
+#include "runner/process.h"
+#include "runner/stress.h"
+
+namespace faultline::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+struct RunFlags {
+  std::string file = k_default_matrix_file;
+  int jobs = 0;
+  int runs = 0;
+  std::string stop;
+  std::string shard;
+  std::vector<std::string> only;
+  bool rebuild = false;
+  bool resume = false;
+  std::string out;
+  std::string state_dir;
+  std::size_t max_cells = 100'000;
+};
+
+std::string now_iso() {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+// --only axis=value filters: the same axis given twice means either value.
+Expected<std::vector<std::size_t>> select_cells(const RunFlags& flags, const MatrixInput& in) {
+  const auto& t = in.expansion.cells;
+  std::map<std::size_t, std::set<std::string>> wanted;
+  for (const auto& f : flags.only) {
+    auto eq = f.find('=');
+    if (eq == std::string::npos) return fail(bad_input("--only '" + f + "' is not AXIS=VALUE (e.g. --only sanitizer=asan)"));
+    const std::string axis = f.substr(0, eq), value = f.substr(eq + 1);
+    auto index = t.axis_index(axis);
+    if (!index || *index >= t.product_axes) {
+      std::vector<std::string> names;
+      for (std::size_t a = 0; a < t.product_axes; ++a) names.push_back(t.axes[a].name);
+      auto dym = did_you_mean(axis, names);
+      return fail(bad_input("--only names unknown axis '" + axis + "'" + (dym ? " (did you mean '" + *dym + "'?)" : "") +
+                            "; the axes are " + join(names, ", ")));
+    }
+    const auto& values = t.axes[*index].values;
+    if (std::find(values.begin(), values.end(), value) == values.end())
+      return fail(bad_input("--only: '" + value + "' is not a value of axis '" + axis + "' (values: " + join(values, ", ") + ")"));
+    wanted[*index].insert(value);
+  }
+  std::vector<std::uint32_t> shard_of;
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> shard;
+  if (!flags.shard.empty()) {
+    shard = parse_shard(flags.shard);
+    if (!shard) return fail(bad_input("--shard '" + flags.shard + "' is not K/N with 1 <= K <= N (e.g. 2/4)"));
+    shard_of = matrix::assign_shards(in.expansion, shard->second);
+  }
+  std::vector<std::size_t> selected;
+  for (std::size_t c = 0; c < t.size(); ++c) {
+    if (shard && shard_of[c] != shard->first - 1) continue;
+    bool ok = std::all_of(wanted.begin(), wanted.end(), [&](const auto& w) {
+      const std::string* v = t.value(c, w.first);
+      return v && w.second.count(*v);
+    });
+    if (ok) selected.push_back(c);
+  }
+  if (selected.empty()) return fail(bad_input("no cell matches --only " + join(flags.only, " --only ") + (shard ? " in shard " + flags.shard : "")));
+  return selected;
+}
+
+std::string repro_command(const matrix::Config& config, const matrix::Expansion& e, std::size_t cell,
+                          const std::string& matrix_dir, const std::string& command) {
+  std::string out = "cd " + shell_quote(matrix_dir) + " && ";
+  if (const std::string* san = e.cells.value(cell, "sanitizer"))
+    if (auto profile = matrix::profile_for(config, *san))
+      for (const auto& [k, v] : profile->env) out += k + "=" + shell_quote(v) + " ";
+  return out + "sh -c " + shell_quote(command);
+}
+
+int write_results(const std::string& path, const nlohmann::json& results) {
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    if (!out) {
+      std::cerr << "faultline run: cannot write " << tmp << "\n";
+      return k_exit_infrastructure;
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::cerr << "faultline run: cannot write " << path << ": " << ec.message() << "\n";
+    return k_exit_infrastructure;
+  }
+  return k_exit_ok;
+}
+
+int run(const RunFlags& flags) {
+  auto in = read_matrix(flags.file, flags.max_cells);
+  if (!in) return k_exit_bad_input;
+  const matrix::Config& config = in->config;
+  const matrix::Expansion& e = in->expansion;
+  auto selected = select_cells(flags, *in);
+  if (!selected) {
+    std::cerr << "faultline run: " << selected.error().message << "\n";
+    return k_exit_bad_input;
+  }
+  const std::string matrix_dir = fs::absolute(fs::path(flags.file)).parent_path().lexically_normal().string();
+  const std::string state_dir = flags.state_dir.empty() ? matrix_dir + "/.faultline" : fs::absolute(flags.state_dir).string();
+  const std::string out_path = flags.out.empty() ? state_dir + "/results.json" : flags.out;
+  std::error_code ec;
+  fs::create_directories(state_dir, ec);
+  if (ec) {
+    std::cerr << "faultline run: cannot create " << state_dir << ": " << ec.message() << "\n";
+    return k_exit_infrastructure;
+  }
+  const int jobs = flags.jobs > 0 ? flags.jobs : (config.stress.parallel > 0 ? config.stress.parallel
+                                                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  const int runs = flags.runs > 0 ? flags.runs : config.stress.runs;
+  matrix::StopPolicy stop = config.stress.stop;
+  if (flags.stop == "first-crash") stop = matrix::StopPolicy::first_crash;
+  else if (flags.stop == "all") stop = matrix::StopPolicy::all;
+  else if (flags.stop == "confidence") stop = matrix::StopPolicy::confidence;
+
+  (void)runner::become_subreaper();
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+
+  reporters::RunInfo info{flags.file, now_iso(), "", false, runs, jobs,
+                          stop == matrix::StopPolicy::all ? "all" : stop == matrix::StopPolicy::confidence ? "confidence" : "first-crash",
+                          flags.shard};
+  Progress progress(isatty(STDERR_FILENO) != 0);
+
+  // Builds.
+  std::set<std::size_t> needed_set;
+  for (std::size_t c : *selected)
+    for (auto b : e.cell_builds[c]) needed_set.insert(b);
+  std::vector<std::size_t> needed(needed_set.begin(), needed_set.end());
+  progress.start_builds(needed.size());
+  runner::BuildOptions bopts;
+  bopts.state_dir = state_dir;
+  bopts.matrix_dir = matrix_dir;
+  bopts.jobs = jobs;
+  bopts.rebuild = flags.rebuild;
+  bopts.cancel = &g_interrupted;
+  bopts.on_done = [&](std::size_t b, const runner::BuildOutcome& o) { progress.build_done(e.builds[b].id, o); };
+  std::vector<runner::BuildOutcome> builds = runner::run_builds(config, e, needed, bopts);
+  progress.end_builds();
+
+  // Stress.
+  runner::StressOptions sopts;
+  sopts.jobs = jobs;
+  sopts.runs = runs;
+  sopts.stop = stop;
+  sopts.matrix_dir = matrix_dir;
+  sopts.state_dir = state_dir;
+  sopts.cancel = &g_interrupted;
+  runner::StressLoop loop(config, e, sopts);
+  for (std::size_t c : *selected) {
+    std::vector<std::string> prefixes(config.components.size());
+    const runner::BuildOutcome* broken = nullptr;
+    for (auto b : e.cell_builds[c]) {
+      prefixes[e.builds[b].component] = builds[b].prefix;
+      if (builds[b].state != runner::BuildState::ok && !broken) broken = &builds[b];
+    }
+    loop.add_cell(c, prefixes);
+    if (broken) {
+      const std::string why = broken->state == runner::BuildState::not_needed ? "interrupted before its build" : broken->error;
+      loop.mark_build_error(c, why, broken->command, broken->log_tail);
+    }
+  }
+  const std::string journal_path = state_dir + "/runs.jsonl";
+  std::ifstream matrix_text(flags.file, std::ios::binary);
+  std::stringstream text;
+  text << matrix_text.rdbuf();
+  const std::string fingerprint = hex16(fnv1a64(text.str()));
+  std::vector<runner::RunRecord> previous;
+  auto journal = flags.resume ? runner::Journal::resume(journal_path, fingerprint, e.cells, previous)
+                              : runner::Journal::create(journal_path, fingerprint);
+  if (!journal) {
+    std::cerr << "faultline run: " << journal.error().message << "\n";
+    return exit_status_for(journal.error());
+  }
+  for (const auto& r : previous) loop.add_previous(r);
+  std::map<std::size_t, std::string> repro;
+  bool journal_failed = false;
+  progress.start_runs(loop.planned_runs(), previous.size(), selected->size());
+  if (!g_interrupted) {
+    loop.run([&](const runner::RunRecord& r) {
+      if (auto s = (*journal)->append(r, e.cells); !s && !journal_failed) {
+        journal_failed = true;
+        std::cerr << "faultline run: " << s.error().message << "\n";
+      }
+      if (r.outcome != "pass" && !repro.count(r.cell))
+        repro[r.cell] = repro_command(config, e, r.cell, matrix_dir, r.command);
+      progress.run_done(e.cells.id(r.cell), r, loop.results().at(r.cell));
+    });
+  }
+  progress.end_runs();
+
+  info.finished_at = now_iso();
+  info.interrupted = g_interrupted.load();
+  nlohmann::json results = reporters::results_json(config, e, *selected, loop, builds, repro, info);
+  reporters::TerminalOptions topts;
+  topts.color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  std::cout << reporters::render_terminal(results, topts);
+  if (int status = write_results(out_path, results); status != k_exit_ok) return status;
+  std::cout << "results: " << out_path << "\n";
+  runner::reap_stray_children();
+
+  if (info.interrupted) {
+    std::cerr << "faultline run: interrupted; every finished run is kept in " << journal_path
+              << " — continue with `faultline run --resume`\n";
+    return k_exit_interrupted;
+  }
+  const auto& totals = results["totals"];
+  if (totals.value("build_error", 0) == static_cast<int>(selected->size())) return k_exit_infrastructure;
+  if (journal_failed) return k_exit_infrastructure;
+  return totals.value("crash", 0) + totals.value("hang", 0) > 0 ? k_exit_crashes : k_exit_ok;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& action) {
+  auto flags = std::make_shared<RunFlags>();
+  CLI::App* cmd = app.add_subcommand("run", "Build every cell and stress it; report which crash");
+  cmd->footer(
+      "Builds are cached under STATE/builds/ by content: a second run with unchanged inputs runs no build\n"
+      "command. Every run is recorded in STATE/runs.jsonl as it ends; Ctrl-C stops, keeps every finished\n"
+      "run and exits 130, and --resume continues. Exit status: 0 no crash, 1 crashes (or hangs) found,\n"
+      "2 bad input, 3 no cell could run (every build failed), 130 interrupted.\n\n"
+      "Examples:\n"
+      "  faultline run examples/ffi-race/faultline.yaml --runs 5 --only sanitizer=asan\n"
+      "  faultline run --shard 2/4 --out results-2.json\n"
+      "  faultline run --resume");
+  cmd->add_option("file", flags->file, "the matrix file")->capture_default_str();
+  cmd->add_option("-j,--jobs", flags->jobs, "runs and builds at once (default: stress.parallel, else the cores)")
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--runs", flags->runs, "runs per cell (default: stress.runs)")->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("--stop", flags->stop, "first-crash, all or confidence (default: stress.stop)")
+      ->check(CLI::IsMember({"first-crash", "all", "confidence"}));
+  cmd->add_option("--shard", flags->shard, "run only shard K of N (as `plan --shards N` split them)");
+  cmd->add_option("--only", flags->only, "run only cells with AXIS=VALUE (repeatable)");
+  cmd->add_flag("--rebuild", flags->rebuild, "ignore the build cache");
+  cmd->add_flag("--resume", flags->resume, "continue the interrupted run recorded in STATE/runs.jsonl");
+  cmd->add_option("--out", flags->out, "where to write results.json (default: STATE/results.json)");
+  cmd->add_option("--state-dir", flags->state_dir, "builds, journal and results (default: .faultline beside the matrix file)");
+  cmd->add_option("--max-cells", flags->max_cells, "refuse a matrix of more cells than this")->capture_default_str();
+  cmd->callback([flags, &action] { action = [flags] { return run(*flags); }; });
+}
+
+}  // namespace faultline::cli

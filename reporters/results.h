@@ -1,0 +1,37 @@
+// reporters/results.h — results.json, the one record of a run that every
+// report format is rendered from (schema: docs/results.md). Built from what the
+// runner produced; `faultline report` re-renders a saved one.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "matrix/config.h"
+#include "matrix/expand.h"
+#include "runner/builds.h"
+#include "runner/stress.h"
+
+namespace faultline::reporters {
+
+inline constexpr const char* k_results_schema = "faultline.results/1";
+
+struct RunInfo {
+  std::string matrix_file;
+  std::string started_at;   // ISO 8601, UTC
+  std::string finished_at;
+  bool interrupted = false;
+  int runs = 0;
+  int jobs = 0;
+  std::string stop;
+  std::string shard;        // "K/N" or ""
+};
+
+// `selected`: the cells this run was asked to run (shard, --only), in cell order.
+nlohmann::json results_json(const matrix::Config& config, const matrix::Expansion& expansion,
+                            const std::vector<std::size_t>& selected, const runner::StressLoop& loop,
+                            const std::vector<runner::BuildOutcome>& builds,
+                            const std::map<std::size_t, std::string>& repro_commands, const RunInfo& info);
+
+}  // namespace faultline::reporters

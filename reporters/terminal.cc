@@ -1,0 +1,95 @@
+#include "reporters/terminal.h"
+
+#include <iomanip>
+#include <sstream>
+
+namespace faultline::reporters {
+
+using nlohmann::json;
+
+namespace {
+
+std::string paint(const std::string& text, const char* code, bool color) {
+  return color ? std::string("\033[") + code + "m" + text + "\033[0m" : text;
+}
+
+const char* verdict_color(const std::string& v) {
+  if (v == "pass") return "32";
+  if (v == "crash") return "31;1";
+  if (v == "hang") return "35";
+  if (v == "build-error") return "33";
+  return "2";
+}
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+}  // namespace
+
+std::string one_line_verdict(const json& r) {
+  const json& t = r["totals"];
+  std::ostringstream out;
+  const std::size_t cells = t.value("cells", 0), crash = t.value("crash", 0), sigs = t.value("signatures", 0);
+  if (crash == 0) out << "no crash in " << cells << (cells == 1 ? " cell" : " cells");
+  else out << sigs << (sigs == 1 ? " crash signature in " : " crash signatures in ") << crash << " of " << cells << " cells";
+  out << " (" << t.value("runs", 0) << " runs";
+  if (t.value("hang", 0)) out << ", " << t.value("hang", 0) << " hung";
+  if (t.value("build_error", 0)) out << ", " << t.value("build_error", 0) << " build errors";
+  if (t.value("skipped", 0)) out << ", " << t.value("skipped", 0) << " skipped";
+  out << ")";
+  if (r.value("interrupted", false)) out << " — interrupted, partial";
+  return out.str();
+}
+
+std::string render_terminal(const json& r, const TerminalOptions& options) {
+  std::ostringstream out;
+  const json& cells = r["cells"];
+  std::size_t shown = 0;
+  for (const auto& c : cells) {
+    if (shown++ >= options.max_cells) {
+      out << "  … and " << cells.size() - options.max_cells << " more cells (all in results.json)\n";
+      break;
+    }
+    const std::string verdict = c.value("verdict", "");
+    out << "  " << paint(pad(verdict, 11), verdict_color(verdict), options.color) << " " << c.value("id", "");
+    if (verdict == "build-error") out << "  — " << c["build_error"].value("error", "");
+    else out << "  — " << c.value("summary", "");
+    if (!c["signatures"].empty()) out << "  [" << c["signatures"][0].value("hash", "") << "]";
+    out << "\n";
+  }
+  for (const auto& s : r["signatures"]) {
+    out << "\n" << paint("crash " + s.value("hash", ""), "1", options.color) << "  " << s.value("tool", "") << " "
+        << s.value("kind", "") << " — " << s["cells"].size() << (s["cells"].size() == 1 ? " cell, " : " cells, ")
+        << s.value("runs", 0) << (s.value("runs", 0) == 1 ? " run\n" : " runs\n");
+    if (!s.value("summary", "").empty()) out << "  " << s.value("summary", "") << "\n";
+    std::size_t n = 0;
+    for (const auto& f : s["frames"]) {
+      if (n >= options.max_frames) break;
+      std::string where = f.value("file", "");
+      if (!where.empty() && f.value("line", 0) > 0) where += ":" + std::to_string(f.value("line", 0));
+      if (where.empty()) where = f.value("module", "");
+      out << "    #" << n++ << " " << f.value("function", "?") << (where.empty() ? "" : "  " + where) << "\n";
+    }
+    // The first affected cell, and how to reproduce it.
+    const std::string first = s["cells"].empty() ? "" : s["cells"][0].get<std::string>();
+    for (const auto& c : cells)
+      if (c.value("hash", "") == first) {
+        out << "  first in: " << c.value("id", "") << "\n";
+        if (c.contains("repro")) out << "  repro:    " << c.value("repro", "") << "\n";
+      }
+  }
+  bool any_build_error = false;
+  for (const auto& b : r["builds"])
+    if (b.value("state", "") == "failed") {
+      if (!any_build_error) out << "\n";
+      any_build_error = true;
+      out << paint("build failed", "33", options.color) << "  " << b.value("id", "") << ": " << b.value("error", "")
+          << "\n  log: " << b.value("log", "") << "\n";
+    }
+  out << "\n" << one_line_verdict(r) << "\n";
+  return out.str();
+}
+
+}  // namespace faultline::reporters

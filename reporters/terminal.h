@@ -1,0 +1,23 @@
+// reporters/terminal.h — the terminal report of a results.json: one line per
+// cell with its verdict and run count, then one block per crash signature
+// (kind, top frames, cells affected, the command that reproduces it).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace faultline::reporters {
+
+struct TerminalOptions {
+  bool color = false;          // ANSI colours (a TTY without NO_COLOR)
+  std::size_t max_cells = 200; // cells listed before "… and N more"
+  std::size_t max_frames = 5;  // frames per signature
+};
+
+std::string render_terminal(const nlohmann::json& results, const TerminalOptions& options = {});
+
+// The one-line verdict: "2 crash signatures in 14 of 48 cells (3 build errors)".
+std::string one_line_verdict(const nlohmann::json& results);
+
+}  // namespace faultline::reporters

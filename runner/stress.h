@@ -1,0 +1,100 @@
+// runner/stress.h — the stress loop: every selected cell runs its workload up
+// to `runs` times, `jobs` at a time, interleaving cells so no core idles while
+// work remains; each run is judged (crashes recognised by sanitizers/) and
+// handed to the caller as soon as it ends, so nothing finished is ever lost.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "matrix/config.h"
+#include "matrix/expand.h"
+#include "runner/verdict.h"
+#include "sanitizers/crash.h"
+
+namespace faultline::runner {
+
+struct RunRecord {
+  std::size_t cell = 0;
+  int index = 0;             // 0-based run number within the cell
+  std::string outcome;       // "pass", "crash", "hang"
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  bool core_dumped = false;
+  double wall_seconds = 0;
+  double cpu_seconds = 0;
+  std::int64_t peak_rss_bytes = 0;
+  std::uint64_t stdout_bytes = 0;
+  std::uint64_t stderr_bytes = 0;
+  std::string command;
+  std::vector<sanitizers::Crash> crashes;
+  std::string hung_stacks;
+};
+
+struct CellResult {
+  int runs = 0;
+  int crashes = 0;
+  int hangs = 0;
+  double wall_seconds = 0;
+  std::map<std::string, int> signatures;  // signature hash -> runs showing it
+  std::string build_error;                // set: the cell could not run
+  std::string build_log;
+  std::string build_command;
+  Verdict verdict(bool selected = true) const;
+};
+
+struct StressOptions {
+  int jobs = 1;
+  int runs = 20;
+  matrix::StopPolicy stop = matrix::StopPolicy::first_crash;
+  double precision = 0.10;  // stop=confidence: stop when the 95% interval is this narrow
+  std::string matrix_dir;   // working directory of runs
+  std::string state_dir;    // STATE/work/<cell hash>/ is {{ workdir }}
+  bool stacks_on_timeout = true;  // gdb backtraces of hung runs, when gdb exists
+  const std::atomic<bool>* cancel = nullptr;
+  std::vector<std::string> frame_filters;  // extra frames to skip in signatures
+};
+
+class StressLoop {
+ public:
+  StressLoop(const matrix::Config& config, const matrix::Expansion& expansion, StressOptions options);
+
+  // Cells to run, with the prefix of each component (per cell, per component index).
+  void add_cell(std::size_t cell, std::vector<std::string> component_prefixes);
+  // A run already recorded (from --resume): counted, and not run again.
+  void add_previous(const RunRecord& record);
+  // A cell that cannot run: its verdict is build-error.
+  void mark_build_error(std::size_t cell, const std::string& error, const std::string& command, const std::string& log);
+
+  // Runs everything; `on_record` is called, one at a time, as each run ends.
+  void run(const std::function<void(const RunRecord&)>& on_record);
+
+  const std::map<std::size_t, CellResult>& results() const { return m_results; }
+  // Every distinct crash met, by signature hash (the first instance of each).
+  const std::map<std::string, sanitizers::Crash>& signatures() const { return m_signatures; }
+  std::size_t planned_runs() const;
+
+ private:
+  bool wants_more(std::size_t cell) const;
+  RunRecord execute(std::size_t cell, int index);
+  void count(const RunRecord& record);
+
+  const matrix::Config& m_config;
+  const matrix::Expansion& m_e;
+  StressOptions m_options;
+  std::vector<std::size_t> m_cells;
+  std::map<std::size_t, std::vector<std::string>> m_prefixes;
+  std::map<std::size_t, std::set<int>> m_done;
+  std::map<std::size_t, CellResult> m_results;
+  std::map<std::string, sanitizers::Crash> m_signatures;
+  std::string m_symbolizer;
+  bool m_have_gdb = false;
+};
+
+}  // namespace faultline::runner
