@@ -1,0 +1,224 @@
+// End-to-end tests of `faultline run`: real compilers, real sanitizer runtimes,
+// real processes, in a scratch directory per test (kept and named on failure).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "runner/process.h"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using nlohmann::json;
+
+struct Outcome {
+  int status = -1;
+  std::string out;
+  std::string err;
+  double seconds = 0;
+};
+
+class RunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/faultline-run-XXXXXX";
+    m_dir = mkdtemp(tmpl);
+    write("bug.c",
+          "#include <stdio.h>\n#include <stdlib.h>\n"
+          "int main(int argc, char** argv) {\n"
+          "  int v = atoi(argv[1]);\n"
+          "  if (v >= 3) { char* volatile p = malloc(8); free(p); return p[0]; }\n"
+          "  printf(\"ok %d\\n\", v);\n  return 0;\n}\n");
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else fs::remove_all(m_dir);
+  }
+  void write(const std::string& name, const std::string& text) { std::ofstream(m_dir / name) << text; }
+  std::string read(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  Outcome faultline(std::vector<std::string> args, std::chrono::milliseconds timeout = std::chrono::minutes(5)) {
+    args.insert(args.begin(), FAULTLINE_BINARY);
+    runner::ProcessOptions p;
+    p.argv = args;
+    p.working_directory = m_dir.string();
+    p.timeout = timeout;
+    p.kill_grace = std::chrono::seconds(30);
+    auto r = runner::run_process(p);
+    EXPECT_TRUE(r);
+    if (!r) return {};
+    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text(),
+            std::chrono::duration<double>(r->wall).count()};
+  }
+  json results() { return json::parse(read(m_dir / ".faultline/results.json")); }
+  int lines(const std::string& name) {
+    std::string t = read(m_dir / name);
+    return static_cast<int>(std::count(t.begin(), t.end(), '\n'));
+  }
+  fs::path m_dir;
+};
+
+const char* k_matrix = R"(version: 1
+components:
+  lib:
+    versions: ["1", "2", "3"]
+    build: echo built >> builds.count && $CC $SAN_CFLAGS -O1 -g -o {{ prefix }}/bug bug.c $SAN_LDFLAGS
+sanitizers: [none, asan]
+workloads:
+  w: { run: "{{ prefix.lib }}/bug {{ lib }}", timeout: 10s }
+stress: { runs: 4, stop: all }
+)";
+
+TEST_F(RunTest, FindsTheCrashingVersionsAndNamesTheBug) {
+  write("faultline.yaml", k_matrix);
+  Outcome o = faultline({"run", "-j", "2"});
+  EXPECT_EQ(o.status, 1) << o.err;
+  json r = results();
+  EXPECT_EQ(r["schema"], "faultline.results/1");
+  ASSERT_EQ(r["cells"].size(), 6u);
+  std::map<std::string, std::string> verdicts;
+  for (const auto& c : r["cells"]) verdicts[c["id"]] = c["verdict"];
+  EXPECT_EQ(verdicts["lib=1 sanitizer=asan workload=w"], "pass");
+  EXPECT_EQ(verdicts["lib=2 sanitizer=none workload=w"], "pass");
+  EXPECT_EQ(verdicts["lib=3 sanitizer=asan workload=w"], "crash");
+  for (const auto& c : r["cells"])
+    if (c["id"] == "lib=1 sanitizer=none workload=w") {
+      EXPECT_EQ(c["runs"], 4);
+      EXPECT_EQ(c["summary"], "0 of 4 runs; crash rate < 53% at 95%");
+    }
+  bool found = false;
+  for (const auto& s : r["signatures"])
+    if (s["tool"] == "asan") {
+      found = true;
+      EXPECT_EQ(s["kind"], "heap-use-after-free");
+      EXPECT_EQ(s["frames"][0]["function"], "main");
+    }
+  EXPECT_TRUE(found) << r["signatures"].dump(2);
+  EXPECT_THAT(o.out, HasSubstr("asan heap-use-after-free"));
+  EXPECT_THAT(o.out, HasSubstr("repro:"));
+}
+
+TEST_F(RunTest, ASecondRunBuildsNothingAndAChangeRebuildsOnlyWhatItTouches) {
+  write("faultline.yaml", k_matrix);
+  faultline({"run"});
+  EXPECT_EQ(lines("builds.count"), 6);
+  Outcome again = faultline({"run"});
+  EXPECT_THAT(again.err, HasSubstr("builds: 0 built, 6 cached, 0 failed"));
+  EXPECT_EQ(lines("builds.count"), 6);
+  // A changed flag reaches only the asan builds.
+  std::string changed = k_matrix;
+  changed.replace(changed.find("[none, asan]"), 12, "[none, { name: asan, cflags: -DEXTRA }]");
+  write("faultline.yaml", changed);
+  Outcome third = faultline({"run"});
+  EXPECT_THAT(third.err, HasSubstr("builds: 3 built, 3 cached, 0 failed"));
+  EXPECT_EQ(lines("builds.count"), 9);
+  faultline({"run", "--rebuild", "--only", "sanitizer=none"});
+  EXPECT_EQ(lines("builds.count"), 12);
+}
+
+TEST_F(RunTest, AFailedBuildMarksItsCellsAndTheRestRun) {
+  write("faultline.yaml", R"(version: 1
+components:
+  lib:
+    versions: ["1", "2"]
+    build: "test {{ version }} != 2 || { echo 'bug.c:1: error: no such thing' >&2; exit 1; }; $CC -o {{ prefix }}/bug bug.c"
+workloads:
+  w: { run: "{{ prefix.lib }}/bug {{ lib }}" }
+stress: { runs: 2 }
+)");
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 0) << o.err;
+  json r = results();
+  EXPECT_EQ(r["cells"][0]["verdict"], "pass");
+  EXPECT_EQ(r["cells"][1]["verdict"], "build-error");
+  EXPECT_EQ(r["cells"][1]["build_error"]["error"], "the build command exit 1");
+  EXPECT_THAT(r["cells"][1]["build_error"]["log_tail"].get<std::string>(), HasSubstr("bug.c:1: error: no such thing"));
+  EXPECT_THAT(o.err, HasSubstr("build failed: lib=2 sanitizer=none: the build command exit 1"));
+}
+
+TEST_F(RunTest, WhenNoCellCanRunTheExitStatusIsThree) {
+  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\"], build: \"exit 7\" }\n"
+                          "workloads: { w: { run: \"true\" } }\n");
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 3) << o.err;
+}
+
+TEST_F(RunTest, AHangIsItsOwnVerdictAndCostsOnlyItsTimeout) {
+  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\"] }\n"
+                          "workloads: { w: { run: \"sleep 60\", timeout: 1s } }\nstress: { runs: 2 }\n");
+  Outcome o = faultline({"run", "-j", "1"});
+  EXPECT_EQ(o.status, 1);
+  EXPECT_LT(o.seconds, 20);
+  json r = results();
+  EXPECT_EQ(r["cells"][0]["verdict"], "hang");
+  EXPECT_EQ(r["cells"][0]["hangs"], 1);
+}
+
+TEST_F(RunTest, HostileVersionsReachTheWorkloadAsInertWords) {
+  write("faultline.yaml", R"yaml(version: 1
+components:
+  lib: { versions: ["1.0; touch pwned1", "$(touch pwned2)", "`touch pwned3`"] }
+workloads:
+  w: { run: "printf '%s' {{ lib }} > {{ workdir }}/v; test \"$FAULTLINE_LIB\" = {{ lib }}" }
+stress: { runs: 1 }
+)yaml");
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 0) << o.out << o.err;
+  for (const char* f : {"pwned1", "pwned2", "pwned3"}) EXPECT_FALSE(fs::exists(m_dir / f)) << f;
+  json r = results();
+  std::set<std::string> seen;
+  for (const auto& c : r["cells"]) seen.insert(read(m_dir / ".faultline/work" / c["hash"].get<std::string>() / "v"));
+  EXPECT_EQ(seen, (std::set<std::string>{"1.0; touch pwned1", "$(touch pwned2)", "`touch pwned3`"}));
+}
+
+TEST_F(RunTest, OnlyAndShardSelectCells) {
+  write("faultline.yaml", k_matrix);
+  faultline({"run", "--only", "lib=1", "--only", "lib=2", "--only", "sanitizer=none"});
+  EXPECT_EQ(results()["cells"].size(), 2u);
+  faultline({"run", "--shard", "2/3", "--out", "r.json"});
+  EXPECT_EQ(json::parse(read(m_dir / "r.json"))["cells"].size(), 2u);
+  Outcome bad = faultline({"run", "--only", "sanitiser=asan"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err, "faultline run: --only names unknown axis 'sanitiser' (did you mean 'sanitizer'?); the axes are "
+                     "lib, sanitizer, workload\n");
+}
+
+TEST_F(RunTest, InterruptKeepsFinishedRunsAndResumeRepeatsNone) {
+  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
+                          "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
+  // SIGTERM after 1.5 s (faultline treats it as Ctrl-C).
+  Outcome first = faultline({"run", "-j", "2"}, std::chrono::milliseconds(1500));
+  EXPECT_EQ(first.status, 130) << first.err;
+  EXPECT_THAT(first.err, HasSubstr("continue with `faultline run --resume`"));
+  const int recorded = lines(".faultline/runs.jsonl") - 1;
+  EXPECT_GT(recorded, 2);
+  EXPECT_LT(recorded, 40);
+  Outcome second = faultline({"run", "-j", "2", "--resume"});
+  EXPECT_EQ(second.status, 0) << second.err;
+  std::ifstream journal(m_dir / ".faultline/runs.jsonl");
+  std::set<std::pair<std::string, int>> runs;
+  std::string line;
+  int records = 0;
+  while (std::getline(journal, line)) {
+    json j = json::parse(line);
+    if (j["type"] != "run") continue;
+    ++records;
+    EXPECT_TRUE(runs.emplace(j["cell"], j["index"]).second) << "repeated: " << line;
+  }
+  EXPECT_EQ(records, 40);
+  for (const auto& c : results()["cells"]) EXPECT_EQ(c["runs"], 10);
+}
+
+}  // namespace
+}  // namespace faultline
