@@ -93,11 +93,12 @@ bool is_options_variable(std::string_view name) {
 }
 
 void merge_env(EnvList& base, const EnvList& extra) {
-  for (const auto& [key, value] : extra) {
+  for (const auto& entry : extra) {
+    const std::string& key = entry.first;
     auto it = std::find_if(base.begin(), base.end(), [&](const auto& kv) { return kv.first == key; });
-    if (it == base.end()) base.emplace_back(key, value);
-    else if (is_options_variable(key)) it->second = merge_options(it->second, value);
-    else it->second = value;
+    if (it == base.end()) base.push_back(entry);
+    else if (is_options_variable(key)) it->second = merge_options(it->second, entry.second);
+    else it->second = entry.second;
   }
 }
 
@@ -152,10 +153,10 @@ Profile merge(Profile base, const Profile& extra) {
 
 std::string merge_options(std::string_view base, std::string_view over) {
   auto merged = split_options(base);
-  for (auto& [key, value] : split_options(over)) {
-    auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& kv) { return kv.first == key; });
-    if (it == merged.end()) merged.emplace_back(key, value);
-    else it->second = value;
+  for (auto& entry : split_options(over)) {
+    auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& kv) { return kv.first == entry.first; });
+    if (it == merged.end()) merged.push_back(entry);
+    else it->second = entry.second;
   }
   std::string out;
   for (const auto& [key, value] : merged) {

@@ -255,7 +255,8 @@ bool ReportReader::take_hash_frame(std::string_view line) {
 bool ReportReader::take_summary(std::string_view line) {
   std::string_view s = strip_line_prefix(line);
   if (!starts_with(s, "SUMMARY: ") || !contains(s, "Sanitizer: ")) return false;
-  if (m_format != Format::leaks) current().summary = std::string(s);
+  // LSan's summary totals all leaks; UBSan's says less than its headline.
+  if (m_format != Format::leaks && m_format != Format::ubsan) current().summary = std::string(s);
   m_ended_naturally = true;
   return true;
 }
