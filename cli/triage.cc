@@ -2,6 +2,11 @@
 // CI log, a pasted terminal session, a sanitizer log_path file) and print them,
 // one block each or as JSON. Exit 1 when it found a crash, 0 when not, 2 when
 // the input cannot be read.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -28,20 +33,61 @@ struct TriageOptions {
   std::size_t frames_shown = 5;
 };
 
-Expected<std::string> read_input(const std::string& file) {
-  bool from_stdin = file == "-";
-  std::FILE* in = from_stdin ? stdin : std::fopen(file.c_str(), "rb");
-  if (!in) return fail(bad_input("faultline triage: cannot read '" + file + "': " + std::strerror(errno)));
-  std::string text;
-  char buffer[1 << 16];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, in)) > 0) text.append(buffer, n);
-  bool failed = std::ferror(in) != 0;
-  int error = errno;
-  if (!from_stdin) std::fclose(in);
-  if (failed) return fail(bad_input("faultline triage: cannot read '" + file + "': " + std::strerror(error)));
-  return text;
-}
+// The input's bytes: a regular file is mapped (a 1 GiB log costs no copy),
+// stdin and pipes are read.
+class Input {
+ public:
+  Input() = default;
+  Input(const Input&) = delete;
+  Input& operator=(const Input&) = delete;
+  ~Input() {
+    if (m_map) munmap(m_map, m_size);
+  }
+
+  Status open(const std::string& file) {
+    if (file == "-") return read_all(STDIN_FILENO, "-");
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return cannot_read(file, errno);
+    struct stat st {};
+    Status result = Ok{};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      m_size = static_cast<std::size_t>(st.st_size);
+      m_map = mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (m_map == MAP_FAILED) {
+        m_map = nullptr;
+        result = read_all(fd, file);
+      }
+    } else {
+      result = read_all(fd, file);
+    }
+    ::close(fd);
+    return result;
+  }
+
+  std::string_view text() const {
+    return m_map ? std::string_view(static_cast<const char*>(m_map), m_size) : std::string_view(m_buffer);
+  }
+
+ private:
+  static Unexpected cannot_read(const std::string& file, int error) {
+    return fail(bad_input("faultline triage: cannot read '" + file + "': " + std::strerror(error)));
+  }
+
+  Status read_all(int fd, const std::string& file) {
+    char chunk[1 << 16];
+    for (;;) {
+      ssize_t n = ::read(fd, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return cannot_read(file, errno);
+      if (n == 0) return Ok{};
+      m_buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+
+  void* m_map = nullptr;
+  std::size_t m_size = 0;
+  std::string m_buffer;
+};
 
 // Invalid UTF-8 bytes become U+FFFD so a terminal or a JSON reader never chokes.
 std::string valid_utf8(std::string_view text) {
@@ -107,15 +153,15 @@ nlohmann::json crash_json(const sanitizers::Crash& c) {
 }
 
 int run_triage(const TriageOptions& options) {
-  auto text = read_input(options.file);
-  if (!text) {
-    std::cerr << text.error().message << "\n";
-    return exit_status_for(text.error());
+  Input input;
+  if (auto opened = input.open(options.file); !opened) {
+    std::cerr << opened.error().message << "\n";
+    return exit_status_for(opened.error());
   }
   sanitizers::ParseOptions parse;
   parse.signature.ignore_frames = options.ignore_frames;
   parse.use_exit_status = false;
-  auto crashes = sanitizers::parse_output(*text, {}, parse);
+  auto crashes = sanitizers::parse_output(input.text(), {}, parse);
   if (options.json) {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& c : crashes) all.push_back(crash_json(c));
