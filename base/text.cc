@@ -72,6 +72,57 @@ ShellContext shell_context_after(std::string_view text, ShellContext state) {
   return state;
 }
 
+std::optional<std::vector<std::string>> split_plain_command(std::string_view command) {
+  static constexpr std::string_view k_special = "$`|&;<>()*?[]~{}#!\n";
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (std::size_t i = 0; i < command.size(); ++i) {
+    const char c = command[i];
+    if (c == ' ' || c == '\t') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else if (c == '\'') {
+      const std::size_t end = command.find('\'', i + 1);
+      if (end == std::string_view::npos) return std::nullopt;
+      word.append(command.substr(i + 1, end - i - 1));
+      i = end;
+      in_word = true;
+    } else if (c == '"') {
+      for (++i; i < command.size() && command[i] != '"'; ++i) {
+        if (command[i] == '$' || command[i] == '`') return std::nullopt;
+        if (command[i] == '\\') {
+          if (i + 1 >= command.size()) return std::nullopt;
+          char n = command[i + 1];
+          if (n == '$' || n == '`' || n == '"' || n == '\\') ++i;
+          else if (n == '\n') return std::nullopt;
+        }
+        word += command[i];
+      }
+      if (i >= command.size()) return std::nullopt;
+      in_word = true;
+    } else if (c == '\\') {
+      if (i + 1 >= command.size() || command[i + 1] == '\n') return std::nullopt;
+      word += command[++i];
+      in_word = true;
+    } else if (k_special.find(c) != std::string_view::npos) {
+      return std::nullopt;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  if (words.empty()) return std::nullopt;
+  // NAME=value as the first word is an assignment, which only a shell performs.
+  const std::string_view first = command.substr(command.find_first_not_of(" \t"));
+  const std::size_t name_end = first.find_first_not_of(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+  if (name_end != std::string_view::npos && name_end > 0 && first[name_end] == '=') return std::nullopt;
+  return words;
+}
+
 std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
   std::size_t i = 0;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());

@@ -26,6 +26,12 @@ std::string shell_quote_in(ShellContext context, std::string_view value);
 // of POSIX quoting: backslashes, single and double quotes).
 ShellContext shell_context_after(std::string_view text, ShellContext start = ShellContext::bare);
 
+// The words of `command` when a shell would do nothing but split it into words
+// (quotes and backslashes allowed; no expansion, redirection, globbing or
+// control operators); nullopt when it needs a real shell. Lets a runner exec
+// simple commands directly, without /bin/sh in between.
+std::optional<std::vector<std::string>> split_plain_command(std::string_view command);
+
 // Position of the first byte that is not part of valid UTF-8, if any.
 std::optional<std::size_t> first_invalid_utf8(std::string_view text);
 

@@ -52,6 +52,30 @@ TEST(ShellContext, TracksQuotes) {
   EXPECT_EQ(shell_context_after("'x"), ShellContext::single_quoted);
 }
 
+TEST(SplitPlainCommand, SplitsWhatTheShellWouldOnlySplit) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(split_plain_command("/bin/true"), V{"/bin/true"});
+  EXPECT_EQ(split_plain_command("  stress --threads '8' \"a b\" c\\ d "), (V{"stress", "--threads", "8", "a b", "c d"}));
+  EXPECT_EQ(split_plain_command("x 'it'\\''s'"), (V{"x", "it's"}));
+  for (const char* shellish : {"a; b", "a | b", "echo $HOME", "a > f", "x=1 cmd", "ls *.c", "echo \"$x\"",
+                               "a && b", "echo `id`", "(a)", "~/bin/x", "# comment", "'unclosed", ""})
+    EXPECT_FALSE(split_plain_command(shellish)) << shellish;
+}
+
+// Every quoting the template layer produces is read back by the splitter as a real shell would.
+TEST(SplitPlainCommand, AgreesWithTheShellOnQuotedValues) {
+  for (std::string v : {"1.0; rm -rf /", "a'b", "x y", "-n", "a\"b"}) {
+    std::string cmd = "printf '%s|' " + shell_quote(v) + " \"pre-" + shell_quote_in(ShellContext::double_quoted, v) + "\"";
+    auto words = split_plain_command(cmd);
+    if (!words) continue;  // needed a shell: fine, the shell path handles it
+    ASSERT_EQ(words->size(), 3u) << cmd;
+    EXPECT_EQ((*words)[1], v);
+    EXPECT_EQ((*words)[2], "pre-" + v);
+    EXPECT_EQ(shell_echo(shell_quote(v) + " \"pre-" + shell_quote_in(ShellContext::double_quoted, v) + "\""),
+              v + "|pre-" + v + "|");
+  }
+}
+
 TEST(Utf8, FindsTheFirstBadByte) {
   EXPECT_FALSE(first_invalid_utf8("plain ascii"));
   EXPECT_FALSE(first_invalid_utf8("caf\xc3\xa9 \xe2\x9c\x93"));

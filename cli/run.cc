@@ -38,6 +38,7 @@ struct RunFlags {
   int jobs = 0;
   int runs = 0;
   std::string stop;
+  std::string budget;
   std::string shard;
   std::vector<std::string> only;
   bool rebuild = false;
@@ -145,7 +146,21 @@ int run(const RunFlags& flags) {
   }
   const int jobs = flags.jobs > 0 ? flags.jobs : (config.stress.parallel > 0 ? config.stress.parallel
                                                                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  const int runs = flags.runs > 0 ? flags.runs : config.stress.runs;
+  int runs = flags.runs > 0 ? flags.runs : config.stress.runs;
+  int budget_runs = 0;
+  double budget_seconds = 0;
+  if (!flags.budget.empty()) {
+    char* end = nullptr;
+    double n = std::strtod(flags.budget.c_str(), &end);
+    std::string unit = end ? end : "";
+    if (n > 0 && unit.empty() && n == static_cast<int>(n)) budget_runs = static_cast<int>(n);
+    else if (n > 0 && (unit == "s" || unit == "m" || unit == "h")) budget_seconds = n * (unit == "s" ? 1 : unit == "m" ? 60 : 3600);
+    else {
+      std::cerr << "faultline run: --budget '" << flags.budget << "' is neither a number of runs (500) nor a time (90s, 10m, 1h)\n";
+      return k_exit_bad_input;
+    }
+  }
+  if (budget_runs > 0) runs = budget_runs;
   matrix::StopPolicy stop = config.stress.stop;
   if (flags.stop == "first-crash") stop = matrix::StopPolicy::first_crash;
   else if (flags.stop == "all") stop = matrix::StopPolicy::all;
@@ -182,6 +197,7 @@ int run(const RunFlags& flags) {
   runner::StressOptions sopts;
   sopts.jobs = jobs;
   sopts.runs = runs;
+  sopts.budget_seconds = budget_seconds;
   sopts.stop = stop;
   sopts.matrix_dir = matrix_dir;
   sopts.state_dir = state_dir;
@@ -270,6 +286,9 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--runs", flags->runs, "runs per cell (default: stress.runs)")->check(CLI::Range(1, 10'000'000));
   cmd->add_option("--stop", flags->stop, "first-crash, all or confidence (default: stress.stop)")
       ->check(CLI::IsMember({"first-crash", "all", "confidence"}));
+  cmd->add_option("--budget", flags->budget,
+                  "per cell: at most this many runs (500) or this much run time (90s, 10m); with --stop confidence, "
+                  "runs continue until the crash-rate interval is narrow or the budget is spent");
   cmd->add_option("--shard", flags->shard, "run only shard K of N (as `plan --shards N` split them)");
   cmd->add_option("--only", flags->only, "run only cells with AXIS=VALUE (repeatable)");
   cmd->add_flag("--rebuild", flags->rebuild, "ignore the build cache");

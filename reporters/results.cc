@@ -44,6 +44,7 @@ json cell_json(const matrix::Expansion& e, std::size_t c, const runner::CellResu
             {"summary", runner::describe_rate(r.crashes, r.runs)}, {"signatures", sigs},
             {"wall_seconds", r.wall_seconds}};
   if (!repro.empty()) j["repro"] = repro;
+  if (!r.hung_stacks.empty()) j["hung_stacks"] = r.hung_stacks;
   if (!r.build_error.empty())
     j["build_error"] = {{"error", r.build_error}, {"command", r.build_command}, {"log_tail", r.build_log}};
   return j;

@@ -73,7 +73,6 @@ class Builder {
 // The build of dependency `dep` (index into b.deps) with the versions b needs.
 std::size_t Builder::dep_build(const matrix::BuildRef& b, std::size_t dep) const {
   const auto& [component, version] = b.deps[dep];
-  std::string id = m_config.components[component].name + "=" + version + " ";
   for (const auto& d : m_e.builds) {
     if (d.component != component || d.version != version || d.sanitizer != b.sanitizer) continue;
     // Its own dependencies must agree with b's.
@@ -99,7 +98,8 @@ std::vector<BuildOutcome> Builder::run(const std::vector<std::size_t>& needed) {
   }
   std::map<std::size_t, std::vector<std::size_t>> levels;
   for (std::size_t b : all) levels[depth_of(m_config, m_e.builds[b].component)].push_back(b);
-  for (auto& [depth, builds] : levels) {
+  for (auto& level : levels) {
+    const std::vector<std::size_t>& builds = level.second;  // (clang 14: no structured bindings in lambdas)
     for (std::size_t b : builds) prepare(b);
     std::atomic<std::size_t> next{0};
     auto worker = [&] {

@@ -5,6 +5,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "matrix/template.h"
 #include "matrix/variables.h"
 #include "runner/builds.h"
@@ -66,7 +67,7 @@ void StressLoop::count(const RunRecord& record) {
   ++r.runs;
   r.wall_seconds += record.wall_seconds;
   if (record.outcome == "crash") ++r.crashes;
-  if (record.outcome == "hang") ++r.hangs;
+  if (record.outcome == "hang" && r.hangs++ == 0) r.hung_stacks = record.hung_stacks;
   std::set<std::string> seen;
   for (const auto& c : record.crashes) {
     if (!seen.insert(c.signature.hash).second) continue;
@@ -85,6 +86,7 @@ std::size_t StressLoop::planned_runs() const {
 bool StressLoop::wants_more(std::size_t cell) const {
   const CellResult& r = m_results.at(cell);
   if (!r.build_error.empty() || r.runs >= m_options.runs) return false;
+  if (m_options.budget_seconds > 0 && r.wall_seconds >= m_options.budget_seconds) return false;
   switch (m_options.stop) {
     case matrix::StopPolicy::first_crash: return r.crashes == 0 && r.hangs == 0;
     case matrix::StopPolicy::all: return true;
@@ -121,7 +123,9 @@ RunRecord StressLoop::execute(std::size_t cell, int index) {
   for (const auto& [k, v] : binding.env) changes[k] = v;
   ProcessOptions p;
   p.argv = profile->wrapper;
-  p.argv.insert(p.argv.end(), {"/bin/sh", "-c", rec.command});
+  // A command that needs no shell is executed directly: one exec fewer per run.
+  if (auto words = split_plain_command(rec.command)) p.argv.insert(p.argv.end(), words->begin(), words->end());
+  else p.argv.insert(p.argv.end(), {"/bin/sh", "-c", rec.command});
   p.environment = environment_with(changes);
   p.working_directory = m_options.matrix_dir;
   p.timeout = milliseconds(workload->timeout_ms);

@@ -43,6 +43,7 @@ struct CellResult {
   int hangs = 0;
   double wall_seconds = 0;
   std::map<std::string, int> signatures;  // signature hash -> runs showing it
+  std::string hung_stacks;                // gdb's backtraces of the first hung run, when taken
   std::string build_error;                // set: the cell could not run
   std::string build_log;
   std::string build_command;
@@ -54,6 +55,7 @@ struct StressOptions {
   int runs = 20;
   matrix::StopPolicy stop = matrix::StopPolicy::first_crash;
   double precision = 0.10;  // stop=confidence: stop when the 95% interval is this narrow
+  double budget_seconds = 0;  // > 0: a cell stops once its runs have taken this much wall time
   std::string matrix_dir;   // working directory of runs
   std::string state_dir;    // STATE/work/<cell hash>/ is {{ workdir }}
   bool stacks_on_timeout = true;  // gdb backtraces of hung runs, when gdb exists
