@@ -68,9 +68,9 @@ TEST(SplitPlainCommand, AgreesWithTheShellOnQuotedValues) {
     std::string cmd = "printf '%s|' " + shell_quote(v) + " \"pre-" + shell_quote_in(ShellContext::double_quoted, v) + "\"";
     auto words = split_plain_command(cmd);
     if (!words) continue;  // needed a shell: fine, the shell path handles it
-    ASSERT_EQ(words->size(), 3u) << cmd;
-    EXPECT_EQ((*words)[1], v);
-    EXPECT_EQ((*words)[2], "pre-" + v);
+    ASSERT_EQ(words->size(), 4u) << cmd;
+    EXPECT_EQ((*words)[2], v);
+    EXPECT_EQ((*words)[3], "pre-" + v);
     EXPECT_EQ(shell_echo(shell_quote(v) + " \"pre-" + shell_quote_in(ShellContext::double_quoted, v) + "\""),
               v + "|pre-" + v + "|");
   }
