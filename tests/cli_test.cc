@@ -137,6 +137,26 @@ TEST(Plan, MaxCellsLimitsTheMatrix) {
   EXPECT_THAT(o.err, HasSubstr("expands to 608 cells, more than the limit of 100"));
 }
 
+TEST(Triage, NamesEachCrashInALogAndExitsOne) {
+  const std::string fixtures = std::string(FAULTLINE_SOURCE_DIR) + "/sanitizers/testdata/fixtures/";
+  Outcome o = faultline({"triage", "--json", fixtures + "tsan_race_gcc12.txt"});
+  EXPECT_EQ(o.status, 1) << o.err;
+  auto doc = nlohmann::json::parse(o.out);
+  ASSERT_TRUE(doc.is_object() || doc.is_array()) << o.out;
+  const auto& crashes = doc.is_array() ? doc : doc["crashes"];
+  ASSERT_GE(crashes.size(), 1u) << o.out;
+  EXPECT_EQ(crashes[0]["tool"], "tsan");
+  EXPECT_EQ(crashes[0]["kind"], "data-race");
+}
+
+TEST(Triage, CleanOutputIsExitZeroAndAMissingFileIsTwo) {
+  Outcome clean = faultline({"triage", std::string(FAULTLINE_SOURCE_DIR) + "/README.md"});
+  EXPECT_EQ(clean.status, 0) << clean.out;
+  Outcome missing = faultline({"triage", "/nonexistent.log"});
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_THAT(missing.err, HasSubstr("/nonexistent.log"));
+}
+
 class GitRange : public Scratch {};
 
 TEST_F(GitRange, VersionsAreTheCommitsOfTheRangeOldestFirst) {
