@@ -6,6 +6,8 @@
 #include "base/text.h"
 #include "cli/command.h"
 #include "cli/matrix_input.h"
+#include "matrix/variables.h"
+#include "runner/probe.h"
 
 namespace faultline::cli {
 
@@ -14,7 +16,36 @@ namespace {
 struct ValidateFlags {
   std::string file = k_default_matrix_file;
   std::size_t max_cells = 100'000;
+  bool probe = true;
 };
+
+std::string probe_cache_dir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/faultline/probes";
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.cache/faultline/probes";
+  return "/tmp/faultline-probes";
+}
+
+// Each sanitizer the matrix names must build and run a one-line program here.
+int probe_toolchain(const ValidateFlags& flags, const matrix::Config& cfg) {
+  std::vector<std::string> ok;
+  int status = k_exit_ok;
+  for (const auto& spec : cfg.sanitizers) {
+    auto profile = matrix::profile_for(cfg, spec.name);
+    if (!profile) continue;  // reported by the loader (msan with gcc)
+    runner::ProbeResult r = runner::probe_sanitizer(*profile, cfg.compiler, probe_cache_dir());
+    if (r.ok) {
+      ok.push_back(spec.name);
+      continue;
+    }
+    std::cerr << flags.file << ":" << spec.mark.line << ":" << spec.mark.column << ": error: sanitizer '" << spec.name
+              << "' does not work with " << sanitizers::compiler_name(cfg.compiler) << ": " << r.problem << "\n";
+    status = k_exit_infrastructure;
+  }
+  if (!ok.empty())
+    std::cout << "  toolchain  " << sanitizers::compiler_name(cfg.compiler) << " builds and runs " << join(ok, ", ")
+              << " (probed)\n";
+  return status;
+}
 
 std::string stop_name(matrix::StopPolicy p) {
   switch (p) {
@@ -70,16 +101,20 @@ void add_validate_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand("validate", "Check a matrix file and summarise it; errors as FILE:LINE:COL");
   cmd->footer(
       "Every error in the file is reported, each with its place and the key or value at fault,\n"
-      "and the exit status is 2; a valid file prints a summary and exits 0.\n\n"
+      "and the exit status is 2; a valid file prints a summary and exits 0. Each sanitizer is then\n"
+      "probed (a one-line program built and run with its flags; cached): one that does not work\n"
+      "here is named with the package to install, and the exit status is 3.\n\n"
       "Example:\n  faultline validate examples/ffi-race/faultline.yaml");
   cmd->add_option("file", flags->file, "the matrix file")->capture_default_str();
   cmd->add_option("--max-cells", flags->max_cells, "refuse a matrix of more cells than this")->capture_default_str();
+  cmd->add_flag("!--no-probe", flags->probe,
+                "do not check that each sanitizer builds and runs a one-line program (checks are cached)");
   cmd->callback([flags, &action] {
     action = [flags] {
       auto in = read_matrix(flags->file, flags->max_cells);
       if (!in) return static_cast<int>(k_exit_bad_input);
       print_summary(*flags, *in);
-      return static_cast<int>(k_exit_ok);
+      return flags->probe ? probe_toolchain(*flags, in->config) : static_cast<int>(k_exit_ok);
     };
   });
 }

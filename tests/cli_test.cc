@@ -157,6 +157,21 @@ TEST(Triage, CleanOutputIsExitZeroAndAMissingFileIsTwo) {
   EXPECT_THAT(missing.err, HasSubstr("/nonexistent.log"));
 }
 
+class Probe : public Scratch {};
+
+TEST_F(Probe, ASanitizerThatCannotBuildHereIsNamedWithExitThree) {
+  const std::string file = write("faultline.yaml",
+      "version: 1\ncomponents: { lib: { versions: [\"1\"] } }\n"
+      "sanitizers: [none, { name: weird, cflags: -fsanitize=nonsense }]\nworkloads: { w: { run: x } }\n");
+  Outcome o = faultline({"validate", file});
+  EXPECT_EQ(o.status, 3);
+  EXPECT_THAT(o.err, HasSubstr(file + ":3:20: error: sanitizer 'weird' does not work with gcc: 'gcc "
+                               "-fsanitize=nonsense' cannot build a program: "));
+  EXPECT_THAT(o.out, HasSubstr("toolchain  gcc builds and runs none (probed)"));
+  Outcome skipped = faultline({"validate", "--no-probe", file});
+  EXPECT_EQ(skipped.status, 0);
+}
+
 class GitRange : public Scratch {};
 
 TEST_F(GitRange, VersionsAreTheCommitsOfTheRangeOldestFirst) {
