@@ -15,8 +15,8 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:symbolize=1:exitcode=25
 
 kind() {  # the first recognisable failure in a run's output
   local f="$1" rc="$2"
-  grep -oE -m1 'AddressSanitizer: [a-z-]+|attempting double-free|ThreadSanitizer: [a-z-]+( [a-z-]+)?|runtime error|result mismatch|exposure listener called with a dead context|exposures do not add up|double free[^"]*|free\(\): [a-z ]+|malloc\(\): [a-z ]+|corrupted [a-z ]+' "$f" \
-    | head -1 | sed -e 's/AddressSanitizer: /asan:/; s/attempting double-free/asan:double-free/; s/asan:attempting/asan:double-free/; s/ThreadSanitizer: /tsan:/; s/ /-/g' \
+  grep -aoE -m1 'UndefinedBehaviorSanitizer: [A-Za-z-]+|AddressSanitizer: [a-z-]+|attempting double-free|ThreadSanitizer: [a-z-]+( [a-z-]+)?|runtime error|result mismatch|exposure listener called with a dead context|malformed exposure event|exposures do not add up|double free[^"]*|free\(\): [a-z ]+|malloc\(\): [a-z ]+|corrupted [a-z ]+' "$f" \
+    | head -1 | sed -e 's/UndefinedBehaviorSanitizer: /ubsan:/; s/AddressSanitizer: /asan:/; s/attempting double-free/asan:double-free/; s/asan:attempting/asan:double-free/; s/ThreadSanitizer: /tsan:/; s/ /-/g' \
     || true
   [ "$rc" -eq 139 ] && echo SIGSEGV
   [ "$rc" -eq 124 ] && echo timeout
@@ -41,12 +41,13 @@ for san in $sans; do
         fails=0 kinds="" opsline=""
         for ((i = 0; i < runs; i++)); do
           log="$out/run.log" rc=0
-          timeout 30 "$bp/bin/stress" --mode "$mode" --threads "$threads" --seconds "$secs" >"$log" 2>&1 || rc=$?
+          # (the subshell keeps bash's "Segmentation fault" job notices out of the table)
+          (timeout 30 "$bp/bin/stress" --mode "$mode" --threads "$threads" --seconds "$secs" >"$log" 2>&1; exit $?) 2>/dev/null || rc=$?
           if [ "$rc" -ne 0 ]; then
             fails=$((fails + 1)); k="$(kind "$log" "$rc" | head -1)"; kinds="$kinds ${k:-rc=$rc}"
             cp "$log" "$out/fail-$compiler-$san-$lv-$bv-$mode-$threads-$i.log"
           else
-            opsline="$(grep -oE '\([0-9]+ ops/s\)' "$log" | tr -d '()')"
+            opsline="$(grep -aoE '\([0-9]+ ops/s\)' "$log" | tr -d '()')"
           fi
         done
         summary="$([ -z "$kinds" ] || printf '%s\n' $kinds | sort | uniq -c | awk '{printf "%s×%s ", $2, $1}')"

@@ -18,7 +18,13 @@
 namespace {
 
 [[noreturn]] void die(const std::string& message) {
-  std::fprintf(stderr, "stress: %s\n", message.c_str());
+  std::string shown;  // a swapped pointer may point at garbage: keep the message printable
+  for (unsigned char c : message) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "\\x%02x", c);
+    shown += (c >= 0x20 && c < 0x7f) ? std::string(1, static_cast<char>(c)) : std::string(hex);
+  }
+  std::fprintf(stderr, "stress: %s\n", shown.c_str());
   std::fflush(stderr);
   std::abort();
 }
