@@ -217,7 +217,8 @@ TEST_F(RunTest, InterruptKeepsFinishedRunsAndResumeRepeatsNone) {
     EXPECT_TRUE(runs.emplace(j["cell"], j["index"]).second) << "repeated: " << line;
   }
   EXPECT_EQ(records, 40);
-  for (const auto& c : results()["cells"]) EXPECT_EQ(c["runs"], 10);
+  const json final_results = results();
+  for (const auto& c : final_results["cells"]) EXPECT_EQ(c["runs"], 10);
 }
 
 }  // namespace
