@@ -16,5 +16,6 @@ void add_validate_command(CLI::App& app, Action& action);
 void add_plan_command(CLI::App& app, Action& action);
 void add_triage_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action);
+void add_report_command(CLI::App& app, Action& action);
 
 }  // namespace faultline::cli

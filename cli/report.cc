@@ -1,0 +1,121 @@
+// `faultline report`: render a saved results.json in any report format, to
+// stdout or a file. Every format is rendered from the JSON alone.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/exit_status.h"
+#include "cli/command.h"
+#include "reporters/junit.h"
+#include "reporters/load.h"
+#include "reporters/markdown.h"
+#include "reporters/sarif.h"
+#include "reporters/terminal.h"
+
+namespace faultline::cli {
+
+namespace {
+
+struct ReportFlags {
+  std::string file = ".faultline/results.json";
+  std::string format = "terminal";
+  std::string out;
+  std::string repo_root;
+  std::string full_report;
+};
+
+// Where the repository starts: the nearest directory above the working directory
+// holding a .git entry, else the working directory.
+std::string default_repo_root() {
+  std::error_code ec;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  for (std::filesystem::path p = cwd; !p.empty(); p = p.parent_path()) {
+    if (std::filesystem::exists(p / ".git", ec)) return p.string();
+    if (p == p.parent_path()) break;
+  }
+  return cwd.string();
+}
+
+std::string render(const ReportFlags& flags, const nlohmann::json& results, bool to_tty) {
+  if (flags.format == "md") {
+    reporters::MarkdownOptions o;
+    o.full_report = flags.full_report.empty() ? flags.file : flags.full_report;
+    return reporters::render_markdown(results, o);
+  }
+  if (flags.format == "junit") return reporters::render_junit(results);
+  if (flags.format == "sarif") {
+    reporters::SarifOptions o;
+    o.repo_root = std::filesystem::absolute(flags.repo_root).lexically_normal().string();
+    return reporters::render_sarif(results, o);
+  }
+  if (flags.format == "json") return results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  reporters::TerminalOptions o;
+  o.color = to_tty && std::getenv("NO_COLOR") == nullptr;
+  return reporters::render_terminal(results, o);
+}
+
+int run_report(const ReportFlags& flags) {
+  auto results = reporters::load_results(flags.file);
+  if (!results) {
+    std::cerr << "faultline report: " << results.error().message << "\n";
+    return k_exit_bad_input;
+  }
+  const bool to_stdout = flags.out.empty() || flags.out == "-";
+  std::string text;
+  try {
+    text = render(flags, *results, to_stdout && isatty(STDOUT_FILENO));
+  } catch (const nlohmann::json::exception& e) {  // a field of the wrong type that the loader does not check
+    std::cerr << "faultline report: " << flags.file << ": does not match the results schema (docs/results.md): "
+              << e.what() << "\n";
+    return k_exit_bad_input;
+  }
+  if (to_stdout) {
+    std::cout << text << std::flush;
+    return std::cout ? k_exit_ok : k_exit_infrastructure;
+  }
+  std::ofstream out(flags.out, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "faultline report: " << flags.out << ": cannot write: " << std::strerror(errno) << "\n";
+    return k_exit_infrastructure;
+  }
+  return k_exit_ok;
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, Action& action) {
+  auto flags = std::make_shared<ReportFlags>();
+  CLI::App* cmd = app.add_subcommand("report", "Render a saved results.json as a report (Markdown, JUnit, SARIF, …)");
+  cmd->footer(
+      "Every format is rendered from results.json alone, so any saved run can be re-rendered.\n"
+      "  md        the pull-request comment (fits GitHub's 65,536-character limit)\n"
+      "  junit     JUnit XML: a test case per cell, for CI test-result viewers\n"
+      "  sarif     SARIF 2.1.0: a result per crash signature, for GitHub code scanning\n"
+      "  json      results.json itself (schema: docs/results.md)\n"
+      "  terminal  the text `faultline run` prints\n"
+      "Exit status: 0 rendered; 2 the file is missing, not JSON, or not a results.json.\n\n"
+      "Examples:\n"
+      "  faultline report --format md -o comment.md\n"
+      "  faultline report --format junit ci/results.json -o junit.xml");
+  cmd->add_option("results", flags->file, "the results.json to render")->capture_default_str();
+  cmd->add_option("--format,-f", flags->format, "md, junit, sarif, json or terminal")
+      ->check(CLI::IsMember({"md", "junit", "sarif", "json", "terminal"}))
+      ->capture_default_str();
+  cmd->add_option("-o,--output", flags->out, "write the report here instead of stdout");
+  cmd->add_option("--repo-root", flags->repo_root,
+                  "paths in reports are made relative to this (default: the git top level, else the working directory)");
+  cmd->add_option("--full-report", flags->full_report,
+                  "where readers find the untrimmed report, named when Markdown is trimmed (default: RESULTS)");
+  cmd->callback([flags, &action] {
+    if (flags->repo_root.empty()) flags->repo_root = default_repo_root();
+    action = [flags] { return run_report(*flags); };
+  });
+}
+
+}  // namespace faultline::cli

@@ -1,0 +1,131 @@
+#include "reporters/junit.h"
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace faultline::reporters {
+
+using nlohmann::json;
+
+namespace {
+
+// Attribute or text content: cleaned (legal XML 1.0 characters only) and escaped.
+std::string xml(std::string_view raw, std::size_t max_bytes = 2'000) {
+  return xml_escape(clean_text(utf8_prefix(raw, max_bytes)));
+}
+
+std::string seconds(double s) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f", s < 0 ? 0.0 : s);
+  return buffer;
+}
+
+struct Suite {
+  std::vector<const json*> cells;
+  int failures = 0, errors = 0, skipped = 0;
+  double time = 0;
+};
+
+std::string workload_of(const json& r, const json& cell) {
+  const json values = cell.value("values", json::object());
+  if (values.contains("workload") && values["workload"].is_string()) return values["workload"];
+  return r.value("name", "faultline");
+}
+
+std::string failure(const json& cell, const std::map<std::string, const json*>& sigs, const JunitOptions& o) {
+  std::string message, type, body;
+  std::size_t n = 0;
+  for (const auto& entry : cell["signatures"]) {
+    auto it = sigs.find(entry.value("hash", ""));
+    if (it == sigs.end()) continue;
+    const json& s = *it->second;
+    if (n++ == 0) {
+      message = s.value("text", "");
+      type = s.value("tool", "") + "/" + s.value("kind", "");
+    }
+    if (n > o.max_signatures) continue;
+    body += "signature " + s.value("hash", "") + ": " + s.value("text", "") + " (" +
+            std::to_string(entry.value("runs", 0)) + " of " + std::to_string(cell.value("runs", 0)) + " runs)\n";
+    body += bounded_text(s.value("excerpt", ""), o.excerpt) + "\n";
+  }
+  if (n > o.max_signatures) body += "… and " + std::to_string(n - o.max_signatures) + " more signatures\n";
+  if (message.empty()) message = cell.value("summary", "crashed");
+  if (type.empty()) type = "crash";
+  const std::string summary = cell.value("summary", "");
+  return "      <failure message=\"" + xml(message, 500) + "\" type=\"" + xml(type, 200) + "\">" +
+         xml_escape(clean_text(summary + "\n\n" + body)) + "</failure>\n";
+}
+
+std::string testcase(const json& r, const json& cell, const std::map<std::string, const json*>& sigs,
+                     const JunitOptions& o) {
+  const std::string verdict = cell.value("verdict", "");
+  std::string out = "    <testcase classname=\"" + xml(workload_of(r, cell), 500) + "\" name=\"" +
+                    xml(cell.value("id", ""), 2'000) + "\" time=\"" + seconds(cell.value("wall_seconds", 0.0)) + "\"";
+  std::string inner;
+  if (verdict == "crash") {
+    inner = failure(cell, sigs, o);
+  } else if (verdict == "hang") {
+    inner = "      <failure message=\"" + xml(cell.value("summary", "hung"), 500) + "\" type=\"hang\">" +
+            xml(std::to_string(cell.value("hangs", 0)) + " of " + std::to_string(cell.value("runs", 0)) +
+                " runs hung past their timeout") + "</failure>\n";
+  } else if (verdict == "build-error") {
+    const json be = cell.value("build_error", json::object());
+    inner = "      <error message=\"" + xml(be.value("error", "build failed"), 500) + "\" type=\"build-error\">" +
+            xml(be.value("command", ""), 4'000) + "\n" +
+            xml_escape(bounded_text(be.value("log_tail", ""), o.excerpt)) + "</error>\n";
+  } else if (verdict == "skipped") {
+    inner = "      <skipped message=\"no run happened\"/>\n";
+  }
+  if (cell.contains("repro") && verdict != "pass")
+    inner += "      <system-out>" + xml_escape(bounded_text("repro: " + cell.value("repro", ""), {20, 4'000, 8'000})) +
+             "</system-out>\n";
+  return inner.empty() ? out + "/>\n" : out + ">\n" + inner + "    </testcase>\n";
+}
+
+}  // namespace
+
+std::string render_junit(const json& r, const JunitOptions& o) {
+  std::map<std::string, const json*> sigs;
+  for (const auto& s : r["signatures"]) sigs.emplace(s.value("hash", ""), &s);
+  std::vector<std::string> order;
+  std::map<std::string, Suite> suites;
+  for (const auto& cell : r["cells"]) {
+    const std::string name = workload_of(r, cell);
+    auto [it, added] = suites.try_emplace(name);
+    if (added) order.push_back(name);
+    Suite& suite = it->second;
+    suite.cells.push_back(&cell);
+    const std::string verdict = cell.value("verdict", "");
+    suite.failures += verdict == "crash" || verdict == "hang";
+    suite.errors += verdict == "build-error";
+    suite.skipped += verdict == "skipped";
+    suite.time += cell.value("wall_seconds", 0.0);
+  }
+  int tests = 0, failures = 0, errors = 0, skipped = 0;
+  double time = 0;
+  std::ostringstream body;
+  for (const auto& name : order) {
+    const Suite& s = suites[name];
+    tests += static_cast<int>(s.cells.size());
+    failures += s.failures;
+    errors += s.errors;
+    skipped += s.skipped;
+    time += s.time;
+    body << "  <testsuite name=\"" << xml(name, 500) << "\" tests=\"" << s.cells.size() << "\" failures=\"" << s.failures
+         << "\" errors=\"" << s.errors << "\" skipped=\"" << s.skipped << "\" time=\"" << seconds(s.time)
+         << "\""
+         << (r.value("started_at", "").empty() ? "" : " timestamp=\"" + xml(r.value("started_at", ""), 40) + "\"")
+         << ">\n";
+    for (const json* cell : s.cells) body << testcase(r, *cell, sigs, o);
+    body << "  </testsuite>\n";
+  }
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"faultline: " << xml(r.value("name", ""), 500)
+      << "\" tests=\"" << tests << "\" failures=\"" << failures << "\" errors=\"" << errors << "\" skipped=\""
+      << skipped << "\" time=\"" << seconds(time) << "\">\n"
+      << body.str() << "</testsuites>\n";
+  return out.str();
+}
+
+}  // namespace faultline::reporters
