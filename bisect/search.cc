@@ -1,0 +1,348 @@
+#include "bisect/search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "runner/verdict.h"
+
+namespace faultline::bisect {
+
+std::string_view outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::culprit: return "culprit";
+    case Outcome::range: return "range";
+    case Outcome::not_on_axis: return "not-on-axis";
+    case Outcome::noise: return "noise";
+    case Outcome::bad_end_passes: return "bad-end-passes";
+  }
+  return "?";
+}
+
+std::string_view phase_name(Phase p) {
+  switch (p) {
+    case Phase::prior: return "prior";
+    case Phase::bad_end: return "bad-end";
+    case Phase::good_end: return "good-end";
+    case Phase::search: return "search";
+    case Phase::verify: return "verify";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr double k_batch_miss_chance = 0.5;  // a probe's runs: a miss should halve the odds
+constexpr double k_contradiction_p = 1e-3;   // zero crashes this unlikely at p̂: contradiction
+constexpr double k_spot_confidence = 0.999;  // the successor's spot-check
+constexpr int k_max_verify_rounds = 3;
+
+// Runs needed to see at least one crash with probability `confidence` at rate `rate`.
+int runs_to_see(double rate, double confidence, int cap) {
+  rate = std::clamp(rate, 1e-3, 0.999);
+  const double runs = std::ceil(std::log1p(-confidence) / std::log1p(-rate));
+  return std::clamp(int(runs), 1, cap);
+}
+
+// A boundary answer in internal (regression) coordinates: versions >= first_bad crash.
+struct Boundary {
+  Outcome outcome = Outcome::culprit;
+  std::size_t last_good = 0, first_bad = 1;
+  double posterior = 0;
+};
+
+// One search: internal coordinates are regression order (the good end is 0);
+// in fix mode they are the caller's reversed.
+class Search {
+ public:
+  Search(std::size_t n, Oracle& oracle, const SearchOptions& options, const ObservationSink& sink)
+      : m_n(n), m_oracle(oracle), m_options(options), m_sink(sink), m_model(n, options.prior) {}
+
+  void set_prior(std::vector<PriorObservation> prior) { m_prior = std::move(prior); }
+  Expected<SearchReport> run();
+
+ private:
+  std::size_t caller(std::size_t v) const { return m_options.fixed ? m_n - 1 - v : v; }
+  int budget_left() const { return m_options.max_runs - m_report.runs; }
+  void record(Phase phase, std::size_t v, const Observation& seen);
+  Expected<Observation> ask(Phase phase, std::size_t v, int runs);
+  bool replay(Phase phase, std::size_t v, Observation* seen);
+  Expected<bool> check_ends();
+  Expected<Boundary> search();
+  Expected<bool> verify(const Boundary& found);
+  bool concluded(Boundary* found) const;
+  Boundary credible_range() const;
+  std::size_t leading() const;
+  void finish(const Boundary& found);
+  void find_contradictions(const Boundary& found);
+  CrashRate crash_side_rate(std::size_t from, std::size_t except) const;
+  void write_summary();
+
+  std::size_t m_n;
+  Oracle& m_oracle;
+  SearchOptions m_options;
+  const ObservationSink& m_sink;
+  BoundaryModel m_model;
+  SearchReport m_report;
+  std::vector<PriorObservation> m_prior;  // a copy: the sink may append to the caller's
+  std::size_t m_replayed = 0;
+};
+
+void Search::record(Phase phase, std::size_t v, const Observation& seen) {
+  if (seen.unbuildable) {
+    m_model.mark_unbuildable(v);
+  } else {
+    m_model.add(v, seen.runs, seen.target);
+  }
+  m_report.other_crashes += seen.other;
+  const std::size_t lead = leading();
+  m_report.steps.push_back({phase, caller(v), seen, caller(lead), m_model.posterior()[lead]});
+}
+
+// Prior observations answer the search's questions in order while they match
+// (a resumed session replays its own log exactly); at the first mismatch the
+// rest are taken as evidence at once and the question is decided again.
+bool Search::replay(Phase phase, std::size_t v, Observation* seen) {
+  if (m_replayed >= m_prior.size()) return false;
+  const PriorObservation& next = m_prior[m_replayed];
+  if (next.first == caller(v)) {
+    ++m_replayed;
+    *seen = next.second;
+    m_report.runs += seen->runs;
+    record(phase, v, *seen);
+    return true;
+  }
+  for (; m_replayed < m_prior.size(); ++m_replayed) {
+    const PriorObservation& entry = m_prior[m_replayed];
+    if (entry.first < m_n) record(Phase::prior, caller(entry.first), entry.second);
+  }
+  *seen = Observation{};
+  return true;
+}
+
+Expected<Observation> Search::ask(Phase phase, std::size_t v, int runs) {
+  runs = std::min(runs, budget_left());
+  if (runs <= 0) return Observation{};
+  Observation replayed;
+  if (replay(phase, v, &replayed)) return replayed;
+  FAULTLINE_TRY(Observation seen, m_oracle.observe(caller(v), runs, true));
+  m_report.runs += seen.runs;
+  record(phase, v, seen);
+  if (m_sink) m_sink(caller(v), seen);
+  return seen;
+}
+
+// The bad end must show the target; the good end must not, in as many runs as
+// would show it with `end_confidence` at the rate seen so far.
+Expected<bool> Search::check_ends() {
+  const std::size_t bad = m_n - 1;
+  while (m_model.target_at(bad) == 0 && !m_model.unbuildable(bad) &&
+         m_model.runs_at(bad) < m_options.max_end_runs && budget_left() > 0) {
+    FAULTLINE_TRY(Observation seen,
+                  ask(Phase::bad_end, bad, m_options.max_end_runs - m_model.runs_at(bad)));
+    (void)seen;
+  }
+  if (m_model.unbuildable(bad) || m_model.unbuildable(0)) {
+    return fail(bad_input("bisect: the " + std::string(m_model.unbuildable(0) ? "good" : "bad") +
+                          " end of the axis does not build; choose a buildable end"));
+  }
+  if (m_model.target_at(bad) == 0) {
+    m_report.outcome = Outcome::bad_end_passes;
+    return false;
+  }
+  for (int asked = 0; asked < 2; ++asked) {  // twice: replayed evidence may arrive first
+    const int need = runs_to_see(m_model.crash_rate_at_or_below(bad), m_options.end_confidence,
+                                 m_options.max_end_runs);
+    if (m_model.target_at(0) > 0 || m_model.runs_at(0) >= need || m_model.unbuildable(0)) break;
+    FAULTLINE_TRY(Observation seen, ask(Phase::good_end, 0, need - m_model.runs_at(0)));
+    (void)seen;
+  }
+  if (m_model.unbuildable(0)) return fail(bad_input("bisect: the good end of the axis does not build"));
+  if (m_model.target_at(0) > 0) {
+    m_report.outcome = Outcome::not_on_axis;
+    return false;
+  }
+  return true;
+}
+
+std::size_t Search::leading() const {
+  const std::vector<double>& post = m_model.posterior();
+  return std::size_t(std::max_element(post.begin() + 1, post.end()) - post.begin());
+}
+
+// One group of indistinguishable boundaries holds `confidence` of the mass.
+bool Search::concluded(Boundary* found) const {
+  const std::vector<double>& post = m_model.posterior();
+  for (std::size_t b = 1; b < m_n;) {
+    const std::size_t last = m_model.group_last(b);
+    double mass = 0;
+    for (std::size_t c = b; c <= last; ++c) mass += post[c];
+    if (mass >= m_options.confidence) {
+      found->outcome = b == last ? Outcome::culprit : Outcome::range;
+      found->last_good = b - 1;
+      found->first_bad = last;
+      found->posterior = mass;
+      return true;
+    }
+    b = last + 1;
+  }
+  return false;
+}
+
+// The central credible interval of `confidence`, widened to whole groups.
+Boundary Search::credible_range() const {
+  const std::vector<double>& post = m_model.posterior();
+  const double tail = (1 - m_options.confidence) / 2;
+  std::size_t lo = 1, hi = m_n - 1;
+  double cdf = 0;
+  for (std::size_t b = 1; b < m_n; ++b) {
+    if (cdf <= tail && cdf + post[b] > tail) lo = b;
+    cdf += post[b];
+    if (cdf >= 1 - tail) { hi = b; break; }
+  }
+  Boundary range{Outcome::range, m_model.group_first(lo) - 1, m_model.group_last(hi), 0};
+  for (std::size_t b = range.last_good + 1; b <= range.first_bad; ++b) range.posterior += post[b];
+  return range;
+}
+
+Expected<Boundary> Search::search() {
+  Boundary found;
+  while (!concluded(&found)) {
+    const std::vector<double> gain = m_model.information_per_run();
+    const std::size_t v = std::size_t(std::max_element(gain.begin(), gain.end()) - gain.begin());
+    if (budget_left() <= 0 || gain[v] < 1e-12) return credible_range();
+    const int runs = runs_to_see(m_model.crash_rate_at_or_below(v), k_batch_miss_chance,
+                                 m_options.max_batch);
+    FAULTLINE_TRY(Observation seen, ask(Phase::search, v, runs));
+    (void)seen;
+  }
+  return found;
+}
+
+// Rerun the culprit and its predecessor; true when the culprit still holds.
+Expected<bool> Search::verify(const Boundary& found) {
+  const int runs = runs_to_see(m_model.crash_rate_at_or_below(found.first_bad),
+                               m_options.verify_confidence, m_options.max_end_runs);
+  FAULTLINE_TRY(m_report.verify_culprit, ask(Phase::verify, found.first_bad, runs));
+  FAULTLINE_TRY(m_report.verify_predecessor, ask(Phase::verify, found.last_good, runs));
+  const std::size_t next = found.first_bad + 1;
+  if (next < m_n && !m_model.unbuildable(next)) {
+    // A spot-check of monotonicity: the successor must crash too.
+    const int spot = runs_to_see(crash_side_rate(found.first_bad, m_n).low, k_spot_confidence,
+                                 m_options.max_end_runs);
+    FAULTLINE_TRY(m_report.verify_successor, ask(Phase::verify, next, spot));
+  }
+  Boundary again;
+  return concluded(&again) && again.first_bad == found.first_bad;
+}
+
+// The target's rate over the crashing side, versions [from, n), leaving out `except`.
+CrashRate Search::crash_side_rate(std::size_t from, std::size_t except) const {
+  CrashRate rate;
+  for (std::size_t v = from; v < m_n; ++v) {
+    if (v == except) continue;
+    rate.target += m_model.target_at(v);
+    rate.runs += m_model.runs_at(v);
+  }
+  const runner::RateInterval interval = runner::crash_rate(rate.target, rate.runs);
+  rate.estimate = interval.estimate;
+  rate.low = interval.low;
+  rate.high = interval.high;
+  return rate;
+}
+
+// Target crashes on the good side, or a crashing-side version that stays silent
+// far longer than the (lowest plausible) rate seen elsewhere allows.
+void Search::find_contradictions(const Boundary& found) {
+  for (std::size_t v = 0; v < m_n; ++v) {
+    const bool good_side = v <= found.last_good;
+    const bool silent = !good_side && m_model.target_at(v) == 0 && m_model.runs_at(v) > 0 &&
+                        std::pow(1 - crash_side_rate(found.first_bad, v).low,
+                                 m_model.runs_at(v)) < k_contradiction_p;
+    if ((good_side && m_model.target_at(v) > 0) || silent) m_report.contradicting.push_back(caller(v));
+  }
+  std::sort(m_report.contradicting.begin(), m_report.contradicting.end());
+  m_report.rate = crash_side_rate(found.first_bad, m_n);
+}
+
+void Search::finish(const Boundary& found) {
+  m_report.outcome = found.outcome;
+  m_report.posterior = found.posterior;
+  // In fix mode the internal good side holds the fixed versions.
+  m_report.first_bad = m_options.fixed ? caller(found.last_good) : found.first_bad;
+  m_report.last_good = m_options.fixed ? caller(found.first_bad) : found.last_good;
+  find_contradictions(found);
+  if (!m_report.contradicting.empty()) m_report.outcome = Outcome::noise;
+  m_report.model_rate = m_model.crash_rate();
+}
+
+Expected<SearchReport> Search::run() {
+  FAULTLINE_TRY(bool ends_ok, check_ends());
+  if (ends_ok) {
+    Boundary found;
+    for (int round = 0;; ++round) {
+      FAULTLINE_TRY(found, search());
+      if (found.outcome != Outcome::culprit) break;
+      FAULTLINE_TRY(bool holds, verify(found));
+      if (holds) break;
+      if (round + 1 == k_max_verify_rounds) {
+        found.outcome = Outcome::noise;
+        break;
+      }
+    }
+    finish(found);
+  }
+  for (std::size_t v = 0; v < m_n; ++v) {
+    if (m_model.unbuildable(v)) m_report.unbuildable.push_back(caller(v));
+  }
+  std::sort(m_report.unbuildable.begin(), m_report.unbuildable.end());
+  write_summary();
+  return m_report;
+}
+
+std::string percent(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", x * 100);
+  return buf;
+}
+
+void Search::write_summary() {
+  const SearchReport& r = m_report;
+  const std::string changed = m_options.fixed ? "stops" : "appears";
+  const std::string cost = " (" + std::to_string(r.runs) + " runs)";
+  switch (r.outcome) {
+    case Outcome::culprit:
+      m_report.summary = "the target " + changed + " first at version #" + std::to_string(r.first_bad) +
+                         " (last unchanged #" + std::to_string(r.last_good) + "), posterior " +
+                         percent(r.posterior) + ", crash rate " + percent(r.rate.estimate) + cost;
+      break;
+    case Outcome::range:
+      m_report.summary = "the target " + changed + " somewhere after #" + std::to_string(r.last_good) +
+                         " up to #" + std::to_string(r.first_bad) + ", posterior " +
+                         percent(r.posterior) + "; unbuildable versions or the budget leave it open" + cost;
+      break;
+    case Outcome::not_on_axis:
+      m_report.summary = "the good end crashes too: the cause is not on this axis" + cost;
+      break;
+    case Outcome::noise:
+      m_report.summary = "no culprit: the crash looks like noise at every version; " +
+                         std::to_string(r.contradicting.size()) +
+                         " version(s) contradict a single change" + cost;
+      break;
+    case Outcome::bad_end_passes:
+      m_report.summary = "the bad end never showed the target" + cost;
+      break;
+  }
+}
+
+}  // namespace
+
+Expected<SearchReport> bisect_1d(std::size_t n, Oracle& oracle, const SearchOptions& options,
+                                 const std::vector<PriorObservation>& prior, const ObservationSink& sink) {
+  if (n < 2) return fail(bad_input("bisect: an axis needs at least two versions, got " + std::to_string(n)));
+  Search search(n, oracle, options, sink);
+  search.set_prior(prior);
+  return search.run();
+}
+
+}  // namespace faultline::bisect

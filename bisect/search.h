@@ -1,0 +1,96 @@
+// bisect/search.h — the flake-aware 1-D search: along one ordered axis, the
+// first version at which a target crash appears (or, in fix mode, stops).
+// Owns the order of probes, the stopping rule, the verification rerun and the
+// honest outcome; the evidence model is bisect/boundary_model.h and the runs
+// come from an Oracle (bisect/oracle.h).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/expected.h"
+#include "bisect/boundary_model.h"
+#include "bisect/oracle.h"
+
+namespace faultline::bisect {
+
+struct SearchOptions {
+  double confidence = 0.99;      // posterior needed to name one boundary
+  bool fixed = false;            // find where the crash stops instead of where it starts
+  int max_runs = 5000;           // budget for the whole search, checks and verification included
+  int max_end_runs = 400;        // runs allowed to see the bad end crash
+  double end_confidence = 0.95;  // the good end must pass runs that would show p̂ this often
+  double verify_confidence = 0.99;  // verification reruns sized to show p̂ this often
+  int max_batch = 64;            // most runs asked of one probe (it stops at the first crash)
+  ModelPrior prior;
+};
+
+enum class Outcome {
+  culprit,            // one boundary, with its posterior and a verification rerun
+  range,              // skips or the budget leave several candidates: [last_good, first_bad]
+  not_on_axis,        // the good end crashes too: the cause is not on this axis
+  noise,              // the target appears at rates no boundary explains
+  bad_end_passes,     // the bad end never showed the target
+};
+
+std::string_view outcome_name(Outcome o);  // "culprit", "range", "not-on-axis", "noise", "bad-end-passes"
+
+enum class Phase { prior, bad_end, good_end, search, verify };
+
+std::string_view phase_name(Phase p);
+
+struct Step {
+  Phase phase = Phase::search;
+  std::size_t index = 0;  // version, in the caller's order
+  Observation seen;
+  std::size_t leading = 0;        // the most probable first-changed version after this step
+  double leading_posterior = 0;   // its posterior
+};
+
+struct CrashRate {
+  double estimate = 0, low = 0, high = 0;  // 95% Wilson interval over runs at changed versions
+  int target = 0, runs = 0;
+};
+
+// Indices are in the caller's order. "Changed" means crashing in regression
+// mode and fixed in fix mode: `first_bad` is the first version on the new side
+// of the change (first crashing, or first fixed with `fixed`), `last_good` the
+// last version on the old side. For a range, every version strictly between
+// them is a candidate (unbuildable, or not told apart within the budget).
+struct SearchReport {
+  Outcome outcome = Outcome::culprit;
+  std::size_t first_bad = 0;
+  std::size_t last_good = 0;
+  double posterior = 0;  // of the boundary (or of the whole range)
+  CrashRate rate;        // the target's rate at crashing versions
+  double model_rate = 0; // posterior mean of p
+  int runs = 0;          // runs this session spent, replayed log entries included
+                         // (prior evidence taken at once is not counted)
+  int other_crashes = 0; // crashes with another signature met on the way
+  // The verification rerun: the culprit must crash, its predecessor must not,
+  // and (a spot-check of monotonicity) its successor must crash too.
+  Observation verify_culprit, verify_predecessor, verify_successor;
+  std::vector<std::size_t> unbuildable;    // versions skipped
+  std::vector<std::size_t> contradicting;  // versions whose runs contradict the answer
+  std::vector<Step> steps;
+  std::string summary;  // one paragraph for people
+};
+
+// Observations from before this call. They answer the search's own questions
+// in order while they match, so a resumed session (which passes everything its
+// sink recorded) replays exactly and repeats no run; at the first mismatch the
+// rest (say, results of an earlier `faultline run`) are taken as evidence at once.
+using PriorObservation = std::pair<std::size_t, Observation>;
+// Called after every new observation (not replayed ones), to persist it.
+using ObservationSink = std::function<void(std::size_t index, const Observation&)>;
+
+// Search axis positions 0..n-1 (n >= 2; the good end is 0 for a regression and
+// n-1 for a fix). Deterministic: the same observations give the same probes.
+Expected<SearchReport> bisect_1d(std::size_t n, Oracle& oracle, const SearchOptions& options = {},
+                                 const std::vector<PriorObservation>& prior = {},
+                                 const ObservationSink& sink = {});
+
+}  // namespace faultline::bisect

@@ -1,0 +1,191 @@
+#include "bisect/search.h"
+
+#include <gtest/gtest.h>
+
+#include "bisect/simulated_oracle.h"
+
+namespace faultline::bisect {
+namespace {
+
+SearchReport must(Expected<SearchReport> r) {
+  EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+  return r ? *r : SearchReport{};
+}
+
+TEST(Bisect1D, DeterministicCrashCostsAboutLog2N) {
+  for (std::size_t first_bad : {1, 2, 17, 37, 62, 63}) {
+    SimulatedAxis axis(SimulatedAxis::step(64, first_bad, 1.0), 1);
+    SearchReport r = must(bisect_1d(64, axis));
+    EXPECT_EQ(r.outcome, Outcome::culprit) << r.summary;
+    EXPECT_EQ(r.first_bad, first_bad);
+    EXPECT_EQ(r.last_good, first_bad - 1);
+    EXPECT_GE(r.posterior, 0.99);
+    EXPECT_LE(r.runs, 24) << "first bad " << first_bad;
+    EXPECT_EQ(r.runs, axis.runs());
+    EXPECT_EQ(r.verify_culprit.target, 1);
+    EXPECT_EQ(r.verify_predecessor.target, 0);
+    EXPECT_DOUBLE_EQ(r.rate.estimate, 1.0);
+  }
+}
+
+TEST(Bisect1D, FindsFlakyCrashesWithUnknownRate) {
+  for (double p : {0.5, 0.2, 0.05}) {
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+      const std::size_t first_bad = 5 + seed * 11;
+      SimulatedAxis axis(SimulatedAxis::step(64, first_bad, p), seed);
+      SearchReport r = must(bisect_1d(64, axis));
+      EXPECT_EQ(r.outcome, Outcome::culprit) << "p " << p << " seed " << seed << ": " << r.summary;
+      EXPECT_EQ(r.first_bad, first_bad) << "p " << p << " seed " << seed;
+      EXPECT_GE(r.posterior, 0.99);
+      EXPECT_GT(r.model_rate, p / 2);
+      EXPECT_LT(r.model_rate, p * 2);
+    }
+  }
+}
+
+TEST(Bisect1D, StepLogShowsEveryObservation) {
+  SimulatedAxis axis(SimulatedAxis::step(16, 9, 1.0), 1);
+  SearchReport r = must(bisect_1d(16, axis));
+  int runs = 0;
+  for (const Step& s : r.steps) runs += s.seen.runs;
+  EXPECT_EQ(runs, r.runs);
+  EXPECT_EQ(r.steps.front().phase, Phase::bad_end);
+  EXPECT_EQ(r.steps.front().index, 15u);
+  EXPECT_EQ(r.steps.back().phase, Phase::verify);
+  EXPECT_EQ(r.steps.back().index, 10u);  // culprit 9, predecessor 8, successor 10
+  EXPECT_EQ(r.steps.back().leading, 9u);
+}
+
+TEST(Bisect1D, UnrelatedCrashesDoNotMisleadIt) {
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    SimulatedAxis axis(SimulatedAxis::step(64, 23, 0.5), seed, 0.05);
+    SearchReport r = must(bisect_1d(64, axis));
+    EXPECT_EQ(r.outcome, Outcome::culprit) << r.summary;
+    EXPECT_EQ(r.first_bad, 23u);
+    EXPECT_GT(r.other_crashes, 0);
+  }
+}
+
+TEST(Bisect1D, GoesAroundUnbuildableVersions) {
+  SimulatedAxis axis(SimulatedAxis::step(64, 40, 1.0), 1, 0, {10, 11, 12, 30, 50});
+  SearchReport r = must(bisect_1d(64, axis));
+  EXPECT_EQ(r.outcome, Outcome::culprit) << r.summary;
+  EXPECT_EQ(r.first_bad, 40u);
+}
+
+TEST(Bisect1D, UnbuildableVersionsAtTheChangeLeaveARange) {
+  // 30 and 31 never build; the change is at 31, so 30, 31 or 32 could be first.
+  SimulatedAxis axis(SimulatedAxis::step(64, 31, 0.5), 3, 0, {30, 31});
+  SearchReport r = must(bisect_1d(64, axis));
+  EXPECT_EQ(r.outcome, Outcome::range) << r.summary;
+  EXPECT_EQ(r.last_good, 29u);
+  EXPECT_EQ(r.first_bad, 32u);
+  EXPECT_GE(r.posterior, 0.99);
+  EXPECT_EQ(r.unbuildable, (std::vector<std::size_t>{30, 31}));
+}
+
+TEST(Bisect1D, GoodEndCrashingMeansNotOnThisAxis) {
+  SimulatedAxis axis(std::vector<double>(32, 0.3), 7);
+  SearchReport r = must(bisect_1d(32, axis));
+  EXPECT_EQ(r.outcome, Outcome::not_on_axis) << r.summary;
+  EXPECT_EQ(r.summary.find("not on this axis") != std::string::npos, true);
+}
+
+TEST(Bisect1D, BadEndThatNeverCrashes) {
+  SimulatedAxis axis(std::vector<double>(32, 0.0), 7);
+  SearchOptions options;
+  options.max_end_runs = 50;
+  SearchReport r = must(bisect_1d(32, axis, options));
+  EXPECT_EQ(r.outcome, Outcome::bad_end_passes);
+  EXPECT_EQ(r.runs, 50);
+}
+
+TEST(Bisect1D, NonMonotoneTrapIsNotNamedACulprit) {
+  // The target crashes at odd versions only: no single change explains it.
+  std::vector<double> rate(64, 0);
+  for (std::size_t v = 1; v < 64; v += 2) rate[v] = 0.6;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    SimulatedAxis axis(rate, seed);
+    SearchReport r = must(bisect_1d(64, axis));
+    EXPECT_EQ(r.outcome, Outcome::noise) << "seed " << seed << ": " << r.summary;
+    EXPECT_FALSE(r.contradicting.empty());
+  }
+}
+
+TEST(Bisect1D, FixModeFindsWhereTheCrashStops) {
+  for (double p : {1.0, 0.3}) {
+    SimulatedAxis axis(SimulatedAxis::step(48, 20, p, /*fixed=*/true), 5);
+    SearchOptions options;
+    options.fixed = true;
+    SearchReport r = must(bisect_1d(48, axis, options));
+    EXPECT_EQ(r.outcome, Outcome::culprit) << r.summary;
+    EXPECT_EQ(r.first_bad, 20u);  // first fixed
+    EXPECT_EQ(r.last_good, 19u);  // last crashing
+    EXPECT_EQ(r.steps.front().index, 0u);  // the crashing end is checked first
+  }
+}
+
+TEST(Bisect1D, BudgetLeavesAnHonestRange) {
+  SimulatedAxis axis(SimulatedAxis::step(256, 100, 0.05), 11);
+  SearchOptions options;
+  options.max_runs = 150;
+  SearchReport r = must(bisect_1d(256, axis, options));
+  EXPECT_EQ(r.outcome, Outcome::range) << r.summary;
+  EXPECT_LE(r.runs, 150);
+  EXPECT_LT(r.last_good, 100u);
+  EXPECT_GE(r.first_bad, 100u);
+}
+
+// An Oracle that fails after a number of calls, as if faultline were killed.
+class Interrupted : public Oracle {
+ public:
+  Interrupted(Oracle& inner, int calls) : m_inner(inner), m_left(calls) {}
+  Expected<Observation> observe(std::size_t i, int runs, bool stop) override {
+    if (m_left-- <= 0) return fail(infrastructure("interrupted"));
+    return m_inner.observe(i, runs, stop);
+  }
+ private:
+  Oracle& m_inner;
+  int m_left;
+};
+
+TEST(Bisect1D, ResumesFromRecordedObservationsWithoutRepeating) {
+  SimulatedAxis whole_axis(SimulatedAxis::step(128, 77, 0.3), 9);
+  SearchReport whole = must(bisect_1d(128, whole_axis));
+
+  SimulatedAxis axis(SimulatedAxis::step(128, 77, 0.3), 9);
+  std::vector<PriorObservation> saved;
+  ObservationSink sink = [&saved](std::size_t i, const Observation& o) { saved.push_back({i, o}); };
+  Interrupted dying(axis, 6);
+  EXPECT_FALSE(bisect_1d(128, dying, {}, {}, sink).has_value());
+  ASSERT_EQ(saved.size(), 6u);
+
+  SearchReport resumed = must(bisect_1d(128, axis, {}, saved, sink));
+  EXPECT_EQ(resumed.first_bad, whole.first_bad);
+  EXPECT_EQ(resumed.posterior, whole.posterior);
+  EXPECT_EQ(resumed.runs, whole.runs);
+  EXPECT_EQ(axis.runs(), whole_axis.runs());  // the same runs, none repeated
+  EXPECT_EQ(resumed.steps.size(), whole.steps.size());
+}
+
+TEST(Bisect1D, UsesEarlierRunResultsAsEvidence) {
+  // `faultline run` already ran both ends 20 times: no end check is needed.
+  SimulatedAxis axis(SimulatedAxis::step(32, 12, 1.0), 1);
+  std::vector<PriorObservation> run_results = {{0, {20, 0, 0, false}}, {31, {20, 20, 0, false}}};
+  SearchReport r = must(bisect_1d(32, axis, {}, run_results));
+  EXPECT_EQ(r.first_bad, 12u);
+  EXPECT_EQ(r.steps[0].phase, Phase::prior);
+  EXPECT_EQ(r.steps[1].phase, Phase::prior);
+  EXPECT_EQ(r.steps[2].phase, Phase::search);
+  EXPECT_EQ(r.runs, axis.runs());
+}
+
+TEST(Bisect1D, RejectsAnAxisOfOne) {
+  SimulatedAxis axis({1.0}, 1);
+  Expected<SearchReport> r = bisect_1d(1, axis);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "bisect: an axis needs at least two versions, got 1");
+}
+
+}  // namespace
+}  // namespace faultline::bisect
