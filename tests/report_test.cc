@@ -1,0 +1,318 @@
+// Report formats: golden tests (tests/reporters/results.json, a real run, in; the
+// Markdown, JUnit and SARIF beside it out), hostile crash output that must leave
+// every format valid (checked with real parsers: commonmark, xmllint against a
+// JUnit schema, ajv against the official SARIF 2.1.0 schema), and `faultline report`.
+// FAULTLINE_UPDATE_GOLDEN=1 rewrites the expected files.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "base/text.h"
+#include "reporters/junit.h"
+#include "reporters/load.h"
+#include "reporters/markdown.h"
+#include "reporters/sarif.h"
+#include "runner/process.h"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const fs::path k_fixtures = fs::path(FAULTLINE_SOURCE_DIR) / "tests/reporters";
+const fs::path k_npm = fs::path(FAULTLINE_SOURCE_DIR) / "build/npm";
+constexpr const char* k_repo_root = "/src/gate-demo";  // where the fixture's run happened
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+json fixture() {
+  auto r = reporters::load_results((k_fixtures / "results.json").string());
+  EXPECT_TRUE(r) << (r ? "" : r.error().message);
+  return r ? *r : json();
+}
+
+void expect_golden(const std::string& name, const std::string& actual) {
+  const fs::path expected = k_fixtures / name;
+  if (std::getenv("FAULTLINE_UPDATE_GOLDEN")) std::ofstream(expected, std::ios::binary) << actual;
+  EXPECT_EQ(actual, slurp(expected)) << "differs from " << expected << " (FAULTLINE_UPDATE_GOLDEN=1 rewrites it)";
+}
+
+reporters::SarifOptions sarif_options() {
+  reporters::SarifOptions o;
+  o.repo_root = k_repo_root;
+  return o;
+}
+
+struct Tool {
+  int status = -1;
+  std::string output;
+};
+
+Tool run(std::vector<std::string> argv, const fs::path& cwd = {}) {
+  runner::ProcessOptions p;
+  p.argv = std::move(argv);
+  p.working_directory = cwd.string();
+  p.timeout = std::chrono::seconds(60);
+  auto r = runner::run_process(p);
+  if (!r) return {};
+  return {r->exit_code.value_or(-1), r->stdout_capture.text() + r->stderr_capture.text()};
+}
+
+// A scratch directory, kept and named when the test fails.
+class Scratch {
+ public:
+  Scratch() {
+    char tmpl[] = "/tmp/faultline-report-XXXXXX";
+    m_dir = mkdtemp(tmpl);
+  }
+  ~Scratch() {
+    if (::testing::Test::HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else fs::remove_all(m_dir);
+  }
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(m_dir / name, std::ios::binary) << text;
+    return m_dir / name;
+  }
+  const fs::path& dir() const { return m_dir; }
+
+ private:
+  fs::path m_dir;
+};
+
+// ---- golden ----
+
+TEST(ReportGolden, Markdown) { expect_golden("results.md", reporters::render_markdown(fixture())); }
+
+TEST(ReportGolden, MarkdownWithBisectAndAttribution) {
+  json r = fixture();
+  r.update(json::parse(slurp(k_fixtures / "bisect.json")));
+  expect_golden("results.bisect.md", reporters::render_markdown(r));
+}
+
+TEST(ReportGolden, Junit) { expect_golden("results.junit.xml", reporters::render_junit(fixture())); }
+
+TEST(ReportGolden, Sarif) { expect_golden("results.sarif.json", reporters::render_sarif(fixture(), sarif_options())); }
+
+// ---- what the golden output must say ----
+
+TEST(ReportMarkdown, HasTheVerdictTheGridAndAFoldedExcerptPerSignature) {
+  const std::string md = reporters::render_markdown(fixture());
+  EXPECT_THAT(md, HasSubstr("**✗ 4 crash signatures in 4 of 12 cells (48 runs)**"));
+  EXPECT_THAT(md, HasSubstr("| **3** | ✓ 8 | ✗ 8/8 |"));
+  EXPECT_THAT(md, HasSubstr("<details><summary>Report excerpt</summary>"));
+  EXPECT_THAT(md, HasSubstr("```sh\ncd /src/gate-demo && ASAN_OPTIONS="));
+}
+
+TEST(ReportSarif, PlacesTheCrashInTheRepositoryAndKeepsTheStack) {
+  const json s = reporters::sarif_json(fixture(), sarif_options());
+  const json& results = s["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 4u);
+  const json& uaf = results[3];
+  EXPECT_EQ(uaf["ruleId"], "asan/heap-use-after-free");
+  EXPECT_EQ(uaf["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "bug.c");
+  EXPECT_EQ(uaf["locations"][0]["physicalLocation"]["region"]["startLine"], 8);
+  const json& steps = uaf["codeFlows"][0]["threadFlows"][0]["locations"];
+  EXPECT_EQ(steps.back()["location"]["message"]["text"], "gate_call (bug.c:8)");
+  // A signal without frames is placed on the matrix file.
+  EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "faultline.yaml");
+}
+
+// ---- hostile crash output ----
+
+std::string hostile_text() {
+  std::string t = "bad utf-8: \xff\xfe \xc3\x28 \xed\xa0\x80 end\n";
+  t += std::string("NUL:\0:", 6) + "\x1b[31mred\x1b[0m \x1b]0;title\x07 \x7f\n";
+  t += "</details> --> <!-- <script>alert(1)</script> ]]> ``` ~~~ | a | b | & &amp; <b>bold</b>\n";
+  t += "::error file=x::injected\n";
+  t += std::string(10'000'000, 'A') + "\n";
+  t += "SUMMARY: after the long line\n";
+  return t;
+}
+
+json hostile() {
+  json r = fixture();
+  const std::string t = hostile_text();
+  r["name"] = "x</details>|<script>";
+  for (auto& s : r["signatures"]) {
+    s["excerpt"] = t;
+    s["summary"] = t.substr(0, 200);
+    s["text"] = "asan </details> | `x` <script>";
+    s["frames"].push_back({{"function", "f</details>\xff"}, {"file", "/src/gate-demo/a b|<c>.c"}, {"line", 3}});
+  }
+  for (auto& c : r["cells"]) {
+    c["repro"] = "echo '" + t.substr(0, 300) + "'";
+    c["id"] = c["id"].get<std::string>() + " note=</details>|\x1b[1m";
+  }
+  return r;
+}
+
+void expect_clean(const std::string& text) {
+  EXPECT_FALSE(first_invalid_utf8(text)) << "invalid UTF-8 at byte " << first_invalid_utf8(text).value_or(0);
+  EXPECT_EQ(text.find('\0'), std::string::npos) << "a NUL byte";
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << "an ANSI escape";
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+  return n;
+}
+
+TEST(ReportRobust, MarkdownKeepsCrashOutputInsideItsBlocks) {
+  const std::string md = reporters::render_markdown(hostile());
+  expect_clean(md);
+  EXPECT_LE(md.size(), 65'536u);
+  const fs::path commonmark = k_npm / "node_modules/.bin/commonmark";
+  if (!fs::exists(commonmark)) GTEST_SKIP() << "run scripts/install-test-tools.sh for commonmark";
+  Scratch scratch;
+  const Tool html = run({commonmark.string(), scratch.write("r.md", md).string()});
+  ASSERT_EQ(html.status, 0) << html.output;
+  // Every <details> we open is still closed by us; no tag or comment leaks from the output.
+  EXPECT_EQ(count(html.output, "<details>"), count(md, "<details>"));
+  EXPECT_EQ(count(html.output, "</details>"), count(md, "\n</details>\n"));
+  EXPECT_THAT(html.output, Not(HasSubstr("<script")));
+  EXPECT_THAT(html.output, Not(HasSubstr("<!--")));
+  EXPECT_THAT(html.output, Not(HasSubstr("<b>")));
+}
+
+TEST(ReportRobust, MarkdownAlwaysFitsAGithubComment) {
+  json r = fixture();
+  json sig = r["signatures"][3];
+  sig["excerpt"] = std::string(3'000, 'x') + "\n" + std::string(5'000, 'y');
+  for (int i = 0; i < 300; ++i) r["signatures"].push_back(sig);
+  const std::string md = reporters::render_markdown(r);
+  EXPECT_LE(md.size(), 65'536u);
+  EXPECT_THAT(md, HasSubstr("Trimmed to fit a GitHub comment: left out"));
+  EXPECT_THAT(md, HasSubstr("The full report is in `.faultline/results.json`."));
+}
+
+TEST(ReportRobust, JunitIsValidXmlAgainstTheSchema) {
+  const std::string xml = reporters::render_junit(hostile());
+  expect_clean(xml);
+  EXPECT_EQ(xml.find("]]>"), std::string::npos);
+  if (run({"xmllint", "--version"}).status != 0) GTEST_SKIP() << "xmllint (libxml2-utils) is not installed";
+  Scratch scratch;
+  const fs::path schema = k_fixtures / "junit.xsd";
+  for (const auto& [name, text] : {std::pair{"hostile.xml", xml}, {"golden.xml", slurp(k_fixtures / "results.junit.xml")}}) {
+    const Tool t = run({"xmllint", "--noout", "--schema", schema.string(), scratch.write(name, text).string()});
+    EXPECT_EQ(t.status, 0) << name << ": " << t.output;
+  }
+}
+
+TEST(ReportRobust, SarifIsValidAgainstTheOfficialSchema) {
+  const std::string sarif = reporters::render_sarif(hostile(), sarif_options());
+  expect_clean(sarif);
+  const json s = json::parse(sarif);
+  EXPECT_EQ(s["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"].back()["location"]
+             ["physicalLocation"]["artifactLocation"]["uri"],
+            "a%20b%7C%3Cc%3E.c");
+  const fs::path ajv = k_npm / "node_modules/.bin/ajv", schema = k_npm / "sarif-2.1.0.json";
+  if (!fs::exists(ajv) || !fs::exists(schema)) GTEST_SKIP() << "run scripts/install-test-tools.sh for ajv";
+  Scratch scratch;
+  json broken = s;
+  broken["runs"][0]["results"][0]["level"] = "fatal";  // proves the validator is awake
+  const auto validate = [&](const std::vector<fs::path>& files) {
+    std::vector<std::string> argv = {ajv.string(), "validate", "--spec=draft2020", "--strict=false", "-c",
+                                     "ajv-formats", "-s", schema.string()};
+    for (const auto& f : files) argv.insert(argv.end(), {"-d", f.string()});
+    return run(argv, k_npm);
+  };
+  const Tool good = validate({scratch.write("hostile.sarif.json", sarif),
+                              scratch.write("golden.sarif.json", slurp(k_fixtures / "results.sarif.json"))});
+  EXPECT_EQ(good.status, 0) << good.output.substr(0, 2'000);
+  EXPECT_EQ(validate({scratch.write("broken.sarif.json", broken.dump())}).status, 1);
+}
+
+TEST(ReportRobust, SarifStaysWithinGithubsLimits) {
+  json r = fixture();
+  json sig = r["signatures"][3];
+  sig["excerpt"] = "";
+  sig["frames"] = json::array();
+  r["signatures"] = json::array();
+  for (int i = 0; i < 260; ++i) r["signatures"].push_back(sig);
+  EXPECT_EQ(reporters::SarifOptions().max_results, 25'000u);  // GitHub's limit per run
+  reporters::SarifOptions o = sarif_options();
+  o.max_results = 250;
+  json s = reporters::sarif_json(r, o);
+  EXPECT_EQ(s["runs"][0]["results"].size(), 250u);
+  EXPECT_EQ(s["runs"][0]["properties"]["signaturesLeftOut"], 10);
+  EXPECT_EQ(s["runs"][0]["tool"]["driver"]["rules"].size(), 1u);
+  // And a byte budget, for results with long stacks and excerpts.
+  r["signatures"] = json::array();
+  const json full = fixture()["signatures"][3];
+  for (int i = 0; i < 100; ++i) r["signatures"].push_back(full);
+  o.max_bytes = 100'000;
+  s = reporters::sarif_json(r, o);
+  EXPECT_LT(s.dump().size(), 120'000u);
+  EXPECT_GT(s["runs"][0]["properties"]["signaturesLeftOut"].get<int>(), 0);
+}
+
+// ---- faultline report ----
+
+class ReportCommand : public ::testing::Test {
+ protected:
+  Tool report(std::vector<std::string> args) {
+    args.insert(args.begin(), {FAULTLINE_BINARY, "report"});
+    return run(args, m_scratch.dir());
+  }
+  Scratch m_scratch;
+};
+
+TEST_F(ReportCommand, RendersEveryFormatOfASavedRun) {
+  const std::string in = (k_fixtures / "results.json").string();
+  for (const char* format : {"md", "junit", "sarif", "json", "terminal"}) {
+    const Tool t = report({"--format", format, in, "-o", std::string("out.") + format});
+    EXPECT_EQ(t.status, 0) << format << ": " << t.output;
+  }
+  EXPECT_EQ(slurp(m_scratch.dir() / "out.md"), slurp(k_fixtures / "results.md"));
+  EXPECT_EQ(json::parse(slurp(m_scratch.dir() / "out.json")), fixture());
+  EXPECT_THAT(slurp(m_scratch.dir() / "out.terminal"), HasSubstr("asan heap-use-after-free"));
+}
+
+TEST_F(ReportCommand, ReadsTheDefaultResultsFile) {
+  fs::create_directories(m_scratch.dir() / ".faultline");
+  m_scratch.write(".faultline/results.json", slurp(k_fixtures / "results.json"));
+  const Tool t = report({"-f", "md"});
+  EXPECT_EQ(t.status, 0) << t.output;
+  EXPECT_THAT(t.output, HasSubstr("## faultline: gate-demo"));
+}
+
+TEST_F(ReportCommand, RefusesWhatIsNotAResultsFile) {
+  m_scratch.write("bad.json", "{\"schema\": ");
+  m_scratch.write("other.json", "{\"schema\": \"faultline.results/9\"}");
+  json r = fixture();
+  r["cells"][2].erase("verdict");
+  m_scratch.write("shape.json", r.dump());
+  const std::map<std::string, std::string> expected = {
+      {"missing.json", "faultline report: missing.json: cannot read (run `faultline run` first, or name a results.json)\n"},
+      {"bad.json", "faultline report: bad.json: not valid JSON (is it a results.json written by `faultline run`?)\n"},
+      {"other.json", "faultline report: other.json: schema 'faultline.results/9' is not one this faultline reads "
+                     "('faultline.results/1')\n"},
+      {"shape.json", "faultline report: shape.json: cells[2].verdict: missing\n"}};
+  for (const auto& [file, message] : expected) {
+    const Tool t = report({file});
+    EXPECT_EQ(t.status, 2) << file;
+    EXPECT_EQ(t.output, message);
+  }
+}
+
+TEST_F(ReportCommand, HelpShowsAnExample) {
+  const Tool t = report({"--help"});
+  EXPECT_EQ(t.status, 0);
+  EXPECT_THAT(t.output, HasSubstr("faultline report --format md -o comment.md"));
+}
+
+}  // namespace
+}  // namespace faultline
