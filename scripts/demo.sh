@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job on the bundled example: install dependencies, build faultline,
-# check the example matrix and show its cells and a 4-way split for CI.
+# The main job on the bundled example (examples/ffi-race): install dependencies,
+# build faultline, check the matrix, show how it splits for CI, then build and
+# stress a slice of it — every library × binding pair under ASan with 8 threads,
+# both workloads, 3 runs per cell — and show which pairs crash and why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -12,9 +14,16 @@ example=examples/ffi-race/faultline.yaml
 echo "== faultline validate ${example}"
 "${faultline}" validate "${example}"
 echo
-echo "== faultline plan ${example} (first 12 of the cells)"
-"${faultline}" plan "${example}" | head -n 12
-"${faultline}" plan "${example}" | tail -n 1
-echo
 echo "== faultline plan --shards 4 ${example}  (a GitHub Actions strategy.matrix)"
 "${faultline}" plan --shards 4 "${example}"
+echo
+echo "== faultline run ${example} --only sanitizer=asan --only threads=8 --runs 3"
+status=0
+"${faultline}" run "${example}" --only sanitizer=asan --only threads=8 --runs 3 || status=$?
+# 1 means "crashes found": the point of the example. Anything else is a failure.
+if [ "${status}" -ne 1 ]; then
+  echo "demo: expected crashes (exit 1), got exit ${status}" >&2
+  exit 1
+fi
+echo
+echo "results.json: examples/ffi-race/.faultline/results.json"
