@@ -37,11 +37,13 @@ class SimulatedAxis : public Oracle {
     std::uniform_real_distribution<double> u(0, 1);
     for (int r = 0; r < runs; ++r) {
       ++seen.runs;
-      if (u(m_rng) < m_rate[index]) {
+      // A run crashes with one signature at most: an unrelated crash hides the target.
+      const double other = u(m_rng), target = u(m_rng);
+      if (other < m_other) {
+        ++seen.other;
+      } else if (target < m_rate[index]) {
         ++seen.target;
         if (stop_at_first) break;
-      } else if (u(m_rng) < m_other) {
-        ++seen.other;
       }
     }
     m_runs += seen.runs;
