@@ -10,6 +10,7 @@
 
 #include "base/exit_status.h"
 #include "cli/command.h"
+#include "reporters/html.h"
 #include "reporters/junit.h"
 #include "reporters/load.h"
 #include "reporters/markdown.h"
@@ -47,6 +48,7 @@ std::string render(const ReportFlags& flags, const nlohmann::json& results, bool
     return reporters::render_markdown(results, o);
   }
   if (flags.format == "junit") return reporters::render_junit(results);
+  if (flags.format == "html") return reporters::render_html(results);
   if (flags.format == "sarif") {
     reporters::SarifOptions o;
     o.repo_root = std::filesystem::absolute(flags.repo_root).lexically_normal().string();
@@ -97,6 +99,7 @@ void add_report_command(CLI::App& app, Action& action) {
       "  md        the pull-request comment (fits GitHub's 65,536-character limit)\n"
       "  junit     JUnit XML: a test case per cell, for CI test-result viewers\n"
       "  sarif     SARIF 2.1.0: a result per crash signature, for GitHub code scanning\n"
+      "  html      one self-contained page: the grid as a heat map, click a cell for its crashes\n"
       "  json      results.json itself (schema: docs/results.md)\n"
       "  terminal  the text `faultline run` prints\n"
       "Exit status: 0 rendered; 2 the file is missing, not JSON, or not a results.json.\n\n"
@@ -104,8 +107,8 @@ void add_report_command(CLI::App& app, Action& action) {
       "  faultline report --format md -o comment.md\n"
       "  faultline report --format junit ci/results.json -o junit.xml");
   cmd->add_option("results", flags->file, "the results.json to render")->capture_default_str();
-  cmd->add_option("--format,-f", flags->format, "md, junit, sarif, json or terminal")
-      ->check(CLI::IsMember({"md", "junit", "sarif", "json", "terminal"}))
+  cmd->add_option("--format,-f", flags->format, "md, junit, sarif, html, json or terminal")
+      ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal"}))
       ->capture_default_str();
   cmd->add_option("-o,--output", flags->out, "write the report here instead of stdout");
   cmd->add_option("--repo-root", flags->repo_root,

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "base/text.h"
+#include "reporters/html.h"
 #include "reporters/junit.h"
 #include "reporters/load.h"
 #include "reporters/markdown.h"
@@ -259,6 +260,37 @@ TEST(ReportRobust, SarifStaysWithinGithubsLimits) {
   EXPECT_GT(s["runs"][0]["properties"]["signaturesLeftOut"].get<int>(), 0);
 }
 
+TEST(ReportRobust, HtmlKeepsCrashOutputOutOfTheMarkup) {
+  const std::string html = reporters::render_html(hostile());
+  expect_clean(html);
+  EXPECT_EQ(count(html, "<script"), 2u);
+  EXPECT_EQ(count(html, "</script>"), 2u);
+  EXPECT_EQ(count(html, "<details"), 0u);
+  EXPECT_THAT(html, Not(HasSubstr("<!--")));
+  EXPECT_THAT(html, Not(HasSubstr("http://")));   // self-contained: nothing to fetch
+  EXPECT_THAT(html, Not(HasSubstr("https://")));
+  const auto begin = html.find("id=\"faultline-data\">") + 20, end = html.find("</script>");
+  const json data = json::parse(html.substr(begin, end - begin));
+  EXPECT_EQ(data["cells"].size(), 12u);
+}
+
+// The page in a real browser: it loads, and a cell's link shows its details.
+TEST(ReportHtml, ShowsACellsCrashesInChromium) {
+  std::string chromium;
+  for (const char* name : {"chromium", "chromium-browser"})
+    if (run({"sh", "-c", std::string("command -v ") + name}).status == 0) chromium = name;
+  if (chromium.empty()) GTEST_SKIP() << "chromium is not installed";
+  Scratch scratch;
+  const fs::path page = scratch.write("r.html", reporters::render_html(fixture()));
+  fs::create_directories(scratch.dir() / "profile");
+  const Tool t = run({chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--no-first-run", "--user-data-dir=" + (scratch.dir() / "profile").string(), "--dump-dom",
+                      "file://" + page.string() + "#g=5"});
+  ASSERT_EQ(t.status, 0) << t.output.substr(0, 2'000);
+  EXPECT_THAT(t.output, HasSubstr("class=\"cell-details\""));
+  EXPECT_THAT(t.output, HasSubstr("heap-use-after-free"));
+}
+
 // ---- faultline report ----
 
 class ReportCommand : public ::testing::Test {
@@ -272,7 +304,7 @@ class ReportCommand : public ::testing::Test {
 
 TEST_F(ReportCommand, RendersEveryFormatOfASavedRun) {
   const std::string in = (k_fixtures / "results.json").string();
-  for (const char* format : {"md", "junit", "sarif", "json", "terminal"}) {
+  for (const char* format : {"md", "junit", "sarif", "html", "json", "terminal"}) {
     const Tool t = report({"--format", format, in, "-o", std::string("out.") + format});
     EXPECT_EQ(t.status, 0) << format << ": " << t.output;
   }

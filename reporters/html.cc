@@ -1,0 +1,210 @@
+#include "reporters/html.h"
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "reporters/grid.h"
+#include "reporters/terminal.h"
+#include "reporters/text.h"
+
+namespace faultline::reporters {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* k_style = R"(
+body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
+h1{font-size:1.4em}
+table.grid{border-collapse:collapse}
+table.grid th,table.grid td{border:1px solid #ccc;padding:4px 8px;text-align:center;white-space:nowrap}
+table.grid td.cell{cursor:pointer;min-width:4em}
+td.pass{background:#d4f4d4}
+td.hang{background:#e2d4f4}
+td.build-error{background:#f8e3a8}
+td.skipped,td.none{background:#eee;color:#888}
+td.selected{outline:3px solid #225;outline-offset:-3px}
+td.step sup{color:#225;font-weight:bold;margin-left:2px}
+#details pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:30em}
+.verdict{font-weight:bold}
+)";
+
+// The page's script: reads the embedded data and shows a cell's details with
+// textContent only, so nothing from a workload is ever parsed as HTML.
+constexpr const char* k_script = R"(
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('faultline-data').textContent);
+  var details = document.getElementById('details');
+  function el(tag, text) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; return e; }
+  function show(td) {
+    var old = document.querySelector('td.selected');
+    if (old) old.classList.remove('selected');
+    td.classList.add('selected');
+    details.replaceChildren();
+    var cells = data.grid[Number(td.dataset.g)] || [];
+    details.appendChild(el('h2', td.title));
+    cells.forEach(function (i) {
+      var c = data.cells[i];
+      var block = el('div'); block.className = 'cell-details';
+      block.appendChild(el('h3', c.id));
+      block.appendChild(el('p', c.verdict + ': ' + c.summary));
+      c.signatures.forEach(function (s) {
+        var sig = data.signatures[s.hash] || {text: s.hash, excerpt: ''};
+        block.appendChild(el('h4', sig.text + ' (' + s.runs + ' of ' + c.runs + ' runs)'));
+        if (sig.summary) block.appendChild(el('p', sig.summary));
+        if (sig.excerpt) block.appendChild(el('pre', sig.excerpt));
+      });
+      if (c.repro) { block.appendChild(el('p', 'Reproduce:')); block.appendChild(el('pre', c.repro)); }
+      details.appendChild(block);
+    });
+  }
+  document.querySelectorAll('td.cell').forEach(function (td) {
+    td.addEventListener('click', function () { show(td); history.replaceState(null, '', '#g=' + td.dataset.g); });
+  });
+  var m = /^#g=(\d+)$/.exec(location.hash);  // a link to one cell's details
+  if (m) { var td = document.querySelector('td[data-g="' + m[1] + '"]'); if (td) show(td); }
+})();
+)";
+
+// JSON that can sit inside a <script> element: no '<', '>' or '&' can end it.
+std::string script_json(const json& j) {
+  const std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '<') out += "\\u003c";
+    else if (c == '>') out += "\\u003e";
+    else if (c == '&') out += "\\u0026";
+    else out += c;
+  }
+  return out;
+}
+
+std::string attr(const std::string& raw, std::size_t max_bytes = 500) {
+  return xml_escape(clean_text(utf8_prefix(raw, max_bytes)));
+}
+
+// Red, darker with a higher crash rate.
+std::string crash_colour(const GridCell& g) {
+  const double rate = g.runs > 0 ? static_cast<double>(g.crashes) / g.runs : 1.0;
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "background:hsl(0,85%%,%d%%)", static_cast<int>(88 - 40 * rate));
+  return buffer;
+}
+
+std::string hover(const Grid& grid, std::size_t r, std::size_t c) {
+  const GridCell& g = grid.cell(r, c);
+  std::string t = grid.row_axis + "=" + grid.rows[r];
+  if (!grid.column_axis.empty()) t += " " + grid.column_axis + "=" + grid.columns[c];
+  t += ": " + std::to_string(g.crashes) + " crashing of " + std::to_string(g.runs) + " runs in " +
+       std::to_string(g.cells.size()) + (g.cells.size() == 1 ? " cell" : " cells");
+  if (g.hangs) t += ", " + std::to_string(g.hangs) + " hung";
+  if (g.build_errors) t += ", " + std::to_string(g.build_errors) + " build errors";
+  return t;
+}
+
+// Bisect steps by grid position, numbered in the order they were tried.
+std::map<std::pair<std::string, std::string>, int> bisect_steps(const json& r, const Grid& grid) {
+  std::map<std::pair<std::string, std::string>, int> steps;
+  if (!r.contains("bisect") || !r["bisect"].is_object() || !r["bisect"].contains("steps")) return steps;
+  int n = 0;
+  for (const auto& s : r["bisect"]["steps"]) {
+    ++n;
+    if (!s.is_object() || !s.contains("values") || !s["values"].is_object()) continue;
+    const json& v = s["values"];
+    const std::string row = v.contains(grid.row_axis) && v[grid.row_axis].is_string() ? v[grid.row_axis].get<std::string>() : "";
+    const std::string column =
+        grid.column_axis.empty() ? ""
+        : v.contains(grid.column_axis) && v[grid.column_axis].is_string() ? v[grid.column_axis].get<std::string>() : "";
+    steps.emplace(std::pair{row, column}, n);
+  }
+  return steps;
+}
+
+// The heat map table, and the grid cell → matrix cells index the script reads.
+std::string heat_map(const json& r, const Grid& grid, json& index) {
+  const auto steps = bisect_steps(r, grid);
+  std::ostringstream out;
+  out << "<table class=\"grid\"><tr><th>" << attr(grid.row_axis)
+      << (grid.column_axis.empty() ? "" : " \\ " + attr(grid.column_axis)) << "</th>";
+  for (const auto& c : grid.columns) out << "<th>" << (grid.column_axis.empty() ? "result" : attr(c, 100)) << "</th>";
+  out << "</tr>\n";
+  for (std::size_t r_ = 0; r_ < grid.rows.size(); ++r_) {
+    out << "<tr><th>" << attr(grid.rows[r_], 100) << "</th>";
+    for (std::size_t c = 0; c < grid.columns.size(); ++c) {
+      const GridCell& g = grid.cell(r_, c);
+      const std::string verdict = g.verdict.empty() ? "none" : g.verdict;
+      out << "<td class=\"cell " << verdict << "\" data-g=\"" << index.size() << "\" title=\"" << attr(hover(grid, r_, c))
+          << "\"" << (verdict == "crash" ? " style=\"" + crash_colour(g) + "\"" : "") << ">" << attr(grid_mark(g));
+      auto step = steps.find({grid.rows[r_], grid.column_axis.empty() ? "" : grid.columns[c]});
+      if (step != steps.end()) out << "<sup title=\"bisect step " << step->second << "\">" << step->second << "</sup>";
+      out << "</td>";
+      index.push_back(g.cells);
+    }
+    out << "</tr>\n";
+  }
+  out << "</table>\n";
+  return out.str();
+}
+
+// A grid of one column, one row per matrix cell, when there is no component axis.
+Grid cell_list(const json& r) {
+  Grid grid;
+  grid.row_axis = "cell";
+  grid.columns.push_back("");
+  for (std::size_t i = 0; i < r["cells"].size(); ++i) {
+    const json& c = r["cells"][i];
+    grid.rows.push_back(c.value("id", ""));
+    GridCell g;
+    g.cells.push_back(i);
+    g.runs = c.value("runs", 0);
+    g.crashes = c.value("crashes", 0);
+    g.hangs = c.value("hangs", 0);
+    g.verdict = c.value("verdict", "");
+    grid.at.push_back(g);
+  }
+  return grid;
+}
+
+json page_data(const json& r, json grid_index) {
+  json cells = json::array();
+  for (const auto& c : r["cells"])
+    cells.push_back({{"id", clean_text(utf8_prefix(c.value("id", ""), 2'000))},
+                     {"verdict", c.value("verdict", "")},
+                     {"summary", clean_text(utf8_prefix(c.value("summary", ""), 500))},
+                     {"runs", c.value("runs", 0)},
+                     {"signatures", c["signatures"]},
+                     {"repro", bounded_text(c.value("repro", ""), {20, 2'000, 4'000})}});
+  json sigs = json::object();
+  for (const auto& s : r["signatures"])
+    sigs[s.value("hash", "")] = {{"text", clean_text(utf8_prefix(s.value("text", ""), 500))},
+                                 {"summary", clean_text(utf8_prefix(s.value("summary", ""), 500))},
+                                 {"excerpt", bounded_text(s.value("excerpt", ""), {80, 400, 8'000})}};
+  return {{"cells", cells}, {"signatures", sigs}, {"grid", std::move(grid_index)}};
+}
+
+}  // namespace
+
+std::string render_html(const json& r) {
+  auto grid = make_grid(r);
+  if (!grid) grid = cell_list(r);
+  json index = json::array();
+  const std::string map = heat_map(r, *grid, index);
+  const std::string title = "faultline: " + r.value("name", "");
+  std::ostringstream out;
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+         "script-src 'unsafe-inline'\">\n"
+      << "<title>" << attr(title) << "</title><style>" << k_style << "</style></head>\n<body>\n"
+      << "<h1>" << attr(title) << "</h1>\n<p class=\"verdict\">" << attr(one_line_verdict(r)) << "</p>\n"
+      << map << "<p><small>Click a cell for its runs, signatures and report excerpts. Colour: green passed, red "
+      << "crashed (darker: higher crash rate), purple hung, amber build error; numbers mark bisect steps.</small></p>\n"
+      << "<section id=\"details\"></section>\n"
+      << "<script type=\"application/json\" id=\"faultline-data\">" << script_json(page_data(r, index))
+      << "</script>\n<script>" << k_script << "</script>\n</body></html>\n";
+  return out.str();
+}
+
+}  // namespace faultline::reporters
