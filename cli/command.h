@@ -16,6 +16,7 @@ void add_validate_command(CLI::App& app, Action& action);
 void add_plan_command(CLI::App& app, Action& action);
 void add_triage_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action);
+void add_bisect_command(CLI::App& app, Action& action);
 void add_report_command(CLI::App& app, Action& action);
 
 }  // namespace faultline::cli

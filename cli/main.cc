@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cli::add_validate_command(app, action);
   cli::add_plan_command(app, action);
   cli::add_run_command(app, action);
+  cli::add_bisect_command(app, action);
   cli::add_triage_command(app, action);
   cli::add_report_command(app, action);
   try {

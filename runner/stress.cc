@@ -83,12 +83,21 @@ std::size_t StressLoop::planned_runs() const {
   return n;
 }
 
+int StressLoop::runs_with(std::size_t cell, const std::string& prefix) const {
+  int n = 0;
+  for (const auto& [hash, runs] : m_results.at(cell).signatures)
+    if (hash.rfind(prefix, 0) == 0) n += runs;
+  return n;
+}
+
 bool StressLoop::wants_more(std::size_t cell) const {
   const CellResult& r = m_results.at(cell);
   if (!r.build_error.empty() || r.runs >= m_options.runs) return false;
   if (m_options.budget_seconds > 0 && r.wall_seconds >= m_options.budget_seconds) return false;
   switch (m_options.stop) {
-    case matrix::StopPolicy::first_crash: return r.crashes == 0 && r.hangs == 0;
+    case matrix::StopPolicy::first_crash:
+      if (!m_options.stop_signature.empty()) return runs_with(cell, m_options.stop_signature) == 0;
+      return r.crashes == 0 && r.hangs == 0;
     case matrix::StopPolicy::all: return true;
     case matrix::StopPolicy::confidence: {
       if (r.runs < 10) return true;

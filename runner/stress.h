@@ -56,6 +56,9 @@ struct StressOptions {
   matrix::StopPolicy stop = matrix::StopPolicy::first_crash;
   double precision = 0.10;  // stop=confidence: stop when the 95% interval is this narrow
   double budget_seconds = 0;  // > 0: a cell stops once its runs have taken this much wall time
+  // stop=first-crash: stop a cell at its first crash with this signature (a hash
+  // or a prefix of one) instead of at any crash. Used by bisect.
+  std::string stop_signature;
   std::string matrix_dir;   // working directory of runs
   std::string state_dir;    // STATE/work/<cell hash>/ is {{ workdir }}
   bool stacks_on_timeout = true;  // gdb backtraces of hung runs, when gdb exists
@@ -81,6 +84,8 @@ class StressLoop {
   // Every distinct crash met, by signature hash (the first instance of each).
   const std::map<std::string, sanitizers::Crash>& signatures() const { return m_signatures; }
   std::size_t planned_runs() const;
+  // Runs of `cell` that showed a signature starting with `prefix`.
+  int runs_with(std::size_t cell, const std::string& prefix) const;
 
  private:
   bool wants_more(std::size_t cell) const;
