@@ -64,6 +64,7 @@ std::string render_terminal(const json& r, const TerminalOptions& options) {
         << s.value("kind", "") << " — " << s["cells"].size() << (s["cells"].size() == 1 ? " cell, " : " cells, ")
         << s.value("runs", 0) << (s.value("runs", 0) == 1 ? " run\n" : " runs\n");
     if (!s.value("summary", "").empty()) out << "  " << s.value("summary", "") << "\n";
+    if (!s.value("attribution", "").empty()) out << "  where:    " << s.value("attribution", "") << "\n";
     std::size_t n = 0;
     for (const auto& f : s["frames"]) {
       if (n >= options.max_frames) break;
