@@ -136,3 +136,45 @@ TEST_F(BisectTest, AnAxisThatIsNotAComponentIsBadInput) {
 
 }  // namespace
 }  // namespace faultline
+
+namespace faultline {
+namespace {
+
+// A git history of 30 commits of a small library: commit 17 introduces a
+// heap-use-after-free, commit 22 does not build. Versions come from the range,
+// sources are checked out per commit with `git archive`, and bisect finds 17.
+class GitHistory : public BisectTest {};
+
+TEST_F(GitHistory, BisectFindsTheCommitThatIntroducedTheBug) {
+  const std::string script = R"sh(set -e
+git init -q lib && cd lib && git config user.email t@t && git config user.name t
+for i in $(seq 1 30); do
+  if [ $i -ge 17 ]; then bug=1; else bug=0; fi
+  if [ $i -eq 22 ]; then broken='#error broken commit'; else broken=''; fi
+  printf '/* commit %s */\n#include <stdlib.h>\n%s\nint main(void) { char* volatile p = malloc(8); free(p); return %s; }\n' \
+    "$i" "$broken" "$( [ $bug = 1 ] && echo 'p[1]' || echo 0 )" > lib.c
+  git add lib.c && git commit -qm "commit $i" && git tag c$i
+done
+)sh";
+  auto made = runner::run_command({"/bin/sh", "-c", script}, m_dir.string());
+  ASSERT_TRUE(made && made->succeeded()) << (made ? made->stderr_capture.text() : made.error().message);
+  std::ofstream(m_dir / "faultline.yaml")
+      << "version: 1\ncomponents:\n  lib:\n    versions: { git: { repo: lib, range: c1..c30 } }\n"
+         "    source: { git: lib }\n"
+         "    build: $CC $SAN_CFLAGS -g -o {{ prefix }}/prog lib.c $SAN_LDFLAGS\n"
+         "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n";
+  auto c17 = runner::command_output({"git", "-C", (m_dir / "lib").string(), "rev-parse", "c17"});
+  ASSERT_TRUE(c17);
+  Outcome o = faultline({"bisect", "--axis", "lib"});
+  EXPECT_EQ(o.status, 1) << o.err;
+  json a = answer();
+  EXPECT_EQ(a["outcome"], "culprit") << o.out << o.err;
+  EXPECT_EQ(a["first_bad"], c17->substr(0, 12));
+  // The user's checkout is untouched: still at c30, clean.
+  auto status = runner::command_output({"git", "-C", (m_dir / "lib").string(), "status", "--porcelain"});
+  ASSERT_TRUE(status);
+  EXPECT_EQ(*status, "");
+}
+
+}  // namespace
+}  // namespace faultline
