@@ -16,6 +16,7 @@
 #include "bisect/search.h"
 #include "cli/command.h"
 #include "cli/matrix_input.h"
+#include "cli/session.h"
 #include "runner/builds.h"
 #include "runner/process.h"
 #include "runner/stress.h"
@@ -27,8 +28,7 @@ using nlohmann::json;
 
 namespace {
 
-std::atomic<bool> g_cancel{false};
-extern "C" void on_bisect_interrupt(int) { g_cancel.store(true); }
+std::atomic<bool>& g_cancel = interrupted();
 
 struct BisectFlags {
   std::string file = k_default_matrix_file;
@@ -219,17 +219,16 @@ int run_bisect(const BisectFlags& flags) {
   }
   const std::vector<std::string> versions(all_versions.begin() + static_cast<std::ptrdiff_t>(lo),
                                           all_versions.begin() + static_cast<std::ptrdiff_t>(hi) + 1);
-  const std::string matrix_dir = fs::absolute(fs::path(flags.file)).parent_path().lexically_normal().string();
-  const std::string state_dir = flags.state_dir.empty() ? matrix_dir + "/.faultline" : fs::absolute(flags.state_dir).string();
-  std::error_code ec;
-  fs::create_directories(state_dir, ec);
-  const int jobs = flags.jobs > 0 ? flags.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-
-  (void)runner::become_subreaper();
-  struct sigaction sa {};
-  sa.sa_handler = on_bisect_interrupt;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  std::string place_error;
+  const Places places = places_for(flags.file, flags.state_dir, place_error);
+  if (places.state_dir.empty()) {
+    std::cerr << "faultline bisect: " << place_error << "\n";
+    return k_exit_infrastructure;
+  }
+  const std::string& matrix_dir = places.matrix_dir;
+  const std::string& state_dir = places.state_dir;
+  const int jobs = flags.jobs > 0 ? flags.jobs : default_jobs();
+  catch_interrupts();
 
   runner::BuildOptions bopts;
   bopts.state_dir = state_dir;

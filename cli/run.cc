@@ -16,6 +16,7 @@
 #include "cli/command.h"
 #include "cli/matrix_input.h"
 #include "cli/progress.h"
+#include "cli/session.h"
 #include "matrix/variables.h"
 #include "reporters/results.h"
 #include "reporters/terminal.h"
@@ -29,10 +30,6 @@ namespace faultline::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void on_interrupt(int) { g_interrupted.store(true); }
 
 struct RunFlags {
   std::string file = k_default_matrix_file;
@@ -163,17 +160,16 @@ int run(const RunFlags& flags) {
     std::cerr << "faultline run: " << selected.error().message << "\n";
     return k_exit_bad_input;
   }
-  const std::string matrix_dir = fs::absolute(fs::path(flags.file)).parent_path().lexically_normal().string();
-  const std::string state_dir = flags.state_dir.empty() ? matrix_dir + "/.faultline" : fs::absolute(flags.state_dir).string();
-  const std::string out_path = flags.out.empty() ? state_dir + "/results.json" : flags.out;
-  std::error_code ec;
-  fs::create_directories(state_dir, ec);
-  if (ec) {
-    std::cerr << "faultline run: cannot create " << state_dir << ": " << ec.message() << "\n";
+  std::string place_error;
+  const Places places = places_for(flags.file, flags.state_dir, place_error);
+  if (places.state_dir.empty()) {
+    std::cerr << "faultline run: " << place_error << "\n";
     return k_exit_infrastructure;
   }
-  const int jobs = flags.jobs > 0 ? flags.jobs : (config.stress.parallel > 0 ? config.stress.parallel
-                                                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  const std::string& matrix_dir = places.matrix_dir;
+  const std::string& state_dir = places.state_dir;
+  const std::string out_path = flags.out.empty() ? state_dir + "/results.json" : flags.out;
+  const int jobs = flags.jobs > 0 ? flags.jobs : (config.stress.parallel > 0 ? config.stress.parallel : default_jobs());
   int runs = flags.runs > 0 ? flags.runs : config.stress.runs;
   int budget_runs = 0;
   double budget_seconds = 0;
@@ -194,11 +190,8 @@ int run(const RunFlags& flags) {
   else if (flags.stop == "all") stop = matrix::StopPolicy::all;
   else if (flags.stop == "confidence") stop = matrix::StopPolicy::confidence;
 
-  (void)runner::become_subreaper();
-  struct sigaction sa {};
-  sa.sa_handler = on_interrupt;
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  catch_interrupts();
+  std::atomic<bool>& g_interrupted = interrupted();
 
   reporters::RunInfo info{flags.file, now_iso(), "", false, runs, jobs,
                           stop == matrix::StopPolicy::all ? "all" : stop == matrix::StopPolicy::confidence ? "confidence" : "first-crash",

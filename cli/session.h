@@ -1,0 +1,29 @@
+// What the long-running subcommands (run, bisect) share: Ctrl-C handling that
+// lets them stop cleanly and keep what they recorded, where their state lives,
+// and how many jobs to use by default.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+namespace faultline::cli {
+
+// Set once SIGINT or SIGTERM arrives, after catch_interrupts().
+std::atomic<bool>& interrupted();
+
+// Routes SIGINT and SIGTERM to interrupted(), and makes faultline the subreaper
+// of the workloads it starts (runner/process.h), so none outlives it.
+void catch_interrupts();
+
+struct Places {
+  std::string matrix_dir;  // absolute folder of the matrix file: where commands run
+  std::string state_dir;   // builds, journals, results: `--state-dir`, else MATRIX_DIR/.faultline
+};
+
+// Creates the state folder; an empty state_dir when it cannot be created (the
+// caller reports `error` and exits 3).
+Places places_for(const std::string& matrix_file, const std::string& state_dir_flag, std::string& error);
+
+int default_jobs();  // the number of cores
+
+}  // namespace faultline::cli
