@@ -197,9 +197,16 @@ TEST_F(RunTest, OnlyAndShardSelectCells) {
 TEST_F(RunTest, InterruptKeepsFinishedRunsAndResumeRepeatsNone) {
   write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
                           "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
-  // SIGTERM after 1.5 s (faultline treats it as Ctrl-C).
-  Outcome first = faultline({"run", "-j", "2"}, std::chrono::milliseconds(1500));
+  // A real SIGINT (Ctrl-C) 1.5 s into the run.
+  runner::ProcessOptions p;
+  p.argv = {"/bin/sh", "-c", std::string(FAULTLINE_BINARY) + " run -j 2 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid"};
+  p.working_directory = m_dir.string();
+  p.timeout = std::chrono::minutes(2);
+  auto interrupted = runner::run_process(p);
+  ASSERT_TRUE(interrupted);
+  Outcome first{interrupted->exit_code.value_or(-1), interrupted->stdout_capture.text(), interrupted->stderr_capture.text()};
   EXPECT_EQ(first.status, 130) << first.err;
+  EXPECT_THAT(first.out, HasSubstr("interrupted, partial"));
   EXPECT_THAT(first.err, HasSubstr("continue with `faultline run --resume`"));
   const int recorded = lines(".faultline/runs.jsonl") - 1;
   EXPECT_GT(recorded, 2);
