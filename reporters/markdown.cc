@@ -85,6 +85,8 @@ std::string signature_section(const json& s, std::size_t n, const json* first_ce
   out << md_code_span(clean_text(utf8_prefix(s.value("hash", ""), 40)));
   if (!s.value("location", "").empty()) out << " at " << md_code_span(clean_text(utf8_prefix(s.value("location", ""), 300)));
   if (!s.value("summary", "").empty()) out << "  \n" << inline_text(s, "summary", 500);
+  if (s.contains("attribution") && s["attribution"].is_string())  // axis attribution, as `run` writes it
+    out << "  \n**Where:** " << inline_text(s, "attribution", 500);
   out << "\n\n";
   std::size_t k = 0;
   for (const auto& f : s["frames"]) {
