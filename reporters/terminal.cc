@@ -1,6 +1,7 @@
 #include "reporters/terminal.h"
 
 #include <iomanip>
+#include <map>
 #include <sstream>
 
 namespace faultline::reporters {
@@ -26,7 +27,60 @@ std::string pad(std::string s, std::size_t width) {
   return s;
 }
 
+// Counts of one grid square: the cells with these two versions, over every other axis.
+struct Square {
+  int cells = 0, crashing = 0, hung = 0, broken = 0;
+};
+
+std::string square_text(const Square& q) {
+  if (q.cells == 0) return "-";
+  if (q.broken == q.cells) return "build-err";
+  if (q.crashing + q.hung == 0) return ".";
+  return std::to_string(q.crashing + q.hung) + "/" + std::to_string(q.cells);
+}
+
 }  // namespace
+
+std::string render_grid(const json& r, bool color) {
+  std::vector<const json*> versions;
+  for (const auto& a : r["axes"])
+    if (a.value("kind", "") == "component" && a["values"].size() > 1) versions.push_back(&a);
+  if (versions.size() < 2) return "";
+  const json& rows = *versions[0];
+  const json& cols = *versions[1];
+  const std::string rname = rows.value("name", ""), cname = cols.value("name", "");
+  std::map<std::pair<std::string, std::string>, Square> grid;
+  for (const auto& c : r["cells"]) {
+    if (!c["values"].contains(rname) || !c["values"].contains(cname)) continue;
+    Square& q = grid[{c["values"][rname].get<std::string>(), c["values"][cname].get<std::string>()}];
+    ++q.cells;
+    const std::string v = c.value("verdict", "");
+    q.crashing += v == "crash";
+    q.hung += v == "hang";
+    q.broken += v == "build-error";
+  }
+  std::size_t width = cname.size() + 2;
+  for (const auto& [key, q] : grid) width = std::max(width, square_text(q).size() + 2);
+  for (const auto& v : cols["values"]) width = std::max(width, v.get<std::string>().size() + 2);
+  std::size_t first = rname.size() + 2;
+  for (const auto& v : rows["values"]) first = std::max(first, v.get<std::string>().size() + 2);
+  std::ostringstream out;
+  out << pad("", first) << cname << "  (crashing cells / cells, over the other axes; . = none crashed)\n";
+  out << pad(rname, first);
+  for (const auto& v : cols["values"]) out << pad(v.get<std::string>(), width);
+  out << "\n";
+  for (const auto& rv : rows["values"]) {
+    out << pad(rv.get<std::string>(), first);
+    for (const auto& cv : cols["values"]) {
+      const Square q = grid[{rv.get<std::string>(), cv.get<std::string>()}];
+      const std::string text = square_text(q);
+      const char* code = text == "." ? "32" : text == "-" ? "2" : text == "build-err" ? "33" : "31;1";
+      out << paint(text, code, color) << std::string(width - text.size(), ' ');
+    }
+    out << "\n";
+  }
+  return out.str();
+}
 
 std::string one_line_verdict(const json& r) {
   const json& t = r["totals"];
@@ -81,6 +135,7 @@ std::string render_terminal(const json& r, const TerminalOptions& options) {
         if (c.contains("repro")) out << "  repro:    " << c.value("repro", "") << "\n";
       }
   }
+  if (std::string grid = render_grid(r, options.color); !grid.empty()) out << "\n" << grid;
   bool any_build_error = false;
   for (const auto& b : r["builds"])
     if (b.value("state", "") == "failed") {

@@ -17,6 +17,11 @@ struct TerminalOptions {
 
 std::string render_terminal(const nlohmann::json& results, const TerminalOptions& options = {});
 
+// The matrix as a grid when two component axes vary: rows are the first
+// component's versions, columns the second's; each square counts crashing cells
+// over every other axis. Empty when there are fewer than two such axes.
+std::string render_grid(const nlohmann::json& results, bool color = false);
+
 // The one-line verdict: "2 crash signatures in 14 of 48 cells (3 build errors)".
 std::string one_line_verdict(const nlohmann::json& results);
 
