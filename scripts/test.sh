@@ -7,6 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+# Test-only tools from the npm registry (the SARIF schema validator, a CommonMark
+# renderer). Their tests say so and skip when these cannot be installed.
+./scripts/install-test-tools.sh || echo "test.sh: test tools not installed; the SARIF schema and CommonMark checks will skip" >&2
 jobs="$(nproc)"
 
 for preset in default asan; do
