@@ -2,7 +2,9 @@
 # The main job on the bundled example (examples/ffi-race): install dependencies,
 # build faultline, check the matrix, show how it splits for CI, then build and
 # stress a slice of it — every library × binding pair under ASan with 8 threads,
-# both workloads, 3 runs per cell — and show which pairs crash and why.
+# both workloads, 3 runs per cell — and show which pairs crash and why; write the
+# Markdown and HTML reports; bisect the binding (first crashing, first fixed) and
+# the library.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -25,5 +27,22 @@ if [ "${status}" -ne 1 ]; then
   echo "demo: expected crashes (exit 1), got exit ${status}" >&2
   exit 1
 fi
+state=examples/ffi-race/.faultline
+"${faultline}" report --format md -o "${state}/report.md" "${state}/results.json"
+"${faultline}" report --format html -o "${state}/report.html" "${state}/results.json"
+
+fixed=(--only library=1.0 --only sanitizer=asan --only workload=gates --only threads=8)
 echo
-echo "results.json: examples/ffi-race/.faultline/results.json"
+echo "== faultline bisect --axis binding --bad 0.9 (library 1.0, ASan, gates, 8 threads)"
+"${faultline}" bisect "${example}" --axis binding --bad 0.9 "${fixed[@]}" || [ $? -eq 1 ]
+echo
+echo "== faultline bisect --axis binding --fixed --bad 0.8"
+"${faultline}" bisect "${example}" --axis binding --fixed --bad 0.8 "${fixed[@]}" || [ $? -eq 1 ]
+echo
+echo "== faultline bisect --axis library (binding 0.7, ASan, callbacks, 8 threads)"
+"${faultline}" bisect "${example}" --axis library --only binding=0.7 --only sanitizer=asan \
+  --only workload=callbacks --only threads=8 || [ $? -eq 1 ]
+echo
+echo "results:  ${state}/results.json"
+echo "markdown: ${state}/report.md"
+echo "html:     ${state}/report.html"
