@@ -10,6 +10,7 @@
 
 #include "base/exit_status.h"
 #include "cli/command.h"
+#include "cli/session.h"
 #include "reporters/html.h"
 #include "reporters/junit.h"
 #include "reporters/load.h"
@@ -28,18 +29,6 @@ struct ReportFlags {
   std::string repo_root;
   std::string full_report;
 };
-
-// Where the repository starts: the nearest directory above the working directory
-// holding a .git entry, else the working directory.
-std::string default_repo_root() {
-  std::error_code ec;
-  const std::filesystem::path cwd = std::filesystem::current_path(ec);
-  for (std::filesystem::path p = cwd; !p.empty(); p = p.parent_path()) {
-    if (std::filesystem::exists(p / ".git", ec)) return p.string();
-    if (p == p.parent_path()) break;
-  }
-  return cwd.string();
-}
 
 std::string render(const ReportFlags& flags, const nlohmann::json& results, bool to_tty) {
   if (flags.format == "md") {

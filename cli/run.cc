@@ -18,6 +18,8 @@
 #include "cli/progress.h"
 #include "cli/session.h"
 #include "matrix/variables.h"
+#include "reporters/github.h"
+#include "reporters/markdown.h"
 #include "reporters/results.h"
 #include "reporters/terminal.h"
 #include "runner/builds.h"
@@ -272,9 +274,20 @@ int run(const RunFlags& flags) {
   add_attribution(results);
   reporters::TerminalOptions topts;
   topts.color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  std::cout << reporters::render_terminal(results, topts);
+  const char* actions = std::getenv("GITHUB_ACTIONS");
+  const bool on_github = actions && std::string(actions) == "true";
+  const std::string report = reporters::render_terminal(results, topts);
+  // On GitHub Actions the report (which quotes workload output) is fenced off
+  // from workflow commands; then come faultline's own annotations.
+  std::cout << (on_github ? reporters::without_workflow_commands(report) : report);
+  if (on_github) std::cout << reporters::github_annotations(results, default_repo_root());
   if (int status = write_results(out_path, results); status != k_exit_ok) return status;
   std::cout << "results: " << out_path << "\n";
+  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
+    reporters::MarkdownOptions md;
+    md.full_report = out_path;
+    std::ofstream(summary, std::ios::app) << reporters::render_markdown(results, md) << "\n";
+  }
   runner::reap_stray_children();
 
   if (info.interrupted) {

@@ -39,6 +39,16 @@ Places places_for(const std::string& matrix_file, const std::string& state_dir_f
   return p;
 }
 
+std::string default_repo_root() {
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  for (fs::path p = cwd; !p.empty(); p = p.parent_path()) {
+    if (fs::exists(p / ".git", ec)) return p.string();
+    if (p == p.parent_path()) break;
+  }
+  return cwd.string();
+}
+
 int default_jobs() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
 }  // namespace faultline::cli

@@ -26,4 +26,8 @@ Places places_for(const std::string& matrix_file, const std::string& state_dir_f
 
 int default_jobs();  // the number of cores
 
+// Where the repository starts: the nearest folder above the working directory
+// holding a .git entry, else the working directory. Report paths are relative to it.
+std::string default_repo_root();
+
 }  // namespace faultline::cli

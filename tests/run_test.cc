@@ -109,6 +109,23 @@ TEST_F(RunTest, FindsTheCrashingVersionsAndNamesTheBug) {
   EXPECT_THAT(o.out, HasSubstr("repro:"));
 }
 
+TEST_F(RunTest, OnGithubActionsAnnotatesFencesOutputAndWritesTheStepSummary) {
+  write("faultline.yaml", k_matrix);
+  runner::ProcessOptions p;
+  p.argv = {FAULTLINE_BINARY, "run", "--only", "sanitizer=asan"};
+  p.working_directory = m_dir.string();
+  p.environment = runner::environment_with(
+      {{"GITHUB_ACTIONS", "true"}, {"GITHUB_STEP_SUMMARY", (m_dir / "summary.md").string()}});
+  auto r = runner::run_process(p);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 1);
+  const std::string out = r->stdout_capture.text();
+  // bug.c line 5 is the use after free; the scratch folder is the repository root.
+  EXPECT_THAT(out, HasSubstr("::error file=bug.c,line=5,title=faultline%3A asan heap-use-after-free::"));
+  EXPECT_EQ(out.rfind("::stop-commands::", 0), 0u) << out;
+  EXPECT_THAT(read(m_dir / "summary.md"), HasSubstr("heap-use-after-free"));
+}
+
 TEST_F(RunTest, ASecondRunBuildsNothingAndAChangeRebuildsOnlyWhatItTouches) {
   write("faultline.yaml", k_matrix);
   faultline({"run"});
