@@ -9,7 +9,8 @@ packages=(
   libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  gdb libxml2-utils
+  gdb libxml2-utils time
+  chromium    # the HTML report test runs it headless
 )
 
 missing=()

@@ -281,14 +281,38 @@ TEST(ReportHtml, ShowsACellsCrashesInChromium) {
     if (run({"sh", "-c", std::string("command -v ") + name}).status == 0) chromium = name;
   if (chromium.empty()) GTEST_SKIP() << "chromium is not installed";
   Scratch scratch;
-  const fs::path page = scratch.write("r.html", reporters::render_html(fixture()));
+  // The page as rendered, plus a test script at the end that records any error
+  // and clicks the sixth cell of the grid like a person would.
+  std::string html = reporters::render_html(fixture());
+  const std::string probe =
+      "<script>window.addEventListener('error', function (e) { document.body.dataset.jsError = e.message; });"
+      "var cell = document.querySelector('td[data-g=\"5\"]'); document.body.dataset.clicked = cell ? 'yes' : 'no';"
+      "if (cell) cell.dispatchEvent(new MouseEvent('click', {bubbles: true}));</script>";
+  html.insert(html.rfind("</body>"), probe);
+  const fs::path page = scratch.write("r.html", html);
   fs::create_directories(scratch.dir() / "profile");
-  const Tool t = run({chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                      "--no-first-run", "--user-data-dir=" + (scratch.dir() / "profile").string(), "--dump-dom",
-                      "file://" + page.string() + "#g=5"});
+  const std::vector<std::string> flags = {chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                                          "--disable-background-networking", "--no-first-run",
+                                          "--user-data-dir=" + (scratch.dir() / "profile").string(),
+                                          "--enable-logging=stderr", "--v=0"};
+  std::vector<std::string> dump = flags;
+  dump.insert(dump.end(), {"--dump-dom", "file://" + page.string()});
+  const Tool t = run(dump);
   ASSERT_EQ(t.status, 0) << t.output.substr(0, 2'000);
+  EXPECT_THAT(t.output, HasSubstr("data-clicked=\"yes\""));
+  EXPECT_THAT(t.output, ::testing::Not(HasSubstr("data-js-error")));
+  EXPECT_THAT(t.output, ::testing::Not(HasSubstr("Uncaught")));
   EXPECT_THAT(t.output, HasSubstr("class=\"cell-details\""));
   EXPECT_THAT(t.output, HasSubstr("heap-use-after-free"));
+  // And a screenshot of the page.
+  std::vector<std::string> shot = flags;
+  const fs::path png = scratch.dir() / "report.png";
+  shot.insert(shot.end(), {"--window-size=1280,900", "--screenshot=" + png.string(), "file://" + page.string()});
+  const Tool s = run(shot);
+  ASSERT_EQ(s.status, 0) << s.output.substr(0, 2'000);
+  ASSERT_TRUE(fs::exists(png));
+  EXPECT_GT(fs::file_size(png), 1'000u);
+  EXPECT_EQ(slurp(png).substr(1, 3), "PNG");
 }
 
 // ---- faultline report ----
