@@ -10,6 +10,7 @@
 
 #include "base/exit_status.h"
 #include "cli/command.h"
+#include "reporters/results.h"
 #include "cli/session.h"
 #include "reporters/html.h"
 #include "reporters/junit.h"
@@ -55,6 +56,8 @@ int run_report(const ReportFlags& flags) {
     std::cerr << "faultline report: " << results.error().message << "\n";
     return k_exit_bad_input;
   }
+  // A saved run was redacted when written; mask this environment's secrets too.
+  reporters::redact(*results, Redactor::from_environment());
   const bool to_stdout = flags.out.empty() || flags.out == "-";
   std::string text;
   try {

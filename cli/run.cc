@@ -251,6 +251,8 @@ int run(const RunFlags& flags) {
     std::cerr << "faultline run: " << journal.error().message << "\n";
     return exit_status_for(journal.error());
   }
+  const Redactor redactor = Redactor::from_environment(config.secrets);
+  (*journal)->set_redactor(redactor);
   for (const auto& r : previous) loop.add_previous(r);
   std::map<std::size_t, std::string> repro;
   bool journal_failed = false;
@@ -272,10 +274,13 @@ int run(const RunFlags& flags) {
   info.interrupted = g_interrupted.load();
   nlohmann::json results = reporters::results_json(config, e, *selected, loop, builds, repro, info);
   add_attribution(results);
+  reporters::redact(results, redactor);
   reporters::TerminalOptions topts;
   topts.color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
   const char* actions = std::getenv("GITHUB_ACTIONS");
   const bool on_github = actions && std::string(actions) == "true";
+  if (on_github)
+    for (const auto& secret : redactor.values()) std::cout << "::add-mask::" << reporters::workflow_data(secret) << "\n";
   const std::string report = reporters::render_terminal(results, topts);
   // On GitHub Actions the report (which quotes workload output) is fenced off
   // from workflow commands; then come faultline's own annotations.

@@ -107,6 +107,7 @@ struct Config {
   Stress stress;
   BisectSpec bisect;
   ReportSpec report;
+  std::vector<std::string> secrets;  // environment variables whose values never reach a log or report
 
   const Component* component(std::string_view name) const;
   const Workload* workload(std::string_view name) const;

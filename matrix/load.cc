@@ -65,7 +65,7 @@ bool parse_duration_ms(std::string_view text, std::int64_t& out) {
 }
 
 const std::vector<std::string> k_top_keys = {"version", "name", "compiler", "components", "sanitizers",
-                                             "matrix", "workloads", "stress", "bisect", "report"};
+                                             "matrix", "workloads", "stress", "bisect", "report", "secrets"};
 const std::vector<std::string> k_component_keys = {"versions", "source", "build", "env", "depends"};
 const std::vector<std::string> k_sanitizer_keys = {"name", "extends", "cflags", "cxxflags", "ldflags",
                                                    "goflags", "rustflags", "env", "wrapper"};
@@ -303,6 +303,14 @@ void Loader::read_top(const YAML::Node& root) {
   if (root["stress"]) read_stress(root["stress"]);
   if (root["bisect"]) read_bisect(root["bisect"]);
   if (root["report"]) read_report(root["report"]);
+  if (root["secrets"]) {
+    for (const auto& name : scalar_list(root["secrets"], "secrets", true)) {
+      bool ok = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+      if (!ok) error(mark_of(root["secrets"]), "secrets names environment variables; " + q(name) + " is not a variable name");
+      else m_config.secrets.push_back(name);
+    }
+  }
 }
 
 void Loader::read_components(const YAML::Node& node) {

@@ -121,4 +121,20 @@ json results_json(const matrix::Config& config, const matrix::Expansion& e, cons
                       {"builds_failed", failed}}}};
 }
 
+void redact(json& j, const Redactor& redactor) {
+  if (redactor.empty()) return;
+  if (j.is_string()) {
+    j = redactor.apply(j.get_ref<const std::string&>());
+  } else if (j.is_array()) {
+    for (auto& item : j) redact(item, redactor);
+  } else if (j.is_object()) {
+    json masked = json::object();
+    for (auto& [key, value] : j.items()) {
+      redact(value, redactor);
+      masked[redactor.apply(key)] = std::move(value);
+    }
+    j = std::move(masked);
+  }
+}
+
 }  // namespace faultline::reporters

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/redact.h"
 #include "matrix/config.h"
 #include "matrix/expand.h"
 #include "runner/builds.h"
@@ -33,5 +34,8 @@ nlohmann::json results_json(const matrix::Config& config, const matrix::Expansio
                             const std::vector<std::size_t>& selected, const runner::StressLoop& loop,
                             const std::vector<runner::BuildOutcome>& builds,
                             const std::map<std::size_t, std::string>& repro_commands, const RunInfo& info);
+
+// Masks every secret value in every string of `results` (keys included).
+void redact(nlohmann::json& results, const Redactor& redactor);
 
 }  // namespace faultline::reporters

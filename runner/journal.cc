@@ -108,7 +108,7 @@ Expected<std::unique_ptr<Journal>> Journal::resume(const std::string& path, cons
 }
 
 Status Journal::append(const RunRecord& record, const matrix::CellTable& cells) {
-  std::string line = record_to_json_line(record, cells);
+  std::string line = m_redactor.apply(record_to_json_line(record, cells));
   std::lock_guard<std::mutex> lock(m_mutex);
   if (std::fputs(line.c_str(), m_file) < 0 || std::fflush(m_file) != 0)
     return fail(infrastructure(std::string("cannot write the run journal: ") + std::strerror(errno)));

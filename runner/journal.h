@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/expected.h"
+#include "base/redact.h"
 #include "matrix/expand.h"
 #include "runner/stress.h"
 
@@ -27,11 +28,14 @@ class Journal {
                                                    std::vector<RunRecord>& previous);
 
   Status append(const RunRecord& record, const matrix::CellTable& cells);
+  // Secret values to mask in every line written from now on.
+  void set_redactor(Redactor redactor) { m_redactor = std::move(redactor); }
 
  private:
   explicit Journal(std::FILE* file) : m_file(file) {}
   std::FILE* m_file;
   std::mutex m_mutex;
+  Redactor m_redactor;
 };
 
 std::string record_to_json_line(const RunRecord& record, const matrix::CellTable& cells);

@@ -126,6 +126,33 @@ TEST_F(RunTest, OnGithubActionsAnnotatesFencesOutputAndWritesTheStepSummary) {
   EXPECT_THAT(read(m_dir / "summary.md"), HasSubstr("heap-use-after-free"));
 }
 
+TEST_F(RunTest, SecretsNeverReachTheJournalTheResultsOrTheTerminal) {
+  write("faultline.yaml", "version: 1\nsecrets: [MY_DEPLOY_KEY]\ncomponents:\n  lib: { versions: [\"1\"] }\n"
+                          "workloads: { w: { run: \"echo leaking $MY_DEPLOY_KEY $GITHUB_TOKEN; exit 3\" } }\n"
+                          "stress: { runs: 2, stop: all }\n");
+  runner::ProcessOptions p;
+  p.argv = {FAULTLINE_BINARY, "run"};
+  p.working_directory = m_dir.string();
+  p.environment = runner::environment_with(
+      {{"MY_DEPLOY_KEY", "deploy-key-9f8e7d"}, {"GITHUB_TOKEN", "ghp_0123456789abcdef"}, {"GITHUB_ACTIONS", "true"}});
+  auto r = runner::run_process(p);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 1);
+  const std::string out = r->stdout_capture.text();
+  const std::string journal = read(m_dir / ".faultline/runs.jsonl");
+  const std::string results_text = read(m_dir / ".faultline/results.json");
+  EXPECT_THAT(results_text, HasSubstr("leaking *** ***"));
+  for (const std::string* text : {&journal, &results_text}) {
+    EXPECT_EQ(text->find("deploy-key-9f8e7d"), std::string::npos) << *text;
+    EXPECT_EQ(text->find("ghp_0123456789abcdef"), std::string::npos) << *text;
+  }
+  // On GitHub the values are masked for the runner's log first, then never printed again.
+  EXPECT_THAT(out, HasSubstr("::add-mask::deploy-key-9f8e7d\n"));
+  const std::string after = out.substr(out.find("::stop-commands::"));
+  EXPECT_EQ(after.find("deploy-key-9f8e7d"), std::string::npos);
+  EXPECT_EQ(after.find("ghp_0123456789abcdef"), std::string::npos);
+}
+
 TEST_F(RunTest, ASecondRunBuildsNothingAndAChangeRebuildsOnlyWhatItTouches) {
   write("faultline.yaml", k_matrix);
   faultline({"run"});
