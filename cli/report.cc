@@ -32,13 +32,18 @@ struct ReportFlags {
 };
 
 std::string render(const ReportFlags& flags, const nlohmann::json& results, bool to_tty) {
+  // For people, paths relative to the repository; SARIF relativises on its own,
+  // and json stays as saved.
+  nlohmann::json shown = results;
+  if (flags.format != "sarif" && flags.format != "json")
+    reporters::make_paths_relative(shown, std::filesystem::absolute(flags.repo_root).lexically_normal().string());
   if (flags.format == "md") {
     reporters::MarkdownOptions o;
     o.full_report = flags.full_report.empty() ? flags.file : flags.full_report;
-    return reporters::render_markdown(results, o);
+    return reporters::render_markdown(shown, o);
   }
-  if (flags.format == "junit") return reporters::render_junit(results);
-  if (flags.format == "html") return reporters::render_html(results);
+  if (flags.format == "junit") return reporters::render_junit(shown);
+  if (flags.format == "html") return reporters::render_html(shown);
   if (flags.format == "sarif") {
     reporters::SarifOptions o;
     o.repo_root = std::filesystem::absolute(flags.repo_root).lexically_normal().string();
@@ -47,7 +52,7 @@ std::string render(const ReportFlags& flags, const nlohmann::json& results, bool
   if (flags.format == "json") return results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   reporters::TerminalOptions o;
   o.color = to_tty && std::getenv("NO_COLOR") == nullptr;
-  return reporters::render_terminal(results, o);
+  return reporters::render_terminal(shown, o);
 }
 
 int run_report(const ReportFlags& flags) {

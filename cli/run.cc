@@ -281,17 +281,22 @@ int run(const RunFlags& flags) {
   const bool on_github = actions && std::string(actions) == "true";
   if (on_github)
     for (const auto& secret : redactor.values()) std::cout << "::add-mask::" << reporters::workflow_data(secret) << "\n";
-  const std::string report = reporters::render_terminal(results, topts);
+  // Reports for people name paths relative to the repository; results.json keeps them absolute.
+  const std::string repo_root = default_repo_root();
+  nlohmann::json shown = results;
+  reporters::make_paths_relative(shown, repo_root);
+  const std::string report = reporters::render_terminal(shown, topts);
   // On GitHub Actions the report (which quotes workload output) is fenced off
-  // from workflow commands; then come faultline's own annotations.
+  // from workflow commands; the full excerpts are folded in groups; then come
+  // faultline's own annotations.
   std::cout << (on_github ? reporters::without_workflow_commands(report) : report);
-  if (on_github) std::cout << reporters::github_annotations(results, default_repo_root());
+  if (on_github) std::cout << reporters::github_groups(shown) << reporters::github_annotations(results, repo_root);
   if (int status = write_results(out_path, results); status != k_exit_ok) return status;
   std::cout << "results: " << out_path << "\n";
   if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
     reporters::MarkdownOptions md;
     md.full_report = out_path;
-    std::ofstream(summary, std::ios::app) << reporters::render_markdown(results, md) << "\n";
+    std::ofstream(summary, std::ios::app) << reporters::render_markdown(shown, md) << "\n";
   }
   runner::reap_stray_children();
 

@@ -68,6 +68,19 @@ std::string github_annotations(const json& results, const std::string& repo_root
   return out;
 }
 
+std::string github_groups(const json& results) {
+  std::string out;
+  for (const auto& s : results["signatures"]) {
+    const std::string excerpt = s.value("excerpt", "");
+    if (excerpt.empty()) continue;
+    out += "::group::" + workflow_data("faultline: " + s.value("tool", "") + " " + s.value("kind", "") + " [" +
+                                       s.value("hash", "") + "], " + std::to_string(s["cells"].size()) + " cells") + "\n";
+    out += without_workflow_commands(clean_text(excerpt));
+    out += "::endgroup::\n";
+  }
+  return out;
+}
+
 std::string without_workflow_commands(const std::string& text) {
   std::random_device rd;
   const std::string token = hex16((static_cast<std::uint64_t>(rd()) << 32) ^ rd());

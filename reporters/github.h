@@ -20,6 +20,10 @@ std::string workflow_property(std::string_view text);
 // (absolute) has a file and line, at most `max`, in results order.
 std::string github_annotations(const nlohmann::json& results, const std::string& repo_root, std::size_t max = 10);
 
+// Each signature's full report excerpt folded in a ::group:: (its lines fenced
+// by ::stop-commands::), so a long log costs one line of the step's output.
+std::string github_groups(const nlohmann::json& results);
+
 // `text` between ::stop-commands::TOKEN and ::TOKEN:: (a fresh random token).
 std::string without_workflow_commands(const std::string& text);
 

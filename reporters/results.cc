@@ -121,6 +121,19 @@ json results_json(const matrix::Config& config, const matrix::Expansion& e, cons
                       {"builds_failed", failed}}}};
 }
 
+void make_paths_relative(json& j, const std::string& repo_root) {
+  if (repo_root.empty() || repo_root == "/") return;
+  const std::string prefix = repo_root.back() == '/' ? repo_root : repo_root + "/";
+  if (j.is_string()) {
+    std::string text = j.get<std::string>();
+    for (std::size_t pos = text.find(prefix); pos != std::string::npos; pos = text.find(prefix, pos))
+      text.erase(pos, prefix.size());
+    j = std::move(text);
+  } else if (j.is_array() || j.is_object()) {
+    for (auto& item : j) make_paths_relative(item, repo_root);
+  }
+}
+
 void redact(json& j, const Redactor& redactor) {
   if (redactor.empty()) return;
   if (j.is_string()) {

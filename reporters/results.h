@@ -35,6 +35,11 @@ nlohmann::json results_json(const matrix::Config& config, const matrix::Expansio
                             const std::vector<runner::BuildOutcome>& builds,
                             const std::map<std::size_t, std::string>& repro_commands, const RunInfo& info);
 
+// For people: every "ROOT/" in every string (frames, locations, excerpts, repro
+// commands) becomes relative to the repository root. results.json itself keeps
+// absolute paths; renderers get a copy passed through this.
+void make_paths_relative(nlohmann::json& results, const std::string& repo_root);
+
 // Masks every secret value in every string of `results` (keys included).
 void redact(nlohmann::json& results, const Redactor& redactor);
 

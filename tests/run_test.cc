@@ -107,6 +107,9 @@ TEST_F(RunTest, FindsTheCrashingVersionsAndNamesTheBug) {
   EXPECT_TRUE(found) << r["signatures"].dump(2);
   EXPECT_THAT(o.out, HasSubstr("asan heap-use-after-free"));
   EXPECT_THAT(o.out, HasSubstr("repro:"));
+  // Paths for people are relative to the repository (here: the working directory).
+  EXPECT_THAT(o.out, HasSubstr("#0 main  bug.c:5\n"));
+  EXPECT_EQ(o.out.find(m_dir.string() + "/bug.c"), std::string::npos);
 }
 
 TEST_F(RunTest, OnGithubActionsAnnotatesFencesOutputAndWritesTheStepSummary) {
@@ -123,6 +126,8 @@ TEST_F(RunTest, OnGithubActionsAnnotatesFencesOutputAndWritesTheStepSummary) {
   // bug.c line 5 is the use after free; the scratch folder is the repository root.
   EXPECT_THAT(out, HasSubstr("::error file=bug.c,line=5,title=faultline%3A asan heap-use-after-free::"));
   EXPECT_EQ(out.rfind("::stop-commands::", 0), 0u) << out;
+  EXPECT_THAT(out, HasSubstr("::group::faultline: asan heap-use-after-free ["));
+  EXPECT_THAT(out, HasSubstr("::endgroup::"));
   EXPECT_THAT(read(m_dir / "summary.md"), HasSubstr("heap-use-after-free"));
 }
 
