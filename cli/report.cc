@@ -10,6 +10,7 @@
 
 #include "base/exit_status.h"
 #include "cli/command.h"
+#include "cli/report.h"
 #include "reporters/results.h"
 #include "cli/session.h"
 #include "reporters/html.h"
@@ -32,27 +33,12 @@ struct ReportFlags {
 };
 
 std::string render(const ReportFlags& flags, const nlohmann::json& results, bool to_tty) {
-  // For people, paths relative to the repository; SARIF relativises on its own,
-  // and json stays as saved.
-  nlohmann::json shown = results;
-  if (flags.format != "sarif" && flags.format != "json")
-    reporters::make_paths_relative(shown, std::filesystem::absolute(flags.repo_root).lexically_normal().string());
-  if (flags.format == "md") {
-    reporters::MarkdownOptions o;
-    o.full_report = flags.full_report.empty() ? flags.file : flags.full_report;
-    return reporters::render_markdown(shown, o);
-  }
-  if (flags.format == "junit") return reporters::render_junit(shown);
-  if (flags.format == "html") return reporters::render_html(shown);
-  if (flags.format == "sarif") {
-    reporters::SarifOptions o;
-    o.repo_root = std::filesystem::absolute(flags.repo_root).lexically_normal().string();
-    return reporters::render_sarif(results, o);
-  }
-  if (flags.format == "json") return results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  reporters::TerminalOptions o;
+  RenderOptions o;
+  o.format = flags.format;
+  o.repo_root = std::filesystem::absolute(flags.repo_root).lexically_normal().string();
+  o.full_report = flags.full_report.empty() ? flags.file : flags.full_report;
   o.color = to_tty && std::getenv("NO_COLOR") == nullptr;
-  return reporters::render_terminal(shown, o);
+  return render_report(results, o);
 }
 
 int run_report(const ReportFlags& flags) {
@@ -87,6 +73,37 @@ int run_report(const ReportFlags& flags) {
 }
 
 }  // namespace
+
+std::string report_file_name(const std::string& format) {
+  if (format == "junit") return "report.junit.xml";
+  if (format == "sarif") return "report.sarif";
+  if (format == "terminal") return "report.txt";
+  return "report." + format;
+}
+
+std::string render_report(const nlohmann::json& results, const RenderOptions& options) {
+  // For people, paths relative to the repository; SARIF relativises on its own,
+  // and json stays as saved.
+  nlohmann::json shown = results;
+  if (options.format != "sarif" && options.format != "json")
+    reporters::make_paths_relative(shown, options.repo_root);
+  if (options.format == "md") {
+    reporters::MarkdownOptions o;
+    o.full_report = options.full_report;
+    return reporters::render_markdown(shown, o);
+  }
+  if (options.format == "junit") return reporters::render_junit(shown);
+  if (options.format == "html") return reporters::render_html(shown);
+  if (options.format == "sarif") {
+    reporters::SarifOptions o;
+    o.repo_root = options.repo_root;
+    return reporters::render_sarif(results, o);
+  }
+  if (options.format == "json") return results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  reporters::TerminalOptions o;
+  o.color = options.color;
+  return reporters::render_terminal(shown, o);
+}
 
 void add_report_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<ReportFlags>();

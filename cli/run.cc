@@ -16,6 +16,7 @@
 #include "cli/command.h"
 #include "cli/matrix_input.h"
 #include "cli/progress.h"
+#include "cli/report.h"
 #include "cli/session.h"
 #include "matrix/variables.h"
 #include "reporters/github.h"
@@ -41,6 +42,7 @@ struct RunFlags {
   std::string budget;
   std::string shard;
   std::vector<std::string> only;
+  std::vector<std::string> reports;
   bool rebuild = false;
   bool resume = false;
   std::string out;
@@ -293,6 +295,22 @@ int run(const RunFlags& flags) {
   if (on_github) std::cout << reporters::github_groups(shown) << reporters::github_annotations(results, repo_root);
   if (int status = write_results(out_path, results); status != k_exit_ok) return status;
   std::cout << "results: " << out_path << "\n";
+  // Report files: the matrix's report.formats, or --report.
+  std::vector<std::string> formats = flags.reports.empty() ? config.report.formats : flags.reports;
+  const fs::path report_dir = fs::path(matrix_dir) / config.report.dir;
+  for (const auto& format : formats) {
+    if (format == "terminal") continue;  // printed above
+    std::error_code dir_ec;
+    fs::create_directories(report_dir, dir_ec);
+    const fs::path path = report_dir / report_file_name(format);
+    std::ofstream file(path, std::ios::binary);
+    file << render_report(results, {format, repo_root, out_path, false});
+    if (!file) {
+      std::cerr << "faultline run: cannot write " << path.string() << "\n";
+      return k_exit_infrastructure;
+    }
+    std::cout << "report: " << path.string() << "\n";
+  }
   if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
     reporters::MarkdownOptions md;
     md.full_report = out_path;
@@ -336,6 +354,10 @@ void add_run_command(CLI::App& app, Action& action) {
                   "runs continue until the crash-rate interval is narrow or the budget is spent");
   cmd->add_option("--shard", flags->shard, "run only shard K of N (as `plan --shards N` split them)");
   cmd->add_option("--only", flags->only, "run only cells with AXIS=VALUE (repeatable)");
+  cmd->add_option("--report", flags->reports,
+                  "also write this report (md, junit, sarif, html, json) into report.dir; repeatable; "
+                  "replaces the matrix's report.formats")
+      ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal"}));
   cmd->add_flag("--rebuild", flags->rebuild, "ignore the build cache");
   cmd->add_flag("--resume", flags->resume, "continue the interrupted run recorded in STATE/runs.jsonl");
   cmd->add_option("--out", flags->out, "where to write results.json (default: STATE/results.json)");

@@ -158,6 +158,18 @@ TEST_F(RunTest, SecretsNeverReachTheJournalTheResultsOrTheTerminal) {
   EXPECT_EQ(after.find("ghp_0123456789abcdef"), std::string::npos);
 }
 
+TEST_F(RunTest, WritesTheReportsTheMatrixAsksForOrThoseOfReport) {
+  write("faultline.yaml", std::string(k_matrix) + "report: { formats: [terminal, md, junit], dir: out }\n");
+  Outcome o = faultline({"run", "--only", "lib=1"});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("report: " + (m_dir / "out/report.md").string()));
+  EXPECT_THAT(read(m_dir / "out/report.md"), HasSubstr("no crash in 2 cells"));
+  EXPECT_THAT(read(m_dir / "out/report.junit.xml"), HasSubstr("<testsuites"));
+  faultline({"run", "--only", "lib=1", "--report", "sarif", "--report", "html"});
+  EXPECT_THAT(read(m_dir / "out/report.sarif"), HasSubstr("\"version\": \"2.1.0\""));
+  EXPECT_THAT(read(m_dir / "out/report.html"), HasSubstr("<html"));
+}
+
 TEST_F(RunTest, ASecondRunBuildsNothingAndAChangeRebuildsOnlyWhatItTouches) {
   write("faultline.yaml", k_matrix);
   faultline({"run"});

@@ -1,0 +1,23 @@
+// Rendering a results.json in one format, shared by `faultline report` and the
+// report files `faultline run` writes (report.formats / --report).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace faultline::cli {
+
+struct RenderOptions {
+  std::string format = "terminal";  // md, junit, sarif, html, json, terminal
+  std::string repo_root;            // absolute
+  std::string full_report;          // named when Markdown is trimmed
+  bool color = false;
+};
+
+std::string render_report(const nlohmann::json& results, const RenderOptions& options);
+
+// The file name `run` writes a format to: report.md, report.junit.xml, …
+std::string report_file_name(const std::string& format);
+
+}  // namespace faultline::cli
