@@ -114,9 +114,14 @@ std::string render_terminal(const json& r, const TerminalOptions& options) {
     out << "\n";
   }
   for (const auto& s : r["signatures"]) {
+    // Its rate: the runs that showed it among all runs of the cells it appeared in.
+    int cell_runs = 0;
+    for (const auto& hash : s["cells"])
+      for (const auto& c : cells)
+        if (c.value("hash", "") == hash.get<std::string>()) cell_runs += c.value("runs", 0);
     out << "\n" << paint("crash " + s.value("hash", ""), "1", options.color) << "  " << s.value("tool", "") << " "
         << s.value("kind", "") << " — " << s["cells"].size() << (s["cells"].size() == 1 ? " cell, " : " cells, ")
-        << s.value("runs", 0) << (s.value("runs", 0) == 1 ? " run\n" : " runs\n");
+        << s.value("runs", 0) << " of " << cell_runs << (cell_runs == 1 ? " run" : " runs") << " there\n";
     if (!s.value("summary", "").empty()) out << "  " << s.value("summary", "") << "\n";
     if (!s.value("attribution", "").empty()) out << "  where:    " << s.value("attribution", "") << "\n";
     std::size_t n = 0;
