@@ -38,8 +38,18 @@ Verdict CellResult::verdict(bool selected) const {
 
 StressLoop::StressLoop(const matrix::Config& config, const matrix::Expansion& expansion, StressOptions options)
     : m_config(config), m_e(expansion), m_options(std::move(options)) {
-  m_symbolizer = find_program({"/usr/bin/llvm-symbolizer", "/usr/bin/llvm-symbolizer-14",
-                               "/usr/lib/llvm-14/bin/llvm-symbolizer"});
+  const std::string symbolizer = find_program({"/usr/bin/llvm-symbolizer", "/usr/bin/llvm-symbolizer-14",
+                                               "/usr/lib/llvm-14/bin/llvm-symbolizer"});
+  if (auto axis = m_e.cells.axis_index("sanitizer"))
+    for (const auto& name : m_e.cells.axes[*axis].values) {
+      auto profile = matrix::profile_for(m_config, name);
+      if (profile && !symbolizer.empty()) profile = sanitizers::with_symbolizer(*profile, symbolizer);
+      m_profiles.emplace(name, std::move(profile));
+    }
+  for (const auto& w : m_config.workloads) {
+    auto parsed = matrix::Template::parse(w.run.value);
+    if (auto* t = std::get_if<matrix::Template>(&parsed)) m_run_commands.emplace(w.name, std::move(*t));
+  }
   m_have_gdb = !find_program({"/usr/bin/gdb", "/usr/local/bin/gdb"}).empty();
 }
 
@@ -115,23 +125,23 @@ RunRecord StressLoop::execute(std::size_t cell, int index) {
   const std::string* sanitizer = m_e.cells.value(cell, "sanitizer");
   const std::string* workload_name = m_e.cells.value(cell, "workload");
   const matrix::Workload* workload = workload_name ? m_config.workload(*workload_name) : nullptr;
-  auto profile = matrix::profile_for(m_config, sanitizer ? *sanitizer : "none");
-  if (!workload || !profile) {
+  const auto profile_it = m_profiles.find(sanitizer ? *sanitizer : "none");
+  const auto command_it = workload ? m_run_commands.find(workload->name) : m_run_commands.end();
+  if (!workload || profile_it == m_profiles.end() || !profile_it->second || command_it == m_run_commands.end()) {
     rec.outcome = "crash";
     return rec;
   }
-  if (!m_symbolizer.empty()) profile = sanitizers::with_symbolizer(*profile, m_symbolizer);
+  const sanitizers::Profile& profile = *profile_it->second;
   const std::string workdir = (fs::path(m_options.state_dir) / "work" / m_e.cells.hash(cell)).string();
   std::error_code ec;
   fs::create_directories(workdir, ec);
   matrix::Binding binding =
-      matrix::run_binding(m_config, m_e.cells, cell, *profile, {m_prefixes[cell], workdir, index});
-  auto parsed = matrix::Template::parse(workload->run.value);
-  rec.command = std::get<matrix::Template>(parsed).render(binding.vars).value_or("");
+      matrix::run_binding(m_config, m_e.cells, cell, profile, {m_prefixes.at(cell), workdir, index});
+  rec.command = command_it->second.render(binding.vars).value_or("");
   std::map<std::string, std::optional<std::string>> changes;
   for (const auto& [k, v] : binding.env) changes[k] = v;
   ProcessOptions p;
-  p.argv = profile->wrapper;
+  p.argv = profile.wrapper;
   // A command that needs no shell is executed directly: one exec fewer per run.
   if (auto words = split_plain_command(rec.command)) p.argv.insert(p.argv.end(), words->begin(), words->end());
   else p.argv.insert(p.argv.end(), {"/bin/sh", "-c", rec.command});

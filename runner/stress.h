@@ -15,6 +15,7 @@
 
 #include "matrix/config.h"
 #include "matrix/expand.h"
+#include "matrix/template.h"
 #include "runner/verdict.h"
 #include "sanitizers/crash.h"
 
@@ -100,7 +101,10 @@ class StressLoop {
   std::map<std::size_t, std::set<int>> m_done;
   std::map<std::size_t, CellResult> m_results;
   std::map<std::string, sanitizers::Crash> m_signatures;
-  std::string m_symbolizer;
+  // Resolved once, read by every run: each sanitizer's profile (symbolizer
+  // path added; nullopt when the compiler lacks it) and each workload's command.
+  std::map<std::string, std::optional<sanitizers::Profile>> m_profiles;
+  std::map<std::string, matrix::Template> m_run_commands;
   bool m_have_gdb = false;
 };
 
