@@ -1,5 +1,6 @@
 #include "reporters/results.h"
 
+#include <functional>
 #include <set>
 
 #include "runner/verdict.h"
@@ -121,33 +122,40 @@ json results_json(const matrix::Config& config, const matrix::Expansion& e, cons
                       {"builds_failed", failed}}}};
 }
 
+namespace {
+
+// Applies `change` to every string value of `j`, and to object keys when `keys`.
+void transform_strings(json& j, const std::function<std::string(const std::string&)>& change, bool keys) {
+  if (j.is_string()) {
+    j = change(j.get_ref<const std::string&>());
+  } else if (j.is_array() || (j.is_object() && !keys)) {
+    for (auto& item : j) transform_strings(item, change, keys);
+  } else if (j.is_object()) {
+    json changed = json::object();
+    for (auto& [key, value] : j.items()) {
+      transform_strings(value, change, keys);
+      changed[change(key)] = std::move(value);
+    }
+    j = std::move(changed);
+  }
+}
+
+}  // namespace
+
 void make_paths_relative(json& j, const std::string& repo_root) {
   if (repo_root.empty() || repo_root == "/") return;
   const std::string prefix = repo_root.back() == '/' ? repo_root : repo_root + "/";
-  if (j.is_string()) {
-    std::string text = j.get<std::string>();
+  transform_strings(j, [&](const std::string& s) {
+    std::string text = s;
     for (std::size_t pos = text.find(prefix); pos != std::string::npos; pos = text.find(prefix, pos))
       text.erase(pos, prefix.size());
-    j = std::move(text);
-  } else if (j.is_array() || j.is_object()) {
-    for (auto& item : j) make_paths_relative(item, repo_root);
-  }
+    return text;
+  }, false);
 }
 
 void redact(json& j, const Redactor& redactor) {
   if (redactor.empty()) return;
-  if (j.is_string()) {
-    j = redactor.apply(j.get_ref<const std::string&>());
-  } else if (j.is_array()) {
-    for (auto& item : j) redact(item, redactor);
-  } else if (j.is_object()) {
-    json masked = json::object();
-    for (auto& [key, value] : j.items()) {
-      redact(value, redactor);
-      masked[redactor.apply(key)] = std::move(value);
-    }
-    j = std::move(masked);
-  }
+  transform_strings(j, [&](const std::string& s) { return redactor.apply(s); }, true);
 }
 
 }  // namespace faultline::reporters
