@@ -1,5 +1,7 @@
 #include "reporters/terminal.h"
 
+#include "reporters/grid.h"
+
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -27,53 +29,40 @@ std::string pad(std::string s, std::size_t width) {
   return s;
 }
 
-// Counts of one grid square: the cells with these two versions, over every other axis.
-struct Square {
-  int cells = 0, crashing = 0, hung = 0, broken = 0;
-};
-
-std::string square_text(const Square& q) {
-  if (q.cells == 0) return "-";
-  if (q.broken == q.cells) return "build-err";
-  if (q.crashing + q.hung == 0) return ".";
-  return std::to_string(q.crashing + q.hung) + "/" + std::to_string(q.cells);
+// A grid square's text: crashing (or hung) cells of those two versions over all
+// their cells, "." when none crashed, "-" when there are none.
+std::string square_text(const json& cells, const GridCell& g) {
+  if (g.cells.empty()) return "-";
+  if (static_cast<std::size_t>(g.build_errors) == g.cells.size()) return "build-err";
+  std::size_t failing = 0;
+  for (std::size_t i : g.cells) {
+    const std::string v = cells[i].value("verdict", "");
+    failing += v == "crash" || v == "hang";
+  }
+  if (failing == 0) return ".";
+  return std::to_string(failing) + "/" + std::to_string(g.cells.size());
 }
 
 }  // namespace
 
 std::string render_grid(const json& r, bool color) {
-  std::vector<const json*> versions;
-  for (const auto& a : r["axes"])
-    if (a.value("kind", "") == "component" && a["values"].size() > 1) versions.push_back(&a);
-  if (versions.size() < 2) return "";
-  const json& rows = *versions[0];
-  const json& cols = *versions[1];
-  const std::string rname = rows.value("name", ""), cname = cols.value("name", "");
-  std::map<std::pair<std::string, std::string>, Square> grid;
-  for (const auto& c : r["cells"]) {
-    if (!c["values"].contains(rname) || !c["values"].contains(cname)) continue;
-    Square& q = grid[{c["values"][rname].get<std::string>(), c["values"][cname].get<std::string>()}];
-    ++q.cells;
-    const std::string v = c.value("verdict", "");
-    q.crashing += v == "crash";
-    q.hung += v == "hang";
-    q.broken += v == "build-error";
-  }
-  std::size_t width = cname.size() + 2;
-  for (const auto& [key, q] : grid) width = std::max(width, square_text(q).size() + 2);
-  for (const auto& v : cols["values"]) width = std::max(width, v.get<std::string>().size() + 2);
-  std::size_t first = rname.size() + 2;
-  for (const auto& v : rows["values"]) first = std::max(first, v.get<std::string>().size() + 2);
+  const std::optional<Grid> grid = make_grid(r);
+  if (!grid || grid->column_axis.empty() || grid->rows.size() < 2 || grid->columns.size() < 2) return "";
+  const json& cells = r["cells"];
+  std::size_t width = grid->column_axis.size() + 2;
+  for (const auto& g : grid->at) width = std::max(width, square_text(cells, g).size() + 2);
+  for (const auto& v : grid->columns) width = std::max(width, v.size() + 2);
+  std::size_t first = grid->row_axis.size() + 2;
+  for (const auto& v : grid->rows) first = std::max(first, v.size() + 2);
   std::ostringstream out;
-  out << pad("", first) << cname << "  (crashing cells / cells, over the other axes; . = none crashed)\n";
-  out << pad(rname, first);
-  for (const auto& v : cols["values"]) out << pad(v.get<std::string>(), width);
+  out << pad("", first) << grid->column_axis << "  (crashing cells / cells, over the other axes; . = none crashed)\n";
+  out << pad(grid->row_axis, first);
+  for (const auto& v : grid->columns) out << pad(v, width);
   out << "\n";
-  for (const auto& rv : rows["values"]) {
-    out << pad(rv.get<std::string>(), first);
-    for (const auto& cv : cols["values"]) {
-      const Square q = grid[{rv.get<std::string>(), cv.get<std::string>()}];
-      const std::string text = square_text(q);
+  for (std::size_t row = 0; row < grid->rows.size(); ++row) {
+    out << pad(grid->rows[row], first);
+    for (std::size_t col = 0; col < grid->columns.size(); ++col) {
+      const std::string text = square_text(cells, grid->cell(row, col));
       const char* code = text == "." ? "32" : text == "-" ? "2" : text == "build-err" ? "33" : "31;1";
       out << paint(text, code, color) << std::string(width - text.size(), ' ');
     }

@@ -17,9 +17,9 @@ struct TerminalOptions {
 
 std::string render_terminal(const nlohmann::json& results, const TerminalOptions& options = {});
 
-// The matrix as a grid when two component axes vary: rows are the first
-// component's versions, columns the second's; each square counts crashing cells
-// over every other axis. Empty when there are fewer than two such axes.
+// The matrix as a grid (reporters/grid.h: the first component's versions as
+// rows, the second's as columns, as in Markdown and HTML); each square counts
+// crashing cells over every other axis. Empty unless both have two or more versions.
 std::string render_grid(const nlohmann::json& results, bool color = false);
 
 // The one-line verdict: "2 crash signatures in 14 of 48 cells (3 build errors)".
