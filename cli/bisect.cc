@@ -58,12 +58,12 @@ Expected<Line> find_line(const BisectFlags& flags, const MatrixInput& in, const 
   auto axis = t.axis_index(axis_name);
   if (!axis || t.axes[*axis].kind != matrix::AxisKind::component)
     return fail(bad_input("'" + axis_name + "' is not a component axis; bisect searches component versions"));
+  FAULTLINE_TRY(const OnlyFilter only, parse_only(flags.only, t));
   std::map<std::size_t, std::string> fixed;
-  for (const auto& f : flags.only) {
-    auto eq = f.find('=');
-    auto a = eq == std::string::npos ? std::nullopt : t.axis_index(f.substr(0, eq));
-    if (!a) return fail(bad_input("--only '" + f + "' is not AXIS=VALUE with a known axis"));
-    fixed[*a] = f.substr(eq + 1);
+  for (const auto& [a, values] : only) {
+    if (values.size() > 1)
+      return fail(bad_input("--only gives axis '" + t.axes[a].name + "' several values; bisect fixes each axis to one"));
+    fixed[a] = *values.begin();
   }
   Line line;
   line.axis = *axis;

@@ -1,5 +1,6 @@
 #include "cli/matrix_input.h"
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -47,6 +48,28 @@ std::optional<MatrixInput> read_matrix(const std::string& file, std::size_t max_
     return std::nullopt;
   }
   return MatrixInput{std::move(loaded.config), std::move(expansion)};
+}
+
+Expected<OnlyFilter> parse_only(const std::vector<std::string>& only, const matrix::CellTable& t) {
+  OnlyFilter wanted;
+  for (const auto& f : only) {
+    auto eq = f.find('=');
+    if (eq == std::string::npos) return fail(bad_input("--only '" + f + "' is not AXIS=VALUE (e.g. --only sanitizer=asan)"));
+    const std::string axis = f.substr(0, eq), value = f.substr(eq + 1);
+    auto index = t.axis_index(axis);
+    if (!index || *index >= t.product_axes) {
+      std::vector<std::string> names;
+      for (std::size_t a = 0; a < t.product_axes; ++a) names.push_back(t.axes[a].name);
+      auto dym = did_you_mean(axis, names);
+      return fail(bad_input("--only names unknown axis '" + axis + "'" + (dym ? " (did you mean '" + *dym + "'?)" : "") +
+                            "; the axes are " + join(names, ", ")));
+    }
+    const auto& values = t.axes[*index].values;
+    if (std::find(values.begin(), values.end(), value) == values.end())
+      return fail(bad_input("--only: '" + value + "' is not a value of axis '" + axis + "' (values: " + join(values, ", ") + ")"));
+    wanted[*index].insert(value);
+  }
+  return wanted;
 }
 
 std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_shard(const std::string& text) {

@@ -2,7 +2,9 @@
 // every problem as FILE:LINE:COL on stderr. Git ranges are listed with the git CLI.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,12 @@ std::optional<MatrixInput> read_matrix(const std::string& file, std::size_t max_
 // The commits of `range` ("A..B") in `repo_dir`, oldest first, A included, as
 // 12-digit abbreviated hashes.
 Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, const std::string& range);
+
+// `--only AXIS=VALUE` filters: per product axis, the values wanted (the same
+// axis given twice means either value). Unknown axes (with "did you mean") and
+// values are bad input.
+using OnlyFilter = std::map<std::size_t, std::set<std::string>>;
+Expected<OnlyFilter> parse_only(const std::vector<std::string>& only, const matrix::CellTable& cells);
 
 // "K/N" with 1 <= K <= N; nullopt on anything else.
 std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_shard(const std::string& text);

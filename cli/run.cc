@@ -60,24 +60,7 @@ std::string now_iso() {
 // --only axis=value filters: the same axis given twice means either value.
 Expected<std::vector<std::size_t>> select_cells(const RunFlags& flags, const MatrixInput& in) {
   const auto& t = in.expansion.cells;
-  std::map<std::size_t, std::set<std::string>> wanted;
-  for (const auto& f : flags.only) {
-    auto eq = f.find('=');
-    if (eq == std::string::npos) return fail(bad_input("--only '" + f + "' is not AXIS=VALUE (e.g. --only sanitizer=asan)"));
-    const std::string axis = f.substr(0, eq), value = f.substr(eq + 1);
-    auto index = t.axis_index(axis);
-    if (!index || *index >= t.product_axes) {
-      std::vector<std::string> names;
-      for (std::size_t a = 0; a < t.product_axes; ++a) names.push_back(t.axes[a].name);
-      auto dym = did_you_mean(axis, names);
-      return fail(bad_input("--only names unknown axis '" + axis + "'" + (dym ? " (did you mean '" + *dym + "'?)" : "") +
-                            "; the axes are " + join(names, ", ")));
-    }
-    const auto& values = t.axes[*index].values;
-    if (std::find(values.begin(), values.end(), value) == values.end())
-      return fail(bad_input("--only: '" + value + "' is not a value of axis '" + axis + "' (values: " + join(values, ", ") + ")"));
-    wanted[*index].insert(value);
-  }
+  FAULTLINE_TRY(const OnlyFilter wanted, parse_only(flags.only, t));
   std::vector<std::uint32_t> shard_of;
   std::optional<std::pair<std::uint32_t, std::uint32_t>> shard;
   if (!flags.shard.empty()) {
