@@ -1,8 +1,10 @@
 // `faultline bisect`: along one ordered version axis, with every other axis
 // fixed, the first version at which a crash signature appears (or, --fixed,
-// stops). Wiring only: the search is bisect/search.h; each probe builds and
-// stress-runs one cell through runner/. The session is a journal of
-// observations, so --resume continues without repeating a run.
+// stops); or across two (--axes), the staircase of minimal crashing pairs.
+// Wiring only: the searches are bisect/; cells are probed through
+// cli/bisect_cells.h; evidence and the answer go through results.json
+// (cli/bisect_results.h). The session is a journal of observations, so --resume
+// continues without repeating a run.
 #include <signal.h>
 
 #include <filesystem>
@@ -14,6 +16,8 @@
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "bisect/search.h"
+#include "cli/bisect_cells.h"
+#include "cli/bisect_results.h"
 #include "cli/command.h"
 #include "cli/matrix_input.h"
 #include "cli/session.h"
@@ -33,6 +37,7 @@ std::atomic<bool>& g_cancel = interrupted();
 struct BisectFlags {
   std::string file = k_default_matrix_file;
   std::string axis;
+  std::string axes;  // "ROWS,COLUMNS": a 2-D search
   std::vector<std::string> only;
   std::string signature;
   bool any_crash = false;
@@ -42,161 +47,178 @@ struct BisectFlags {
   bool resume = false;
   double confidence = 0;
   int max_runs = 5000;
+  int runs_per_pair = 10;
   int jobs = 0;
   std::string state_dir;
+  std::string results;  // evidence from an earlier run (default: STATE/results.json when it matches)
+  bool no_results = false;
 };
 
-// The cells along the axis: one per version, the other axes fixed.
-struct Line {
-  std::size_t axis = 0;
-  std::vector<std::optional<std::size_t>> cells;  // per version; nullopt where excluded
-  std::string base;  // the fixed values, "sanitizer=asan workload=gates threads=8"
+// What every bisect shares: the matrix, where state lives, the prober, and the
+// evidence of an earlier `faultline run` (empty when there is none).
+struct Context {
+  const BisectFlags& flags;
+  const MatrixInput& in;
+  Places places;
+  CellProber& prober;
+  json evidence;
+  std::string target_text;
 };
 
-Expected<Line> find_line(const BisectFlags& flags, const MatrixInput& in, const std::string& axis_name) {
-  const auto& t = in.expansion.cells;
-  auto axis = t.axis_index(axis_name);
-  if (!axis || t.axes[*axis].kind != matrix::AxisKind::component)
-    return fail(bad_input("'" + axis_name + "' is not a component axis; bisect searches component versions"));
-  FAULTLINE_TRY(const OnlyFilter only, parse_only(flags.only, t));
-  std::map<std::size_t, std::string> fixed;
-  for (const auto& [a, values] : only) {
-    if (values.size() > 1)
-      return fail(bad_input("--only gives axis '" + t.axes[a].name + "' several values; bisect fixes each axis to one"));
-    fixed[a] = *values.begin();
-  }
-  Line line;
-  line.axis = *axis;
-  std::map<std::size_t, std::set<std::string>> loose;  // unfixed axes that still vary
-  const auto& versions = t.axes[*axis].values;
-  line.cells.assign(versions.size(), std::nullopt);
-  for (std::size_t c = 0; c < t.size(); ++c) {
-    bool match = std::all_of(fixed.begin(), fixed.end(), [&](const auto& f) {
-      const std::string* v = t.value(c, f.first);
-      return v && *v == f.second;
-    });
-    if (!match) continue;
-    for (std::size_t a = 0; a < t.product_axes; ++a)
-      if (a != *axis && !fixed.count(a))
-        if (const std::string* v = t.value(c, a)) loose[a].insert(*v);
-    std::int32_t vi = t.at(c, *axis);
-    if (vi >= 0) line.cells[static_cast<std::size_t>(vi)] = c;
-  }
-  std::vector<std::string> unfixed;
-  for (const auto& [a, values] : loose)
-    if (values.size() > 1) unfixed.push_back(t.axes[a].name + " (" + join({values.begin(), values.end()}, ", ") + ")");
-  if (!unfixed.empty())
-    return fail(bad_input("fix every other axis with --only AXIS=VALUE; these still vary: " + join(unfixed, "; ")));
-  std::vector<std::string> parts;
-  for (std::size_t a = 0; a < t.product_axes; ++a)
-    if (a != *axis) {
-      if (fixed.count(a)) parts.push_back(t.axes[a].name + "=" + fixed[a]);
-      else if (loose.count(a)) parts.push_back(t.axes[a].name + "=" + *loose[a].begin());
-    }
-  line.base = join(parts, " ");
-  if (std::none_of(line.cells.begin(), line.cells.end(), [](const auto& c) { return c.has_value(); }))
-    return fail(bad_input("no cell matches " + line.base));
-  return line;
-}
-
-// Answers the search by building and running real cells.
-class CellOracle : public bisect::Oracle {
+// The session journal: a header line, then one line per observation, flushed
+// as each is made, so --resume repeats no run.
+class SessionLog {
  public:
-  CellOracle(const MatrixInput& in, const Line& line, runner::BuildOptions builds, runner::StressOptions stress)
-      : m_in(in), m_line(line), m_builds(std::move(builds)), m_stress(std::move(stress)) {}
+  json header;
+  std::vector<json> observations;  // as recorded, in order
 
-  std::size_t offset = 0;  // search index 0 is version `offset` of the axis
-  std::string target;     // signature hash (prefix); empty with any_crash
-  bool any_crash = false;
-  sanitizers::Crash first_crash;  // the first crash met, for discovery
-
-  Expected<bisect::Observation> observe(std::size_t search_index, int runs, bool stop_at_first) override {
-    if (g_cancel) return fail(Error{ErrorKind::infrastructure, "interrupted"});
-    const std::size_t index = search_index + offset;
-    bisect::Observation seen;
-    if (!m_line.cells[index]) {
-      seen.unbuildable = true;
-      return seen;
+  Status read(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return fail(bad_input("--resume: no bisect session to resume (" + path + " does not exist)"));
+    std::string line;
+    while (std::getline(in, line)) {
+      json j = json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) continue;  // a line cut short by a kill
+      if (j.value("type", "") == "session") header = j;
+      else if (j.value("type", "") == "observation") observations.push_back(j);
     }
-    const std::size_t cell = *m_line.cells[index];
-    std::vector<std::size_t> needed(m_in.expansion.cell_builds[cell].begin(), m_in.expansion.cell_builds[cell].end());
-    auto outcomes = runner::run_builds(m_in.config, m_in.expansion, needed, m_builds);
-    std::vector<std::string> prefixes(m_in.config.components.size());
-    for (auto b : m_in.expansion.cell_builds[cell]) {
-      if (outcomes[b].state != runner::BuildState::ok) {
-        seen.unbuildable = true;
-        return seen;
-      }
-      prefixes[m_in.expansion.builds[b].component] = outcomes[b].prefix;
-    }
-    runner::StressOptions options = m_stress;
-    options.runs = runs;
-    options.stop = stop_at_first ? matrix::StopPolicy::first_crash : matrix::StopPolicy::all;
-    options.stop_signature = any_crash ? "" : target;
-    runner::StressLoop loop(m_in.config, m_in.expansion, options);
-    loop.add_cell(cell, prefixes);
-    loop.run([&](const runner::RunRecord& r) {
-      if (!r.crashes.empty() && first_crash.signature.hash.empty()) first_crash = r.crashes.front();
-    });
-    if (g_cancel) return fail(Error{ErrorKind::infrastructure, "interrupted"});
-    const runner::CellResult& r = loop.results().at(cell);
-    seen.runs = r.runs;
-    seen.target = any_crash ? r.crashes + r.hangs : (target.empty() ? 0 : loop.runs_with(cell, target));
-    seen.other = r.crashes - (any_crash ? r.crashes : seen.target);
-    if (seen.other < 0) seen.other = 0;
-    return seen;
+    if (header.is_null()) return fail(bad_input("--resume: " + path + " is not a faultline bisect session"));
+    return Ok{};
+  }
+  void open(const std::string& path, bool append) { m_out.open(path, append ? std::ios::app : std::ios::trunc); }
+  void record(const json& j) {
+    m_out << j.dump() << "\n";
+    m_out.flush();
   }
 
  private:
-  const MatrixInput& m_in;
-  const Line& m_line;
-  runner::BuildOptions m_builds;
-  runner::StressOptions m_stress;
+  std::ofstream m_out;
 };
 
-json observation_json(std::size_t index, const bisect::Observation& o) {
-  return {{"type", "observation"}, {"index", index}, {"runs", o.runs}, {"target", o.target},
-          {"other", o.other}, {"unbuildable", o.unbuildable}};
+json observation_json(const bisect::Observation& o) {
+  return {{"type", "observation"}, {"runs", o.runs}, {"target", o.target}, {"other", o.other},
+          {"unbuildable", o.unbuildable}};
 }
 
-struct Session {
-  json header;
-  std::vector<bisect::PriorObservation> observations;
+bisect::Observation observation_from(const json& j) {
+  return {j.value("runs", 0), j.value("target", 0), j.value("other", 0), j.value("unbuildable", false)};
+}
+
+std::string describe(const bisect::Observation& o) {
+  if (o.unbuildable) return "does not build; skipped";
+  return std::to_string(o.target) + " of " + std::to_string(o.runs) + " runs show the target" +
+         (o.other ? ", " + std::to_string(o.other) + " other crashes" : "");
+}
+
+// The session must search what it searched before; else say what it was.
+bool same_session(const json& recorded, const json& now, const std::string& path) {
+  for (const char* key : {"axes", "base", "fixed", "from", "to", "any_crash"})
+    if (recorded.value(key, json()) != now.value(key, json())) {
+      std::cerr << "faultline bisect: --resume: " << path << " searched " << recorded.value("axes", json()).dump()
+                << " with " << recorded.value("base", "") << " (" << key
+                << " differs); run without --resume to start afresh\n";
+      return false;
+    }
+  return true;
+}
+
+// The target: --signature; else the most frequent signature at the bad end in
+// the earlier run's results; else the first crash in up to 20 runs there.
+// nullopt with a message when the bad end does not crash (exit 0).
+Expected<std::optional<bisect::Observation>> find_target(Context& ctx, std::size_t bad_cell, const std::string& where) {
+  CellProber& prober = ctx.prober;
+  if (prober.any_crash || !prober.target.empty()) return std::optional<bisect::Observation>{};
+  if (!ctx.evidence.is_null()) {
+    prober.target = most_frequent_signature(ctx.evidence, ctx.in.expansion.cells.hash(bad_cell));
+    if (!prober.target.empty()) {
+      for (const auto& s : ctx.evidence["signatures"])
+        if (s.value("hash", "") == prober.target) ctx.target_text = s.value("text", "");
+      std::cerr << "bisect: target " << prober.target << " (" << ctx.target_text << "), the most frequent crash at "
+                << where << " in the earlier run\n";
+      return std::optional<bisect::Observation>{};
+    }
+  }
+  std::cerr << "bisect: finding the target crash at " << where << "\n";
+  FAULTLINE_TRY(bisect::Observation seen, prober.observe(bad_cell, 20, true));
+  if (!prober.first_crash()) return std::optional<bisect::Observation>{std::nullopt};
+  prober.target = prober.first_crash()->signature.hash;
+  ctx.target_text = prober.first_crash()->signature.text;
+  std::cerr << "bisect: target " << prober.target << " (" << ctx.target_text << ")\n";
+  seen.target = 1;
+  seen.other = 0;
+  return std::optional<bisect::Observation>{seen};
+}
+
+// Answers the 1-D search with the cells of the plane's one axis.
+class LineOracle : public bisect::Oracle {
+ public:
+  LineOracle(CellProber& prober, const Plane& plane, std::size_t offset)
+      : m_prober(prober), m_plane(plane), m_offset(offset) {}
+  Expected<bisect::Observation> observe(std::size_t index, int runs, bool stop_at_first) override {
+    auto cell = m_plane.at(index + m_offset);
+    if (!cell) return bisect::Observation{0, 0, 0, true};
+    return m_prober.observe(*cell, runs, stop_at_first);
+  }
+
+ private:
+  CellProber& m_prober;
+  const Plane& m_plane;
+  std::size_t m_offset;
 };
 
-Expected<Session> read_session(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return fail(bad_input("--resume: no bisect session to resume (" + path + " does not exist)"));
-  Session s;
-  std::string line;
-  while (std::getline(in, line)) {
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) continue;
-    if (j.value("type", "") == "session") s.header = j;
-    else if (j.value("type", "") == "observation")
-      s.observations.emplace_back(j.value("index", std::size_t{0}),
-                                  bisect::Observation{j.value("runs", 0), j.value("target", 0), j.value("other", 0),
-                                                      j.value("unbuildable", false)});
+// Answers the 2-D search, first from recorded observations (a resumed session,
+// an earlier run's results), then with new runs, recording each.
+class PlaneOracle : public bisect::Oracle2D {
+ public:
+  PlaneOracle(CellProber& prober, const Plane& plane, SessionLog& log) : m_prober(prober), m_plane(plane), m_log(log) {}
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<bisect::Observation>> recorded;
+
+  Expected<bisect::Observation> observe(std::size_t row, std::size_t col, int runs, bool stop_at_first) override {
+    auto& queue = recorded[{row, col}];
+    if (!queue.empty()) {
+      bisect::Observation o = queue.front();
+      queue.erase(queue.begin());
+      return o;
+    }
+    auto cell = m_plane.at(row, col);
+    bisect::Observation seen{0, 0, 0, true};
+    if (cell) {
+      FAULTLINE_TRY(bisect::Observation o, m_prober.observe(*cell, runs, stop_at_first));
+      seen = o;
+    }
+    json j = observation_json(seen);
+    j["row"] = row;
+    j["col"] = col;
+    m_log.record(j);
+    std::cerr << "  " << m_plane_name(row, col) << ": " << describe(seen) << "\n";
+    return seen;
   }
-  if (s.header.is_null()) return fail(bad_input("--resume: " + path + " is not a faultline bisect session"));
-  return s;
+  std::function<std::string(std::size_t, std::size_t)> m_plane_name;
+
+ private:
+  CellProber& m_prober;
+  const Plane& m_plane;
+  SessionLog& m_log;
+};
+
+int finish(Context& ctx, const std::string& answer_path, const json& answer, json section, int status) {
+  std::ofstream(answer_path) << answer.dump(2) << "\n";
+  const std::string results_path =
+      ctx.flags.results.empty() ? ctx.places.state_dir + "/results.json" : ctx.flags.results;
+  auto written = record_bisect(results_path, ctx.in, ctx.prober, ctx.flags.file, std::move(section));
+  if (!written) {
+    std::cerr << "faultline bisect: " << written.error().message << "\n";
+    return k_exit_infrastructure;
+  }
+  std::cout << "results: " << *written << " (bisect section; render with `faultline report`)\n";
+  return status;
 }
 
-int run_bisect(const BisectFlags& flags) {
-  auto in = read_matrix(flags.file, 100'000'000);
-  if (!in) return k_exit_bad_input;
-  std::string axis_name = flags.axis;
-  if (axis_name.empty() && !in->config.bisect.axes.empty()) axis_name = in->config.bisect.axes[0].value;
-  if (axis_name.empty()) {
-    std::cerr << "faultline bisect: name the axis to search with --axis (or bisect.axes in the matrix file)\n";
-    return k_exit_bad_input;
-  }
-  auto line = find_line(flags, *in, axis_name);
-  if (!line) {
-    std::cerr << "faultline bisect: " << line.error().message << "\n";
-    return k_exit_bad_input;
-  }
-  const auto& all_versions = in->expansion.cells.axes[line->axis].values;
+int bisect_line(Context& ctx, const Plane& plane) {
+  const BisectFlags& flags = ctx.flags;
+  const auto& t = ctx.in.expansion.cells;
+  const std::string axis_name = t.axes[plane.axes[0]].name;
+  const auto& all_versions = t.axes[plane.axes[0]].values;
   auto position = [&](const std::string& v, std::size_t fallback) -> std::optional<std::size_t> {
     if (v.empty()) return fallback;
     auto it = std::find(all_versions.begin(), all_versions.end(), v);
@@ -219,124 +241,257 @@ int run_bisect(const BisectFlags& flags) {
   }
   const std::vector<std::string> versions(all_versions.begin() + static_cast<std::ptrdiff_t>(lo),
                                           all_versions.begin() + static_cast<std::ptrdiff_t>(hi) + 1);
-  std::string place_error;
-  const Places places = places_for(flags.file, flags.state_dir, place_error);
-  if (places.state_dir.empty()) {
-    std::cerr << "faultline bisect: " << place_error << "\n";
-    return k_exit_infrastructure;
-  }
-  const std::string& matrix_dir = places.matrix_dir;
-  const std::string& state_dir = places.state_dir;
-  const int jobs = flags.jobs > 0 ? flags.jobs : default_jobs();
-  catch_interrupts();
-
-  runner::BuildOptions bopts;
-  bopts.state_dir = state_dir;
-  bopts.matrix_dir = matrix_dir;
-  bopts.jobs = jobs;
-  bopts.cancel = &g_cancel;
-  runner::StressOptions sopts;
-  sopts.jobs = jobs;
-  sopts.matrix_dir = matrix_dir;
-  sopts.state_dir = state_dir;
-  sopts.cancel = &g_cancel;
-  CellOracle oracle(*in, *line, bopts, sopts);
-  oracle.any_crash = flags.any_crash;
-  oracle.offset = lo;
-  oracle.target = flags.signature;
-
-  const std::string session_path = state_dir + "/bisect-" + axis_name + ".jsonl";
-  std::vector<bisect::PriorObservation> prior;
   const std::size_t bad_end = flags.fixed ? 0 : versions.size() - 1;
-  json header = {{"type", "session"}, {"axis", axis_name}, {"base", line->base}, {"fixed", flags.fixed},
+  CellProber& prober = ctx.prober;
+  LineOracle oracle(prober, plane, lo);
+
+  const std::string session_path = ctx.places.state_dir + "/bisect-" + axis_name + ".jsonl";
+  SessionLog log;
+  json header = {{"type", "session"}, {"axes", {axis_name}}, {"base", plane.base}, {"fixed", flags.fixed},
                  {"any_crash", flags.any_crash}, {"from", versions.front()}, {"to", versions.back()}};
+  std::vector<bisect::PriorObservation> prior;
   if (flags.resume) {
-    auto session = read_session(session_path);
-    if (!session) {
-      std::cerr << "faultline bisect: " << session.error().message << "\n";
+    if (auto s = log.read(session_path); !s) {
+      std::cerr << "faultline bisect: " << s.error().message << "\n";
       return k_exit_bad_input;
     }
-    if (session->header.value("axis", "") != axis_name || session->header.value("base", "") != line->base ||
-        session->header.value("fixed", false) != flags.fixed || session->header.value("from", "") != versions.front() ||
-        session->header.value("to", "") != versions.back()) {
-      std::cerr << "faultline bisect: --resume: " << session_path << " searched " << session->header.value("axis", "")
-                << " with " << session->header.value("base", "") << "; run without --resume to start afresh\n";
-      return k_exit_bad_input;
-    }
-    oracle.target = session->header.value("target", "");
-    prior = session->observations;
-    header = session->header;
+    if (!same_session(log.header, header, session_path)) return k_exit_bad_input;
+    prober.target = log.header.value("target", "");
+    ctx.target_text = log.header.value("target_text", "");
+    for (const auto& j : log.observations) prior.emplace_back(j.value("index", std::size_t{0}), observation_from(j));
     std::cerr << "bisect: resuming with " << prior.size() << " recorded observations\n";
-  }
-  std::ofstream journal;
-  auto record = [&](const json& j) {
-    journal << j.dump() << "\n";
-    journal.flush();
-  };
-  if (!flags.resume) {
-    journal.open(session_path, std::ios::trunc);
-    if (!oracle.any_crash && oracle.target.empty()) {
-      // Discover the target: the first crash at the bad end.
-      std::cerr << "bisect: finding the target crash at " << axis_name << "=" << versions[bad_end] << " (" << line->base << ")\n";
-      auto seen = oracle.observe(bad_end, 20, true);
-      if (!seen) return g_cancel ? k_exit_interrupted : exit_status_for(seen.error());
-      if (oracle.first_crash.signature.hash.empty()) {
-        std::cout << "no crash at " << axis_name << "=" << versions[bad_end] << " in " << seen->runs
-                  << " runs: nothing to bisect (" << line->base << ")\n";
-        return k_exit_ok;
-      }
-      oracle.target = oracle.first_crash.signature.hash;
-      std::cerr << "bisect: target " << oracle.target << " (" << oracle.first_crash.signature.text << ")\n";
-      seen->target = 1;
-      seen->other = 0;
-      header["target"] = oracle.target;
-      header["target_text"] = oracle.first_crash.signature.text;
-      record(header);
-      prior.emplace_back(bad_end, *seen);
-      record(observation_json(bad_end, *seen));
-    } else {
-      header["target"] = oracle.target;
-      record(header);
-    }
+    log.open(session_path, true);
   } else {
-    journal.open(session_path, std::ios::app);
+    auto bad_cell = plane.at(bad_end + lo);
+    if (!bad_cell) {
+      std::cerr << "faultline bisect: " << axis_name << "=" << versions[bad_end] << " is excluded with " << plane.base
+                << "; choose another --bad\n";
+      return k_exit_bad_input;
+    }
+    auto discovered = find_target(ctx, *bad_cell, axis_name + "=" + versions[bad_end] + " (" + plane.base + ")");
+    if (!discovered) return interrupted() ? k_exit_interrupted : exit_status_for(discovered.error());
+    if (!*discovered && !prober.any_crash && prober.target.empty()) {
+      std::cout << "no crash at " << axis_name << "=" << versions[bad_end] << ": nothing to bisect (" << plane.base
+                << ")\n";
+      return k_exit_ok;
+    }
+    header["target"] = prober.target;
+    header["target_text"] = ctx.target_text;
+    log.open(session_path, false);
+    log.record(header);
+    auto note = [&](std::size_t index, const bisect::Observation& o, const char* source) {
+      json j = observation_json(o);
+      j["index"] = index;
+      j["source"] = source;
+      log.record(j);
+      prior.emplace_back(index, o);
+    };
+    if (*discovered) note(bad_end, **discovered, "run");
+    int reused = 0;
+    if (!ctx.evidence.is_null())
+      for (std::size_t i = 0; i < versions.size(); ++i)
+        if (auto c = plane.at(i + lo))
+          if (auto o = observation_in(ctx.evidence, t.hash(*c), prober.target, prober.any_crash)) {
+            note(i, *o, "results");
+            reused += o->runs;
+          }
+    if (reused) std::cerr << "bisect: " << reused << " runs of the earlier run taken as evidence\n";
   }
 
   bisect::SearchOptions options;
   options.fixed = flags.fixed;
   options.max_runs = flags.max_runs;
-  options.confidence = flags.confidence > 0 ? flags.confidence : in->config.bisect.confidence;
+  options.confidence = flags.confidence > 0 ? flags.confidence : ctx.in.config.bisect.confidence;
   auto sink = [&](std::size_t index, const bisect::Observation& o) {
-    record(observation_json(index, o));
-    std::cerr << "  " << axis_name << "=" << versions[index] << ": "
-              << (o.unbuildable ? std::string("does not build; skipped")
-                                : std::to_string(o.target) + " of " + std::to_string(o.runs) + " runs show the target" +
-                                      (o.other ? ", " + std::to_string(o.other) + " other crashes" : ""))
-              << "\n";
+    json j = observation_json(o);
+    j["index"] = index;
+    log.record(j);
+    std::cerr << "  " << axis_name << "=" << versions[index] << ": " << describe(o) << "\n";
   };
   auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
   if (!report) {
-    if (g_cancel) {
+    if (interrupted()) {
       std::cerr << "faultline bisect: interrupted; continue with `faultline bisect --resume`\n";
       return k_exit_interrupted;
     }
     std::cerr << "faultline bisect: " << report.error().message << "\n";
     return exit_status_for(report.error());
   }
-  std::cout << "bisect " << axis_name << " (" << line->base << "), target " << oracle.target
-            << (header.contains("target_text") ? " — " + header.value("target_text", "") : "") << "\n";
+  std::cout << "bisect " << axis_name << " (" << plane.base << "), target " << prober.target
+            << (ctx.target_text.empty() ? "" : " — " + ctx.target_text) << "\n";
   std::cout << "outcome: " << bisect::outcome_name(report->outcome) << "\n";
   if (report->outcome == bisect::Outcome::culprit || report->outcome == bisect::Outcome::range)
     std::cout << (flags.fixed ? "first fixed: " : "first crashing: ") << axis_name << "=" << versions[report->first_bad]
               << "; last " << (flags.fixed ? "crashing: " : "good: ") << axis_name << "=" << versions[report->last_good]
               << " (posterior " << report->posterior << ")\n";
   std::cout << "runs: " << report->runs << "\n" << report->summary << "\n";
-  json out = {{"axis", axis_name}, {"base", line->base}, {"target", oracle.target},
-              {"outcome", bisect::outcome_name(report->outcome)}, {"first_bad", versions[report->first_bad]},
-              {"last_good", versions[report->last_good]}, {"posterior", report->posterior}, {"runs", report->runs},
-              {"fixed", flags.fixed}, {"summary", report->summary}};
-  std::ofstream(state_dir + "/bisect-" + axis_name + ".json") << out.dump(2) << "\n";
-  return report->outcome == bisect::Outcome::bad_end_passes ? k_exit_ok : k_exit_crashes;
+  json answer = {{"axis", axis_name}, {"base", plane.base}, {"target", prober.target},
+                 {"outcome", bisect::outcome_name(report->outcome)}, {"first_bad", versions[report->first_bad]},
+                 {"last_good", versions[report->last_good]}, {"posterior", report->posterior}, {"runs", report->runs},
+                 {"fixed", flags.fixed}, {"summary", report->summary}};
+  Bisect1D b{plane, versions, lo, flags.fixed, prober.target, ctx.target_text, options.confidence};
+  const int status = report->outcome == bisect::Outcome::bad_end_passes ? k_exit_ok : k_exit_crashes;
+  return finish(ctx, ctx.places.state_dir + "/bisect-" + axis_name + ".json", answer, section_1d(ctx.in, b, *report),
+                status);
+}
+
+int bisect_plane(Context& ctx, const Plane& plane) {
+  const BisectFlags& flags = ctx.flags;
+  if (!flags.good.empty() || !flags.bad.empty() || flags.fixed) {
+    std::cerr << "faultline bisect: --good, --bad and --fixed search one axis; a 2-D search (--axes) covers both "
+                 "axes whole\n";
+    return k_exit_bad_input;
+  }
+  const auto& t = ctx.in.expansion.cells;
+  const std::string rows = t.axes[plane.axes[0]].name, cols = t.axes[plane.axes[1]].name;
+  CellProber& prober = ctx.prober;
+  const std::string name = rows + "-" + cols;
+  const std::string session_path = ctx.places.state_dir + "/bisect-" + name + ".jsonl";
+  SessionLog log;
+  PlaneOracle oracle(prober, plane, log);
+  oracle.m_plane_name = [&](std::size_t r, std::size_t c) {
+    return rows + "=" + t.axes[plane.axes[0]].values[r] + " " + cols + "=" + t.axes[plane.axes[1]].values[c];
+  };
+  json header = {{"type", "session"}, {"axes", {rows, cols}}, {"base", plane.base}, {"fixed", false},
+                 {"any_crash", flags.any_crash}, {"from", ""}, {"to", ""}, {"runs_per_pair", flags.runs_per_pair}};
+  if (flags.resume) {
+    if (auto s = log.read(session_path); !s) {
+      std::cerr << "faultline bisect: " << s.error().message << "\n";
+      return k_exit_bad_input;
+    }
+    if (!same_session(log.header, header, session_path)) return k_exit_bad_input;
+    prober.target = log.header.value("target", "");
+    ctx.target_text = log.header.value("target_text", "");
+    for (const auto& j : log.observations)
+      oracle.recorded[{j.value("row", std::size_t{0}), j.value("col", std::size_t{0})}].push_back(observation_from(j));
+    std::cerr << "bisect: resuming with " << log.observations.size() << " recorded observations\n";
+    log.open(session_path, true);
+  } else {
+    auto corner = plane.at(plane.rows - 1, plane.cols - 1);
+    if (!corner) {
+      std::cerr << "faultline bisect: the newest pair " << oracle.m_plane_name(plane.rows - 1, plane.cols - 1)
+                << " is excluded with " << plane.base << "; a 2-D search starts from it\n";
+      return k_exit_bad_input;
+    }
+    auto discovered = find_target(ctx, *corner, oracle.m_plane_name(plane.rows - 1, plane.cols - 1));
+    if (!discovered) return interrupted() ? k_exit_interrupted : exit_status_for(discovered.error());
+    if (!*discovered && !prober.any_crash && prober.target.empty()) {
+      std::cout << "no crash at " << oracle.m_plane_name(plane.rows - 1, plane.cols - 1) << ": nothing to bisect ("
+                << plane.base << ")\n";
+      return k_exit_ok;
+    }
+    header["target"] = prober.target;
+    header["target_text"] = ctx.target_text;
+    log.open(session_path, false);
+    log.record(header);
+    // An earlier run's cells answer the probes they can: a crash, or enough silent runs.
+    if (!ctx.evidence.is_null())
+      for (std::size_t r = 0; r < plane.rows; ++r)
+        for (std::size_t c = 0; c < plane.cols; ++c)
+          if (auto cell = plane.at(r, c))
+            if (auto o = observation_in(ctx.evidence, t.hash(*cell), prober.target, prober.any_crash))
+              if (o->target > 0 || o->runs >= flags.runs_per_pair) {
+                json j = observation_json(*o);
+                j["row"] = r;
+                j["col"] = c;
+                j["source"] = "results";
+                log.record(j);
+                oracle.recorded[{r, c}].push_back(*o);
+              }
+  }
+  bisect::StaircaseOptions options;
+  options.runs_per_cell = flags.runs_per_pair;
+  auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);
+  if (!report) {
+    if (interrupted()) {
+      std::cerr << "faultline bisect: interrupted; continue with `faultline bisect --resume`\n";
+      return k_exit_interrupted;
+    }
+    std::cerr << "faultline bisect: " << report.error().message << "\n";
+    return exit_status_for(report.error());
+  }
+  Bisect2D b{plane, prober.target, ctx.target_text, flags.runs_per_pair};
+  json section = section_2d(ctx.in, b, *report);
+  std::cout << "bisect " << rows << " × " << cols << " (" << plane.base << "), target " << prober.target
+            << (ctx.target_text.empty() ? "" : " — " + ctx.target_text) << "\n";
+  std::cout << section.value("summary", "") << "\n";
+  for (std::size_t r = 0; r < plane.rows; ++r) {
+    const std::size_t c = report->first_crashing_col[r];
+    std::cout << "  " << rows << "=" << t.axes[plane.axes[0]].values[r] << ": "
+              << (c < plane.cols ? "crashes from " + cols + "=" + t.axes[plane.axes[1]].values[c] : "no crash") << "\n";
+  }
+  for (const auto& x : report->contradictions)
+    std::cout << "  contradiction: " << oracle.m_plane_name(x.crashing.row, x.crashing.col) << " crashed but "
+              << oracle.m_plane_name(x.passing.row, x.passing.col) << " passed\n";
+  const int status = report->minimal_pairs.empty() ? k_exit_ok : k_exit_crashes;
+  return finish(ctx, ctx.places.state_dir + "/bisect-" + name + ".json", section, section, status);
+}
+
+int run_bisect(const BisectFlags& flags) {
+  auto in = read_matrix(flags.file, 100'000'000);
+  if (!in) return k_exit_bad_input;
+  std::vector<std::string> axis_names;
+  if (!flags.axes.empty()) {
+    std::string rest = flags.axes;
+    for (std::size_t comma; (comma = rest.find(',')) != std::string::npos; rest = rest.substr(comma + 1))
+      axis_names.emplace_back(trim(rest.substr(0, comma)));
+    axis_names.emplace_back(trim(rest));
+    if (axis_names.size() != 2 || !flags.axis.empty()) {
+      std::cerr << "faultline bisect: --axes takes two component axes, ROWS,COLUMNS (e.g. library,binding); "
+                   "--axis takes one\n";
+      return k_exit_bad_input;
+    }
+  } else {
+    std::string axis = flags.axis;
+    if (axis.empty() && !in->config.bisect.axes.empty()) axis = in->config.bisect.axes[0].value;
+    if (axis.empty()) {
+      std::cerr << "faultline bisect: name the axis to search with --axis (or bisect.axes in the matrix file)\n";
+      return k_exit_bad_input;
+    }
+    axis_names.push_back(axis);
+  }
+  auto plane = find_plane(*in, axis_names, flags.only);
+  if (!plane) {
+    std::cerr << "faultline bisect: " << plane.error().message << "\n";
+    return k_exit_bad_input;
+  }
+  std::string place_error;
+  const Places places = places_for(flags.file, flags.state_dir, place_error);
+  if (places.state_dir.empty()) {
+    std::cerr << "faultline bisect: " << place_error << "\n";
+    return k_exit_infrastructure;
+  }
+  const int jobs = flags.jobs > 0 ? flags.jobs : default_jobs();
+  catch_interrupts();
+
+  runner::BuildOptions bopts;
+  bopts.state_dir = places.state_dir;
+  bopts.matrix_dir = places.matrix_dir;
+  bopts.jobs = jobs;
+  bopts.cancel = &g_cancel;
+  runner::StressOptions sopts;
+  sopts.jobs = jobs;
+  sopts.matrix_dir = places.matrix_dir;
+  sopts.state_dir = places.state_dir;
+  sopts.cancel = &g_cancel;
+  CellProber prober(*in, bopts, sopts);
+  prober.any_crash = flags.any_crash;
+  prober.target = flags.signature;
+  Context ctx{flags, *in, places, prober, json(), ""};
+
+  if (!flags.no_results) {
+    const std::string path = flags.results.empty() ? places.state_dir + "/results.json" : flags.results;
+    std::string why;
+    if (auto r = matching_results(path, *in, why)) {
+      ctx.evidence = std::move(*r);
+    } else if (!flags.results.empty()) {
+      std::cerr << "faultline bisect: --results: " << (why.empty() ? path + " does not exist" : why) << "\n";
+      return k_exit_bad_input;
+    } else if (!why.empty()) {
+      std::cerr << "bisect: " << why << "\n";
+    }
+  }
+  return plane->axes.size() == 2 ? bisect_plane(ctx, *plane) : bisect_line(ctx, *plane);
 }
 
 }  // namespace
@@ -345,11 +500,15 @@ void add_bisect_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<BisectFlags>();
   CLI::App* cmd = app.add_subcommand("bisect", "Find the first version at which a crash appears (or, --fixed, stops)");
   cmd->footer(
-      "Searches one ordered component axis with every other axis fixed by --only. The target is\n"
-      "the first crash seen at the newest version (--signature picks one, --any-crash counts all).\n"
-      "Crashes that happen in only some runs are expected: every run is evidence, and the search\n"
-      "stops when one boundary reaches the confidence. Unbuildable versions are skipped. The\n"
-      "session is kept in STATE/bisect-AXIS.jsonl; Ctrl-C, then --resume, repeats no run.\n"
+      "Searches one ordered component axis (--axis) with every other axis fixed by --only, or two\n"
+      "(--axes ROWS,COLUMNS) for the staircase of minimal crashing pairs. The target is --signature,\n"
+      "else the most frequent crash at the newest version in an earlier `faultline run`'s\n"
+      "results.json, else the first crash seen there (--any-crash counts every crash). Crashes that\n"
+      "happen in only some runs are expected: every run is evidence, the earlier run's included, and\n"
+      "the search stops when one boundary reaches the confidence. Unbuildable versions are skipped.\n"
+      "The session is kept in STATE/bisect-AXIS.jsonl; Ctrl-C, then --resume, repeats no run. The\n"
+      "answer is printed, written to STATE/bisect-AXIS.json and added to results.json's `bisect`\n"
+      "section, which `faultline report` renders.\n"
       "Exit status: 1 when the target crash exists (whatever the outcome), 0 when the bad end\n"
       "never crashed, 2 bad input, 3 infrastructure, 130 interrupted.\n\n"
       "Examples:\n"
@@ -357,9 +516,12 @@ void add_bisect_command(CLI::App& app, Action& action) {
       "      --only sanitizer=asan --only workload=gates --only threads=8\n"
       "  faultline bisect ... --bad 0.9                  # the newest version has the fix\n"
       "  faultline bisect ... --fixed --bad 0.8          # the first version where it stops\n"
+      "  faultline bisect examples/ffi-race/faultline.yaml --axes library,binding --only sanitizer=asan \\\n"
+      "      --only workload=callbacks --only threads=8\n"
       "  faultline bisect --resume ...");
   cmd->add_option("file", flags->file, "the matrix file")->capture_default_str();
   cmd->add_option("--axis", flags->axis, "the component axis to search (default: the first of bisect.axes)");
+  cmd->add_option("--axes", flags->axes, "two component axes, ROWS,COLUMNS: find the minimal crashing pairs");
   cmd->add_option("--only", flags->only, "fix another axis: AXIS=VALUE (repeatable)");
   cmd->add_option("--signature", flags->signature, "the crash signature to look for (a hash or its prefix)");
   cmd->add_flag("--any-crash", flags->any_crash, "count every crash, not one signature");
@@ -370,6 +532,12 @@ void add_bisect_command(CLI::App& app, Action& action) {
   cmd->add_option("--confidence", flags->confidence, "posterior at which to stop (default: bisect.confidence)")
       ->check(CLI::Range(0.5, 0.9999));
   cmd->add_option("--max-runs", flags->max_runs, "budget of runs for the whole search")->capture_default_str();
+  cmd->add_option("--runs-per-pair", flags->runs_per_pair, "2-D: runs before a pair counts as passing")
+      ->check(CLI::Range(1, 10000))->capture_default_str();
+  cmd->add_option("--results", flags->results,
+                  "an earlier run's results.json to take evidence from and add the answer to "
+                  "(default: STATE/results.json when it records this matrix)");
+  cmd->add_flag("--no-results", flags->no_results, "ignore earlier results: run every probe afresh");
   cmd->add_option("-j,--jobs", flags->jobs, "runs and builds at once");
   cmd->add_option("--state-dir", flags->state_dir, "builds and sessions (default: .faultline beside the matrix file)");
   cmd->callback([flags, &action] { action = [flags] { return run_bisect(*flags); }; });

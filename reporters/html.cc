@@ -108,9 +108,12 @@ std::string hover(const Grid& grid, std::size_t r, std::size_t c) {
 // Bisect steps by grid position, numbered in the order they were tried.
 std::map<std::pair<std::string, std::string>, int> bisect_steps(const json& r, const Grid& grid) {
   std::map<std::pair<std::string, std::string>, int> steps;
-  if (!r.contains("bisect") || !r["bisect"].is_object() || !r["bisect"].contains("steps")) return steps;
+  if (!r.contains("bisect")) return steps;
+  // One search, or a list of them: the latest is numbered.
+  const json& b = r["bisect"].is_array() && !r["bisect"].empty() ? r["bisect"].back() : r["bisect"];
+  if (!b.is_object() || !b.contains("steps") || !b["steps"].is_array()) return steps;
   int n = 0;
-  for (const auto& s : r["bisect"]["steps"]) {
+  for (const auto& s : b["steps"]) {
     ++n;
     if (!s.is_object() || !s.contains("values") || !s["values"].is_object()) continue;
     const json& v = s["values"];

@@ -118,23 +118,55 @@ std::string values_text(const json& values) {
   return md_code_span(clean_text(utf8_prefix(text, 400)));
 }
 
+// The searched axes' values only ("lib=6"): the fixed ones are in `base`.
+std::string searched_values(const json& b, const json& values) {
+  if (!values.is_object() || !b.contains("axes") || !b["axes"].is_array()) return values_text(values);
+  json only = json::object();
+  for (const auto& a : b["axes"])
+    if (a.is_string() && values.contains(a.get<std::string>())) only[a.get<std::string>()] = values[a.get<std::string>()];
+  return values_text(only.empty() ? values : only);
+}
+
+std::string bisect_title(const json& b) {
+  const std::string status = b.value("status", "");
+  const bool fixed = b.value("direction", "") == "fixed";
+  if (b.contains("minimal_pairs")) return status == "found" ? "Minimal crashing pairs" : "2-D bisect";
+  if (status == "found") return fixed ? "First fixed" : "First crashing";
+  if (status == "range") return fixed ? "Fixed within a range" : "Crash appears within a range";
+  if (status == "not-on-axis") return "Not on this axis";
+  if (status == "noise") return "No culprit";
+  return "Bisect";
+}
+
 std::string bisect_one(const json& b) {
   std::ostringstream out;
-  out << "**" << (b.value("status", "") == "found" ? "First crashing" : "Bisect") << "**";
+  out << "**" << bisect_title(b) << "**";
   if (b.contains("signature")) out << " for " << md_code_span(clean_text(utf8_prefix(b.value("signature", ""), 40)));
   if (b.contains("status")) out << " (" << inline_text(b, "status", 40) << ")";
+  if (b.contains("base") && !b.value("base", "").empty()) out << " with " << md_code_span(clean_text(utf8_prefix(b.value("base", ""), 300)));
   out << "\n\n";
   if (b.contains("summary")) out << inline_text(b, "summary", 1'000) << "\n\n";
-  if (b.contains("first_crashing")) out << "- first crashing: " << values_text(b["first_crashing"]) << "\n";
-  if (b.contains("last_passing")) out << "- last passing: " << values_text(b["last_passing"]) << "\n";
+  for (const auto& [key, label] : {std::pair{"first_crashing", "first crashing"}, {"last_passing", "last passing"},
+                                   {"first_fixed", "first fixed"}, {"last_crashing", "last crashing"}})
+    if (b.contains(key)) out << "- " << label << ": " << searched_values(b, b[key]) << "\n";
+  if (b.contains("minimal_pairs") && b["minimal_pairs"].is_array()) {
+    std::size_t n = 0;
+    for (const auto& p : b["minimal_pairs"])
+      if (++n <= 30) out << "- minimal crashing pair: " << searched_values(b, p) << "\n";
+  }
+  if (b.contains("contradictions") && b["contradictions"].is_array())
+    for (const auto& c : b["contradictions"])
+      if (c.is_object())
+        out << "- contradiction: " << searched_values(b, c.value("crashing", json::object())) << " crashed, "
+            << searched_values(b, c.value("passing", json::object())) << " passed\n";
   if (b.contains("steps") && b["steps"].is_array() && !b["steps"].empty()) {
     out << "\n| step | cell | runs | crashes | verdict |\n|--:|---|--:|--:|---|\n";
     std::size_t n = 0;
     for (const auto& s : b["steps"]) {
       if (++n > 30) break;
       if (!s.is_object()) continue;
-      out << "| " << n << " | " << values_text(s.value("values", json::object())) << " | " << s.value("runs", 0) << " | "
-          << s.value("crashes", 0) << " | " << inline_text(s, "verdict", 40) << " |\n";
+      out << "| " << n << " | " << searched_values(b, s.value("values", json::object())) << " | " << s.value("runs", 0)
+          << " | " << s.value("crashes", 0) << " | " << inline_text(s, "verdict", 40) << " |\n";
     }
     if (b["steps"].size() > 30) out << "\n<sub>" << b["steps"].size() - 30 << " more steps in the results</sub>\n";
   }

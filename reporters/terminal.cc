@@ -2,6 +2,9 @@
 
 #include "reporters/grid.h"
 
+#include "base/text.h"
+
+#include <algorithm>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -86,6 +89,43 @@ std::string one_line_verdict(const json& r) {
   return out.str();
 }
 
+namespace {
+
+// "lib=6 bind=3": the searched axes' values of a bisect answer.
+std::string searched(const json& b, const json& values) {
+  std::string text;
+  if (!values.is_object()) return text;
+  for (const auto& a : b.value("axes", json::array()))
+    if (a.is_string() && values.contains(a.get<std::string>()) && values[a.get<std::string>()].is_string())
+      text += (text.empty() ? "" : " ") + a.get<std::string>() + "=" + values[a.get<std::string>()].get<std::string>();
+  return text;
+}
+
+}  // namespace
+
+std::string render_bisect(const json& r) {
+  if (!r.contains("bisect") || !r["bisect"].is_array() || r["bisect"].empty()) return "";
+  std::ostringstream out;
+  out << "\n";
+  for (const auto& b : r["bisect"]) {
+    if (!b.is_object()) continue;
+    std::vector<std::string> axes;
+    for (const auto& a : b.value("axes", json::array()))
+      if (a.is_string()) axes.push_back(a.get<std::string>());
+    out << "bisect " << join(axes, " × ") << (b.value("direction", "") == "fixed" ? " (fixed)" : "") << " for "
+        << b.value("signature", "") << " with " << b.value("base", "") << ": " << b.value("status", "") << "\n";
+    for (const char* key : {"first_crashing", "last_passing", "first_fixed", "last_crashing"})
+      if (b.contains(key) && !b.contains("minimal_pairs")) {
+        std::string label = key;
+        std::replace(label.begin(), label.end(), '_', ' ');
+        out << "  " << label << ": " << searched(b, b[key]) << "\n";
+      }
+    for (const auto& p : b.value("minimal_pairs", json::array())) out << "  minimal pair: " << searched(b, p) << "\n";
+    if (!b.value("summary", "").empty()) out << "  " << b.value("summary", "") << "\n";
+  }
+  return out.str();
+}
+
 std::string render_terminal(const json& r, const TerminalOptions& options) {
   std::ostringstream out;
   const json& cells = r["cells"];
@@ -130,6 +170,7 @@ std::string render_terminal(const json& r, const TerminalOptions& options) {
       }
   }
   if (std::string grid = render_grid(r, options.color); !grid.empty()) out << "\n" << grid;
+  out << render_bisect(r);
   bool any_build_error = false;
   for (const auto& b : r["builds"])
     if (b.value("state", "") == "failed") {

@@ -25,4 +25,7 @@ std::string render_grid(const nlohmann::json& results, bool color = false);
 // The one-line verdict: "2 crash signatures in 14 of 48 cells (3 build errors)".
 std::string one_line_verdict(const nlohmann::json& results);
 
+// The `bisect` section: per search, its answer in a few lines ("" when none).
+std::string render_bisect(const nlohmann::json& results);
+
 }  // namespace faultline::reporters

@@ -198,7 +198,7 @@ RunRecord StressLoop::execute(std::size_t cell, int index) {
 void StressLoop::run(const std::function<void(const RunRecord&)>& on_record) {
   // Run-major order interleaves cells: run 0 of every cell, then run 1, …
   std::vector<std::pair<std::size_t, int>> items;
-  for (int r = 0; r < m_options.runs; ++r)
+  for (int r = m_options.first_index; r < m_options.first_index + m_options.runs; ++r)
     for (std::size_t cell : m_cells)
       if (!m_done[cell].count(r)) items.emplace_back(cell, r);
   std::mutex mutex;

@@ -60,6 +60,9 @@ struct StressOptions {
   // stop=first-crash: stop a cell at its first crash with this signature (a hash
   // or a prefix of one) instead of at any crash. Used by bisect.
   std::string stop_signature;
+  // Runs are numbered from here ({{ run }} in commands), so a caller that asks
+  // the same cell for more runs later (bisect) never repeats a run number.
+  int first_index = 0;
   std::string matrix_dir;   // working directory of runs
   std::string state_dir;    // STATE/work/<cell hash>/ is {{ workdir }}
   bool stacks_on_timeout = true;  // gdb backtraces of hung runs, when gdb exists

@@ -127,6 +127,125 @@ TEST_F(BisectTest, ResumeRepeatsNoRun) {
   EXPECT_EQ(std::count(std::istreambuf_iterator<char>(after), {}, '\n'), lines_before);
 }
 
+TEST_F(BisectTest, TheAnswerIsAddedToResultsJsonAndReportRendersIt) {
+  matrix(6, 100, 100);
+  Outcome o = faultline({"bisect", "--axis", "lib"});
+  ASSERT_EQ(o.status, 1) << o.err;
+  std::ifstream in(m_dir / ".faultline/results.json");
+  json r = json::parse(in);
+  ASSERT_TRUE(r["bisect"].is_array());
+  ASSERT_EQ(r["bisect"].size(), 1u);
+  const json& b = r["bisect"][0];
+  EXPECT_EQ(b["status"], "found");
+  EXPECT_EQ(b["axes"], json::array({"lib"}));
+  EXPECT_EQ(b["first_crashing"]["lib"], "6");
+  EXPECT_EQ(b["last_passing"]["lib"], "5");
+  EXPECT_GE(b["confidence"].get<double>(), 0.99);
+  EXPECT_EQ(b["verification"]["culprit"]["verdict"], "crash");
+  EXPECT_EQ(b["verification"]["predecessor"]["verdict"], "pass");
+  ASSERT_FALSE(b["steps"].empty());
+  // The cells the bisect probed are recorded as a run would record them.
+  int probed_runs = 0;
+  for (const auto& c : r["cells"]) probed_runs += c["runs"].get<int>();
+  EXPECT_EQ(probed_runs, b["runs"].get<int>());
+  EXPECT_EQ(r["signatures"].size(), 1u);
+  EXPECT_EQ(r["signatures"][0]["hash"], b["signature"]);
+
+  // A second search of the same line replaces its entry rather than adding one.
+  faultline({"bisect", "--axis", "lib", "--no-results"});
+  std::ifstream again(m_dir / ".faultline/results.json");
+  EXPECT_EQ(json::parse(again)["bisect"].size(), 1u);
+
+  Outcome md = faultline({"report", "--format", "md", ".faultline/results.json"});
+  EXPECT_EQ(md.status, 0) << md.err;
+  EXPECT_THAT(md.out, HasSubstr("## Bisect"));
+  EXPECT_THAT(md.out, HasSubstr("`lib=6`"));
+}
+
+TEST_F(BisectTest, AnEarlierRunIsTakenAsEvidenceAndKeepsItsCells) {
+  matrix(6, 100, 100);
+  Outcome fresh = faultline({"bisect", "--axis", "lib", "--no-results"});
+  ASSERT_EQ(fresh.status, 1) << fresh.err;
+  const int fresh_runs = answer()["runs"].get<int>();
+  fs::remove_all(m_dir / ".faultline/bisect-lib.jsonl");
+  fs::remove_all(m_dir / ".faultline/results.json");
+
+  Outcome run = faultline({"run", "--runs", "4", "--stop", "all"});
+  ASSERT_EQ(run.status, 1) << run.err;
+  Outcome o = faultline({"bisect", "--axis", "lib"});
+  ASSERT_EQ(o.status, 1) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("runs of the earlier run taken as evidence"));
+  EXPECT_THAT(o.out, HasSubstr("first crashing: lib=6; last good: lib=5"));
+  EXPECT_LT(answer()["runs"].get<int>(), fresh_runs) << o.err;
+  std::ifstream in(m_dir / ".faultline/results.json");
+  json r = json::parse(in);
+  EXPECT_EQ(r["cells"].size(), 10u);  // the run's cells, untouched
+  EXPECT_EQ(r["bisect"][0]["first_crashing"]["lib"], "6");
+}
+
+TEST_F(BisectTest, ResultsOfAnotherMatrixAreLeftAloneAndNamedAsSuch) {
+  matrix(6, 100, 100);
+  fs::create_directories(m_dir / ".faultline");
+  std::ofstream(m_dir / ".faultline/results.json") << R"({"name": "other", "axes": [], "cells": []})";
+  Outcome o = faultline({"bisect", "--axis", "lib"});
+  ASSERT_EQ(o.status, 1) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("records another matrix"));
+  std::ifstream kept(m_dir / ".faultline/results.json");
+  EXPECT_EQ(json::parse(kept)["name"], "other");
+  std::ifstream beside(m_dir / ".faultline/bisect-results.json");
+  EXPECT_EQ(json::parse(beside)["bisect"][0]["first_crashing"]["lib"], "6");
+}
+
+// Two axes: lib L with bind B crashes when L + B >= 9 (a staircase).
+TEST_F(BisectTest, TwoAxesFindTheMinimalCrashingPairsWithFewerProbesThanTheGrid) {
+  std::ofstream(m_dir / "pair.c") << R"(#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char** argv) {
+  if (V + atoi(argv[1]) >= 9) {
+    char* volatile p = malloc(16);
+    free(p);
+    return p[3];
+  }
+  puts("ok");
+  return 0;
+}
+)";
+  std::ofstream(m_dir / "faultline.yaml")
+      << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]\n"
+      << "    build: \"$CC $SAN_CFLAGS -O1 -g -DV={{ version }} -o {{ prefix }}/pair pair.c $SAN_LDFLAGS\"\n"
+      << "  bind:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]\n"
+      << "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/pair {{ bind }}\" }\n";
+  Outcome o = faultline({"bisect", "--axes", "lib,bind", "--runs-per-pair", "2"});
+  ASSERT_EQ(o.status, 1) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("lib=2: no crash"));
+  EXPECT_THAT(o.out, HasSubstr("lib=3: crashes from bind=6"));
+  EXPECT_THAT(o.out, HasSubstr("lib=6: crashes from bind=3"));
+  std::ifstream in(m_dir / ".faultline/results.json");
+  json b = json::parse(in)["bisect"][0];
+  EXPECT_EQ(b["axes"], json::array({"lib", "bind"}));
+  json pairs = json::array();
+  for (int l = 3; l <= 6; ++l) pairs.push_back({{"lib", std::to_string(l)}, {"bind", std::to_string(9 - l)}, {"sanitizer", "asan"}, {"workload", "w"}});
+  EXPECT_EQ(b["minimal_pairs"], pairs);
+  EXPECT_TRUE(b["contradictions"].empty());
+  EXPECT_LT(b["probes"].get<int>(), 36);
+
+  // Resumed, the search replays its journal and runs nothing new.
+  std::ifstream before(m_dir / ".faultline/bisect-lib-bind.jsonl");
+  const auto lines = std::count(std::istreambuf_iterator<char>(before), {}, '\n');
+  Outcome again = faultline({"bisect", "--axes", "lib,bind", "--runs-per-pair", "2", "--resume"});
+  EXPECT_EQ(again.status, 1) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("lib=3: crashes from bind=6"));
+  std::ifstream after(m_dir / ".faultline/bisect-lib-bind.jsonl");
+  EXPECT_EQ(std::count(std::istreambuf_iterator<char>(after), {}, '\n'), lines);
+}
+
+TEST_F(BisectTest, TwoAxesRefuseOneAxisFlags) {
+  matrix(6, 100, 100);
+  Outcome o = faultline({"bisect", "--axes", "lib"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_THAT(o.err, HasSubstr("--axes takes two component axes"));
+}
+
 TEST_F(BisectTest, AnAxisThatIsNotAComponentIsBadInput) {
   matrix(6, 100, 100);
   Outcome o = faultline({"bisect", "--axis", "sanitizer"});

@@ -1,0 +1,116 @@
+#include "cli/bisect_cells.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "base/text.h"
+#include "cli/session.h"
+
+namespace faultline::cli {
+
+namespace {
+
+// The --only values, one per axis.
+Expected<std::map<std::size_t, std::string>> fixed_values(const std::vector<std::string>& only,
+                                                          const matrix::CellTable& t) {
+  FAULTLINE_TRY(const OnlyFilter filter, parse_only(only, t));
+  std::map<std::size_t, std::string> fixed;
+  for (const auto& [a, values] : filter) {
+    if (values.size() > 1)
+      return fail(bad_input("--only gives axis '" + t.axes[a].name + "' several values; bisect fixes each axis to one"));
+    fixed[a] = *values.begin();
+  }
+  return fixed;
+}
+
+}  // namespace
+
+Expected<Plane> find_plane(const MatrixInput& in, const std::vector<std::string>& axis_names,
+                           const std::vector<std::string>& only) {
+  const auto& t = in.expansion.cells;
+  Plane plane;
+  for (const auto& name : axis_names) {
+    auto axis = t.axis_index(name);
+    if (!axis || t.axes[*axis].kind != matrix::AxisKind::component)
+      return fail(bad_input("'" + name + "' is not a component axis; bisect searches component versions"));
+    if (std::count(plane.axes.begin(), plane.axes.end(), *axis))
+      return fail(bad_input("axis '" + name + "' is named twice; a 2-D bisect needs two different axes"));
+    plane.axes.push_back(*axis);
+  }
+  FAULTLINE_TRY(auto fixed, fixed_values(only, t));
+  for (std::size_t a : plane.axes)
+    if (fixed.count(a))
+      return fail(bad_input("--only fixes '" + t.axes[a].name + "', the axis being searched; use --good/--bad to narrow it"));
+  plane.rows = t.axes[plane.axes[0]].values.size();
+  plane.cols = plane.axes.size() > 1 ? t.axes[plane.axes[1]].values.size() : 1;
+  plane.cells.assign(plane.rows * plane.cols, std::nullopt);
+  auto searched = [&](std::size_t a) { return std::count(plane.axes.begin(), plane.axes.end(), a) > 0; };
+  std::map<std::size_t, std::set<std::string>> loose;  // unfixed axes that still vary
+  for (std::size_t c = 0; c < t.size(); ++c) {
+    bool match = std::all_of(fixed.begin(), fixed.end(), [&](const auto& f) {
+      const std::string* v = t.value(c, f.first);
+      return v && *v == f.second;
+    });
+    if (!match) continue;
+    for (std::size_t a = 0; a < t.product_axes; ++a)
+      if (!searched(a) && !fixed.count(a))
+        if (const std::string* v = t.value(c, a)) loose[a].insert(*v);
+    std::int32_t row = t.at(c, plane.axes[0]);
+    std::int32_t col = plane.axes.size() > 1 ? t.at(c, plane.axes[1]) : 0;
+    if (row >= 0 && col >= 0) plane.cells[static_cast<std::size_t>(row) * plane.cols + static_cast<std::size_t>(col)] = c;
+  }
+  std::vector<std::string> unfixed, parts;
+  for (const auto& [a, values] : loose)
+    if (values.size() > 1) unfixed.push_back(t.axes[a].name + " (" + join({values.begin(), values.end()}, ", ") + ")");
+  if (!unfixed.empty())
+    return fail(bad_input("fix every other axis with --only AXIS=VALUE; these still vary: " + join(unfixed, "; ")));
+  for (std::size_t a = 0; a < t.product_axes; ++a) {
+    if (searched(a)) continue;
+    if (fixed.count(a)) parts.push_back(t.axes[a].name + "=" + fixed[a]);
+    else if (loose.count(a)) parts.push_back(t.axes[a].name + "=" + *loose[a].begin());
+  }
+  plane.base = join(parts, " ");
+  if (std::none_of(plane.cells.begin(), plane.cells.end(), [](const auto& c) { return c.has_value(); }))
+    return fail(bad_input("no cell matches " + plane.base));
+  return plane;
+}
+
+Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bool stop_at_first) {
+  if (interrupted()) return fail(Error{ErrorKind::infrastructure, "interrupted"});
+  bisect::Observation seen;
+  const auto& needed_set = m_in.expansion.cell_builds[cell];
+  std::vector<std::size_t> needed(needed_set.begin(), needed_set.end());
+  auto outcomes = runner::run_builds(m_in.config, m_in.expansion, needed, m_builds);
+  if (m_outcomes.empty()) m_outcomes.resize(outcomes.size());
+  std::vector<std::string> prefixes(m_in.config.components.size());
+  for (std::size_t b = 0; b < outcomes.size(); ++b)
+    if (outcomes[b].state != runner::BuildState::not_needed) m_outcomes[b] = outcomes[b];
+  for (auto b : needed_set) {
+    if (outcomes[b].state != runner::BuildState::ok) {
+      seen.unbuildable = true;
+      return seen;
+    }
+    prefixes[m_in.expansion.builds[b].component] = outcomes[b].prefix;
+  }
+  runner::StressOptions options = m_stress;
+  options.runs = runs;
+  options.first_index = static_cast<int>(
+      std::count_if(m_records.begin(), m_records.end(), [&](const runner::RunRecord& r) { return r.cell == cell; }));
+  options.stop = stop_at_first ? matrix::StopPolicy::first_crash : matrix::StopPolicy::all;
+  options.stop_signature = any_crash ? "" : target;
+  runner::StressLoop loop(m_in.config, m_in.expansion, options);
+  loop.add_cell(cell, prefixes);
+  loop.run([&](const runner::RunRecord& r) {
+    if (!r.crashes.empty() && !m_first_crash) m_first_crash = r.crashes.front();
+    m_records.push_back(r);
+  });
+  if (interrupted()) return fail(Error{ErrorKind::infrastructure, "interrupted"});
+  const runner::CellResult& r = loop.results().at(cell);
+  seen.runs = r.runs;
+  seen.target = any_crash ? r.crashes + r.hangs : (target.empty() ? 0 : loop.runs_with(cell, target));
+  seen.other = std::max(0, r.crashes - (any_crash ? r.crashes : seen.target));
+  return seen;
+}
+
+}  // namespace faultline::cli

@@ -1,0 +1,64 @@
+// The cells a bisect probes and how it probes them: the line (one searched
+// axis) or plane (two) of cells with every other axis fixed by --only, and a
+// CellProber that builds and stress-runs one cell on request, keeping every run
+// so the bisect can write them to results.json. The search itself is bisect/.
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/expected.h"
+#include "bisect/oracle.h"
+#include "cli/matrix_input.h"
+#include "runner/builds.h"
+#include "runner/stress.h"
+
+namespace faultline::cli {
+
+// The searched axes (one or two component axes) and, for each position on them,
+// the matrix cell there; the other axes are fixed to one value each.
+struct Plane {
+  std::vector<std::size_t> axes;  // product axis indices: rows, then columns
+  std::size_t rows = 0, cols = 1;
+  std::vector<std::optional<std::size_t>> cells;  // rows × cols, row-major; nullopt where excluded
+  std::string base;                               // the fixed values, "sanitizer=asan workload=gates threads=8"
+
+  std::optional<std::size_t> at(std::size_t row, std::size_t col = 0) const { return cells[row * cols + col]; }
+};
+
+// Bad input when an axis is not a component, --only leaves another axis varying
+// or gives it two values, or no cell matches.
+Expected<Plane> find_plane(const MatrixInput& in, const std::vector<std::string>& axis_names,
+                           const std::vector<std::string>& only);
+
+// Builds a cell's components (through the build cache) and runs it.
+class CellProber {
+ public:
+  CellProber(const MatrixInput& in, runner::BuildOptions builds, runner::StressOptions stress)
+      : m_in(in), m_builds(std::move(builds)), m_stress(std::move(stress)) {}
+
+  std::string target;  // signature hash (prefix); empty with any_crash
+  bool any_crash = false;
+
+  // `runs` more runs of `cell` (stopping at the first target crash when
+  // `stop_at_first`); unbuildable when one of its builds failed.
+  Expected<bisect::Observation> observe(std::size_t cell, int runs, bool stop_at_first);
+
+  // Every run this prober made, and the first crash it met (for discovering the target).
+  const std::vector<runner::RunRecord>& records() const { return m_records; }
+  const std::optional<sanitizers::Crash>& first_crash() const { return m_first_crash; }
+  // Build outcomes by build index (state `not_needed` for builds never asked for).
+  const std::vector<runner::BuildOutcome>& builds() const { return m_outcomes; }
+
+ private:
+  const MatrixInput& m_in;
+  runner::BuildOptions m_builds;
+  runner::StressOptions m_stress;
+  std::vector<runner::RunRecord> m_records;
+  std::vector<runner::BuildOutcome> m_outcomes;
+  std::optional<sanitizers::Crash> m_first_crash;
+};
+
+}  // namespace faultline::cli

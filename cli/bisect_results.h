@@ -1,0 +1,62 @@
+// What a bisect takes from and gives to results.json: the evidence an earlier
+// `faultline run` already paid for (so the search adds runs only where needed),
+// and the bisect section (docs/results.md, "bisect") that the reporters render,
+// recorded beside the run's cells or, with no run yet, with the bisect's own.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/expected.h"
+#include "bisect/search.h"
+#include "bisect/staircase.h"
+#include "cli/bisect_cells.h"
+
+namespace faultline::cli {
+
+// results.json at `path` when it exists and records this matrix (same name and
+// axes); nullopt otherwise, with the reason in `why` when there was a file.
+std::optional<nlohmann::json> matching_results(const std::string& path, const MatrixInput& in, std::string& why);
+
+// A cell's runs in `results` as an observation of `target` (a hash prefix; with
+// `any_crash`, every crash counts); nullopt when the cell has no runs there.
+std::optional<bisect::Observation> observation_in(const nlohmann::json& results, const std::string& cell_hash,
+                                                  const std::string& target, bool any_crash);
+
+// The signature most runs of the cell showed in `results` ("" when none).
+std::string most_frequent_signature(const nlohmann::json& results, const std::string& cell_hash);
+
+// Axis → value of every product axis of `cell`.
+nlohmann::json cell_values(const matrix::CellTable& cells, std::size_t cell);
+
+struct Bisect1D {
+  const Plane& plane;
+  std::vector<std::string> versions;  // the searched span, in search order's index
+  std::size_t offset = 0;             // search index 0 is version `offset` of the axis
+  bool fixed = false;
+  std::string target, target_text;
+  double confidence = 0.99;
+};
+
+nlohmann::json section_1d(const MatrixInput& in, const Bisect1D& b, const bisect::SearchReport& report);
+
+struct Bisect2D {
+  const Plane& plane;
+  std::string target, target_text;
+  int runs_per_cell = 10;
+};
+
+nlohmann::json section_2d(const MatrixInput& in, const Bisect2D& b, const bisect::StaircaseReport& report);
+
+// Records `section` in the `bisect` array of results.json at `path` (replacing
+// an earlier one for the same axes, fixed values and direction), and returns the
+// path written. With no results.json there, writes one of the prober's runs and
+// builds; when it records another matrix, leaves it alone and writes
+// bisect-results.json beside it.
+Expected<std::string> record_bisect(const std::string& path, const MatrixInput& in, const CellProber& prober,
+                                    const std::string& matrix_file, nlohmann::json section);
+
+}  // namespace faultline::cli
