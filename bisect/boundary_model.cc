@@ -59,27 +59,28 @@ void BoundaryModel::recompute() {
   std::vector<double> log_like(n, -std::numeric_limits<double>::infinity());
   long below_crashes = 0, below_misses = 0;
   double cached = 0;
-  for (std::size_t b = 1; b < n; ++b) {
-    const int runs_before = m_runs[b - 1];
-    below_crashes += m_target[b - 1];
-    below_misses += runs_before - m_target[b - 1];
-    if (b == 1 || runs_before > 0) {
-      cached = log_marginal(int(total_crashes - below_crashes), int(total_misses - below_misses),
-                            &m_rate[b]);
+  // b = 0: every version crashes (the change is not on this axis).
+  for (std::size_t b = 0; b < n; ++b) {
+    if (b > 0) {
+      below_crashes += m_target[b - 1];
+      below_misses += m_runs[b - 1] - m_target[b - 1];
+    }
+    if (b == 0 || m_runs[b - 1] > 0) {
+      cached = log_marginal(int(total_crashes - below_crashes), int(total_misses - below_misses), &m_rate[b]);
     } else {
       m_rate[b] = m_rate[b - 1];
     }
     log_like[b] = cached + below_crashes * log_eps + below_misses * log_keep;
   }
-  const double top = *std::max_element(log_like.begin() + 1, log_like.end());
+  const double top = *std::max_element(log_like.begin(), log_like.end());
   double sum = 0;
-  for (std::size_t b = 1; b < n; ++b) sum += (m_posterior[b] = std::exp(log_like[b] - top));
-  for (std::size_t b = 1; b < n; ++b) m_posterior[b] /= sum;
+  for (std::size_t b = 0; b < n; ++b) sum += (m_posterior[b] = std::exp(log_like[b] - top));
+  for (std::size_t b = 0; b < n; ++b) m_posterior[b] /= sum;
 }
 
 double BoundaryModel::crash_rate_at_or_below(std::size_t version) const {
   double mass = 0, rate = 0;
-  for (std::size_t b = 1; b <= version && b < m_posterior.size(); ++b) {
+  for (std::size_t b = 0; b <= version && b < m_posterior.size(); ++b) {
     mass += m_posterior[b];
     rate += m_posterior[b] * m_rate[b];
   }
@@ -88,7 +89,7 @@ double BoundaryModel::crash_rate_at_or_below(std::size_t version) const {
 
 double BoundaryModel::crash_rate() const {
   double rate = 0;
-  for (std::size_t b = 1; b < m_posterior.size(); ++b) rate += m_posterior[b] * m_rate[b];
+  for (std::size_t b = 0; b < m_posterior.size(); ++b) rate += m_posterior[b] * m_rate[b];
   return rate;
 }
 
@@ -97,13 +98,13 @@ double BoundaryModel::crash_rate() const {
 std::vector<double> BoundaryModel::information_per_run() const {
   const std::size_t n = m_posterior.size();
   double entropy = 0, above_xlogx = 0;
-  for (std::size_t b = 1; b < n; ++b) {
+  for (std::size_t b = 0; b < n; ++b) {
     entropy -= xlogx(m_posterior[b]);
     above_xlogx += xlogx(m_posterior[b]);
   }
   std::vector<double> gain(n, 0);
   double crash_mass = 0, crash_xlogx = 0, miss_mass = 0, miss_xlogx = 0, below_mass = 0;
-  for (std::size_t v = 1; v < n; ++v) {
+  for (std::size_t v = 0; v < n; ++v) {
     const double pi = m_posterior[v], p = m_rate[v];
     crash_mass += pi * p;
     crash_xlogx += xlogx(pi * p);

@@ -3,7 +3,8 @@
 // with the crash rate p integrated out, and the expected information of a run.
 // It chooses nothing and runs nothing; bisect/search.h drives it.
 //
-// Model: versions are 0..n-1 and the boundary b is in 1..n-1 (uniform prior).
+// Model: versions are 0..n-1 and the boundary b is in 0..n-1 (uniform prior);
+// b = 0 means every version crashes: the cause is not on this axis.
 // A run at a version v >= b shows the target with unknown probability p, whose
 // prior is a mixture of a point mass at p = 1 (deterministic crashes) and a
 // Beta(alpha, beta); a run at v < b shows it with a tiny probability epsilon.
@@ -33,7 +34,7 @@ class BoundaryModel {
   int runs_at(std::size_t version) const { return m_runs[version]; }
   int target_at(std::size_t version) const { return m_target[version]; }
 
-  // Posterior P(boundary = b) for b in 0..n-1 (entry 0 is always 0).
+  // Posterior P(boundary = b) for b in 0..n-1 (entry 0: every version crashes).
   const std::vector<double>& posterior() const { return m_posterior; }
   // Posterior mean of p given the boundary is at or below `version`.
   double crash_rate_at_or_below(std::size_t version) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "runner/verdict.h"
 
@@ -36,6 +37,7 @@ constexpr double k_batch_miss_chance = 0.5;  // a probe's runs: a miss should ha
 constexpr double k_contradiction_p = 1e-3;   // zero crashes this unlikely at p̂: contradiction
 constexpr double k_spot_confidence = 0.999;  // the successor's spot-check
 constexpr int k_max_verify_rounds = 3;
+constexpr double k_early_factor = 3;  // search alone to 1 - 10 (1 - confidence), then verify
 
 // Runs needed to see at least one crash with probability `confidence` at rate `rate`.
 int runs_to_see(double rate, double confidence, int cap) {
@@ -68,9 +70,9 @@ class Search {
   Expected<Observation> ask(Phase phase, std::size_t v, int runs);
   bool replay(Phase phase, std::size_t v, Observation* seen);
   Expected<bool> check_ends();
-  Expected<Boundary> search();
+  Expected<Boundary> search(double confidence);
   Expected<bool> verify(const Boundary& found);
-  bool concluded(Boundary* found) const;
+  bool concluded(Boundary* found, double confidence) const;
   Boundary credible_range() const;
   std::size_t leading() const;
   void finish(const Boundary& found);
@@ -129,6 +131,7 @@ Expected<Observation> Search::ask(Phase phase, std::size_t v, int runs) {
   m_report.runs += seen.runs;
   record(phase, v, seen);
   if (m_sink) m_sink(caller(v), seen);
+  if (m_options.on_step) m_options.on_step(m_report.steps.back());
   return seen;
 }
 
@@ -150,18 +153,9 @@ Expected<bool> Search::check_ends() {
     m_report.outcome = Outcome::bad_end_passes;
     return false;
   }
-  for (int asked = 0; asked < 2; ++asked) {  // twice: replayed evidence may arrive first
-    const int need = runs_to_see(m_model.crash_rate_at_or_below(bad), m_options.end_confidence,
-                                 m_options.max_end_runs);
-    if (m_model.target_at(0) > 0 || m_model.runs_at(0) >= need || m_model.unbuildable(0)) break;
-    FAULTLINE_TRY(Observation seen, ask(Phase::good_end, 0, need - m_model.runs_at(0)));
-    (void)seen;
-  }
-  if (m_model.unbuildable(0)) return fail(bad_input("bisect: the good end of the axis does not build"));
-  if (m_model.target_at(0) > 0) {
-    m_report.outcome = Outcome::not_on_axis;
-    return false;
-  }
+  // The good end is not checked on its own: "every version crashes" is one of
+  // the model's hypotheses, and the search probes low versions as far as it
+  // must to rule it out (or to conclude it).
   return true;
 }
 
@@ -171,13 +165,18 @@ std::size_t Search::leading() const {
 }
 
 // One group of indistinguishable boundaries holds `confidence` of the mass.
-bool Search::concluded(Boundary* found) const {
+bool Search::concluded(Boundary* found, double confidence) const {
   const std::vector<double>& post = m_model.posterior();
+  if (post[0] >= confidence) {
+    found->outcome = Outcome::not_on_axis;
+    found->posterior = post[0];
+    return true;
+  }
   for (std::size_t b = 1; b < m_n;) {
     const std::size_t last = m_model.group_last(b);
     double mass = 0;
     for (std::size_t c = b; c <= last; ++c) mass += post[c];
-    if (mass >= m_options.confidence) {
+    if (mass >= confidence) {
       found->outcome = b == last ? Outcome::culprit : Outcome::range;
       found->last_good = b - 1;
       found->first_bad = last;
@@ -205,9 +204,9 @@ Boundary Search::credible_range() const {
   return range;
 }
 
-Expected<Boundary> Search::search() {
+Expected<Boundary> Search::search(double confidence) {
   Boundary found;
-  while (!concluded(&found)) {
+  while (!concluded(&found, confidence)) {
     const std::vector<double> gain = m_model.information_per_run();
     const std::size_t v = std::size_t(std::max_element(gain.begin(), gain.end()) - gain.begin());
     if (budget_left() <= 0 || gain[v] < 1e-12) return credible_range();
@@ -226,14 +225,13 @@ Expected<bool> Search::verify(const Boundary& found) {
   FAULTLINE_TRY(m_report.verify_culprit, ask(Phase::verify, found.first_bad, runs));
   FAULTLINE_TRY(m_report.verify_predecessor, ask(Phase::verify, found.last_good, runs));
   const std::size_t next = found.first_bad + 1;
-  if (next < m_n && !m_model.unbuildable(next)) {
-    // A spot-check of monotonicity: the successor must crash too.
+  if (next < m_n && !m_model.unbuildable(next) && m_model.target_at(next) == 0) {
+    // A spot-check of monotonicity: the successor must crash too (unless it already has).
     const int spot = runs_to_see(crash_side_rate(found.first_bad, m_n).low, k_spot_confidence,
                                  m_options.max_end_runs);
     FAULTLINE_TRY(m_report.verify_successor, ask(Phase::verify, next, spot));
   }
-  Boundary again;
-  return concluded(&again) && again.first_bad == found.first_bad;
+  return true;
 }
 
 // The target's rate over the crashing side, versions [from, n), leaving out `except`.
@@ -276,21 +274,33 @@ void Search::finish(const Boundary& found) {
   m_report.model_rate = m_model.crash_rate();
 }
 
+// The search runs to a lower confidence first: the verification reruns of the
+// culprit and its predecessor are the most informative runs left anyway, so
+// they carry the posterior the rest of the way instead of adding to it.
 Expected<SearchReport> Search::run() {
   FAULTLINE_TRY(bool ends_ok, check_ends());
   if (ends_ok) {
-    Boundary found;
-    for (int round = 0;; ++round) {
-      FAULTLINE_TRY(found, search());
-      if (found.outcome != Outcome::culprit) break;
-      FAULTLINE_TRY(bool holds, verify(found));
-      if (holds) break;
-      if (round + 1 == k_max_verify_rounds) {
-        found.outcome = Outcome::noise;
-        break;
+    const double early = std::max(0.5, 1 - (1 - m_options.confidence) * k_early_factor);
+    FAULTLINE_TRY(Boundary found, search(early));
+    std::optional<std::size_t> verified;  // the culprit whose reruns were made
+    for (int round = 0; round < k_max_verify_rounds; ++round) {
+      if (found.outcome == Outcome::culprit && verified != found.first_bad) {
+        FAULTLINE_TRY(bool done, verify(found));
+        (void)done;
+        verified = found.first_bad;
       }
+      FAULTLINE_TRY(found, search(m_options.confidence));
+      if (found.outcome != Outcome::culprit || verified == found.first_bad) break;
     }
-    finish(found);
+    if (found.outcome == Outcome::culprit && verified != found.first_bad) found.outcome = Outcome::noise;
+    if (found.outcome == Outcome::not_on_axis) {
+      m_report.outcome = found.outcome;
+      m_report.posterior = found.posterior;
+      m_report.rate = crash_side_rate(0, m_n);
+      m_report.model_rate = m_model.crash_rate();
+    } else {
+      finish(found);
+    }
   }
   for (std::size_t v = 0; v < m_n; ++v) {
     if (m_model.unbuildable(v)) m_report.unbuildable.push_back(caller(v));
@@ -308,17 +318,20 @@ std::string percent(double x) {
 
 void Search::write_summary() {
   const SearchReport& r = m_report;
+  auto name = [&](std::size_t i) {
+    return i < m_options.names.size() ? m_options.names[i] : "#" + std::to_string(i);
+  };
   const std::string changed = m_options.fixed ? "stops" : "appears";
   const std::string cost = " (" + std::to_string(r.runs) + " runs)";
   switch (r.outcome) {
     case Outcome::culprit:
-      m_report.summary = "the target " + changed + " first at version #" + std::to_string(r.first_bad) +
-                         " (last unchanged #" + std::to_string(r.last_good) + "), posterior " +
+      m_report.summary = "the target " + changed + " first at " + name(r.first_bad) + " (last unchanged " +
+                         name(r.last_good) + "), posterior " +
                          percent(r.posterior) + ", crash rate " + percent(r.rate.estimate) + cost;
       break;
     case Outcome::range:
-      m_report.summary = "the target " + changed + " somewhere after #" + std::to_string(r.last_good) +
-                         " up to #" + std::to_string(r.first_bad) + ", posterior " +
+      m_report.summary = "the target " + changed + " somewhere after " + name(r.last_good) + " up to " +
+                         name(r.first_bad) + ", posterior " +
                          percent(r.posterior) + "; unbuildable versions or the budget leave it open" + cost;
       break;
     case Outcome::not_on_axis:

@@ -17,6 +17,8 @@
 
 namespace faultline::bisect {
 
+struct Step;
+
 struct SearchOptions {
   double confidence = 0.99;      // posterior needed to name one boundary
   bool fixed = false;            // find where the crash stops instead of where it starts
@@ -24,7 +26,13 @@ struct SearchOptions {
   int max_end_runs = 400;        // runs allowed to see the bad end crash
   double end_confidence = 0.95;  // the good end must pass runs that would show p̂ this often
   double verify_confidence = 0.99;  // verification reruns sized to show p̂ this often
+  // The search alone stops at 1 - k (1 - confidence) with k = 3; the verification
+  // reruns, the most informative runs left, then carry it to `confidence`.
   int max_batch = 64;            // most runs asked of one probe (it stops at the first crash)
+  std::vector<std::string> names;  // the versions' names for the summary (default: #index)
+  // Called after each new (not replayed) observation, with the step it made:
+  // the caller's progress log (version, runs, crashes, the leading candidate).
+  std::function<void(const Step&)> on_step;
   ModelPrior prior;
 };
 

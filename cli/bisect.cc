@@ -302,11 +302,19 @@ int bisect_line(Context& ctx, const Plane& plane) {
   options.fixed = flags.fixed;
   options.max_runs = flags.max_runs;
   options.confidence = flags.confidence > 0 ? flags.confidence : ctx.in.config.bisect.confidence;
+  for (const auto& v : versions) options.names.push_back(axis_name + "=" + v);
   auto sink = [&](std::size_t index, const bisect::Observation& o) {
     json j = observation_json(o);
     j["index"] = index;
     log.record(j);
-    std::cerr << "  " << axis_name << "=" << versions[index] << ": " << describe(o) << "\n";
+  };
+  // The step log: what each probe saw, and where the posterior now leads.
+  options.on_step = [&](const bisect::Step& s) {
+    char posterior[16];
+    std::snprintf(posterior, sizeof posterior, "%.3f", s.leading_posterior);
+    std::cerr << "  " << bisect::phase_name(s.phase) << " " << axis_name << "=" << versions[s.index] << ": "
+              << describe(s.seen) << "; leading " << (flags.fixed ? "first fixed " : "first crashing ") << axis_name
+              << "=" << versions[s.leading] << " (posterior " << posterior << ")\n";
   };
   auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
   if (!report) {
