@@ -12,10 +12,10 @@
 
 #include "base/exit_status.h"
 #include "base/text.h"
-#include "bisect/attribution.h"
 #include "cli/command.h"
 #include "cli/matrix_input.h"
 #include "cli/progress.h"
+#include "cli/results_attribution.h"
 #include "cli/report.h"
 #include "cli/session.h"
 #include "matrix/variables.h"
@@ -88,33 +88,6 @@ std::string repro_command(const matrix::Config& config, const matrix::Expansion&
     if (auto profile = matrix::profile_for(config, *san))
       for (const auto& [k, v] : profile->env) out += k + "=" + shell_quote(v) + " ";
   return out + "sh -c " + shell_quote(command);
-}
-
-// For each signature, which axes explain where it appears (bisect/attribution.h),
-// as `signatures[].attribution` in results.json.
-void add_attribution(nlohmann::json& results) {
-  std::vector<bisect::AttributionAxis> axes;
-  for (const auto& a : results["axes"]) {
-    const std::string kind = a.value("kind", "");
-    axes.push_back({a.value("name", ""), a["values"].get<std::vector<std::string>>(),
-                    kind == "component" || kind == "param"});
-  }
-  for (auto& s : results["signatures"]) {
-    bisect::AttributionInput input;
-    input.signature = s.value("hash", "") + " (" + s.value("tool", "") + " " + s.value("kind", "") + ")";
-    input.axes = axes;
-    for (const auto& c : results["cells"]) {
-      bisect::CellResult cell;
-      for (const auto& a : axes)
-        if (c["values"].contains(a.name)) cell.values[a.name] = c["values"][a.name].get<std::string>();
-      cell.runs = c.value("runs", 0);
-      for (const auto& cs : c["signatures"])
-        if (cs.value("hash", "") == s.value("hash", "")) cell.target = cs.value("runs", 0);
-      if (cell.values.size() == axes.size()) input.cells.push_back(std::move(cell));
-    }
-    auto a = bisect::attribute(input);
-    if (a) s["attribution"] = a->text;
-  }
 }
 
 int write_results(const std::string& path, const nlohmann::json& results) {

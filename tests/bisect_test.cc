@@ -150,6 +150,8 @@ TEST_F(BisectTest, TheAnswerIsAddedToResultsJsonAndReportRendersIt) {
   EXPECT_EQ(probed_runs, b["runs"].get<int>());
   EXPECT_EQ(r["signatures"].size(), 1u);
   EXPECT_EQ(r["signatures"][0]["hash"], b["signature"]);
+  // Attribution works on a bisect's cells as on a run's.
+  EXPECT_THAT(r["signatures"][0].value("attribution", ""), HasSubstr("lib ≥ 6")) << r["signatures"][0].dump();
 
   // A second search of the same line replaces its entry rather than adding one.
   faultline({"bisect", "--axis", "lib", "--no-results"});
