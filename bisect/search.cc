@@ -24,7 +24,6 @@ std::string_view phase_name(Phase p) {
   switch (p) {
     case Phase::prior: return "prior";
     case Phase::bad_end: return "bad-end";
-    case Phase::good_end: return "good-end";
     case Phase::search: return "search";
     case Phase::verify: return "verify";
   }

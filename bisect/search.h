@@ -46,7 +46,7 @@ enum class Outcome {
 
 std::string_view outcome_name(Outcome o);  // "culprit", "range", "not-on-axis", "noise", "bad-end-passes"
 
-enum class Phase { prior, bad_end, good_end, search, verify };
+enum class Phase { prior, bad_end, search, verify };
 
 std::string_view phase_name(Phase p);
 
