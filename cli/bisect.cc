@@ -122,6 +122,21 @@ bool same_session(const json& recorded, const json& now, const std::string& path
   return true;
 }
 
+// --resume: reads the session at `path`, which must have searched what `header`
+// describes, takes its target, and reopens it to append. The exit status on failure.
+std::optional<int> resume_session(Context& ctx, SessionLog& log, const std::string& path, const json& header) {
+  if (auto s = log.read(path); !s) {
+    std::cerr << "faultline bisect: " << s.error().message << "\n";
+    return k_exit_bad_input;
+  }
+  if (!same_session(log.header, header, path)) return k_exit_bad_input;
+  ctx.prober.target = log.header.value("target", "");
+  ctx.target_text = log.header.value("target_text", "");
+  std::cerr << "bisect: resuming with " << log.observations.size() << " recorded observations\n";
+  log.open(path, true);
+  return std::nullopt;
+}
+
 // The target: --signature; else the most frequent signature at the bad end in
 // the earlier run's results; else the first crash in up to 20 runs there.
 // nullopt with a message when the bad end does not crash (exit 0).
@@ -251,16 +266,8 @@ int bisect_line(Context& ctx, const Plane& plane) {
                  {"any_crash", flags.any_crash}, {"from", versions.front()}, {"to", versions.back()}};
   std::vector<bisect::PriorObservation> prior;
   if (flags.resume) {
-    if (auto s = log.read(session_path); !s) {
-      std::cerr << "faultline bisect: " << s.error().message << "\n";
-      return k_exit_bad_input;
-    }
-    if (!same_session(log.header, header, session_path)) return k_exit_bad_input;
-    prober.target = log.header.value("target", "");
-    ctx.target_text = log.header.value("target_text", "");
+    if (auto status = resume_session(ctx, log, session_path, header)) return *status;
     for (const auto& j : log.observations) prior.emplace_back(j.value("index", std::size_t{0}), observation_from(j));
-    std::cerr << "bisect: resuming with " << prior.size() << " recorded observations\n";
-    log.open(session_path, true);
   } else {
     auto bad_cell = plane.at(bad_end + lo);
     if (!bad_cell) {
@@ -363,17 +370,9 @@ int bisect_plane(Context& ctx, const Plane& plane) {
   json header = {{"type", "session"}, {"axes", {rows, cols}}, {"base", plane.base}, {"fixed", false},
                  {"any_crash", flags.any_crash}, {"from", ""}, {"to", ""}, {"runs_per_pair", flags.runs_per_pair}};
   if (flags.resume) {
-    if (auto s = log.read(session_path); !s) {
-      std::cerr << "faultline bisect: " << s.error().message << "\n";
-      return k_exit_bad_input;
-    }
-    if (!same_session(log.header, header, session_path)) return k_exit_bad_input;
-    prober.target = log.header.value("target", "");
-    ctx.target_text = log.header.value("target_text", "");
+    if (auto status = resume_session(ctx, log, session_path, header)) return *status;
     for (const auto& j : log.observations)
       oracle.recorded[{j.value("row", std::size_t{0}), j.value("col", std::size_t{0})}].push_back(observation_from(j));
-    std::cerr << "bisect: resuming with " << log.observations.size() << " recorded observations\n";
-    log.open(session_path, true);
   } else {
     auto corner = plane.at(plane.rows - 1, plane.cols - 1);
     if (!corner) {

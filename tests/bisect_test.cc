@@ -68,6 +68,11 @@ class BisectTest : public ::testing::Test {
     if (!r) return {};
     return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
   }
+  // Lines in a file of the scratch directory (a session journal).
+  long lines_in(const std::string& name) {
+    std::ifstream in(m_dir / name);
+    return static_cast<long>(std::count(std::istreambuf_iterator<char>(in), {}, '\n'));
+  }
   json answer() {
     std::ifstream in(m_dir / ".faultline/bisect-lib.json");
     std::stringstream s;
@@ -118,13 +123,11 @@ TEST_F(BisectTest, AVersionThatDoesNotBuildIsSkippedAndTheAmbiguityIsStated) {
 TEST_F(BisectTest, ResumeRepeatsNoRun) {
   matrix(6, 100, 100);
   faultline({"bisect", "--axis", "lib"});
-  std::ifstream before(m_dir / ".faultline/bisect-lib.jsonl");
-  const auto lines_before = std::count(std::istreambuf_iterator<char>(before), {}, '\n');
+  const auto lines_before = lines_in(".faultline/bisect-lib.jsonl");
   Outcome again = faultline({"bisect", "--axis", "lib", "--resume"});
   EXPECT_EQ(again.status, 1) << again.err;
   EXPECT_THAT(again.out, HasSubstr("first crashing: lib=6"));
-  std::ifstream after(m_dir / ".faultline/bisect-lib.jsonl");
-  EXPECT_EQ(std::count(std::istreambuf_iterator<char>(after), {}, '\n'), lines_before);
+  EXPECT_EQ(lines_in(".faultline/bisect-lib.jsonl"), lines_before);
 }
 
 TEST_F(BisectTest, TheAnswerIsAddedToResultsJsonAndReportRendersIt) {
@@ -232,13 +235,11 @@ int main(int argc, char** argv) {
   EXPECT_LT(b["probes"].get<int>(), 36);
 
   // Resumed, the search replays its journal and runs nothing new.
-  std::ifstream before(m_dir / ".faultline/bisect-lib-bind.jsonl");
-  const auto lines = std::count(std::istreambuf_iterator<char>(before), {}, '\n');
+  const auto lines = lines_in(".faultline/bisect-lib-bind.jsonl");
   Outcome again = faultline({"bisect", "--axes", "lib,bind", "--runs-per-pair", "2", "--resume"});
   EXPECT_EQ(again.status, 1) << again.err;
   EXPECT_THAT(again.out, HasSubstr("lib=3: crashes from bind=6"));
-  std::ifstream after(m_dir / ".faultline/bisect-lib-bind.jsonl");
-  EXPECT_EQ(std::count(std::istreambuf_iterator<char>(after), {}, '\n'), lines);
+  EXPECT_EQ(lines_in(".faultline/bisect-lib-bind.jsonl"), lines);
 }
 
 TEST_F(BisectTest, TwoAxesRefuseOneAxisFlags) {
