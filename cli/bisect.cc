@@ -122,6 +122,16 @@ bool same_session(const json& recorded, const json& now, const std::string& path
   return true;
 }
 
+// A search that stopped on an error: Ctrl-C (resumable) or what the oracle met.
+int search_failed(const Error& error) {
+  if (interrupted()) {
+    std::cerr << "faultline bisect: interrupted; continue with `faultline bisect --resume`\n";
+    return k_exit_interrupted;
+  }
+  std::cerr << "faultline bisect: " << error.message << "\n";
+  return exit_status_for(error);
+}
+
 // --resume: reads the session at `path`, which must have searched what `header`
 // describes, takes its target, and reopens it to append. The exit status on failure.
 std::optional<int> resume_session(Context& ctx, SessionLog& log, const std::string& path, const json& header) {
@@ -324,14 +334,7 @@ int bisect_line(Context& ctx, const Plane& plane) {
               << "=" << versions[s.leading] << " (posterior " << posterior << ")\n";
   };
   auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
-  if (!report) {
-    if (interrupted()) {
-      std::cerr << "faultline bisect: interrupted; continue with `faultline bisect --resume`\n";
-      return k_exit_interrupted;
-    }
-    std::cerr << "faultline bisect: " << report.error().message << "\n";
-    return exit_status_for(report.error());
-  }
+  if (!report) return search_failed(report.error());
   std::cout << "bisect " << axis_name << " (" << plane.base << "), target " << prober.target
             << (ctx.target_text.empty() ? "" : " — " + ctx.target_text) << "\n";
   std::cout << "outcome: " << bisect::outcome_name(report->outcome) << "\n";
@@ -409,14 +412,7 @@ int bisect_plane(Context& ctx, const Plane& plane) {
   bisect::StaircaseOptions options;
   options.runs_per_cell = flags.runs_per_pair;
   auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);
-  if (!report) {
-    if (interrupted()) {
-      std::cerr << "faultline bisect: interrupted; continue with `faultline bisect --resume`\n";
-      return k_exit_interrupted;
-    }
-    std::cerr << "faultline bisect: " << report.error().message << "\n";
-    return exit_status_for(report.error());
-  }
+  if (!report) return search_failed(report.error());
   Bisect2D b{plane, prober.target, ctx.target_text, flags.runs_per_pair};
   json section = section_2d(ctx.in, b, *report);
   std::cout << "bisect " << rows << " × " << cols << " (" << plane.base << "), target " << prober.target

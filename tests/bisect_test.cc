@@ -19,7 +19,10 @@ using nlohmann::json;
 
 // Version V of the program: from BAD_FROM up to (not including) FIXED_AT it has
 // a heap-use-after-free, taken in PERCENT of runs; version BROKEN does not build.
-const char* k_program = R"(#include <stdio.h>
+// The bug both programs plant: a heap-use-after-free that ASan reports.
+#define K_USE_AFTER_FREE "#define USE_AFTER_FREE { char* volatile p = malloc(16); free(p); return p[3]; }\n"
+
+const char* k_program = K_USE_AFTER_FREE R"(#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,11 +31,7 @@ const char* k_program = R"(#include <stdio.h>
 #endif
 int main(void) {
   srand((unsigned)(time(NULL) ^ getpid() ^ clock()));
-  if (V >= BAD_FROM && V < FIXED_AT && rand() % 100 < PERCENT) {
-    char* volatile p = malloc(16);
-    free(p);
-    return p[3];
-  }
+  if (V >= BAD_FROM && V < FIXED_AT && rand() % 100 < PERCENT) USE_AFTER_FREE;
   puts("ok");
   return 0;
 }
@@ -203,14 +202,10 @@ TEST_F(BisectTest, ResultsOfAnotherMatrixAreLeftAloneAndNamedAsSuch) {
 
 // Two axes: lib L with bind B crashes when L + B >= 9 (a staircase).
 TEST_F(BisectTest, TwoAxesFindTheMinimalCrashingPairsWithFewerProbesThanTheGrid) {
-  std::ofstream(m_dir / "pair.c") << R"(#include <stdio.h>
+  std::ofstream(m_dir / "pair.c") << K_USE_AFTER_FREE R"(#include <stdio.h>
 #include <stdlib.h>
 int main(int argc, char** argv) {
-  if (V + atoi(argv[1]) >= 9) {
-    char* volatile p = malloc(16);
-    free(p);
-    return p[3];
-  }
+  if (V + atoi(argv[1]) >= 9) USE_AFTER_FREE;
   puts("ok");
   return 0;
 }
