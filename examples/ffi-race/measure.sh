@@ -15,7 +15,7 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:symbolize=1:exitcode=25
 
 kind() {  # the first recognisable failure in a run's output
   local f="$1" rc="$2"
-  grep -aoE -m1 'UndefinedBehaviorSanitizer: [A-Za-z-]+|AddressSanitizer: [a-z-]+|attempting double-free|ThreadSanitizer: [a-z-]+( [a-z-]+)?|runtime error|result mismatch|exposure listener called with a dead context|malformed exposure event|exposures do not add up|double free[^"]*|free\(\): [a-z ]+|malloc\(\): [a-z ]+|corrupted [a-z ]+' "$f" \
+  grep -aoE -m1 'UndefinedBehaviorSanitizer: [A-Za-z-]+|AddressSanitizer: [a-z-]+|attempting double-free|ThreadSanitizer: [a-z-]+( [a-z-]+)?|runtime error|result mismatch|malformed exposure event|exposures do not add up|double free[^"]*|free\(\): [a-z ]+|malloc\(\): [a-z ]+|corrupted [a-z ]+' "$f" \
     | head -1 | sed -e 's/UndefinedBehaviorSanitizer: /ubsan:/; s/AddressSanitizer: /asan:/; s/attempting double-free/asan:double-free/; s/asan:attempting/asan:double-free/; s/ThreadSanitizer: /tsan:/; s/ /-/g' \
     || true
   [ "$rc" -eq 139 ] && echo SIGSEGV

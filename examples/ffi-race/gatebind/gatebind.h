@@ -1,9 +1,11 @@
 // gatebind.h — gatebind, the C++ binding of libgate in the ffi-race example (versions
 // 0.6 … 0.10, chosen at build time with -DGATEBIND_VERSION_MINOR=N). Calls are marshalled
 // through call frames; the planted frame-pool bug of 0.8 and 0.9 is described in gatebind.cc.
+// libgate owns the worker threads and the callback registration; the binding owns listeners.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -28,12 +30,12 @@ class Client {
   void on_exposure(std::function<void(const std::string&)> fn);
   void clear_exposure();
 
-  struct Listener;  // opaque: the registered std::function
+  struct Exposures;  // opaque: libgate's callback context, holding the current listener
 
  private:
   gate* handle_;
-  std::mutex listener_mu_;  // serialises (un)registration, as libgate requires
-  Listener* listener_ = nullptr;
+  std::mutex registration_mu_;  // serialises (un)registration, as libgate requires
+  std::unique_ptr<Exposures> exposures_;
 };
 
 }  // namespace gatebind
