@@ -1,0 +1,184 @@
+// End-to-end tests of the bundled example (examples/ffi-race): its real faultline.yaml, real
+// builds of libgate and gatebind under ASan, real stress runs, on a reduced slice. faultline
+// must tell the binding's pooled-frame double free from the library's callback
+// use-after-free, blame each on its axis, and bisect both to their versions.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "runner/process.h"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using nlohmann::json;
+
+const std::string k_matrix = std::string(FAULTLINE_SOURCE_DIR) + "/examples/ffi-race/faultline.yaml";
+
+struct Outcome {
+  int status = -1;
+  std::string out, err;
+};
+
+class ExampleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/faultline-example-XXXXXX";
+    m_dir = mkdtemp(tmpl);
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else fs::remove_all(m_dir);
+  }
+  // faultline COMMAND on the example, with builds, sessions and reports in the scratch directory.
+  Outcome faultline(const std::string& command, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {FAULTLINE_BINARY, command, k_matrix, "--state-dir", (m_dir / "state").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = runner::run_command(argv, m_dir.string(), std::chrono::minutes(10));
+    EXPECT_TRUE(r) << (r ? "" : r.error().message);
+    if (!r) return {};
+    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
+  }
+  // `faultline run` on a slice; results.json goes to NAME.json in the scratch directory.
+  json run(const std::string& name, std::vector<std::string> only, int expected_status) {
+    std::vector<std::string> args = {"--runs", "2", "--stop", "all", "--out", (m_dir / (name + ".json")).string()};
+    for (const auto& o : only) args.insert(args.end(), {"--only", o});
+    Outcome o = faultline("run", args);
+    EXPECT_EQ(o.status, expected_status) << name << "\n" << o.out << o.err;
+    std::ifstream in(m_dir / (name + ".json"));
+    std::stringstream s;
+    s << in.rdbuf();
+    return json::parse(s.str(), nullptr, false);
+  }
+  json bisect_answer(const std::string& axis) {
+    std::ifstream in(m_dir / "state" / ("bisect-" + axis + ".json"));
+    std::stringstream s;
+    s << in.rdbuf();
+    return json::parse(s.str(), nullptr, false);
+  }
+  fs::path m_dir;
+};
+
+// The cell of `results` with these values (library, binding, workload, threads; ASan), or null.
+const json* cell(const json& results, const std::string& library, const std::string& binding,
+                 const std::string& workload, const std::string& threads) {
+  for (const json& c : results["cells"]) {
+    const json& v = c["values"];
+    if (v["library"] == library && v["binding"] == binding && v["workload"] == workload && v["threads"] == threads)
+      return &c;
+  }
+  return nullptr;
+}
+
+std::string verdict(const json& results, const std::string& library, const std::string& binding,
+                    const std::string& workload, const std::string& threads) {
+  const json* c = cell(results, library, binding, workload, threads);
+  return c ? (*c)["verdict"].get<std::string>() : "no such cell";
+}
+
+// "library=1.4 binding=0.7 …" ids of the cells where `signature` appeared.
+std::set<std::string> cells_showing(const json& results, const json& signature) {
+  std::set<std::string> hashes(signature["cells"].begin(), signature["cells"].end()), ids;
+  for (const json& c : results["cells"])
+    if (hashes.count(c["hash"].get<std::string>())) ids.insert(c["id"].get<std::string>());
+  return ids;
+}
+
+std::string frames_text(const json& signature) {
+  std::string text;
+  for (const json& f : signature["frames"]) text += f.value("function", "") + "\n";
+  return text;
+}
+
+std::string id(const std::string& library, const std::string& binding, const std::string& workload,
+               const std::string& threads) {
+  return "library=" + library + " binding=" + binding + " sanitizer=asan workload=" + workload + " threads=" + threads;
+}
+
+TEST_F(ExampleTest, RunTellsTheTwoBugsApartAndBlamesEachOnItsAxis) {
+  // The binding's frame pool: two libraries, three bindings, `gates`, 8 threads.
+  json pool = run("pool", {"sanitizer=asan", "threads=8", "workload=gates", "library=1.3", "library=1.4",
+                           "binding=0.7", "binding=0.8", "binding=0.10"}, 1);
+  ASSERT_FALSE(pool.is_discarded());
+  ASSERT_EQ(pool["signatures"].size(), 1u) << pool["signatures"].dump(1);
+  const json& double_free = pool["signatures"][0];
+  EXPECT_EQ(double_free["kind"], "double-free");
+  EXPECT_THAT(frames_text(double_free), HasSubstr("acquire_frame"));
+  EXPECT_EQ(cells_showing(pool, double_free),
+            (std::set<std::string>{id("1.3", "0.8", "gates", "8"), id("1.4", "0.8", "gates", "8")}));
+  EXPECT_THAT(double_free["attribution"].get<std::string>(), HasSubstr("appears in every cell with binding = 0.8"));
+  EXPECT_THAT(double_free["attribution"].get<std::string>(), HasSubstr("library does not matter"));
+
+  // The library's callback dispatch: two libraries, two correct bindings, both workloads.
+  json callbacks = run("callbacks", {"sanitizer=asan", "threads=8", "library=1.3", "library=1.4", "binding=0.7",
+                                     "binding=0.10"}, 1);
+  ASSERT_FALSE(callbacks.is_discarded());
+  ASSERT_EQ(callbacks["signatures"].size(), 1u) << callbacks["signatures"].dump(1);
+  const json& use_after_free = callbacks["signatures"][0];
+  EXPECT_EQ(use_after_free["kind"], "heap-use-after-free");
+  EXPECT_THAT(frames_text(use_after_free), HasSubstr("worker_main"));
+  EXPECT_EQ(cells_showing(callbacks, use_after_free),
+            (std::set<std::string>{id("1.4", "0.7", "callbacks", "8"), id("1.4", "0.10", "callbacks", "8")}));
+  EXPECT_THAT(use_after_free["attribution"].get<std::string>(),
+              HasSubstr("appears in every cell with library ≥ 1.4 and workload = callbacks"));
+  EXPECT_THAT(use_after_free["attribution"].get<std::string>(), HasSubstr("binding does not matter"));
+
+  // Two bugs, two signatures.
+  EXPECT_NE(double_free["hash"], use_after_free["hash"]);
+
+  // A sample of verdicts.
+  EXPECT_EQ(verdict(pool, "1.3", "0.7", "gates", "8"), "pass");
+  EXPECT_EQ(verdict(pool, "1.3", "0.8", "gates", "8"), "crash");
+  EXPECT_EQ(verdict(pool, "1.4", "0.10", "gates", "8"), "pass");
+  EXPECT_EQ(verdict(callbacks, "1.3", "0.7", "callbacks", "8"), "pass");
+  EXPECT_EQ(verdict(callbacks, "1.4", "0.7", "callbacks", "8"), "crash");
+  EXPECT_EQ(verdict(callbacks, "1.4", "0.7", "gates", "8"), "pass");
+
+  // One thread never crashes, even with both bugs built in.
+  json alone = run("one-thread", {"sanitizer=asan", "threads=1", "library=1.4", "binding=0.8"}, 0);
+  ASSERT_FALSE(alone.is_discarded());
+  EXPECT_EQ(verdict(alone, "1.4", "0.8", "gates", "1"), "pass");
+  EXPECT_EQ(verdict(alone, "1.4", "0.8", "callbacks", "1"), "pass");
+}
+
+TEST_F(ExampleTest, BisectFindsTheFirstCrashingAndTheFirstFixedVersions) {
+  const std::vector<std::string> binding_base = {"--only", "library=1.3", "--only", "sanitizer=asan",
+                                                 "--only", "workload=gates", "--only", "threads=8"};
+  std::vector<std::string> args = {"--axis", "binding", "--bad", "0.9"};
+  args.insert(args.end(), binding_base.begin(), binding_base.end());
+  Outcome first = faultline("bisect", args);
+  EXPECT_EQ(first.status, 1) << first.out << first.err;
+  EXPECT_THAT(first.out, HasSubstr("first crashing: binding=0.8; last good: binding=0.7"));
+  json a = bisect_answer("binding");
+  EXPECT_EQ(a["outcome"], "culprit") << a.dump();
+  EXPECT_EQ(a["first_bad"], "0.8");
+  EXPECT_GE(a["posterior"].get<double>(), 0.99);
+
+  args = {"--axis", "binding", "--fixed", "--bad", "0.8"};
+  args.insert(args.end(), binding_base.begin(), binding_base.end());
+  Outcome fixed = faultline("bisect", args);
+  EXPECT_EQ(fixed.status, 1) << fixed.out << fixed.err;
+  EXPECT_THAT(fixed.out, HasSubstr("first fixed: binding=0.10; last crashing: binding=0.9"));
+  a = bisect_answer("binding");
+  EXPECT_EQ(a["first_bad"], "0.10") << a.dump();
+
+  Outcome library = faultline("bisect", {"--axis", "library", "--only", "binding=0.7", "--only", "sanitizer=asan",
+                                         "--only", "workload=callbacks", "--only", "threads=8"});
+  EXPECT_EQ(library.status, 1) << library.out << library.err;
+  EXPECT_THAT(library.out, HasSubstr("first crashing: library=1.4; last good: library=1.3"));
+  a = bisect_answer("library");
+  EXPECT_EQ(a["outcome"], "culprit") << a.dump();
+  EXPECT_EQ(a["first_bad"], "1.4");
+  EXPECT_GE(a["posterior"].get<double>(), 0.99);
+}
+
+}  // namespace
+}  // namespace faultline
