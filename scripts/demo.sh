@@ -4,7 +4,9 @@
 # stress a slice of it — every library × binding pair under ASan with 8 threads,
 # both workloads, 3 runs per cell — and show which pairs crash and why; write the
 # Markdown and HTML reports; bisect the binding (first crashing, first fixed) and
-# the library.
+# the library. The example plants two bugs (examples/ffi-race/README.md): gatebind
+# 0.8-0.9 double-free a pooled call frame's answer; libgate 1.4+ frees a callback
+# registration while a worker still calls it (only under the callbacks workload).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -19,9 +21,13 @@ echo
 echo "== faultline plan --shards 4 ${example}  (a GitHub Actions strategy.matrix)"
 "${faultline}" plan --shards 4 "${example}"
 echo
-echo "== faultline run ${example} --only sanitizer=asan --only threads=8 --runs 3"
+echo "== faultline run ${example} --only sanitizer=asan --only threads=8 --runs 3 --rebuild"
+echo "   (80 cells; each crash is printed as it happens, then the report: the grid, one block per"
+echo "    signature with 'where:', the axis that explains it, and the reports' paths)"
 status=0
-"${faultline}" run "${example}" --only sanitizer=asan --only threads=8 --runs 3 || status=$?
+# --rebuild: the build cache keys on the build command, not on the example's sources, so a
+# checkout whose example changed since its last demo would otherwise reuse stale builds.
+"${faultline}" run "${example}" --only sanitizer=asan --only threads=8 --runs 3 --rebuild || status=$?
 # 1 means "crashes found": the point of the example. Anything else is a failure.
 if [ "${status}" -ne 1 ]; then
   echo "demo: expected crashes (exit 1), got exit ${status}" >&2
