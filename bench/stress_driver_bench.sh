@@ -57,14 +57,14 @@ done
 
 echo
 echo "median of $repeats runs of ${secs} s, libgate $lv × gatebind $bv, gcc:"
-printf '%-9s %-7s %12s %12s %12s %12s\n' workload threads none asan tsan ubsan
+printf '%-9s %-7s %10s %16s %16s %16s\n' workload threads none asan tsan ubsan
 for mode in gates callbacks; do
   for threads in 1 8; do
     declare -A med=()
     for san in "${sanitizers[@]}"; do med[$san]="$(median < "$out/$mode-$threads-$san.ops")"; done
-    printf '%-9s %-7s %12s' "$mode" "$threads" "${med[none]}"
+    printf '%-9s %-7s %10s' "$mode" "$threads" "${med[none]}"
     for san in asan tsan ubsan; do
-      printf ' %12s' "${med[$san]} ($(awk -v n="${med[none]}" -v s="${med[$san]}" 'BEGIN { printf "%.1f×", n / s }'))"
+      printf ' %16s' "${med[$san]} ($(awk -v n="${med[none]}" -v s="${med[$san]}" 'BEGIN { printf "%.1f×", n / s }'))"
     done
     echo
   done

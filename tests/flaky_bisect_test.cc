@@ -1,6 +1,6 @@
 // End-to-end test of `faultline bisect` on a rare crash: a bug that crashes in about 10% of
 // runs from one version on is still found at the configured confidence. The program draws
-// each run's fate from a fixed, seeded sequence, so the test repeats exactly.
+// each run's fate from a seeded sequence indexed by faultline's run number, so it repeats.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -17,15 +17,12 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Version V crashes (SIGSEGV) from BAD_FROM on, in PERMILLE/1000 of its runs. The n-th run of
-// a cell (counted in $FAULTLINE_WORKDIR/runs, under flock, since runs go in parallel) draws
+// Version V crashes (SIGSEGV) from BAD_FROM on, in PERMILLE/1000 of its runs. Run n of a cell
+// ($FAULTLINE_RUN_INDEX, which continues across bisect probes of the cell) draws
 // splitmix64(SEED + V * 1000003 + n): the same sequence on every machine.
-const char* k_program = R"(#include <fcntl.h>
-#include <stdint.h>
+const char* k_program = R"(#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 static uint64_t splitmix64(uint64_t x) {
   x += 0x9e3779b97f4a7c15u;
@@ -34,22 +31,10 @@ static uint64_t splitmix64(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-static uint64_t next_run(void) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/runs", getenv("FAULTLINE_WORKDIR"));
-  int fd = open(path, O_RDWR | O_CREAT, 0644);
-  if (fd < 0 || flock(fd, LOCK_EX) != 0) { perror(path); exit(3); }
-  char text[32] = {0};
-  ssize_t got = pread(fd, text, sizeof text - 1, 0);
-  uint64_t n = got > 0 ? strtoull(text, NULL, 10) : 0;
-  int len = snprintf(text, sizeof text, "%llu\n", (unsigned long long)(n + 1));
-  if (pwrite(fd, text, (size_t)len, 0) != len) { perror(path); exit(3); }
-  close(fd);
-  return n;
-}
-
 int main(void) {
-  uint64_t n = next_run();
+  const char* index = getenv("FAULTLINE_RUN_INDEX");
+  if (!index) { fputs("no FAULTLINE_RUN_INDEX\n", stderr); return 3; }
+  uint64_t n = strtoull(index, NULL, 10);
   if (V >= BAD_FROM && splitmix64(SEED + (uint64_t)V * 1000003u + n) % 1000 < PERMILLE) {
     volatile int* volatile p = NULL;
     *p = 1;
