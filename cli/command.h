@@ -18,5 +18,7 @@ void add_triage_command(CLI::App& app, Action& action);
 void add_run_command(CLI::App& app, Action& action);
 void add_bisect_command(CLI::App& app, Action& action);
 void add_report_command(CLI::App& app, Action& action);
+void add_history_command(CLI::App& app, Action& action);
+void add_sessions_command(CLI::App& app, Action& action);
 
 }  // namespace faultline::cli

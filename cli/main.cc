@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   cli::add_bisect_command(app, action);
   cli::add_triage_command(app, action);
   cli::add_report_command(app, action);
+  cli::add_history_command(app, action);
+  cli::add_sessions_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

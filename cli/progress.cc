@@ -88,7 +88,7 @@ void Progress::start_runs(std::size_t planned, std::size_t previous, std::size_t
   m_cells = cells;
   m_start = Clock::now();
   std::cerr << "runs: up to " << m_runs_planned << " in " << cells << " cells"
-            << (previous ? " (" + std::to_string(previous) + " resumed from the journal)" : "") << "\n";
+            << (previous ? " (" + std::to_string(previous) + " resumed from the store)" : "") << "\n";
   status(true);
 }
 

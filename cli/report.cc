@@ -13,12 +13,14 @@
 #include "cli/report.h"
 #include "reporters/results.h"
 #include "cli/session.h"
+#include "reporters/baseline.h"
 #include "reporters/html.h"
 #include "reporters/junit.h"
 #include "reporters/load.h"
 #include "reporters/markdown.h"
 #include "reporters/sarif.h"
 #include "reporters/terminal.h"
+#include "store/store.h"
 
 namespace faultline::cli {
 
@@ -30,7 +32,37 @@ struct ReportFlags {
   std::string out;
   std::string repo_root;
   std::string full_report;
+  std::string baseline;  // a results.json, or a session id in the store
+  std::string db;
 };
+
+// --baseline REF: a stored session when REF is a number (and no such file),
+// read from --db, else the store results.json names, else .faultline/faultline.db;
+// otherwise a results.json.
+Expected<reporters::Baseline> load_baseline(const ReportFlags& flags, const nlohmann::json& results) {
+  const std::string& ref = flags.baseline;
+  const bool number = !ref.empty() && ref.size() < 18 && ref.find_first_not_of("0123456789") == std::string::npos;
+  std::error_code ec;
+  if (!number || std::filesystem::exists(ref, ec)) {
+    FAULTLINE_TRY(const nlohmann::json base, reporters::load_results(ref));
+    return reporters::baseline_from_results(base, ref);
+  }
+  std::string db_path = flags.db;
+  if (db_path.empty() && results.contains("store") && results["store"].is_object())
+    db_path = results["store"].value("db", "");
+  if (db_path.empty()) db_path = std::string(".faultline/") + store::k_db_file_name;
+  FAULTLINE_TRY(auto db, store::Store::open(db_path, store::Database::Mode::existing));
+  const std::int64_t id = std::stoll(ref);
+  FAULTLINE_TRY(const auto session, db->session(id));
+  if (!session)
+    return fail(bad_input(db_path + " has no session " + ref +
+                          " (`faultline sessions` lists them)"));
+  FAULTLINE_TRY(const auto signatures, db->session_signatures(id));
+  reporters::Baseline b{"session " + ref + " (" + session->kind + " of " + session->started_at.substr(0, 19) + "Z)", {}};
+  for (const auto& s : signatures)
+    b.signatures.push_back({s.hash, s.text, s.tool, s.kind, static_cast<int>(s.runs)});
+  return b;
+}
 
 std::string render(const ReportFlags& flags, const nlohmann::json& results, bool to_tty) {
   RenderOptions o;
@@ -46,6 +78,14 @@ int run_report(const ReportFlags& flags) {
   if (!results) {
     std::cerr << "faultline report: " << results.error().message << "\n";
     return k_exit_bad_input;
+  }
+  if (!flags.baseline.empty()) {
+    auto baseline = load_baseline(flags, *results);
+    if (!baseline) {
+      std::cerr << "faultline report: --baseline: " << baseline.error().message << "\n";
+      return exit_status_for(baseline.error());
+    }
+    reporters::mark_against_baseline(*results, *baseline);
   }
   // A saved run was redacted when written; mask this environment's secrets too.
   reporters::redact(*results, Redactor::from_environment());
@@ -116,10 +156,16 @@ void add_report_command(CLI::App& app, Action& action) {
       "  html      one self-contained page: the grid as a heat map, click a cell for its crashes\n"
       "  json      results.json itself (schema: docs/results.md)\n"
       "  terminal  the text `faultline run` prints\n"
-      "Exit status: 0 rendered; 2 the file is missing, not JSON, or not a results.json.\n\n"
+      "--baseline REF marks each crash signature new, still present or fixed against REF: a\n"
+      "results.json (e.g. from the base branch) or a session id in the results store (`faultline\n"
+      "sessions`); the Markdown comment then leads with the new ones.\n"
+      "Exit status: 0 rendered; 2 the file (or the baseline) is missing, not JSON, or not a\n"
+      "results.json; 3 the results store is unreadable.\n\n"
       "Examples:\n"
       "  faultline report --format md -o comment.md\n"
-      "  faultline report --format junit ci/results.json -o junit.xml");
+      "  faultline report --format junit ci/results.json -o junit.xml\n"
+      "  faultline report --format md --baseline base/results.json -o comment.md\n"
+      "  faultline report --baseline 3            # session 3 of the store");
   cmd->add_option("results", flags->file, "the results.json to render")->capture_default_str();
   cmd->add_option("--format,-f", flags->format, "md, junit, sarif, html, json or terminal")
       ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal"}))
@@ -129,6 +175,10 @@ void add_report_command(CLI::App& app, Action& action) {
                   "paths in reports are made relative to this (default: the git top level, else the working directory)");
   cmd->add_option("--full-report", flags->full_report,
                   "where readers find the untrimmed report, named when Markdown is trimmed (default: RESULTS)");
+  cmd->add_option("--baseline", flags->baseline,
+                  "mark signatures new / still present / fixed against this results.json or stored session id");
+  cmd->add_option("--db", flags->db,
+                  "the results store for --baseline SESSION (default: the one RESULTS names, else .faultline/faultline.db)");
   cmd->callback([flags, &action] {
     if (flags->repo_root.empty()) flags->repo_root = default_repo_root();
     action = [flags] { return run_report(*flags); };

@@ -1,6 +1,7 @@
 // `faultline run`: build every cell's components under its sanitizer, hammer
 // each cell with its workload, and say which crash. Wiring only: the work is in
-// runner/ (builds, stress loop, journal) and reporters/ (results.json, terminal).
+// runner/ (builds, stress loop), store/ (every run recorded in SQLite as it
+// ends) and reporters/ (results.json, terminal).
 #include <signal.h>
 #include <unistd.h>
 
@@ -24,9 +25,10 @@
 #include "reporters/results.h"
 #include "reporters/terminal.h"
 #include "runner/builds.h"
-#include "runner/journal.h"
 #include "runner/process.h"
 #include "runner/stress.h"
+#include "store/store.h"
+#include "store/writer.h"
 
 namespace faultline::cli {
 
@@ -47,6 +49,7 @@ struct RunFlags {
   bool resume = false;
   std::string out;
   std::string state_dir;
+  std::string db;
   std::size_t max_cells = 100'000;
 };
 
@@ -90,6 +93,51 @@ std::string repro_command(const matrix::Config& config, const matrix::Expansion&
   return out + "sh -c " + shell_quote(command);
 }
 
+// A hash of the matrix file's text: --resume refuses a session of another file.
+std::string matrix_fingerprint(const std::string& file) {
+  std::ifstream matrix_text(file, std::ios::binary);
+  std::stringstream text;
+  text << matrix_text.rdbuf();
+  return hex16(fnv1a64(text.str()));
+}
+
+// The session this run records into: a new one, or with --resume the latest
+// run session in the store (of the same matrix file), whose runs go to `previous`.
+Expected<std::int64_t> open_session(store::Store& db, const RunFlags& flags, const MatrixInput& in,
+                                    const std::vector<std::size_t>& selected, std::vector<runner::RunRecord>& previous) {
+  const std::string fingerprint = matrix_fingerprint(flags.file);
+  const matrix::CellTable& cells = in.expansion.cells;
+  std::vector<std::pair<std::string, std::string>> hash_and_id;
+  for (std::size_t c : selected) hash_and_id.emplace_back(cells.hash(c), cells.id(c));
+  FAULTLINE_STORE_CHECK(db.record_cells(hash_and_id));
+  if (!flags.resume)
+    return db.begin_session({"run", in.config.name, flags.file, fingerprint, store::utc_timestamp(), flags.shard});
+  FAULTLINE_TRY(const auto latest, db.latest_session("run"));
+  if (!latest)
+    return fail(bad_input("--resume: there is no interrupted run to resume (" + db.path() + " holds no run)"));
+  if (latest->fingerprint != fingerprint)
+    return fail(bad_input("--resume: the matrix file changed since the run recorded in " + db.path() + " (session " +
+                          std::to_string(latest->id) + "); run again without --resume to start afresh"));
+  std::map<std::string, std::size_t> by_hash;
+  for (std::size_t c = 0; c < cells.size(); ++c) by_hash.emplace(cells.hash(c), c);
+  FAULTLINE_TRY(previous, db.runs_of(latest->id, by_hash));
+  FAULTLINE_STORE_CHECK(db.mark_resumed(latest->id));
+  return latest->id;
+}
+
+std::vector<store::StoredBuild> stored_builds(const matrix::Expansion& e, const std::vector<runner::BuildOutcome>& builds) {
+  std::vector<store::StoredBuild> out;
+  for (std::size_t b = 0; b < builds.size(); ++b) {
+    const auto& o = builds[b];
+    if (o.state == runner::BuildState::not_needed) continue;
+    const char* state = o.state == runner::BuildState::ok       ? "ok"
+                        : o.state == runner::BuildState::failed ? "failed"
+                                                                : "dependency-failed";
+    out.push_back({e.builds[b].id, state, o.cached, o.seconds, o.dir});
+  }
+  return out;
+}
+
 int write_results(const std::string& path, const nlohmann::json& results) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
@@ -129,6 +177,19 @@ int run(const RunFlags& flags) {
   const std::string& matrix_dir = places.matrix_dir;
   const std::string& state_dir = places.state_dir;
   const std::string out_path = flags.out.empty() ? state_dir + "/results.json" : flags.out;
+  const std::string db_path = flags.db.empty() ? state_dir + "/" + store::k_db_file_name : flags.db;
+  auto opened = store::Store::open(db_path);
+  if (!opened) {
+    std::cerr << "faultline run: " << opened.error().message << "\n";
+    return exit_status_for(opened.error());
+  }
+  store::Store& db = **opened;
+  std::vector<runner::RunRecord> previous;
+  auto session = open_session(db, flags, *in, *selected, previous);
+  if (!session) {
+    std::cerr << "faultline run: " << session.error().message << "\n";
+    return exit_status_for(session.error());
+  }
   const int jobs = flags.jobs > 0 ? flags.jobs : (config.stress.parallel > 0 ? config.stress.parallel : default_jobs());
   int runs = flags.runs > 0 ? flags.runs : config.stress.runs;
   int budget_runs = 0;
@@ -173,6 +234,8 @@ int run(const RunFlags& flags) {
   bopts.on_done = [&](std::size_t b, const runner::BuildOutcome& o) { progress.build_done(e.builds[b].id, o); };
   std::vector<runner::BuildOutcome> builds = runner::run_builds(config, e, needed, bopts);
   progress.end_builds();
+  if (auto s = db.record_builds(*session, stored_builds(e, builds)); !s)
+    std::cerr << "faultline run: " << s.error().message << "\n";
 
   // Stress.
   runner::StressOptions sopts;
@@ -197,29 +260,19 @@ int run(const RunFlags& flags) {
       loop.mark_build_error(c, why, broken->command, broken->log_tail);
     }
   }
-  const std::string journal_path = state_dir + "/runs.jsonl";
-  std::ifstream matrix_text(flags.file, std::ios::binary);
-  std::stringstream text;
-  text << matrix_text.rdbuf();
-  const std::string fingerprint = hex16(fnv1a64(text.str()));
-  std::vector<runner::RunRecord> previous;
-  auto journal = flags.resume ? runner::Journal::resume(journal_path, fingerprint, e.cells, previous)
-                              : runner::Journal::create(journal_path, fingerprint);
-  if (!journal) {
-    std::cerr << "faultline run: " << journal.error().message << "\n";
-    return exit_status_for(journal.error());
-  }
   const Redactor redactor = Redactor::from_environment(config.secrets);
-  (*journal)->set_redactor(redactor);
   for (const auto& r : previous) loop.add_previous(r);
   std::map<std::size_t, std::string> repro;
-  bool journal_failed = false;
+  bool store_failed = false;
   progress.start_runs(loop.planned_runs(), previous.size(), selected->size());
+  // One writer thread commits the runs in batches (store/writer.h).
+  store::RunWriter writer(db, *session, {256, std::chrono::milliseconds(50), redactor});
   if (!g_interrupted) {
     loop.run([&](const runner::RunRecord& r) {
-      if (auto s = (*journal)->append(r, e.cells); !s && !journal_failed) {
-        journal_failed = true;
-        std::cerr << "faultline run: " << s.error().message << "\n";
+      writer.add(e.cells.hash(r.cell), r);
+      if (auto error = writer.error(); error && !store_failed) {
+        store_failed = true;
+        std::cerr << "faultline run: " << error->message << "\n";
       }
       if (r.outcome != "pass" && !repro.count(r.cell))
         repro[r.cell] = repro_command(config, e, r.cell, matrix_dir, r.command);
@@ -227,11 +280,20 @@ int run(const RunFlags& flags) {
     });
   }
   progress.end_runs();
+  if (auto closed = writer.close(); !closed && !store_failed) {
+    store_failed = true;
+    std::cerr << "faultline run: " << closed.error().message << "\n";
+  }
 
   info.finished_at = now_iso();
   info.interrupted = g_interrupted.load();
+  if (auto s = db.finish_session(*session, store::utc_timestamp(), info.interrupted); !s) {
+    store_failed = true;
+    std::cerr << "faultline run: " << s.error().message << "\n";
+  }
   nlohmann::json results = reporters::results_json(config, e, *selected, loop, builds, repro, info);
   add_attribution(results);
+  results["store"] = {{"db", db_path}, {"session", *session}};
   reporters::redact(results, redactor);
   reporters::TerminalOptions topts;
   topts.color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
@@ -275,13 +337,13 @@ int run(const RunFlags& flags) {
   runner::reap_stray_children();
 
   if (info.interrupted) {
-    std::cerr << "faultline run: interrupted; every finished run is kept in " << journal_path
-              << " — continue with `faultline run --resume`\n";
+    std::cerr << "faultline run: interrupted; every finished run is kept in " << db_path << " (session " << *session
+              << ") — continue with `faultline run --resume`\n";
     return k_exit_interrupted;
   }
   const auto& totals = results["totals"];
   if (totals.value("build_error", 0) == static_cast<int>(selected->size())) return k_exit_infrastructure;
-  if (journal_failed) return k_exit_infrastructure;
+  if (store_failed) return k_exit_infrastructure;
   return totals.value("crash", 0) + totals.value("hang", 0) > 0 ? k_exit_crashes : k_exit_ok;
 }
 
@@ -292,8 +354,9 @@ void add_run_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand("run", "Build every cell and stress it; report which crash");
   cmd->footer(
       "Builds are cached under STATE/builds/ by content: a second run with unchanged inputs runs no build\n"
-      "command. Every run is recorded in STATE/runs.jsonl as it ends; Ctrl-C stops, keeps every finished\n"
-      "run and exits 130, and --resume continues. Exit status: 0 no crash, 1 crashes (or hangs) found,\n"
+      "command. Every run is recorded in the results store (STATE/faultline.db, SQLite) as it ends; Ctrl-C\n"
+      "stops, keeps every finished run and exits 130, and --resume continues (after a kill -9 too: only\n"
+      "the runs in flight and those of the last 50 ms are lost). Exit status: 0 no crash, 1 crashes (or hangs) found,\n"
       "2 bad input, 3 no cell could run (every build failed), 130 interrupted.\n\n"
       "Examples:\n"
       "  faultline run examples/ffi-race/faultline.yaml --runs 5 --only sanitizer=asan\n"
@@ -315,9 +378,10 @@ void add_run_command(CLI::App& app, Action& action) {
                   "replaces the matrix's report.formats")
       ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal"}));
   cmd->add_flag("--rebuild", flags->rebuild, "ignore the build cache");
-  cmd->add_flag("--resume", flags->resume, "continue the interrupted run recorded in STATE/runs.jsonl");
+  cmd->add_flag("--resume", flags->resume, "continue the latest run recorded in the store, repeating no finished run");
+  cmd->add_option("--db", flags->db, "the results store (default: STATE/faultline.db)");
   cmd->add_option("--out", flags->out, "where to write results.json (default: STATE/results.json)");
-  cmd->add_option("--state-dir", flags->state_dir, "builds, journal and results (default: .faultline beside the matrix file)");
+  cmd->add_option("--state-dir", flags->state_dir, "builds, the results store and results.json (default: .faultline beside the matrix file)");
   cmd->add_option("--max-cells", flags->max_cells, "refuse a matrix of more cells than this")->capture_default_str();
   cmd->callback([flags, &action] { action = [flags] { return run(*flags); }; });
 }

@@ -3,6 +3,7 @@
 #include <map>
 #include <sstream>
 
+#include "reporters/baseline.h"
 #include "reporters/grid.h"
 #include "reporters/terminal.h"
 
@@ -81,7 +82,7 @@ std::string signature_section(const json& s, std::size_t n, const json* first_ce
   const std::size_t cells = s["cells"].size();
   const int runs = s.value("runs", 0);
   out << "### " << n << ". " << inline_text(s, "tool", 40) << " " << inline_text(s, "kind", 80) << " — " << cells
-      << (cells == 1 ? " cell, " : " cells, ") << runs << (runs == 1 ? " run" : " runs") << "\n\n";
+      << (cells == 1 ? " cell, " : " cells, ") << runs << (runs == 1 ? " run" : " runs") << baseline_label(s) << "\n\n";
   out << md_code_span(clean_text(utf8_prefix(s.value("hash", ""), 40)));
   if (!s.value("location", "").empty()) out << " at " << md_code_span(clean_text(utf8_prefix(s.value("location", ""), 300)));
   if (!s.value("summary", "").empty()) out << "  \n" << inline_text(s, "summary", 500);
@@ -229,6 +230,7 @@ std::string render_markdown(const json& r, const MarkdownOptions& o) {
   std::string out = "## faultline: " + inline_text(r, "name", 200) + "\n\n";
   const bool crashed = r["totals"].value("crash", 0) > 0;
   out += std::string(crashed ? "**✗ " : "**✓ ") + md_inline(clean_text(one_line_verdict(r))) + "**\n\n";
+  out += baseline_markdown(r);  // with a baseline, the new signatures lead
   const std::size_t limit = o.max_bytes > k_reserve ? o.max_bytes - k_reserve : 0;
   // Parts in order of importance; each goes in whole if it fits.
   for (const std::string& part : {grid_section(r, o, cuts), bisect_section(r), attribution_section(r)}) {
@@ -239,15 +241,17 @@ std::string render_markdown(const json& r, const MarkdownOptions& o) {
   if (!sigs.empty()) out += "## Crash signatures\n\n";
   const auto cells = cells_by_hash(r);
   std::size_t shown = 0, shortened = 0;
-  for (std::size_t i = 0; i < sigs.size(); ++i) {
+  const std::vector<std::size_t> order = signatures_new_first(r);
+  for (std::size_t n = 0; n < order.size(); ++n) {
+    const std::size_t i = order[n];
     const json* first = nullptr;
     if (!sigs[i]["cells"].empty() && sigs[i]["cells"][0].is_string()) {
       auto it = cells.find(sigs[i]["cells"][0].get<std::string>());
       if (it != cells.end()) first = it->second;
     }
-    std::string part = signature_section(sigs[i], i + 1, first, o, true);
+    std::string part = signature_section(sigs[i], n + 1, first, o, true);
     if (out.size() + part.size() > limit) {
-      part = signature_section(sigs[i], i + 1, first, o, false);
+      part = signature_section(sigs[i], n + 1, first, o, false);
       ++shortened;
     }
     if (out.size() + part.size() > limit) break;

@@ -1,5 +1,6 @@
 #include "reporters/terminal.h"
 
+#include "reporters/baseline.h"
 #include "reporters/grid.h"
 
 #include "base/text.h"
@@ -150,7 +151,8 @@ std::string render_terminal(const json& r, const TerminalOptions& options) {
         if (c.value("hash", "") == hash.get<std::string>()) cell_runs += c.value("runs", 0);
     out << "\n" << paint("crash " + s.value("hash", ""), "1", options.color) << "  " << s.value("tool", "") << " "
         << s.value("kind", "") << " — " << s["cells"].size() << (s["cells"].size() == 1 ? " cell, " : " cells, ")
-        << s.value("runs", 0) << " of " << cell_runs << (cell_runs == 1 ? " run" : " runs") << " there\n";
+        << s.value("runs", 0) << " of " << cell_runs << (cell_runs == 1 ? " run" : " runs") << " there"
+        << (s.contains("baseline") ? "  [" + s.value("baseline", "") + "]" : "") << "\n";
     if (!s.value("summary", "").empty()) out << "  " << s.value("summary", "") << "\n";
     if (!s.value("attribution", "").empty()) out << "  where:    " << s.value("attribution", "") << "\n";
     std::size_t n = 0;
@@ -180,6 +182,7 @@ std::string render_terminal(const json& r, const TerminalOptions& options) {
           << "\n  log: " << b.value("log", "") << "\n";
     }
   out << "\n" << one_line_verdict(r) << "\n";
+  if (std::string line = baseline_line(r); !line.empty()) out << line << "\n";
   return out.str();
 }
 

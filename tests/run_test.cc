@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -65,6 +66,19 @@ class RunTest : public ::testing::Test {
   int lines(const std::string& name) {
     std::string t = read(m_dir / name);
     return static_cast<int>(std::count(t.begin(), t.end(), '\n'));
+  }
+  // The single integer `sql` returns from the results store, read with plain SQLite.
+  std::int64_t db_scalar(const std::string& sql) {
+    sqlite3* db = nullptr;
+    std::int64_t value = -1;
+    if (sqlite3_open_v2((m_dir / ".faultline/faultline.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+        value = sqlite3_column_int64(stmt, 0);
+      sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+    return value;
   }
   fs::path m_dir;
 };
@@ -144,7 +158,8 @@ TEST_F(RunTest, SecretsNeverReachTheJournalTheResultsOrTheTerminal) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->exit_code, 1);
   const std::string out = r->stdout_capture.text();
-  const std::string journal = read(m_dir / ".faultline/runs.jsonl");
+  const std::string journal = read(m_dir / ".faultline/faultline.db") + read(m_dir / ".faultline/faultline.db-wal");
+  EXPECT_EQ(db_scalar("SELECT count(*) FROM runs"), 2);
   const std::string results_text = read(m_dir / ".faultline/results.json");
   EXPECT_THAT(results_text, HasSubstr("leaking *** ***"));
   for (const std::string* text : {&journal, &results_text}) {
@@ -269,22 +284,17 @@ TEST_F(RunTest, InterruptKeepsFinishedRunsAndResumeRepeatsNone) {
   EXPECT_EQ(first.status, 130) << first.err;
   EXPECT_THAT(first.out, HasSubstr("interrupted, partial"));
   EXPECT_THAT(first.err, HasSubstr("continue with `faultline run --resume`"));
-  const int recorded = lines(".faultline/runs.jsonl") - 1;
+  const std::int64_t recorded = db_scalar("SELECT count(*) FROM runs");
   EXPECT_GT(recorded, 2);
   EXPECT_LT(recorded, 40);
+  EXPECT_EQ(db_scalar("SELECT interrupted FROM sessions"), 1);
   Outcome second = faultline({"run", "-j", "2", "--resume"});
   EXPECT_EQ(second.status, 0) << second.err;
-  std::ifstream journal(m_dir / ".faultline/runs.jsonl");
-  std::set<std::pair<std::string, int>> runs;
-  std::string line;
-  int records = 0;
-  while (std::getline(journal, line)) {
-    json j = json::parse(line);
-    if (j["type"] != "run") continue;
-    ++records;
-    EXPECT_TRUE(runs.emplace(j["cell"], j["index"]).second) << "repeated: " << line;
-  }
-  EXPECT_EQ(records, 40);
+  EXPECT_THAT(second.err, HasSubstr("(" + std::to_string(recorded) + " resumed from the store)"));
+  // One session, continued: every (cell, run) once.
+  EXPECT_EQ(db_scalar("SELECT count(*) FROM sessions"), 1);
+  EXPECT_EQ(db_scalar("SELECT count(*) FROM runs"), 40);
+  EXPECT_EQ(db_scalar("SELECT count(*) FROM (SELECT DISTINCT cell_hash, idx FROM runs)"), 40);
   const json final_results = results();
   for (const auto& c : final_results["cells"]) EXPECT_EQ(c["runs"], 10);
 }

@@ -1,0 +1,282 @@
+// End-to-end tests of the results store through the real `faultline` binary:
+// a real kill -9 in the middle of a run, then --resume; history and sessions;
+// new-versus-known crashes with report --baseline; refusing a bad store file.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "runner/process.h"
+
+extern char** environ;
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+struct Outcome {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+class StoreE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/faultline-store-e2e-XXXXXX";
+    m_dir = mkdtemp(tmpl);
+    write("bug.c",
+          "#include <stdio.h>\n#include <stdlib.h>\n"
+          "int main(int argc, char** argv) {\n"
+          "  int v = atoi(argv[1]);\n"
+          "  if (v >= 3) { char* volatile p = malloc(8); free(p); return p[0]; }\n"
+          "  printf(\"ok %d\\n\", v);\n  return 0;\n}\n");
+  }
+  void TearDown() override {
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
+  }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(m_dir / name) << text;
+  }
+  Outcome faultline(std::vector<std::string> args) {
+    args.insert(args.begin(), FAULTLINE_BINARY);
+    runner::ProcessOptions p;
+    p.argv = args;
+    p.working_directory = m_dir.string();
+    p.timeout = std::chrono::minutes(5);
+    auto r = runner::run_process(p);
+    EXPECT_TRUE(r);
+    if (!r) return {};
+    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
+  }
+  std::string db_path() const { return (m_dir / ".faultline/faultline.db").string(); }
+  // The first column of the first row `sql` returns, as text, read with plain SQLite
+  // (read-only, beside any writer: the store is in WAL mode). "" when there is none.
+  std::string db_text(const std::string& sql) {
+    sqlite3* db = nullptr;
+    std::string value;
+    if (sqlite3_open_v2(db_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(db, 5000);
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+          sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+        value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+      sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+    return value;
+  }
+  int db_int(const std::string& sql) {
+    const std::string t = db_text(sql);
+    return t.empty() ? -1 : std::stoi(t);
+  }
+  fs::path m_dir;
+};
+
+const char* k_matrix = R"(version: 1
+name: store-e2e
+components:
+  lib:
+    versions: ["1", "2", "3"]
+    build: $CC $SAN_CFLAGS -O1 -g -o {{ prefix }}/bug bug.c $SAN_LDFLAGS
+sanitizers: [asan]
+workloads:
+  w: { run: "{{ prefix.lib }}/bug {{ lib }}", timeout: 10s }
+stress: { runs: 3, stop: all }
+)";
+
+// faultline started in its own process group, as a shell job would be.
+pid_t spawn_in_own_group(const std::vector<std::string>& args, const fs::path& dir,
+                         const fs::path& log) {
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&files, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&files, 1, 2);
+  const std::string cwd = fs::current_path().string();
+  fs::current_path(dir);  // posix_spawn has no portable chdir action
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, argv[0], &files, &attr, argv.data(), environ);
+  fs::current_path(cwd);
+  posix_spawn_file_actions_destroy(&files);
+  posix_spawnattr_destroy(&attr);
+  return rc == 0 ? pid : -1;
+}
+
+TEST_F(StoreE2eTest, KillNineMidRunLosesOnlyRunsInFlightAndResumeRepeatsNone) {
+  // 4 cells × 10 runs of 0.2 s, two at a time: about 4 s in all.
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
+        "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
+  const pid_t pid =
+      spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "2"}, m_dir, m_dir / "first.log");
+  ASSERT_GT(pid, 0);
+  // Wait until some runs are committed, then kill the whole process group without warning.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (db_int("SELECT count(*) FROM runs") < 6 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(kill(-pid, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "faultline ended before the kill";
+
+  EXPECT_EQ(db_text("PRAGMA integrity_check"), "ok");
+  const int kept = db_int("SELECT count(*) FROM runs");
+  EXPECT_GE(kept, 6);
+  EXPECT_LT(kept, 40);
+  EXPECT_EQ(db_text("SELECT coalesce(finished_at, 'unfinished') FROM sessions"), "unfinished");
+  const std::string kept_ids =
+      db_text("SELECT group_concat(cell_hash || ':' || idx) FROM (SELECT * FROM runs ORDER BY id)");
+
+  Outcome resumed = faultline({"run", "-j", "2", "--resume"});
+  EXPECT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_THAT(resumed.err, HasSubstr("(" + std::to_string(kept) + " resumed from the store)"));
+  EXPECT_EQ(db_text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(db_int("SELECT count(*) FROM sessions"), 1);
+  EXPECT_EQ(db_int("SELECT count(*) FROM runs"), 40);
+  EXPECT_EQ(db_int("SELECT count(*) FROM (SELECT DISTINCT cell_hash, idx FROM runs)"), 40);
+  // The runs kept are still the first ones, untouched.
+  EXPECT_THAT(
+      db_text("SELECT group_concat(cell_hash || ':' || idx) FROM (SELECT * FROM runs ORDER BY id)"),
+      StartsWith(kept_ids));
+  EXPECT_EQ(db_int("SELECT resumed FROM sessions"), 1);
+  std::ifstream results(m_dir / ".faultline/results.json");
+  const json r = json::parse(results);
+  for (const auto& c : r["cells"]) EXPECT_EQ(c["runs"], 10) << c["id"];
+}
+
+TEST_F(StoreE2eTest, HistorySaysWhenASignatureWasFirstAndLastSeenAndWhere) {
+  write("faultline.yaml", k_matrix);
+  ASSERT_EQ(faultline({"run", "--only", "lib=1"}).status, 0);
+  ASSERT_EQ(faultline({"run"}).status, 1);
+  ASSERT_EQ(faultline({"run", "--only", "lib=3"}).status, 1);
+  const std::string hash =
+      db_text("SELECT hash FROM signatures WHERE kind = 'heap-use-after-free'");
+  ASSERT_EQ(hash.size(), 12u);
+  EXPECT_EQ(db_int("SELECT first_session FROM signatures"), 2);
+  EXPECT_EQ(db_int("SELECT last_session FROM signatures"), 3);
+  EXPECT_EQ(db_int("SELECT count FROM signatures"), 6);
+
+  Outcome all = faultline({"history"});
+  EXPECT_EQ(all.status, 0) << all.err;
+  EXPECT_THAT(all.out, HasSubstr("1 crash signature in " + db_path()));
+  EXPECT_THAT(all.out, HasSubstr(hash + "  asan heap-use-after-free         6  "));
+  EXPECT_THAT(all.out, HasSubstr(" #2 "));
+  EXPECT_THAT(all.out, HasSubstr(" #3 "));
+  EXPECT_THAT(all.out, HasSubstr("lib=3 sanitizer=asan workload=w\n"));
+
+  Outcome one = faultline({"history", "--signature", hash.substr(0, 6)});
+  EXPECT_EQ(one.status, 0) << one.err;
+  EXPECT_THAT(one.out, HasSubstr("signature " + hash + ": asan heap-use-after-free\n"));
+  EXPECT_THAT(one.out, HasSubstr("(session 2), last seen"));
+  EXPECT_THAT(one.out, HasSubstr("(session 3); 6 runs in 1 cell\n"));
+  EXPECT_THAT(one.out, ::testing::ContainsRegex(
+                           "\n2        run         3  [0-9: -]+  lib=3 sanitizer=asan workload=w\n"
+                           "3        run         3  "));
+
+  std::string typo = hash;
+  typo[5] = typo[5] == 'a' ? 'b' : 'a';
+  Outcome unknown = faultline({"history", "--signature", typo});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_EQ(unknown.err, "faultline history: no recorded signature starts with '" + typo + "' in " +
+                             db_path() + " (did you mean '" + hash +
+                             "'?); `faultline history` lists them\n");
+
+  Outcome sessions = faultline({"sessions"});
+  EXPECT_EQ(sessions.status, 0) << sessions.err;
+  EXPECT_THAT(sessions.out, ::testing::ContainsRegex(
+                                "\n3        run .* 3         3  store-e2e \\(faultline.yaml\\)\n"));
+  EXPECT_THAT(sessions.out, ::testing::ContainsRegex(
+                                "\n1        run .* 3         0  store-e2e \\(faultline.yaml\\)\n"));
+}
+
+TEST_F(StoreE2eTest, ReportAgainstABaselineLeadsWithTheNewCrashes) {
+  write("faultline.yaml", k_matrix);
+  ASSERT_EQ(faultline({"run", "--only", "lib=1", "--out", "base.json"}).status,
+            0);                             // session 1: no crash
+  ASSERT_EQ(faultline({"run"}).status, 1);  // session 2
+  const std::string hash = db_text("SELECT hash FROM signatures");
+
+  // Against a stored session: the asan crash is new, and the comment says so first.
+  Outcome md = faultline({"report", "--baseline", "1", "--format", "md"});
+  EXPECT_EQ(md.status, 0) << md.err;
+  const std::size_t lead = md.out.find("**🆕 1 new crash signature** against session 1 (run of ");
+  ASSERT_NE(lead, std::string::npos) << md.out;
+  EXPECT_LT(lead, md.out.find("| lib |"));  // before the grid
+  EXPECT_THAT(md.out, HasSubstr("- `" + hash + "` asan heap-use-after-free — 1 cell, 3 runs\n"));
+  EXPECT_THAT(md.out, HasSubstr("### 1. asan heap-use-after-free — 1 cell, 3 runs · 🆕 **new**\n"));
+
+  // Against a results.json: the same, in the JSON and on the terminal.
+  Outcome js = faultline({"report", "--baseline", "base.json", "--format", "json"});
+  EXPECT_EQ(js.status, 0) << js.err;
+  const json marked = json::parse(js.out);
+  EXPECT_EQ(marked["signatures"][0]["baseline"], "new");
+  EXPECT_EQ(marked["baseline"]["source"], "base.json");
+  EXPECT_EQ(marked["baseline"]["new"], json::array({hash}));
+  Outcome terminal = faultline({"report", "--baseline", "base.json"});
+  EXPECT_THAT(terminal.out,
+              HasSubstr("against base.json: 1 new signature, 0 still present, 0 fixed\n"));
+  EXPECT_THAT(terminal.out, HasSubstr("  [new]\n"));
+
+  // Seen again: still present; gone: fixed.
+  ASSERT_EQ(faultline({"run", "--out", "again.json"}).status, 1);
+  Outcome still = faultline({"report", "again.json", "--baseline", "2"});
+  EXPECT_THAT(still.out, HasSubstr("against session 2 (run of "));
+  EXPECT_THAT(still.out, HasSubstr("0 new signatures, 1 still present, 0 fixed\n"));
+  Outcome fixed = faultline({"report", "base.json", "--baseline", "2", "--format", "md"});
+  EXPECT_THAT(fixed.out, HasSubstr("**No new crash signature** against session 2"));
+  EXPECT_THAT(fixed.out,
+              HasSubstr("Still present: 0 · Fixed: 1 (`" + hash + "` asan heap-use-after-free)"));
+
+  Outcome missing = faultline({"report", "--baseline", "9"});
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_EQ(missing.err, "faultline report: --baseline: " + db_path() +
+                             " has no session 9 (`faultline sessions` lists them)\n");
+}
+
+TEST_F(StoreE2eTest, AStoreThatIsNotFaultlinesIsNamedAndNothingRuns) {
+  write("faultline.yaml", k_matrix);
+  fs::create_directories(m_dir / ".faultline");
+  write(".faultline/faultline.db", std::string("not a database at all ") + std::string(4096, '!'));
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 3);
+  EXPECT_EQ(o.err, "faultline run: " + db_path() +
+                       ": cannot use as faultline's results store: file is not a database (name "
+                       "another file with --db)\n");
+  EXPECT_FALSE(fs::exists(m_dir / ".faultline/builds"));
+  // Another store with --db works, and history reads it.
+  Outcome other = faultline({"run", "--only", "lib=1", "--db", "other.db"});
+  EXPECT_EQ(other.status, 0) << other.err;
+  EXPECT_EQ(faultline({"sessions", "--db", "other.db"}).status, 0);
+  Outcome none = faultline({"history", "--db", "absent.db"});
+  EXPECT_EQ(none.status, 2);
+  EXPECT_THAT(none.err, HasSubstr("absent.db: no results store here"));
+}
+
+}  // namespace
+}  // namespace faultline
