@@ -3,14 +3,15 @@
 // stops); or across two (--axes), the staircase of minimal crashing pairs.
 // Wiring only: the searches are bisect/; cells are probed through
 // cli/bisect_cells.h; evidence and the answer go through results.json
-// (cli/bisect_results.h). The session is a journal of observations, so --resume
-// continues without repeating a run.
+// (cli/bisect_results.h). The session's observations are kept in the results
+// store (store/store.h) as they are made, so --resume continues without repeating a run.
 #include <signal.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "base/exit_status.h"
@@ -24,6 +25,7 @@
 #include "runner/builds.h"
 #include "runner/process.h"
 #include "runner/stress.h"
+#include "store/store.h"
 
 namespace faultline::cli {
 
@@ -50,6 +52,7 @@ struct BisectFlags {
   int runs_per_pair = 10;
   int jobs = 0;
   std::string state_dir;
+  std::string db;
   std::string results;  // evidence from an earlier run (default: STATE/results.json when it matches)
   bool no_results = false;
 };
@@ -63,36 +66,70 @@ struct Context {
   CellProber& prober;
   json evidence;
   std::string target_text;
+  store::Store* db = nullptr;
 };
 
-// The session journal: a header line, then one line per observation, flushed
-// as each is made, so --resume repeats no run.
+// The session, kept in the results store: the search's header, then each
+// observation committed as it is made, so --resume repeats no run. 1-D
+// observations are keyed by index, 2-D ones by row and column.
 class SessionLog {
  public:
   json header;
   std::vector<json> observations;  // as recorded, in order
 
-  Status read(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return fail(bad_input("--resume: no bisect session to resume (" + path + " does not exist)"));
-    std::string line;
-    while (std::getline(in, line)) {
-      json j = json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.is_object()) continue;  // a line cut short by a kill
-      if (j.value("type", "") == "session") header = j;
-      else if (j.value("type", "") == "observation") observations.push_back(j);
-    }
-    if (header.is_null()) return fail(bad_input("--resume: " + path + " is not a faultline bisect session"));
-    return Ok{};
-  }
-  void open(const std::string& path, bool append) { m_out.open(path, append ? std::ios::app : std::ios::trunc); }
-  void record(const json& j) {
-    m_out << j.dump() << "\n";
-    m_out.flush();
+  SessionLog(store::Store& db, std::string key, store::NewSession info)
+      : m_db(db), m_key(std::move(key)), m_info(std::move(info)) {}
+  ~SessionLog() {
+    if (m_session) (void)m_db.finish_session(m_session, store::utc_timestamp(), interrupted().load());
   }
 
+  // The latest session of this search, to continue.
+  Status read() {
+    FAULTLINE_TRY(const auto found, m_db.latest_bisect(m_key));
+    if (!found) return fail(bad_input("--resume: no bisect session of " + m_key + " to resume in " + m_db.path()));
+    m_session = found->session.id;
+    header = json::parse(found->header, nullptr, false);
+    if (!header.is_object()) return fail(infrastructure(where() + ": the session's header is not JSON"));
+    for (const auto& o : found->observations) {
+      json j = {{"runs", o.runs}, {"target", o.target}, {"other", o.other}, {"unbuildable", o.unbuildable}};
+      if (o.y) {
+        j["row"] = o.x;
+        j["col"] = *o.y;
+      } else {
+        j["index"] = o.x;
+      }
+      observations.push_back(std::move(j));
+    }
+    return m_db.mark_resumed(m_session);
+  }
+  // A new session of the search `h` describes.
+  Status start(const json& h) {
+    header = h;
+    FAULTLINE_TRY(m_session, m_db.begin_bisect(m_info, m_key, h.dump()));
+    return Ok{};
+  }
+  // One observation (index, or row and col; runs, target, other, unbuildable).
+  void record(const json& j) {
+    store::BisectObservation o;
+    o.x = j.value(j.contains("row") ? "row" : "index", 0);
+    if (j.contains("col")) o.y = j.value("col", 0);
+    o.runs = j.value("runs", 0);
+    o.target = j.value("target", 0);
+    o.other = j.value("other", 0);
+    o.unbuildable = j.value("unbuildable", false);
+    if (auto s = m_db.add_bisect_observation(m_session, o); !s && !m_failed) {
+      m_failed = true;
+      std::cerr << "faultline bisect: " << s.error().message << "\n";
+    }
+  }
+  std::string where() const { return m_db.path() + " (bisect session " + std::to_string(m_session) + ")"; }
+
  private:
-  std::ofstream m_out;
+  store::Store& m_db;
+  std::string m_key;
+  store::NewSession m_info;
+  std::int64_t m_session = 0;
+  bool m_failed = false;
 };
 
 json observation_json(const bisect::Observation& o) {
@@ -132,18 +169,34 @@ int search_failed(const Error& error) {
   return exit_status_for(error);
 }
 
-// --resume: reads the session at `path`, which must have searched what `header`
-// describes, takes its target, and reopens it to append. The exit status on failure.
-std::optional<int> resume_session(Context& ctx, SessionLog& log, const std::string& path, const json& header) {
-  if (auto s = log.read(path); !s) {
+// --resume: reads the latest session of this search, which must have searched
+// what `header` describes, and takes its target. The exit status on failure.
+std::optional<int> resume_session(Context& ctx, SessionLog& log, const json& header) {
+  if (auto s = log.read(); !s) {
     std::cerr << "faultline bisect: " << s.error().message << "\n";
-    return k_exit_bad_input;
+    return exit_status_for(s.error());
   }
-  if (!same_session(log.header, header, path)) return k_exit_bad_input;
+  if (!same_session(log.header, header, log.where())) return k_exit_bad_input;
   ctx.prober.target = log.header.value("target", "");
   ctx.target_text = log.header.value("target_text", "");
   std::cerr << "bisect: resuming with " << log.observations.size() << " recorded observations\n";
-  log.open(path, true);
+  return std::nullopt;
+}
+
+// A new session (with --resume, the one continued) starts in the store with this.
+store::NewSession new_session(const Context& ctx) {
+  std::ifstream in(ctx.flags.file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return {"bisect", ctx.in.config.name, ctx.flags.file, hex16(fnv1a64(text.str())), store::utc_timestamp(), ""};
+}
+
+// Starts the session with its header; the exit status when the store refuses.
+std::optional<int> start_session(SessionLog& log, const json& header) {
+  if (auto s = log.start(header); !s) {
+    std::cerr << "faultline bisect: " << s.error().message << "\n";
+    return exit_status_for(s.error());
+  }
   return std::nullopt;
 }
 
@@ -270,13 +323,12 @@ int bisect_line(Context& ctx, const Plane& plane) {
   CellProber& prober = ctx.prober;
   LineOracle oracle(prober, plane, lo);
 
-  const std::string session_path = ctx.places.state_dir + "/bisect-" + axis_name + ".jsonl";
-  SessionLog log;
+  SessionLog log(*ctx.db, axis_name, new_session(ctx));
   json header = {{"type", "session"}, {"axes", {axis_name}}, {"base", plane.base}, {"fixed", flags.fixed},
                  {"any_crash", flags.any_crash}, {"from", versions.front()}, {"to", versions.back()}};
   std::vector<bisect::PriorObservation> prior;
   if (flags.resume) {
-    if (auto status = resume_session(ctx, log, session_path, header)) return *status;
+    if (auto status = resume_session(ctx, log, header)) return *status;
     for (const auto& j : log.observations) prior.emplace_back(j.value("index", std::size_t{0}), observation_from(j));
   } else {
     auto bad_cell = plane.at(bad_end + lo);
@@ -294,8 +346,7 @@ int bisect_line(Context& ctx, const Plane& plane) {
     }
     header["target"] = prober.target;
     header["target_text"] = ctx.target_text;
-    log.open(session_path, false);
-    log.record(header);
+    if (auto status = start_session(log, header)) return *status;
     auto note = [&](std::size_t index, const bisect::Observation& o, const char* source) {
       json j = observation_json(o);
       j["index"] = index;
@@ -364,8 +415,7 @@ int bisect_plane(Context& ctx, const Plane& plane) {
   const std::string rows = t.axes[plane.axes[0]].name, cols = t.axes[plane.axes[1]].name;
   CellProber& prober = ctx.prober;
   const std::string name = rows + "-" + cols;
-  const std::string session_path = ctx.places.state_dir + "/bisect-" + name + ".jsonl";
-  SessionLog log;
+  SessionLog log(*ctx.db, name, new_session(ctx));
   PlaneOracle oracle(prober, plane, log);
   oracle.m_plane_name = [&](std::size_t r, std::size_t c) {
     return rows + "=" + t.axes[plane.axes[0]].values[r] + " " + cols + "=" + t.axes[plane.axes[1]].values[c];
@@ -373,7 +423,7 @@ int bisect_plane(Context& ctx, const Plane& plane) {
   json header = {{"type", "session"}, {"axes", {rows, cols}}, {"base", plane.base}, {"fixed", false},
                  {"any_crash", flags.any_crash}, {"from", ""}, {"to", ""}, {"runs_per_pair", flags.runs_per_pair}};
   if (flags.resume) {
-    if (auto status = resume_session(ctx, log, session_path, header)) return *status;
+    if (auto status = resume_session(ctx, log, header)) return *status;
     for (const auto& j : log.observations)
       oracle.recorded[{j.value("row", std::size_t{0}), j.value("col", std::size_t{0})}].push_back(observation_from(j));
   } else {
@@ -392,8 +442,7 @@ int bisect_plane(Context& ctx, const Plane& plane) {
     }
     header["target"] = prober.target;
     header["target_text"] = ctx.target_text;
-    log.open(session_path, false);
-    log.record(header);
+    if (auto status = start_session(log, header)) return *status;
     // An earlier run's cells answer the probes they can: a crash, or enough silent runs.
     if (!ctx.evidence.is_null())
       for (std::size_t r = 0; r < plane.rows; ++r)
@@ -480,7 +529,13 @@ int run_bisect(const BisectFlags& flags) {
   CellProber prober(*in, bopts, sopts);
   prober.any_crash = flags.any_crash;
   prober.target = flags.signature;
-  Context ctx{flags, *in, places, prober, json(), ""};
+  const std::string db_path = flags.db.empty() ? places.state_dir + "/" + store::k_db_file_name : flags.db;
+  auto db = store::Store::open(db_path);
+  if (!db) {
+    std::cerr << "faultline bisect: " << db.error().message << "\n";
+    return exit_status_for(db.error());
+  }
+  Context ctx{flags, *in, places, prober, json(), "", db->get()};
 
   if (!flags.no_results) {
     const std::string path = flags.results.empty() ? places.state_dir + "/results.json" : flags.results;
@@ -509,8 +564,8 @@ void add_bisect_command(CLI::App& app, Action& action) {
       "results.json, else the first crash seen there (--any-crash counts every crash). Crashes that\n"
       "happen in only some runs are expected: every run is evidence, the earlier run's included, and\n"
       "the search stops when one boundary reaches the confidence. Unbuildable versions are skipped.\n"
-      "The session is kept in STATE/bisect-AXIS.jsonl; Ctrl-C, then --resume, repeats no run. The\n"
-      "answer is printed, written to STATE/bisect-AXIS.json and added to results.json's `bisect`\n"
+      "The session is kept in the results store (STATE/faultline.db); Ctrl-C, then --resume,\n"
+      "repeats no run. The answer is printed, written to STATE/bisect-AXIS.json and added to results.json's `bisect`\n"
       "section, which `faultline report` renders.\n"
       "Exit status: 1 when the target crash exists (whatever the outcome), 0 when the bad end\n"
       "never crashed, 2 bad input, 3 infrastructure, 130 interrupted.\n\n"
@@ -542,6 +597,7 @@ void add_bisect_command(CLI::App& app, Action& action) {
                   "(default: STATE/results.json when it records this matrix)");
   cmd->add_flag("--no-results", flags->no_results, "ignore earlier results: run every probe afresh");
   cmd->add_option("-j,--jobs", flags->jobs, "runs and builds at once");
+  cmd->add_option("--db", flags->db, "the results store keeping the session (default: STATE/faultline.db)");
   cmd->add_option("--state-dir", flags->state_dir, "builds and sessions (default: .faultline beside the matrix file)");
   cmd->callback([flags, &action] { action = [flags] { return run_bisect(*flags); }; });
 }

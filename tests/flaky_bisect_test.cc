@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -82,15 +83,22 @@ class FlakyBisectTest : public ::testing::Test {
     return json::parse(s.str());
   }
   // Runs and crashes of the version at 0-based `index`, summed over the session's probes.
+  // (The session is in the results store; read with plain SQLite.)
   std::pair<int, int> observed(int index) {
-    std::ifstream in(m_dir / ".faultline/bisect-lib.jsonl");
+    sqlite3* db = nullptr;
     int runs = 0, crashes = 0;
-    for (std::string line; std::getline(in, line);) {
-      json j = json::parse(line, nullptr, false);
-      if (j.is_discarded() || j.value("type", "") != "observation" || j.value("index", -1) != index) continue;
-      runs += j.value("runs", 0);
-      crashes += j.value("target", 0);
+    const std::string sql = "SELECT coalesce(sum(o.runs), 0), coalesce(sum(o.target), 0) FROM bisect_observations o "
+                            "JOIN bisect_sessions s ON s.session_id = o.session_id WHERE s.key = 'lib' AND o.x = " +
+                            std::to_string(index);
+    if (sqlite3_open_v2((m_dir / ".faultline/faultline.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      sqlite3_stmt* stmt = nullptr;
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+        runs = sqlite3_column_int(stmt, 0);
+        crashes = sqlite3_column_int(stmt, 1);
+      }
+      sqlite3_finalize(stmt);
     }
+    sqlite3_close(db);
     return {runs, crashes};
   }
   fs::path m_dir;
