@@ -17,7 +17,13 @@ struct Atom {
   std::size_t axis = 0;
   Comparison comparison = Comparison::equals;
   std::size_t value = 0;
+  std::size_t upper = 0;  // with `between`
 };
+
+// Ranges inside an ordered axis ("0.8 ≤ binding ≤ 0.9") are tried on axes this
+// short only: their number grows with the square of the axis, and pairs of
+// candidates with its fourth power.
+constexpr std::size_t k_max_range_axis = 16;
 
 Expected<Table> tabulate(const AttributionInput& input) {
   Table table;
@@ -50,6 +56,7 @@ bool holds(const Atom& atom, const std::vector<std::size_t>& row) {
     case Comparison::at_least: return v >= atom.value;
     case Comparison::at_most: return v <= atom.value;
     case Comparison::equals: return v == atom.value;
+    case Comparison::between: return v >= atom.value && v <= atom.upper;
   }
   return false;
 }
@@ -65,6 +72,13 @@ std::vector<Atom> atoms(const AttributionInput& input) {
   }
   for (std::size_t a = 0; a < input.axes.size(); ++a) {
     for (std::size_t v = 0; v < input.axes[a].values.size(); ++v) out.push_back({a, Comparison::equals, v});
+  }
+  // Then ranges that touch neither end (those are thresholds).
+  for (std::size_t a = 0; a < input.axes.size(); ++a) {
+    const std::size_t n = input.axes[a].values.size();
+    if (!input.axes[a].ordered || n > k_max_range_axis) continue;
+    for (std::size_t lo = 1; lo + 1 < n; ++lo)
+      for (std::size_t hi = lo + 1; hi + 1 < n; ++hi) out.push_back({a, Comparison::between, lo, hi});
   }
   return out;
 }
@@ -105,6 +119,7 @@ std::vector<Atom> explain(const Table& table, const std::vector<Atom>& candidate
 }
 
 std::string describe(const AttributionInput& input, const Condition& c) {
+  if (c.comparison == Comparison::between) return c.value + " ≤ " + c.axis + " ≤ " + c.upper;
   const char* op = c.comparison == Comparison::at_least  ? " ≥ "
                    : c.comparison == Comparison::at_most ? " ≤ "
                                                          : " = ";
@@ -197,7 +212,9 @@ Expected<Attribution> attribute(const AttributionInput& input) {
     out.kind = exact ? ExplanationKind::axes : ExplanationKind::none;
     out.explained = explained(table, conds, &out.matching);
     for (const Atom& a : conds) {
-      out.conditions.push_back({input.axes[a.axis].name, a.comparison, input.axes[a.axis].values[a.value]});
+      const auto& values = input.axes[a.axis].values;
+      out.conditions.push_back({input.axes[a.axis].name, a.comparison, values[a.value],
+                                a.comparison == Comparison::between ? values[a.upper] : ""});
     }
     if (exact) out.irrelevant_axes = irrelevant(input, table, conds);
   }

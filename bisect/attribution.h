@@ -23,7 +23,8 @@ struct AttributionAxis {
 
 // One cell's results for the signature: its value on every axis (axis name →
 // value, each value one of that axis's values), its runs and how many showed
-// the signature. A cell with no runs is ignored.
+// the signature. A cell with no runs is ignored; so the caller should leave out
+// runs that another crash ended first (they could not have shown this one).
 struct CellResult {
   std::map<std::string, std::string> values;
   int runs = 0;
@@ -36,12 +37,13 @@ struct AttributionInput {
   std::vector<CellResult> cells;
 };
 
-enum class Comparison { at_least, at_most, equals };
+enum class Comparison { at_least, at_most, equals, between };
 
 struct Condition {
   std::string axis;
   Comparison comparison = Comparison::equals;
   std::string value;
+  std::string upper;  // with `between`: value ≤ axis ≤ upper
 };
 
 enum class ExplanationKind {

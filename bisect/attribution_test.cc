@@ -67,6 +67,26 @@ TEST(Attribution, AConjunctionOfTwoAxes) {
   EXPECT_NE(a.text.find("binding ≥ 0.8 and threads ≥ 16"), std::string::npos) << a.text;
 }
 
+// The example's pool bug: bindings 0.8 and 0.9 crash, 0.10 fixes it.
+TEST(Attribution, ARangeInsideAnOrderedAxis) {
+  Attribution a = must(attribute(grid([](auto& v) { return v.at("library") >= "1.1" && v.at("library") <= "1.3"; })));
+  EXPECT_EQ(a.kind, ExplanationKind::axes);
+  ASSERT_EQ(a.conditions.size(), 1u);
+  EXPECT_EQ(a.conditions[0].comparison, Comparison::between);
+  EXPECT_EQ(a.conditions[0].value, "1.1");
+  EXPECT_EQ(a.conditions[0].upper, "1.3");
+  EXPECT_EQ(a.irrelevant_axes, (std::vector<std::string>{"binding", "threads", "sanitizer"}));
+  EXPECT_NE(a.text.find("appears in every cell with 1.1 ≤ library ≤ 1.3 ("), std::string::npos) << a.text;
+}
+
+TEST(Attribution, ARangeAndAValueOfAnotherAxis) {
+  Attribution a = must(attribute(grid([](auto& v) {
+    return v.at("library") >= "1.2" && v.at("library") <= "1.3" && v.at("sanitizer") == "asan";
+  })));
+  EXPECT_EQ(a.kind, ExplanationKind::axes);
+  EXPECT_NE(a.text.find("every cell with sanitizer = asan and 1.2 ≤ library ≤ 1.3 (4 binding values × 2 threads values: 16 of 16 cells)"), std::string::npos) << a.text;
+}
+
 TEST(Attribution, NoSimpleExplanation) {
   int k = 0;
   Attribution a = must(attribute(grid([&k](auto&) { return (k++ * 7) % 3 == 0; })));

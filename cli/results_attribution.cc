@@ -1,5 +1,7 @@
 #include "cli/results_attribution.h"
 
+#include <algorithm>
+
 #include "bisect/attribution.h"
 
 namespace faultline::cli {
@@ -19,9 +21,14 @@ void add_attribution(nlohmann::json& results) {
       bisect::CellResult cell;
       for (const auto& a : axes)
         if (c["values"].contains(a.name)) cell.values[a.name] = c["values"][a.name].get<std::string>();
-      cell.runs = c.value("runs", 0);
-      for (const auto& cs : c["signatures"])
+      // A run that crashed with another signature first (ASan stops at its first
+      // report) could not show this one: it is not evidence of its absence.
+      int other = 0;
+      for (const auto& cs : c["signatures"]) {
         if (cs.value("hash", "") == s.value("hash", "")) cell.target = cs.value("runs", 0);
+        else other += cs.value("runs", 0);
+      }
+      cell.runs = std::max(cell.target, c.value("runs", 0) - other);
       if (cell.values.size() == axes.size()) input.cells.push_back(std::move(cell));
     }
     auto a = bisect::attribute(input);

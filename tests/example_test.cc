@@ -106,17 +106,19 @@ std::string id(const std::string& library, const std::string& binding, const std
 }
 
 TEST_F(ExampleTest, RunTellsTheTwoBugsApartAndBlamesEachOnItsAxis) {
-  // The binding's frame pool: two libraries, three bindings, `gates`, 8 threads.
+  // The binding's frame pool: two libraries, four bindings, `gates`, 8 threads.
   json pool = run("pool", {"sanitizer=asan", "threads=8", "workload=gates", "library=1.3", "library=1.4",
-                           "binding=0.7", "binding=0.8", "binding=0.10"}, 1);
+                           "binding=0.7", "binding=0.8", "binding=0.9", "binding=0.10"}, 1);
   ASSERT_FALSE(pool.is_discarded());
   ASSERT_EQ(pool["signatures"].size(), 1u) << pool["signatures"].dump(1);
   const json& double_free = pool["signatures"][0];
   EXPECT_EQ(double_free["kind"], "double-free");
   EXPECT_THAT(frames_text(double_free), HasSubstr("acquire_frame"));
   EXPECT_EQ(cells_showing(pool, double_free),
-            (std::set<std::string>{id("1.3", "0.8", "gates", "8"), id("1.4", "0.8", "gates", "8")}));
-  EXPECT_THAT(double_free["attribution"].get<std::string>(), HasSubstr("appears in every cell with binding = 0.8"));
+            (std::set<std::string>{id("1.3", "0.8", "gates", "8"), id("1.4", "0.8", "gates", "8"),
+                                   id("1.3", "0.9", "gates", "8"), id("1.4", "0.9", "gates", "8")}));
+  EXPECT_THAT(double_free["attribution"].get<std::string>(),
+              HasSubstr("appears in every cell with 0.8 ≤ binding ≤ 0.9"));
   EXPECT_THAT(double_free["attribution"].get<std::string>(), HasSubstr("library does not matter"));
 
   // The library's callback dispatch: two libraries, two correct bindings, both workloads.
