@@ -273,6 +273,16 @@ TEST_F(StoreE2eTest, AStoreThatIsNotFaultlinesIsNamedAndNothingRuns) {
   Outcome other = faultline({"run", "--only", "lib=1", "--db", "other.db"});
   EXPECT_EQ(other.status, 0) << other.err;
   EXPECT_EQ(faultline({"sessions", "--db", "other.db"}).status, 0);
+  // A store from a newer faultline is bad input (exit 2), for run and history alike.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((m_dir / "other.db").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "UPDATE meta SET schema_version = 42", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(raw);
+  for (const char* command : {"run", "history"}) {
+    Outcome newer = faultline({command, "--db", "other.db"});
+    EXPECT_EQ(newer.status, 2) << command;
+    EXPECT_THAT(newer.err, HasSubstr("other.db: written by a newer faultline (schema version 42; this one knows up to 1)"));
+  }
   Outcome none = faultline({"history", "--db", "absent.db"});
   EXPECT_EQ(none.status, 2);
   EXPECT_THAT(none.err, HasSubstr("absent.db: no results store here"));
