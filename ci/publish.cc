@@ -244,7 +244,9 @@ Status Publisher::upsert_comment(const std::string& body, Published& out) {
 void Publisher::deny(Published& out, const std::string& what, const std::string& markdown) {
   out.warning = "GitHub refused to let the token write " + what +
                 " (a pull request from a fork gets a read-only token); ";
-  if (m_options.summary_path.empty()) {
+  if (m_options.summary_written) {
+    out.warning += "the report is in the job summary instead";
+  } else if (m_options.summary_path.empty()) {
     out.warning += "GITHUB_STEP_SUMMARY is not set, so the report is only in the job log";
   } else {
     std::ofstream summary(m_options.summary_path, std::ios::app | std::ios::binary);

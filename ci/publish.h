@@ -42,8 +42,9 @@ CommitStatus status_for(const nlohmann::json& results);
 CommitStatus pending_status(std::size_t cells);
 
 struct PublishOptions {
-  std::string name;          // marker and status context `faultline/NAME`
-  std::string summary_path;  // $GITHUB_STEP_SUMMARY; "" when there is none
+  std::string name;              // marker and status context `faultline/NAME`
+  std::string summary_path;      // $GITHUB_STEP_SUMMARY; "" when there is none
+  bool summary_written = false;  // the caller already put the report there (run does)
   std::ostream* log = nullptr;
 };
 

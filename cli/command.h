@@ -20,5 +20,6 @@ void add_bisect_command(CLI::App& app, Action& action);
 void add_report_command(CLI::App& app, Action& action);
 void add_history_command(CLI::App& app, Action& action);
 void add_sessions_command(CLI::App& app, Action& action);
+void add_post_command(CLI::App& app, Action& action);
 
 }  // namespace faultline::cli

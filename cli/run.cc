@@ -15,6 +15,7 @@
 #include "base/text.h"
 #include "cli/command.h"
 #include "cli/matrix_input.h"
+#include "cli/post.h"
 #include "cli/progress.h"
 #include "cli/results_attribution.h"
 #include "cli/report.h"
@@ -47,6 +48,7 @@ struct RunFlags {
   std::vector<std::string> reports;
   bool rebuild = false;
   bool resume = false;
+  bool post = false;  // pending status at the start, comment and final status at the end
   std::string out;
   std::string state_dir;
   std::string db;
@@ -218,6 +220,7 @@ int run(const RunFlags& flags) {
                           stop == matrix::StopPolicy::all ? "all" : stop == matrix::StopPolicy::confidence ? "confidence" : "first-crash",
                           flags.shard};
   Progress progress(isatty(STDERR_FILENO) != 0);
+  if (flags.post) post_run_started(config.name, selected->size());
 
   // Builds.
   std::set<std::size_t> needed_set;
@@ -329,11 +332,13 @@ int run(const RunFlags& flags) {
     }
     std::cout << "report: " << path.string() << "\n";
   }
-  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
+  const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
+  if (summary && *summary) {
     reporters::MarkdownOptions md;
     md.full_report = out_path;
     std::ofstream(summary, std::ios::app) << reporters::render_markdown(shown, md) << "\n";
   }
+  if (flags.post) post_run_finished(results, repo_root, out_path, summary && *summary);
   runner::reap_stray_children();
 
   if (info.interrupted) {
@@ -380,6 +385,9 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_flag("--rebuild", flags->rebuild, "ignore the build cache");
   cmd->add_flag("--resume", flags->resume, "continue the latest run recorded in the store, repeating no finished run");
   cmd->add_option("--db", flags->db, "the results store (default: STATE/faultline.db)");
+  cmd->add_flag("--post", flags->post,
+                "on GitHub: status faultline/NAME pending at the start; comment and final status at the end "
+                "(as `faultline post`; failures to post are warnings)");
   cmd->add_option("--out", flags->out, "where to write results.json (default: STATE/results.json)");
   cmd->add_option("--state-dir", flags->state_dir, "builds, the results store and results.json (default: .faultline beside the matrix file)");
   cmd->add_option("--max-cells", flags->max_cells, "refuse a matrix of more cells than this")->capture_default_str();
