@@ -13,6 +13,7 @@
 
 #include "ci/testing/github_fake.h"
 #include "reporters/load.h"
+#include "reporters/markdown.h"
 #include "runner/process.h"
 
 namespace faultline {
@@ -125,9 +126,14 @@ TEST_F(PostTest, PostsOneStickyCommentAndAStatusThenUpdatesItInPlace) {
   const auto requests = fake.requests();
   for (const auto& r : requests) expect_github_headers(r);
   for (std::size_t i : {0, 1, 2, 3, 5, 6, 7}) EXPECT_EQ(requests[i].body, "");
-  const std::string body = requests[4].json()["body"];
-  EXPECT_THAT(body, ::testing::StartsWith("<!-- faultline:gate-demo -->\n"));
-  EXPECT_THAT(body, HasSubstr("4 crash signatures in 4 of 12 cells (48 runs)"));
+  // The body: the marker line, then the Markdown report trimmed to fit beside it.
+  reporters::MarkdownOptions md;
+  md.max_bytes = 65'536 - std::string("<!-- faultline:gate-demo -->\n").size();
+  md.full_report = k_results.string();
+  const std::string expected_body = "<!-- faultline:gate-demo -->\n" +
+                                    reporters::render_markdown(json::parse(slurp(k_results)), md);
+  EXPECT_EQ(requests[4].json(), json({{"body", expected_body}}));
+  EXPECT_THAT(expected_body, HasSubstr("4 crash signatures in 4 of 12 cells (48 runs)"));
   EXPECT_EQ(requests[8].json(),
             json({{"state", "failure"},
                   {"description", "4 of 12 cells failed, 4 crash signatures; 48 runs"},
