@@ -45,7 +45,7 @@ class PublishTest : public ::testing::Test {
 
   Publisher publisher(std::optional<int> pr = 7, std::string summary = "") {
     Target t{fake.url(), "o/r", pr, k_sha, "https://github.com/o/r/actions/runs/9"};
-    return Publisher(*client, t, PublishOptions{"gate", std::move(summary), &log});
+    return Publisher(*client, t, PublishOptions{"gate", std::move(summary), false, &log});
   }
 
   std::vector<std::string> calls() const {
@@ -210,7 +210,7 @@ TEST_F(PublishTest, PendingThenTheFinalStatus) {
 
 TEST_F(PublishTest, AnUnknownPullRequestIsAnError) {
   Target t{fake.url(), "o/r", 99, k_sha, ""};
-  auto out = Publisher(*client, t, {"gate", "", &log}).results(failure, "r");
+  auto out = Publisher(*client, t, {"gate", "", false, &log}).results(failure, "r");
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().message,
             "reading pull request #99 in o/r: GitHub found no such thing (404 Not Found): check "
