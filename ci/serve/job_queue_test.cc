@@ -1,0 +1,131 @@
+#include "ci/serve/job_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace faultline::ci::serve {
+namespace {
+
+namespace fs = std::filesystem;
+
+class JobQueueTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/faultline-serve-queue-XXXXXX";
+    m_dir = mkdtemp(tmpl);
+    m_path = m_dir + "/faultline.db";
+  }
+  void TearDown() override {
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
+  }
+  std::unique_ptr<JobQueue> open() {
+    auto q = JobQueue::open(m_path);
+    EXPECT_TRUE(q) << q.error().message;
+    return q ? std::move(*q) : nullptr;
+  }
+  static Job job(int pr, char sha) {
+    Job j;
+    j.repo = "acme/widgets";
+    j.pr = pr;
+    j.sha = std::string(40, sha);
+    j.head_ref = "topic";
+    j.clone_url = j.head_clone_url = "/srv/widgets.git";
+    j.reason = "pull_request synchronize";
+    j.delivery = std::string("d-") + sha;
+    return j;
+  }
+  std::string m_dir, m_path;
+};
+
+TEST_F(JobQueueTest, ADeliveryIsRememberedAcrossRestarts) {
+  {
+    auto q = open();
+    EXPECT_TRUE(*q->remember_delivery("72d3162e"));
+    EXPECT_FALSE(*q->remember_delivery("72d3162e"));
+    EXPECT_TRUE(*q->remember_delivery("72d3162f"));
+  }
+  auto q = open();
+  EXPECT_FALSE(*q->remember_delivery("72d3162e"));
+  ASSERT_TRUE(q->forget_delivery("72d3162e"));
+  EXPECT_TRUE(*q->remember_delivery("72d3162e"));
+}
+
+TEST_F(JobQueueTest, ANewerJobSupersedesTheQueuedOnesOfItsPullRequest) {
+  auto q = open();
+  auto a = q->enqueue(job(7, 'a'));
+  auto other = q->enqueue(job(8, 'c'));
+  auto b = q->enqueue(job(7, 'b'));
+  ASSERT_TRUE(a && other && b);
+  EXPECT_EQ(b->superseded, std::vector<std::int64_t>{a->id});
+  EXPECT_FALSE(b->running);
+  auto first = q->claim();
+  ASSERT_TRUE(first && *first);
+  EXPECT_EQ((*first)->id, other->id);
+  auto second = q->claim();
+  ASSERT_TRUE(second && *second);
+  EXPECT_EQ((*second)->id, b->id);
+  EXPECT_EQ((*second)->sha, std::string(40, 'b'));
+  EXPECT_EQ((*q->job(a->id))->state, "superseded");
+}
+
+TEST_F(JobQueueTest, OneJobPerPullRequestRunsAtATime) {
+  auto q = open();
+  auto a = q->enqueue(job(7, 'a'));
+  auto claimed = q->claim();
+  ASSERT_TRUE(claimed && *claimed);
+  auto b = q->enqueue(job(7, 'b'));
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->running, a->id);
+  auto none = q->claim();
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none) << "a second job of the same pull request started while the first ran";
+  ASSERT_TRUE(q->finish(a->id, "cancelled", "superseded"));
+  auto next = q->claim();
+  ASSERT_TRUE(next && *next);
+  EXPECT_EQ((*next)->id, b->id);
+}
+
+TEST_F(JobQueueTest, QueuedAndRunningJobsSurviveARestart) {
+  std::int64_t running_id = 0, queued_id = 0;
+  {
+    auto q = open();
+    running_id = q->enqueue(job(1, 'a'))->id;
+    queued_id = q->enqueue(job(2, 'b'))->id;
+    ASSERT_EQ((*q->claim())->id, running_id);
+  }
+  auto q = open();
+  EXPECT_EQ(*q->requeue_running(), 1);
+  auto unannounced = q->unannounced();
+  ASSERT_TRUE(unannounced);
+  EXPECT_EQ(unannounced->size(), 2u);
+  std::vector<std::int64_t> order;
+  while (auto next = q->claim()) {
+    if (!*next) break;
+    order.push_back((*next)->id);
+  }
+  EXPECT_EQ(order, (std::vector<std::int64_t>{running_id, queued_id}));
+}
+
+TEST_F(JobQueueTest, AnnouncedJobsAreNotAnnouncedAgain) {
+  auto q = open();
+  auto a = q->enqueue(job(1, 'a'));
+  ASSERT_TRUE(q->mark_announced(a->id));
+  EXPECT_TRUE(q->unannounced()->empty());
+}
+
+TEST_F(JobQueueTest, AFileThatIsNotSQLiteIsAnInfrastructureError) {
+  { std::ofstream(m_path) << "this is not a database, it is a long enough text file to be read as one\n"; }
+  auto q = JobQueue::open(m_path);
+  ASSERT_FALSE(q);
+  EXPECT_EQ(q.error().kind, ErrorKind::infrastructure);
+  EXPECT_NE(q.error().message.find(m_path + ": error: "), std::string::npos) << q.error().message;
+}
+
+}  // namespace
+}  // namespace faultline::ci::serve
