@@ -21,5 +21,6 @@ void add_report_command(CLI::App& app, Action& action);
 void add_history_command(CLI::App& app, Action& action);
 void add_sessions_command(CLI::App& app, Action& action);
 void add_post_command(CLI::App& app, Action& action);
+void add_serve_command(CLI::App& app, Action& action);
 
 }  // namespace faultline::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   cli::add_history_command(app, action);
   cli::add_sessions_command(app, action);
   cli::add_post_command(app, action);
+  cli::add_serve_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

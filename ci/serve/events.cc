@@ -41,6 +41,7 @@ Decision pull_request(const BotConfig& config, const json& payload, const std::s
   Decision d;
   d.kind = Decision::Kind::queue;
   d.job.repo = repo;
+  d.job.clone_url = string_at(payload, "/repository/clone_url"_json_pointer);
   d.job.reason = "pull_request " + action;
   const json& pull = payload.contains("pull_request") ? payload["pull_request"] : json::object();
   bool refused = false;
@@ -65,6 +66,7 @@ Decision issue_comment(const json& payload, const std::string& repo) {
   d.job.repo = repo;
   d.job.pr = number.get<int>();
   d.job.command = command;
+  d.job.clone_url = string_at(payload, "/repository/clone_url"_json_pointer);
   d.user = user;
   d.job.reason = "/faultline " + command + " by " + user;
   return d;
@@ -76,12 +78,13 @@ bool read_pull(const BotConfig& config, const json& pull, Job& job, std::string&
   const json& number = pull.contains("number") ? pull["number"] : json();
   job.sha = string_at(pull, "/head/sha"_json_pointer);
   job.head_ref = string_at(pull, "/head/ref"_json_pointer);
-  job.clone_url = string_at(pull, "/base/repo/clone_url"_json_pointer);
+  // The event's repository.clone_url stands in when the pull request object lacks it.
+  if (auto base_url = string_at(pull, "/base/repo/clone_url"_json_pointer); !base_url.empty()) job.clone_url = base_url;
   job.head_clone_url = string_at(pull, "/head/repo/clone_url"_json_pointer);
   const std::string head_repo = string_at(pull, "/head/repo/full_name"_json_pointer);
   const std::string base_repo = string_at(pull, "/base/repo/full_name"_json_pointer);
   if (!number.is_number_integer() || job.sha.empty() || job.clone_url.empty() || base_repo.empty()) {
-    why = "the pull request lacks number, head.sha, base.repo.clone_url or base.repo.full_name";
+    why = "the pull request lacks number, head.sha, a clone URL or base.repo.full_name";
     return false;
   }
   job.pr = number.get<int>();
