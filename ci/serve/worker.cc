@@ -70,7 +70,9 @@ void Workers::cancel(std::int64_t id) {
   if (auto it = m_running.find(id); it != m_running.end())
     it->second->cancel = true;
   else
-    m_cancel_on_start.insert(id);  // claimed, not yet started
+    m_cancel_on_start.insert(id);  // claimed, not yet started (or just ended)
+  constexpr std::size_t k_max_early_cancels = 256;  // bounded: stale ids are dropped oldest first
+  while (m_cancel_on_start.size() > k_max_early_cancels) m_cancel_on_start.erase(m_cancel_on_start.begin());
 }
 
 void Workers::stop() {
