@@ -152,9 +152,11 @@ class Serve : public ::testing::Test {
   // A commit on pull request `pr` whose matrix runs `workload`, pushed as GitHub
   // publishes it (the head branch and refs/pull/N/head); the fake's head follows it.
   std::string push(int pr, const std::string& workload) {
-    std::ofstream(m_dir / "work/faultline.yaml")
-        << "version: 1\nname: widgets\ncomponents: { lib: { versions: [\"1\"] } }\nsanitizers: [none]\n"
-        << "workloads: { w: { run: \"" << workload << "\" } }\nstress: { runs: 2 }\n";
+    return push_matrix(pr, "version: 1\nname: widgets\ncomponents: { lib: { versions: [\"1\"] } }\n"
+                           "sanitizers: [none]\nworkloads: { w: { run: \"" + workload + "\" } }\nstress: { runs: 2 }\n");
+  }
+  std::string push_matrix(int pr, const std::string& matrix) {
+    std::ofstream(m_dir / "work/faultline.yaml") << matrix;
     sh("cd work && git add faultline.yaml && git commit -q --allow-empty -m 'pr " + std::to_string(pr) +
        "' && git push -q -f ../remote.git HEAD:refs/heads/pr-" + std::to_string(pr) + " HEAD:refs/pull/" +
        std::to_string(pr) + "/head");
@@ -244,7 +246,10 @@ class Serve : public ::testing::Test {
 
 TEST_F(Serve, ASignedPushIsRunAndReportedOnThePullRequest) {
   start("runs: 2\n");
-  const std::string sha = push(7, "true");
+  // The job's workload fails if it can see the bot's secret or token.
+  const std::string sha = push_matrix(
+      7, "version: 1\nname: widgets\ncomponents: { lib: { versions: [\"1\"] } }\nsanitizers: [none]\n"
+         "workloads: { w: { run: 'test -z \"$FAULTLINE_TEST_TOKEN$FAULTLINE_TEST_SECRET\"' } }\n");
   auto r = deliver("pull_request", pull_event("synchronize", 7, sha).dump());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 202) << r->body;
@@ -263,6 +268,27 @@ TEST_F(Serve, ASignedPushIsRunAndReportedOnThePullRequest) {
   EXPECT_TRUE(settled({"done"}));
   EXPECT_THAT(m_bot->stderr_text(), ::testing::Not(HasSubstr(k_token)));
   EXPECT_THAT(m_bot->stderr_text(), ::testing::Not(HasSubstr(k_secret)));
+}
+
+TEST_F(Serve, ConfigurationProblemsExitTwoNamingThePlace) {
+  std::ofstream(m_dir / "bot.yaml") << "secret_env: FAULTLINE_UNSET_SECRET_FOR_TEST\nrepositories: [a/b]\n";
+  auto unset = runner::run_command({FAULTLINE_BINARY, "serve", "--config", (m_dir / "bot.yaml").string()});
+  ASSERT_TRUE(unset);
+  EXPECT_EQ(unset->exit_code, 2);
+  EXPECT_EQ(unset->stderr_capture.text(), (m_dir / "bot.yaml").string() +
+                                              ": error: the environment variable FAULTLINE_UNSET_SECRET_FOR_TEST "
+                                              "(named by 'secret_env') is not set\n");
+  std::ofstream(m_dir / "bad.yaml") << "secret_env: S\nrepositories: [a/b]\nlisten: 127.0.0.1:http\n";
+  auto bad = runner::run_command({FAULTLINE_BINARY, "serve", "--config", (m_dir / "bad.yaml").string()});
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->exit_code, 2);
+  EXPECT_EQ(bad->stderr_capture.text(), (m_dir / "bad.yaml").string() +
+                                            ":3:9: error: 'listen' must be HOST:PORT (e.g. 127.0.0.1:8080), not "
+                                            "'127.0.0.1:http'\n");
+  auto help = runner::run_command({FAULTLINE_BINARY, "serve", "--help"});
+  ASSERT_TRUE(help);
+  EXPECT_EQ(help->exit_code, 0);
+  EXPECT_THAT(help->stdout_capture.text(), HasSubstr("secret_env: FAULTLINE_WEBHOOK_SECRET"));
 }
 
 TEST_F(Serve, UnsignedAndWronglySignedDeliveriesAre401AndQueueNothing) {
@@ -348,6 +374,24 @@ TEST_F(Serve, CommandsComeOnlyFromUsersWithWritePermission) {
   EXPECT_TRUE(asked);
   ASSERT_EQ(jobs().size(), 1u);
   EXPECT_EQ(jobs()[0].reason, "/faultline run by alice");
+}
+
+TEST_F(Serve, ABisectCommandRunsThenBisectsAndCommentsTheFirstCrashingVersion) {
+  start();
+  const std::string sha = push_matrix(
+      7, "version: 1\nname: widgets\ncomponents: { lib: { versions: [\"1\", \"2\", \"3\"] } }\n"
+         "sanitizers: [none]\nworkloads: { w: { run: 'test \"$FAULTLINE_LIB\" = 1 || kill -SEGV $$' } }\n"
+         "stress: { runs: 2 }\nbisect: { axes: [lib] }\n");
+  auto r = deliver("issue_comment", comment_event(7, "alice", "/faultline bisect").dump());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 202) << r->body;
+  ASSERT_TRUE(eventually([&] { return finished(sha); })) << m_bot->stderr_text();
+  EXPECT_EQ(states(sha), (std::vector<std::string>{"pending", "failure"}));
+  auto comments = m_fake.comments(k_repo, 7);
+  ASSERT_EQ(comments.size(), 1u);
+  EXPECT_THAT(comments[0].body, HasSubstr("## Bisect"));
+  EXPECT_THAT(comments[0].body, HasSubstr("- first crashing: `lib=2`"));
+  EXPECT_TRUE(settled({"done"}));
 }
 
 TEST_F(Serve, OtherRepositoriesAndForksAreRefused) {

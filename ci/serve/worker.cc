@@ -213,6 +213,7 @@ Workers::Outcome Workers::execute(const Job& job, Running& running, std::string&
   if (job.command == "bisect") commands.push_back("bisect");
   int exit_code = 0;
   for (const std::string& command : commands) {
+    if (command == "bisect" && exit_code == 0) break;  // no crash: nothing to bisect
     runner::ProcessOptions o;
     o.argv = faultline_argv(m_options, job, command, state_dir);
     o.working_directory = (dir / "src").string();
@@ -225,7 +226,12 @@ Workers::Outcome Workers::execute(const Job& job, Running& running, std::string&
     if (!r) return error("cannot start faultline " + command + ": " + r.error().message);
     keep_output(dir.string(), *r);
     if (r->cancelled) return cancelled();
-    if (r->timed_out || !r->exit_code || *r->exit_code > 1)
+    const bool failed = r->timed_out || !r->exit_code || *r->exit_code > 1;
+    if (failed && command == "bisect") {
+      note("faultline bisect for " + job_name(job) + " " + r->describe() + "; posting the run's results");
+      break;
+    }
+    if (failed)
       return error("faultline " + command + " " + r->describe() + ": " + first_line(r->stderr_capture.text()));
     exit_code = std::max(exit_code, *r->exit_code);
   }
