@@ -100,6 +100,7 @@ int serve(const std::string& config_file) {
   RestPoster github(client, cfg->name, &std::cerr);
   WorkerOptions options = worker_options(*cfg);
   options.log = &std::cerr;
+  options.redactor = &redactor;
   Workers workers(**queue, github, options);
   WebhookServer server(*cfg, *secret, **queue, github, workers, redactor, &std::cerr);
   auto port = server.bind();

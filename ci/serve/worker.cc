@@ -51,7 +51,8 @@ Workers::~Workers() { stop(); }
 void Workers::note(const std::string& line) {
   if (!m_options.log) return;
   std::lock_guard lock(m_log_mutex);
-  *m_options.log << "faultline serve: " << line << "\n" << std::flush;
+  *m_options.log << "faultline serve: " << (m_options.redactor ? m_options.redactor->apply(line) : line) << "\n"
+                 << std::flush;
 }
 
 void Workers::start() {

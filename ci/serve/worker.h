@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/redact.h"
 #include "ci/serve/config.h"
 #include "ci/serve/github.h"
 #include "ci/serve/job_queue.h"
@@ -36,6 +37,7 @@ struct WorkerOptions {
   std::vector<std::string> hidden_env;  // removed from every job's environment (secret, token)
   int jobs = 1;
   std::ostream* log = nullptr;
+  const Redactor* redactor = nullptr;  // applied to every log line
 };
 
 WorkerOptions worker_options(const BotConfig& config);
