@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "store/store.h"
+
 #include <chrono>
 #include <ctime>
 
@@ -90,6 +92,9 @@ Job read_job(const Stmt& s) {
 }  // namespace
 
 Expected<std::unique_ptr<JobQueue>> JobQueue::open(const std::string& path) {
+  // The file is the results store's: it creates (or checks and migrates) faultline's
+  // schema first, so `faultline run --db`, history and the bot can share one file.
+  if (auto store = store::Store::open(path); !store) return fail(store.error());
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                            nullptr);

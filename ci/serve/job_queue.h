@@ -1,6 +1,7 @@
 // ci/serve/job_queue.h — the bot's durable queue: jobs (one pull request head to
 // run) and the webhook deliveries already seen, in tables `serve_jobs` and
-// `serve_deliveries` of the results store's SQLite file (WAL). A job queued or
+// `serve_deliveries` of the results store's SQLite file (WAL; store/ creates and
+// checks the file, these tables are the bot's own). A job queued or
 // running when the bot stopped is there when it starts again. At most one job per
 // pull request runs at a time; a newer job for the same pull request supersedes
 // the queued ones. Running jobs (processes, git) is worker.h's business.

@@ -1,10 +1,13 @@
 #include "ci/serve/job_queue.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+
+#include "store/store.h"
 
 namespace faultline::ci::serve {
 namespace {
@@ -119,12 +122,32 @@ TEST_F(JobQueueTest, AnnouncedJobsAreNotAnnouncedAgain) {
   EXPECT_TRUE(q->unannounced()->empty());
 }
 
+TEST_F(JobQueueTest, TheFileStaysTheResultsStores) {
+  { auto q = open(); }
+  auto store = store::Store::open(m_path, store::Database::Mode::existing);
+  ASSERT_TRUE(store) << store.error().message;
+  auto again = open();
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(*again->remember_delivery("after-the-store"));
+}
+
+TEST_F(JobQueueTest, AnotherProgramsDatabaseIsRefused) {
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(m_path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "CREATE TABLE other (x)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  auto q = JobQueue::open(m_path);
+  ASSERT_FALSE(q);
+  EXPECT_EQ(q.error().kind, ErrorKind::infrastructure);
+  EXPECT_NE(q.error().message.find("not faultline's"), std::string::npos) << q.error().message;
+}
+
 TEST_F(JobQueueTest, AFileThatIsNotSQLiteIsAnInfrastructureError) {
   { std::ofstream(m_path) << "this is not a database, it is a long enough text file to be read as one\n"; }
   auto q = JobQueue::open(m_path);
   ASSERT_FALSE(q);
   EXPECT_EQ(q.error().kind, ErrorKind::infrastructure);
-  EXPECT_NE(q.error().message.find(m_path + ": error: "), std::string::npos) << q.error().message;
+  EXPECT_EQ(q.error().message.rfind(m_path + ": ", 0), 0u) << q.error().message;
 }
 
 }  // namespace
