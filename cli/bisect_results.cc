@@ -6,7 +6,6 @@
 #include <set>
 
 #include "base/text.h"
-#include "cli/results_attribution.h"
 #include "cli/session.h"
 #include "reporters/results.h"
 
@@ -239,7 +238,6 @@ json results_of_prober(const MatrixInput& in, const CellProber& prober, const st
   builds.resize(in.expansion.builds.size());
   reporters::RunInfo info{matrix_file, utc_timestamp(), utc_timestamp(), false, 0, 0, "bisect", ""};
   json results = reporters::results_json(in.config, in.expansion, {cells.begin(), cells.end()}, loop, builds, {}, info);
-  add_attribution(results);
   return results;
 }
 

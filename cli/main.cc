@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   cli::add_sessions_command(app, action);
   cli::add_post_command(app, action);
   cli::add_serve_command(app, action);
+  cli::add_merge_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

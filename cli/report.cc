@@ -14,6 +14,7 @@
 #include "reporters/results.h"
 #include "cli/session.h"
 #include "reporters/baseline.h"
+#include "reporters/github.h"
 #include "reporters/html.h"
 #include "reporters/junit.h"
 #include "reporters/load.h"
@@ -139,6 +140,7 @@ std::string render_report(const nlohmann::json& results, const RenderOptions& op
     o.repo_root = options.repo_root;
     return reporters::render_sarif(results, o);
   }
+  if (options.format == "github-outputs") return reporters::github_outputs(results);
   if (options.format == "json") return results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   reporters::TerminalOptions o;
   o.color = options.color;
@@ -156,6 +158,7 @@ void add_report_command(CLI::App& app, Action& action) {
       "  html      one self-contained page: the grid as a heat map, click a cell for its crashes\n"
       "  json      results.json itself (schema: docs/results.md)\n"
       "  terminal  the text `faultline run` prints\n"
+      "  github-outputs  verdict=pass|crash|error|interrupted and counts, for $GITHUB_OUTPUT\n"
       "--baseline REF marks each crash signature new, still present or fixed against REF: a\n"
       "results.json (e.g. from the base branch) or a session id in the results store (`faultline\n"
       "sessions`); the Markdown comment then leads with the new ones.\n"
@@ -167,8 +170,8 @@ void add_report_command(CLI::App& app, Action& action) {
       "  faultline report --format md --baseline base/results.json -o comment.md\n"
       "  faultline report --baseline 3            # session 3 of the store");
   cmd->add_option("results", flags->file, "the results.json to render")->capture_default_str();
-  cmd->add_option("--format,-f", flags->format, "md, junit, sarif, html, json or terminal")
-      ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal"}))
+  cmd->add_option("--format,-f", flags->format, "md, junit, sarif, html, json, terminal or github-outputs")
+      ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal", "github-outputs"}))
       ->capture_default_str();
   cmd->add_option("-o,--output", flags->out, "write the report here instead of stdout");
   cmd->add_option("--repo-root", flags->repo_root,

@@ -17,7 +17,6 @@
 #include "cli/matrix_input.h"
 #include "cli/post.h"
 #include "cli/progress.h"
-#include "cli/results_attribution.h"
 #include "cli/report.h"
 #include "cli/session.h"
 #include "matrix/variables.h"
@@ -295,7 +294,7 @@ int run(const RunFlags& flags) {
     std::cerr << "faultline run: " << s.error().message << "\n";
   }
   nlohmann::json results = reporters::results_json(config, e, *selected, loop, builds, repro, info);
-  add_attribution(results);
+  results["matrix_fingerprint"] = matrix_fingerprint(flags.file);  // `faultline merge` checks shards share it
   results["store"] = {{"db", db_path}, {"session", *session}};
   reporters::redact(results, redactor);
   reporters::TerminalOptions topts;

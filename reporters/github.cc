@@ -88,4 +88,18 @@ std::string without_workflow_commands(const std::string& text) {
          token + "::\n";
 }
 
+std::string github_outputs(const nlohmann::json& results) {
+  const nlohmann::json& t = results.at("totals");
+  const int cells = t.value("cells", 0), crashes = t.value("crash", 0), hangs = t.value("hang", 0);
+  const char* verdict = results.value("interrupted", false)                      ? "interrupted"
+                        : cells > 0 && t.value("build_error", 0) == cells ? "error"
+                        : crashes + hangs > 0                                    ? "crash"
+                                                                                 : "pass";
+  std::string out = std::string("verdict=") + verdict + "\n";
+  for (const auto& [name, key] : {std::pair{"crashes", "crash"}, {"hangs", "hang"}, {"cells", "cells"},
+                                  {"crashing_runs", "crashing_runs"}, {"signatures", "signatures"}})
+    out += std::string(name) + "=" + std::to_string(t.value(key, 0)) + "\n";
+  return out;
+}
+
 }  // namespace faultline::reporters

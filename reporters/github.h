@@ -24,6 +24,12 @@ std::string github_annotations(const nlohmann::json& results, const std::string&
 // by ::stop-commands::), so a long log costs one line of the step's output.
 std::string github_groups(const nlohmann::json& results);
 
+// The run's verdict and counts as step outputs, one NAME=VALUE line each, for
+// $GITHUB_OUTPUT: verdict (interrupted, error when no cell could run, crash
+// when a cell crashed or hung, else pass — as `faultline run`'s exit status
+// says), crashes (crashing cells), hangs, cells, crashing_runs, signatures.
+std::string github_outputs(const nlohmann::json& results);
+
 // `text` between ::stop-commands::TOKEN and ::TOKEN:: (a fresh random token).
 std::string without_workflow_commands(const std::string& text);
 

@@ -60,5 +60,19 @@ TEST(Github, FoldsEachExcerptInAGroupWithCommandsStopped) {
   EXPECT_EQ(out.substr(out.size() - 13), "::endgroup::\n");
 }
 
+TEST(Github, OutputsTheVerdictAsRunsExitStatusWouldSayIt) {
+  json r = {{"interrupted", false},
+            {"totals", {{"cells", 4}, {"crash", 1}, {"hang", 1}, {"build_error", 0}, {"crashing_runs", 3},
+                        {"signatures", 2}}}};
+  EXPECT_EQ(github_outputs(r), "verdict=crash\ncrashes=1\nhangs=1\ncells=4\ncrashing_runs=3\nsignatures=2\n");
+  r["totals"]["crash"] = 0;
+  r["totals"]["hang"] = 0;
+  EXPECT_THAT(github_outputs(r), HasSubstr("verdict=pass\n"));
+  r["totals"]["build_error"] = 4;
+  EXPECT_THAT(github_outputs(r), HasSubstr("verdict=error\n"));
+  r["interrupted"] = true;
+  EXPECT_THAT(github_outputs(r), HasSubstr("verdict=interrupted\n"));
+}
+
 }  // namespace
 }  // namespace faultline::reporters

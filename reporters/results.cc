@@ -1,8 +1,10 @@
 #include "reporters/results.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
+#include "bisect/attribution.h"
 #include "runner/verdict.h"
 
 namespace faultline::reporters {
@@ -39,7 +41,7 @@ json cell_json(const matrix::Expansion& e, std::size_t c, const runner::CellResu
   runner::RateInterval rate = runner::crash_rate(r.crashes, r.runs);
   json sigs = json::array();
   for (const auto& [hash, n] : r.signatures) sigs.push_back({{"hash", hash}, {"runs", n}});
-  json j = {{"id", e.cells.id(c)}, {"hash", e.cells.hash(c)}, {"values", values},
+  json j = {{"id", e.cells.id(c)}, {"hash", e.cells.hash(c)}, {"index", c}, {"values", values},
             {"verdict", runner::verdict_name(r.verdict())}, {"runs", r.runs}, {"crashes", r.crashes},
             {"hangs", r.hangs}, {"rate", {{"estimate", rate.estimate}, {"low", rate.low}, {"high", rate.high}}},
             {"summary", runner::describe_rate(r.crashes, r.runs)}, {"signatures", sigs},
@@ -51,13 +53,89 @@ json cell_json(const matrix::Expansion& e, std::size_t c, const runner::CellResu
   return j;
 }
 
-json signature_json(const sanitizers::Crash& c, const std::vector<std::string>& cells, int runs) {
+json signature_json(const sanitizers::Crash& c) {
   json frames = json::array();
   for (const auto& f : c.frames)
     frames.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}, {"module", f.module}});
   return {{"hash", c.signature.hash}, {"text", c.signature.text}, {"tool", c.tool}, {"kind", c.kind},
-          {"location", c.location}, {"summary", c.summary}, {"frames", frames}, {"excerpt", c.excerpt},
-          {"cells", cells}, {"runs", runs}};
+          {"location", c.location}, {"summary", c.summary}, {"frames", frames}, {"excerpt", c.excerpt}};
+}
+
+// For each signature, which axes explain where it appears (bisect/attribution.h).
+void add_attribution(json& results) {
+  std::vector<bisect::AttributionAxis> axes;
+  for (const auto& a : results["axes"]) {
+    const std::string kind = a.value("kind", "");
+    axes.push_back({a.value("name", ""), a["values"].get<std::vector<std::string>>(),
+                    kind == "component" || kind == "param"});
+  }
+  for (auto& s : results["signatures"]) {
+    bisect::AttributionInput input;
+    input.signature = s.value("hash", "") + " (" + s.value("tool", "") + " " + s.value("kind", "") + ")";
+    input.axes = axes;
+    for (const auto& c : results["cells"]) {
+      bisect::CellResult cell;
+      for (const auto& a : axes)
+        if (c["values"].contains(a.name)) cell.values[a.name] = c["values"][a.name].get<std::string>();
+      // A run that crashed with another signature first (ASan stops at its first
+      // report) could not show this one: it is not evidence of its absence.
+      int other = 0;
+      for (const auto& cs : c["signatures"]) {
+        if (cs.value("hash", "") == s.value("hash", "")) cell.target = cs.value("runs", 0);
+        else other += cs.value("runs", 0);
+      }
+      cell.runs = std::max(cell.target, c.value("runs", 0) - other);
+      if (cell.values.size() == axes.size()) input.cells.push_back(std::move(cell));
+    }
+    s.erase("attribution");
+    if (auto a = bisect::attribute(input)) s["attribution"] = a->text;
+  }
+}
+
+// Each signature's cells[] and runs from cells[]; signatures no cell shows are
+// dropped; most widespread first (more cells, then more runs, then by hash).
+void derive_signatures(json& results) {
+  std::map<std::string, std::vector<std::string>> sig_cells;
+  std::map<std::string, int> sig_runs;
+  for (const auto& c : results["cells"])
+    for (const auto& s : c["signatures"]) {
+      sig_cells[s["hash"].get<std::string>()].push_back(c["hash"].get<std::string>());
+      sig_runs[s["hash"].get<std::string>()] += s["runs"].get<int>();
+    }
+  json signatures = json::array();
+  for (auto& s : results["signatures"]) {
+    const std::string hash = s["hash"];
+    if (!sig_cells.count(hash)) continue;
+    s["cells"] = sig_cells[hash];
+    s["runs"] = sig_runs[hash];
+    signatures.push_back(std::move(s));
+  }
+  std::stable_sort(signatures.begin(), signatures.end(), [](const json& a, const json& b) {
+    if (a["cells"].size() != b["cells"].size()) return a["cells"].size() > b["cells"].size();
+    if (a["runs"] != b["runs"]) return a["runs"].get<int>() > b["runs"].get<int>();
+    return a["hash"].get<std::string>() < b["hash"].get<std::string>();
+  });
+  results["signatures"] = std::move(signatures);
+}
+
+json totals_json(const json& results) {
+  std::map<std::string, int> verdicts;
+  int total_runs = 0, crashing_runs = 0;
+  for (const auto& c : results["cells"]) {
+    ++verdicts[c["verdict"].get<std::string>()];
+    total_runs += c["runs"].get<int>();
+    crashing_runs += c["crashes"].get<int>();
+  }
+  int built = 0, cached = 0, failed = 0;
+  for (const auto& b : results["builds"]) {
+    if (b["state"] != "ok") ++failed;
+    else (b.value("cached", false) ? cached : built)++;
+  }
+  return {{"cells", results["cells"].size()}, {"pass", verdicts["pass"]}, {"crash", verdicts["crash"]},
+          {"hang", verdicts["hang"]}, {"build_error", verdicts["build-error"]},
+          {"skipped", verdicts["skipped"]}, {"runs", total_runs}, {"crashing_runs", crashing_runs},
+          {"signatures", results["signatures"].size()}, {"builds_run", built}, {"builds_cached", cached},
+          {"builds_failed", failed}};
 }
 
 }  // namespace
@@ -70,56 +148,45 @@ json results_json(const matrix::Config& config, const matrix::Expansion& e, cons
     axes.push_back({{"name", e.cells.axes[a].name}, {"kind", axis_kind(e.cells.axes[a].kind)},
                     {"values", e.cells.axes[a].values}});
   json cells = json::array();
-  std::map<std::string, std::vector<std::string>> sig_cells;
-  std::map<std::string, int> sig_runs;
-  std::map<std::string, int> verdicts;
-  int total_runs = 0, crashing_runs = 0;
+  std::set<std::string> shown;
   for (std::size_t c : selected) {
     const runner::CellResult& r = loop.results().at(c);
     auto it = repro.find(c);
     cells.push_back(cell_json(e, c, r, it == repro.end() ? "" : it->second));
-    ++verdicts[std::string(runner::verdict_name(r.verdict()))];
-    total_runs += r.runs;
-    crashing_runs += r.crashes;
-    for (const auto& [hash, n] : r.signatures) {
-      sig_cells[hash].push_back(e.cells.hash(c));
-      sig_runs[hash] += n;
-    }
+    for (const auto& [hash, n] : r.signatures) shown.insert(hash);
   }
   json signatures = json::array();
   for (const auto& [hash, crash] : loop.signatures())
-    if (sig_cells.count(hash)) signatures.push_back(signature_json(crash, sig_cells[hash], sig_runs[hash]));
-  std::sort(signatures.begin(), signatures.end(),
-            [](const json& a, const json& b) { return a["cells"].size() > b["cells"].size(); });
+    if (shown.count(hash)) signatures.push_back(signature_json(crash));
   json build_list = json::array();
-  int built = 0, cached = 0, failed = 0;
   for (std::size_t b = 0; b < builds.size(); ++b) {
     const auto& o = builds[b];
     if (o.state == runner::BuildState::not_needed) continue;
-    if (o.state == runner::BuildState::ok) (o.cached ? cached : built)++;
-    else ++failed;
-    json j = {{"id", e.builds[b].id}, {"state", build_state(o.state)}, {"cached", o.cached},
+    json j = {{"id", e.builds[b].id}, {"index", b}, {"state", build_state(o.state)}, {"cached", o.cached},
               {"seconds", o.seconds}, {"dir", o.dir}, {"log", o.log_path}, {"command", o.command}};
     if (!o.error.empty()) j["error"] = o.error;
     build_list.push_back(j);
   }
-  return {{"schema", k_results_schema},
-          {"name", config.name},
-          {"matrix_file", info.matrix_file},
-          {"started_at", info.started_at},
-          {"finished_at", info.finished_at},
-          {"interrupted", info.interrupted},
-          {"options", {{"runs", info.runs}, {"jobs", info.jobs}, {"stop", info.stop},
-                       {"shard", info.shard.empty() ? json() : json(info.shard)}}},
-          {"axes", axes},
-          {"cells", cells},
-          {"signatures", signatures},
-          {"builds", build_list},
-          {"totals", {{"cells", selected.size()}, {"pass", verdicts["pass"]}, {"crash", verdicts["crash"]},
-                      {"hang", verdicts["hang"]}, {"build_error", verdicts["build-error"]},
-                      {"skipped", verdicts["skipped"]}, {"runs", total_runs}, {"crashing_runs", crashing_runs},
-                      {"signatures", signatures.size()}, {"builds_run", built}, {"builds_cached", cached},
-                      {"builds_failed", failed}}}};
+  json results = {{"schema", k_results_schema},
+                  {"name", config.name},
+                  {"matrix_file", info.matrix_file},
+                  {"started_at", info.started_at},
+                  {"finished_at", info.finished_at},
+                  {"interrupted", info.interrupted},
+                  {"options", {{"runs", info.runs}, {"jobs", info.jobs}, {"stop", info.stop},
+                               {"shard", info.shard.empty() ? json() : json(info.shard)}}},
+                  {"axes", axes},
+                  {"cells", cells},
+                  {"signatures", signatures},
+                  {"builds", build_list}};
+  derive_summary(results);
+  return results;
+}
+
+void derive_summary(json& results) {
+  derive_signatures(results);
+  add_attribution(results);
+  results["totals"] = totals_json(results);
 }
 
 namespace {

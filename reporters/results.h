@@ -35,6 +35,13 @@ nlohmann::json results_json(const matrix::Config& config, const matrix::Expansio
                             const std::vector<runner::BuildOutcome>& builds,
                             const std::map<std::size_t, std::string>& repro_commands, const RunInfo& info);
 
+// Recomputes every field that follows from cells[], builds[] and each
+// signature's crash details: each signature's cells[] and runs (signatures no
+// cell shows are dropped), their order (most cells, then most runs, then hash),
+// their attribution (bisect/attribution.h), and totals. results_json ends with
+// it, and `faultline merge` calls it on joined shards, so both agree exactly.
+void derive_summary(nlohmann::json& results);
+
 // For people: every "ROOT/" in every string (frames, locations, excerpts, repro
 // commands) becomes relative to the repository root. results.json itself keeps
 // absolute paths; renderers get a copy passed through this.

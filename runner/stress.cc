@@ -82,7 +82,12 @@ void StressLoop::count(const RunRecord& record) {
   for (const auto& c : record.crashes) {
     if (!seen.insert(c.signature.hash).second) continue;
     ++r.signatures[c.signature.hash];
-    m_signatures.emplace(c.signature.hash, c);
+    const std::pair<std::size_t, int> origin{record.cell, record.index};
+    auto [it, fresh] = m_signature_origin.emplace(c.signature.hash, origin);
+    if (fresh || origin < it->second) {
+      it->second = origin;
+      m_signatures.insert_or_assign(c.signature.hash, c);
+    }
   }
 }
 

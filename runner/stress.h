@@ -85,7 +85,9 @@ class StressLoop {
   void run(const std::function<void(const RunRecord&)>& on_record);
 
   const std::map<std::size_t, CellResult>& results() const { return m_results; }
-  // Every distinct crash met, by signature hash (the first instance of each).
+  // Every distinct crash met, by signature hash: for each, the instance from the
+  // earliest run (lowest cell index, then run index), so the choice depends
+  // neither on job timing nor on how cells were split into shards.
   const std::map<std::string, sanitizers::Crash>& signatures() const { return m_signatures; }
   std::size_t planned_runs() const;
   // Runs of `cell` that showed a signature starting with `prefix`.
@@ -104,6 +106,7 @@ class StressLoop {
   std::map<std::size_t, std::set<int>> m_done;
   std::map<std::size_t, CellResult> m_results;
   std::map<std::string, sanitizers::Crash> m_signatures;
+  std::map<std::string, std::pair<std::size_t, int>> m_signature_origin;  // (cell, run index) of each
   // Resolved once, read by every run: each sanitizer's profile (symbolizer
   // path added; nullopt when the compiler lacks it) and each workload's command.
   std::map<std::string, std::optional<sanitizers::Profile>> m_profiles;
