@@ -17,7 +17,6 @@ namespace {
 
 constexpr milliseconds k_idle_poll{1000};
 constexpr milliseconds k_announce_retry{5000};
-constexpr milliseconds k_git_timeout{600'000};
 
 std::string first_line(std::string_view text) {
   auto end = text.find('\n');
