@@ -37,9 +37,9 @@ state=examples/ffi-race/.faultline
 echo
 echo "   Two signatures, one per planted bug: the double free in gatebind's frame pool (binding"
 echo "   0.8 and 0.9, any library, both workloads) and the use-after-free in libgate's callback"
-echo "   dispatch (library 1.4 and later, callbacks only). A cell with both bugs stops at the"
-echo "   first one ASan reports, so 'where:' gives the closest explanation; the bisects below"
-echo "   pin the versions."
+echo "   dispatch (library 1.4 and later, callbacks only). 'where:' names the axes that explain"
+echo "   each (a cell whose runs the other bug ended first is not counted against it); the"
+echo "   bisects below pin the versions."
 
 fixed=(--only library=1.0 --only sanitizer=asan --only workload=gates --only threads=8)
 echo
