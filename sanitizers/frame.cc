@@ -217,6 +217,101 @@ bool parse_rust_file_line(std::string_view line, Frame& frame) {
 
 namespace {
 
+// "0x4854A3C" at the front of `s`: the rest after it, or nullopt.
+std::optional<std::string_view> skip_address(std::string_view s) {
+  if (!starts_with(s, "0x")) return std::nullopt;
+  std::size_t i = 2;
+  while (i < s.size() && is_hex(s[i])) ++i;
+  if (i == 2) return std::nullopt;
+  return s.substr(i);
+}
+
+}  // namespace
+
+std::optional<Frame> parse_valgrind_frame(std::string_view line) {
+  std::string_view s = strip_line_prefix(line);
+  if (!starts_with(s, "at 0x") && !starts_with(s, "by 0x")) return std::nullopt;
+  auto rest = skip_address(s.substr(3));
+  if (!rest || !starts_with(*rest, ": ")) return std::nullopt;
+  std::string_view text = trim(rest->substr(2));
+  Frame frame;
+  frame.raw = std::string(s);
+  if (!text.empty() && text.back() == ')') {
+    std::size_t open = matching_open(text);
+    if (open != std::string_view::npos && open > 0 && text[open - 1] == ' ') {
+      std::string_view where = text.substr(open + 1, text.size() - open - 2);
+      if (starts_with(where, "in ")) frame.module = std::string(where.substr(3));
+      else if (auto fl = split_file_line(where)) {
+        frame.file = std::string(fl->file);
+        frame.line = fl->line;
+      }
+      text = trim(text.substr(0, open));
+    }
+  }
+  if (text != "???") frame.function = std::string(text);
+  return frame;
+}
+
+std::optional<Frame> parse_node_frame(std::string_view line) {
+  std::string_view s = strip_line_prefix(line);
+  if (s.empty() || !is_digit(s[0])) return std::nullopt;
+  std::string_view rest = skip_digits(s);
+  if (!starts_with(rest, ": ")) return std::nullopt;
+  auto after = skip_address(rest.substr(2));
+  if (!after || s.back() != ']') return std::nullopt;
+  std::size_t open = after->rfind(" [");
+  if (open == std::string_view::npos) return std::nullopt;
+  Frame frame;
+  frame.raw = std::string(s);
+  frame.module = std::string(after->substr(open + 2, after->size() - open - 3));
+  frame.function = std::string(trim(after->substr(0, open)));
+  return frame;
+}
+
+std::optional<Frame> parse_jvm_frame(std::string_view line) {
+  std::string_view s = strip_line_prefix(line);
+  if (s.size() < 4 || std::string_view("CVvjJA").find(s[0]) == std::string_view::npos || s[1] != ' ')
+    return std::nullopt;
+  std::string_view rest = trim(s.substr(2));
+  Frame frame;
+  frame.raw = std::string(s);
+  if (starts_with(rest, "[")) {  // "[libzstdjni.so+0x121d4]  ZSTD_decompressStream+0x54"
+    std::size_t close = rest.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    std::string_view module = rest.substr(1, close - 1);
+    std::size_t plus = module.rfind("+0x");
+    frame.module = std::string(module.substr(0, plus));
+    if (plus != std::string_view::npos) frame.offset = parse_hex(module.substr(plus + 1));
+    rest = trim(rest.substr(close + 1));
+  } else if (s[0] == 'J') {  // "J 1234 c2 java.util.HashMap.get(Ljava/lang/Object;)… @ 0x…"
+    std::size_t paren = rest.find('(');
+    std::size_t space = rest.rfind(' ', paren);
+    if (paren == std::string_view::npos || space == std::string_view::npos) return std::nullopt;
+    rest = rest.substr(space + 1);
+  }
+  std::size_t end = rest.find_first_of("(+ ");
+  frame.function = std::string(rest.substr(0, end));
+  return frame;
+}
+
+std::optional<Frame> parse_python_frame(std::string_view line) {
+  std::string_view s = strip_line_prefix(line);
+  if (!starts_with(s, "File \"")) return std::nullopt;
+  std::size_t close = s.find("\", line ", 6);
+  if (close == std::string_view::npos) return std::nullopt;
+  std::string_view after = s.substr(close + 8);
+  std::size_t in = after.find(" in ");
+  if (in == std::string_view::npos) return std::nullopt;
+  Frame frame;
+  frame.raw = std::string(s);
+  frame.file = std::string(s.substr(6, close - 6));
+  frame.line = std::atoi(std::string(after.substr(0, in)).c_str());
+  frame.function = std::string(after.substr(in + 4));
+  return frame;
+}
+
+namespace {
+
 // Removes every balanced <…> group, leaving "operator<", "operator<<" and "->" alone.
 std::string strip_templates(std::string_view s) {
   std::string out;
@@ -311,10 +406,37 @@ void strip_go_brackets(std::string& s) {
   }
 }
 
+// Rust qualified paths: "<wirefmt::Frame as core::fmt::Display>::fmt" →
+// "wirefmt::Frame::fmt" (the trait is how it was called, not where the code is).
+void unqualify_rust_path(std::string& s) {
+  if (s.empty() || s[0] != '<') return;
+  int depth = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '<') ++depth;
+    else if (s[i] == '>' && --depth == 0) {
+      std::size_t as = s.find(" as ");
+      std::string type = as != std::string::npos && as < i ? s.substr(1, as - 1) : s.substr(1, i - 1);
+      s = type + s.substr(i + 1);
+      return;
+    }
+  }
+}
+
+// Windows spells Rust closures "f::closure$0", Linux and macOS "f::{{closure}}".
+void unify_rust_closures(std::string& s) {
+  for (std::size_t pos; (pos = s.find("closure$")) != std::string::npos;) {
+    std::size_t end = pos + 8;
+    while (end < s.size() && is_digit(s[end])) ++end;
+    s.replace(pos, end - pos, "{{closure}}");
+  }
+}
+
 }  // namespace
 
 std::string normalise_function(std::string_view name) {
   std::string s(trim(name));
+  unqualify_rust_path(s);
+  unify_rust_closures(s);
   erase_all(s, "(anonymous namespace)::");
   erase_all(s, "{anonymous}::");
   strip_clone_brackets(s);

@@ -25,6 +25,20 @@ bool parse_go_file_line(std::string_view line, Frame& frame);
 std::optional<Frame> parse_rust_function_line(std::string_view line);
 bool parse_rust_file_line(std::string_view line, Frame& frame);
 
+// valgrind: "at 0x4854A3C: ring_peek (ring.c:73)", "by 0x10A3F1: main (in /bin/x)".
+std::optional<Frame> parse_valgrind_frame(std::string_view line);
+
+// Node.js native stack: " 4: 0x7f9a4c21b3e5 imgproc::Resize(Napi::CallbackInfo const&) [/app/x.node]",
+// " 2: 0xa8e823  [node]" (no symbol).
+std::optional<Frame> parse_node_frame(std::string_view line);
+
+// JVM hs_err: "C  [libzstdjni.so+0x121d4]  ZSTD_decompressStream+0x54" (native),
+// "V  [libjvm.so+0x6b2b5a]  Unsafe_SetLong+0x1ea" (VM), "j  com.a.B.f(I)V+12" (Java).
+std::optional<Frame> parse_jvm_frame(std::string_view line);
+
+// CPython faulthandler: "  File \"/a/core.py\", line 88 in decode_block".
+std::optional<Frame> parse_python_frame(std::string_view line);
+
 // "dir/a.cc:12:5" → {"dir/a.cc", 12}; nullopt when there is no ":line".
 struct FileLine {
   std::string_view file;

@@ -36,16 +36,18 @@ constexpr std::array<Phrase, 20> k_sanitizer_phrases = {{
     {"detected memory leaks", "memory-leak"},
 }};
 
-// Ordered: the first phrase the message contains wins.
-constexpr std::array<Phrase, 30> k_ubsan_phrases = {{
+// UBSan: the message after "runtime error: " → the -fsanitize= check name
+// (FSanitizeFlagName in compiler-rt's ubsan_checks.inc, what a suppression
+// file names). Ordered: the first phrase the message contains wins.
+constexpr std::array<Phrase, 33> k_ubsan_phrases = {{
     {"signed integer overflow", "signed-integer-overflow"},
     {"unsigned integer overflow", "unsigned-integer-overflow"},
     {"negation of", "signed-integer-overflow"},
-    {"division by zero", "division-by-zero"},
-    {"divide by zero", "division-by-zero"},
-    {"shift exponent", "shift-out-of-bounds"},
-    {"left shift of", "shift-out-of-bounds"},
-    {"out of bounds for type", "index-out-of-bounds"},
+    {"division by zero", "integer-divide-by-zero"},  // float: SUMMARY says float-divide-by-zero
+    {"divide by zero", "integer-divide-by-zero"},
+    {"shift exponent", "shift-exponent"},
+    {"left shift of", "shift-base"},
+    {"out of bounds for type", "bounds"},
     {"null pointer passed as argument", "nonnull-attribute"},
     {"null pointer returned from function", "returns-nonnull-attribute"},
     {"applying non-zero offset", "pointer-overflow"},
@@ -53,21 +55,108 @@ constexpr std::array<Phrase, 30> k_ubsan_phrases = {{
     {"pointer index expression", "pointer-overflow"},
     {"addition of unsigned offset", "pointer-overflow"},
     {"subtraction of unsigned offset", "pointer-overflow"},
-    {"null pointer", "null-pointer-use"},
-    {"misaligned address", "misaligned-access"},
-    {"bool'", "invalid-bool-load"},
-    {"not a valid value for type", "invalid-enum-load"},
+    {"insufficient space for an object", "object-size"},
+    {"null pointer", "null"},
+    {"misaligned address", "alignment"},
+    {"assumption of", "alignment"},
+    {"bool'", "bool"},
+    {"not a valid value for type", "enum"},
     {"unreachable program point", "unreachable"},
-    {"without returning a value", "missing-return"},
+    {"without returning a value", "return"},
     {"variable length array bound", "vla-bound"},
-    {"through pointer to incorrect function type", "function-type-mismatch"},
-    {"which does not point to an object of type", "dynamic-type-mismatch"},
+    {"through pointer to incorrect function type", "function"},
+    {"which does not point to an object of type", "vptr"},
+    {"invalid vptr", "vptr"},
     {"is outside the range of representable values", "float-cast-overflow"},
     {"implicit conversion from type", "implicit-conversion"},
     {"passing zero to", "invalid-builtin-use"},
-    {"invalid vptr", "dynamic-type-mismatch"},
-    {"assumption of", "alignment-assumption"},
-    {"load of value", "invalid-value-load"},
+    {"control flow integrity check", "cfi"},
+    {"division of", "signed-integer-overflow"},  // INT_MIN / -1
+    {"load of value", "undefined"},
+}};
+
+// UBSan's SUMMARY with report_error_type=1 names the error type (SummaryKind
+// in ubsan_checks.inc); its check name. "undefined-behavior" (no type) is absent.
+constexpr std::array<Phrase, 33> k_ubsan_error_types = {{
+    {"null-pointer-use", "null"},
+    {"nullptr-with-offset", "pointer-overflow"},
+    {"nullptr-with-nonzero-offset", "pointer-overflow"},
+    {"nullptr-after-nonzero-offset", "pointer-overflow"},
+    {"pointer-overflow", "pointer-overflow"},
+    {"misaligned-pointer-use", "alignment"},
+    {"alignment-assumption", "alignment"},
+    {"insufficient-object-size", "object-size"},
+    {"signed-integer-overflow", "signed-integer-overflow"},
+    {"unsigned-integer-overflow", "unsigned-integer-overflow"},
+    {"integer-divide-by-zero", "integer-divide-by-zero"},
+    {"float-divide-by-zero", "float-divide-by-zero"},
+    {"fixed-point-divide-by-zero", "fixed-point-divide-by-zero"},
+    {"invalid-builtin-use", "invalid-builtin-use"},
+    {"invalid-objc-cast", "invalid-objc-cast"},
+    {"implicit-unsigned-integer-truncation", "implicit-unsigned-integer-truncation"},
+    {"implicit-signed-integer-truncation-or-sign-change", "implicit-signed-integer-truncation"},
+    {"implicit-signed-integer-truncation", "implicit-signed-integer-truncation"},
+    {"implicit-integer-sign-change", "implicit-integer-sign-change"},
+    {"invalid-shift-base", "shift-base"},
+    {"invalid-shift-exponent", "shift-exponent"},
+    {"out-of-bounds-index", "bounds"},
+    {"local-out-of-bounds", "local-bounds"},
+    {"unreachable-call", "unreachable"},
+    {"missing-return", "return"},
+    {"non-positive-vla-index", "vla-bound"},
+    {"float-cast-overflow", "float-cast-overflow"},
+    {"invalid-bool-load", "bool"},
+    {"invalid-enum-load", "enum"},
+    {"function-type-mismatch", "function"},
+    {"invalid-null-return", "returns-nonnull-attribute"},
+    {"invalid-null-argument", "nonnull-attribute"},
+    {"dynamic-type-mismatch", "vptr"},
+}};
+
+// The minimal runtime's handler names ("ubsan: add-overflow by 0x…",
+// ubsan_minimal_handlers.cpp) → check name. One handler serves several checks
+// for type-mismatch (null, alignment, object-size), load-invalid-value (bool,
+// enum) and add/sub/mul-overflow (signed or unsigned): the commonest is named.
+constexpr std::array<Phrase, 24> k_ubsan_minimal_handlers = {{
+    {"add-overflow", "signed-integer-overflow"},
+    {"sub-overflow", "signed-integer-overflow"},
+    {"mul-overflow", "signed-integer-overflow"},
+    {"negate-overflow", "signed-integer-overflow"},
+    {"divrem-overflow", "integer-divide-by-zero"},
+    {"shift-out-of-bounds", "shift"},
+    {"out-of-bounds", "bounds"},
+    {"builtin-unreachable", "unreachable"},
+    {"missing-return", "return"},
+    {"vla-bound-not-positive", "vla-bound"},
+    {"float-cast-overflow", "float-cast-overflow"},
+    {"load-invalid-value", "bool"},
+    {"invalid-builtin", "invalid-builtin-use"},
+    {"invalid-objc-cast", "invalid-objc-cast"},
+    {"function-type-mismatch", "function"},
+    {"implicit-conversion", "implicit-conversion"},
+    {"nonnull-arg", "nonnull-attribute"},
+    {"nonnull-return", "returns-nonnull-attribute"},
+    {"nullability-arg", "nullability-arg"},
+    {"nullability-return", "nullability-return"},
+    {"pointer-overflow", "pointer-overflow"},
+    {"cfi-check-fail", "cfi"},
+    {"type-mismatch", "null"},
+    {"alignment-assumption", "alignment"},
+}};
+
+// valgrind memcheck's error headlines → its XML <kind> (InvalidRead, …) as a slug.
+constexpr std::array<Phrase, 11> k_valgrind_errors = {{
+    {"Invalid read of size", "invalid-read"},
+    {"Invalid write of size", "invalid-write"},
+    {"Invalid free() / delete / delete[]", "invalid-free"},
+    {"Mismatched free() / delete / delete", "mismatched-free"},
+    {"Conditional jump or move depends on uninitialised", "uninit-condition"},
+    {"Use of uninitialised value of size", "uninit-value"},
+    {"Syscall param ", "syscall-param"},
+    {"Source and destination overlap in", "overlap"},
+    {"Jump to the invalid address", "invalid-jump"},
+    {"Invalid alignment value", "invalid-alignment"},
+    {"Process terminating with default action of signal", "fatal-signal"},
 }};
 
 constexpr std::array<Phrase, 9> k_go_panics = {{
@@ -161,7 +250,28 @@ std::string sanitizer_kind(std::string_view headline) {
 
 std::string ubsan_kind(std::string_view message) {
   if (auto kind = find_phrase(message, k_ubsan_phrases, false)) return std::string(*kind);
-  return "undefined-behavior";
+  return "undefined";
+}
+
+std::optional<std::string> ubsan_kind_for_error_type(std::string_view type) {
+  for (const auto& [name, kind] : k_ubsan_error_types) {
+    if (type == name) return std::string(kind);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ubsan_minimal_kind(std::string_view handler) {
+  for (const auto& [name, kind] : k_ubsan_minimal_handlers) {
+    if (handler == name) return std::string(kind);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> valgrind_kind(std::string_view headline) {
+  if (auto kind = find_phrase(headline, k_valgrind_errors, true)) return std::string(*kind);
+  if (headline.find(" are definitely lost in loss record ") != std::string_view::npos) return "leak-definitely-lost";
+  if (headline.find(" are possibly lost in loss record ") != std::string_view::npos) return "leak-possibly-lost";
+  return std::nullopt;
 }
 
 std::string go_panic_kind(std::string_view message) {

@@ -20,9 +20,22 @@ std::optional<std::string_view> tool_for_sanitizer(std::string_view name);
 // "data race (pid=1)" → "data-race", …
 std::string sanitizer_kind(std::string_view headline);
 
+// UBSan kinds are -fsanitize= check names (compiler-rt ubsan_checks.inc).
 // From the text after "runtime error: ": "signed integer overflow: …" →
-// "signed-integer-overflow", "member call on null pointer…" → "null-pointer-use", …
+// "signed-integer-overflow", "member call on null pointer…" → "null", …;
+// "undefined" when no phrase is known.
 std::string ubsan_kind(std::string_view message);
+
+// From a SUMMARY's error type (report_error_type=1): "misaligned-pointer-use"
+// → "alignment"; nullopt for "undefined-behavior" and unknown types.
+std::optional<std::string> ubsan_kind_for_error_type(std::string_view type);
+
+// From the minimal runtime's handler name: "add-overflow" → "signed-integer-overflow".
+std::optional<std::string> ubsan_minimal_kind(std::string_view handler);
+
+// valgrind memcheck headline ("Invalid read of size 4", "… are definitely lost
+// in loss record …") → "invalid-read", "leak-definitely-lost", …
+std::optional<std::string> valgrind_kind(std::string_view headline);
 
 // From the text after "panic: ".
 std::string go_panic_kind(std::string_view message);

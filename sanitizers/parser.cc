@@ -4,6 +4,7 @@
 
 #include "sanitizers/frame.h"
 #include "sanitizers/kinds.h"
+#include "sanitizers/line_prefix.h"
 #include "sanitizers/profile.h"
 #include "sanitizers/report.h"
 #include "sanitizers/scanner.h"
@@ -27,7 +28,9 @@ struct Found {
 std::size_t read_report(std::string_view text, std::size_t begin, std::size_t after_header,
                         Header header, std::vector<Found>& out) {
   std::size_t unused = 0;
-  ReportReader reader(std::move(header), line_at(text, begin, &unused));
+  std::string_view first = line_at(text, begin, &unused);
+  LinePrefix prefix(first.substr(0, header.prefix));
+  ReportReader reader(std::move(header), first);
   std::size_t pos = after_header;
   bool cut = true;
   while (pos < text.size()) {
@@ -37,6 +40,7 @@ std::size_t read_report(std::string_view text, std::size_t begin, std::size_t af
       pos = next;
       break;
     }
+    if (auto n = prefix.empty() ? std::nullopt : prefix.match(line)) line.remove_prefix(*n);
     auto step = reader.feed(line);
     if (step == ReportReader::Step::done_before) {
       cut = false;
@@ -50,6 +54,25 @@ std::size_t read_report(std::string_view text, std::size_t begin, std::size_t af
   }
   for (auto& crash : reader.finish(cut)) out.push_back({std::move(crash), begin, pos});
   return pos;
+}
+
+// The line before `begin`, or "" at the start.
+std::string_view previous_line(std::string_view text, std::size_t begin) {
+  if (begin == 0) return {};
+  std::size_t end = begin - 1;  // the '\n' that ends it
+  std::size_t nl = end == 0 ? std::string_view::npos : text.rfind('\n', end - 1);
+  std::size_t start = nl == std::string_view::npos ? 0 : nl + 1;
+  return text.substr(start, end - start);
+}
+
+// A weak headline ("panic: ", "Aborted") after a prefix counts only when a
+// neighbour line carries the same prefix: then the prefix is a log tool's, not
+// the words of a sentence that mentions a panic.
+bool prefix_repeats(std::string_view text, std::size_t begin, std::size_t next, std::string_view prefix) {
+  LinePrefix shape(prefix);
+  std::size_t unused = 0;
+  std::string_view after = next < text.size() ? line_at(text, next, &unused) : std::string_view();
+  return shape.match(previous_line(text, begin)).has_value() || shape.match(after).has_value();
 }
 
 bool is_abort_followup(const Crash& c) {
@@ -126,8 +149,10 @@ std::vector<Crash> parse_output(std::string_view text, const RunStatus& status,
   while ((pos = find_anchor_line(text, pos)) < text.size()) {
     std::size_t next = 0;
     std::string_view line = line_at(text, pos, &next);
-    auto header = classify_line(line);
-    if (!header || header->format == Format::gap) {
+    auto header = locate_header(line);
+    bool doubtful = header && header->prefix > 0 && !header->strong &&
+                    !prefix_repeats(text, pos, next, line.substr(0, header->prefix));
+    if (!header || header->format == Format::gap || doubtful) {
       pos = next;
       continue;
     }

@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "sanitizers/frame.h"
 #include "sanitizers/kinds.h"
+#include "sanitizers/runtime_reports.h"
 
 namespace faultline::sanitizers {
 
@@ -41,6 +42,16 @@ std::string_view sanitizer_name_before(std::string_view s, std::size_t pos) {
   return s.substr(begin, pos - begin);
 }
 
+// Where the report starts in `before`, the text before "ERROR: "/"SUMMARY: ":
+// at its "==1234==", else where it ends ("api-1  | ==17==ERROR: …" → 8).
+std::size_t report_start(std::string_view before) {
+  if (ends_with(before, "==")) {
+    std::size_t open = before.rfind("==", before.size() - 3);
+    if (open != std::string_view::npos) return open;
+  }
+  return before.size();
+}
+
 std::optional<Header> classify_sanitizer(std::string_view s) {
   std::size_t pos = s.find("Sanitizer: ");
   if (pos == std::string_view::npos) return std::nullopt;
@@ -50,15 +61,24 @@ std::optional<Header> classify_sanitizer(std::string_view s) {
   std::size_t name_at = pos - name.size();
   std::string_view rest = s.substr(pos + 11);
   std::string_view before = s.substr(0, name_at);
+  std::optional<Header> h;
   if (ends_with(before, "SUMMARY: ")) {
     bool leak = contains(rest, " leaked in ");
-    return make_header(Format::summary, leak ? "lsan" : std::string(*tool),
-                       leak ? "memory-leak" : sanitizer_kind(rest), s.substr(before.size() - 9));
+    h = make_header(Format::summary, leak ? "lsan" : std::string(*tool),
+                    leak ? "memory-leak" : sanitizer_kind(rest), s.substr(before.size() - 9));
+    if (*tool == "ubsan") h->crash.kind = ubsan_kind_for_error_type(h->crash.kind).value_or("undefined");
+    before.remove_suffix(9);
+  } else if (ends_with(before, "ERROR: ") || ends_with(before, "WARNING: ")) {
+    bool leaks = starts_with(rest, "detected memory leaks");
+    h = make_header(leaks ? Format::leaks : Format::sanitizer, leaks ? "lsan" : std::string(*tool),
+                    leaks ? "memory-leak" : sanitizer_kind(rest), s.substr(name_at));
+    before.remove_suffix(ends_with(before, "ERROR: ") ? 7 : 9);
+  } else {
+    return std::nullopt;
   }
-  if (!ends_with(before, "ERROR: ") && !ends_with(before, "WARNING: ")) return std::nullopt;
-  if (starts_with(rest, "detected memory leaks"))
-    return make_header(Format::leaks, "lsan", "memory-leak", s.substr(name_at));
-  return make_header(Format::sanitizer, std::string(*tool), sanitizer_kind(rest), s.substr(name_at));
+  h->strong = true;
+  h->prefix = report_start(before);
+  return h;
 }
 
 std::optional<Header> classify_ubsan(std::string_view s) {
@@ -69,8 +89,12 @@ std::optional<Header> classify_ubsan(std::string_view s) {
   if (colon == std::string_view::npos) return std::nullopt;
   auto fl = split_file_line(where.substr(0, colon));  // drop the column
   if (!fl) return std::nullopt;
-  Header h = make_header(Format::ubsan, "ubsan", ubsan_kind(s.substr(pos + 17)), s);
+  std::size_t space = where.rfind(' ');
+  std::size_t start = space == std::string_view::npos ? 0 : space + 1;
+  Header h = make_header(Format::ubsan, "ubsan", ubsan_kind(s.substr(pos + 17)), s.substr(start));
   h.crash.location = std::string(basename(fl->file)) + ":" + std::to_string(fl->line);
+  h.strong = true;
+  h.prefix = start;
   return h;
 }
 
@@ -84,7 +108,11 @@ std::optional<Header> classify_go(std::string_view s) {
   if (starts_with(s, "panic: ")) return make_header(Format::go, "go", go_panic_kind(s.substr(7)), s);
   if (starts_with(s, "fatal error: "))
     return make_header(Format::go, "go", slug_without_parentheses(s.substr(13)), s);
-  if (starts_with(s, "WARNING: DATA RACE")) return make_header(Format::go_race, "go", "data-race", s);
+  if (starts_with(s, "WARNING: DATA RACE")) {
+    Header h = make_header(Format::go_race, "go", "data-race", s);
+    h.strong = true;
+    return h;
+  }
   if (is_signal_word(s)) return make_header(Format::go, "go", std::string(s.substr(0, s.find(':'))), s);
   return std::nullopt;
 }
@@ -101,6 +129,7 @@ std::optional<Header> classify_rust(std::string_view s) {
   }
   if (ends_with(at, ":")) at.remove_suffix(1);
   Header h = make_header(Format::rust, "rust", "panic", s);
+  h.strong = true;
   if (auto colon = at.rfind(':'); colon != std::string_view::npos) {
     if (auto fl = split_file_line(at.substr(0, colon)))
       h.crash.location = std::string(basename(fl->file)) + ":" + std::to_string(fl->line);
@@ -199,8 +228,35 @@ std::optional<Header> classify_line(std::string_view line) {
   if (s.empty()) return std::nullopt;
   if (is_gap_line(s)) return make_header(Format::gap, "", "", s);
   for (auto classify : {classify_sanitizer, classify_ubsan, classify_bun, classify_go, classify_rust,
-                        classify_terminate, classify_glibc, classify_gdb, classify_shell_signal}) {
-    if (auto h = classify(s)) return h;
+                        classify_terminate, classify_python, classify_node, classify_jvm, classify_valgrind,
+                        classify_assert, classify_ubsan_minimal, classify_glibc, classify_gdb,
+                        classify_shell_signal}) {
+    if (auto h = classify(s)) {
+      if (h->prefix > 0) h->prefix += static_cast<std::size_t>(s.data() - line.data());
+      return h;
+    }
+  }
+  return std::nullopt;
+}
+
+// A prefix ends where a word, a run of dots or a "| " separator does:
+// "api-1     | ", "3: ", "…Z stderr F ", "tests/test_codec.py ....".
+bool may_end_prefix(std::string_view line, std::size_t p) {
+  char before = line[p - 1], at = line[p];
+  if (at == ' ' || at == '\t') return false;
+  return before == ' ' || before == '\t' || before == '.' || before == '|' || before == ']' || before == '>';
+}
+
+std::optional<Header> locate_header(std::string_view line) {
+  if (auto h = classify_line(line)) return h;
+  std::size_t limit = std::min(line.size(), k_max_prefix);
+  for (std::size_t p = 1; p < limit; ++p) {
+    if (!may_end_prefix(line, p)) continue;
+    if (auto h = classify_line(line.substr(p))) {
+      if (h->format == Format::gap) return std::nullopt;
+      h->prefix += p;
+      return h;
+    }
   }
   return std::nullopt;
 }
@@ -230,6 +286,10 @@ ReportReader::Step ReportReader::feed(std::string_view line) {
     case Format::go_race: step = feed_go_race(line); break;
     case Format::rust: step = feed_rust(line); break;
     case Format::terminate: step = feed_terminate(line); break;
+    case Format::python: step = feed_python(line); break;
+    case Format::node: step = feed_node(line); break;
+    case Format::jvm: step = feed_jvm(line); break;
+    case Format::valgrind: step = feed_valgrind(line); break;
     default: break;
   }
   if (step != Step::done_before) add_excerpt(line);
@@ -255,7 +315,12 @@ bool ReportReader::take_hash_frame(std::string_view line) {
 bool ReportReader::take_summary(std::string_view line) {
   std::string_view s = strip_line_prefix(line);
   if (!starts_with(s, "SUMMARY: ") || !contains(s, "Sanitizer: ")) return false;
-  // LSan's summary totals all leaks; UBSan's says less than its headline.
+  // LSan's summary totals all leaks; UBSan's says less than its headline, but
+  // with report_error_type=1 it names the check exactly (float vs integer divide).
+  if (m_format == Format::ubsan) {
+    std::string_view type = s.substr(s.find("Sanitizer: ") + 11);
+    if (auto kind = ubsan_kind_for_error_type(type.substr(0, type.find(' ')))) current().kind = *kind;
+  }
   if (m_format != Format::leaks && m_format != Format::ubsan) current().summary = std::string(s);
   m_ended_naturally = true;
   return true;
@@ -349,7 +414,10 @@ ReportReader::Step ReportReader::feed_go_race(std::string_view line) {
     m_stack = 2;
     return Step::more;
   }
-  if (contains(s, " at 0x") && contains(s, " by ")) {
+  bool access_line = (contains(s, " at 0x") && contains(s, " by ")) ||
+                     ((starts_with(s, "Read by ") || starts_with(s, "Write by ") || starts_with(s, "Atomic ")) &&
+                      ends_with(s, ":"));
+  if (access_line) {
     m_stack = 1;
     bool write = starts_with(s, "Write") || starts_with(s, "Atomic write");
     if (!current().access) current().access = Access{write ? AccessKind::write : AccessKind::read, 0};
@@ -409,6 +477,7 @@ ReportReader::Step ReportReader::feed_terminate(std::string_view line) {
 }
 
 std::vector<Crash> ReportReader::finish(bool cut) {
+  if (m_format == Format::rust && !m_crashes.empty()) unprefix_macos_symbols();
   if (m_format == Format::leaks && !m_crashes.empty()) {
     std::string excerpt = m_crashes.front().excerpt;
     bool direct = std::any_of(m_crashes.begin(), m_crashes.end(),

@@ -21,6 +21,10 @@ enum class Format {
   go_race,    // Go WARNING: DATA RACE
   rust,       // thread '…' panicked at
   gdb,        // Program received signal …, then a backtrace
+  python,     // CPython faulthandler: Fatal Python error: …, then the threads' Python frames
+  node,       // Node.js FATAL ERROR: …, then its native stack
+  jvm,        // the JVM's hs_err header: # A fatal error has been detected …
+  valgrind,   // memcheck: Invalid read of size N, then at/by frames
   summary,    // a SUMMARY line whose report was lost (gap, truncation)
   gap,        // [... N bytes omitted ...]
 };
@@ -28,10 +32,22 @@ enum class Format {
 struct Header {
   Format format = Format::one_line;
   Crash crash;  // tool, kind, summary and what the headline says
+  // Bytes of the line before the report's text ("api-1  | ", "3: ", "....");
+  // 0 when the report starts the line (after CI timestamps and indentation).
+  std::size_t prefix = 0;
+  // The headline names its tool beyond doubt ("==1==ERROR: AddressSanitizer:",
+  // "Fatal Python error: "), so it counts after any prefix; a weak one ("panic: ",
+  // "Aborted") after a prefix counts only when the prefix repeats on a neighbour line.
+  bool strong = false;
 };
 
-// The report this line opens, if any.
+// The report this line opens, if any, when it starts the line.
 std::optional<Header> classify_line(std::string_view line);
+
+// The report this line opens, starting it or after a prefix of any shape
+// (up to k_max_prefix bytes; `prefix` says where it starts).
+std::optional<Header> locate_header(std::string_view line);
+constexpr std::size_t k_max_prefix = 160;
 
 bool is_gap_line(std::string_view line);
 
@@ -50,6 +66,11 @@ class ReportReader {
   Step feed_go_race(std::string_view line);
   Step feed_rust(std::string_view line);
   Step feed_terminate(std::string_view line);
+  Step feed_python(std::string_view line);
+  Step feed_node(std::string_view line);
+  Step feed_jvm(std::string_view line);
+  Step feed_valgrind(std::string_view line);
+  void unprefix_macos_symbols();
   bool take_hash_frame(std::string_view line);
   bool take_summary(std::string_view line);
   void take_access(std::string_view line);
@@ -61,6 +82,8 @@ class ReportReader {
   int m_stack = 0;             // stacks begun so far in the current crash
   bool m_want_other = false;   // the next stack is a race's previous access
   bool m_in_goroutine = false;
+  bool m_in_current_thread = false;  // python: inside the "Current thread" stack
+  bool m_want_frame = false;         // jvm: the next line is the problematic frame
   bool m_skip_file_line = false;
   bool m_ended_naturally = false;
   int m_idle = 0;              // lines since the report last said something

@@ -14,7 +14,11 @@ namespace {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-constexpr std::array<std::string_view, 53> k_runtime_prefixes = {
+// Normalised function names that begin with these are a runtime's machinery:
+// sanitizer interceptors, libc, C++ ABI, the Go runtime and its cgo trampolines,
+// Rust's panic machinery (Linux, macOS after unprefixing, Windows), Node.js/V8,
+// the JVM's Java library, Windows thread start-up.
+constexpr std::array<std::string_view, 72> k_runtime_prefixes = {
     "__rustc::",
     "__interceptor_", "___interceptor_", "__asan", "__tsan", "__msan", "__lsan", "__ubsan",
     "__sanitizer", "__interception", "__libc_", "__GI_", "_IO_", "__pthread", "pthread_",
@@ -24,7 +28,16 @@ constexpr std::array<std::string_view, 53> k_runtime_prefixes = {
     "core::result::unwrap_failed", "core::option::", "std::thread::", "_dl_", "__restore_rt",
     "gsignal", "__assert", "__fortify_fail", "__stack_chk_fail", "__chk_fail", "malloc_printerr",
     "_int_free", "_int_malloc", "_int_realloc", "__clone", "_cgo_", "x_cgo_", "crosscall",
-    "asan_thread_start"};
+    "asan_thread_start", "_cgoexp_", "alloc::boxed::Box::call", "core::slice::index::",
+    "core::str::slice_error_fail", "std::process::abort", "alloc::alloc::handle_alloc_error",
+    "std::alloc::", "BaseThreadInitThunk", "RtlUserThreadStart", "__scrt_", "invoke_main",
+    "node::", "v8::", "Builtins_", "uv_", "napi_", "java.", "jdk.internal.", "sun."};
+
+// Go's generated cgo wrappers inside a package: "main._Cfunc_gate_check".
+constexpr std::array<std::string_view, 3> k_runtime_infixes = {"._Cfunc_", "._cgo_", "._Cgo_"};
+
+// Executables whose own frames are a runtime's: Node.js prints "[node]".
+constexpr std::array<std::string_view, 4> k_runtime_executables = {"node", "nodejs", "java", "bun"};
 
 constexpr std::array<std::string_view, 38> k_runtime_functions = {
     "malloc", "free", "calloc", "realloc", "valloc", "memalign", "posix_memalign",
@@ -34,13 +47,16 @@ constexpr std::array<std::string_view, 38> k_runtime_functions = {
     "clone3", "_start", "abort", "raise", "exit", "cfree", "panic", "cgocall", "asmcgocall",
     "__tls_get_addr"};
 
-constexpr std::array<std::string_view, 16> k_runtime_modules = {
+constexpr std::array<std::string_view, 20> k_runtime_modules = {
     "libasan", "libtsan", "libubsan", "liblsan", "libmsan", "libclang_rt", "libc.so", "libc-",
-    "libstdc++", "libc++", "libpthread", "ld-linux", "libgcc_s", "libm.so", "libdl", "linux-vdso"};
+    "libstdc++", "libc++", "libpthread", "ld-linux", "libgcc_s", "libm.so", "libdl", "linux-vdso",
+    "vgpreload_", "libjvm.", "libjava.", "libnode."};
 
-constexpr std::array<std::string_view, 11> k_runtime_paths = {
+// Source paths of runtimes; Python's test runners and threading module.
+constexpr std::array<std::string_view, 17> k_runtime_paths = {
     "/compiler-rt/lib/", "libsanitizer/", "sysdeps/", "nptl/", "/libstdc++-v3/", "csu/",
-    "/include/c++/", "/rustc/", "/go/src/runtime/", "/libgcc/", "/glibc-"};
+    "/include/c++/", "/rustc/", "/go/src/runtime/", "/libgcc/", "/glibc-", "vg_replace_",
+    "/_pytest/", "/pluggy/", "/unittest/", "/threading.py", "/runpy.py"};
 
 template <std::size_t N>
 bool any_prefix(std::string_view s, const std::array<std::string_view, N>& list) {
@@ -75,11 +91,18 @@ bool is_runtime_frame(const Frame& frame) {
   std::string name = normalise_function(frame.function);
   if (!name.empty()) {
     if (any_prefix(name, k_runtime_prefixes)) return true;
+    if (std::any_of(k_runtime_infixes.begin(), k_runtime_infixes.end(),
+                    [&](std::string_view p) { return name.find(p) != std::string::npos; }))
+      return true;
     if (std::find(k_runtime_functions.begin(), k_runtime_functions.end(), name) !=
         k_runtime_functions.end())
       return true;
   }
-  if (!frame.module.empty() && any_prefix(basename(frame.module), k_runtime_modules)) return true;
+  std::string_view module = basename(frame.module);
+  if (!module.empty() && any_prefix(module, k_runtime_modules)) return true;
+  if (std::find(k_runtime_executables.begin(), k_runtime_executables.end(), module) !=
+      k_runtime_executables.end())
+    return true;
   return std::any_of(k_runtime_paths.begin(), k_runtime_paths.end(), [&](std::string_view p) {
     return frame.file.find(p) != std::string::npos;
   });
