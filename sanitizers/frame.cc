@@ -435,6 +435,9 @@ void unify_rust_closures(std::string& s) {
 
 std::string normalise_function(std::string_view name) {
   std::string s(trim(name));
+  // Python's code objects without a name of their own: "<module>", "<lambda>".
+  if (s.size() > 2 && s.front() == '<' && s.back() == '>' && s.find_first_of("<> ", 1) == s.size() - 1)
+    return s;
   unqualify_rust_path(s);
   unify_rust_closures(s);
   erase_all(s, "(anonymous namespace)::");

@@ -24,12 +24,24 @@ struct Found {
   std::size_t end = 0;
 };
 
+// The part of the first line's prefix that the report's next line carries too:
+// "web-1  | tests/test_io.py ...." is a compose prefix, then pytest's progress
+// glued to the report; only "web-1  | " comes back on the lines after.
+std::string_view fit_prefix(std::string_view prefix, std::string_view next) {
+  for (std::size_t end = prefix.size(); end > 0; --end) {
+    if (end < prefix.size() && !may_end_prefix(prefix, end)) continue;
+    if (LinePrefix(prefix.substr(0, end)).match(next)) return prefix.substr(0, end);
+  }
+  return prefix;
+}
+
 // Reads the report opened by the header at `begin`; returns where scanning resumes.
 std::size_t read_report(std::string_view text, std::size_t begin, std::size_t after_header,
                         Header header, std::vector<Found>& out) {
   std::size_t unused = 0;
   std::string_view first = line_at(text, begin, &unused);
-  LinePrefix prefix(first.substr(0, header.prefix));
+  std::string_view second = after_header < text.size() ? line_at(text, after_header, &unused) : "";
+  LinePrefix prefix(fit_prefix(first.substr(0, header.prefix), second));
   ReportReader reader(std::move(header), first);
   std::size_t pos = after_header;
   bool cut = true;

@@ -110,9 +110,9 @@ TEST(ParserFixtures, BunUbsanMemberCallOnNull) {
   auto crashes = parse_output(fixture("bun_ubsan.txt"));
   ASSERT_EQ(crashes.size(), 1u);
   EXPECT_EQ(crashes[0].tool, "ubsan");
-  EXPECT_EQ(crashes[0].kind, "null-pointer-use");
+  EXPECT_EQ(crashes[0].kind, "null");
   EXPECT_EQ(crashes[0].location, "Strong.h:147");
-  EXPECT_EQ(crashes[0].signature.text, "ubsan null-pointer-use: Strong.h:147");
+  EXPECT_EQ(crashes[0].signature.text, "ubsan null: Strong.h:147");
 }
 
 TEST(ParserFixtures, GlibcShellAndTerminateMessages) {

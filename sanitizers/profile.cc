@@ -19,7 +19,8 @@ const char* k_asan_options =
     "halt_on_error=1:abort_on_error=0:exitcode=23:detect_leaks=1:symbolize=1:"
     "detect_stack_use_after_return=1:check_initialization_order=1:handle_abort=1:"
     "handle_sigill=1:handle_sigfpe=1:allocator_may_return_null=0";
-const char* k_ubsan_options = "halt_on_error=1:print_stacktrace=1:symbolize=1:exitcode=25";
+const char* k_ubsan_options =
+    "halt_on_error=1:print_stacktrace=1:symbolize=1:exitcode=25:report_error_type=1";
 const char* k_tsan_options =
     "halt_on_error=1:exitcode=66:symbolize=1:second_deadlock_stack=1:report_signal_unsafe=1";
 const char* k_msan_options = "halt_on_error=1:exitcode=77:symbolize=1:print_stats=0";

@@ -45,6 +45,8 @@ TEST(Profiles, ErrorsAreFatalAndDistinguishable) {
   auto ubsan = *builtin("ubsan", Compiler::gcc);
   EXPECT_TRUE(has(ubsan.cflags, "-fno-sanitize-recover=all"));
   EXPECT_NE(env_of(ubsan, "UBSAN_OPTIONS").find("print_stacktrace=1"), std::string::npos);
+  // SUMMARY then names the check ("SUMMARY: UndefinedBehaviorSanitizer: float-divide-by-zero …").
+  EXPECT_NE(env_of(ubsan, "UBSAN_OPTIONS").find("report_error_type=1"), std::string::npos);
   auto tsan = *builtin("tsan", Compiler::gcc);
   EXPECT_EQ(tsan.goflags, std::vector<std::string>{"-race"});
   EXPECT_EQ(tool_for_exit_code(k_asan_exit_code), "asan");

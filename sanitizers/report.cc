@@ -86,7 +86,9 @@ std::optional<Header> classify_ubsan(std::string_view s) {
   if (pos == std::string_view::npos) return std::nullopt;
   std::string_view where = s.substr(0, pos);
   std::size_t colon = where.rfind(':');
-  if (colon == std::string_view::npos) return std::nullopt;
+  if (colon == std::string_view::npos || colon + 1 == where.size() ||
+      where.find_first_not_of("0123456789", colon + 1) != std::string_view::npos)
+    return std::nullopt;
   auto fl = split_file_line(where.substr(0, colon));  // drop the column
   if (!fl) return std::nullopt;
   std::size_t space = where.rfind(' ');
@@ -239,8 +241,6 @@ std::optional<Header> classify_line(std::string_view line) {
   return std::nullopt;
 }
 
-// A prefix ends where a word, a run of dots or a "| " separator does:
-// "api-1     | ", "3: ", "…Z stderr F ", "tests/test_codec.py ....".
 bool may_end_prefix(std::string_view line, std::size_t p) {
   char before = line[p - 1], at = line[p];
   if (at == ' ' || at == '\t') return false;

@@ -49,6 +49,11 @@ std::optional<Header> classify_line(std::string_view line);
 std::optional<Header> locate_header(std::string_view line);
 constexpr std::size_t k_max_prefix = 160;
 
+// Whether a prefix may end at byte `p` (0 < p < line.size()) of `line`: where a
+// word, a run of dots or a "| " separator ends ("api-1     | ", "3: ",
+// "…Z stderr F ", "tests/test_codec.py ....").
+bool may_end_prefix(std::string_view line, std::size_t p);
+
 bool is_gap_line(std::string_view line);
 
 class ReportReader {
