@@ -149,6 +149,20 @@ TEST(Triage, NamesEachCrashInALogAndExitsOne) {
   EXPECT_EQ(crashes[0]["kind"], "data-race");
 }
 
+// A report as pasted from docker compose: every line carries "api-1     | ".
+TEST(Triage, ReadsAPrefixedReportAsPasted) {
+  Outcome o = faultline({"triage", std::string(FAULTLINE_SOURCE_DIR) +
+                                       "/sanitizers/testdata/pasted/compose_prefixed_asan.log"});
+  EXPECT_EQ(o.status, 1) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("crash 1: asan heap-use-after-free (READ of size 8)\n"
+                               "  at session.c:211\n"
+                               "  #0 session_touch  session.c:211\n"
+                               "  #1 handle_request  server.c:98\n"
+                               "  #2 worker_loop  server.c:164\n"));
+  EXPECT_THAT(o.out, HasSubstr("  signature: ed9380ec1a8c  asan heap-use-after-free: session_touch > "
+                               "handle_request > worker_loop\n\n1 crash found\n"));
+}
+
 TEST(Triage, CleanOutputIsExitZeroAndAMissingFileIsTwo) {
   Outcome clean = faultline({"triage", std::string(FAULTLINE_SOURCE_DIR) + "/README.md"});
   EXPECT_EQ(clean.status, 0) << clean.out;
