@@ -312,12 +312,18 @@ bool ReportReader::take_hash_frame(std::string_view line) {
   return true;
 }
 
+bool is_open_ubsan_kind(std::string_view kind) {
+  return kind == "integer-divide-by-zero" || kind == "implicit-conversion" || kind == "undefined";
+}
+
 bool ReportReader::take_summary(std::string_view line) {
   std::string_view s = strip_line_prefix(line);
   if (!starts_with(s, "SUMMARY: ") || !contains(s, "Sanitizer: ")) return false;
   // LSan's summary totals all leaks; UBSan's says less than its headline, but
-  // with report_error_type=1 it names the check exactly (float vs integer divide).
-  if (m_format == Format::ubsan) {
+  // with report_error_type=1 it settles what the message leaves open (float vs
+  // integer division, which implicit conversion). Elsewhere the message wins:
+  // clang's runtime calls a bad bool load "invalid-enum-load", gcc's "invalid-bool-load".
+  if (m_format == Format::ubsan && is_open_ubsan_kind(current().kind)) {
     std::string_view type = s.substr(s.find("Sanitizer: ") + 11);
     if (auto kind = ubsan_kind_for_error_type(type.substr(0, type.find(' ')))) current().kind = *kind;
   }
