@@ -33,7 +33,8 @@ struct RunRecord {
   std::int64_t peak_rss_bytes = 0;
   std::uint64_t stdout_bytes = 0;
   std::uint64_t stderr_bytes = 0;
-  std::string command;
+  std::string command;        // as run by /bin/sh: placeholders are references to command_env
+  std::vector<std::pair<std::string, std::string>> command_env;  // FAULTLINE_* the command references
   std::vector<sanitizers::Crash> crashes;
   std::string hung_stacks;
 };
