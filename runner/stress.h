@@ -94,8 +94,10 @@ class StressLoop {
   // Runs of `cell` that showed a signature starting with `prefix`.
   int runs_with(std::size_t cell, const std::string& prefix) const;
 
- private:
+  // Whether `cell` needs more runs under the stop policy (false once built to no avail).
   bool wants_more(std::size_t cell) const;
+
+ private:
   RunRecord execute(std::size_t cell, int index);
   void count(const RunRecord& record);
 
