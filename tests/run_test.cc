@@ -344,8 +344,9 @@ TEST_F(RunTest, AnInterruptedRunSaysSoInEveryFormatAndPassesNoUnfinishedCell) {
     ++skipped;
   EXPECT_EQ(skipped, static_cast<std::size_t>(unfinished)) << xml;
   const std::string schema = std::string(FAULTLINE_SOURCE_DIR) + "/tests/reporters/junit.xsd";
-  if (fs::exists("/usr/bin/xmllint"))
+  if (fs::exists("/usr/bin/xmllint")) {
     EXPECT_EQ(tool_status({"/usr/bin/xmllint", "--noout", "--schema", schema, (m_dir / "r.xml").string()}), 0);
+  }
   const json sarif = json::parse(faultline({"report", "--format", "sarif"}).out);
   EXPECT_EQ(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);
   EXPECT_EQ(sarif["runs"][0]["properties"]["interrupted"], true);

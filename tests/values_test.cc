@@ -70,18 +70,18 @@ const std::vector<std::string> k_values = {"1.0; touch PWNED", "$(touch PWNED)",
 // The idioms of issue 14; each writes what its command saw to DIR/NAME.
 std::string idioms(const std::string& var, const std::string& dir) {
   const std::string v = "{{ " + var + " }}", d = "{{ " + dir + " }}";
-  return "    # it's a comment with an apostrophe before " + v + "\n"
-         "    printf '%s' " + v + " > \"" + d + "/bare\"\n"
-         "    printf '%s' \"" + v + "\" > \"" + d + "/dq\"\n"
-         "    printf '%s' '" + v + "' > \"" + d + "/sq\"\n"
-         "    printf '%s' \"$(echo " + v + ")\" > \"" + d + "/echo\"\n"
-         "    D=\"$(dirname \"" + d + "/" + v + "\")\"; printf '%s' \"$D\" > \"" + d + "/dirname\"\n"
-         "    printf '%s' \"`printf '%s' " + v + "`\" > \"" + d + "/backquote\"\n"
-         "    cat > \"" + d + "/heredoc\" <<EOF\n"
-         "    " + v + "\n"
-         "    EOF\n"
-         "    printf '%s' \"$(printf '%s' '" + v + "')\" > \"" + d + "/sq-in-subst\"\n"
-         "    printf '%s' --flag=" + v + " > \"" + d + "/flag\"\n";
+  return "      # it's a comment with an apostrophe before " + v + "\n"
+         "      printf '%s' " + v + " > \"" + d + "/bare\"\n"
+         "      printf '%s' \"" + v + "\" > \"" + d + "/dq\"\n"
+         "      printf '%s' '" + v + "' > \"" + d + "/sq\"\n"
+         "      printf '%s' \"$(echo " + v + ")\" > \"" + d + "/echo\"\n"
+         "      D=\"$(dirname \"" + d + "/" + v + "\")\"; printf '%s' \"$D\" > \"" + d + "/dirname\"\n"
+         "      printf '%s' \"`printf '%s' " + v + "`\" > \"" + d + "/backquote\"\n"
+         "      cat > \"" + d + "/heredoc\" <<EOF\n"
+         "      " + v + "\n"
+         "      EOF\n"
+         "      printf '%s' \"$(printf '%s' '" + v + "')\" > \"" + d + "/sq-in-subst\"\n"
+         "      printf '%s' --flag=" + v + " > \"" + d + "/flag\"\n";
 }
 
 // YAML double-quoted scalar for `value`.
@@ -111,7 +111,9 @@ void expect_exact(const fs::path& dir, const std::string& value, const std::stri
   for (const char* name : {"bare", "dq", "sq", "backquote", "sq-in-subst"})
     EXPECT_EQ(read(dir / name), value) << where << " " << name;
   // dash's echo reads backslashes as escapes: the value is exact where it has none.
-  if (value.find('\\') == std::string::npos) EXPECT_EQ(read(dir / "echo"), value) << where << " echo";
+  if (value.find('\\') == std::string::npos) {
+    EXPECT_EQ(read(dir / "echo"), value) << where << " echo";
+  }
   EXPECT_EQ(read(dir / "heredoc"), value + "\n") << where << " heredoc";
   EXPECT_EQ(read(dir / "flag"), "--flag=" + value) << where << " flag";
   EXPECT_EQ(read(dir / "dirname"), dir.string()) << where << " dirname";
@@ -161,7 +163,7 @@ TEST_F(ValuesTest, APlaceWhereAValueWouldRunAsCodeIsRefusedAtItsPlace) {
   Outcome o = faultline({"validate"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.err,
-            "faultline.yaml:5:34: error: components.lib.build: '{{ prefix }}' is in text that another shell runs as "
+            "faultline.yaml:5:35: error: components.lib.build: '{{ prefix }}' is in text that another shell runs as "
             "code (eval, sh -c, ssh), so the value would be read as code; write \"$FAULTLINE_PREFIX\" inside that code "
             "instead, which the inner shell expands\n"
             "faultline.yaml:7:23: error: workloads.w.run: '{{ n }}' is inside arithmetic $(( … )), where the shell "
