@@ -155,7 +155,14 @@ std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
     case '$': return dollar(s, i);
     case ' ': case '\t': end_word(); return 0;
     case ';': case '&': case '|': end_command(); return 0;
-    case '(': end_command(); ++top.depth; return 0;
+    case '(':
+      end_command();
+      if (next == '(') {  // (( … )): bash's arithmetic command
+        push(Frame::arith, 2);
+        return 1;
+      }
+      ++top.depth;
+      return 0;
     case '`':
       if (top.kind != Frame::backquote) {
         push(Frame::backquote);
@@ -243,6 +250,8 @@ void ShellScan::end_word() {
   const bool named = std::any_of(top.words.begin(), top.words.end(),
                                  [](const std::string& w) { return !is_assignment(w); });
   if (!named && (top.word == "eval" || top.word == "ssh")) top.all_code = true;
+  if (!named && (top.word == "let" || top.word == "[[")) top.arithmetic = true;
+  if (top.word == "]]") top.arithmetic = false;
   const bool shell = std::any_of(top.words.begin(), top.words.end(), [](const std::string& w) { return is_shell(w); });
   if (shell && top.script_word == SIZE_MAX && is_script_option(top.word)) top.script_word = top.words.size() + 1;
   top.words.push_back(std::move(top.word));
@@ -255,6 +264,7 @@ void ShellScan::end_command() {
   Level& top = m_stack.back();
   top.words.clear();
   top.all_code = false;
+  top.arithmetic = false;
   top.script_word = SIZE_MAX;
 }
 
@@ -290,6 +300,9 @@ std::variant<PlaceholderContext, std::string> ShellScan::here() const {
       return std::string("is inside a parameter expansion ${…}; give the value a shell variable first "
                          "(v={{ … }}) and expand that");
     if (level.kind == Frame::ansi_sq) return std::string("is inside $'…' quoting; use '…' or \"…\" there");
+    if (level.arithmetic)
+      return std::string("is in bash's [[ … ]] or let, which may evaluate a value as arithmetic (and run commands "
+                         "found in it); compare with [ … ] instead");
     if (level.all_code || level.words.size() == level.script_word)
       return std::string("is in text that another shell runs as code (eval, sh -c, ssh), so the value would be "
                          "read as code; write \"$VAR\" inside that code instead, which the inner shell expands");

@@ -36,6 +36,7 @@ class ShellScan {
     std::string word;                 // the word being read
     bool in_word = false;
     bool all_code = false;            // eval, ssh: every later word is run as code
+    bool arithmetic = false;          // let, [[ … ]]: later words may be evaluated as arithmetic
     std::size_t script_word = SIZE_MAX;  // sh -c: index of the word that is the script
   };
   struct Heredoc {

@@ -185,6 +185,11 @@ TEST(Template, RefusesPlacesWhereNoReferenceIsSafe) {
   EXPECT_EQ(refusal("echo ${X:-{{ n }}}"),
             "'{{ n }}' is inside a parameter expansion ${…}; give the value a shell variable first (v={{ … }}) and "
             "expand that");
+  EXPECT_EQ(refusal("(( {{ n }} > 1 )) && run"), refusal("echo $(( {{ n }} + 1 ))"));
+  EXPECT_EQ(refusal("[[ {{ n }} -eq 1 ]] && run"),
+            "'{{ n }}' is in bash's [[ … ]] or let, which may evaluate a value as arithmetic (and run commands found "
+            "in it); compare with [ … ] instead");
+  EXPECT_EQ(refusal("let x={{ n }}"), refusal("[[ {{ n }} -eq 1 ]] && run"));
   EXPECT_EQ(refusal("echo ${{ n }}"), "'{{ n }}' follows a '$'; write the placeholder on its own");
   EXPECT_EQ(refusal("cat <<{{ n }}"), "'{{ n }}' is a here-document's delimiter; write a fixed word after <<");
   EXPECT_EQ(refusal("echo $'a{{ n }}'"), "'{{ n }}' is inside $'…' quoting; use '…' or \"…\" there");
@@ -197,6 +202,8 @@ TEST(Template, AcceptsWhatOnlyLooksLikeThosePlaces) {
   parse_ok("echo a#b {{ n }}");                    // '#' inside a word starts no comment
   parse_ok("x=1 y=2 make V={{ n }}");
   parse_ok("echo ${X:-1} {{ n }}");
+  parse_ok("[[ -e x ]] && run {{ n }}");           // after ]] the command goes on
+  parse_ok("[ \"{{ n }}\" -eq 1 ] && (cd x; run {{ n }})");
 }
 
 TEST(Template, RejectsUnclosedAndMalformedPlaceholders) {
