@@ -11,8 +11,17 @@ namespace {
 bool is_shell(std::string_view word) {
   const std::size_t slash = word.rfind('/');
   if (slash != std::string_view::npos) word.remove_prefix(slash + 1);
-  for (std::string_view s : {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox"})
+  for (std::string_view s : {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox", "su"})
     if (word == s) return true;
+  return false;
+}
+
+// Programs whose -c/-e/-E/-r option takes a script in their own language.
+bool is_interpreter(std::string_view word) {
+  const std::size_t slash = word.rfind('/');
+  if (slash != std::string_view::npos) word.remove_prefix(slash + 1);
+  for (std::string_view s : {"python", "perl", "ruby", "node", "nodejs", "php", "lua", "Rscript", "tclsh"})
+    if (word.substr(0, s.size()) == s) return true;
   return false;
 }
 
@@ -249,11 +258,16 @@ void ShellScan::end_word() {
   // The command's name is its first word that is not an assignment.
   const bool named = std::any_of(top.words.begin(), top.words.end(),
                                  [](const std::string& w) { return !is_assignment(w); });
-  if (!named && (top.word == "eval" || top.word == "ssh")) top.all_code = true;
+  if (!named && (top.word == "eval" || top.word == "ssh" || top.word == "trap" || top.word == "alias"))
+    top.all_code = true;
   if (!named && (top.word == "let" || top.word == "[[")) top.arithmetic = true;
   if (top.word == "]]") top.arithmetic = false;
   const bool shell = std::any_of(top.words.begin(), top.words.end(), [](const std::string& w) { return is_shell(w); });
-  if (shell && top.script_word == SIZE_MAX && is_script_option(top.word)) top.script_word = top.words.size() + 1;
+  const bool interpreter =
+      std::any_of(top.words.begin(), top.words.end(), [](const std::string& w) { return is_interpreter(w); });
+  const bool script_option = (shell && is_script_option(top.word)) ||
+                             (interpreter && (top.word == "-c" || top.word == "-e" || top.word == "-E" || top.word == "-r"));
+  if (top.script_word == SIZE_MAX && script_option) top.script_word = top.words.size() + 1;
   top.words.push_back(std::move(top.word));
   top.word.clear();
   top.in_word = false;
@@ -304,8 +318,9 @@ std::variant<PlaceholderContext, std::string> ShellScan::here() const {
       return std::string("is in bash's [[ … ]] or let, which may evaluate a value as arithmetic (and run commands "
                          "found in it); compare with [ … ] instead");
     if (level.all_code || level.words.size() == level.script_word)
-      return std::string("is in text that another shell runs as code (eval, sh -c, ssh), so the value would be "
-                         "read as code; write \"$VAR\" inside that code instead, which the inner shell expands");
+      return std::string("is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the "
+                         "value would be read as code; read the environment variable inside that code instead "
+                         "(\"$VAR\" for a shell)");
   }
   switch (m_stack.back().kind) {
     case Frame::dq: return PlaceholderContext::double_quoted;

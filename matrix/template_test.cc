@@ -174,9 +174,12 @@ TEST(Template, RefusesPlacesWhereNoReferenceIsSafe) {
             "'{{ n }}' is inside arithmetic $(( … )), where the shell evaluates a value as an expression (bash runs "
             "commands found in one); use $FAULTLINE_N outside it after checking it is a number");
   EXPECT_EQ(refusal("eval run {{ n }}"),
-            "'{{ n }}' is in text that another shell runs as code (eval, sh -c, ssh), so the value would be read as "
-            "code; write \"$FAULTLINE_N\" inside that code instead, which the inner shell expands");
+            "'{{ n }}' is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the value would "
+            "be read as code; read the environment variable inside that code instead (\"$FAULTLINE_N\" for a shell)");
   EXPECT_EQ(refusal("sh -c 'run {{ n }}'"), refusal("eval run {{ n }}"));
+  EXPECT_EQ(refusal("python3 -c 'print(\"{{ n }}\")'"), refusal("eval run {{ n }}"));
+  EXPECT_EQ(refusal("trap 'rm {{ n }}' EXIT"), refusal("eval run {{ n }}"));
+  EXPECT_EQ(refusal("env A=1 xargs su -c \"{{ n }}\""), refusal("eval run {{ n }}"));
   EXPECT_EQ(refusal("bash -ec \"run $(echo {{ n }})\""), refusal("eval run {{ n }}"));
   EXPECT_EQ(refusal("cat <<'EOF'\n{{ n }}\nEOF"),
             "'{{ n }}' is inside a quoted here-document (<<'EOF'), where nothing expands; write <<EOF without quotes");

@@ -163,9 +163,9 @@ TEST_F(ValuesTest, APlaceWhereAValueWouldRunAsCodeIsRefusedAtItsPlace) {
   Outcome o = faultline({"validate"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.err,
-            "faultline.yaml:5:35: error: components.lib.build: '{{ prefix }}' is in text that another shell runs as "
-            "code (eval, sh -c, ssh), so the value would be read as code; write \"$FAULTLINE_PREFIX\" inside that code "
-            "instead, which the inner shell expands\n"
+            "faultline.yaml:5:35: error: components.lib.build: '{{ prefix }}' is in text that is run as code again "
+            "(eval, sh -c, python -c, ssh, trap), so the value would be read as code; read the environment variable "
+            "inside that code instead (\"$FAULTLINE_PREFIX\" for a shell)\n"
             "faultline.yaml:7:23: error: workloads.w.run: '{{ n }}' is inside arithmetic $(( … )), where the shell "
             "evaluates a value as an expression (bash runs commands found in one); use $FAULTLINE_N outside it after "
             "checking it is a number\n");
