@@ -7,6 +7,8 @@
 // reference for its place, or to refuse the place.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
