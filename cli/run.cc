@@ -86,12 +86,14 @@ Expected<std::vector<std::size_t>> select_cells(const RunFlags& flags, const Mat
 }
 
 std::string repro_command(const matrix::Config& config, const matrix::Expansion& e, std::size_t cell,
-                          const std::string& matrix_dir, const std::string& command) {
+                          const std::string& matrix_dir, const runner::RunRecord& run) {
   std::string out = "cd " + shell_quote(matrix_dir) + " && ";
   if (const std::string* san = e.cells.value(cell, "sanitizer"))
     if (auto profile = matrix::profile_for(config, *san))
       for (const auto& [k, v] : profile->env) out += k + "=" + shell_quote(v) + " ";
-  return out + "sh -c " + shell_quote(command);
+  // The command reads its values from these variables (matrix/template.h).
+  for (const auto& [k, v] : run.command_env) out += k + "=" + shell_quote(v) + " ";
+  return out + "sh -c " + shell_quote(run.command);
 }
 
 // A hash of the matrix file's text: --resume refuses a session of another file.
@@ -277,7 +279,7 @@ int run(const RunFlags& flags) {
         std::cerr << "faultline run: " << error->message << "\n";
       }
       if (r.outcome != "pass" && !repro.count(r.cell))
-        repro[r.cell] = repro_command(config, e, r.cell, matrix_dir, r.command);
+        repro[r.cell] = repro_command(config, e, r.cell, matrix_dir, r);
       progress.run_done(e.cells.id(r.cell), r, loop.results().at(r.cell));
     });
   }

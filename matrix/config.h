@@ -64,6 +64,7 @@ struct Workload {
   std::string name;
   Mark mark;
   Text run;
+  std::vector<Text> run_placeholders;   // each {{ name }} of run, at its place (filled by the loader)
   std::vector<Param> params;            // each a further axis
   std::int64_t timeout_ms = 60'000;
   EnvList env;

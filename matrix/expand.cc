@@ -321,6 +321,44 @@ void collect_builds(const Config& config, Expansion& e) {
   }
 }
 
+std::string missing_cells_text(const CellTable& t, const std::vector<std::size_t>& cells) {
+  std::string out;
+  for (std::size_t i = 0; i < cells.size() && i < 3; ++i) out += (i ? ", '" : "'") + t.id(cells[i]) + "'";
+  if (cells.size() > 3) out += " and " + std::to_string(cells.size() - 3) + " more";
+  return out;
+}
+
+std::string why_missing(const Config& config, const Axis& axis) {
+  if (axis.kind == AxisKind::extra) return "'" + axis.name + "' is an include key that only some cells get";
+  for (const auto& w : config.workloads)
+    for (const auto& p : w.params)
+      if (p.name == axis.name) return "'" + axis.name + "' is a parameter of workload '" + w.name + "'";
+  return "'" + axis.name + "' has no value there";
+}
+
+// A run command that uses a variable some of its cells lack would run as
+// something else (or nothing) there, and pass: refused, naming those cells.
+void check_run_variables(const Config& config, const CellTable& t, Diagnostics& diagnostics) {
+  const auto workload_axis = t.axis_index("workload");
+  for (std::size_t wi = 0; wi < config.workloads.size() && workload_axis; ++wi) {
+    const Workload& w = config.workloads[wi];
+    std::set<std::string> reported;
+    for (const auto& use : w.run_placeholders) {
+      const auto axis = t.axis_index(use.value);
+      if (!axis || !reported.insert(use.value).second) continue;
+      std::vector<std::size_t> lacking;
+      for (std::size_t c = 0; c < t.size(); ++c)
+        if (t.value(c, *workload_axis) && *t.value(c, *workload_axis) == w.name && t.at(c, *axis) < 0) lacking.push_back(c);
+      if (lacking.empty()) continue;
+      diagnostics.error(use.mark, "workloads." + w.name + ".run uses {{ " + use.value + " }}, which " +
+                                      std::to_string(lacking.size()) + (lacking.size() == 1 ? " cell" : " cells") +
+                                      " of workload '" + w.name + (lacking.size() == 1 ? "' lacks: " : "' lack: ") + missing_cells_text(t, lacking) + " (" +
+                                      why_missing(config, t.axes[*axis]) + "); give every cell of '" + w.name +
+                                      "' a value for it, or use it in another workload");
+    }
+  }
+}
+
 }  // namespace
 
 Expansion expand(const Config& config, Diagnostics& diagnostics, const ExpandOptions& options) {
@@ -345,6 +383,7 @@ Expansion expand(const Config& config, Diagnostics& diagnostics, const ExpandOpt
   e.included = e.cells.apply_include(includes);
   check_new_cells(config, e, first_new, diagnostics);
   check_unique(config, e.cells, diagnostics);
+  check_run_variables(config, e.cells, diagnostics);
   if (e.cells.size() > options.max_cells) {
     diagnostics.error({}, "the matrix expands to " + std::to_string(e.cells.size()) + " cells, more than the limit of " +
                               std::to_string(options.max_cells) + "; narrow it with matrix.exclude, or raise --max-cells");

@@ -36,6 +36,19 @@ std::string kind_of(const YAML::Node& node) {
 
 std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// The first control character (C0 or DEL) in `value`, if any.
+std::optional<unsigned char> control_character(std::string_view value) {
+  for (unsigned char c : value)
+    if (c < 0x20 || c == 0x7f) return c;
+  return std::nullopt;
+}
+
+std::string hex_byte(unsigned char c) {
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "0x%02X", c);
+  return hex;
+}
+
 std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) {
   auto best = did_you_mean(word, candidates);
   return best ? " (did you mean " + q(*best) + "?)" : "";
@@ -93,8 +106,10 @@ class Loader {
   void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed);
   std::vector<std::string> scalar_list(const YAML::Node& node, const std::string& path, bool allow_single);
   EnvList env_map(const YAML::Node& node, const std::string& path);
+  bool printable(const YAML::Node& node, const std::string& path, std::string_view value);
 
   bool precheck();
+  Mark second_document_mark(const YAML::Node& second) const;
   void read_top(const YAML::Node& root);
   void read_components(const YAML::Node& node);
   void read_component(const std::string& name, const YAML::Node& node, Component& out);
@@ -111,9 +126,10 @@ class Loader {
   // Cross-checks once every section is read.
   void check_depends();
   void check_axes();
+  void check_variable_names();
   void check_rules(const std::vector<RuleEntry>& rules, const std::string& what);
   void check_templates();
-  void check_template(const Text& command, const std::string& path, const std::vector<std::string>& known);
+  std::vector<Text> check_template(const Text& command, const std::string& path, const std::vector<std::string>& known);
   Mark mark_in_file(const Text& command, std::size_t offset, std::string_view needle) const;
 
   void error(Mark mark, std::string message) { m_diagnostics.error(mark, std::move(message)); }
@@ -199,6 +215,16 @@ std::vector<std::string> Loader::scalar_list(const YAML::Node& node, const std::
   return out;
 }
 
+// Axis values reach commands as environment variables, which cannot hold NUL;
+// no value may hold a control character.
+bool Loader::printable(const YAML::Node& node, const std::string& path, std::string_view value) {
+  const auto c = control_character(value);
+  if (!c) return true;
+  error(mark_of(node), path + " holds a control character (byte " + hex_byte(*c) +
+                           "); versions, parameter values and include values must be printable text");
+  return false;
+}
+
 EnvList Loader::env_map(const YAML::Node& node, const std::string& path) {
   EnvList out;
   if (!expect_map(node, path)) return out;
@@ -210,7 +236,10 @@ EnvList Loader::env_map(const YAML::Node& node, const std::string& path) {
                    std::all_of(key.begin(), key.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
     if (!name_ok) error(mark_of(it->first), "environment variable name " + q(key) + " in " + path +
                                                 " must be letters, digits and '_', not starting with a digit");
-    if (auto v = scalar(it->second, path + "." + key)) out.emplace_back(key, Text{*v, mark_of(it->second)});
+    auto v = scalar(it->second, path + "." + key);
+    if (v && v->find('\0') != std::string::npos)
+      error(mark_of(it->second), path + "." + key + " holds a NUL byte, which no environment variable can hold");
+    else if (v) out.emplace_back(key, Text{*v, mark_of(it->second)});
   }
   return out;
 }
@@ -249,11 +278,32 @@ bool Loader::precheck() {
   return ok;
 }
 
+// The '---' line that opens the second document: the last one before its
+// content, or the first after the first document's content.
+Mark Loader::second_document_mark(const YAML::Node& second) const {
+  std::size_t content = second.Mark().pos >= 0 ? static_cast<std::size_t>(second.Mark().pos) : m_text.size();
+  std::size_t found = std::string_view::npos;
+  for (std::size_t at = 0; at < m_text.size(); at = m_text.find('\n', at) + 1) {
+    if (m_text.compare(at, 3, "---") == 0 && at > 0 && at <= content) found = at;
+    if (m_text.find('\n', at) == std::string_view::npos) break;
+  }
+  if (found == std::string_view::npos) return mark_of(second);
+  LineCol lc = line_col_at(m_text, found);
+  return {lc.line, lc.column, found};
+}
+
 LoadResult Loader::load() {
   m_config.file = m_file;
   if (precheck()) {
     try {
-      YAML::Node root = YAML::Load(std::string(m_text));
+      std::vector<YAML::Node> documents = YAML::LoadAll(std::string(m_text));
+      if (documents.size() > 1) {
+        error(second_document_mark(documents[1]),
+              "a second YAML document starts here; a matrix file is one document (remove this '---' and what follows, "
+              "or merge it into the first)");
+        return {std::move(m_config), std::move(m_diagnostics)};
+      }
+      YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
       if (expect_map(root, "the file")) read_top(root);
     } catch (const YAML::Exception& e) {
       Mark mark{e.mark.line + 1, e.mark.column + 1, static_cast<std::size_t>(std::max(e.mark.pos, 0))};
@@ -404,6 +454,7 @@ void Loader::read_versions(const YAML::Node& node, const std::string& path, Comp
       error(mark_of(node[i]), "empty version in " + path);
       continue;
     }
+    if (!printable(node[i], path + "[" + std::to_string(i) + "]", *v)) continue;
     auto [pos, inserted] = seen.emplace(*v, mark_of(node[i]));
     if (!inserted) {
       error(mark_of(node[i]), "duplicate version " + q(*v) + " in " + path + " (first given at line " +
@@ -497,7 +548,8 @@ void Loader::read_rules(const YAML::Node& node, const std::string& path, std::ve
     rule.mark = mark_of(entry);
     for (auto it = entry.begin(); it != entry.end(); ++it) {
       if (!it->first.IsScalar()) continue;
-      if (auto v = scalar(it->second, entry_path + "." + it->first.Scalar())) {
+      if (auto v = scalar(it->second, entry_path + "." + it->first.Scalar());
+          v && printable(it->second, entry_path + "." + it->first.Scalar(), *v)) {
         rule.values.emplace_back(it->first.Scalar(), *v);
         rule.key_marks.push_back(mark_of(it->first));
       }
@@ -522,6 +574,8 @@ void Loader::read_workloads(const YAML::Node& node) {
     check_keys(body, path, k_workload_keys);
     if (body["run"]) {
       if (auto v = scalar(body["run"], path + ".run")) w.run = {*v, mark_of(body["run"])};
+      if (w.run.mark.line && trim(w.run.value).empty())
+        error(w.run.mark, path + ".run is blank: give the command that runs one stress iteration");
     } else {
       error(w.mark, "missing key 'run' in " + path + ": the command that runs one stress iteration");
     }
@@ -532,6 +586,9 @@ void Loader::read_workloads(const YAML::Node& node) {
         Param param{p->first.Scalar(), mark_of(p->first), {}};
         const std::string ppath = path + ".params." + param.name;
         param.values = scalar_list(p->second, ppath, true);
+        for (std::size_t i = 0; i < param.values.size(); ++i)
+          printable(p->second.IsSequence() ? p->second[i] : p->second,
+                    p->second.IsSequence() ? ppath + "[" + std::to_string(i) + "]" : ppath, param.values[i]);
         if (param.values.empty() && p->second.IsSequence()) error(mark_of(p->second), ppath + " is empty: give at least one value");
         std::set<std::string> seen;
         for (const auto& v : param.values)
@@ -642,7 +699,61 @@ void Loader::check_depends() {
     if (colour[c.name] == 0 && !visit(c)) break;
 }
 
+bool is_identifier(std::string_view name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
+}
+
+// Every name the file gives a variable (components, parameters, include keys),
+// with what it is called in messages and where it was written.
+struct NamedVariable {
+  std::string name;
+  std::string what;
+  Mark mark;
+};
+
+std::vector<NamedVariable> named_variables(const Config& config) {
+  std::vector<NamedVariable> out;
+  for (const auto& c : config.components) {
+    out.push_back({c.name, "component " + q(c.name), c.mark});
+    out.push_back({"prefix." + c.name, "{{ prefix." + c.name + " }}", c.mark});
+  }
+  for (const auto& w : config.workloads)
+    for (const auto& p : w.params) out.push_back({p.name, "parameter " + q(p.name) + " of workload " + q(w.name), p.mark});
+  for (const auto& rule : config.include)
+    for (std::size_t i = 0; i < rule.values.size(); ++i)
+      out.push_back({rule.values[i].first, "include key " + q(rule.values[i].first), rule.key_marks[i]});
+  return out;
+}
+
+// Names become {{ name }} and FAULTLINE_NAME: they must be identifiers, and no
+// two may export the same environment variable (`a-b` and `a_b` would).
+void Loader::check_variable_names() {
+  std::map<std::string, std::pair<std::string, std::string>> taken;  // env -> (name, what)
+  for (const char* builtin : {"sanitizer", "workload", "compiler", "cell", "cell.id", "cell.hash", "run.index",
+                              "workdir", "version", "component", "prefix", "source", "jobs", "san.name", "san.cc",
+                              "san.cxx", "san.cflags", "san.cxxflags", "san.ldflags", "san.goflags", "san.rustflags"})
+    taken.emplace(environment_name(builtin), std::make_pair(builtin, "the built-in {{ " + std::string(builtin) + " }}"));
+  for (const auto& v : named_variables(m_config)) {
+    const bool prefix = v.name.rfind("prefix.", 0) == 0;
+    if (prefix && !is_identifier(std::string_view(v.name).substr(7))) continue;  // its component is reported
+    if (!prefix && !is_identifier(v.name)) {
+      error(v.mark, v.what + " must be a name of letters, digits, '_' and '-', starting with a letter or '_' "
+                             "(it becomes {{ " + v.name + " }} and an environment variable)");
+      continue;
+    }
+    const std::string env = environment_name(v.name);
+    auto [it, fresh] = taken.emplace(env, std::make_pair(v.name, v.what));
+    const bool both_prefixes = prefix && it->second.first.rfind("prefix.", 0) == 0;  // their components collide
+    if (!fresh && it->second.first != v.name && !both_prefixes)
+      error(v.mark, v.what + " exports " + env + ", as " + it->second.second +
+                        " does; give it a name that differs in more than punctuation");
+  }
+}
+
 void Loader::check_axes() {
+  check_variable_names();
   for (const auto& w : m_config.workloads)
     for (const auto& p : w.params) {
       if (m_config.component(p.name) ||
@@ -701,29 +812,45 @@ void Loader::check_rules(const std::vector<RuleEntry>& rules, const std::string&
   }
 }
 
+// The place in the file of `needle` at byte `offset` of the command's value:
+// its n-th occurrence there is taken to be the n-th in the file after the key.
 Mark Loader::mark_in_file(const Text& command, std::size_t offset, std::string_view needle) const {
+  std::size_t nth = 0;
+  for (std::size_t at = command.value.find(needle); at != std::string::npos && at < offset;
+       at = command.value.find(needle, at + 1))
+    ++nth;
   std::size_t found = m_text.find(needle, command.mark.pos);
+  for (; nth > 0 && found != std::string_view::npos; --nth) found = m_text.find(needle, found + 1);
   if (command.mark.line == 0 || found == std::string_view::npos) return command.mark;
   LineCol lc = line_col_at(m_text, found);
   return {lc.line, lc.column, found};
 }
 
-void Loader::check_template(const Text& command, const std::string& path, const std::vector<std::string>& known) {
+std::vector<Text> Loader::check_template(const Text& command, const std::string& path,
+                                        const std::vector<std::string>& known) {
+  std::vector<Text> uses;
   auto parsed = Template::parse(command.value);
   if (auto* e = std::get_if<Template::ParseError>(&parsed)) {
-    error(mark_in_file(command, e->offset, "{{"), path + ": " + e->message);
-    return;
+    const std::size_t close = command.value.find("}}", e->offset);
+    const std::string_view raw = close == std::string::npos
+                                     ? std::string_view("{{")
+                                     : std::string_view(command.value).substr(e->offset, close + 2 - e->offset);
+    error(mark_in_file(command, e->offset, raw), path + ": " + e->message);
+    return uses;
   }
   for (const auto& p : std::get<Template>(parsed).placeholders()) {
+    std::string_view raw = std::string_view(command.value).substr(p.offset, p.length);
+    uses.push_back({p.name, mark_in_file(command, p.offset, raw)});
     if (std::find(known.begin(), known.end(), p.name) != known.end()) continue;
-    std::size_t close = command.value.find("}}", p.offset);
-    std::string_view raw = std::string_view(command.value).substr(p.offset, close + 2 - p.offset);
     std::string hint = suggestion(p.name, known);
+    if (p.name == "source" && path.rfind("components.", 0) == 0)
+      hint = " (a build has {{ source }} only when its component has 'source: { git: … }')";
     std::string_view comp = p.name.rfind("prefix.", 0) == 0 ? std::string_view(p.name).substr(7) : p.name;
     if (hint.empty() && path.rfind("components.", 0) == 0 && m_config.component(comp))
       hint = " (add " + q(comp) + " to " + path.substr(0, path.size() - 6) + ".depends to use it)";
-    error(mark_in_file(command, p.offset, raw), "unknown template variable " + q(p.name) + " in " + path + hint);
+    error(uses.back().mark, "unknown template variable " + q(p.name) + " in " + path + hint);
   }
+  return uses;
 }
 
 void Loader::check_templates() {
@@ -733,7 +860,7 @@ void Loader::check_templates() {
   for (const auto& rule : m_config.include)
     for (const auto& [k, v] : rule.values) extras.push_back(k);
   const auto known = run_variables(m_config, extras);
-  for (const auto& w : m_config.workloads) check_template(w.run, "workloads." + w.name + ".run", known);
+  for (auto& w : m_config.workloads) w.run_placeholders = check_template(w.run, "workloads." + w.name + ".run", known);
 }
 
 const std::vector<std::string> k_san_fields = {"san.cc", "san.cxx", "san.cflags", "san.cxxflags", "san.ldflags",
@@ -742,7 +869,8 @@ const std::vector<std::string> k_san_fields = {"san.cc", "san.cxx", "san.cflags"
 }  // namespace
 
 std::vector<std::string> build_variables(const Config& config, const Component& component) {
-  std::vector<std::string> vars = {"version", "component", "prefix", "source", "sanitizer", "compiler", "jobs"};
+  std::vector<std::string> vars = {"version", "component", "prefix", "sanitizer", "compiler", "jobs"};
+  if (component.source_git) vars.push_back("source");
   vars.insert(vars.end(), k_san_fields.begin(), k_san_fields.end());
   vars.push_back("prefix." + component.name);
   vars.push_back(component.name);

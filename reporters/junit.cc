@@ -15,6 +15,9 @@ std::string xml(std::string_view raw, std::size_t max_bytes = 2'000) {
   return xml_escape(clean_text(utf8_prefix(raw, max_bytes)));
 }
 
+constexpr const char* k_interrupted =
+    "true: the run was interrupted; cells it did not finish are skipped, not passed";
+
 std::string seconds(double s) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.3f", s < 0 ? 0.0 : s);
@@ -75,7 +78,7 @@ std::string testcase(const json& r, const json& cell, const std::map<std::string
             xml(be.value("command", ""), 4'000) + "\n" +
             xml_escape(bounded_text(be.value("log_tail", ""), o.excerpt)) + "</error>\n";
   } else if (verdict == "skipped") {
-    inner = "      <skipped message=\"no run happened\"/>\n";
+    inner = "      <skipped message=\"" + xml(cell.value("skipped_reason", "no run happened"), 500) + "\"/>\n";
   }
   if (cell.contains("repro") && verdict != "pass")
     inner += "      <system-out>" + xml_escape(bounded_text("repro: " + cell.value("repro", ""), {20, 4'000, 8'000})) +
@@ -117,6 +120,9 @@ std::string render_junit(const json& r, const JunitOptions& o) {
          << "\""
          << (r.value("started_at", "").empty() ? "" : " timestamp=\"" + xml(r.value("started_at", ""), 40) + "\"")
          << ">\n";
+    if (r.value("interrupted", false))
+      body << "    <properties>\n      <property name=\"interrupted\" value=\"" << k_interrupted << "\"/>\n"
+           << "    </properties>\n";
     for (const json* cell : s.cells) body << testcase(r, *cell, sigs, o);
     body << "  </testsuite>\n";
   }

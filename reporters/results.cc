@@ -34,6 +34,18 @@ std::string_view build_state(runner::BuildState s) {
   return "";
 }
 
+// The verdict of a cell an interrupted run left unfinished: its runs so far
+// cannot make a pass, so it is skipped with the reason (crashes stand).
+void mark_unfinished(json& cell, int planned) {
+  const std::string verdict = cell["verdict"];
+  if (verdict != "pass" && verdict != "skipped") return;
+  const int runs = cell["runs"];
+  cell["verdict"] = "skipped";
+  cell["skipped_reason"] = runs == 0 ? "interrupted before its first run"
+                                     : "interrupted after " + std::to_string(runs) + " of " + std::to_string(planned) +
+                                           (planned == 1 ? " run" : " runs");
+}
+
 json cell_json(const matrix::Expansion& e, std::size_t c, const runner::CellResult& r, const std::string& repro) {
   json values = json::object();
   for (std::size_t a = 0; a < e.cells.stride(); ++a)
@@ -153,6 +165,7 @@ json results_json(const matrix::Config& config, const matrix::Expansion& e, cons
     const runner::CellResult& r = loop.results().at(c);
     auto it = repro.find(c);
     cells.push_back(cell_json(e, c, r, it == repro.end() ? "" : it->second));
+    if (info.interrupted && loop.wants_more(c)) mark_unfinished(cells.back(), info.runs);
     for (const auto& [hash, n] : r.signatures) shown.insert(hash);
   }
   json signatures = json::array();

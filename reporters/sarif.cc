@@ -151,6 +151,15 @@ json sarif_json(const json& r, const SarifOptions& o) {
               {"originalUriBaseIds", {{k_root, {{"description", {{"text", "the repository root"}}}}}}},
               {"results", results},
               {"properties", {{"matrix", text(r, "name", 200)}, {"signaturesLeftOut", left_out}}}};
+  if (r.value("interrupted", false)) {
+    // SARIF 2.1.0 §3.20: an invocation that did not finish, and why.
+    const std::string why = "the run was interrupted: it is partial, and the cells it did not finish are skipped, "
+                            "not passed";
+    run["invocations"] = json::array({{{"executionSuccessful", false},
+                                       {"toolExecutionNotifications",
+                                        json::array({{{"level", "warning"}, {"message", {{"text", why}}}}})}}});
+    run["properties"]["interrupted"] = true;
+  }
   return {{"$schema", k_schema}, {"version", "2.1.0"}, {"runs", json::array({run})}};
 }
 

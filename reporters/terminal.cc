@@ -139,6 +139,7 @@ std::string render_terminal(const json& r, const TerminalOptions& options) {
     const std::string verdict = c.value("verdict", "");
     out << "  " << paint(pad(verdict, 11), verdict_color(verdict), options.color) << " " << c.value("id", "");
     if (verdict == "build-error") out << "  — " << c["build_error"].value("error", "");
+    else if (c.contains("skipped_reason")) out << "  — " << c.value("skipped_reason", "");
     else out << "  — " << c.value("summary", "");
     if (!c["signatures"].empty()) out << "  [" << c["signatures"][0].value("hash", "") << "]";
     out << "\n";

@@ -153,8 +153,18 @@ void Builder::prepare(std::size_t index) {
   matrix::BuildPaths paths{out.prefix, comp.source_git ? out.dir + "/src" : "", dep_prefixes, m_options.jobs};
   matrix::Binding binding = matrix::build_binding(m_config, b, *profile, paths);
   auto parsed = matrix::Template::parse(comp.build.value);
+  auto* command = std::get_if<matrix::Template>(&parsed);
   std::string missing;
-  if (auto* t = std::get_if<matrix::Template>(&parsed)) out.command = t->render(binding.vars, &missing).value_or("");
+  auto rendered = command ? command->render(binding.vars, &missing) : std::nullopt;
+  if (!rendered) {
+    // validate refuses such a matrix; a build that cannot be rendered never runs as "nothing to build".
+    out.state = BuildState::failed;
+    out.error = command ? "the build command could not be rendered: {{ " + missing + " }} has no value here"
+                        : "the build command is not a valid template";
+    return;
+  }
+  out.command = std::move(*rendered);
+  for (auto& kv : command->environment(binding.vars)) binding.env.push_back(std::move(kv));  // last: these win
   m_bindings[index] = std::move(binding.env);
 }
 

@@ -123,6 +123,23 @@ bool StressLoop::wants_more(std::size_t cell) const {
   return true;
 }
 
+namespace {
+
+// A run whose command cannot be rendered never passes: validate refuses such a
+// matrix, so this is a bug's backstop, recorded as faultline's own failure.
+RunRecord template_error(RunRecord rec, const std::string& missing) {
+  rec.outcome = "crash";
+  sanitizers::Crash c;
+  c.tool = "faultline";
+  c.kind = "template-error";
+  c.summary = "the run command could not be rendered: {{ " + missing + " }} has no value in this cell";
+  sanitizers::finalize(c, {});
+  rec.crashes.push_back(std::move(c));
+  return rec;
+}
+
+}  // namespace
+
 RunRecord StressLoop::execute(std::size_t cell, int index) {
   RunRecord rec;
   rec.cell = cell;
@@ -142,13 +159,19 @@ RunRecord StressLoop::execute(std::size_t cell, int index) {
   fs::create_directories(workdir, ec);
   matrix::Binding binding =
       matrix::run_binding(m_config, m_e.cells, cell, profile, {m_prefixes.at(cell), workdir, index});
-  rec.command = command_it->second.render(binding.vars).value_or("");
+  const matrix::Template& command = command_it->second;
+  std::string missing;
+  auto rendered = command.render(binding.vars, &missing);
+  if (!rendered) return template_error(std::move(rec), missing);
+  rec.command = std::move(*rendered);
+  rec.command_env = command.environment(binding.vars);
   std::map<std::string, std::optional<std::string>> changes;
   for (const auto& [k, v] : binding.env) changes[k] = v;
+  for (const auto& [k, v] : rec.command_env) changes[k] = v;  // the values the command references win
   ProcessOptions p;
   p.argv = profile.wrapper;
   // A command that needs no shell is executed directly: one exec fewer per run.
-  if (auto words = split_plain_command(rec.command)) p.argv.insert(p.argv.end(), words->begin(), words->end());
+  if (auto words = command.argv(binding.vars)) p.argv.insert(p.argv.end(), words->begin(), words->end());
   else p.argv.insert(p.argv.end(), {"/bin/sh", "-c", rec.command});
   p.environment = environment_with(changes);
   p.working_directory = m_options.matrix_dir;

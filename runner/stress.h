@@ -33,7 +33,8 @@ struct RunRecord {
   std::int64_t peak_rss_bytes = 0;
   std::uint64_t stdout_bytes = 0;
   std::uint64_t stderr_bytes = 0;
-  std::string command;
+  std::string command;        // as run by /bin/sh: placeholders are references to command_env
+  std::vector<std::pair<std::string, std::string>> command_env;  // FAULTLINE_* the command references
   std::vector<sanitizers::Crash> crashes;
   std::string hung_stacks;
 };
@@ -93,8 +94,10 @@ class StressLoop {
   // Runs of `cell` that showed a signature starting with `prefix`.
   int runs_with(std::size_t cell, const std::string& prefix) const;
 
- private:
+  // Whether `cell` needs more runs under the stop policy (false once built to no avail).
   bool wants_more(std::size_t cell) const;
+
+ private:
   RunRecord execute(std::size_t cell, int index);
   void count(const RunRecord& record);
 

@@ -63,6 +63,15 @@ class RunTest : public ::testing::Test {
             std::chrono::duration<double>(r->wall).count()};
   }
   json results() { return json::parse(read(m_dir / ".faultline/results.json")); }
+  // The exit status of another program run in the scratch directory.
+  int tool_status(std::vector<std::string> argv) {
+    runner::ProcessOptions p;
+    p.argv = std::move(argv);
+    p.working_directory = m_dir.string();
+    p.timeout = std::chrono::minutes(1);
+    auto r = runner::run_process(p);
+    return r ? r->exit_code.value_or(-1) : -1;
+  }
   int lines(const std::string& name) {
     std::string t = read(m_dir / name);
     return static_cast<int>(std::count(t.begin(), t.end(), '\n'));
@@ -297,6 +306,50 @@ TEST_F(RunTest, InterruptKeepsFinishedRunsAndResumeRepeatsNone) {
   EXPECT_EQ(db_scalar("SELECT count(*) FROM (SELECT DISTINCT cell_hash, idx FROM runs)"), 40);
   const json final_results = results();
   for (const auto& c : final_results["cells"]) EXPECT_EQ(c["runs"], 10);
+}
+
+// An interrupted run is partial in every format, and no unfinished cell passes.
+TEST_F(RunTest, AnInterruptedRunSaysSoInEveryFormatAndPassesNoUnfinishedCell) {
+  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
+                          "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
+  runner::ProcessOptions p;
+  p.argv = {"/bin/sh", "-c", std::string(FAULTLINE_BINARY) + " run -j 2 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid"};
+  p.working_directory = m_dir.string();
+  p.timeout = std::chrono::minutes(2);
+  auto interrupted = runner::run_process(p);
+  ASSERT_TRUE(interrupted);
+  EXPECT_EQ(interrupted->exit_code, 130);
+  const json r = results();
+  EXPECT_EQ(r["interrupted"], true);
+  int unfinished = 0;
+  for (const auto& c : r["cells"]) {
+    const int runs = c["runs"];
+    if (runs == 10) continue;
+    ++unfinished;
+    EXPECT_EQ(c["verdict"], "skipped") << c["id"];
+    EXPECT_EQ(c["skipped_reason"], runs == 0 ? std::string("interrupted before its first run")
+                                              : "interrupted after " + std::to_string(runs) + " of 10 runs");
+  }
+  EXPECT_GT(unfinished, 0);
+  EXPECT_EQ(r["totals"]["pass"], 4 - unfinished);
+  for (const char* format : {"terminal", "md", "html"})
+    EXPECT_THAT(faultline({"report", "--format", format}).out, HasSubstr("— interrupted, partial")) << format;
+  EXPECT_EQ(faultline({"report", "--format", "junit", "-o", "r.xml"}).status, 0);
+  const std::string xml = read(m_dir / "r.xml");
+  EXPECT_THAT(xml, HasSubstr("<property name=\"interrupted\" value=\"true: the run was interrupted; cells it did not "
+                             "finish are skipped, not passed\"/>"));
+  std::size_t skipped = 0;
+  for (auto at = xml.find("<skipped message=\"interrupted "); at != std::string::npos;
+       at = xml.find("<skipped message=\"interrupted ", at + 1))
+    ++skipped;
+  EXPECT_EQ(skipped, static_cast<std::size_t>(unfinished)) << xml;
+  const std::string schema = std::string(FAULTLINE_SOURCE_DIR) + "/tests/reporters/junit.xsd";
+  if (fs::exists("/usr/bin/xmllint")) {
+    EXPECT_EQ(tool_status({"/usr/bin/xmllint", "--noout", "--schema", schema, (m_dir / "r.xml").string()}), 0);
+  }
+  const json sarif = json::parse(faultline({"report", "--format", "sarif"}).out);
+  EXPECT_EQ(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);
+  EXPECT_EQ(sarif["runs"][0]["properties"]["interrupted"], true);
 }
 
 }  // namespace

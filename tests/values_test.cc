@@ -1,0 +1,176 @@
+// End-to-end tests of what values do inside commands (docs/config.md, "How
+// values reach commands"): through the faultline binary, a real /bin/sh, real
+// builds and runs, each idiom of issue 14 gets the exact value and no value
+// ever runs; a command that would run as something else in some cells is
+// refused by validate.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "runner/process.h"
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Outcome {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+class ValuesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/faultline-values-XXXXXX";
+    m_dir = mkdtemp(tmpl);
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else fs::remove_all(m_dir);
+  }
+  void write(const std::string& name, const std::string& text) { std::ofstream(m_dir / name) << text; }
+  std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  Outcome faultline(std::vector<std::string> args) {
+    args.insert(args.begin(), FAULTLINE_BINARY);
+    runner::ProcessOptions p;
+    p.argv = args;
+    p.working_directory = m_dir.string();
+    p.timeout = std::chrono::minutes(3);
+    auto r = runner::run_process(p);
+    EXPECT_TRUE(r);
+    if (!r) return {};
+    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
+  }
+  // Every file named PWNED anywhere under the scratch directory.
+  std::vector<std::string> pwned() {
+    std::vector<std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(m_dir))
+      if (e.path().filename() == "PWNED") out.push_back(e.path().string());
+    return out;
+  }
+  fs::path m_dir;
+};
+
+// The values: each would run `touch PWNED` if a shell read it as code.
+const std::vector<std::string> k_values = {"1.0; touch PWNED", "$(touch PWNED)", "`touch PWNED`",
+                                           "it's a \"q\" $HOME ${IFS} '; touch PWNED; '", "b\\s\\\\ \\\"x"};
+
+// The idioms of issue 14; each writes what its command saw to DIR/NAME.
+std::string idioms(const std::string& var, const std::string& dir) {
+  const std::string v = "{{ " + var + " }}", d = "{{ " + dir + " }}";
+  return "      # it's a comment with an apostrophe before " + v + "\n"
+         "      printf '%s' " + v + " > \"" + d + "/bare\"\n"
+         "      printf '%s' \"" + v + "\" > \"" + d + "/dq\"\n"
+         "      printf '%s' '" + v + "' > \"" + d + "/sq\"\n"
+         "      printf '%s' \"$(echo " + v + ")\" > \"" + d + "/echo\"\n"
+         "      D=\"$(dirname \"" + d + "/" + v + "\")\"; printf '%s' \"$D\" > \"" + d + "/dirname\"\n"
+         "      printf '%s' \"`printf '%s' " + v + "`\" > \"" + d + "/backquote\"\n"
+         "      cat > \"" + d + "/heredoc\" <<EOF\n"
+         "      " + v + "\n"
+         "      EOF\n"
+         "      printf '%s' \"$(printf '%s' '" + v + "')\" > \"" + d + "/sq-in-subst\"\n"
+         "      printf '%s' --flag=" + v + " > \"" + d + "/flag\"\n";
+}
+
+// YAML double-quoted scalar for `value`.
+std::string yaml_quoted(const std::string& value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string hostile_matrix() {
+  std::string versions, xs;
+  for (const auto& v : k_values) {
+    versions += (versions.empty() ? "" : ", ") + yaml_quoted(v);
+    xs += (xs.empty() ? "" : ", ") + yaml_quoted(v);
+  }
+  return "version: 1\ncomponents:\n  lib:\n    versions: [" + versions + "]\n    build: |\n" +
+         idioms("version", "prefix") + "workloads:\n  w:\n    params: { x: [" + xs + "] }\n    run: |\n" +
+         idioms("x", "workdir") + "stress: { runs: 1 }\n";
+}
+
+// What each idiom's file must hold for `value` (dirname: the folder itself).
+void expect_exact(const fs::path& dir, const std::string& value, const std::string& where,
+                  const std::function<std::string(const fs::path&)>& read) {
+  for (const char* name : {"bare", "dq", "sq", "backquote", "sq-in-subst"})
+    EXPECT_EQ(read(dir / name), value) << where << " " << name;
+  // dash's echo reads backslashes as escapes: the value is exact where it has none.
+  if (value.find('\\') == std::string::npos) {
+    EXPECT_EQ(read(dir / "echo"), value) << where << " echo";
+  }
+  EXPECT_EQ(read(dir / "heredoc"), value + "\n") << where << " heredoc";
+  EXPECT_EQ(read(dir / "flag"), "--flag=" + value) << where << " flag";
+  EXPECT_EQ(read(dir / "dirname"), dir.string()) << where << " dirname";
+}
+
+TEST_F(ValuesTest, NoValueRunsInBuildOrRunAndEveryIdiomSeesTheExactValue) {
+  write("faultline.yaml", hostile_matrix());
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 0) << o.out << o.err;
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  const json r = json::parse(read(m_dir / ".faultline/results.json"));
+  ASSERT_EQ(r["cells"].size(), k_values.size() * k_values.size());
+  ASSERT_EQ(r["builds"].size(), k_values.size());
+  auto reader = [this](const fs::path& p) { return read(p); };
+  std::map<std::string, std::string> prefix_of;
+  for (const auto& b : r["builds"]) {
+    const std::string version = read(fs::path(b["dir"].get<std::string>()) / "prefix/bare");
+    prefix_of[version] = b["dir"].get<std::string>() + "/prefix";
+    expect_exact(prefix_of[version], version, "build " + b["id"].get<std::string>(), reader);
+  }
+  EXPECT_EQ(prefix_of.size(), k_values.size());
+  for (const auto& c : r["cells"]) {
+    EXPECT_EQ(c["verdict"], "pass") << c["id"];
+    const fs::path work = m_dir / ".faultline/work" / c["hash"].get<std::string>();
+    expect_exact(work, c["values"]["x"].get<std::string>(), "cell " + c["id"].get<std::string>(), reader);
+  }
+}
+
+TEST_F(ValuesTest, ARunCommandUsingAVariableSomeCellsLackIsRefused) {
+  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1.0\"] }\nworkloads:\n"
+                          "  a: { run: \"exit 7 {{ n }}\" }\n  b: { run: \"true {{ n }}\", params: { n: [\"1\"] } }\n");
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, "faultline.yaml:5:21: error: workloads.a.run uses {{ n }}, which 1 cell of workload 'a' lacks: "
+                     "'lib=1.0 sanitizer=none workload=a' ('n' is a parameter of workload 'b'); give every cell of "
+                     "'a' a value for it, or use it in another workload\n")
+        << command;
+  }
+  EXPECT_FALSE(fs::exists(m_dir / ".faultline/results.json"));
+}
+
+TEST_F(ValuesTest, APlaceWhereAValueWouldRunAsCodeIsRefusedAtItsPlace) {
+  write("faultline.yaml", "version: 1\ncomponents:\n  lib:\n    versions: [\"1.0\"]\n"
+                          "    build: make && sh -c \"install {{ prefix }}\"\n"
+                          "workloads:\n  w: { run: \"exit $(( {{ n }} ))\", params: { n: [\"a[$(touch PWNED)]\"] } }\n");
+  Outcome o = faultline({"validate"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "faultline.yaml:5:35: error: components.lib.build: '{{ prefix }}' is in text that is run as code again "
+            "(eval, sh -c, python -c, ssh, trap), so the value would be read as code; read the environment variable "
+            "inside that code instead (\"$FAULTLINE_PREFIX\" for a shell)\n"
+            "faultline.yaml:7:23: error: workloads.w.run: '{{ n }}' is inside arithmetic $(( … )), where the shell "
+            "evaluates a value as an expression (bash runs commands found in one); use $FAULTLINE_N outside it after "
+            "checking it is a number\n");
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+}
+
+}  // namespace
+}  // namespace faultline
