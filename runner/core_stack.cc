@@ -352,8 +352,17 @@ std::optional<CoreStack> take_core_stack(const CoreFiles& where, pid_t process_g
   const std::string core = !claimed->kept.empty() ? claimed->kept
                                                   : "/proc/" + std::to_string(getpid()) + "/fd/" +
                                                         std::to_string(claimed->fd.get());
-  read_stack(stack, core, options);
+  if (options.read_stack) read_stack(stack, core, options);
   return stack;
+}
+
+std::string core_stack_note(const CorePattern& pattern, bool have_gdb) {
+  const std::string shown = "core_pattern '" + pattern.pattern + "'";
+  if (pattern.piped())
+    return "warning: " + shown + " pipes core files to a handler; crashes that print no stack keep the signal alone";
+  if (!core_files(pattern, ".")) return "warning: faultline cannot find core files by " + shown + "; crashes that print no stack keep the signal alone";
+  if (!have_gdb) return "warning: gdb not found; crashes that print no stack keep the signal alone";
+  return "crashes that print no stack get their core's stack (" + shown + ", gdb)";
 }
 
 std::vector<std::string> argv_with_core_limit(const std::string& program, const std::vector<std::string>& argv) {

@@ -66,6 +66,7 @@ struct CoreStackOptions {
   std::string keep_as;      // where a kept core goes; "" leaves it where it landed
   std::chrono::milliseconds gdb_timeout{30'000};  // gdb is killed after this
   std::string gdb = "gdb";  // the debugger: a path or a name looked up in PATH
+  bool read_stack = true;   // false: only claim (delete or keep) the core; gdb does not run
 };
 
 struct CoreStack {
@@ -84,6 +85,10 @@ struct CoreStack {
 // sharing a directory never take each other's.
 std::optional<CoreStack> take_core_stack(const CoreFiles& where, pid_t process_group, double started,
                                          const CoreStackOptions& options);
+
+// What `faultline validate` says of this machine's cores: a warning (text
+// starting "warning: ") when crashes cannot get a native stack, else a note.
+std::string core_stack_note(const CorePattern& pattern, bool have_gdb);
 
 // `argv` run through /bin/sh so that the core limit is raised (soft to the hard
 // limit) before the program starts: what ProcessOptions::core_dumps does. `program`

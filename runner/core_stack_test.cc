@@ -106,6 +106,19 @@ TEST_F(CoreStackTest, PipedPatternOrSpecifiersInTheDirectoryGiveNoFiles) {
   EXPECT_FALSE(core_files({"", false}, "/w"));
 }
 
+TEST_F(CoreStackTest, ValidateWarnsOnceWhereCoresCannotBeRead) {
+  EXPECT_EQ(core_stack_note({"|/usr/share/apport/apport -p%p", false}, true),
+            "warning: core_pattern '|/usr/share/apport/apport -p%p' pipes core files to a handler; crashes that "
+            "print no stack keep the signal alone");
+  EXPECT_EQ(core_stack_note({"/cores/%e/core", false}, true),
+            "warning: faultline cannot find core files by core_pattern '/cores/%e/core'; crashes that print no stack "
+            "keep the signal alone");
+  EXPECT_EQ(core_stack_note({"core", false}, false),
+            "warning: gdb not found; crashes that print no stack keep the signal alone");
+  EXPECT_EQ(core_stack_note({"core.%p", true}, true),
+            "crashes that print no stack get their core's stack (core_pattern 'core.%p', gdb)");
+}
+
 TEST_F(CoreStackTest, ReadsCorePatternAndCoreUsesPid) {
   write("core_pattern", "|/usr/lib/systemd/systemd-coredump %P %u %g %s %t %c %h\n");
   write("core_uses_pid", "1\n");
