@@ -37,12 +37,12 @@ echo "binary: $(stat -c %s "$dir/big") bytes; core_pattern: $(cat /proc/sys/kern
 plain=(); dumped=(); gdb_t=(); repro=()
 cd "$dir"
 for i in $(seq "$repeats"); do
-  t0=$(now); sh -c "ulimit -c 0; exec ./big $touch_arg" 2>/dev/null || true; t1=$(now)
-  sh -c "ulimit -c unlimited; exec ./big $touch_arg" 2>/dev/null || true; t2=$(now)
+  t0=$(now); { sh -c "ulimit -c 0; exec ./big $touch_arg" || true; } 2>/dev/null; t1=$(now)
+  { sh -c "ulimit -c unlimited; exec ./big $touch_arg" || true; } 2>/dev/null; t2=$(now)
   core=$(ls -t core* | head -1); size=$(stat -c %s "$core")
   gdb -batch -nx -iex 'set debuginfod enabled off' -ex 'set pagination off' -ex bt -ex 'thread apply all bt 50' ./big --core="$core" > gdb.out 2>&1; t3=$(now)
   rm -f core*
-  "$faultline" repro --only none=1 faultline.yaml > repro.out 2>&1 || true; t4=$(now)
+  "$faultline" repro faultline.yaml --only none=1 > repro.out 2>&1 || true; t4=$(now)
   grep -q 'crash_here' repro.out || { echo "repro found no native stack:"; cat repro.out; exit 1; }
   plain+=("$(awk "BEGIN {print $t1 - $t0}")"); dumped+=("$(awk "BEGIN {print $t2 - $t1}")")
   gdb_t+=("$(awk "BEGIN {print $t3 - $t2}")"); repro+=("$(awk "BEGIN {print $t4 - $t3}")")
