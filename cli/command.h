@@ -23,5 +23,6 @@ void add_sessions_command(CLI::App& app, Action& action);
 void add_post_command(CLI::App& app, Action& action);
 void add_serve_command(CLI::App& app, Action& action);
 void add_merge_command(CLI::App& app, Action& action);
+void add_repro_command(CLI::App& app, Action& action);
 
 }  // namespace faultline::cli

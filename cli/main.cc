@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   cli::add_plan_command(app, action);
   cli::add_run_command(app, action);
   cli::add_bisect_command(app, action);
+  cli::add_repro_command(app, action);
   cli::add_triage_command(app, action);
   cli::add_report_command(app, action);
   cli::add_history_command(app, action);

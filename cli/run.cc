@@ -47,6 +47,7 @@ struct RunFlags {
   std::vector<std::string> reports;
   bool rebuild = false;
   bool resume = false;
+  bool keep_cores = false;
   bool post = false;  // pending status at the start, comment and final status at the end
   std::string out;
   std::string state_dir;
@@ -85,15 +86,13 @@ Expected<std::vector<std::size_t>> select_cells(const RunFlags& flags, const Mat
   return selected;
 }
 
-std::string repro_command(const matrix::Config& config, const matrix::Expansion& e, std::size_t cell,
-                          const std::string& matrix_dir, const runner::RunRecord& run) {
-  std::string out = "cd " + shell_quote(matrix_dir) + " && ";
-  if (const std::string* san = e.cells.value(cell, "sanitizer"))
-    if (auto profile = matrix::profile_for(config, *san))
-      for (const auto& [k, v] : profile->env) out += k + "=" + shell_quote(v) + " ";
-  // The command reads its values from these variables (matrix/template.h).
-  for (const auto& [k, v] : run.command_env) out += k + "=" + shell_quote(v) + " ";
-  return out + "sh -c " + shell_quote(run.command);
+// The command that runs the cell once more, in the foreground (cli/repro.cc).
+// The matrix file is named by its absolute path, which reports make relative.
+std::string repro_command(const matrix::Expansion& e, std::size_t cell, const std::string& matrix_file,
+                          const RunFlags& flags) {
+  std::string out = "faultline repro " + e.cells.hash(cell) + " " + shell_quote(matrix_file);
+  if (!flags.state_dir.empty()) out += " --state-dir " + shell_quote(fs::absolute(flags.state_dir).string());
+  return out;
 }
 
 // A hash of the matrix file's text: --resume refuses a session of another file.
@@ -250,6 +249,7 @@ int run(const RunFlags& flags) {
   sopts.matrix_dir = matrix_dir;
   sopts.state_dir = state_dir;
   sopts.cancel = &g_interrupted;
+  sopts.keep_cores = flags.keep_cores || config.stress.keep_cores;
   runner::StressLoop loop(config, e, sopts);
   for (std::size_t c : *selected) {
     std::vector<std::string> prefixes(config.components.size());
@@ -279,7 +279,7 @@ int run(const RunFlags& flags) {
         std::cerr << "faultline run: " << error->message << "\n";
       }
       if (r.outcome != "pass" && !repro.count(r.cell))
-        repro[r.cell] = repro_command(config, e, r.cell, matrix_dir, r);
+        repro[r.cell] = repro_command(e, r.cell, fs::absolute(flags.file).lexically_normal().string(), flags);
       progress.run_done(e.cells.id(r.cell), r, loop.results().at(r.cell));
     });
   }
@@ -384,6 +384,9 @@ void add_run_command(CLI::App& app, Action& action) {
                   "replaces the matrix's report.formats")
       ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal"}));
   cmd->add_flag("--rebuild", flags->rebuild, "ignore the build cache");
+  cmd->add_flag("--keep-cores", flags->keep_cores,
+                "keep the core files of crashes read for their stack (STATE/work/<cell hash>/core.<run>; "
+                "default: stress.keep_cores, else deleted)");
   cmd->add_flag("--resume", flags->resume, "continue the latest run recorded in the store, repeating no finished run");
   cmd->add_option("--db", flags->db, "the results store (default: STATE/faultline.db)");
   cmd->add_flag("--post", flags->post,

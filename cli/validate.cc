@@ -1,4 +1,6 @@
 // `faultline validate [FILE]`: check a matrix file and explain what it describes.
+#include <unistd.h>
+
 #include <iostream>
 #include <map>
 
@@ -7,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/matrix_input.h"
 #include "matrix/variables.h"
+#include "runner/core_stack.h"
 #include "runner/probe.h"
 
 namespace faultline::cli {
@@ -45,6 +48,19 @@ int probe_toolchain(const ValidateFlags& flags, const matrix::Config& cfg) {
     std::cout << "  toolchain  " << sanitizers::compiler_name(cfg.compiler) << " builds and runs " << join(ok, ", ")
               << " (probed)\n";
   return status;
+}
+
+// Once per validate: whether crashes that print no stack can get one from a core file.
+void print_core_note() {
+  auto pattern = runner::read_core_pattern();
+  if (!pattern) {
+    std::cerr << "warning: " << pattern.error().message << "; crashes that print no stack keep the signal alone\n";
+    return;
+  }
+  const std::string note = runner::core_stack_note(*pattern, access("/usr/bin/gdb", X_OK) == 0 ||
+                                                                  access("/usr/local/bin/gdb", X_OK) == 0);
+  if (note.rfind("warning: ", 0) == 0) std::cerr << note << "\n";
+  else std::cout << "  cores      " << note << "\n";
 }
 
 std::string stop_name(matrix::StopPolicy p) {
@@ -114,6 +130,7 @@ void add_validate_command(CLI::App& app, Action& action) {
       auto in = read_matrix(flags->file, flags->max_cells);
       if (!in) return static_cast<int>(k_exit_bad_input);
       print_summary(*flags, *in);
+      print_core_note();
       return flags->probe ? probe_toolchain(*flags, in->config) : static_cast<int>(k_exit_ok);
     };
   });

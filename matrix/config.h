@@ -76,6 +76,7 @@ struct Stress {
   int runs = 20;
   int parallel = 0;                      // 0 = auto (number of cores)
   StopPolicy stop = StopPolicy::first_crash;
+  bool keep_cores = false;  // keep the core files of crashes (runner/core_stack.h) instead of deleting them
 };
 
 struct BisectSpec {

@@ -83,7 +83,7 @@ const std::vector<std::string> k_component_keys = {"versions", "source", "build"
 const std::vector<std::string> k_sanitizer_keys = {"name", "extends", "cflags", "cxxflags", "ldflags",
                                                    "goflags", "rustflags", "env", "wrapper"};
 const std::vector<std::string> k_workload_keys = {"run", "params", "timeout", "env"};
-const std::vector<std::string> k_stress_keys = {"runs", "parallel", "stop"};
+const std::vector<std::string> k_stress_keys = {"runs", "parallel", "stop", "keep_cores"};
 const std::vector<std::string> k_bisect_keys = {"axes", "confidence"};
 const std::vector<std::string> k_report_keys = {"formats", "dir"};
 const std::vector<std::string> k_report_formats = {"terminal", "json", "md", "junit", "sarif", "html"};
@@ -622,6 +622,12 @@ void Loader::read_stress(const YAML::Node& node) {
       else error(mark_of(node["stop"]), "unknown stress.stop " + q(*v) +
                                             suggestion(*v, {"first-crash", "all", "confidence"}) +
                                             "; use first-crash, all or confidence");
+    }
+  }
+  if (node["keep_cores"]) {
+    if (auto v = scalar(node["keep_cores"], "stress.keep_cores")) {
+      if (*v == "true" || *v == "false") m_config.stress.keep_cores = *v == "true";
+      else error(mark_of(node["keep_cores"]), "stress.keep_cores must be true or false, not " + q(*v));
     }
   }
 }

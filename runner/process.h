@@ -11,9 +11,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/expected.h"
@@ -47,6 +49,15 @@ struct ProcessOptions {
   // thread's backtrace in ProcessResult::hung_stacks (bounded by stacks_timeout).
   bool stacks_on_timeout = false;
   milliseconds stacks_timeout{30'000};
+
+  // Raise the soft core-file limit (RLIMIT_CORE) to the hard limit for the child
+  // and its descendants, so a crash leaves a core (runner/core_stack.h reads it).
+  // Done by starting argv through /bin/sh, which sets the limit and execs it.
+  bool core_dumps = false;
+
+  // Called with each chunk of output as it is read (stream 1 stdout, 2 stderr),
+  // on the calling thread, before it is captured: for showing a run live.
+  std::function<void(int stream, std::string_view bytes)> on_output;
 
   // When it becomes true (e.g. from a SIGINT handler), the group is killed at once
   // and the result has cancelled = true. Checked at least every 50 ms.

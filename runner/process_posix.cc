@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "base/text.h"
+#include "runner/core_stack.h"
 #include "runner/fd.h"
 #include "runner/process.h"
 
@@ -258,7 +259,10 @@ Expected<Child> spawn(const ProcessOptions& options) {
     env_copy.push_back(std::string(k_token_name) + "=" + child.token);
     env = &env_copy;
   }
-  std::vector<char*> argv = c_strings(options.argv);
+  const std::vector<std::string> core_argv =
+      options.core_dumps ? argv_with_core_limit(program, options.argv) : std::vector<std::string>();
+  if (options.core_dumps) program = core_argv[0];
+  std::vector<char*> argv = c_strings(options.core_dumps ? core_argv : options.argv);
   std::vector<char*> envp;
   if (env) envp = c_strings(*env);
 
@@ -455,6 +459,7 @@ class RunningProcess {
         return;
       }
       std::string_view bytes(m_buffer.get(), static_cast<std::size_t>(n));
+      if (m_options.on_output) m_options.on_output(&fd == &m_child.out ? 1 : 2, bytes);
       stream.append(bytes);
       m_result.interleaved.append(bytes);
       if (static_cast<std::size_t>(n) < k_read_chunk) return;  // likely empty now

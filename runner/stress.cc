@@ -1,8 +1,10 @@
 #include "runner/stress.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <string.h>  // sigabbrev_np
 #include <unistd.h>
 
 #include "base/text.h"
@@ -25,6 +27,8 @@ std::string find_program(const std::vector<std::string>& candidates) {
 }
 
 double seconds(std::chrono::nanoseconds ns) { return std::chrono::duration<double>(ns).count(); }
+
+double unix_seconds() { return seconds(std::chrono::system_clock::now().time_since_epoch()); }
 
 }  // namespace
 
@@ -50,7 +54,10 @@ StressLoop::StressLoop(const matrix::Config& config, const matrix::Expansion& ex
     auto parsed = matrix::Template::parse(w.run.value);
     if (auto* t = std::get_if<matrix::Template>(&parsed)) m_run_commands.emplace(w.name, std::move(*t));
   }
-  m_have_gdb = !find_program({"/usr/bin/gdb", "/usr/local/bin/gdb"}).empty();
+  const std::string gdb = find_program({"/usr/bin/gdb", "/usr/local/bin/gdb"});
+  m_have_gdb = !gdb.empty();
+  if (m_options.core_stacks && m_have_gdb)
+    if (auto pattern = read_core_pattern()) m_core_files = core_files(*pattern, m_options.matrix_dir);
 }
 
 void StressLoop::add_cell(std::size_t cell, std::vector<std::string> component_prefixes) {
@@ -140,19 +147,14 @@ RunRecord template_error(RunRecord rec, const std::string& missing) {
 
 }  // namespace
 
-RunRecord StressLoop::execute(std::size_t cell, int index) {
-  RunRecord rec;
-  rec.cell = cell;
-  rec.index = index;
+std::optional<StressLoop::Invocation> StressLoop::invocation(std::size_t cell, int index) const {
   const std::string* sanitizer = m_e.cells.value(cell, "sanitizer");
   const std::string* workload_name = m_e.cells.value(cell, "workload");
   const matrix::Workload* workload = workload_name ? m_config.workload(*workload_name) : nullptr;
   const auto profile_it = m_profiles.find(sanitizer ? *sanitizer : "none");
   const auto command_it = workload ? m_run_commands.find(workload->name) : m_run_commands.end();
-  if (!workload || profile_it == m_profiles.end() || !profile_it->second || command_it == m_run_commands.end()) {
-    rec.outcome = "crash";
-    return rec;
-  }
+  if (!workload || profile_it == m_profiles.end() || !profile_it->second || command_it == m_run_commands.end())
+    return std::nullopt;
   const sanitizers::Profile& profile = *profile_it->second;
   const std::string workdir = (fs::path(m_options.state_dir) / "work" / m_e.cells.hash(cell)).string();
   std::error_code ec;
@@ -160,25 +162,51 @@ RunRecord StressLoop::execute(std::size_t cell, int index) {
   matrix::Binding binding =
       matrix::run_binding(m_config, m_e.cells, cell, profile, {m_prefixes.at(cell), workdir, index});
   const matrix::Template& command = command_it->second;
-  std::string missing;
-  auto rendered = command.render(binding.vars, &missing);
-  if (!rendered) return template_error(std::move(rec), missing);
-  rec.command = std::move(*rendered);
-  rec.command_env = command.environment(binding.vars);
-  std::map<std::string, std::optional<std::string>> changes;
-  for (const auto& [k, v] : binding.env) changes[k] = v;
-  for (const auto& [k, v] : rec.command_env) changes[k] = v;  // the values the command references win
-  ProcessOptions p;
-  p.argv = profile.wrapper;
+  Invocation out;
+  auto rendered = command.render(binding.vars, &out.missing);
+  if (!rendered) return out;
+  out.command = std::move(*rendered);
+  out.command_env = command.environment(binding.vars);
+  for (const auto& [k, v] : binding.env) out.environment[k] = v;
+  for (const auto& [k, v] : out.command_env) out.environment[k] = v;  // the values the command references win
+  out.argv = profile.wrapper;
   // A command that needs no shell is executed directly: one exec fewer per run.
-  if (auto words = command.argv(binding.vars)) p.argv.insert(p.argv.end(), words->begin(), words->end());
-  else p.argv.insert(p.argv.end(), {"/bin/sh", "-c", rec.command});
+  if (auto words = command.argv(binding.vars)) out.argv.insert(out.argv.end(), words->begin(), words->end());
+  else out.argv.insert(out.argv.end(), {"/bin/sh", "-c", out.command});
+  return out;
+}
+
+RunRecord StressLoop::run_once(std::size_t cell, int index,
+                               const std::function<void(int stream, std::string_view bytes)>& on_output) {
+  return execute(cell, index, on_output);
+}
+
+RunRecord StressLoop::execute(std::size_t cell, int index,
+                              const std::function<void(int stream, std::string_view bytes)>& on_output) {
+  RunRecord rec;
+  rec.cell = cell;
+  rec.index = index;
+  auto call = invocation(cell, index);
+  if (!call) {
+    rec.outcome = "crash";
+    return rec;
+  }
+  if (!call->missing.empty()) return template_error(std::move(rec), call->missing);
+  const matrix::Workload* workload = m_config.workload(*m_e.cells.value(cell, "workload"));
+  rec.command = call->command;
+  rec.command_env = call->command_env;
+  std::map<std::string, std::optional<std::string>> changes(call->environment.begin(), call->environment.end());
+  ProcessOptions p;
+  p.argv = call->argv;
   p.environment = environment_with(changes);
   p.working_directory = m_options.matrix_dir;
   p.timeout = milliseconds(workload->timeout_ms);
   p.kill_grace = milliseconds(2000);
   p.stacks_on_timeout = m_options.stacks_on_timeout && m_have_gdb;
   p.cancel = m_options.cancel;
+  p.core_dumps = m_core_files.has_value();
+  p.on_output = on_output;
+  const double started = unix_seconds();
   auto result = run_process(p);
   if (!result) {
     rec.outcome = "crash";
@@ -219,8 +247,40 @@ RunRecord StressLoop::execute(std::size_t cell, int index) {
     sanitizers::finalize(c, {});
     rec.crashes.push_back(std::move(c));
   }
+  if (!result->succeeded() && p.core_dumps) add_core_stack(rec, cell, result->pid, started);
   rec.outcome = rec.crashes.empty() ? "pass" : "crash";
   return rec;
+}
+
+// The core a failed run left: its native stack becomes the frames of the first
+// crash that has none (and so its signature); the core is deleted unless kept.
+void StressLoop::add_core_stack(RunRecord& rec, std::size_t cell, pid_t process_group, double started) const {
+  auto frameless = std::find_if(rec.crashes.begin(), rec.crashes.end(),
+                                [](const sanitizers::Crash& c) { return c.frames.empty(); });
+  CoreStackOptions core;
+  core.keep = m_options.keep_cores;
+  core.read_stack = frameless != rec.crashes.end();
+  core.keep_as = (fs::path(m_options.state_dir) / "work" / m_e.cells.hash(cell) /
+                  ("core." + std::to_string(rec.index))).string();
+  auto stack = take_core_stack(*m_core_files, process_group, started, core);
+  if (!stack || frameless == rec.crashes.end()) return;
+  sanitizers::Crash& crash = *frameless;
+  crash.frames = std::move(stack->frames);
+  const char* signal = stack->notes.signal > 0 ? sigabbrev_np(stack->notes.signal) : nullptr;
+  if (crash.tool == "exit" && signal) {  // the shell lived on; the core shows who died of what
+    crash.tool = "signal";
+    crash.kind = std::string("SIG") + signal;
+    crash.summary = "a process of the run (" + std::to_string(stack->notes.pid) + ", " + stack->notes.command +
+                    ") was killed by " + crash.kind;
+  }
+  std::string note = "native stack from the core file (gdb)";
+  if (!stack->kept_core.empty()) note += "; core kept: " + stack->kept_core;
+  if (!stack->problem.empty()) note += "; " + stack->problem;
+  crash.excerpt += (crash.excerpt.empty() || crash.excerpt.back() == '\n' ? "" : "\n") + note + ":\n" +
+                   last_lines(stack->backtrace, 60);
+  sanitizers::ParseOptions parse;
+  parse.signature.ignore_frames = m_options.frame_filters;
+  sanitizers::finalize(crash, parse);
 }
 
 void StressLoop::run(const std::function<void(const RunRecord&)>& on_record) {

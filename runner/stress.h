@@ -11,11 +11,13 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "matrix/config.h"
 #include "matrix/expand.h"
 #include "matrix/template.h"
+#include "runner/core_stack.h"
 #include "runner/verdict.h"
 #include "sanitizers/crash.h"
 
@@ -67,6 +69,10 @@ struct StressOptions {
   std::string matrix_dir;   // working directory of runs
   std::string state_dir;    // STATE/work/<cell hash>/ is {{ workdir }}
   bool stacks_on_timeout = true;  // gdb backtraces of hung runs, when gdb exists
+  // Crashes that print no stack get the native backtrace of their core file
+  // (runner/core_stack.h), when core_pattern names a file and gdb exists.
+  bool core_stacks = true;
+  bool keep_cores = false;  // kept as STATE/work/<cell hash>/core.<run>; else deleted
   const std::atomic<bool>* cancel = nullptr;
   std::vector<std::string> frame_filters;  // extra frames to skip in signatures
 };
@@ -81,6 +87,20 @@ class StressLoop {
   void add_previous(const RunRecord& record);
   // A cell that cannot run: its verdict is build-error.
   void mark_build_error(std::size_t cell, const std::string& error, const std::string& command, const std::string& log);
+
+  // One run of `cell` on the calling thread, as run() does it; `on_output`
+  // (optional) sees the output as it is read. For `faultline repro`.
+  RunRecord run_once(std::size_t cell, int index,
+                     const std::function<void(int stream, std::string_view bytes)>& on_output = {});
+  // The environment changes and argv a run of `cell` gets (what repro prints).
+  struct Invocation {
+    std::map<std::string, std::string> environment;  // set on top of faultline's own
+    std::vector<std::string> argv;
+    std::string command;  // the rendered workload command: placeholders are references to command_env
+    std::vector<std::pair<std::string, std::string>> command_env;  // FAULTLINE_* the command references
+    std::string missing;  // non-empty: the variable the command uses that this cell lacks (nothing to run)
+  };
+  std::optional<Invocation> invocation(std::size_t cell, int index) const;
 
   // Runs everything; `on_record` is called, one at a time, as each run ends.
   void run(const std::function<void(const RunRecord&)>& on_record);
@@ -98,7 +118,9 @@ class StressLoop {
   bool wants_more(std::size_t cell) const;
 
  private:
-  RunRecord execute(std::size_t cell, int index);
+  RunRecord execute(std::size_t cell, int index,
+                    const std::function<void(int stream, std::string_view bytes)>& on_output = {});
+  void add_core_stack(RunRecord& rec, std::size_t cell, pid_t process_group, double started) const;
   void count(const RunRecord& record);
 
   const matrix::Config& m_config;
@@ -115,6 +137,7 @@ class StressLoop {
   std::map<std::string, std::optional<sanitizers::Profile>> m_profiles;
   std::map<std::string, matrix::Template> m_run_commands;
   bool m_have_gdb = false;
+  std::optional<CoreFiles> m_core_files;  // where runs' cores land; nullopt: no core stacks
 };
 
 }  // namespace faultline::runner
