@@ -4,6 +4,8 @@
 #include <ctime>
 #include <thread>
 
+#include "base/time.h"
+
 namespace faultline::ci {
 
 namespace {
@@ -23,13 +25,6 @@ std::string origin_of(const std::string& url) {
 std::string seconds_text(milliseconds ms) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms.count()) / 1000.0);
-  return buf;
-}
-
-std::string utc_clock(system_clock::time_point t) {
-  std::time_t tt = system_clock::to_time_t(t);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%H:%M:%S UTC", std::gmtime(&tt));
   return buf;
 }
 

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/files.h"
+
 namespace faultline::ci {
 
 namespace {
@@ -34,11 +36,9 @@ struct EventPullRequest {
 Expected<EventPullRequest> read_event(const std::string& path) {
   EventPullRequest out;
   if (path.empty()) return out;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(bad_input("GITHUB_EVENT_PATH=" + path + ": cannot read the event payload"));
-  std::stringstream text;
-  text << in.rdbuf();
-  auto event = nlohmann::json::parse(text.str(), nullptr, false);
+  Expected<std::string> text = read_file(path);
+  if (!text) return fail(bad_input("GITHUB_EVENT_PATH=" + path + ": cannot read the event payload"));
+  auto event = nlohmann::json::parse(*text, nullptr, false);
   if (event.is_discarded())
     return fail(bad_input("GITHUB_EVENT_PATH=" + path + ": the event payload is not JSON"));
   if (!event.is_object() || !event.contains("pull_request") || !event["pull_request"].is_object())

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "base/text.h"
+#include "base/time.h"
 #include "cli/session.h"
 #include "reporters/results.h"
 

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "base/exit_status.h"
+#include "base/files.h"
 #include "cli/command.h"
 #include "reporters/load.h"
 #include "reporters/merge.h"
@@ -22,20 +23,6 @@ struct MergeFlags {
   std::string out;
   bool allow_partial = false;
 };
-
-// Written whole or not at all: a temporary file beside `path`, then renamed.
-Status write_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!(out << std::flush)) return fail(infrastructure(path + ": cannot write " + tmp));
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return fail(infrastructure(path + ": cannot write: " + ec.message()));
-  return Ok{};
-}
 
 std::string summary(const nlohmann::json& r) {
   const auto& t = r["totals"];
@@ -69,7 +56,7 @@ int run_merge(const MergeFlags& flags) {
   if (to_stdout) {
     std::cout << text << std::flush;
     if (!std::cout) return k_exit_infrastructure;
-  } else if (Status written = write_file(flags.out, text); !written) {
+  } else if (Status written = write_file_atomically(flags.out, text); !written) {
     std::cerr << "faultline merge: " << written.error().message << "\n";
     return k_exit_infrastructure;
   }

@@ -70,7 +70,7 @@ std::string render(const ReportFlags& flags, const nlohmann::json& results, bool
   o.format = flags.format;
   o.repo_root = std::filesystem::absolute(flags.repo_root).lexically_normal().string();
   o.full_report = flags.full_report.empty() ? flags.file : flags.full_report;
-  o.color = to_tty && std::getenv("NO_COLOR") == nullptr;
+  o.color = to_tty;
   return render_report(results, o);
 }
 
@@ -93,7 +93,7 @@ int run_report(const ReportFlags& flags) {
   const bool to_stdout = flags.out.empty() || flags.out == "-";
   std::string text;
   try {
-    text = render(flags, *results, to_stdout && isatty(STDOUT_FILENO));
+    text = render(flags, *results, to_stdout && wants_colour(STDOUT_FILENO));
   } catch (const nlohmann::json::exception& e) {  // a field of the wrong type that the loader does not check
     std::cerr << "faultline report: " << flags.file << ": does not match the results schema (docs/results.md): "
               << e.what() << "\n";
@@ -114,6 +114,8 @@ int run_report(const ReportFlags& flags) {
 }
 
 }  // namespace
+
+bool wants_colour(int fd) { return isatty(fd) != 0 && std::getenv("NO_COLOR") == nullptr; }
 
 std::string report_file_name(const std::string& format) {
   if (format == "junit") return "report.junit.xml";

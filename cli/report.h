@@ -17,6 +17,11 @@ struct RenderOptions {
 
 std::string render_report(const nlohmann::json& results, const RenderOptions& options);
 
+// Whether text for file descriptor `fd` gets ANSI colours: when it is a
+// terminal and NO_COLOR (no-color.org) is unset. The one colour policy of
+// `run` and `report`.
+bool wants_colour(int fd);
+
 // The file name `run` writes a format to: report.md, report.junit.xml, …
 std::string report_file_name(const std::string& format);
 

@@ -12,7 +12,9 @@
 #include <thread>
 
 #include "base/exit_status.h"
+#include "base/files.h"
 #include "base/text.h"
+#include "base/time.h"
 #include "cli/command.h"
 #include "cli/matrix_input.h"
 #include "cli/post.h"
@@ -55,13 +57,6 @@ struct RunFlags {
   std::size_t max_cells = 100'000;
 };
 
-std::string now_iso() {
-  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
 // --only axis=value filters: the same axis given twice means either value.
 Expected<std::vector<std::size_t>> select_cells(const RunFlags& flags, const MatrixInput& in) {
   const auto& t = in.expansion.cells;
@@ -97,10 +92,8 @@ std::string repro_command(const matrix::Expansion& e, std::size_t cell, const st
 
 // A hash of the matrix file's text: --resume refuses a session of another file.
 std::string matrix_fingerprint(const std::string& file) {
-  std::ifstream matrix_text(file, std::ios::binary);
-  std::stringstream text;
-  text << matrix_text.rdbuf();
-  return hex16(fnv1a64(text.str()));
+  Expected<std::string> text = read_file(file);
+  return hex16(fnv1a64(text ? *text : std::string()));
 }
 
 // The session this run records into: a new one, or with --resume the latest
@@ -143,18 +136,10 @@ std::vector<store::StoredBuild> stored_builds(const matrix::Expansion& e, const 
 int write_results(const std::string& path, const nlohmann::json& results) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-    if (!out) {
-      std::cerr << "faultline run: cannot write " << tmp << "\n";
-      return k_exit_infrastructure;
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::cerr << "faultline run: cannot write " << path << ": " << ec.message() << "\n";
+  if (Status written =
+          write_file_atomically(path, results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+      !written) {
+    std::cerr << "faultline run: " << written.error().message << "\n";
     return k_exit_infrastructure;
   }
   return k_exit_ok;
@@ -197,11 +182,10 @@ int run(const RunFlags& flags) {
   int budget_runs = 0;
   double budget_seconds = 0;
   if (!flags.budget.empty()) {
-    char* end = nullptr;
-    double n = std::strtod(flags.budget.c_str(), &end);
-    std::string unit = end ? end : "";
-    if (n > 0 && unit.empty() && n == static_cast<int>(n)) budget_runs = static_cast<int>(n);
-    else if (n > 0 && (unit == "s" || unit == "m" || unit == "h")) budget_seconds = n * (unit == "s" ? 1 : unit == "m" ? 60 : 3600);
+    const bool count = flags.budget.find_first_not_of("0123456789") == std::string::npos;
+    const std::optional<double> ms = parse_duration_ms(flags.budget, BareNumber::refused);
+    if (count && flags.budget.size() <= 9 && std::stoi(flags.budget) > 0) budget_runs = std::stoi(flags.budget);
+    else if (ms) budget_seconds = *ms / 1000;
     else {
       std::cerr << "faultline run: --budget '" << flags.budget << "' is neither a number of runs (500) nor a time (90s, 10m, 1h)\n";
       return k_exit_bad_input;
@@ -216,7 +200,7 @@ int run(const RunFlags& flags) {
   catch_interrupts();
   std::atomic<bool>& g_interrupted = interrupted();
 
-  reporters::RunInfo info{flags.file, now_iso(), "", false, runs, jobs,
+  reporters::RunInfo info{flags.file, utc_timestamp(), "", false, runs, jobs,
                           stop == matrix::StopPolicy::all ? "all" : stop == matrix::StopPolicy::confidence ? "confidence" : "first-crash",
                           flags.shard};
   Progress progress(isatty(STDERR_FILENO) != 0);
@@ -289,7 +273,7 @@ int run(const RunFlags& flags) {
     std::cerr << "faultline run: " << closed.error().message << "\n";
   }
 
-  info.finished_at = now_iso();
+  info.finished_at = utc_timestamp();
   info.interrupted = g_interrupted.load();
   if (auto s = db.finish_session(*session, store::utc_timestamp(), info.interrupted); !s) {
     store_failed = true;
@@ -300,7 +284,7 @@ int run(const RunFlags& flags) {
   results["store"] = {{"db", db_path}, {"session", *session}};
   reporters::redact(results, redactor);
   reporters::TerminalOptions topts;
-  topts.color = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  topts.color = wants_colour(STDOUT_FILENO);
   const char* actions = std::getenv("GITHUB_ACTIONS");
   const bool on_github = actions && std::string(actions) == "true";
   if (on_github)

@@ -26,9 +26,6 @@ Places places_for(const std::string& matrix_file, const std::string& state_dir_f
 
 int default_jobs();  // the number of cores
 
-// Now, as ISO 8601 UTC: 2026-11-22T01:02:03Z.
-std::string utc_timestamp();
-
 // Where the repository starts: the nearest folder above the working directory
 // holding a .git entry, else the working directory. Report paths are relative to it.
 std::string default_repo_root();

@@ -9,6 +9,11 @@
 
 namespace faultline::matrix {
 
+// One error as compilers print it: `FILE:LINE:COL: error: MESSAGE\n`, or
+// `FILE: error: MESSAGE\n` when the mark has no line (0). Also the shape of
+// every other YAML file's errors (ci/serve/config.cc, the bot's configuration).
+std::string render_error(const std::string& file, const Mark& mark, const std::string& message);
+
 struct Diagnostic {
   Mark mark;
   std::string message;

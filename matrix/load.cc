@@ -11,7 +11,9 @@
 #include <set>
 #include <sstream>
 
+#include "base/files.h"
 #include "base/text.h"
+#include "base/time.h"
 #include "matrix/template.h"
 
 namespace faultline::matrix {
@@ -54,26 +56,12 @@ std::string suggestion(std::string_view word, const std::vector<std::string>& ca
   return best ? " (did you mean " + q(*best) + "?)" : "";
 }
 
+// The matrix's durations (base/time.h's grammar; a bare number is seconds),
+// from 1 ms to 7 days.
 bool parse_duration_ms(std::string_view text, std::int64_t& out) {
-  std::size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-  if (i == 0) return false;
-  double number = 0;
-  try {
-    number = std::stod(std::string(text.substr(0, i)));
-  } catch (...) {
-    return false;
-  }
-  std::string_view unit = text.substr(i);
-  double scale = 0;
-  if (unit == "ms") scale = 1;
-  else if (unit == "s" || unit.empty()) scale = 1000;
-  else if (unit == "m" || unit == "min") scale = 60'000;
-  else if (unit == "h") scale = 3'600'000;
-  else return false;
-  double ms = number * scale;
-  if (!(ms >= 1) || ms > 7 * 24 * 3'600'000.0) return false;
-  out = static_cast<std::int64_t>(std::llround(ms));
+  const std::optional<double> ms = faultline::parse_duration_ms(text);
+  if (!ms || !(*ms >= 1) || *ms > 7 * 24 * 3'600'000.0) return false;
+  out = static_cast<std::int64_t>(std::llround(*ms));
   return true;
 }
 
@@ -905,16 +893,14 @@ LoadResult load_text(std::string_view text, const std::string& file, const LoadO
 }
 
 LoadResult load_file(const std::string& file, const LoadOptions& options) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  Expected<std::string> text = read_file(file);
+  if (!text) {
     LoadResult result;
     result.config.file = file;
-    result.diagnostics.error({}, std::string("cannot read the matrix file: ") + std::strerror(errno));
+    result.diagnostics.error({}, "cannot read the matrix file: " + text.error().message);
     return result;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return load_text(buffer.str(), file, options);
+  return load_text(*text, file, options);
 }
 
 }  // namespace faultline::matrix

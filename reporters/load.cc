@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/files.h"
 #include "reporters/results.h"
 
 namespace faultline::reporters {
@@ -106,11 +107,9 @@ Expected<json> parse_results(const std::string& text, const std::string& name) {
 }
 
 Expected<json> load_results(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(bad_input(path + ": cannot read (run `faultline run` first, or name a results.json)"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_results(text.str(), path);
+  Expected<std::string> text = read_file(path);
+  if (!text) return fail(bad_input(path + ": cannot read (run `faultline run` first, or name a results.json)"));
+  return parse_results(*text, path);
 }
 
 }  // namespace faultline::reporters

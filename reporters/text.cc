@@ -3,31 +3,13 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "base/utf8.h"
+
 namespace faultline::reporters {
 
 namespace {
 
 constexpr std::string_view k_replacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the valid UTF-8 character at s[i], or 0 when the bytes there are not one.
-std::size_t utf8_length(std::string_view s, std::size_t i, std::uint32_t& cp) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  std::size_t len = 0;
-  if (c < 0x80) { cp = c; return 1; }
-  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-  else return 0;
-  if (i + len > s.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-  if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
-}
 
 // Bytes of the ANSI escape sequence starting with ESC at s[i] (CSI, OSC, or a
 // two-byte escape); 1 when the ESC stands alone.
@@ -73,7 +55,7 @@ std::string clean_text(std::string_view s) {
     if (c == '\r') { out += '\n'; i += (i + 1 < s.size() && s[i + 1] == '\n') ? 2 : 1; continue; }
     if (c == '\033') { i += escape_length(s, i); continue; }
     std::uint32_t cp = 0;
-    const std::size_t len = utf8_length(s, i, cp);
+    const std::size_t len = utf8_char_length(s, i, cp);
     const bool control = cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
     if (len == 0 || control || cp == 0xFFFE || cp == 0xFFFF) {
       out += k_replacement;

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build git pkg-config
   g++-12 clang-14 libclang-rt-14-dev llvm-14
   libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev libcpp-httplib-dev
+  libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gdb libxml2-utils time
   chromium    # the HTML report test runs it headless

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds faultline and runs every test twice: with the default preset
+# Builds faultline and runs every test with the default preset
 # (RelWithDebInfo, g++ 12) and with the asan preset (faultline itself under
-# ASan+UBSan: a crash finder must not crash). Then checks that clang 14 builds
+# ASan+UBSan: a crash finder must not crash); then, with the tsan preset
+# (faultline under ThreadSanitizer), the unit tests and the `threaded` scenarios
+# (run's stress loop and writer, the bot), not the other e2e ones, for time
+# (the preset's label filter). Then checks that clang 14 builds
 # the faultline binary and every library it links (tests are built with g++ only, for time).
 # Usage: scripts/test.sh [ctest arguments…]   e.g. scripts/test.sh -L e2e
 set -euo pipefail
@@ -12,7 +15,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-test-tools.sh || echo "test.sh: test tools not installed; the SARIF schema and CommonMark checks will skip" >&2
 jobs="$(nproc)"
 
-for preset in default asan; do
+for preset in default asan tsan; do
   echo "== ${preset}: configure, build, test"
   cmake --preset "${preset}" > /dev/null
   cmake --build --preset "${preset}" -j "${jobs}"

@@ -90,6 +90,35 @@ CREATE TABLE bisect_observations(
   PRIMARY KEY (session_id, seq));
 )sql";
 
+// Version 2: the PR status bot's queue (ci/serve/job_queue.h): webhook
+// deliveries already seen and the jobs they queued. IF NOT EXISTS: bots before
+// this migration created these tables themselves in version-1 files.
+const char* const k_schema_v2 = R"sql(
+CREATE TABLE IF NOT EXISTS serve_deliveries (
+  id TEXT PRIMARY KEY,
+  received_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS serve_jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  repo TEXT NOT NULL,
+  pr INTEGER NOT NULL,
+  sha TEXT NOT NULL,
+  head_ref TEXT NOT NULL,
+  clone_url TEXT NOT NULL,
+  head_clone_url TEXT NOT NULL,
+  command TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  delivery TEXT NOT NULL,
+  state TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  pending_posted INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS serve_jobs_by_state ON serve_jobs (state, id);
+CREATE INDEX IF NOT EXISTS serve_jobs_by_pr ON serve_jobs (repo, pr, state);
+)sql";
+
 Expected<int> current_version(Database& db) {
   FAULTLINE_TRY(
       const std::int64_t has_meta,
@@ -110,7 +139,7 @@ Expected<int> current_version(Database& db) {
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> steps = {{1, k_schema_v1}};
+  static const std::vector<Migration> steps = {{1, k_schema_v1}, {2, k_schema_v2}};
   return steps;
 }
 

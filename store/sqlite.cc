@@ -144,6 +144,8 @@ Expected<std::int64_t> Database::scalar(std::string_view sql) const {
 
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(m_db); }
 
+int Database::changes() const { return sqlite3_changes(m_db); }
+
 Error Database::error(std::string_view doing) const {
   return infrastructure(m_path + ": " + std::string(doing) + ": " +
                         (m_db ? sqlite3_errmsg(m_db) : "out of memory"));

@@ -95,6 +95,8 @@ class Database {
   // The single integer a query returns (e.g. PRAGMA user_version).
   Expected<std::int64_t> scalar(std::string_view sql) const;
   std::int64_t last_insert_rowid() const;
+  // Rows the last INSERT, UPDATE or DELETE on this connection changed.
+  int changes() const;
   const std::string& path() const { return m_path; }
 
   // "PATH: DOING: SQLite's message", as an infrastructure error.

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "base/time.h"
 #include "store/schema.h"
 
 namespace faultline::store {
@@ -101,18 +102,7 @@ std::vector<std::string> split_cells(const std::string& joined) {
 
 }  // namespace
 
-std::string utc_timestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const auto t = std::chrono::system_clock::to_time_t(now);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
+std::string utc_timestamp() { return utc_timestamp_ms(); }
 
 Expected<std::unique_ptr<Store>> Store::open(const std::string& path, Database::Mode mode) {
   FAULTLINE_TRY(Database db, Database::open(path, mode));

@@ -281,7 +281,7 @@ TEST_F(StoreE2eTest, AStoreThatIsNotFaultlinesIsNamedAndNothingRuns) {
   for (const char* command : {"run", "history"}) {
     Outcome newer = faultline({command, "--db", "other.db"});
     EXPECT_EQ(newer.status, 2) << command;
-    EXPECT_THAT(newer.err, HasSubstr("other.db: written by a newer faultline (schema version 42; this one knows up to 1)"));
+    EXPECT_THAT(newer.err, HasSubstr("other.db: written by a newer faultline (schema version 42; this one knows up to 2)"));
   }
   Outcome none = faultline({"history", "--db", "absent.db"});
   EXPECT_EQ(none.status, 2);

@@ -11,7 +11,9 @@
 #include <map>
 #include <sstream>
 
+#include "base/files.h"
 #include "base/text.h"
+#include "matrix/diagnostics.h"
 
 namespace faultline::ci::serve {
 
@@ -27,9 +29,7 @@ class Problems {
  public:
   explicit Problems(std::string file) : m_file(std::move(file)) {}
   void add(const YAML::Mark& mark, const std::string& message) {
-    m_text += m_file + ":" + std::to_string(std::max(mark.line, 0) + 1) + ":" +
-              std::to_string(std::max(mark.column, 0) + 1) +
-              ": error: " + message + "\n";
+    m_text += matrix::render_error(m_file, {std::max(mark.line, 0) + 1, std::max(mark.column, 0) + 1}, message);
   }
   bool empty() const { return m_text.empty(); }
   const std::string& text() const { return m_text; }
@@ -174,11 +174,9 @@ Expected<BotConfig> parse_config(const std::string& text, const std::string& fil
 }
 
 Expected<BotConfig> load_config(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return fail(bad_input(file + ": error: cannot read the bot configuration: " + std::strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_config(text.str(), file);
+  Expected<std::string> text = read_file(file);
+  if (!text) return fail(bad_input(file + ": error: cannot read the bot configuration: " + text.error().message));
+  return parse_config(*text, file);
 }
 
 }  // namespace faultline::ci::serve

@@ -1,7 +1,8 @@
 // ci/serve/job_queue.h — the bot's durable queue: jobs (one pull request head to
 // run) and the webhook deliveries already seen, in tables `serve_jobs` and
-// `serve_deliveries` of the results store's SQLite file (WAL; store/ creates and
-// checks the file, these tables are the bot's own). A job queued or
+// `serve_deliveries` of the results store's SQLite file (WAL; store/ creates,
+// checks and migrates the file and its tables, store/schema.cc; these rows are
+// the bot's own). A job queued or
 // running when the bot stopped is there when it starts again. At most one job per
 // pull request runs at a time; a newer job for the same pull request supersedes
 // the queued ones. Running jobs (processes, git) is worker.h's business.
@@ -16,7 +17,9 @@
 
 #include "base/expected.h"
 
-struct sqlite3;
+namespace faultline::store {
+class Store;
+}
 
 namespace faultline::ci::serve {
 
@@ -44,7 +47,8 @@ struct Enqueued {
 
 class JobQueue {
  public:
-  // Opens (creating) the SQLite file at `path` and the serve_ tables in it.
+  // Opens (creating, migrating) the results store at `path`, whose migrations
+  // hold the serve_ tables; forgets deliveries older than 30 days.
   static Expected<std::unique_ptr<JobQueue>> open(const std::string& path);
   ~JobQueue();
   JobQueue(const JobQueue&) = delete;
@@ -67,12 +71,16 @@ class JobQueue {
   Expected<std::optional<Job>> job(std::int64_t id);
 
  private:
-  JobQueue(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}
-  Status exec(const std::string& sql);
-  Error error(const std::string& what) const;
+  explicit JobQueue(std::unique_ptr<store::Store> store);
+  // "PATH: error: WHAT in the bot's job queue: SQLite's message", from the store's error.
+  Error error(const std::string& what, const Error& cause) const;
+  // Prepares `sql`, binds `args` from ?1, steps to the end.
+  template <typename... Args>
+  Status run(const std::string& what, const std::string& sql, const Args&... args);
   Expected<std::vector<Job>> select(const std::string& where, std::int64_t arg = 0);
+  Expected<Enqueued> enqueue_locked(const Job& job);
 
-  sqlite3* m_db;
+  std::unique_ptr<store::Store> m_store;
   std::string m_path;
   std::mutex m_mutex;
 };

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "store/schema.h"
 #include "store/store.h"
 
 namespace faultline::ci::serve {
@@ -129,6 +130,36 @@ TEST_F(JobQueueTest, TheFileStaysTheResultsStores) {
   auto again = open();
   ASSERT_TRUE(again);
   EXPECT_TRUE(*again->remember_delivery("after-the-store"));
+}
+
+// Bots before schema version 2 created the serve_ tables themselves in a
+// version-1 file; the migration adopts them with their rows.
+TEST_F(JobQueueTest, AQueueFromBeforeItsMigrationKeepsItsJobs) {
+  {
+    auto db = store::Database::open(m_path, store::Database::Mode::create);
+    ASSERT_TRUE(db);
+    ASSERT_EQ(*store::migrate(*db, {store::migrations().front()}), 1);
+    ASSERT_TRUE(db->exec("CREATE TABLE serve_deliveries (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL);"
+                         "CREATE TABLE serve_jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, repo TEXT NOT NULL, "
+                         "pr INTEGER NOT NULL, sha TEXT NOT NULL, head_ref TEXT NOT NULL, clone_url TEXT NOT NULL, "
+                         "head_clone_url TEXT NOT NULL, command TEXT NOT NULL, reason TEXT NOT NULL, "
+                         "delivery TEXT NOT NULL, state TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', "
+                         "pending_posted INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, "
+                         "updated_at INTEGER NOT NULL);"
+                         "INSERT INTO serve_jobs (repo, pr, sha, head_ref, clone_url, head_clone_url, command, reason, "
+                         "delivery, state, created_at, updated_at) VALUES ('acme/widgets', 7, 'abc', 'topic', "
+                         "'/srv/w.git', '/srv/w.git', 'run', 'pull_request opened', 'd-1', 'queued', 1, 1)"));
+  }
+  auto q = open();
+  ASSERT_TRUE(q);
+  auto jobs = q->jobs();
+  ASSERT_TRUE(jobs) << jobs.error().message;
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ((*jobs)[0].pr, 7);
+  EXPECT_EQ((*jobs)[0].state, "queued");
+  auto store = store::Store::open(m_path, store::Database::Mode::existing);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(*(*store)->database().scalar("SELECT schema_version FROM meta"), 2);
 }
 
 TEST_F(JobQueueTest, AnotherProgramsDatabaseIsRefused) {

@@ -9,6 +9,8 @@
 #include <regex>
 #include <thread>
 
+#include "base/time.h"
+
 namespace faultline::ci::testing {
 
 namespace {
@@ -30,10 +32,7 @@ std::size_t characters(const std::string& s) {
 
 // Timestamps one second apart from a fixed start, so created_at orders comments as GitHub does.
 std::string timestamp(long long tick) {
-  std::time_t t = 1'767'225'600 + tick;  // 2026-01-01T00:00:00Z
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
+  return utc_timestamp(std::chrono::system_clock::from_time_t(1'767'225'600 + tick));  // from 2026-01-01T00:00:00Z
 }
 
 struct Answer {
