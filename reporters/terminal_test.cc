@@ -45,7 +45,7 @@ TEST(TerminalReport, WorkloadTextCannotDriveTheTerminal) {
     "signatures": [{"hash": "abc", "tool": "ubsan", "kind": "runtime-error", "runs": 1, "cells": ["h1"],
                     "summary": "see \u001b]8;;http://x/\u001b\\here\u001b]8;;\u001b\\ \u0007",
                     "frames": [{"function": "f\u001b[5m", "file": "a.c", "line": 3}]}],
-    "totals": {"cells": 1, "crash": 1, "signatures": 1, "runs": 1}})");
+    "builds": [], "axes": [], "totals": {"cells": 1, "crash": 1, "signatures": 1, "runs": 1}})");
   EXPECT_EQ(render_terminal(r),
             "  crash       lib=1 \\x1b]0;pwned\\x07  — runtime error: \\x1b[2J\\x1b[H cleared  [abc]\n"
             "\n"
