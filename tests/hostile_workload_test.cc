@@ -4,6 +4,7 @@
 // directory per test (kept and named on failure).
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <fcntl.h>
 #include <pty.h>
 #include <signal.h>
 #include <spawn.h>
