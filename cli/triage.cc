@@ -37,7 +37,7 @@ struct TriageOptions {
 
 // The input's bytes: a regular file is mapped (a 1 GiB log costs no copy);
 // stdin, pipes and devices are read as a stream into a Capture that keeps the
-// first 64 MiB, the last 1 MiB and every crash report in between (up to 64 MiB
+// first 16 MiB, the last 1 MiB and every crash report in between (up to 64 MiB
 // of them, more for new signatures), so an endless stream costs bounded memory.
 class Input {
  public:
@@ -92,7 +92,7 @@ class Input {
 
   void* m_map = nullptr;
   std::size_t m_size = 0;
-  runner::Capture m_stream{{std::size_t{64} << 20, std::size_t{1} << 20, std::size_t{64} << 20}};
+  runner::Capture m_stream{{std::size_t{16} << 20, std::size_t{1} << 20, std::size_t{64} << 20}};
   std::string m_text;
 };
 
