@@ -3,6 +3,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "reporters/text.h"
+
 namespace faultline::cli {
 
 namespace {
@@ -17,7 +19,7 @@ std::string fmt_seconds(double s) {
 
 void Progress::line(const std::string& text) {
   if (m_tty && m_status_shown) std::cerr << "\r\033[K";
-  std::cerr << text << "\n";
+  std::cerr << reporters::terminal_text(text) << "\n";
   m_status_shown = false;
   if (m_tty) status(true);
 }

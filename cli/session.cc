@@ -4,8 +4,10 @@
 
 #include <ctime>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
+#include "runner/abandoned.h"
 #include "runner/process.h"
 
 namespace faultline::cli {
@@ -21,6 +23,9 @@ std::atomic<bool>& interrupted() { return g_interrupted; }
 
 void catch_interrupts() {
   (void)runner::become_subreaper();  // without it only process groups are killed: still safe
+  if (int killed = runner::kill_abandoned_workloads(); killed > 0)
+    std::cerr << "faultline: killed " << killed << (killed == 1 ? " process" : " processes")
+              << " left running by a faultline that was killed\n";
   struct sigaction sa {};
   sa.sa_handler = on_interrupt;
   sigaction(SIGINT, &sa, nullptr);

@@ -19,6 +19,8 @@
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/command.h"
+#include "reporters/text.h"
+#include "runner/capture.h"
 #include "sanitizers/frame.h"
 #include "sanitizers/parser.h"
 
@@ -33,8 +35,10 @@ struct TriageOptions {
   std::size_t frames_shown = 5;
 };
 
-// The input's bytes: a regular file is mapped (a 1 GiB log costs no copy),
-// stdin and pipes are read.
+// The input's bytes: a regular file is mapped (a 1 GiB log costs no copy);
+// stdin, pipes and devices are read as a stream into a Capture that keeps the
+// first 16 MiB, the last 1 MiB and every crash report in between (up to 64 MiB
+// of them, more for new signatures), so an endless stream costs bounded memory.
 class Input {
  public:
   Input() = default;
@@ -64,8 +68,10 @@ class Input {
     return result;
   }
 
-  std::string_view text() const {
-    return m_map ? std::string_view(static_cast<const char*>(m_map), m_size) : std::string_view(m_buffer);
+  std::string_view text() {
+    if (m_map) return std::string_view(static_cast<const char*>(m_map), m_size);
+    if (m_text.empty()) m_text = m_stream.text();
+    return m_text;
   }
 
  private:
@@ -74,32 +80,25 @@ class Input {
   }
 
   Status read_all(int fd, const std::string& file) {
-    char chunk[1 << 16];
+    std::vector<char> chunk(1 << 18);
     for (;;) {
-      ssize_t n = ::read(fd, chunk, sizeof chunk);
+      ssize_t n = ::read(fd, chunk.data(), chunk.size());
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return cannot_read(file, errno);
       if (n == 0) return Ok{};
-      m_buffer.append(chunk, static_cast<std::size_t>(n));
+      m_stream.append(std::string_view(chunk.data(), static_cast<std::size_t>(n)));
     }
   }
 
   void* m_map = nullptr;
   std::size_t m_size = 0;
-  std::string m_buffer;
+  runner::Capture m_stream{{std::size_t{16} << 20, std::size_t{1} << 20, std::size_t{64} << 20}};
+  std::string m_text;
 };
 
-// Invalid UTF-8 bytes become U+FFFD so a terminal or a JSON reader never chokes.
-std::string valid_utf8(std::string_view text) {
-  std::string out;
-  while (auto bad = first_invalid_utf8(text)) {
-    out.append(text.substr(0, *bad));
-    out += "\xEF\xBF\xBD";
-    text.remove_prefix(*bad + 1);
-  }
-  out.append(text);
-  return out;
-}
+// Text from the log as a terminal may show it: control characters and invalid
+// bytes as \xHH (reporters/text.h), so the log cannot drive the terminal.
+std::string valid_utf8(std::string_view text) { return reporters::terminal_text(text); }
 
 std::string describe_frame(const sanitizers::Frame& f) {
   std::string where;
@@ -118,9 +117,9 @@ std::string describe_access(const sanitizers::Crash& c) {
 
 void print_block(const sanitizers::Crash& c, std::size_t index, const TriageOptions& options,
                  const sanitizers::ParseOptions& parse) {
-  std::cout << "crash " << index << ": " << c.tool << " " << c.kind << describe_access(c)
+  std::cout << "crash " << index << ": " << valid_utf8(c.tool) << " " << valid_utf8(c.kind) << describe_access(c)
             << (c.truncated ? " [report truncated]" : "") << "\n";
-  if (!c.location.empty()) std::cout << "  at " << c.location << "\n";
+  if (!c.location.empty()) std::cout << "  at " << valid_utf8(c.location) << "\n";
   std::size_t shown = 0;
   for (std::size_t i = sanitizers::first_meaningful(c.frames, parse.signature);
        i < c.frames.size() && shown < options.frames_shown; ++i) {

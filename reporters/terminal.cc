@@ -2,6 +2,7 @@
 
 #include "reporters/baseline.h"
 #include "reporters/grid.h"
+#include "reporters/text.h"
 
 #include "base/text.h"
 
@@ -26,6 +27,11 @@ const char* verdict_color(const std::string& v) {
   if (v == "hang") return "35";
   if (v == "build-error") return "33";
   return "2";
+}
+
+// A string of the results as the terminal may show it (text.h: terminal_text).
+std::string text_of(const json& object, const char* key, const char* fallback = "") {
+  return terminal_text(object.value(key, fallback));
 }
 
 std::string pad(std::string s, std::size_t width) {
@@ -59,12 +65,12 @@ std::string render_grid(const json& r, bool color) {
   std::size_t first = grid->row_axis.size() + 2;
   for (const auto& v : grid->rows) first = std::max(first, v.size() + 2);
   std::ostringstream out;
-  out << pad("", first) << grid->column_axis << "  (crashing cells / cells, over the other axes; . = none crashed)\n";
-  out << pad(grid->row_axis, first);
-  for (const auto& v : grid->columns) out << pad(v, width);
+  out << pad("", first) << terminal_text(grid->column_axis) << "  (crashing cells / cells, over the other axes; . = none crashed)\n";
+  out << pad(terminal_text(grid->row_axis), first);
+  for (const auto& v : grid->columns) out << pad(terminal_text(v), width);
   out << "\n";
   for (std::size_t row = 0; row < grid->rows.size(); ++row) {
-    out << pad(grid->rows[row], first);
+    out << pad(terminal_text(grid->rows[row]), first);
     for (std::size_t col = 0; col < grid->columns.size(); ++col) {
       const std::string text = square_text(cells, grid->cell(row, col));
       const char* code = text == "." ? "32" : text == "-" ? "2" : text == "build-err" ? "33" : "31;1";
@@ -98,7 +104,8 @@ std::string searched(const json& b, const json& values) {
   if (!values.is_object()) return text;
   for (const auto& a : b.value("axes", json::array()))
     if (a.is_string() && values.contains(a.get<std::string>()) && values[a.get<std::string>()].is_string())
-      text += (text.empty() ? "" : " ") + a.get<std::string>() + "=" + values[a.get<std::string>()].get<std::string>();
+      text += (text.empty() ? "" : " ") + terminal_text(a.get<std::string>()) + "=" +
+              terminal_text(values[a.get<std::string>()].get<std::string>());
   return text;
 }
 
@@ -113,8 +120,8 @@ std::string render_bisect(const json& r) {
     std::vector<std::string> axes;
     for (const auto& a : b.value("axes", json::array()))
       if (a.is_string()) axes.push_back(a.get<std::string>());
-    out << "bisect " << join(axes, " × ") << (b.value("direction", "") == "fixed" ? " (fixed)" : "") << " for "
-        << b.value("signature", "") << " with " << b.value("base", "") << ": " << b.value("status", "") << "\n";
+    out << "bisect " << join(axes, " × ") << (text_of(b, "direction") == "fixed" ? " (fixed)" : "") << " for "
+        << text_of(b, "signature") << " with " << text_of(b, "base") << ": " << text_of(b, "status") << "\n";
     for (const char* key : {"first_crashing", "last_passing", "first_fixed", "last_crashing"})
       if (b.contains(key) && !b.contains("minimal_pairs")) {
         std::string label = key;
@@ -122,7 +129,7 @@ std::string render_bisect(const json& r) {
         out << "  " << label << ": " << searched(b, b[key]) << "\n";
       }
     for (const auto& p : b.value("minimal_pairs", json::array())) out << "  minimal pair: " << searched(b, p) << "\n";
-    if (!b.value("summary", "").empty()) out << "  " << b.value("summary", "") << "\n";
+    if (!text_of(b, "summary").empty()) out << "  " << text_of(b, "summary") << "\n";
   }
   return out.str();
 }
@@ -136,11 +143,11 @@ std::string render_terminal(const json& r, const TerminalOptions& options) {
       out << "  … and " << cells.size() - options.max_cells << " more cells (all in results.json)\n";
       break;
     }
-    const std::string verdict = c.value("verdict", "");
-    out << "  " << paint(pad(verdict, 11), verdict_color(verdict), options.color) << " " << c.value("id", "");
-    if (verdict == "build-error") out << "  — " << c["build_error"].value("error", "");
-    else if (c.contains("skipped_reason")) out << "  — " << c.value("skipped_reason", "");
-    else out << "  — " << c.value("summary", "");
+    const std::string verdict = text_of(c, "verdict");
+    out << "  " << paint(pad(verdict, 11), verdict_color(verdict), options.color) << " " << text_of(c, "id");
+    if (verdict == "build-error") out << "  — " << text_of(c["build_error"], "error");
+    else if (c.contains("skipped_reason")) out << "  — " << text_of(c, "skipped_reason");
+    else out << "  — " << text_of(c, "summary");
     if (!c["signatures"].empty()) out << "  [" << c["signatures"][0].value("hash", "") << "]";
     out << "\n";
   }
@@ -149,38 +156,38 @@ std::string render_terminal(const json& r, const TerminalOptions& options) {
     int cell_runs = 0;
     for (const auto& hash : s["cells"])
       for (const auto& c : cells)
-        if (c.value("hash", "") == hash.get<std::string>()) cell_runs += c.value("runs", 0);
-    out << "\n" << paint("crash " + s.value("hash", ""), "1", options.color) << "  " << s.value("tool", "") << " "
-        << s.value("kind", "") << " — " << s["cells"].size() << (s["cells"].size() == 1 ? " cell, " : " cells, ")
+        if (text_of(c, "hash") == hash.get<std::string>()) cell_runs += c.value("runs", 0);
+    out << "\n" << paint("crash " + text_of(s, "hash"), "1", options.color) << "  " << text_of(s, "tool") << " "
+        << text_of(s, "kind") << " — " << s["cells"].size() << (s["cells"].size() == 1 ? " cell, " : " cells, ")
         << s.value("runs", 0) << " of " << cell_runs << (cell_runs == 1 ? " run" : " runs") << " there"
-        << (s.contains("baseline") ? "  [" + s.value("baseline", "") + "]" : "") << "\n";
-    if (!s.value("summary", "").empty()) out << "  " << s.value("summary", "") << "\n";
-    if (!s.value("attribution", "").empty()) out << "  where:    " << s.value("attribution", "") << "\n";
+        << (s.contains("baseline") ? "  [" + text_of(s, "baseline") + "]" : "") << "\n";
+    if (!text_of(s, "summary").empty()) out << "  " << text_of(s, "summary") << "\n";
+    if (!text_of(s, "attribution").empty()) out << "  where:    " << text_of(s, "attribution") << "\n";
     std::size_t n = 0;
     for (const auto& f : s["frames"]) {
       if (n >= options.max_frames) break;
-      std::string where = f.value("file", "");
+      std::string where = text_of(f, "file");
       if (!where.empty() && f.value("line", 0) > 0) where += ":" + std::to_string(f.value("line", 0));
-      if (where.empty()) where = f.value("module", "");
-      out << "    #" << n++ << " " << f.value("function", "?") << (where.empty() ? "" : "  " + where) << "\n";
+      if (where.empty()) where = text_of(f, "module");
+      out << "    #" << n++ << " " << text_of(f, "function", "?") << (where.empty() ? "" : "  " + where) << "\n";
     }
     // The first affected cell, and how to reproduce it.
     const std::string first = s["cells"].empty() ? "" : s["cells"][0].get<std::string>();
     for (const auto& c : cells)
-      if (c.value("hash", "") == first) {
-        out << "  first in: " << c.value("id", "") << "\n";
-        if (c.contains("repro")) out << "  repro:    " << c.value("repro", "") << "\n";
+      if (text_of(c, "hash") == first) {
+        out << "  first in: " << text_of(c, "id") << "\n";
+        if (c.contains("repro")) out << "  repro:    " << text_of(c, "repro") << "\n";
       }
   }
   if (std::string grid = render_grid(r, options.color); !grid.empty()) out << "\n" << grid;
   out << render_bisect(r);
   bool any_build_error = false;
   for (const auto& b : r["builds"])
-    if (b.value("state", "") == "failed") {
+    if (text_of(b, "state") == "failed") {
       if (!any_build_error) out << "\n";
       any_build_error = true;
-      out << paint("build failed", "33", options.color) << "  " << b.value("id", "") << ": " << b.value("error", "")
-          << "\n  log: " << b.value("log", "") << "\n";
+      out << paint("build failed", "33", options.color) << "  " << text_of(b, "id") << ": " << text_of(b, "error")
+          << "\n  log: " << text_of(b, "log") << "\n";
     }
   out << "\n" << one_line_verdict(r) << "\n";
   if (std::string line = baseline_line(r); !line.empty()) out << line << "\n";

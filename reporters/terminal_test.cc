@@ -1,4 +1,5 @@
 #include "reporters/terminal.h"
+#include "reporters/text.h"
 
 #include <gtest/gtest.h>
 
@@ -30,6 +31,30 @@ TEST(TerminalGrid, NoGridWithOneVersionAxis) {
   json r = {{"axes", {{{"name", "lib"}, {"kind", "component"}, {"values", {"1", "2"}}}}},
             {"cells", {cell("1", "a", "none", "pass")}}};
   EXPECT_EQ(render_grid(r), "");
+}
+
+TEST(TerminalText, ControlCharactersAreShownNotObeyed) {
+  EXPECT_EQ(terminal_text("a\x1b[2Jb\x1b]0;title\x07 c\r\x7f\ttab\n"), "a\\x1b[2Jb\\x1b]0;title\\x07 c\\x0d\\x7f\ttab\n");
+  EXPECT_EQ(terminal_text("csi \xc2\x9b" "31m, bad \xff, é \\x"), "csi \\u009b31m, bad \\xff, é \\x");
+}
+
+TEST(TerminalReport, WorkloadTextCannotDriveTheTerminal) {
+  json r = json::parse(R"({
+    "cells": [{"id": "lib=1 \u001b]0;pwned\u0007", "verdict": "crash", "hash": "h1",
+               "summary": "runtime error: \u001b[2J\u001b[H cleared", "signatures": [{"hash": "abc"}]}],
+    "signatures": [{"hash": "abc", "tool": "ubsan", "kind": "runtime-error", "runs": 1, "cells": ["h1"],
+                    "summary": "see \u001b]8;;http://x/\u001b\\here\u001b]8;;\u001b\\ \u0007",
+                    "frames": [{"function": "f\u001b[5m", "file": "a.c", "line": 3}]}],
+    "builds": [], "axes": [], "totals": {"cells": 1, "crash": 1, "signatures": 1, "runs": 1}})");
+  EXPECT_EQ(render_terminal(r),
+            "  crash       lib=1 \\x1b]0;pwned\\x07  — runtime error: \\x1b[2J\\x1b[H cleared  [abc]\n"
+            "\n"
+            "crash abc  ubsan runtime-error — 1 cell, 1 of 0 runs there\n"
+            "  see \\x1b]8;;http://x/\\x1b\\here\\x1b]8;;\\x1b\\ \\x07\n"
+            "    #0 f\\x1b[5m  a.c:3\n"
+            "  first in: lib=1 \\x1b]0;pwned\\x07\n"
+            "\n"
+            "1 crash signature in 1 of 1 cells (1 runs)\n");
 }
 
 }  // namespace

@@ -38,6 +38,31 @@ std::size_t escape_length(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+namespace {
+void append_escape(std::string& out, const char* prefix, unsigned value) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  out += prefix;
+  out += k_hex[(value >> 4) & 0xF];
+  out += k_hex[value & 0xF];
+}
+}  // namespace
+
+std::string terminal_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::uint32_t cp = 0;
+    std::size_t len = utf8_length(s, i, cp);
+    if (len == 0) append_escape(out, "\\x", c);
+    else if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F) append_escape(out, "\\x", cp);
+    else if (cp >= 0x80 && cp <= 0x9F) append_escape(out, "\\u00", cp);
+    else out.append(s.substr(i, len));
+    i += len == 0 ? 1 : len;
+  }
+  return out;
+}
+
 std::string clean_text(std::string_view s) {
   std::string out;
   out.reserve(s.size());

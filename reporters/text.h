@@ -15,6 +15,12 @@ namespace faultline::reporters {
 // are removed, CR LF and lone CR become LF, and U+FFFE/U+FFFF become U+FFFD.
 std::string clean_text(std::string_view text);
 
+// `text` for a terminal, shown as it is but unable to drive the terminal: every
+// C0 control character but tab and newline, and DEL, becomes \xHH (ESC is
+// "\x1b"); every C1 control (U+0080–U+009F) becomes \u00HH; a byte that is not
+// valid UTF-8 becomes \xHH. Everything else, backslashes included, is unchanged.
+std::string terminal_text(std::string_view text);
+
 // The longest prefix of UTF-8 `text` of at most `max_bytes` bytes that does not
 // split a character.
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);

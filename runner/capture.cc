@@ -6,6 +6,7 @@
 namespace faultline::runner {
 
 void Capture::append(std::string_view bytes) {
+  m_reports.feed(bytes, m_total);
   m_total += bytes.size();
   if (m_head.size() < m_limits.head_bytes) {
     std::size_t take = std::min(bytes.size(), m_limits.head_bytes - m_head.size());
@@ -46,11 +47,45 @@ std::string Capture::tail() const {
   return out;
 }
 
-std::string Capture::text() const {
-  if (!truncated()) return m_head + tail();
-  std::string out = m_head;
+std::vector<StreamRegion> Capture::middle() const {
+  std::vector<StreamRegion> out;
+  const std::uint64_t head_end = m_head.size();
+  const std::uint64_t tail_start = m_total - m_ring_size;
+  for (StreamRegion& region : m_reports.regions()) {
+    std::uint64_t begin = std::max(region.start, head_end);
+    std::uint64_t end = std::min(region.end(), tail_start);
+    if (!out.empty()) begin = std::max(begin, out.back().end());
+    if (begin >= end) continue;
+    region.bytes = region.bytes.substr(begin - region.start, end - begin);
+    region.start = begin;
+    out.push_back(std::move(region));
+  }
+  return out;
+}
+
+std::uint64_t Capture::omitted_bytes() const {
+  std::uint64_t kept = m_head.size() + m_ring_size;
+  for (const StreamRegion& region : middle()) kept += region.bytes.size();
+  return m_total - kept;
+}
+
+namespace {
+void add_gap(std::string& out, std::uint64_t omitted) {
+  if (omitted == 0) return;
   if (!out.empty() && out.back() != '\n') out += '\n';
-  out += "[... " + std::to_string(omitted_bytes()) + " bytes omitted ...]\n";
+  out += "[... " + std::to_string(omitted) + " bytes omitted ...]\n";
+}
+}  // namespace
+
+std::string Capture::text() const {
+  std::string out = m_head;
+  std::uint64_t at = m_head.size();
+  for (const StreamRegion& region : middle()) {
+    add_gap(out, region.start - at);
+    out += region.bytes;
+    at = region.end();
+  }
+  add_gap(out, m_total - m_ring_size - at);
   out += tail();
   return out;
 }

@@ -1,7 +1,8 @@
 // runner/capture.h — Capture, a bounded copy of one output stream: the first and
-// last N bytes, the total count and whether anything in between was dropped. It
-// owns no descriptors and knows nothing of processes; process.h feeds it what a
-// child writes, and crash parsers read text() afterwards.
+// last N bytes, every crash report in between (report_regions.h), the total count
+// and whether anything was dropped. It owns no descriptors and knows nothing of
+// processes; process.h feeds it what a child writes, and crash parsers read text()
+// afterwards.
 #pragma once
 
 #include <cstddef>
@@ -10,14 +11,20 @@
 #include <string_view>
 #include <vector>
 
+#include "runner/report_regions.h"
+
 namespace faultline::runner {
 
 inline constexpr std::size_t k_default_capture_bytes = std::size_t{1} << 20;  // 1 MiB
+inline constexpr std::size_t k_default_report_bytes = std::size_t{8} << 20;   // 8 MiB
 
-// How much of a stream to keep: the first head_bytes and the last tail_bytes.
+// How much of a stream to keep: the first head_bytes, the last tail_bytes and, in
+// between, the crash reports found anywhere, up to report_bytes (0: none; see
+// ReportRegions for how reports past the budget are kept or dropped).
 struct CaptureLimits {
   std::size_t head_bytes = k_default_capture_bytes;
   std::size_t tail_bytes = k_default_capture_bytes;
+  std::size_t report_bytes = k_default_report_bytes;
 };
 
 class Capture {
@@ -26,24 +33,29 @@ class Capture {
   explicit Capture(CaptureLimits limits) : m_limits(limits) {}
 
   // Adds the next bytes of the stream. Memory stays within head_bytes + tail_bytes
-  // whatever the stream's length; a chunk larger than the tail costs one copy of
-  // its last tail_bytes.
+  // (+ up to twice report_bytes of reports) whatever the stream's length; a chunk
+  // larger than the tail costs one copy of its last tail_bytes.
   void append(std::string_view bytes);
 
   std::uint64_t total_bytes() const { return m_total; }
   // True when bytes between head and tail were dropped.
   bool truncated() const { return omitted_bytes() > 0; }
-  std::uint64_t omitted_bytes() const { return m_total - m_head.size() - m_ring_size; }
+  std::uint64_t omitted_bytes() const;
+  // Crash reports between head and tail dropped for the report budget.
+  std::size_t dropped_reports() const { return m_reports.dropped_reports(); }
 
   const std::string& head() const { return m_head; }  // the first bytes, up to head_bytes
   std::string tail() const;  // the kept bytes after the head: the last ones, up to tail_bytes
 
   // The stream for people and parsers: all of it when nothing was dropped; else
-  // head, then a line "[... N bytes omitted ...]" (on a line of its own), then tail.
+  // head, then each kept report region and the tail, each after a line
+  // "[... N bytes omitted ...]" (on a line of its own) where bytes were dropped.
   std::string text() const;
 
  private:
   void append_to_ring(std::string_view bytes);
+  // The kept report regions, cut to the bytes between head and tail.
+  std::vector<StreamRegion> middle() const;
 
   CaptureLimits m_limits;
   std::string m_head;
@@ -51,6 +63,7 @@ class Capture {
   std::size_t m_ring_start = 0;  // index of the oldest kept byte
   std::size_t m_ring_size = 0;
   std::uint64_t m_total = 0;
+  ReportRegions m_reports{m_limits.report_bytes};
 };
 
 }  // namespace faultline::runner

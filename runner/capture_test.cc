@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include "sanitizers/parser.h"
 
 namespace faultline::runner {
 namespace {
@@ -81,6 +86,90 @@ TEST(RunnerCapture, DefaultBoundIsOneMebibyteEachSide) {
   EXPECT_EQ(capture.head(), mib);
   EXPECT_EQ(capture.tail(), std::string(1 << 20, 't'));
   EXPECT_EQ(capture.omitted_bytes(), 1u << 20);
+}
+
+// ---- Crash reports anywhere in the stream (ReportRegions) ----
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(RUNNER_FIXTURES) + "/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string chatter(std::size_t lines, std::size_t first = 0) {
+  std::string out;
+  for (std::size_t i = first; i < first + lines; ++i) out += "worker " + std::to_string(i % 7) + ": ok\n";
+  return out;
+}
+
+// `text` fed to a capture in chunks of `chunk` bytes (reports straddle chunk edges).
+Capture captured(const std::string& text, std::size_t chunk, CaptureLimits limits = {4096, 4096}) {
+  Capture capture(limits);
+  for (std::size_t at = 0; at < text.size(); at += chunk) capture.append(std::string_view(text).substr(at, chunk));
+  return capture;
+}
+
+std::vector<std::string> kinds(const Capture& capture) {
+  std::vector<std::string> out;
+  for (const auto& crash : sanitizers::parse_output(capture.text(), {0, std::nullopt}))
+    out.push_back(crash.tool + " " + crash.kind + " " + crash.signature.hash);
+  return out;
+}
+
+TEST(RunnerCaptureReports, AReportInTheMiddleOfALongStreamIsKeptWhole) {
+  const std::string report = fixture("asan_uaf_clang14.txt");
+  const std::string from_error = report.substr(report.find("==6351==ERROR"));
+  const std::string alone = sanitizers::parse_output(report).at(0).signature.hash;
+  const std::string text = chatter(20000) + report + chatter(20000);
+  for (std::size_t chunk : {std::size_t{65536}, std::size_t{4093}, std::size_t{7}}) {
+    Capture capture = captured(text, chunk);
+    EXPECT_EQ(kinds(capture), std::vector<std::string>{"asan heap-use-after-free " + alone}) << "chunk " << chunk;
+    EXPECT_NE(capture.text().find("omitted ...]\n" + from_error), std::string::npos) << "chunk " << chunk;
+    EXPECT_EQ(capture.dropped_reports(), 0u);
+  }
+}
+
+TEST(RunnerCaptureReports, EveryReportOfAHaltOnErrorZeroRunIsKept) {
+  const std::string asan = fixture("asan_uaf_clang14.txt");
+  const std::string tsan = fixture("tsan_race_gcc12.txt");
+  const std::string text = chatter(10000) + asan + chatter(10000) + tsan + chatter(10000) + asan + chatter(10000);
+  Capture capture = captured(text, 65536);
+  std::vector<std::string> found = kinds(capture);
+  ASSERT_EQ(found.size(), 3u) << capture.text().substr(0, 20000);
+  EXPECT_EQ(found[0].substr(0, 24), "asan heap-use-after-free");
+  EXPECT_EQ(found[1].substr(0, 15), "tsan data-race ");
+  EXPECT_EQ(found[2], found[0]);
+}
+
+TEST(RunnerCaptureReports, LinesThatOnlyLookLikeReportsAreNotKept) {
+  std::string noise;
+  for (int i = 0; i < 3000; ++i) noise += "*** SIGNAL handler installed; no panic ***\n";
+  Capture capture = captured(chatter(1000) + noise + chatter(1000), 4096);
+  EXPECT_EQ(capture.omitted_bytes(), capture.total_bytes() - 8192);
+  EXPECT_EQ(capture.text().find("SIGNAL"), std::string::npos);
+}
+
+TEST(RunnerCaptureReports, ReportsPastTheBudgetAreDroppedUnlessTheyAreNew) {
+  const std::string asan = fixture("asan_uaf_clang14.txt");
+  const std::string tsan = fixture("tsan_race_gcc12.txt");
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += chatter(300) + asan;
+  text += chatter(300) + tsan + chatter(3000);
+  CaptureLimits limits{4096, 4096, 16384};
+  Capture capture = captured(text, 65536, limits);
+  std::vector<std::string> found = kinds(capture);
+  // A region is one ASan report and the 256 lines after its SUMMARY (about 7 KiB):
+  // the budget holds two; the TSan report is a new signature, so it is kept too.
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found.back().substr(0, 15), "tsan data-race ");
+  EXPECT_EQ(capture.dropped_reports(), 38u);
+  EXPECT_LT(capture.text().size(), 4096 + 4096 + 2 * 16384 + 1024);
+}
+
+TEST(RunnerCaptureReports, NoReportsAreKeptWithABudgetOfZero) {
+  Capture capture = captured(chatter(2000) + fixture("asan_uaf_clang14.txt") + chatter(2000), 4096, {4096, 4096, 0});
+  EXPECT_TRUE(kinds(capture).empty());
 }
 
 }  // namespace

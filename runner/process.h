@@ -1,5 +1,6 @@
 // runner/process.h — runs one command as a child process and says how it ended.
-// Owns: spawning from an argv vector in a new process group (stdin from /dev/null),
+// Owns: spawning from an argv vector in a new session (its own process group, no
+// controlling terminal, stdin from /dev/null, killed by the kernel if faultline dies),
 // bounded capture of stdout, stderr and their interleaving, timeouts (SIGTERM, grace,
 // SIGKILL to the group), cancellation, killing and reaping every descendant it can
 // reach, and the run's resource usage. Leaves to others: what to run (build cache,

@@ -1,13 +1,15 @@
 // POSIX implementation of runner/process.h. The shape follows ninja's
-// src/subprocess-posix.cc: posix_spawn into a fresh process group with a clean
-// signal state, pipes read through poll(). Linux extras, each with a fallback:
+// src/subprocess-posix.cc: a child in a fresh session (its own process group, no
+// controlling terminal) with a clean signal state, pipes read through poll(). The
+// child is started with vfork() (no page-table copy, as glibc's posix_spawn) so it
+// can ask to die with faultline (PR_SET_PDEATHSIG). Linux extras, each with a fallback:
 // pidfd (child exit as a pollable event), F_SETPIPE_SZ (fewer wakeups for chatty
 // children), PR_SET_CHILD_SUBREAPER and /proc/self/task/*/children (orphan reaping).
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -161,56 +163,63 @@ Expected<Pipe> make_pipe() {
   return p;
 }
 
-// posix_spawn's C structures, destroyed on every path.
-class SpawnSetup {
- public:
-  SpawnSetup() {
-    m_actions_ok = posix_spawn_file_actions_init(&m_actions) == 0;
-    m_attr_ok = posix_spawnattr_init(&m_attr) == 0;
-  }
-  ~SpawnSetup() {
-    if (m_actions_ok) posix_spawn_file_actions_destroy(&m_actions);
-    if (m_attr_ok) posix_spawnattr_destroy(&m_attr);
-  }
-  SpawnSetup(const SpawnSetup&) = delete;
-  SpawnSetup& operator=(const SpawnSetup&) = delete;
-
-  Status prepare(const ProcessOptions& options, int out_fd, int err_fd) {
-    if (!m_actions_ok || !m_attr_ok) return fail(infrastructure("posix_spawn: out of memory"));
-    int rc = posix_spawn_file_actions_addopen(&m_actions, 0, "/dev/null", O_RDONLY, 0);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&m_actions, out_fd, 1);
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&m_actions, err_fd, 2);
-    if (rc == 0 && !options.working_directory.empty())
-      rc = posix_spawn_file_actions_addchdir_np(&m_actions, options.working_directory.c_str());
-    if (rc != 0) return fail(system_error("posix_spawn_file_actions", rc));
-
-    // A new process group; no blocked signals; default dispositions for every
-    // signal faultline may ignore or handle (SIGPIPE above all).
-    sigset_t mask;
-    sigemptyset(&mask);
-    rc = posix_spawnattr_setsigmask(&m_attr, &mask);
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    for (int sig = 1; sig < 32; ++sig)
-      if (sig != SIGKILL && sig != SIGSTOP) sigaddset(&defaults, sig);
-    if (rc == 0) rc = posix_spawnattr_setsigdefault(&m_attr, &defaults);
-    if (rc == 0) rc = posix_spawnattr_setpgroup(&m_attr, 0);
-    if (rc == 0)
-      rc = posix_spawnattr_setflags(&m_attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                                 POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_USEVFORK);
-    if (rc != 0) return fail(system_error("posix_spawnattr", rc));
-    return Ok{};
-  }
-
-  const posix_spawn_file_actions_t* actions() const { return &m_actions; }
-  const posix_spawnattr_t* attr() const { return &m_attr; }
-
- private:
-  posix_spawn_file_actions_t m_actions;
-  posix_spawnattr_t m_attr;
-  bool m_actions_ok = false;
-  bool m_attr_ok = false;
+// What the child does between vfork() and exec, prepared beforehand: the child
+// may only make system calls (it shares faultline's memory until it execs).
+struct ChildPlan {
+  const char* program = nullptr;
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;
+  const char* working_directory = nullptr;  // nullptr: faultline's
+  int out_fd = -1;
+  int err_fd = -1;
+  pid_t parent = -1;
+  volatile int error = 0;  // errno of the step that failed; 0 when exec succeeded
 };
+
+// The child side: die with faultline (SIGKILL when the spawning thread ends, and
+// at once if faultline is already gone), a new session with no controlling
+// terminal (so /dev/tty cannot be opened), stdin from /dev/null, default signals.
+[[noreturn]] void fail_child(ChildPlan& plan, int error) {
+  plan.error = error;
+  _exit(127);
+}
+
+[[noreturn]] void become_workload(ChildPlan& plan) {
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail_child(plan, errno);
+  if (getppid() != plan.parent) _exit(127);  // faultline died before PDEATHSIG was set
+  if (setsid() < 0) fail_child(plan, errno);
+  struct sigaction action {};
+  action.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP) (void)sigaction(sig, &action, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  (void)sigprocmask(SIG_SETMASK, &none, nullptr);
+  int in = open("/dev/null", O_RDONLY);
+  if (in < 0 || dup2(in, 0) < 0 || dup2(plan.out_fd, 1) < 0 || dup2(plan.err_fd, 2) < 0) fail_child(plan, errno);
+  if (in > 2) close(in);
+  if (plan.working_directory && chdir(plan.working_directory) != 0) fail_child(plan, errno);
+  execve(plan.program, plan.argv, plan.envp);
+  fail_child(plan, errno);
+}
+
+// vfork() with every signal blocked, so no faultline handler runs in the child.
+// Returns the child's pid, or -errno when it could not start.
+pid_t start_child(ChildPlan& plan) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  plan.parent = getpid();
+  pid_t pid = vfork();
+  if (pid == 0) become_workload(plan);
+  int vfork_error = errno;
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (pid < 0) return -vfork_error;
+  if (plan.error == 0) return pid;
+  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  return -plan.error;
+}
 
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   std::vector<char*> out;
@@ -246,9 +255,6 @@ Expected<Child> spawn(const ProcessOptions& options) {
   FAULTLINE_TRY(std::string program, resolve_program(options));
   FAULTLINE_TRY(Pipe out, make_pipe());
   FAULTLINE_TRY(Pipe err, make_pipe());
-  SpawnSetup setup;
-  FAULTLINE_TRY(Ok prepared, setup.prepare(options, out.write.get(), err.write.get()));
-  (void)prepared;
 
   Child child;
   std::vector<std::string> env_copy;
@@ -266,10 +272,17 @@ Expected<Child> spawn(const ProcessOptions& options) {
   std::vector<char*> envp;
   if (env) envp = c_strings(*env);
 
+  ChildPlan plan;
+  plan.program = program.c_str();
+  plan.argv = argv.data();
+  plan.envp = env ? envp.data() : environ;
+  plan.working_directory = options.working_directory.empty() ? nullptr : options.working_directory.c_str();
+  plan.out_fd = out.write.get();
+  plan.err_fd = err.write.get();
+
   std::shared_lock spawning(g_spawn_lock);
-  int rc = posix_spawn(&child.pid, program.c_str(), setup.actions(), setup.attr(), argv.data(),
-                       env ? envp.data() : environ);
-  if (rc != 0) return fail(spawn_error(options, program, rc));
+  child.pid = start_child(plan);
+  if (child.pid < 0) return fail(spawn_error(options, program, -child.pid));
   {
     std::lock_guard lock(g_running_lock);
     g_running.insert(child.pid);
@@ -373,8 +386,11 @@ class RunningProcess {
   RunningProcess(const ProcessOptions& options, Child child)
       : m_options(options), m_child(std::move(child)), m_buffer(new char[k_read_chunk]) {
     m_result.pid = m_child.pid;
-    m_result.stdout_capture = Capture(options.capture);
-    m_result.stderr_capture = Capture(options.capture);
+    // Crash reports are looked for once, in the interleaved copy.
+    CaptureLimits plain = options.capture;
+    plain.report_bytes = 0;
+    m_result.stdout_capture = Capture(plain);
+    m_result.stderr_capture = Capture(plain);
     m_result.interleaved = Capture(options.capture);
     if (options.timeout.count() > 0) m_deadline = m_start + options.timeout;
   }

@@ -148,6 +148,18 @@ std::size_t find_anchor_line(std::string_view text, std::size_t from) {
   return scan_tail(text, stopped);
 }
 
+bool anchor_spans(std::string_view before, std::string_view after) {
+  for (const auto& anchor : k_anchors) {
+    for (std::size_t split = 1; split < anchor.text.size(); ++split) {
+      if (split > before.size() || anchor.text.size() - split > after.size()) continue;
+      if (before.substr(before.size() - split) == anchor.text.substr(0, split) &&
+          after.substr(0, anchor.text.size() - split) == anchor.text.substr(split))
+        return true;
+    }
+  }
+  return false;
+}
+
 std::string_view line_at(std::string_view text, std::size_t begin, std::size_t* next) {
   const void* nl = std::memchr(text.data() + begin, '\n', text.size() - begin);
   std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();

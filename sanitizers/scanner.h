@@ -13,6 +13,10 @@ namespace faultline::sanitizers {
 // A line is reported once even if it holds several anchors.
 std::size_t find_anchor_line(std::string_view text, std::size_t from);
 
+// True when an anchor begins in `before` and ends in `after`: for a stream read
+// in chunks, `before` the last bytes of one chunk and `after` the next chunk.
+bool anchor_spans(std::string_view before, std::string_view after);
+
 // The line starting at `begin` (without its '\n'), and where the next one starts.
 std::string_view line_at(std::string_view text, std::size_t begin, std::size_t* next);
 

@@ -1,0 +1,247 @@
+// End-to-end tests of what a hostile workload may do to `faultline run`: bury a
+// crash report in the middle of a long log, print terminal escapes, kill
+// faultline, open /dev/tty. The real binary, real processes, a scratch
+// directory per test (kept and named on failure).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <fcntl.h>
+#include <pty.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "runner/process.h"
+
+extern char** environ;
+
+namespace faultline {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using std::chrono::seconds;
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// True once `pid` has exited (gone, or a zombie nobody has reaped yet).
+bool gone(pid_t pid) {
+  if (::kill(pid, 0) != 0) return errno == ESRCH;
+  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  std::size_t close = stat.rfind(')');
+  return close == std::string::npos || (close + 2 < stat.size() && stat[close + 2] == 'Z');
+}
+
+bool gone_within(pid_t pid, Clock::duration limit) {
+  const auto until = Clock::now() + limit;
+  while (!gone(pid)) {
+    if (Clock::now() > until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+class HostileWorkloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/faultline-hostile-XXXXXX";
+    m_dir = mkdtemp(tmpl);
+  }
+  void TearDown() override {
+    if (m_workload > 0 && !gone(m_workload)) ::kill(m_workload, SIGKILL);
+    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else fs::remove_all(m_dir);
+  }
+  void write(const std::string& name, const std::string& text) { std::ofstream(m_dir / name) << text; }
+  void matrix(const std::string& run) {
+    write("faultline.yaml", "version: 1\ncomponents:\n  none: { versions: [\"1\"] }\nworkloads:\n  w: { run: \"" +
+                                run + "\", timeout: 10m }\nstress: { runs: 1 }\n");
+  }
+
+  // faultline run, to completion; its exit status and stdout.
+  std::pair<int, std::string> run_to_end() {
+    runner::ProcessOptions p;
+    p.argv = {FAULTLINE_BINARY, "run"};
+    p.working_directory = m_dir.string();
+    p.timeout = std::chrono::minutes(5);
+    auto r = runner::run_process(p);
+    EXPECT_TRUE(r);
+    if (!r) return {-1, ""};
+    return {r->exit_code.value_or(-1), r->stdout_capture.text()};
+  }
+
+  // faultline run in the background (in its own process group when `group`).
+  pid_t start(bool group = false) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addchdir_np(&actions, m_dir.c_str());
+    posix_spawn_file_actions_addopen(&actions, 1, (m_dir / "out.txt").c_str(), O_WRONLY | O_CREAT, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, (m_dir / "err.txt").c_str(), O_WRONLY | O_CREAT, 0644);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    if (group) {
+      posix_spawnattr_setpgroup(&attr, 0);
+      posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    }
+    char* argv[] = {const_cast<char*>(FAULTLINE_BINARY), const_cast<char*>("run"), nullptr};
+    pid_t pid = -1;
+    EXPECT_EQ(posix_spawn(&pid, FAULTLINE_BINARY, &actions, &attr, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return pid;
+  }
+
+  // The pid the workload wrote to workload.pid, once it has (0 after 30 s).
+  pid_t workload_pid() {
+    const auto until = Clock::now() + seconds(30);
+    while (Clock::now() < until) {
+      std::string text = read_file(m_dir / "workload.pid");
+      if (!text.empty() && text.back() == '\n') return m_workload = std::stoi(text);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return 0;
+  }
+
+  // How faultline ended: the signal that killed it, or -1.
+  static int killed_by(pid_t pid) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFSIGNALED(status) ? WTERMSIG(status) : -1;
+  }
+
+  fs::path m_dir;
+  pid_t m_workload = 0;
+};
+
+// ---- Every report in the output is seen ----
+
+TEST_F(HostileWorkloadTest, AReportInTheMiddleOfALongLogOfAPassingHarnessIsACrash) {
+  std::string report = read_file(std::string(FIXTURES) + "/asan_uaf_clang14.txt");
+  ASSERT_FALSE(report.empty());
+  write("report.txt", report);
+  // 2 × 3,000,000 lines (66 MB) around the report; the harness exits 0.
+  matrix("yes worker-ok | head -n 3000000; cat report.txt; yes worker-ok | head -n 3000000; exit 0");
+  auto [status, out] = run_to_end();
+  EXPECT_EQ(status, 1) << out;
+  nlohmann::json results = nlohmann::json::parse(read_file(m_dir / ".faultline/results.json"));
+  ASSERT_EQ(results["signatures"].size(), 1u) << out;
+  EXPECT_EQ(results["signatures"][0]["tool"], "asan");
+  EXPECT_EQ(results["signatures"][0]["kind"], "heap-use-after-free");
+  EXPECT_EQ(results["signatures"][0]["frames"][0]["function"], "bug_heap_use_after_free()");
+}
+
+TEST_F(HostileWorkloadTest, TriageOfAnEndlessStreamCostsBoundedMemory) {
+  runner::ProcessOptions p;
+  p.argv = {"/bin/sh", "-c", "head -c 1073741824 /dev/zero | " FAULTLINE_BINARY " triage -"};
+  p.timeout = std::chrono::minutes(5);
+  auto r = runner::run_process(p);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 0) << r->interleaved.text();
+  EXPECT_EQ(r->stdout_capture.text(), "0 crashes found\n");
+  EXPECT_LT(r->peak_rss_bytes, 100 << 20);  // 16 MiB head, 1 MiB tail, their copy: not the 1 GiB
+}
+
+// ---- Output cannot drive the terminal ----
+
+TEST_F(HostileWorkloadTest, EscapesInTheOutputAreShownNotObeyed) {
+  matrix("printf 'x.c:1:2: runtime error: \\\\033[2J\\\\033]0;pwned\\\\007 boom\\\\n'; exit 1");
+  auto [status, out] = run_to_end();
+  EXPECT_EQ(status, 1) << out;
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_EQ(out.find('\x07'), std::string::npos) << out;
+  EXPECT_NE(out.find("runtime error: \\x1b[2J\\x1b]0;pwned\\x07 boom"), std::string::npos) << out;
+  runner::ProcessOptions p;
+  p.argv = {FAULTLINE_BINARY, "report", "--format", "terminal", ".faultline/results.json"};
+  p.working_directory = m_dir.string();
+  auto report = runner::run_process(p);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->stdout_capture.text().find('\x1b'), std::string::npos) << report->stdout_capture.text();
+  EXPECT_NE(report->stdout_capture.text().find("\\x1b]0;pwned\\x07 boom"), std::string::npos);
+}
+
+// ---- Nothing outlives faultline ----
+
+TEST_F(HostileWorkloadTest, AWorkloadDiesWhenFaultlineIsKilled) {
+  matrix("echo $$ > workload.pid; exec sleep 1000");
+  pid_t faultline = start();
+  pid_t workload = workload_pid();
+  ASSERT_GT(workload, 0) << read_file(m_dir / "err.txt");
+  ASSERT_EQ(::kill(faultline, SIGKILL), 0);
+  EXPECT_EQ(killed_by(faultline), SIGKILL);
+  EXPECT_TRUE(gone_within(workload, seconds(5)));
+}
+
+TEST_F(HostileWorkloadTest, AWorkloadDiesWhenFaultlinesProcessGroupIsKilled) {
+  matrix("echo $$ > workload.pid; exec sleep 1000");
+  pid_t faultline = start(/*group=*/true);
+  pid_t workload = workload_pid();
+  ASSERT_GT(workload, 0) << read_file(m_dir / "err.txt");
+  ASSERT_EQ(::kill(-faultline, SIGKILL), 0);
+  EXPECT_EQ(killed_by(faultline), SIGKILL);
+  EXPECT_TRUE(gone_within(workload, seconds(5)));
+}
+
+TEST_F(HostileWorkloadTest, AWorkloadThatKillsFaultlineDiesWithIt) {
+  matrix("echo $$ > workload.pid; kill -9 $PPID; exec sleep 1000");
+  pid_t faultline = start();
+  EXPECT_EQ(killed_by(faultline), SIGKILL);
+  pid_t workload = workload_pid();
+  ASSERT_GT(workload, 0) << read_file(m_dir / "err.txt");
+  EXPECT_TRUE(gone_within(workload, seconds(5)));
+}
+
+TEST_F(HostileWorkloadTest, AWorkloadCannotOpenTheTerminal) {
+  matrix("if (echo hi > /dev/tty) 2>/dev/null; then echo reached > tty.txt; else echo refused > tty.txt; fi");
+  int master = -1;
+  pid_t faultline = forkpty(&master, nullptr, nullptr, nullptr);
+  ASSERT_GE(faultline, 0);
+  if (faultline == 0) {
+    if (chdir(m_dir.c_str()) == 0) execl(FAULTLINE_BINARY, FAULTLINE_BINARY, "run", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  char buf[4096];
+  while (read(master, buf, sizeof buf) > 0 || errno == EINTR) {
+  }
+  close(master);
+  EXPECT_EQ(killed_by(faultline), -1);
+  EXPECT_EQ(read_file(m_dir / "tty.txt"), "refused\n");
+}
+
+TEST_F(HostileWorkloadTest, TheNextFaultlineKillsWhatAKilledOneLeftBehind) {
+  // The command forks a grandchild, which PR_SET_PDEATHSIG does not cover.
+  matrix("sleep 1000 & echo $! > workload.pid; wait");
+  pid_t faultline = start();
+  pid_t grandchild = workload_pid();
+  ASSERT_GT(grandchild, 0) << read_file(m_dir / "err.txt");
+  ASSERT_EQ(::kill(faultline, SIGKILL), 0);
+  EXPECT_EQ(killed_by(faultline), SIGKILL);
+  EXPECT_FALSE(gone_within(grandchild, std::chrono::milliseconds(500)));
+  matrix("true");
+  runner::ProcessOptions p;
+  p.argv = {FAULTLINE_BINARY, "run"};
+  p.working_directory = m_dir.string();
+  p.timeout = std::chrono::minutes(2);
+  auto next = runner::run_process(p);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->exit_code, 0) << next->interleaved.text();
+  EXPECT_NE(next->stderr_capture.text().find("faultline: killed 1 process left running by a faultline that was killed\n"),
+            std::string::npos)
+      << next->stderr_capture.text();
+  EXPECT_TRUE(gone_within(grandchild, seconds(5)));
+}
+
+}  // namespace
+}  // namespace faultline
