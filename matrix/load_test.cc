@@ -106,7 +106,7 @@ workloads: { w: { run: x, timeout: 500ms } }
 TEST(Load, GitRangesUseTheListerWithThePathBesideTheFile) {
   LoadOptions options;
   std::string seen_dir, seen_range;
-  options.list_git_range = [&](const std::string& dir, const std::string& range) -> Expected<std::vector<std::string>> {
+  options.list_git_range = [&](const std::string& dir, const std::string& range, bool) -> Expected<std::vector<std::string>> {
     seen_dir = dir;
     seen_range = range;
     return std::vector<std::string>{"aaa", "bbb"};

@@ -2,7 +2,11 @@
 
 #include <cctype>
 #include <charconv>
+#include <algorithm>
+#include <set>
 #include <sstream>
+
+#include <yaml-cpp/yaml.h>
 
 namespace faultline::matrix {
 
@@ -248,6 +252,60 @@ bool satisfies(const SemVer& version, const SemVerRange& range) {
   for (const auto& set : range.sets)
     if (set_satisfied(set, version)) return true;
   return false;
+}
+
+static Expected<std::vector<std::string>> parse_json_versions(std::string_view printed) {
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(std::string(printed));
+  } catch (const YAML::Exception& e) {
+    return fail(bad_input("the output looks like JSON but does not parse: " + e.msg));
+  }
+  if (doc.IsScalar()) return std::vector<std::string>{doc.Scalar()};
+  std::vector<std::string> out;
+  for (std::size_t i = 0; doc.IsSequence() && i < doc.size(); ++i) {
+    if (!doc[i].IsScalar()) return fail(bad_input("item " + std::to_string(i + 1) + " of the JSON array is not a string"));
+    out.push_back(doc[i].Scalar());
+  }
+  if (!doc.IsSequence()) return fail(bad_input("the output is JSON but not an array of version strings"));
+  return out;
+}
+
+Expected<std::vector<std::string>> parse_version_listing(std::string_view printed) {
+  std::vector<std::string> versions;
+  const std::size_t first = printed.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && (printed[first] == '[' || printed[first] == '"')) {
+    FAULTLINE_TRY(versions, parse_json_versions(printed));
+  } else {
+    versions = words(printed);  // a version never holds a space
+  }
+  std::set<std::string> seen;
+  for (const auto& version : versions)
+    if (!seen.insert(version).second) return fail(bad_input("version '" + version + "' is printed twice"));
+  return versions;
+}
+
+Expected<std::vector<std::string>> sort_by_semver(std::vector<std::string> names) {
+  std::vector<std::pair<SemVer, std::string>> parsed;
+  for (auto& name : names) {
+    auto v = parse_semver(name);
+    if (!v) return fail(bad_input("'" + name + "' is not a semantic version (MAJOR.MINOR.PATCH, e.g. v1.2.0)"));
+    parsed.emplace_back(std::move(*v), std::move(name));
+  }
+  std::sort(parsed.begin(), parsed.end(), [](const auto& a, const auto& b) {
+    const int order = compare(a.first, b.first);
+    return order != 0 ? order < 0 : a.second < b.second;
+  });
+  std::vector<std::string> out;
+  for (auto& p : parsed) out.push_back(std::move(p.second));
+  return out;
+}
+
+std::vector<std::string> keep_satisfying(const std::vector<std::string>& versions, const SemVerRange& range) {
+  std::vector<std::string> out;
+  for (const auto& text : versions)
+    if (auto v = parse_semver(text); v && satisfies(*v, range)) out.push_back(text);
+  return out;
 }
 
 }  // namespace faultline::matrix

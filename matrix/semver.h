@@ -46,4 +46,17 @@ Expected<SemVerRange> parse_semver_range(std::string_view text);
 // names a pre-release of the same MAJOR.MINOR.PATCH.
 bool satisfies(const SemVer& version, const SemVerRange& range);
 
+// Versions as a command prints them: one per line (blank lines and surrounding
+// spaces ignored), or a JSON array of strings, or one JSON string (as `npm view
+// PKG versions --json` prints for one or many). Order kept. Errors: output that
+// starts like JSON but is not an array of strings; a version given twice.
+Expected<std::vector<std::string>> parse_version_listing(std::string_view printed);
+
+// `names` ordered by semver precedence, oldest first (equal precedence: by
+// text). Error: the first name that is not a semantic version.
+Expected<std::vector<std::string>> sort_by_semver(std::vector<std::string> names);
+
+// The versions that satisfy `range`, order kept; non-semver versions never do.
+std::vector<std::string> keep_satisfying(const std::vector<std::string>& versions, const SemVerRange& range);
+
 }  // namespace faultline::matrix
