@@ -88,12 +88,12 @@ TEST_F(Versions, ATagThatIsNotASemanticVersionIsAnErrorAtTheGlob) {
   const std::string file = matrix("{ git: { repo: lib, tags: \"*\" } }");
   Outcome v = validate();
   EXPECT_EQ(v.status, 2);
-  EXPECT_EQ(v.err, "faultline.yaml:4:33: error: tag 'nightly' is not a semantic version (MAJOR.MINOR.PATCH, e.g. v1.2.0); "
+  EXPECT_EQ(v.err, "faultline.yaml:5:41: error: tag 'nightly' is not a semantic version (MAJOR.MINOR.PATCH, e.g. v1.2.0); "
                    "components.library.versions.git.tags orders tags by semantic version: narrow '*' to those tags\n");
   matrix("{ git: { repo: lib, tags: \"v9.*\" } }");
   v = validate();
   EXPECT_EQ(v.status, 2);
-  EXPECT_EQ(v.err, "faultline.yaml:4:33: error: no tag in 'lib' matches 'v9.*' (components.library.versions.git.tags)\n");
+  EXPECT_EQ(v.err, "faultline.yaml:5:41: error: no tag in 'lib' matches 'v9.*' (components.library.versions.git.tags)\n");
 }
 
 TEST_F(Versions, ACommandPrintsAJsonArrayFilteredByARange) {
@@ -113,23 +113,27 @@ TEST_F(Versions, ACommandPrintsOneVersionPerLineInItsOrder) {
   EXPECT_EQ(versions_line(v.out), "  versions   library: 3 from command 'cat list.txt', 0.8 .. 0.10\n");
   Outcome p = plan();
   ASSERT_EQ(p.status, 0) << p.err;
-  EXPECT_EQ(p.out, "PLAN\n");
+  EXPECT_EQ(p.out,
+            "     1  e59b367c  library=0.8 sanitizer=none workload=w\n"
+            "     2  3d73fe43  library=0.9 sanitizer=none workload=w\n"
+            "     3  5d567787  library=0.10 sanitizer=none workload=w\n"
+            "3 cells, 3 builds\n");
 }
 
 TEST_F(Versions, AFailingOrSilentCommandIsAnErrorAtItsKey) {
   matrix("{ command: \"echo no such package >&2; exit 4\" }");
   Outcome v = validate();
   EXPECT_EQ(v.status, 2);
-  EXPECT_EQ(v.err, "faultline.yaml:4:26: error: components.library.versions.command 'echo no such package >&2; exit 4' "
+  EXPECT_EQ(v.err, "faultline.yaml:5:26: error: components.library.versions.command 'echo no such package >&2; exit 4' "
                    "failed: exit 4: no such package\n");
   matrix("{ command: \"true\" }");
   v = validate();
   EXPECT_EQ(v.status, 2);
-  EXPECT_EQ(v.err, "faultline.yaml:4:26: error: components.library.versions.command 'true' printed no versions\n");
+  EXPECT_EQ(v.err, "faultline.yaml:5:26: error: components.library.versions.command 'true' printed no versions\n");
   matrix("{ command: \"echo 1.0.0\", range: \">=1 <banana\" }");
   v = validate();
   EXPECT_EQ(v.status, 2);
-  EXPECT_EQ(v.err, "faultline.yaml:4:46: error: components.library.versions.range '>=1 <banana': '<banana' is not a "
+  EXPECT_EQ(v.err, "faultline.yaml:5:47: error: components.library.versions.range '>=1 <banana': '<banana' is not a "
                    "version or comparator\n");
 }
 
