@@ -10,7 +10,8 @@
 
 namespace faultline::cli {
 
-Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, const std::string& range) {
+Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, const std::string& range,
+                                                  bool first_parent) {
   const std::size_t dots = range.find("..");
   if (dots == std::string::npos || dots == 0 || dots + 2 >= range.size() || range.find("...") != std::string::npos)
     return fail(bad_input("a range is written FIRST..LAST (two dots), e.g. v1.0..v1.3"));
@@ -22,7 +23,9 @@ Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, c
   if (!start) return fail(bad_input("'" + first + "' is not a commit there"));
   auto end = runner::command_output({"git", "-C", repo_dir, "rev-parse", "--verify", "--quiet", last + "^{commit}"});
   if (!end) return fail(bad_input("'" + last + "' is not a commit there"));
-  auto listed = runner::command_output({"git", "-C", repo_dir, "rev-list", "--reverse", "--first-parent", range});
+  std::vector<std::string> argv = {"git", "-C", repo_dir, "rev-list", "--reverse", range};
+  if (first_parent) argv.insert(argv.begin() + 4, "--first-parent");
+  auto listed = runner::command_output(argv);
   if (!listed) return fail(bad_input(std::string(trim(listed.error().message))));
   std::vector<std::string> commits = {std::string(trim(*start)).substr(0, 12)};
   std::istringstream lines(*listed);
@@ -31,9 +34,32 @@ Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, c
   return commits;
 }
 
+Expected<std::vector<std::string>> list_git_tags(const std::string& repo_dir, const std::string& pattern) {
+  auto top = runner::command_output({"git", "-C", repo_dir, "rev-parse", "--git-dir"});
+  if (!top) return fail(bad_input("not a git repository (" + std::string(trim(top.error().message)) + ")"));
+  auto listed = runner::command_output({"git", "-C", repo_dir, "tag", "--list", pattern});
+  if (!listed) return fail(bad_input(std::string(trim(listed.error().message))));
+  std::vector<std::string> tags;
+  std::istringstream lines(*listed);
+  for (std::string line; std::getline(lines, line);)
+    if (!trim(line).empty()) tags.emplace_back(trim(line));
+  return tags;
+}
+
+Expected<std::string> run_versions_command(const std::string& command, const std::string& dir) {
+  auto r = runner::run_command({"/bin/sh", "-c", command}, dir.empty() ? "." : dir);
+  if (!r) return fail(r.error());
+  if (r->succeeded()) return r->stdout_capture.text();
+  std::string how = r->describe();
+  std::string err(trim(r->stderr_capture.text()));
+  return fail(bad_input(how + (err.empty() ? "" : ": " + err)));
+}
+
 std::optional<MatrixInput> read_matrix(const std::string& file, std::size_t max_cells) {
   matrix::LoadOptions options;
   options.list_git_range = list_git_range;
+  options.list_git_tags = list_git_tags;
+  options.run_versions_command = run_versions_command;
   matrix::LoadResult loaded = matrix::load_file(file, options);
   if (!loaded.diagnostics.empty()) {
     std::cerr << loaded.diagnostics.render(file);

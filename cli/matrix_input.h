@@ -1,5 +1,6 @@
 // Reading the matrix file for any subcommand: load, check, expand, and print
-// every problem as FILE:LINE:COL on stderr. Git ranges are listed with the git CLI.
+// every problem as FILE:LINE:COL on stderr. Git ranges and tags are listed with
+// the git CLI; a versions command runs with /bin/sh.
 #pragma once
 
 #include <map>
@@ -25,8 +26,15 @@ struct MatrixInput {
 std::optional<MatrixInput> read_matrix(const std::string& file, std::size_t max_cells);
 
 // The commits of `range` ("A..B") in `repo_dir`, oldest first, A included, as
-// 12-digit abbreviated hashes.
-Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, const std::string& range);
+// 12-digit abbreviated hashes; with `first_parent`, the first-parent line only.
+Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, const std::string& range,
+                                                  bool first_parent);
+
+// The tags of `repo_dir` matching the glob `pattern` (`git tag --list PATTERN`).
+Expected<std::vector<std::string>> list_git_tags(const std::string& repo_dir, const std::string& pattern);
+
+// `/bin/sh -c COMMAND` in `dir`: its stdout, or an error with its exit and stderr.
+Expected<std::string> run_versions_command(const std::string& command, const std::string& dir);
 
 // `--only AXIS=VALUE` filters: per product axis, the values wanted (the same
 // axis given twice means either value). Unknown axes (with "did you mean") and

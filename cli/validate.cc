@@ -103,6 +103,11 @@ void print_summary(const ValidateFlags& flags, const MatrixInput& in) {
             << "  workloads  " << join(workloads, "; ") << "\n"
             << "  stress     " << cfg.stress.runs << " runs per cell, " << stop_name(cfg.stress.stop) << ", parallel "
             << (cfg.stress.parallel == 0 ? std::string("auto") : std::to_string(cfg.stress.parallel)) << "\n";
+  for (const auto& c : cfg.components) {
+    if (c.versions.empty()) continue;
+    std::cout << "  versions   " << c.name << ": " << c.versions.size() << " from " << c.versions_from << ", "
+              << c.versions.front() << (c.versions.size() > 1 ? " .. " + c.versions.back() : std::string()) << "\n";
+  }
   if (!cfg.bisect.axes.empty()) {
     std::vector<std::string> names;
     for (const auto& a : cfg.bisect.axes) names.push_back(a.value);

@@ -37,7 +37,8 @@ struct Component {
   std::string name;
   Mark mark;
   std::vector<std::string> versions;    // ordered, oldest first (after git enumeration)
-  std::optional<GitRange> versions_git; // where the versions came from, if from git
+  std::optional<GitRange> versions_git; // where the versions came from, if from a git range
+  std::string versions_from;            // for people: "git tags 'v0.*' in lib", "command 'npm view …'", "the list"
   std::optional<std::string> source_git;  // checked out per version into the build dir
   Text build;                           // shell command; may be empty (nothing to build)
   EnvList env;

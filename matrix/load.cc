@@ -14,6 +14,7 @@
 #include "base/files.h"
 #include "base/text.h"
 #include "base/time.h"
+#include "matrix/semver.h"
 #include "matrix/template.h"
 
 namespace faultline::matrix {
@@ -102,6 +103,11 @@ class Loader {
   void read_components(const YAML::Node& node);
   void read_component(const std::string& name, const YAML::Node& node, Component& out);
   void read_versions(const YAML::Node& node, const std::string& path, Component& out);
+  void read_versions_source(const YAML::Node& node, const std::string& path, Component& out);
+  void read_git_range(const YAML::Node& git, const std::string& path, Component& out);
+  void read_git_tags(const YAML::Node& git, const std::string& path, Component& out);
+  void read_command_versions(const YAML::Node& node, const std::string& path, Component& out);
+  void keep_in_range(const YAML::Node& node, const std::string& path, Component& out);
   void read_sanitizers(const YAML::Node& node);
   void read_sanitizer(const YAML::Node& node, const std::string& path);
   void read_matrix(const YAML::Node& node);
@@ -398,37 +404,117 @@ void Loader::read_component(const std::string& name, const YAML::Node& node, Com
   }
 }
 
-void Loader::read_versions(const YAML::Node& node, const std::string& path, Component& out) {
-  if (node.IsMap()) {
-    check_keys(node, path, {"git"});
-    const YAML::Node git = node["git"];
-    if (!git) {
-      error(mark_of(node), path + " must be a list, or { git: { repo: PATH, range: A..B } }");
-      return;
-    }
-    if (!expect_map(git, path + ".git")) return;
-    check_keys(git, path + ".git", {"repo", "range"});
-    auto repo = git["repo"] ? scalar(git["repo"], path + ".git.repo") : std::nullopt;
-    auto range = git["range"] ? scalar(git["range"], path + ".git.range") : std::nullopt;
-    if (!git["repo"]) error(mark_of(git), "missing key 'repo' in " + path + ".git");
-    if (!git["range"]) error(mark_of(git), "missing key 'range' in " + path + ".git (e.g. range: v1.0..v1.3)");
-    if (!repo || !range) return;
-    out.versions_git = GitRange{*repo, *range};
-    if (!m_options.list_git_range) {
-      error(mark_of(git["range"]), path + ".git: git ranges cannot be listed here");
-      return;
-    }
-    std::filesystem::path dir = std::filesystem::path(m_file).parent_path() / *repo;
-    auto listed = m_options.list_git_range(dir.lexically_normal().string(), *range);
-    if (!listed) {
-      error(mark_of(git["range"]), "git range " + q(*range) + " in " + path + ".git does not resolve in " +
-                                       q(*repo) + ": " + listed.error().message);
-      return;
-    }
-    if (listed->empty()) error(mark_of(git["range"]), "git range " + q(*range) + " in " + path + " has no commits");
-    out.versions = std::move(*listed);
+// versions: { git: { repo, range | tags, first-parent }, command, range }.
+void Loader::read_versions_source(const YAML::Node& node, const std::string& path, Component& out) {
+  check_keys(node, path, {"git", "command", "range"});
+  if (node["git"] && node["command"]) {
+    error(mark_of(node["command"]), path + " takes one source: 'git' or 'command', not both");
     return;
   }
+  bool semver_source = node["command"].IsDefined();
+  if (node["command"]) {
+    read_command_versions(node, path, out);
+  } else if (node["git"] && expect_map(node["git"], path + ".git")) {
+    const YAML::Node git = node["git"];
+    semver_source = git["tags"].IsDefined() && !git["range"];
+    if (semver_source) read_git_tags(git, path + ".git", out);
+    else read_git_range(git, path + ".git", out);
+    if (node["range"] && !semver_source)
+      error(mark_of(node["range"]), path + ".range filters semantic versions; a git commit range has none (use git.tags)");
+  } else if (!node["git"]) {
+    error(mark_of(node), path + " must be a list, { git: { repo: PATH, range: A..B } }, { git: { repo: PATH, tags: GLOB } }"
+                               " or { command: COMMAND }");
+    return;
+  }
+  if (node["range"] && semver_source && !out.versions.empty()) keep_in_range(node, path, out);
+}
+
+void Loader::read_git_range(const YAML::Node& git, const std::string& path, Component& out) {
+  check_keys(git, path, {"repo", "range", "tags", "first-parent"});
+  if (git["tags"]) error(mark_of(git["tags"]), path + " takes 'range' or 'tags', not both");
+  auto repo = git["repo"] ? scalar(git["repo"], path + ".repo") : std::nullopt;
+  auto range = git["range"] ? scalar(git["range"], path + ".range") : std::nullopt;
+  if (!git["repo"]) error(mark_of(git), "missing key 'repo' in " + path);
+  if (!git["range"]) error(mark_of(git), "missing key 'range' or 'tags' in " + path + " (e.g. range: v1.0..v1.3, or tags: \"v1.*\")");
+  bool first_parent = true;
+  if (git["first-parent"]) {
+    auto text = scalar(git["first-parent"], path + ".first-parent");
+    if (text && *text != "true" && *text != "false")
+      error(mark_of(git["first-parent"]), path + ".first-parent must be true or false, not " + q(*text));
+    first_parent = text != "false";
+  }
+  if (!repo || !range) return;
+  out.versions_git = GitRange{*repo, *range};
+  out.versions_from = "git range " + q(*range) + (first_parent ? "" : " (every parent)") + " in " + q(*repo);
+  if (!m_options.list_git_range) {
+    error(mark_of(git["range"]), path + ": git ranges cannot be listed here");
+    return;
+  }
+  std::filesystem::path dir = std::filesystem::path(m_file).parent_path() / *repo;
+  auto listed = m_options.list_git_range(dir.lexically_normal().string(), *range, first_parent);
+  if (!listed) {
+    error(mark_of(git["range"]), "git range " + q(*range) + " in " + path + " does not resolve in " + q(*repo) + ": " +
+                                     listed.error().message);
+    return;
+  }
+  if (listed->empty()) error(mark_of(git["range"]), "git range " + q(*range) + " in " + path + " has no commits");
+  out.versions = std::move(*listed);
+}
+
+void Loader::read_git_tags(const YAML::Node& git, const std::string& path, Component& out) {
+  check_keys(git, path, {"repo", "tags"});
+  auto repo = git["repo"] ? scalar(git["repo"], path + ".repo") : std::nullopt;
+  auto pattern = scalar(git["tags"], path + ".tags");
+  if (!git["repo"]) error(mark_of(git), "missing key 'repo' in " + path);
+  if (!repo || !pattern) return;
+  out.versions_from = "git tags " + q(*pattern) + " in " + q(*repo);
+  const Mark at = mark_of(git["tags"]);
+  if (!m_options.list_git_tags) return error(at, path + ": git tags cannot be listed here");
+  std::filesystem::path dir = std::filesystem::path(m_file).parent_path() / *repo;
+  auto listed = m_options.list_git_tags(dir.lexically_normal().string(), *pattern);
+  if (!listed) return error(at, "cannot list the tags of " + q(*repo) + " for " + path + ": " + listed.error().message);
+  if (listed->empty()) return error(at, "no tag in " + q(*repo) + " matches " + q(*pattern) + " (" + path + ".tags)");
+  auto sorted = sort_by_semver(std::move(*listed));
+  if (!sorted)
+    return error(at, "tag " + sorted.error().message + "; " + path + ".tags orders tags by semantic version: narrow " +
+                         q(*pattern) + " to those tags");
+  out.versions = std::move(*sorted);
+}
+
+void Loader::read_command_versions(const YAML::Node& node, const std::string& path, Component& out) {
+  auto command = scalar(node["command"], path + ".command");
+  if (!command) return;
+  const Mark at = mark_of(node["command"]);
+  out.versions_from = "command " + q(*command);
+  if (!m_options.run_versions_command) return error(at, path + ".command cannot be run here");
+  auto printed = m_options.run_versions_command(*command, std::filesystem::path(m_file).parent_path().string());
+  if (!printed) return error(at, path + ".command " + q(*command) + " failed: " + printed.error().message);
+  auto versions = parse_version_listing(*printed);
+  if (!versions) return error(at, path + ".command " + q(*command) + ": " + versions.error().message);
+  if (versions->empty()) return error(at, path + ".command " + q(*command) + " printed no versions");
+  out.versions = std::move(*versions);
+}
+
+// versions.range: only the versions (semantic ones) that satisfy it, order kept.
+void Loader::keep_in_range(const YAML::Node& node, const std::string& path, Component& out) {
+  auto text = scalar(node["range"], path + ".range");
+  if (!text) return;
+  auto range = parse_semver_range(*text);
+  if (!range) return error(mark_of(node["range"]), path + ".range " + q(*text) + ": " + range.error().message);
+  const std::size_t listed = out.versions.size();
+  out.versions = keep_satisfying(out.versions, *range);
+  out.versions_from += ", range " + q(*text);
+  if (out.versions.empty())
+    error(mark_of(node["range"]), "none of the " + std::to_string(listed) + " versions from " + path +
+                                      " satisfies range " + q(*text));
+}
+
+void Loader::read_versions(const YAML::Node& node, const std::string& path, Component& out) {
+  if (node.IsMap()) {
+    read_versions_source(node, path, out);
+    return;
+  }
+  out.versions_from = "the list";
   if (!expect_sequence(node, path)) return;
   if (node.size() == 0) {
     error(mark_of(node), path + " is empty: give at least one version");

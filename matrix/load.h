@@ -16,13 +16,26 @@
 namespace faultline::matrix {
 
 // Lists the commits of `range` ("v1.0..v1.3") in the repository at `repo_dir`,
-// oldest first, the range's start included. An error's message is shown as the
-// cause, after the place in the matrix file.
-using GitRangeLister =
-    std::function<Expected<std::vector<std::string>>(const std::string& repo_dir, const std::string& range)>;
+// oldest first, the range's start included; with `first_parent`, only the
+// commits on the first-parent line (merged-in branches' commits left out).
+// An error's message is shown as the cause, after the place in the matrix file.
+using GitRangeLister = std::function<Expected<std::vector<std::string>>(
+    const std::string& repo_dir, const std::string& range, bool first_parent)>;
 
+// Lists the tags of the repository at `repo_dir` matching the glob `pattern`
+// ("v0.*", as `git tag --list` matches), in any order.
+using GitTagLister =
+    std::function<Expected<std::vector<std::string>>(const std::string& repo_dir, const std::string& pattern)>;
+
+// Runs the shell command `command` in the folder `dir`; its stdout, or an error
+// (how it ended, its stderr) when it did not exit 0.
+using CommandRunner = std::function<Expected<std::string>(const std::string& command, const std::string& dir)>;
+
+// Each unset lister makes that kind of versions source an error ("cannot be listed here").
 struct LoadOptions {
-  GitRangeLister list_git_range;  // unset: a git range is an error ("not available here")
+  GitRangeLister list_git_range;
+  GitTagLister list_git_tags;
+  CommandRunner run_versions_command;
 };
 
 struct LoadResult {
