@@ -9,7 +9,7 @@ packages=(
   libyaml-cpp-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev
   libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  gdb libxml2-utils time
+  gdb libxml2-utils time clang-format-14
   chromium    # the HTML report test runs it headless
 )
 

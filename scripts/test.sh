@@ -6,10 +6,12 @@
 # (run's stress loop and writer, the bot), not the other e2e ones, for time
 # (the preset's label filter). Then checks that clang 14 builds
 # the faultline binary and every library it links (tests are built with g++ only, for time).
+# Fails first when a C++ file differs from .clang-format (scripts/check-format.sh).
 # Usage: scripts/test.sh [ctest arguments…]   e.g. scripts/test.sh -L e2e
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+./scripts/check-format.sh
 # Test-only tools from the npm registry (the SARIF schema validator, a CommonMark
 # renderer). Their tests say so and skip when these cannot be installed.
 ./scripts/install-test-tools.sh || echo "test.sh: test tools not installed; the SARIF schema and CommonMark checks will skip" >&2
