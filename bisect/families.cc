@@ -54,7 +54,7 @@ std::vector<Group> singletons(const std::vector<Manifestation>& signatures, cons
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < signatures.size(); ++i) {
     index.emplace(signatures[i].hash, i);
-    groups.push_back({{i}, signatures[i].top_frame, signatures[i].tool == "exit", {}});
+    groups.push_back({{i}, signatures[i].top_frame, stands_alone(signatures[i].tool), {}});
   }
   for (std::size_t c = 0; c < cells.size(); ++c)
     for (const auto& [hash, runs] : cells[c])
@@ -121,6 +121,8 @@ std::vector<Family> group_families(const std::vector<Manifestation>& signatures,
   return families;
 }
 
+bool stands_alone(const std::string& tool) { return tool == "exit" || tool == "faultline"; }
+
 std::string top_frame(const sanitizers::Crash& crash) {
   sanitizers::SignatureOptions options;
   options.frame_count = 1;
@@ -131,7 +133,7 @@ std::string top_frame(const sanitizers::Crash& crash) {
 bool FamilyTarget::matches(const Manifestation& m) const {
   for (const std::string& s : signatures)
     if (m.hash.rfind(s, 0) == 0) return true;
-  if (exact || m.tool == "exit") return false;
+  if (exact || stands_alone(m.tool)) return false;
   if (!top_frame.empty() && m.top_frame == top_frame) return true;
   return frameless && m.top_frame.empty();
 }

@@ -18,7 +18,8 @@ namespace faultline::bisect {
 // One signature as family grouping sees it.
 struct Manifestation {
   std::string hash;       // the signature hash
-  std::string tool;       // asan, signal, go, exit, …: "exit" (a bare nonzero exit) never joins a family
+  std::string tool;       // asan, signal, go, …; "exit" (a bare nonzero exit) and "faultline" (the workload
+                          // could not run) never join a family
   std::string top_frame;  // key of the first meaningful frame; "" when it has none (signal only, frame-less panic)
 };
 
@@ -32,7 +33,7 @@ struct Family {
 
 // Groups `signatures` into families over `cells`. Two groups join when
 //  - no frames tell them apart: at most one distinct non-empty top frame among
-//    their members, and neither is a bare exit;
+//    their members, and neither is a bare exit nor faultline's own failure;
 //  - a frame-less group joins a framed one only where they appeared together in
 //    a cell (a signature with real frames of its own stays its own family);
 //  - their rates are compatible: in every cell, the share of the family's
@@ -44,13 +45,18 @@ struct Family {
 std::vector<Family> group_families(const std::vector<Manifestation>& signatures,
                                    const std::vector<CellSignatures>& cells);
 
+// A bare nonzero exit ("exit") or faultline's own failure to run the workload
+// ("faultline"): no manifestation of a bug, so never in another's family.
+bool stands_alone(const std::string& tool);
+
 // The key of the first meaningful frame of a crash ("" when it has none), as
 // its signature counts frames (sanitizers/signature.h).
 std::string top_frame(const sanitizers::Crash& crash);
 
 // Which crashes count as a bisect's target: every signature of one family, and
 // crashes not met before that no frames tell apart from it (same top frame; or,
-// for a family with frame-less members, any frame-less crash but a bare exit).
+// for a family with frame-less members, any frame-less crash but a bare exit
+// or faultline's own failure).
 struct FamilyTarget {
   std::set<std::string> signatures;  // hashes, or prefixes of them (--signature)
   std::string top_frame;             // "" when no framed member

@@ -93,6 +93,7 @@ TEST(FamilyTarget, CountsItsSignaturesAndWhatNoFramesTellApartFromThem) {
   EXPECT_TRUE(frameless.matches(k_ill));
   EXPECT_TRUE(frameless.matches(k_panic));
   EXPECT_FALSE(frameless.matches(k_exit));
+  EXPECT_FALSE(frameless.matches(Manifestation{"f00000000005", "faultline", ""}));  // spawn-failed
   EXPECT_FALSE(frameless.matches(k_uaf));
 
   const FamilyTarget exact{{"0af000000002"}, "worker_main", false, true};
