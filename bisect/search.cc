@@ -16,6 +16,7 @@ std::string_view outcome_name(Outcome o) {
     case Outcome::not_on_axis: return "not-on-axis";
     case Outcome::noise: return "noise";
     case Outcome::bad_end_passes: return "bad-end-passes";
+    case Outcome::manifestation_changed: return "manifestation-changed";
   }
   return "?";
 }
@@ -38,6 +39,20 @@ constexpr double k_spot_confidence = 0.999;  // the successor's spot-check
 constexpr int k_max_verify_rounds = 3;
 constexpr double k_early_factor = 3;  // search alone to 1 - 10 (1 - confidence), then verify
 
+double log_beta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
+
+// log of P(one crash rate on both sides) / P(a rate per side), rates uniform a priori.
+double log_same_rate(int crashes_a, int runs_a, int crashes_b, int runs_b) {
+  const int misses_a = runs_a - crashes_a, misses_b = runs_b - crashes_b;
+  return log_beta(1 + crashes_a + crashes_b, 1 + misses_a + misses_b) - log_beta(1 + crashes_a, 1 + misses_a) -
+         log_beta(1 + crashes_b, 1 + misses_b);
+}
+
+CrashRate rate_of(int crashes, int runs) {
+  const runner::RateInterval interval = runner::crash_rate(crashes, runs);
+  return {interval.estimate, interval.low, interval.high, crashes, runs};
+}
+
 // Runs needed to see at least one crash with probability `confidence` at rate `rate`.
 int runs_to_see(double rate, double confidence, int cap) {
   rate = std::clamp(rate, 1e-3, 0.999);
@@ -57,7 +72,7 @@ struct Boundary {
 class Search {
  public:
   Search(std::size_t n, Oracle& oracle, const SearchOptions& options, const ObservationSink& sink)
-      : m_n(n), m_oracle(oracle), m_options(options), m_sink(sink), m_model(n, options.prior) {}
+      : m_n(n), m_oracle(oracle), m_options(options), m_sink(sink), m_model(n, options.prior), m_other(n, 0) {}
 
   void set_prior(std::vector<PriorObservation> prior) { m_prior = std::move(prior); }
   Expected<SearchReport> run();
@@ -76,6 +91,7 @@ class Search {
   std::size_t leading() const;
   void finish(const Boundary& found);
   void find_contradictions(const Boundary& found);
+  bool manifestation_changed(const Boundary& found);
   CrashRate crash_side_rate(std::size_t from, std::size_t except) const;
   void write_summary();
 
@@ -86,6 +102,7 @@ class Search {
   BoundaryModel m_model;
   SearchReport m_report;
   std::vector<PriorObservation> m_prior;  // a copy: the sink may append to the caller's
+  std::vector<int> m_other;               // per version: runs that crashed with another signature
   std::size_t m_replayed = 0;
 };
 
@@ -94,6 +111,7 @@ void Search::record(Phase phase, std::size_t v, const Observation& seen) {
     m_model.mark_unbuildable(v);
   } else {
     m_model.add(v, seen.runs, seen.target);
+    m_other[v] += seen.other;
   }
   m_report.other_crashes += seen.other;
   const std::size_t lead = leading();
@@ -262,6 +280,19 @@ void Search::find_contradictions(const Boundary& found) {
   m_report.rate = crash_side_rate(found.first_bad, m_n);
 }
 
+// The target stops at the boundary, but the version on its unchanged side
+// crashes otherwise at the rate the changed side crashes at all: the bug is
+// still there and only looks different, so this is neither a fix nor a culprit.
+bool Search::manifestation_changed(const Boundary& found) {
+  const std::size_t unchanged = found.last_good, changed = found.first_bad;
+  const int other = m_other[unchanged], runs = m_model.runs_at(unchanged);
+  const int crashed = m_model.target_at(changed) + m_other[changed], changed_runs = m_model.runs_at(changed);
+  if (other == 0 || changed_runs == 0 || log_same_rate(other, runs, crashed, changed_runs) < 0) return false;
+  m_report.without_target = rate_of(other, runs);
+  m_report.with_target = rate_of(crashed, changed_runs);
+  return true;
+}
+
 void Search::finish(const Boundary& found) {
   m_report.outcome = found.outcome;
   m_report.posterior = found.posterior;
@@ -270,6 +301,7 @@ void Search::finish(const Boundary& found) {
   m_report.last_good = m_options.fixed ? caller(found.first_bad) : found.last_good;
   find_contradictions(found);
   if (!m_report.contradicting.empty()) m_report.outcome = Outcome::noise;
+  else if (manifestation_changed(found)) m_report.outcome = Outcome::manifestation_changed;
   m_report.model_rate = m_model.crash_rate();
 }
 
@@ -344,6 +376,17 @@ void Search::write_summary() {
     case Outcome::bad_end_passes:
       m_report.summary = "the bad end never showed the target" + cost;
       break;
+    case Outcome::manifestation_changed: {
+      const std::size_t gone = m_options.fixed ? r.first_bad : r.last_good;
+      const std::size_t shows = m_options.fixed ? r.last_good : r.first_bad;
+      m_report.summary = "the manifestation changed: the target " + changed + " at " + name(r.first_bad) + ", but " +
+                         name(gone) + (m_options.fixed ? " still" : " already") +
+                         " crashes with other signatures at the same rate (" + std::to_string(r.without_target.target) +
+                         " of " + std::to_string(r.without_target.runs) + " runs, against " +
+                         std::to_string(r.with_target.target) + " of " + std::to_string(r.with_target.runs) +
+                         " crashing at " + name(shows) + "); not a " + (m_options.fixed ? "fix" : "culprit") + cost;
+      break;
+    }
   }
 }
 

@@ -42,9 +42,11 @@ enum class Outcome {
   not_on_axis,        // the good end crashes too: the cause is not on this axis
   noise,              // the target appears at rates no boundary explains
   bad_end_passes,     // the bad end never showed the target
+  manifestation_changed,  // the target stops at the boundary, but other crashes go on at the same rate there
 };
 
-std::string_view outcome_name(Outcome o);  // "culprit", "range", "not-on-axis", "noise", "bad-end-passes"
+// "culprit", "range", "not-on-axis", "noise", "bad-end-passes", "manifestation-changed"
+std::string_view outcome_name(Outcome o);
 
 enum class Phase { prior, bad_end, search, verify };
 
@@ -78,6 +80,10 @@ struct SearchReport {
   int runs = 0;          // runs this session spent, replayed log entries included
                          // (prior evidence taken at once is not counted)
   int other_crashes = 0; // crashes with another signature met on the way
+  // With manifestation_changed, the two versions at the boundary: where the
+  // target is gone, its runs that crashed otherwise (`target` counts them);
+  // where it shows, its runs that crashed at all.
+  CrashRate without_target, with_target;
   // The verification rerun: the culprit must crash, its predecessor must not,
   // and (a spot-check of monotonicity) its successor must crash too.
   Observation verify_culprit, verify_predecessor, verify_successor;

@@ -72,6 +72,63 @@ TEST(Bisect1D, UnrelatedCrashesDoNotMisleadIt) {
   }
 }
 
+// The same bug on both sides of version `change`, at rate `p`: before it (or,
+// `fixed`, from it on) every crash has another signature than the target's.
+class ManifestationSwap : public Oracle {
+ public:
+  ManifestationSwap(std::size_t change, double p, bool fixed, std::uint64_t seed)
+      : m_change(change), m_p(p), m_fixed(fixed), m_rng(seed) {}
+  Expected<Observation> observe(std::size_t index, int runs, bool stop_at_first) override {
+    Observation seen;
+    const bool target_side = (index >= m_change) != m_fixed;
+    std::uniform_real_distribution<double> u(0, 1);
+    for (int r = 0; r < runs; ++r) {
+      ++seen.runs;
+      if (u(m_rng) >= m_p) continue;
+      if (!target_side) {
+        ++seen.other;
+        continue;
+      }
+      ++seen.target;
+      if (stop_at_first) break;
+    }
+    return seen;
+  }
+
+ private:
+  std::size_t m_change;
+  double m_p;
+  bool m_fixed;
+  std::mt19937_64 m_rng;
+};
+
+TEST(Bisect1D, ATargetThatStopsWhileOtherCrashesGoOnAtItsRateIsAChangedManifestationNotAFix) {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    ManifestationSwap axis(6, 0.6, /*fixed=*/true, seed);
+    SearchOptions options;
+    options.fixed = true;
+    options.names = {"v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7"};
+    SearchReport r = must(bisect_1d(8, axis, options));
+    EXPECT_EQ(r.outcome, Outcome::manifestation_changed) << r.summary;
+    EXPECT_EQ(outcome_name(r.outcome), "manifestation-changed");
+    EXPECT_EQ(r.first_bad, 6u);
+    EXPECT_GT(r.without_target.target, 0);
+    EXPECT_EQ(r.summary.rfind("the manifestation changed: the target stops at v6, but v6 still crashes with other "
+                              "signatures at the same rate (", 0), 0u) << r.summary;
+    EXPECT_NE(r.summary.find(" crashing at v5); not a fix ("), std::string::npos) << r.summary;
+  }
+}
+
+TEST(Bisect1D, ATargetThatAppearsWhereOtherCrashesWereIsAChangedManifestationNotACulprit) {
+  ManifestationSwap axis(3, 1.0, /*fixed=*/false, 7);
+  SearchReport r = must(bisect_1d(8, axis));
+  EXPECT_EQ(r.outcome, Outcome::manifestation_changed) << r.summary;
+  EXPECT_EQ(r.first_bad, 3u);
+  EXPECT_NE(r.summary.find("#2 already crashes with other signatures at the same rate"), std::string::npos)
+      << r.summary;
+  EXPECT_NE(r.summary.find("not a culprit"), std::string::npos) << r.summary;
+}
+
 TEST(Bisect1D, GoesAroundUnbuildableVersions) {
   SimulatedAxis axis(SimulatedAxis::step(64, 40, 1.0), 1, 0, {10, 11, 12, 30, 50});
   SearchReport r = must(bisect_1d(64, axis));

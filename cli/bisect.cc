@@ -19,6 +19,7 @@
 #include "bisect/search.h"
 #include "cli/bisect_cells.h"
 #include "cli/bisect_results.h"
+#include "reporters/results.h"
 #include "cli/command.h"
 #include "cli/matrix_input.h"
 #include "cli/session.h"
@@ -67,6 +68,8 @@ struct Context {
   json evidence;
   std::string target_text;
   store::Store* db = nullptr;
+  std::string target;  // the target's leading signature hash (a prefix with --signature)
+  json family;         // the target family as the session header and the bisect section keep it
 };
 
 // The session, kept in the results store: the search's header, then each
@@ -169,6 +172,16 @@ int search_failed(const Error& error) {
   return exit_status_for(error);
 }
 
+json target_json(const bisect::FamilyTarget& t, bool widened) {
+  return {{"signatures", t.signatures}, {"top_frame", t.top_frame}, {"frameless", t.frameless}, {"exact", t.exact},
+          {"widened", widened}};
+}
+
+bisect::FamilyTarget target_from(const json& j) {
+  return {j.value("signatures", std::set<std::string>{}), j.value("top_frame", ""), j.value("frameless", false),
+          j.value("exact", false)};
+}
+
 // --resume: reads the latest session of this search, which must have searched
 // what `header` describes, and takes its target. The exit status on failure.
 std::optional<int> resume_session(Context& ctx, SessionLog& log, const json& header) {
@@ -177,8 +190,10 @@ std::optional<int> resume_session(Context& ctx, SessionLog& log, const json& hea
     return exit_status_for(s.error());
   }
   if (!same_session(log.header, header, log.where())) return k_exit_bad_input;
-  ctx.prober.target = log.header.value("target", "");
+  ctx.target = log.header.value("target", "");
   ctx.target_text = log.header.value("target_text", "");
+  ctx.family = log.header.value("family", json());
+  ctx.prober.target = ctx.family.is_object() ? target_from(ctx.family) : bisect::FamilyTarget{{ctx.target}, "", false, true};
   std::cerr << "bisect: resuming with " << log.observations.size() << " recorded observations\n";
   return std::nullopt;
 }
@@ -200,31 +215,92 @@ std::optional<int> start_session(SessionLog& log, const json& header) {
   return std::nullopt;
 }
 
-// The target: --signature; else the most frequent signature at the bad end in
-// the earlier run's results; else the first crash in up to 20 runs there.
-// nullopt with a message when the bad end does not crash (exit 0).
+// "the family of 0af3… (asan SEGV: worker_main): 2 signatures, every crash in worker_main".
+std::string target_words(const Context& ctx) {
+  const bisect::FamilyTarget& t = ctx.prober.target;
+  std::string words = ctx.target + (ctx.target_text.empty() ? "" : " (" + ctx.target_text + ")");
+  if (t.exact) return words;
+  std::vector<std::string> what;
+  if (t.signatures.size() > 1) what.push_back(std::to_string(t.signatures.size()) + " signatures");
+  if (!t.top_frame.empty()) what.push_back("every crash whose top frame is " + t.top_frame);
+  if (t.frameless) what.push_back("every frame-less crash (a signal alone, a one-line runtime panic)");
+  return "the family of " + words + (what.empty() ? "" : ": " + join(what, ", "));
+}
+
+void set_target(Context& ctx, bisect::FamilyTarget t, std::string hash, std::string text, bool widened) {
+  ctx.prober.target = std::move(t);
+  ctx.target = std::move(hash);
+  ctx.target_text = std::move(text);
+  ctx.family = target_json(ctx.prober.target, widened);
+}
+
+// A crash's family, as far as one crash tells: its signature, every crash with
+// its top frame, or (with none) every frame-less crash. A bare exit stands alone.
+bisect::FamilyTarget family_of_crash(const sanitizers::Crash& c) {
+  const std::string top = bisect::top_frame(c);
+  return {{c.signature.hash}, top, top.empty() && !bisect::stands_alone(c.tool), bisect::stands_alone(c.tool)};
+}
+
+// --signature S: S alone when it has frames of its own; else widened to its
+// family (from the earlier run's results, or what its first crash at the bad
+// end shows), saying so. The bad end's runs when it had to look.
+Expected<std::optional<bisect::Observation>> signature_target(Context& ctx, std::size_t bad_cell,
+                                                              const std::string& where) {
+  const std::string& s = ctx.flags.signature;
+  const json* sig = nullptr;
+  const json* family = ctx.evidence.is_null() ? nullptr : family_with(ctx.evidence, s, &sig);
+  if (family && sig) {
+    const bisect::Manifestation m = reporters::manifestation_of(*sig);
+    const bool framed = !m.top_frame.empty() || bisect::stands_alone(m.tool);
+    bisect::FamilyTarget t = framed ? bisect::FamilyTarget{{s}, m.top_frame, false, true}
+                                    : family_target(ctx.evidence, *family);
+    t.frameless = t.frameless || !framed;
+    set_target(ctx, std::move(t), s, sig->value("text", ""), !framed);
+    std::cerr << "bisect: target " << target_words(ctx) << (framed ? "" : " (it has no frames: widened to its family)")
+              << "\n";
+    return std::optional<bisect::Observation>{};
+  }
+  set_target(ctx, bisect::FamilyTarget{{s}, "", false, true}, s, "", false);
+  std::cerr << "bisect: looking for " << s << " at " << where << "\n";
+  const std::size_t from = ctx.prober.records().size();
+  FAULTLINE_TRY(bisect::Observation seen, ctx.prober.observe(bad_cell, 20, true));
+  for (std::size_t i = from; i < ctx.prober.records().size(); ++i)
+    for (const auto& c : ctx.prober.records()[i].crashes)
+      if (c.signature.hash.rfind(s, 0) == 0) {
+        bisect::FamilyTarget t = family_of_crash(c);
+        const bool widened = !t.exact && t.top_frame.empty();
+        if (!widened) t = {{s}, t.top_frame, false, true};
+        set_target(ctx, std::move(t), s, c.signature.text, widened);
+        std::cerr << "bisect: target " << target_words(ctx) << (widened ? " (it has no frames: widened to its family)" : "")
+                  << "\n";
+        return std::optional<bisect::Observation>{ctx.prober.recount(bad_cell, from)};
+      }
+  return std::optional<bisect::Observation>{seen};
+}
+
+// The target family: that of --signature; else the family most runs showed at
+// the bad end in the earlier run's results; else the family of the first crash
+// in up to 20 runs there. nullopt with a message when the bad end does not crash (exit 0).
 Expected<std::optional<bisect::Observation>> find_target(Context& ctx, std::size_t bad_cell, const std::string& where) {
   CellProber& prober = ctx.prober;
-  if (prober.any_crash || !prober.target.empty()) return std::optional<bisect::Observation>{};
-  if (!ctx.evidence.is_null()) {
-    prober.target = most_frequent_signature(ctx.evidence, ctx.in.expansion.cells.hash(bad_cell));
-    if (!prober.target.empty()) {
-      for (const auto& s : ctx.evidence["signatures"])
-        if (s.value("hash", "") == prober.target) ctx.target_text = s.value("text", "");
-      std::cerr << "bisect: target " << prober.target << " (" << ctx.target_text << "), the most frequent crash at "
-                << where << " in the earlier run\n";
+  if (prober.any_crash) return std::optional<bisect::Observation>{};
+  if (!ctx.flags.signature.empty()) return signature_target(ctx, bad_cell, where);
+  if (!ctx.evidence.is_null())
+    if (const json* f = most_frequent_family(ctx.evidence, ctx.in.expansion.cells.hash(bad_cell))) {
+      set_target(ctx, family_target(ctx.evidence, *f), f->value("hash", ""), f->value("text", ""), false);
+      std::cerr << "bisect: target " << target_words(ctx) << ", the most frequent crash at " << where
+                << " in the earlier run\n";
       return std::optional<bisect::Observation>{};
     }
-  }
   std::cerr << "bisect: finding the target crash at " << where << "\n";
+  const std::size_t from = prober.records().size();
   FAULTLINE_TRY(bisect::Observation seen, prober.observe(bad_cell, 20, true));
+  (void)seen;
   if (!prober.first_crash()) return std::optional<bisect::Observation>{std::nullopt};
-  prober.target = prober.first_crash()->signature.hash;
-  ctx.target_text = prober.first_crash()->signature.text;
-  std::cerr << "bisect: target " << prober.target << " (" << ctx.target_text << ")\n";
-  seen.target = 1;
-  seen.other = 0;
-  return std::optional<bisect::Observation>{seen};
+  const sanitizers::Crash& c = *prober.first_crash();
+  set_target(ctx, family_of_crash(c), c.signature.hash, c.signature.text, false);
+  std::cerr << "bisect: target " << target_words(ctx) << "\n";
+  return std::optional<bisect::Observation>{prober.recount(bad_cell, from)};
 }
 
 // Answers the 1-D search with the cells of the plane's one axis.
@@ -339,13 +415,14 @@ int bisect_line(Context& ctx, const Plane& plane) {
     }
     auto discovered = find_target(ctx, *bad_cell, axis_name + "=" + versions[bad_end] + " (" + plane.base + ")");
     if (!discovered) return interrupted() ? k_exit_interrupted : exit_status_for(discovered.error());
-    if (!*discovered && !prober.any_crash && prober.target.empty()) {
+    if (!*discovered && !prober.any_crash && prober.target.signatures.empty()) {
       std::cout << "no crash at " << axis_name << "=" << versions[bad_end] << ": nothing to bisect (" << plane.base
                 << ")\n";
       return k_exit_ok;
     }
-    header["target"] = prober.target;
+    header["target"] = ctx.target;
     header["target_text"] = ctx.target_text;
+    header["family"] = ctx.family;
     if (auto status = start_session(log, header)) return *status;
     auto note = [&](std::size_t index, const bisect::Observation& o, const char* source) {
       json j = observation_json(o);
@@ -386,19 +463,24 @@ int bisect_line(Context& ctx, const Plane& plane) {
   };
   auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
   if (!report) return search_failed(report.error());
-  std::cout << "bisect " << axis_name << " (" << plane.base << "), target " << prober.target
-            << (ctx.target_text.empty() ? "" : " — " + ctx.target_text) << "\n";
+  std::cout << "bisect " << axis_name << " (" << plane.base << "), target " << target_words(ctx) << "\n";
+  if (ctx.family.value("widened", false))
+    std::cout << "target widened: " << ctx.target << " has no frames, so its family is the target\n";
   std::cout << "outcome: " << bisect::outcome_name(report->outcome) << "\n";
   if (report->outcome == bisect::Outcome::culprit || report->outcome == bisect::Outcome::range)
     std::cout << (flags.fixed ? "first fixed: " : "first crashing: ") << axis_name << "=" << versions[report->first_bad]
               << "; last " << (flags.fixed ? "crashing: " : "good: ") << axis_name << "=" << versions[report->last_good]
               << " (posterior " << report->posterior << ")\n";
+  if (report->outcome == bisect::Outcome::manifestation_changed)
+    std::cout << "manifestation changed at " << axis_name << "=" << versions[report->first_bad] << " (after "
+              << axis_name << "=" << versions[report->last_good] << "): not a " << (flags.fixed ? "fix" : "culprit")
+              << "\n";
   std::cout << "runs: " << report->runs << "\n" << report->summary << "\n";
-  json answer = {{"axis", axis_name}, {"base", plane.base}, {"target", prober.target},
+  json answer = {{"axis", axis_name}, {"base", plane.base}, {"target", ctx.target}, {"family", ctx.family},
                  {"outcome", bisect::outcome_name(report->outcome)}, {"first_bad", versions[report->first_bad]},
                  {"last_good", versions[report->last_good]}, {"posterior", report->posterior}, {"runs", report->runs},
                  {"fixed", flags.fixed}, {"summary", report->summary}};
-  Bisect1D b{plane, versions, lo, flags.fixed, prober.target, ctx.target_text, options.confidence};
+  Bisect1D b{plane, versions, lo, flags.fixed, ctx.target, ctx.target_text, options.confidence, ctx.family};
   const int status = report->outcome == bisect::Outcome::bad_end_passes ? k_exit_ok : k_exit_crashes;
   return finish(ctx, ctx.places.state_dir + "/bisect-" + axis_name + ".json", answer, section_1d(ctx.in, b, *report),
                 status);
@@ -435,13 +517,14 @@ int bisect_plane(Context& ctx, const Plane& plane) {
     }
     auto discovered = find_target(ctx, *corner, oracle.m_plane_name(plane.rows - 1, plane.cols - 1));
     if (!discovered) return interrupted() ? k_exit_interrupted : exit_status_for(discovered.error());
-    if (!*discovered && !prober.any_crash && prober.target.empty()) {
+    if (!*discovered && !prober.any_crash && prober.target.signatures.empty()) {
       std::cout << "no crash at " << oracle.m_plane_name(plane.rows - 1, plane.cols - 1) << ": nothing to bisect ("
                 << plane.base << ")\n";
       return k_exit_ok;
     }
-    header["target"] = prober.target;
+    header["target"] = ctx.target;
     header["target_text"] = ctx.target_text;
+    header["family"] = ctx.family;
     if (auto status = start_session(log, header)) return *status;
     // An earlier run's cells answer the probes they can: a crash, or enough silent runs.
     if (!ctx.evidence.is_null())
@@ -462,10 +545,9 @@ int bisect_plane(Context& ctx, const Plane& plane) {
   options.runs_per_cell = flags.runs_per_pair;
   auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);
   if (!report) return search_failed(report.error());
-  Bisect2D b{plane, prober.target, ctx.target_text, flags.runs_per_pair};
+  Bisect2D b{plane, ctx.target, ctx.target_text, flags.runs_per_pair, ctx.family};
   json section = section_2d(ctx.in, b, *report);
-  std::cout << "bisect " << rows << " × " << cols << " (" << plane.base << "), target " << prober.target
-            << (ctx.target_text.empty() ? "" : " — " + ctx.target_text) << "\n";
+  std::cout << "bisect " << rows << " × " << cols << " (" << plane.base << "), target " << target_words(ctx) << "\n";
   std::cout << section.value("summary", "") << "\n";
   for (std::size_t r = 0; r < plane.rows; ++r) {
     const std::size_t c = report->first_crashing_col[r];
@@ -528,14 +610,13 @@ int run_bisect(const BisectFlags& flags) {
   sopts.cancel = &g_cancel;
   CellProber prober(*in, bopts, sopts);
   prober.any_crash = flags.any_crash;
-  prober.target = flags.signature;
   const std::string db_path = flags.db.empty() ? places.state_dir + "/" + store::k_db_file_name : flags.db;
   auto db = store::Store::open(db_path);
   if (!db) {
     std::cerr << "faultline bisect: " << db.error().message << "\n";
     return exit_status_for(db.error());
   }
-  Context ctx{flags, *in, places, prober, json(), "", db->get()};
+  Context ctx{flags, *in, places, prober, json(), "", db->get(), "", json()};
 
   if (!flags.no_results) {
     const std::string path = flags.results.empty() ? places.state_dir + "/results.json" : flags.results;

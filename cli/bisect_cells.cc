@@ -98,18 +98,33 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
   options.first_index = static_cast<int>(
       std::count_if(m_records.begin(), m_records.end(), [&](const runner::RunRecord& r) { return r.cell == cell; }));
   options.stop = stop_at_first ? matrix::StopPolicy::first_crash : matrix::StopPolicy::all;
-  options.stop_signature = any_crash ? "" : target;
+  if (!any_crash && !target.signatures.empty())
+    options.stop_at = [this](const sanitizers::Crash& c) { return target.matches(c); };
   runner::StressLoop loop(m_in.config, m_in.expansion, options);
   loop.add_cell(cell, prefixes);
+  const std::size_t from = m_records.size();
   loop.run([&](const runner::RunRecord& r) {
     if (!r.crashes.empty() && !m_first_crash) m_first_crash = r.crashes.front();
     m_records.push_back(r);
   });
   if (interrupted()) return fail(Error{ErrorKind::infrastructure, "interrupted"});
-  const runner::CellResult& r = loop.results().at(cell);
-  seen.runs = r.runs;
-  seen.target = any_crash ? r.crashes + r.hangs : (target.empty() ? 0 : loop.runs_with(cell, target));
-  seen.other = std::max(0, r.crashes - (any_crash ? r.crashes : seen.target));
+  return recount(cell, from);
+}
+
+bisect::Observation CellProber::recount(std::size_t cell, std::size_t from) const {
+  bisect::Observation seen;
+  for (std::size_t i = from; i < m_records.size(); ++i) {
+    const runner::RunRecord& r = m_records[i];
+    if (r.cell != cell) continue;
+    ++seen.runs;
+    const bool crashed = r.outcome == "crash", failed = crashed || r.outcome == "hang";
+    const bool target_run = any_crash ? failed
+                                      : std::any_of(r.crashes.begin(), r.crashes.end(), [&](const sanitizers::Crash& c) {
+                                          return !target.signatures.empty() && target.matches(c);
+                                        });
+    seen.target += target_run;
+    seen.other += crashed && !target_run;
+  }
   return seen;
 }
 

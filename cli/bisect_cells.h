@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/expected.h"
+#include "bisect/families.h"
 #include "bisect/oracle.h"
 #include "cli/matrix_input.h"
 #include "runner/builds.h"
@@ -39,12 +40,16 @@ class CellProber {
   CellProber(const MatrixInput& in, runner::BuildOptions builds, runner::StressOptions stress)
       : m_in(in), m_builds(std::move(builds)), m_stress(std::move(stress)) {}
 
-  std::string target;  // signature hash (prefix); empty with any_crash
+  bisect::FamilyTarget target;  // what counts as the target; no signatures: not chosen yet, or any_crash
   bool any_crash = false;
 
   // `runs` more runs of `cell` (stopping at the first target crash when
-  // `stop_at_first`); unbuildable when one of its builds failed.
+  // `stop_at_first`; at any crash while there is no target); unbuildable when
+  // one of its builds failed.
   Expected<bisect::Observation> observe(std::size_t cell, int runs, bool stop_at_first);
+  // The runs of records()[from, end) of `cell` as an observation of the target
+  // (after the target was widened, say).
+  bisect::Observation recount(std::size_t cell, std::size_t from) const;
 
   // Every run this prober made, and the first crash it met (for discovering the target).
   const std::vector<runner::RunRecord>& records() const { return m_records; }

@@ -32,6 +32,7 @@ std::optional<json> matching_results(const std::string& path, const MatrixInput&
     why = path + " records another matrix (or an older version of this one); its runs are not used";
     return std::nullopt;
   }
+  if (!r.contains("families")) reporters::derive_summary(r);  // written before families
   return r;
 }
 
@@ -45,8 +46,18 @@ const json* find_cell(const json& results, const std::string& cell_hash) {
 
 }  // namespace
 
+namespace {
+
+const json* signature_entry(const json& results, const std::string& hash) {
+  for (const auto& s : results["signatures"])
+    if (s.value("hash", "") == hash) return &s;
+  return nullptr;
+}
+
+}  // namespace
+
 std::optional<bisect::Observation> observation_in(const json& results, const std::string& cell_hash,
-                                                  const std::string& target, bool any_crash) {
+                                                  const bisect::FamilyTarget& target, bool any_crash) {
   const json* c = find_cell(results, cell_hash);
   if (!c || c->value("runs", 0) <= 0) return std::nullopt;
   bisect::Observation seen;
@@ -54,26 +65,59 @@ std::optional<bisect::Observation> observation_in(const json& results, const std
   const int crashes = c->value("crashes", 0) + (any_crash ? c->value("hangs", 0) : 0);
   if (any_crash) {
     seen.target = crashes;
-  } else if (!target.empty() && c->contains("signatures")) {
-    for (const auto& s : (*c)["signatures"])
-      if (s.value("hash", "").rfind(target, 0) == 0) seen.target += s.value("runs", 0);
+  } else if (!target.signatures.empty() && c->contains("signatures")) {
+    for (const auto& s : (*c)["signatures"]) {
+      const json* entry = signature_entry(results, s.value("hash", ""));
+      bisect::Manifestation m = entry ? reporters::manifestation_of(*entry)
+                                      : bisect::Manifestation{s.value("hash", ""), "", ""};
+      if (target.matches(m)) seen.target += s.value("runs", 0);
+    }
   }
   seen.target = std::min(seen.target, seen.runs);
   seen.other = std::max(0, crashes - seen.target);
   return seen;
 }
 
-std::string most_frequent_signature(const json& results, const std::string& cell_hash) {
+const json* most_frequent_family(const json& results, const std::string& cell_hash) {
   const json* c = find_cell(results, cell_hash);
-  std::string best;
+  if (!c || !c->contains("signatures") || !results.contains("families")) return nullptr;
+  const json* best = nullptr;
   int most = 0;
-  if (!c || !c->contains("signatures")) return best;
-  for (const auto& s : (*c)["signatures"])
-    if (s.value("runs", 0) > most) {
-      most = s.value("runs", 0);
-      best = s.value("hash", "");
+  for (const auto& f : results["families"]) {
+    const auto members = f.value("signatures", std::set<std::string>{});
+    int runs = 0;
+    for (const auto& s : (*c)["signatures"])
+      if (members.count(s.value("hash", ""))) runs += s.value("runs", 0);
+    if (runs > most) {
+      most = runs;
+      best = &f;
     }
+  }
   return best;
+}
+
+const json* family_with(const json& results, const std::string& prefix, const json** signature) {
+  if (!results.contains("families")) return nullptr;
+  for (const auto& f : results["families"])
+    for (const auto& hash : f.value("signatures", std::vector<std::string>{}))
+      if (hash.rfind(prefix, 0) == 0) {
+        if (signature) *signature = signature_entry(results, hash);
+        return &f;
+      }
+  return nullptr;
+}
+
+bisect::FamilyTarget family_target(const json& results, const json& family) {
+  bisect::FamilyTarget t;
+  t.top_frame = family.value("top_frame", "");
+  for (const auto& hash : family.value("signatures", std::vector<std::string>{})) {
+    t.signatures.insert(hash);
+    if (const json* s = signature_entry(results, hash)) {
+      const bisect::Manifestation m = reporters::manifestation_of(*s);
+      t.frameless = t.frameless || (m.top_frame.empty() && !bisect::stands_alone(m.tool));
+    }
+  }
+  return t;
 }
 
 json cell_values(const matrix::CellTable& cells, std::size_t cell) {
@@ -117,6 +161,7 @@ std::string status_1d(bisect::Outcome o) {
     case bisect::Outcome::not_on_axis: return "not-on-axis";
     case bisect::Outcome::noise: return "noise";
     case bisect::Outcome::bad_end_passes: return "no-crash";
+    case bisect::Outcome::manifestation_changed: return "manifestation-changed";
   }
   return "inconclusive";
 }
@@ -134,6 +179,7 @@ json section_1d(const MatrixInput& in, const Bisect1D& b, const bisect::SearchRe
   };
   json s = {{"signature", b.target},
             {"signature_text", b.target_text},
+            {"family", b.family},
             {"axes", {axis}},
             {"base", b.plane.base},
             {"direction", b.fixed ? "fixed" : "regression"},
@@ -150,6 +196,9 @@ json section_1d(const MatrixInput& in, const Bisect1D& b, const bisect::SearchRe
     s[b.fixed ? "first_fixed" : "first_crashing"] = values_at(report.first_bad);
     s[b.fixed ? "last_crashing" : "last_passing"] = values_at(report.last_good);
   }
+  if (report.outcome == bisect::Outcome::manifestation_changed)
+    s["manifestation_changed"] = {{"without_target", rate_json(report.without_target)},
+                                  {"with_target", rate_json(report.with_target)}};
   if (report.outcome == bisect::Outcome::culprit)
     s["verification"] = {{"culprit", observation_json(report.verify_culprit)},
                          {"predecessor", observation_json(report.verify_predecessor)},
@@ -204,6 +253,7 @@ json section_2d(const MatrixInput& in, const Bisect2D& b, const bisect::Staircas
   }
   json s = {{"signature", b.target},
             {"signature_text", b.target_text},
+            {"family", b.family},
             {"axes", {rows, cols}},
             {"base", b.plane.base},
             {"direction", "regression"},

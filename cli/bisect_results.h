@@ -21,13 +21,21 @@ namespace faultline::cli {
 // axes); nullopt otherwise, with the reason in `why` when there was a file.
 std::optional<nlohmann::json> matching_results(const std::string& path, const MatrixInput& in, std::string& why);
 
-// A cell's runs in `results` as an observation of `target` (a hash prefix; with
-// `any_crash`, every crash counts); nullopt when the cell has no runs there.
+// A cell's runs in `results` as an observation of `target` (with `any_crash`,
+// every crash counts); nullopt when the cell has no runs there.
 std::optional<bisect::Observation> observation_in(const nlohmann::json& results, const std::string& cell_hash,
-                                                  const std::string& target, bool any_crash);
+                                                  const bisect::FamilyTarget& target, bool any_crash);
 
-// The signature most runs of the cell showed in `results` ("" when none).
-std::string most_frequent_signature(const nlohmann::json& results, const std::string& cell_hash);
+// The family (an entry of `families`) most runs of the cell showed in `results`; null when none.
+const nlohmann::json* most_frequent_family(const nlohmann::json& results, const std::string& cell_hash);
+
+// The family with the signature `prefix` starts (an entry of `families`), and that signature; null when none.
+const nlohmann::json* family_with(const nlohmann::json& results, const std::string& prefix,
+                                  const nlohmann::json** signature = nullptr);
+
+// A bisect target of the whole family: its signatures, its top frame, and
+// frame-less crashes when it has a frame-less member.
+bisect::FamilyTarget family_target(const nlohmann::json& results, const nlohmann::json& family);
 
 // Axis → value of every product axis of `cell`.
 nlohmann::json cell_values(const matrix::CellTable& cells, std::size_t cell);
@@ -39,6 +47,7 @@ struct Bisect1D {
   bool fixed = false;
   std::string target, target_text;
   double confidence = 0.99;
+  nlohmann::json family;  // the target family: {signatures, top_frame, frameless, exact, widened}
 };
 
 nlohmann::json section_1d(const MatrixInput& in, const Bisect1D& b, const bisect::SearchReport& report);
@@ -47,6 +56,7 @@ struct Bisect2D {
   const Plane& plane;
   std::string target, target_text;
   int runs_per_cell = 10;
+  nlohmann::json family;
 };
 
 nlohmann::json section_2d(const MatrixInput& in, const Bisect2D& b, const bisect::StaircaseReport& report);

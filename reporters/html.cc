@@ -190,6 +190,24 @@ json page_data(const json& r, json grid_index) {
 
 }  // namespace
 
+namespace {
+
+// The crash families, one item per bug: its manifestations and where it appears.
+std::string families_list(const json& r) {
+  const std::string headline = families_headline(r);
+  if (headline.empty()) return "";
+  std::ostringstream out;
+  out << "<section class=\"families\"><p><strong>" << attr(headline) << "</strong></p><ul>\n";
+  for (const auto& f : r["families"]) {
+    out << "<li><code>" << attr(f.value("hash", "")) << "</code>: " << attr(f.value("summary", ""));
+    if (!f.value("attribution", "").empty()) out << "<br>where: " << attr(f.value("attribution", ""));
+    out << "</li>\n";
+  }
+  return out.str() + "</ul></section>\n";
+}
+
+}  // namespace
+
 std::string render_html(const json& r) {
   auto grid = make_grid(r);
   if (!grid) grid = cell_list(r);
@@ -202,6 +220,7 @@ std::string render_html(const json& r) {
          "script-src 'unsafe-inline'\">\n"
       << "<title>" << attr(title) << "</title><style>" << k_style << "</style></head>\n<body>\n"
       << "<h1>" << attr(title) << "</h1>\n<p class=\"verdict\">" << attr(one_line_verdict(r)) << "</p>\n"
+      << families_list(r)
       << map << "<p><small>Click a cell for its runs, signatures and report excerpts. Colour: green passed, red "
       << "crashed (darker: higher crash rate), purple hung, amber build error; numbers mark bisect steps.</small></p>\n"
       << "<section id=\"details\"></section>\n"

@@ -136,6 +136,7 @@ std::string bisect_title(const json& b) {
   if (status == "range") return fixed ? "Fixed within a range" : "Crash appears within a range";
   if (status == "not-on-axis") return "Not on this axis";
   if (status == "noise") return "No culprit";
+  if (status == "manifestation-changed") return "The manifestation changed";
   return "Bisect";
 }
 
@@ -203,6 +204,23 @@ std::string attribution_section(const json& r) {
   return out.str();
 }
 
+// The crash families lead the signatures: one line per bug, where it appears.
+std::string families_section(const json& r) {
+  const std::string headline = families_headline(r);
+  if (headline.empty()) return "";
+  std::ostringstream out;
+  out << "## Crash families\n\n**" << md_inline(clean_text(utf8_prefix(headline, 1'000))) << "**\n\n";
+  std::size_t n = 0;
+  for (const auto& f : r["families"]) {
+    if (++n > 30) break;
+    out << "- " << md_code_span(clean_text(utf8_prefix(f.value("hash", ""), 40))) << ": " << inline_text(f, "summary", 600);
+    if (!f.value("attribution", "").empty()) out << "  \n  **Where:** " << inline_text(f, "attribution", 500);
+    out << "\n";
+  }
+  if (r["families"].size() > 30) out << "- … and " << r["families"].size() - 30 << " more\n";
+  return out.str() + "\n";
+}
+
 std::string build_errors(const json& r) {
   std::ostringstream out;
   std::size_t n = 0;
@@ -233,7 +251,7 @@ std::string render_markdown(const json& r, const MarkdownOptions& o) {
   out += baseline_markdown(r);  // with a baseline, the new signatures lead
   const std::size_t limit = o.max_bytes > k_reserve ? o.max_bytes - k_reserve : 0;
   // Parts in order of importance; each goes in whole if it fits.
-  for (const std::string& part : {grid_section(r, o, cuts), bisect_section(r), attribution_section(r)}) {
+  for (const std::string& part : {families_section(r), grid_section(r, o, cuts), bisect_section(r), attribution_section(r)}) {
     if (out.size() + part.size() <= limit) out += part;
     else if (!part.empty()) cuts.push_back("a section of " + std::to_string(part.size()) + " bytes");
   }

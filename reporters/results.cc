@@ -4,7 +4,10 @@
 #include <functional>
 #include <set>
 
+#include "base/text.h"
+
 #include "bisect/attribution.h"
+#include "bisect/families.h"
 #include "runner/verdict.h"
 
 namespace faultline::reporters {
@@ -70,38 +73,108 @@ json signature_json(const sanitizers::Crash& c) {
   for (const auto& f : c.frames)
     frames.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}, {"module", f.module}});
   return {{"hash", c.signature.hash}, {"text", c.signature.text}, {"tool", c.tool}, {"kind", c.kind},
-          {"location", c.location}, {"summary", c.summary}, {"frames", frames}, {"excerpt", c.excerpt}};
+          {"location", c.location}, {"summary", c.summary}, {"top_frame", bisect::top_frame(c)},
+          {"frames", frames}, {"excerpt", c.excerpt}};
 }
 
-// For each signature, which axes explain where it appears (bisect/attribution.h).
-void add_attribution(json& results) {
+std::vector<bisect::AttributionAxis> attribution_axes(const json& results) {
   std::vector<bisect::AttributionAxis> axes;
   for (const auto& a : results["axes"]) {
     const std::string kind = a.value("kind", "");
     axes.push_back({a.value("name", ""), a["values"].get<std::vector<std::string>>(),
                     kind == "component" || kind == "param"});
   }
-  for (auto& s : results["signatures"]) {
-    bisect::AttributionInput input;
-    input.signature = s.value("hash", "") + " (" + s.value("tool", "") + " " + s.value("kind", "") + ")";
-    input.axes = axes;
-    for (const auto& c : results["cells"]) {
-      bisect::CellResult cell;
-      for (const auto& a : axes)
-        if (c["values"].contains(a.name)) cell.values[a.name] = c["values"][a.name].get<std::string>();
-      // A run that crashed with another signature first (ASan stops at its first
-      // report) could not show this one: it is not evidence of its absence.
-      int other = 0;
-      for (const auto& cs : c["signatures"]) {
-        if (cs.value("hash", "") == s.value("hash", "")) cell.target = cs.value("runs", 0);
-        else other += cs.value("runs", 0);
-      }
-      cell.runs = std::max(cell.target, c.value("runs", 0) - other);
-      if (cell.values.size() == axes.size()) input.cells.push_back(std::move(cell));
+  return axes;
+}
+
+// Which axes explain where any of `members` (signature hashes) appears, in plain words.
+std::string attribution_text(const json& results, const std::vector<bisect::AttributionAxis>& axes,
+                             const std::set<std::string>& members, const std::string& label) {
+  bisect::AttributionInput input;
+  input.signature = label;
+  input.axes = axes;
+  for (const auto& c : results["cells"]) {
+    bisect::CellResult cell;
+    for (const auto& a : axes)
+      if (c["values"].contains(a.name)) cell.values[a.name] = c["values"][a.name].get<std::string>();
+    // A run that crashed with another signature first (ASan stops at its first
+    // report) could not show this one: it is not evidence of its absence.
+    int other = 0;
+    for (const auto& cs : c["signatures"]) {
+      if (members.count(cs.value("hash", ""))) cell.target += cs.value("runs", 0);
+      else other += cs.value("runs", 0);
     }
-    s.erase("attribution");
-    if (auto a = bisect::attribute(input)) s["attribution"] = a->text;
+    cell.target = std::min(cell.target, c.value("runs", 0));
+    cell.runs = std::max(cell.target, c.value("runs", 0) - other);
+    if (cell.values.size() == axes.size()) input.cells.push_back(std::move(cell));
   }
+  auto a = bisect::attribute(input);
+  return a ? a->text : "";
+}
+
+// For each signature and each family, which axes explain where it appears (bisect/attribution.h).
+void add_attribution(json& results) {
+  const std::vector<bisect::AttributionAxis> axes = attribution_axes(results);
+  for (auto& s : results["signatures"]) {
+    s.erase("attribution");
+    const std::string label = s.value("hash", "") + " (" + s.value("tool", "") + " " + s.value("kind", "") + ")";
+    if (std::string text = attribution_text(results, axes, {s.value("hash", "")}, label); !text.empty())
+      s["attribution"] = text;
+  }
+  for (auto& f : results["families"]) {
+    f.erase("attribution");
+    const auto members = f["signatures"].get<std::set<std::string>>();
+    if (std::string text = attribution_text(results, axes, members, "family " + f.value("hash", "")); !text.empty())
+      f["attribution"] = text;
+  }
+}
+
+// "asan heap-use-after-free in worker_main", "signal SIGSEGV": a manifestation in a few words.
+std::string manifestation_text(const json& s) {
+  const std::string top = s.value("top_frame", "");
+  return s.value("tool", "") + " " + s.value("kind", "") + (top.empty() ? "" : " in " + top);
+}
+
+json family_json(const bisect::Family& f, json& results) {
+  std::map<std::string, json*> by_hash;
+  for (auto& s : results["signatures"]) by_hash[s.value("hash", "")] = &s;
+  const std::set<std::string> members(f.signatures.begin(), f.signatures.end());
+  json cells = json::array();
+  int runs = 0;
+  for (const auto& c : results["cells"]) {
+    int shown = 0;
+    for (const auto& cs : c["signatures"])
+      if (members.count(cs.value("hash", ""))) shown += cs.value("runs", 0);
+    if (shown == 0) continue;
+    cells.push_back(c.value("hash", ""));
+    runs += std::min(shown, c.value("runs", 0));
+  }
+  std::vector<std::string> parts;
+  for (const auto& hash : f.signatures) {
+    json& s = *by_hash.at(hash);
+    s["family"] = f.signatures[0];
+    const int n = s.value("runs", 0);
+    parts.push_back(manifestation_text(s) + " (" + std::to_string(n) + (n == 1 ? " run)" : " runs)"));
+  }
+  const std::size_t n = f.signatures.size();
+  return {{"hash", f.signatures[0]}, {"text", by_hash.at(f.signatures[0])->value("text", "")},
+          {"signatures", f.signatures}, {"top_frame", f.top_frame}, {"cells", cells}, {"runs", runs},
+          {"summary", std::to_string(n) + (n == 1 ? " manifestation: " : " manifestations: ") + join(parts, ", ")}};
+}
+
+// The signatures of one bug, grouped (bisect/families.h); each signature's `family`.
+void add_families(json& results) {
+  std::vector<bisect::Manifestation> signatures;
+  for (const auto& s : results["signatures"]) signatures.push_back(manifestation_of(s));
+  std::vector<bisect::CellSignatures> cells;
+  for (const auto& c : results["cells"]) {
+    bisect::CellSignatures shown;
+    for (const auto& cs : c["signatures"]) shown[cs.value("hash", "")] += cs.value("runs", 0);
+    cells.push_back(std::move(shown));
+  }
+  json families = json::array();
+  for (const auto& f : bisect::group_families(signatures, cells)) families.push_back(family_json(f, results));
+  results["families"] = std::move(families);
 }
 
 // Each signature's cells[] and runs from cells[]; signatures no cell shows are
@@ -146,7 +219,8 @@ json totals_json(const json& results) {
   return {{"cells", results["cells"].size()}, {"pass", verdicts["pass"]}, {"crash", verdicts["crash"]},
           {"hang", verdicts["hang"]}, {"build_error", verdicts["build-error"]},
           {"skipped", verdicts["skipped"]}, {"runs", total_runs}, {"crashing_runs", crashing_runs},
-          {"signatures", results["signatures"].size()}, {"builds_run", built}, {"builds_cached", cached},
+          {"signatures", results["signatures"].size()}, {"families", results["families"].size()},
+          {"builds_run", built}, {"builds_cached", cached},
           {"builds_failed", failed}};
 }
 
@@ -198,8 +272,22 @@ json results_json(const matrix::Config& config, const matrix::Expansion& e, cons
 
 void derive_summary(json& results) {
   derive_signatures(results);
+  add_families(results);
   add_attribution(results);
   results["totals"] = totals_json(results);
+}
+
+bisect::Manifestation manifestation_of(const json& signature) {
+  bisect::Manifestation m{signature.value("hash", ""), signature.value("tool", ""), ""};
+  if (signature.contains("top_frame") && signature["top_frame"].is_string()) {
+    m.top_frame = signature["top_frame"].get<std::string>();
+    return m;
+  }
+  sanitizers::Crash crash;  // a results.json from before `top_frame`: from its frames
+  for (const auto& f : signature.value("frames", json::array()))
+    crash.frames.push_back({f.value("function", ""), f.value("file", ""), f.value("line", 0), f.value("module", ""), 0, ""});
+  m.top_frame = bisect::top_frame(crash);
+  return m;
 }
 
 namespace {

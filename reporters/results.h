@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/redact.h"
+#include "bisect/families.h"
 #include "matrix/config.h"
 #include "matrix/expand.h"
 #include "runner/builds.h"
@@ -38,9 +39,14 @@ nlohmann::json results_json(const matrix::Config& config, const matrix::Expansio
 // Recomputes every field that follows from cells[], builds[] and each
 // signature's crash details: each signature's cells[] and runs (signatures no
 // cell shows are dropped), their order (most cells, then most runs, then hash),
-// their attribution (bisect/attribution.h), and totals. results_json ends with
+// the crash families (bisect/families.h) and each signature's `family`, the
+// attribution of signatures and families (bisect/attribution.h), and totals. results_json ends with
 // it, and `faultline merge` calls it on joined shards, so both agree exactly.
 void derive_summary(nlohmann::json& results);
+
+// A results.json signature entry as family grouping sees it (its `top_frame`;
+// in a file from before that field, the first meaningful of its `frames`).
+bisect::Manifestation manifestation_of(const nlohmann::json& signature);
 
 // For people: every "ROOT/" in every string (frames, locations, excerpts, repro
 // commands) becomes relative to the repository root. results.json itself keeps

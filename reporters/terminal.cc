@@ -86,6 +86,9 @@ std::string one_line_verdict(const json& r) {
   std::ostringstream out;
   const std::size_t cells = t.value("cells", 0), crash = t.value("crash", 0), sigs = t.value("signatures", 0);
   if (crash == 0) out << "no crash in " << cells << (cells == 1 ? " cell" : " cells");
+  else if (const std::size_t bugs = r.value("families", json::array()).size(); bugs > 0 && bugs < sigs)
+    out << bugs << (bugs == 1 ? " bug (" : " bugs (") << sigs << " crash signatures) in " << crash << " of " << cells
+        << " cells";
   else out << sigs << (sigs == 1 ? " crash signature in " : " crash signatures in ") << crash << " of " << cells << " cells";
   out << " (" << t.value("runs", 0) << " runs";
   if (t.value("hang", 0)) out << ", " << t.value("hang", 0) << " hung";
@@ -96,7 +99,30 @@ std::string one_line_verdict(const json& r) {
   return out.str();
 }
 
+std::string families_headline(const json& r) {
+  if (!r.contains("families") || !r["families"].is_array() || r["families"].empty()) return "";
+  const std::size_t bugs = r["families"].size(), signatures = r["signatures"].size();
+  std::string line = std::to_string(bugs) + (bugs == 1 ? " bug, " : " bugs, ");
+  if (bugs == 1) return line + r["families"][0].value("summary", "");
+  return line + std::to_string(signatures) + (signatures == 1 ? " manifestation" : " manifestations");
+}
+
 namespace {
+
+// Each family in a line or two, with the axes that explain where it appears.
+std::string render_families(const json& r, bool color) {
+  const std::string headline = families_headline(r);
+  if (headline.empty()) return "";
+  std::ostringstream out;
+  out << "\n" << paint(headline, "1", color) << "\n";
+  for (const auto& f : r["families"]) {
+    const std::size_t cells = f.value("cells", json::array()).size();
+    out << "  bug " << f.value("hash", "") << ": " << f.value("summary", "") << " — " << cells
+        << (cells == 1 ? " cell\n" : " cells\n");
+    if (!f.value("attribution", "").empty()) out << "    where: " << f.value("attribution", "") << "\n";
+  }
+  return out.str();
+}
 
 // "lib=6 bind=3": the searched axes' values of a bisect answer.
 std::string searched(const json& b, const json& values) {
@@ -151,6 +177,7 @@ std::string render_terminal(const json& r, const TerminalOptions& options) {
     if (!c["signatures"].empty()) out << "  [" << c["signatures"][0].value("hash", "") << "]";
     out << "\n";
   }
+  out << render_families(r, options.color);
   for (const auto& s : r["signatures"]) {
     // Its rate: the runs that showed it among all runs of the cells it appeared in.
     int cell_runs = 0;

@@ -1,5 +1,6 @@
 // reporters/terminal.h — the terminal report of a results.json: one line per
-// cell with its verdict and run count, then one block per crash signature
+// cell with its verdict and run count, the crash families (one line per bug,
+// with where it appears), then one block per crash signature
 // (kind, top frames, cells affected, the command that reproduces it).
 #pragma once
 
@@ -24,6 +25,10 @@ std::string render_grid(const nlohmann::json& results, bool color = false);
 
 // The one-line verdict: "2 crash signatures in 14 of 48 cells (3 build errors)".
 std::string one_line_verdict(const nlohmann::json& results);
+
+// The crash families lead: "1 bug, 3 manifestations: signal SIGSEGV (6 runs), …"
+// with one family; "2 bugs, 5 manifestations" with several ("" when none).
+std::string families_headline(const nlohmann::json& results);
 
 // The `bisect` section: per search, its answer in a few lines ("" when none).
 std::string render_bisect(const nlohmann::json& results);

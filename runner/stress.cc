@@ -118,7 +118,9 @@ bool StressLoop::wants_more(std::size_t cell) const {
   if (m_options.budget_seconds > 0 && r.wall_seconds >= m_options.budget_seconds) return false;
   switch (m_options.stop) {
     case matrix::StopPolicy::first_crash:
-      if (!m_options.stop_signature.empty()) return runs_with(cell, m_options.stop_signature) == 0;
+      if (m_options.stop_at)
+        return std::none_of(r.signatures.begin(), r.signatures.end(),
+                            [&](const auto& s) { return m_options.stop_at(m_signatures.at(s.first)); });
       return r.crashes == 0 && r.hangs == 0;
     case matrix::StopPolicy::all: return true;
     case matrix::StopPolicy::confidence: {

@@ -60,9 +60,9 @@ struct StressOptions {
   matrix::StopPolicy stop = matrix::StopPolicy::first_crash;
   double precision = 0.10;  // stop=confidence: stop when the 95% interval is this narrow
   double budget_seconds = 0;  // > 0: a cell stops once its runs have taken this much wall time
-  // stop=first-crash: stop a cell at its first crash with this signature (a hash
-  // or a prefix of one) instead of at any crash. Used by bisect.
-  std::string stop_signature;
+  // stop=first-crash: stop a cell at its first crash for which this is true
+  // instead of at any crash. Used by bisect to stop at its target family.
+  std::function<bool(const sanitizers::Crash&)> stop_at;
   // Runs are numbered from here ({{ run }} in commands), so a caller that asks
   // the same cell for more runs later (bisect) never repeats a run number.
   int first_index = 0;
