@@ -386,10 +386,12 @@ void add_run_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<RunFlags>();
   CLI::App* cmd = app.add_subcommand("run", "Build every cell and stress it; report which crash");
   cmd->footer(
-      "Builds are cached under STATE/builds/ by content: a second run with unchanged inputs runs no build\n"
+      "Builds are cached under STATE/builds/ by content (the files `inputs:` names, else the matrix folder's;\n"
+      "compiler, flags, command, dependencies): a second run with unchanged inputs runs no build\n"
       "command. Every run is recorded in the results store (STATE/faultline.db, SQLite) as it ends; Ctrl-C\n"
       "stops, keeps every finished run and exits 130, and --resume continues (after a kill -9 too: only\n"
-      "the runs in flight and those of the last 50 ms are lost). Exit status: 0 no crash, 1 crashes (or hangs) found,\n"
+      "the runs in flight and those of the last 50 ms are lost; a session another faultline is running is refused,\n"
+      "exit 2, unless --wait). Exit status: 0 no crash, 1 crashes (or hangs) found,\n"
       "2 bad input, 3 no cell could run (every build failed), 130 interrupted.\n\n"
       "Examples:\n"
       "  faultline run examples/ffi-race/faultline.yaml --runs 5 --only sanitizer=asan\n"

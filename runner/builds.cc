@@ -51,10 +51,10 @@ std::string content_key(const matrix::Config& config, const matrix::BuildRef& bu
     key.add(std::to_string(list->size()));
     for (const auto& flag : *list) key.add(flag);
   }
-  for (const auto* env : {&profile.env, &comp.env}) {
-    key.add(std::to_string(env->size()));
-    for (const auto& [k, v] : *env) key.add(k).add(v.value);
-  }
+  key.add(std::to_string(profile.env.size()));
+  for (const auto& [k, v] : profile.env) key.add(k).add(v);
+  key.add(std::to_string(comp.env.size()));
+  for (const auto& [k, v] : comp.env) key.add(k).add(v.value);
   key.add(source).add(std::to_string(dep_keys.size()));
   for (const auto& k : dep_keys) key.add(k);
   return key.hex().substr(0, 16);

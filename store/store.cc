@@ -117,7 +117,9 @@ Status check_intact(Database& db) {
   if (!check) return refused(check.error());
   auto row = check->step();
   if (!row) return refused(row.error());
-  const std::string verdict = *row ? check->text(0) : "no answer";
+  std::string verdict = *row ? check->text(0) : "no answer";
+  for (std::size_t nl = verdict.find('\n'); nl != std::string::npos; nl = verdict.find('\n', nl))
+    verdict.replace(nl, 1, " ");  // one line: "*** in database main *** Page 19: …"
   if (verdict != "ok") return damaged("SQLite's quick_check: " + verdict);
   return Ok{};
 }

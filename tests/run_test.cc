@@ -196,14 +196,15 @@ TEST_F(RunTest, ASecretEqualToAVerdictAKeyOrANameBendsNoResult) {
   const json& cell = results["cells"][0];
   EXPECT_EQ(cell["verdict"], "crash");
   EXPECT_EQ(cell["runs"], 2);
-  EXPECT_EQ(cell["id"], "lib=1 workload=deploy-gate");
+  EXPECT_EQ(cell["id"], "lib=1 sanitizer=none workload=deploy-gate");
   EXPECT_EQ(cell["values"]["workload"], "deploy-gate");
   EXPECT_EQ(results["totals"]["crash"], 1);
   EXPECT_EQ(results["totals"]["runs"], 2);
   ASSERT_EQ(results["signatures"].size(), 1u);
   EXPECT_EQ(results["signatures"][0]["tool"], "exit");
   EXPECT_EQ(results["signatures"][0]["kind"], "nonzero-exit");
-  EXPECT_EQ(results["axes"][1]["values"][0], "deploy-gate");
+  EXPECT_EQ(results["axes"][2]["name"], "workload");
+  EXPECT_EQ(results["axes"][2]["values"][0], "deploy-gate");
   // The captured text is masked: the output excerpt and the repro command.
   EXPECT_THAT(results["signatures"][0]["excerpt"].get<std::string>(), HasSubstr("*** *** *** ***"));
   EXPECT_THAT(cell["repro"].get<std::string>(), Not(HasSubstr("deploy-gate")));
@@ -245,16 +246,16 @@ TEST_F(RunTest, AnEditedSourceFileRebuildsExactlyTheBuildsThatReadIt) {
 components:
   lib:
     versions: ["1", "2"]
-    build: echo lib >> built.log && $CC -c -o {{ prefix }}/lib.o lib.c
+    build: echo lib >> .faultline/built.log && $CC -c -o {{ prefix }}/lib.o lib.c
     inputs: [lib.c]
   app:
     versions: ["1"]
     depends: [lib]
-    build: echo app >> built.log && $CC -o {{ prefix }}/app app/app.c {{ prefix.lib }}/lib.o
+    build: echo app >> .faultline/built.log && $CC -o {{ prefix }}/app app/app.c {{ prefix.lib }}/lib.o
     inputs: ["app/**/*.c"]
   tool:
     versions: ["1"]
-    build: echo tool >> built.log
+    build: echo tool >> .faultline/built.log
 sanitizers: [none]
 workloads: { w: { run: "{{ prefix.app }}/app" } }
 stress: { runs: 1 }
@@ -266,16 +267,18 @@ stress: { runs: 1 }
     const std::size_t at = err.find("builds: ", err.find("builds: ") + 1);
     return at == std::string::npos ? err : err.substr(at, err.find('\n', at) - at);
   };
+  // tool names no inputs: every file of the folder is its input (not the state folder, where
+  // the builds log themselves), so every edit below rebuilds it too.
   EXPECT_EQ(builds(), "builds: 5 built, 0 cached, 0 failed");  // lib ×2, app ×2 (one per lib), tool
   EXPECT_EQ(builds(), "builds: 0 built, 5 cached, 0 failed");
   write("app/app.c", "int lib_value(void);\nint main(void) { return lib_value() - 1; }  // edited\n");
-  EXPECT_EQ(builds(), "builds: 2 built, 3 cached, 0 failed");  // app over each lib
+  EXPECT_EQ(builds(), "builds: 3 built, 2 cached, 0 failed");  // app over each lib, tool
   write("lib.c", "int lib_value(void) { return 1; }  // edited\n");
-  EXPECT_EQ(builds(), "builds: 4 built, 1 cached, 0 failed");  // lib ×2 and the app builds on them
+  EXPECT_EQ(builds(), "builds: 5 built, 0 cached, 0 failed");  // lib ×2, the app builds on them, tool
   write("notes.txt", "still not an input of lib or app\n");
-  EXPECT_EQ(builds(), "builds: 1 built, 4 cached, 0 failed");  // tool names no inputs: the whole folder is
+  EXPECT_EQ(builds(), "builds: 1 built, 4 cached, 0 failed");  // tool only
   EXPECT_EQ(builds(), "builds: 0 built, 5 cached, 0 failed");
-  EXPECT_EQ(lines("built.log"), 12);
+  EXPECT_EQ(lines(".faultline/built.log"), 14);
 }
 
 TEST_F(RunTest, AnInputsGlobThatMatchesNothingFailsItsBuildsByName) {
