@@ -151,6 +151,7 @@ std::string Builder::compiler_command(const matrix::Component& comp) const {
 void Builder::read_inputs(const std::set<std::size_t>& builds) {
   for (std::size_t b : builds) {
     const matrix::Component& comp = m_config.components[m_e.builds[b].component];
+    if (comp.build.value.empty()) continue;  // nothing is built, nothing is read
     const std::string cc = compiler_command(comp);
     if (!m_inputs.compiler_version.count(cc)) {
       auto version = command_output({cc, "--version"});
@@ -172,6 +173,7 @@ std::string Builder::source_of(const matrix::BuildRef& b, std::string& error) {
     auto commit = command_output({"git", "-C", repo, "rev-parse", "--verify", "--quiet", b.version + "^{commit}"});
     return "git:" + *comp.source_git + ":" + (commit ? std::string(trim(*commit)) : "unresolved " + b.version);
   }
+  if (comp.build.value.empty()) return "no build command";
   const auto& local = m_inputs.local.at(b.component);
   if (!local) error = "cannot read its inputs: " + local.error().message;
   return local ? "files:" + *local : "";
@@ -196,8 +198,9 @@ void Builder::prepare(std::size_t index) {
   }
   std::string inputs_error;
   const std::string source = source_of(b, inputs_error);
+  const auto version = m_inputs.compiler_version.find(compiler_command(comp));
   out.key = content_key(m_config, b, profile.value_or(sanitizers::Profile{}),
-                        m_inputs.compiler_version.at(compiler_command(comp)), source, dep_keys);
+                        version == m_inputs.compiler_version.end() ? "" : version->second, source, dep_keys);
   out.dir = (fs::path(m_options.state_dir) / "builds" /
              (safe_name(comp.name) + "-" + safe_name(b.version) + "-" + safe_name(b.sanitizer) + "-" + out.key))
                 .string();
@@ -303,7 +306,7 @@ void Builder::build_one(std::size_t index) {
   out.log_tail = last_lines(log, 20);
   if (out.error.empty()) {
     out.state = BuildState::ok;
-    std::ofstream(ok_marker) << b.id << "\n" << out.command << "\n";
+    std::ofstream(ok_marker) << b.id << "\n" << m_options.redactor.apply(out.command) << "\n";
   }
   report();
 }
