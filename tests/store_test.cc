@@ -356,7 +356,9 @@ TEST_F(StoreE2eTest, TwoResumesAtOnceRunEachMissingRunOnce) {
     EXPECT_EQ(text->find("UNIQUE"), std::string::npos) << *text;
     EXPECT_EQ(text->find("locked"), std::string::npos) << *text;
   }
-  if (statuses.count(2)) EXPECT_THAT(text_a + text_b, HasSubstr("is being run by process"));
+  if (statuses.count(2)) {
+    EXPECT_THAT(text_a + text_b, HasSubstr("is being run by process"));
+  }
   EXPECT_EQ(db_int("SELECT count(*) FROM runs"), 20);
   EXPECT_EQ(db_int("SELECT count(*) FROM (SELECT DISTINCT cell_hash, idx FROM runs)"), 20);
 }
