@@ -15,21 +15,28 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 bool Redactor::looks_secret(std::string_view name) {
   if (name == "GITHUB_TOKEN" || name == "GH_TOKEN") return true;
-  for (std::string_view suffix : {"_TOKEN", "_SECRET", "_PASSWORD", "_PASSWD", "_API_KEY", "_PRIVATE_KEY"})
+  for (std::string_view suffix : {"_TOKEN", "_SECRET", "_PASSWORD", "_PASSWD", "_API_KEY", "_PRIVATE_KEY", "_ACCESS_KEY",
+                                  "_SECRET_KEY"})
     if (ends_with(name, suffix)) return true;
   return false;
 }
 
-Redactor Redactor::from_environment(const std::vector<std::string>& names) {
-  Redactor r;
+std::vector<Redactor::Variable> Redactor::secret_variables(const std::vector<std::string>& names) {
+  std::vector<Variable> out;
   for (char** e = environ; e && *e; ++e) {
     std::string_view entry(*e);
     const std::size_t eq = entry.find('=');
     if (eq == std::string_view::npos) continue;
     const std::string_view name = entry.substr(0, eq);
     if (looks_secret(name) || std::find(names.begin(), names.end(), name) != names.end())
-      r.add(std::string(entry.substr(eq + 1)));
+      out.push_back({std::string(name), std::string(entry.substr(eq + 1))});
   }
+  return out;
+}
+
+Redactor Redactor::from_environment(const std::vector<std::string>& names) {
+  Redactor r;
+  for (auto& v : secret_variables(names)) r.add(std::move(v.value));
   return r;
 }
 

@@ -120,6 +120,14 @@ std::optional<std::vector<std::string>> split_plain_command(std::string_view com
   const std::size_t name_end = first.find_first_not_of(
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
   if (name_end != std::string_view::npos && name_end > 0 && first[name_end] == '=') return std::nullopt;
+  // A builtin or keyword (`exit 23`, `cd dir`, `ulimit -c 0`) is the shell's, not a program's.
+  static const std::vector<std::string_view> k_shell_words = {
+      "exit",  "cd",     "export", "set",    "unset", ".",     "source",  "eval",  "exec",     "trap",
+      "return", "shift", "readonly", "times", "break", "continue", "read", "wait", "ulimit", "umask",
+      "alias", "unalias", "type",  "hash",   "getopts", "command", "jobs", "fg",    "bg",       "local",
+      "if",    "then",   "else",   "elif",   "fi",    "do",    "done",    "case",  "esac",     "while",
+      "until", "for",    "in",     "function", "select"};
+  if (std::find(k_shell_words.begin(), k_shell_words.end(), words.front()) != k_shell_words.end()) return std::nullopt;
   return words;
 }
 

@@ -55,6 +55,10 @@ TEST(ShellContext, TracksQuotes) {
 TEST(SplitPlainCommand, SplitsWhatTheShellWouldOnlySplit) {
   using V = std::vector<std::string>;
   EXPECT_EQ(split_plain_command("/bin/true"), V{"/bin/true"});
+  // Builtins and keywords need the shell: `exit 23` is no program.
+  EXPECT_FALSE(split_plain_command("exit 23"));
+  EXPECT_FALSE(split_plain_command("cd build"));
+  EXPECT_FALSE(split_plain_command("ulimit -c 0"));
   EXPECT_EQ(split_plain_command("  stress --threads '8' \"a b\" c\\ d "), (V{"stress", "--threads", "8", "a b", "c d"}));
   EXPECT_EQ(split_plain_command("x 'it'\\''s'"), (V{"x", "it's"}));
   for (const char* shellish : {"a; b", "a | b", "echo $HOME", "a > f", "x=1 cmd", "ls *.c", "echo \"$x\"",

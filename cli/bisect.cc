@@ -602,7 +602,9 @@ int run_bisect(const BisectFlags& flags) {
   bopts.state_dir = places.state_dir;
   bopts.matrix_dir = places.matrix_dir;
   bopts.jobs = jobs;
+  bopts.matrix_file = flags.file;
   bopts.cancel = &g_cancel;
+  bopts.redactor = Redactor::from_environment(in->config.secrets);
   runner::StressOptions sopts;
   sopts.jobs = jobs;
   sopts.matrix_dir = places.matrix_dir;

@@ -309,6 +309,7 @@ Expected<std::string> record_bisect(const std::string& results_path, const Matri
   for (auto it = list.begin(); it != list.end();)
     it = same_search(*it, section) ? list.erase(it) : it + 1;
   list.push_back(std::move(section));
+  reporters::mask_secrets(results, Redactor::from_environment(in.config.secrets));
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
   const std::string tmp = path + ".tmp";

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/redact.h"
 #include "base/text.h"
 #include "matrix/load.h"
 #include "runner/process.h"
@@ -55,6 +56,25 @@ Expected<std::string> run_versions_command(const std::string& command, const std
   return fail(bad_input(how + (err.empty() ? "" : ": " + err)));
 }
 
+std::vector<std::string> secret_warnings(const MatrixInput& in) {
+  std::set<std::string> names = {in.config.name};
+  for (const auto& axis : in.expansion.cells.axes) {
+    names.insert(axis.name);
+    names.insert(axis.values.begin(), axis.values.end());
+  }
+  std::vector<std::string> out;
+  for (const auto& v : Redactor::secret_variables(in.config.secrets)) {
+    if (v.value.empty()) continue;
+    if (v.value.size() < Redactor::k_min_length)
+      out.push_back("secret " + v.name + " cannot be masked safely: its value is shorter than " +
+                    std::to_string(Redactor::k_min_length) + " characters, so it is left unmasked");
+    else if (names.count(v.value))
+      out.push_back("secret " + v.name + " cannot be masked safely: its value is also a name or value in the matrix, "
+                    "which stays readable in ids and verdicts but is masked in captured text");
+  }
+  return out;
+}
+
 std::optional<MatrixInput> read_matrix(const std::string& file, std::size_t max_cells) {
   matrix::LoadOptions options;
   options.list_git_range = list_git_range;
@@ -73,7 +93,9 @@ std::optional<MatrixInput> read_matrix(const std::string& file, std::size_t max_
     std::cerr << diagnostics.render(file);
     return std::nullopt;
   }
-  return MatrixInput{std::move(loaded.config), std::move(expansion)};
+  MatrixInput in{std::move(loaded.config), std::move(expansion)};
+  for (const auto& warning : secret_warnings(in)) std::cerr << file << ": warning: " << warning << "\n";
+  return in;
 }
 
 Expected<OnlyFilter> parse_only(const std::vector<std::string>& only, const matrix::CellTable& t) {

@@ -22,8 +22,15 @@ struct MatrixInput {
   matrix::Expansion expansion;
 };
 
-// nullopt after printing the errors (the caller exits 2).
+// nullopt after printing the errors (the caller exits 2). Warnings
+// (secret_warnings) are printed as `FILE: warning: …` and do not stop it.
 std::optional<MatrixInput> read_matrix(const std::string& file, std::size_t max_cells);
+
+// One sentence per secret (Redactor::secret_variables of the matrix's
+// `secrets:` and the secret-looking environment) that cannot be masked safely:
+// a value shorter than Redactor::k_min_length, or equal to the matrix's name or
+// to an axis name or value.
+std::vector<std::string> secret_warnings(const MatrixInput& in);
 
 // The commits of `range` ("A..B") in `repo_dir`, oldest first, A included, as
 // 12-digit abbreviated hashes; with `first_parent`, the first-parent line only.

@@ -8,6 +8,7 @@
 #include "base/exit_status.h"
 #include "base/files.h"
 #include "cli/command.h"
+#include "cli/session.h"
 #include "reporters/load.h"
 #include "reporters/merge.h"
 #include "reporters/results.h"
@@ -37,6 +38,11 @@ std::string summary(const nlohmann::json& r) {
 }
 
 int run_merge(const MergeFlags& flags) {
+  if (!flags.out.empty() && flags.out != "-")
+    if (auto replaceable = replaceable_output("-o", flags.out); !replaceable) {
+      std::cerr << "faultline merge: " << replaceable.error().message << "\n";
+      return k_exit_bad_input;
+    }
   std::vector<reporters::ShardResults> inputs;
   for (const auto& file : flags.files) {
     auto r = reporters::load_results(file);

@@ -115,7 +115,7 @@ int run_post(const PostFlags& flags) {
   }
   Redactor redactor = Redactor::from_environment();
   redactor.add(env_or_empty(flags.token_env.c_str()));
-  reporters::redact(*results, redactor);
+  reporters::mask_secrets(*results, redactor);
   const std::string name = !flags.name.empty() ? flags.name : results->value("name", "");
   if (auto ok = ci::check_name(name); !ok) {
     std::cerr << "faultline post: " << ok.error().message << "\n";

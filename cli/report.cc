@@ -89,7 +89,7 @@ int run_report(const ReportFlags& flags) {
     reporters::mark_against_baseline(*results, *baseline);
   }
   // A saved run was redacted when written; mask this environment's secrets too.
-  reporters::redact(*results, Redactor::from_environment());
+  reporters::mask_secrets(*results, Redactor::from_environment());
   const bool to_stdout = flags.out.empty() || flags.out == "-";
   std::string text;
   try {

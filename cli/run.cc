@@ -50,6 +50,7 @@ struct RunFlags {
   bool rebuild = false;
   bool resume = false;
   bool keep_cores = false;
+  bool wait = false;  // --resume: wait for the process running the session instead of refusing
   bool post = false;  // pending status at the start, comment and final status at the end
   std::string out;
   std::string state_dir;
@@ -96,6 +97,21 @@ std::string matrix_fingerprint(const std::string& file) {
   return hex16(fnv1a64(text ? *text : std::string()));
 }
 
+// Claims session `id` for this process; with `wait`, until its holder ends
+// (Ctrl-C, not yet caught here, ends the wait). Held by a live process without `wait`: bad input naming it.
+Status claim_for_resume(store::Store& db, std::int64_t id, bool wait) {
+  bool told = false;
+  while (true) {
+    FAULTLINE_TRY(const auto holder, db.claim_session(id, this_process(), claimant_alive));
+    if (!holder) return Ok{};
+    const std::string who = "session " + std::to_string(id) + " in " + db.path() + " is being run by " + describe(*holder);
+    if (!wait) return fail(bad_input("--resume: " + who + "; wait for it to end, or pass --wait"));
+    if (!told) std::cerr << "faultline run: --resume --wait: " << who << "; waiting for it to end\n";
+    told = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
 // The session this run records into: a new one, or with --resume the latest
 // run session in the store (of the same matrix file), whose runs go to `previous`.
 Expected<std::int64_t> open_session(store::Store& db, const RunFlags& flags, const MatrixInput& in,
@@ -106,8 +122,10 @@ Expected<std::int64_t> open_session(store::Store& db, const RunFlags& flags, con
   for (std::size_t c : selected) hash_and_id.emplace_back(cells.hash(c), cells.id(c));
   FAULTLINE_STORE_CHECK(db.record_cells(hash_and_id));
   if (!flags.resume)
-    return db.begin_session({"run", in.config.name, flags.file, fingerprint, store::utc_timestamp(), flags.shard});
+    return db.begin_session({"run", in.config.name, flags.file, fingerprint, store::utc_timestamp(), flags.shard},
+                            this_process());
   FAULTLINE_TRY(const auto latest, db.latest_session("run"));
+  if (latest) FAULTLINE_STORE_CHECK(claim_for_resume(db, latest->id, flags.wait));
   if (!latest)
     return fail(bad_input("--resume: there is no interrupted run to resume (" + db.path() + " holds no run)"));
   if (latest->fingerprint != fingerprint)
@@ -165,6 +183,14 @@ int run(const RunFlags& flags) {
   const std::string& state_dir = places.state_dir;
   const std::string out_path = flags.out.empty() ? state_dir + "/results.json" : flags.out;
   const std::string db_path = flags.db.empty() ? state_dir + "/" + store::k_db_file_name : flags.db;
+  if (auto replaceable = replaceable_output("--out", out_path); !replaceable) {
+    std::cerr << "faultline run: " << replaceable.error().message << "\n";
+    return k_exit_bad_input;
+  }
+  if (flags.wait && !flags.resume) {
+    std::cerr << "faultline run: --wait waits for another faultline running the session to resume; give --resume too\n";
+    return k_exit_bad_input;
+  }
   auto opened = store::Store::open(db_path);
   if (!opened) {
     std::cerr << "faultline run: " << opened.error().message << "\n";
@@ -199,6 +225,7 @@ int run(const RunFlags& flags) {
 
   catch_interrupts();
   std::atomic<bool>& g_interrupted = interrupted();
+  const Redactor redactor = Redactor::from_environment(config.secrets);
 
   reporters::RunInfo info{flags.file, utc_timestamp(), "", false, runs, jobs,
                           stop == matrix::StopPolicy::all ? "all" : stop == matrix::StopPolicy::confidence ? "confidence" : "first-crash",
@@ -216,8 +243,10 @@ int run(const RunFlags& flags) {
   bopts.state_dir = state_dir;
   bopts.matrix_dir = matrix_dir;
   bopts.jobs = jobs;
+  bopts.matrix_file = flags.file;
   bopts.rebuild = flags.rebuild;
   bopts.cancel = &g_interrupted;
+  bopts.redactor = redactor;
   bopts.on_done = [&](std::size_t b, const runner::BuildOutcome& o) { progress.build_done(e.builds[b].id, o); };
   std::vector<runner::BuildOutcome> builds = runner::run_builds(config, e, needed, bopts);
   progress.end_builds();
@@ -248,7 +277,6 @@ int run(const RunFlags& flags) {
       loop.mark_build_error(c, why, broken->command, broken->log_tail);
     }
   }
-  const Redactor redactor = Redactor::from_environment(config.secrets);
   for (const auto& r : previous) loop.add_previous(r);
   std::map<std::size_t, std::string> repro;
   bool store_failed = false;
@@ -279,10 +307,11 @@ int run(const RunFlags& flags) {
     store_failed = true;
     std::cerr << "faultline run: " << s.error().message << "\n";
   }
+  (void)db.release_session(*session, this_process());  // a claim left behind is taken over once we are gone
   nlohmann::json results = reporters::results_json(config, e, *selected, loop, builds, repro, info);
   results["matrix_fingerprint"] = matrix_fingerprint(flags.file);  // `faultline merge` checks shards share it
   results["store"] = {{"db", db_path}, {"session", *session}};
-  reporters::redact(results, redactor);
+  reporters::mask_secrets(results, redactor);
   reporters::TerminalOptions topts;
   topts.color = wants_colour(STDOUT_FILENO);
   const char* actions = std::getenv("GITHUB_ACTIONS");
@@ -343,10 +372,12 @@ void add_run_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<RunFlags>();
   CLI::App* cmd = app.add_subcommand("run", "Build every cell and stress it; report which crash");
   cmd->footer(
-      "Builds are cached under STATE/builds/ by content: a second run with unchanged inputs runs no build\n"
+      "Builds are cached under STATE/builds/ by content (the files `inputs:` names, else the matrix folder's;\n"
+      "compiler, flags, command, dependencies): a second run with unchanged inputs runs no build\n"
       "command. Every run is recorded in the results store (STATE/faultline.db, SQLite) as it ends; Ctrl-C\n"
       "stops, keeps every finished run and exits 130, and --resume continues (after a kill -9 too: only\n"
-      "the runs in flight and those of the last 50 ms are lost). Exit status: 0 no crash, 1 crashes (or hangs) found,\n"
+      "the runs in flight and those of the last 50 ms are lost; a session another faultline is running is refused,\n"
+      "exit 2, unless --wait). Exit status: 0 no crash, 1 crashes (or hangs) found,\n"
       "2 bad input, 3 no cell could run (every build failed), 130 interrupted.\n\n"
       "Examples:\n"
       "  faultline run examples/ffi-race/faultline.yaml --runs 5 --only sanitizer=asan\n"
@@ -372,6 +403,9 @@ void add_run_command(CLI::App& app, Action& action) {
                 "keep the core files of crashes read for their stack (STATE/work/<cell hash>/core.<run>; "
                 "default: stress.keep_cores, else deleted)");
   cmd->add_flag("--resume", flags->resume, "continue the latest run recorded in the store, repeating no finished run");
+  cmd->add_flag("--wait", flags->wait,
+                "with --resume: when another faultline is running that session, wait for it to end instead of "
+                "refusing (exit 2)");
   cmd->add_option("--db", flags->db, "the results store (default: STATE/faultline.db)");
   cmd->add_flag("--post", flags->post,
                 "on GitHub: status faultline/NAME pending at the start; comment and final status at the end "

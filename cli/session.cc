@@ -1,10 +1,14 @@
 #include "cli/session.h"
 
 #include <signal.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "runner/abandoned.h"
@@ -30,6 +34,58 @@ void catch_interrupts() {
   sa.sa_handler = on_interrupt;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+}
+
+namespace {
+
+// Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot.
+std::string process_start(std::int64_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t paren = text.rfind(')');  // the command name may hold spaces
+  if (paren == std::string::npos) return "";
+  std::istringstream fields(text.substr(paren + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i)
+    if (i == 22) return field;
+  return "";
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "localhost";
+  return name;
+}
+
+}  // namespace
+
+store::Claimant this_process() {
+  const std::int64_t pid = getpid();
+  return {pid, process_start(pid), host_name(), ""};
+}
+
+bool claimant_alive(const store::Claimant& c) {
+  if (c.host != host_name()) return true;  // cannot tell: never take another host's session
+  if (c.pid <= 0 || (kill(static_cast<pid_t>(c.pid), 0) != 0 && errno != EPERM)) return false;
+  return c.process_start.empty() || process_start(c.pid) == c.process_start;
+}
+
+std::string describe(const store::Claimant& c) {
+  return "process " + std::to_string(c.pid) + " on " + c.host + " (since " + c.claimed_at + ")";
+}
+
+Status replaceable_output(const std::string& flag, const std::string& path) {
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(path, ec);
+  if (ec || st.type() == fs::file_type::not_found || st.type() == fs::file_type::regular) return Ok{};
+  const char* what = st.type() == fs::file_type::symlink     ? "a symbolic link"
+                     : st.type() == fs::file_type::fifo      ? "a FIFO"
+                     : st.type() == fs::file_type::directory ? "a folder"
+                     : st.type() == fs::file_type::socket    ? "a socket"
+                     : st.type() == fs::file_type::character || st.type() == fs::file_type::block
+                         ? "a device"
+                         : "not a regular file";
+  return fail(bad_input(flag + " " + path + " is " + what + "; faultline only replaces regular files (name another path)"));
 }
 
 Places places_for(const std::string& matrix_file, const std::string& state_dir_flag, std::string& error) {

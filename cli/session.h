@@ -6,6 +6,9 @@
 #include <atomic>
 #include <string>
 
+#include "base/expected.h"
+#include "store/store.h"
+
 namespace faultline::cli {
 
 // Set once SIGINT or SIGTERM arrives, after catch_interrupts().
@@ -25,6 +28,19 @@ struct Places {
 Places places_for(const std::string& matrix_file, const std::string& state_dir_flag, std::string& error);
 
 int default_jobs();  // the number of cores
+
+// This process as the claimant of a session in the store (pid, start time, host).
+store::Claimant this_process();
+// Whether a recorded claimant still runs: on this host, its pid lives and
+// started when it did; a claimant on another host is taken to be alive.
+bool claimant_alive(const store::Claimant& claimant);
+// "process 4242 on HOST (since 2026-11-22T00:12:19.123Z)".
+std::string describe(const store::Claimant& claimant);
+
+// Checks that `path` (an --out or -o file) may be replaced by a file: it is
+// absent or a regular file. A FIFO, socket, device, folder or symlink is bad
+// input naming it and what it is, so writing never turns it into a plain file.
+Status replaceable_output(const std::string& flag, const std::string& path);
 
 // Where the repository starts: the nearest folder above the working directory
 // holding a .git entry, else the working directory. Report paths are relative to it.

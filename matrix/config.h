@@ -43,6 +43,8 @@ struct Component {
   Text build;                           // shell command; may be empty (nothing to build)
   EnvList env;
   std::vector<Text> depends;            // names of other components
+  std::vector<Text> inputs;             // globs of the local files its build reads (matrix folder relative);
+                                        // empty: every file of the matrix file's folder
 };
 
 // A sanitizer as named in the file: a built-in name, or a custom profile

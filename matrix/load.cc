@@ -68,7 +68,7 @@ bool parse_duration_ms(std::string_view text, std::int64_t& out) {
 
 const std::vector<std::string> k_top_keys = {"version", "name", "compiler", "components", "sanitizers",
                                              "matrix", "workloads", "stress", "bisect", "report", "secrets"};
-const std::vector<std::string> k_component_keys = {"versions", "source", "build", "env", "depends"};
+const std::vector<std::string> k_component_keys = {"versions", "source", "build", "env", "depends", "inputs"};
 const std::vector<std::string> k_sanitizer_keys = {"name", "extends", "cflags", "cxxflags", "ldflags",
                                                    "goflags", "rustflags", "env", "wrapper"};
 const std::vector<std::string> k_workload_keys = {"run", "params", "timeout", "env"};
@@ -119,6 +119,7 @@ class Loader {
 
   // Cross-checks once every section is read.
   void check_depends();
+  void read_inputs(const YAML::Node& node, const std::string& path, Component& out);
   void check_axes();
   void check_variable_names();
   void check_rules(const std::vector<RuleEntry>& rules, const std::string& what);
@@ -401,6 +402,26 @@ void Loader::read_component(const std::string& name, const YAML::Node& node, Com
     else if (expect_sequence(d, path + ".depends"))
       for (std::size_t i = 0; i < d.size(); ++i)
         if (auto v = scalar(d[i], path + ".depends[" + std::to_string(i) + "]")) out.depends.push_back({*v, mark_of(d[i])});
+  }
+  if (node["inputs"]) read_inputs(node["inputs"], path + ".inputs", out);
+}
+
+// inputs: globs relative to the matrix file's folder (`*`, `?`, `[…]` within a
+// name, `**` for any depth); never absolute, never through `..`.
+void Loader::read_inputs(const YAML::Node& node, const std::string& path, Component& out) {
+  const bool single = node.IsScalar();
+  if (!single && !expect_sequence(node, path)) return;
+  for (std::size_t i = 0; i < (single ? 1 : node.size()); ++i) {
+    const YAML::Node item = single ? node : node[i];
+    const std::string where = single ? path : path + "[" + std::to_string(i) + "]";
+    auto v = scalar(item, where);
+    if (!v) continue;
+    const std::string p = *v;
+    if (p.empty() || p.front() == '/' || p == ".." || p.rfind("../", 0) == 0 || p.find("/../") != std::string::npos ||
+        (p.size() >= 3 && p.compare(p.size() - 3, 3, "/..") == 0))
+      error(mark_of(item), where + ": " + q(p) + " is not a path inside the matrix file's folder (write e.g. src/** or build.sh)");
+    else
+      out.inputs.push_back({p, mark_of(item)});
   }
 }
 

@@ -321,9 +321,39 @@ void make_paths_relative(json& j, const std::string& repo_root) {
   }, false);
 }
 
-void redact(json& j, const Redactor& redactor) {
-  if (redactor.empty()) return;
-  transform_strings(j, [&](const std::string& s) { return redactor.apply(s); }, true);
+namespace {
+
+void mask_fields(json& object, const Redactor& redactor, std::initializer_list<const char*> fields) {
+  if (!object.is_object()) return;
+  for (const char* field : fields) {
+    auto it = object.find(field);
+    if (it != object.end() && it->is_string()) *it = redactor.apply(it->get_ref<const std::string&>());
+  }
+}
+
+void mask_each(json& list, const Redactor& redactor, std::initializer_list<const char*> fields) {
+  if (!list.is_array()) return;
+  for (auto& item : list) mask_fields(item, redactor, fields);
+}
+
+}  // namespace
+
+void mask_secrets(json& j, const Redactor& redactor) {
+  if (redactor.empty() || !j.is_object()) return;
+  if (auto cells = j.find("cells"); cells != j.end() && cells->is_array())
+    for (auto& cell : *cells) {
+      mask_fields(cell, redactor, {"repro"});
+      if (auto b = cell.find("build_error"); b != cell.end()) mask_fields(*b, redactor, {"error", "command", "log_tail"});
+    }
+  if (auto sigs = j.find("signatures"); sigs != j.end() && sigs->is_array())
+    for (auto& sig : *sigs) {
+      mask_fields(sig, redactor, {"text", "location", "summary", "excerpt"});
+      if (auto frames = sig.find("frames"); frames != sig.end()) mask_each(*frames, redactor, {"function", "file", "module"});
+    }
+  if (auto builds = j.find("builds"); builds != j.end()) mask_each(*builds, redactor, {"command", "error"});
+  if (auto bisect = j.find("bisect"); bisect != j.end()) mask_each(*bisect, redactor, {"summary", "signature_text"});
+  if (auto base = j.find("baseline"); base != j.end() && base->is_object())
+    if (auto fixed = base->find("fixed"); fixed != base->end()) mask_each(*fixed, redactor, {"text"});
 }
 
 }  // namespace faultline::reporters

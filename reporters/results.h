@@ -53,7 +53,13 @@ bisect::Manifestation manifestation_of(const nlohmann::json& signature);
 // absolute paths; renderers get a copy passed through this.
 void make_paths_relative(nlohmann::json& results, const std::string& repo_root);
 
-// Masks every secret value in every string of `results` (keys included).
-void redact(nlohmann::json& results, const Redactor& redactor);
+// Masks every secret value in the captured text of `results` — the fields that
+// quote a workload's or a build's output or a command: cells[].repro and
+// build_error.{error, command, log_tail}; signatures[].{text, location, summary,
+// excerpt} and frames[].{function, file, module}; builds[].{command, error};
+// bisect[].{summary, signature_text}; baseline.fixed[].text. Never keys, axis
+// values, ids, hashes, verdicts or counts: whatever a secret's value, the
+// verdicts, totals and exit status are those computed, and the file loads.
+void mask_secrets(nlohmann::json& results, const Redactor& redactor);
 
 }  // namespace faultline::reporters

@@ -12,6 +12,7 @@
 #include "base/text.h"
 #include "matrix/template.h"
 #include "matrix/variables.h"
+#include "runner/content_key.h"
 #include "runner/process.h"
 
 namespace faultline::runner {
@@ -26,18 +27,37 @@ std::string safe_name(std::string_view text) {
   return out.substr(0, 40);
 }
 
-// Everything that reaches a build: hashed into its directory name.
-std::string content_key(const matrix::Config& config, const matrix::BuildRef& build,
-                        const sanitizers::Profile& profile, const std::vector<std::string>& dep_keys) {
+// What a build reads besides its command: per component, computed once per
+// run_builds, before any build command runs (a build that writes into the
+// matrix folder cannot change another's key halfway).
+struct BuildInputs {
+  std::map<std::size_t, Expected<std::string>> local;  // component → inputs_digest
+  std::map<std::string, std::string> compiler_version;  // compiler command → its --version's first line
+};
+
+// Everything that reaches a build, as length-prefixed fields of one SHA-256:
+// its name, version and sanitizer; the compiler and its version; the build
+// command (as written); the profile's flags and environment; the component's
+// environment; the source (git commit) or the local input files' digest; the
+// dependencies' keys. The first 16 hex digits name its directory.
+std::string content_key(const matrix::Config& config, const matrix::BuildRef& build, const sanitizers::Profile& profile,
+                        const std::string& compiler_version, const std::string& source,
+                        const std::vector<std::string>& dep_keys) {
   const matrix::Component& comp = config.components[build.component];
-  std::string text = "faultline-build-v1\n" + comp.name + "\n" + build.version + "\n" + build.sanitizer + "\n";
-  text += std::string(sanitizers::compiler_name(config.compiler)) + "\n" + comp.build.value + "\n";
-  for (const auto* list : {&profile.cflags, &profile.cxxflags, &profile.ldflags, &profile.goflags, &profile.rustflags})
-    text += join(*list, " ") + "\n";
-  for (const auto& [k, v] : comp.env) text += k + "=" + v.value + "\n";
-  if (comp.source_git) text += "git:" + *comp.source_git + "\n";
-  for (const auto& k : dep_keys) text += "dep:" + k + "\n";
-  return hex16(fnv1a64(text));
+  ContentKey key;
+  key.add("faultline-build-v2").add(comp.name).add(build.version).add(build.sanitizer);
+  key.add(sanitizers::compiler_name(config.compiler)).add(compiler_version).add(comp.build.value);
+  for (const auto* list : {&profile.cflags, &profile.cxxflags, &profile.ldflags, &profile.goflags, &profile.rustflags}) {
+    key.add(std::to_string(list->size()));
+    for (const auto& flag : *list) key.add(flag);
+  }
+  key.add(std::to_string(profile.env.size()));
+  for (const auto& [k, v] : profile.env) key.add(k).add(v);
+  key.add(std::to_string(comp.env.size()));
+  for (const auto& [k, v] : comp.env) key.add(k).add(v.value);
+  key.add(source).add(std::to_string(dep_keys.size()));
+  for (const auto& k : dep_keys) key.add(k);
+  return key.hex().substr(0, 16);
 }
 
 // Depth in the depends graph: builds of depth 0 first.
@@ -58,6 +78,9 @@ class Builder {
 
  private:
   std::size_t dep_build(const matrix::BuildRef& b, std::size_t dep) const;
+  void read_inputs(const std::set<std::size_t>& builds);
+  std::string compiler_command(const matrix::Component& comp) const;
+  std::string source_of(const matrix::BuildRef& b, std::string& error);
   void prepare(std::size_t index);
   void build_one(std::size_t index);
   Status materialise_source(const matrix::Component& comp, const std::string& version, const std::string& dir);
@@ -67,6 +90,7 @@ class Builder {
   const BuildOptions& m_options;
   std::vector<BuildOutcome> m_out;
   std::map<std::size_t, std::vector<std::pair<std::string, std::string>>> m_bindings;  // build env
+  BuildInputs m_inputs;
   std::mutex m_mutex;
 };
 
@@ -96,6 +120,7 @@ std::vector<BuildOutcome> Builder::run(const std::vector<std::size_t>& needed) {
       if (db != SIZE_MAX && all.insert(db).second) work.push_back(db);
     }
   }
+  read_inputs(all);
   std::map<std::size_t, std::vector<std::size_t>> levels;
   for (std::size_t b : all) levels[depth_of(m_config, m_e.builds[b].component)].push_back(b);
   for (auto& level : levels) {
@@ -116,6 +141,44 @@ std::vector<BuildOutcome> Builder::run(const std::vector<std::size_t>& needed) {
   return std::move(m_out);
 }
 
+// The C compiler a component's build uses: its env's CC, else the toolchain's.
+std::string Builder::compiler_command(const matrix::Component& comp) const {
+  for (const auto& [k, v] : comp.env)
+    if (k == "CC") return v.value;
+  return sanitizers::default_toolchain(m_config.compiler).cc;
+}
+
+void Builder::read_inputs(const std::set<std::size_t>& builds) {
+  for (std::size_t b : builds) {
+    const matrix::Component& comp = m_config.components[m_e.builds[b].component];
+    if (comp.build.value.empty()) continue;  // nothing is built, nothing is read
+    const std::string cc = compiler_command(comp);
+    if (!m_inputs.compiler_version.count(cc)) {
+      auto version = command_output({cc, "--version"});
+      m_inputs.compiler_version[cc] = version ? version->substr(0, version->find('\n')) : "unavailable";
+    }
+    if (comp.source_git || m_inputs.local.count(m_e.builds[b].component)) continue;
+    InputFiles files{m_options.matrix_dir, {}, {m_options.state_dir, m_options.matrix_file}};
+    for (const auto& glob : comp.inputs) files.globs.push_back(glob.value);
+    m_inputs.local.emplace(m_e.builds[b].component, inputs_digest(files));
+  }
+}
+
+// The build's source as a key field: the git commit its version names, or the
+// digest of its local input files; `error` says why there is none.
+std::string Builder::source_of(const matrix::BuildRef& b, std::string& error) {
+  const matrix::Component& comp = m_config.components[b.component];
+  if (comp.source_git) {
+    const std::string repo = (fs::path(m_options.matrix_dir) / *comp.source_git).string();
+    auto commit = command_output({"git", "-C", repo, "rev-parse", "--verify", "--quiet", b.version + "^{commit}"});
+    return "git:" + *comp.source_git + ":" + (commit ? std::string(trim(*commit)) : "unresolved " + b.version);
+  }
+  if (comp.build.value.empty()) return "no build command";
+  const auto& local = m_inputs.local.at(b.component);
+  if (!local) error = "cannot read its inputs: " + local.error().message;
+  return local ? "files:" + *local : "";
+}
+
 // Key, directory and rendered command: needs the dependencies' keys, so called
 // level by level.
 void Builder::prepare(std::size_t index) {
@@ -133,7 +196,11 @@ void Builder::prepare(std::size_t index) {
     if (m_out[db].state == BuildState::failed || m_out[db].state == BuildState::dependency_failed)
       failed_dep = m_e.builds[db].id;
   }
-  out.key = content_key(m_config, b, profile.value_or(sanitizers::Profile{}), dep_keys);
+  std::string inputs_error;
+  const std::string source = source_of(b, inputs_error);
+  const auto version = m_inputs.compiler_version.find(compiler_command(comp));
+  out.key = content_key(m_config, b, profile.value_or(sanitizers::Profile{}),
+                        version == m_inputs.compiler_version.end() ? "" : version->second, source, dep_keys);
   out.dir = (fs::path(m_options.state_dir) / "builds" /
              (safe_name(comp.name) + "-" + safe_name(b.version) + "-" + safe_name(b.sanitizer) + "-" + out.key))
                 .string();
@@ -142,6 +209,11 @@ void Builder::prepare(std::size_t index) {
   if (!failed_dep.empty()) {
     out.state = BuildState::dependency_failed;
     out.error = "its dependency " + failed_dep + " failed to build";
+    return;
+  }
+  if (!inputs_error.empty()) {
+    out.state = BuildState::failed;
+    out.error = inputs_error;
     return;
   }
   if (!profile) {
@@ -238,11 +310,13 @@ void Builder::build_one(std::size_t index) {
     }
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  log = m_options.redactor.apply(log);
+  out.error = m_options.redactor.apply(out.error);
   std::ofstream(out.log_path, std::ios::binary) << log;
   out.log_tail = last_lines(log, 20);
   if (out.error.empty()) {
     out.state = BuildState::ok;
-    std::ofstream(ok_marker) << b.id << "\n" << out.command << "\n";
+    std::ofstream(ok_marker) << b.id << "\n" << m_options.redactor.apply(out.command) << "\n";
   }
   report();
 }

@@ -1,7 +1,11 @@
 // runner/builds.h — the build cache: one build per component, version,
 // sanitizer and everything that reaches its build command, in a directory
-// named by a content key under STATE/builds/. A second run with unchanged
-// inputs runs no build command; a failed build is reported with its command and
+// named by a content key under STATE/builds/: the local input files (the
+// component's `inputs:` globs, else every file of the matrix folder) by content,
+// or the git commit of `source: git`; the compiler and its version; the profile's
+// flags and environment; the command; the dependencies' keys. A second run with
+// unchanged inputs runs no build command; an edited file rebuilds exactly the
+// builds that read it (and those that depend on them); a failed build is reported with its command and
 // the tail of its log, and the cells that need it become build-errors.
 #pragma once
 
@@ -10,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/redact.h"
 #include "matrix/config.h"
 #include "matrix/expand.h"
 
@@ -20,7 +25,7 @@ enum class BuildState { ok, failed, dependency_failed, not_needed };
 struct BuildOutcome {
   BuildState state = BuildState::not_needed;
   bool cached = false;      // found complete in the cache; no command ran
-  std::string key;          // 16 hex digits of the content key
+  std::string key;          // the first 16 hex digits of the content key (a SHA-256)
   std::string dir;          // STATE/builds/<name>-<key>
   std::string prefix;       // dir/prefix: what {{ prefix }} names
   std::string command;      // the rendered build command ("" when the component has none)
@@ -33,10 +38,12 @@ struct BuildOutcome {
 struct BuildOptions {
   std::string state_dir;    // usually <matrix folder>/.faultline
   std::string matrix_dir;   // working directory of build commands (unless source: git)
+  std::string matrix_file;  // left out of the local inputs (its build settings are keyed field by field)
   int jobs = 1;             // builds at once
   bool rebuild = false;     // ignore the cache
   std::int64_t timeout_ms = 30 * 60 * 1000;
   const std::atomic<bool>* cancel = nullptr;
+  Redactor redactor;        // masks secrets in build.log, the log tail, the command and errors
   // Called (from worker threads, one at a time) as each build ends or is found cached.
   std::function<void(std::size_t build, const BuildOutcome&)> on_done;
 };

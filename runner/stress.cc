@@ -239,6 +239,7 @@ RunRecord StressLoop::execute(std::size_t cell, int index,
   }
   sanitizers::ParseOptions parse;
   parse.signature.ignore_frames = m_options.frame_filters;
+  parse.exit_codes = sanitizers::exit_codes_of(binding.env, profile);
   rec.crashes = sanitizers::parse_output(result->interleaved.text(), {result->exit_code, result->signal}, parse);
   if (rec.crashes.empty() && !result->succeeded()) {
     sanitizers::Crash c;

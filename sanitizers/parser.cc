@@ -113,7 +113,16 @@ std::vector<Crash> merge_followups(std::vector<Found> found) {
   return out;
 }
 
-std::optional<Crash> crash_from_status(const RunStatus& status) {
+std::optional<std::string> tool_for(int code, const ParseOptions& options) {
+  if (!options.exit_codes) {
+    auto tool = tool_for_exit_code(code);
+    return tool ? std::optional<std::string>(*tool) : std::nullopt;
+  }
+  auto it = options.exit_codes->find(code);
+  return it == options.exit_codes->end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+std::optional<Crash> crash_from_status(const RunStatus& status, const ParseOptions& options) {
   Crash c;
   if (status.signal) {
     auto name = fatal_signal_name(*status.signal);
@@ -123,8 +132,8 @@ std::optional<Crash> crash_from_status(const RunStatus& status) {
     c.summary = "killed by " + *name + " with no report in the output";
   } else if (status.exit_code) {
     int code = *status.exit_code;
-    if (auto tool = tool_for_exit_code(code)) {
-      c.tool = std::string(*tool);
+    if (auto tool = tool_for(code, options)) {
+      c.tool = *tool;
       c.kind = "report-not-found";
       c.summary = "exit code " + std::to_string(code) + " (" + c.tool + ") but no report in the output";
     } else if (auto name = code > 128 ? fatal_signal_name(code - 128) : std::nullopt) {
@@ -172,7 +181,7 @@ std::vector<Crash> parse_output(std::string_view text, const RunStatus& status,
   }
   std::vector<Crash> crashes = merge_followups(std::move(found));
   if (crashes.empty() && options.use_exit_status) {
-    if (auto c = crash_from_status(status)) crashes.push_back(std::move(*c));
+    if (auto c = crash_from_status(status, options)) crashes.push_back(std::move(*c));
   }
   for (auto& c : crashes) finalize(c, options);
   return crashes;

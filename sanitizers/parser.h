@@ -4,6 +4,8 @@
 // lines cost a vector compare (scanner.h), report lines a line parse (report.h).
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -18,6 +20,10 @@ struct ParseOptions {
   // When no report is found: a fatal signal (or exit code 128+signal), or a
   // built-in profile's exit code (23 asan, …), still counts as a crash.
   bool use_exit_status = true;
+  // Which exit codes name which tool in this run (exit_codes_of in profile.h);
+  // nullopt: the built-in profiles' codes (tool_for_exit_code), for output of
+  // unknown origin (`faultline triage`).
+  std::optional<std::map<int, std::string>> exit_codes;
 };
 
 std::vector<Crash> parse_output(std::string_view output, const RunStatus& status = {},

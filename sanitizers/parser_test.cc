@@ -9,6 +9,7 @@
 
 #include "sanitizers/frame.h"
 #include "sanitizers/parser.h"
+#include "sanitizers/profile.h"
 
 namespace faultline::sanitizers {
 namespace {
@@ -248,6 +249,29 @@ TEST(ParserStatus, ExitCodes) {
   RunStatus ok;
   ok.exit_code = 0;
   EXPECT_TRUE(parse_output("done\n", ok).empty());
+}
+
+TEST(ParserStatus, AnExitCodeNamesAToolOnlyWhereItsRuntimeIsIn) {
+  RunStatus exit23;
+  exit23.exit_code = 23;
+  ParseOptions none;
+  none.exit_codes = exit_codes_of({}, *builtin("none", Compiler::gcc));
+  EXPECT_TRUE(parse_output("", exit23, none).empty());  // a plain exit code: the caller calls it nonzero-exit
+  const Profile asan = *builtin("asan", Compiler::gcc);
+  ParseOptions with_asan;
+  with_asan.exit_codes = exit_codes_of(asan.env, asan);
+  auto crashes = parse_output("", exit23, with_asan);
+  ASSERT_EQ(crashes.size(), 1u);
+  EXPECT_EQ(crashes[0].tool, "asan");
+  EXPECT_EQ(crashes[0].kind, "report-not-found");
+  RunStatus exit66;
+  exit66.exit_code = 66;
+  EXPECT_TRUE(parse_output("", exit66, with_asan).empty());
+  const Profile tsan = *builtin("tsan", Compiler::gcc);
+  EXPECT_EQ(exit_codes_of(tsan.env, tsan), (std::map<int, std::string>{{66, "tsan"}}));
+  EXPECT_EQ(exit_codes_of({{"ASAN_OPTIONS", "exitcode=42:halt_on_error=1"}}, Profile{}),
+            (std::map<int, std::string>{{42, "asan"}}));
+  EXPECT_EQ(exit_codes_of({{"ASAN_OPTIONS", "abort_on_error=0"}}, Profile{}), (std::map<int, std::string>{}));
 }
 
 TEST(ParserOptions, IgnoredFramesAndSymbolizer) {

@@ -179,6 +179,50 @@ std::optional<std::string_view> tool_for_exit_code(int code) {
   }
 }
 
+namespace {
+
+// The last `exitcode=N` of an option string, if any.
+std::optional<int> exitcode_option(std::string_view options) {
+  std::optional<int> code;
+  for (std::size_t at = options.find("exitcode="); at != std::string_view::npos; at = options.find("exitcode=", at + 1)) {
+    if (at > 0 && std::string_view(":, \t").find(options[at - 1]) == std::string_view::npos) continue;
+    int n = 0;
+    std::size_t i = at + 9, digits = 0;
+    for (; i < options.size() && options[i] >= '0' && options[i] <= '9' && digits < 4; ++i, ++digits)
+      n = n * 10 + (options[i] - '0');
+    if (digits > 0) code = n;
+  }
+  return code;
+}
+
+bool has_flag(const Profile& profile, std::string_view flag) {
+  for (const auto* list : {&profile.cflags, &profile.cxxflags, &profile.ldflags, &profile.goflags, &profile.rustflags})
+    for (const auto& f : *list)
+      if (f.find(flag) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+std::map<int, std::string> exit_codes_of(const EnvList& env, const Profile& profile) {
+  std::map<int, std::string> codes;
+  bool tsan = has_flag(profile, "sanitize=thread") || has_flag(profile, "-race");
+  bool msan = has_flag(profile, "sanitize=memory");
+  for (const auto& [key, value] : env) {
+    const std::string_view name = key;
+    if (!is_options_variable(name)) continue;
+    std::string tool;
+    for (char c : name.substr(0, name.size() - 8)) tool += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (tool != "asan" && tool != "lsan" && tool != "ubsan" && tool != "tsan" && tool != "msan") continue;
+    tsan = tsan || tool == "tsan";
+    msan = msan || tool == "msan";
+    if (auto code = exitcode_option(value)) codes.emplace(*code, tool);
+  }
+  if (tsan) codes.emplace(k_tsan_exit_code, "tsan");
+  if (msan) codes.emplace(k_msan_exit_code, "msan");
+  return codes;
+}
+
 Profile with_symbolizer(Profile profile, std::string_view path) {
   for (auto& [key, value] : profile.env) {
     if (is_options_variable(key) && key != "GODEBUG")

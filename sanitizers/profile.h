@@ -4,6 +4,7 @@
 // profiles) or of processes (runner/ probes that a toolchain works).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,15 @@ inline constexpr int k_msan_exit_code = 77;  // MSan's own default
 // The tool ("asan", "lsan", "ubsan", "tsan", "msan") a built-in profile's exit
 // code stands for; nullopt for any other code.
 std::optional<std::string_view> tool_for_exit_code(int code);
+
+// The exit codes that name a sanitizer in a run with environment `env` (the
+// run's variables, the profile's included) of a build under `profile`: each
+// runtime's options variable's `exitcode=` (ASAN_OPTIONS=…:exitcode=23 → 23
+// "asan"; LSAN_, UBSAN_, TSAN_, MSAN_OPTIONS likewise), and TSan's 66 and
+// MSan's 77 defaults where that runtime is in (its options variable, or its
+// -fsanitize= / -Zsanitizer= / -race flag). Empty for `none`: an exit 23 there
+// is a plain exit code.
+std::map<int, std::string> exit_codes_of(const EnvList& env, const Profile& profile);
 
 // Merge two sanitizer option strings ("a=1:b=2"), key by key; `over`'s keys win.
 // Separators accepted on input: ':' ',' and whitespace; output uses ':'.

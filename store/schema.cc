@@ -119,6 +119,18 @@ CREATE INDEX IF NOT EXISTS serve_jobs_by_state ON serve_jobs (state, id);
 CREATE INDEX IF NOT EXISTS serve_jobs_by_pr ON serve_jobs (repo, pr, state);
 )sql";
 
+// Version 3: which process is running a session (`run`, `run --resume`), so
+// two faultlines never run one session at once. A row outlives a killed
+// process; the next claimant checks whether its process still lives.
+const char* const k_schema_v3 = R"sql(
+CREATE TABLE session_claims(
+  session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+  pid INTEGER NOT NULL,
+  process_start TEXT NOT NULL,
+  host TEXT NOT NULL,
+  claimed_at TEXT NOT NULL);
+)sql";
+
 Expected<int> current_version(Database& db) {
   FAULTLINE_TRY(
       const std::int64_t has_meta,
@@ -139,7 +151,7 @@ Expected<int> current_version(Database& db) {
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> steps = {{1, k_schema_v1}, {2, k_schema_v2}};
+  static const std::vector<Migration> steps = {{1, k_schema_v1}, {2, k_schema_v2}, {3, k_schema_v3}};
   return steps;
 }
 
@@ -155,7 +167,8 @@ Expected<int> migrate(Database& db, const std::vector<Migration>& steps) {
     if (m.version <= version) continue;
     if (auto s = db.exec(m.sql); !s)
       return fail(infrastructure(db.path() + ": migrating to schema version " +
-                                 std::to_string(m.version) + ": " + s.error().message));
+                                 std::to_string(m.version) + ": " +
+                                 s.error().message.substr(db.path().size() + 2)));
   }
   if (version < latest) {
     FAULTLINE_TRY(auto set, db.prepare("UPDATE meta SET schema_version = ?1"));

@@ -50,7 +50,7 @@ Expected<bool> Statement::step() {
   const int rc = sqlite3_step(m_stmt);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  Error e = m_db->error(std::string("running ") + sqlite3_sql(m_stmt), rc);
+  Error e = m_db->error(rc);
   sqlite3_reset(m_stmt);
   return fail(e);
 }
@@ -99,6 +99,8 @@ Expected<Database> Database::open(const std::string& path, Mode mode) {
   Database out(db, path);
   if (rc != SQLITE_OK) return fail(out.error("cannot open", rc));
   sqlite3_extended_result_codes(db, 1);
+  // From the first statement on, a lock held by another faultline is waited for.
+  sqlite3_busy_timeout(db, k_busy_timeout_ms);
   return out;
 }
 
@@ -123,22 +125,21 @@ Status Database::exec(std::string_view sql) {
   if (rc == SQLITE_OK) return Ok{};
   std::string why = message ? message : sqlite3_errstr(rc);
   sqlite3_free(message);
-  return fail(infrastructure(m_path + ": running " + text.substr(0, 60) +
-                             (text.size() > 60 ? "…" : "") + ": " + why));
+  return fail(infrastructure(m_path + ": " + sentence_for(rc & 0xff, why)));
 }
 
 Expected<Statement> Database::prepare(std::string_view sql) const {
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v3(m_db, sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-  if (rc != SQLITE_OK) return fail(error("preparing " + std::string(sql.substr(0, 60)), rc));
+  if (rc != SQLITE_OK) return fail(error(rc));
   return Statement(stmt, this);
 }
 
 Expected<std::int64_t> Database::scalar(std::string_view sql) const {
   FAULTLINE_TRY(Statement s, prepare(sql));
   FAULTLINE_TRY(const bool row, s.step());
-  if (!row) return fail(error("no row from " + std::string(sql)));
+  if (!row) return fail(infrastructure(m_path + ": a query of the store returned no row"));
   return s.integer(0);
 }
 
@@ -146,15 +147,23 @@ std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_ro
 
 int Database::changes() const { return sqlite3_changes(m_db); }
 
-Error Database::error(std::string_view doing) const {
-  return infrastructure(m_path + ": " + std::string(doing) + ": " +
-                        (m_db ? sqlite3_errmsg(m_db) : "out of memory"));
-}
-
 Error Database::error(std::string_view doing, int code) const {
   const char* why =
       m_db && sqlite3_extended_errcode(m_db) == code ? sqlite3_errmsg(m_db) : sqlite3_errstr(code);
-  return infrastructure(m_path + ": " + std::string(doing) + ": " + why);
+  return infrastructure(m_path + ": " + std::string(doing) + ": " + sentence_for(code & 0xff, why));
+}
+
+Error Database::error(int code) const {
+  const char* why =
+      m_db && sqlite3_extended_errcode(m_db) == code ? sqlite3_errmsg(m_db) : sqlite3_errstr(code);
+  return infrastructure(m_path + ": " + sentence_for(code & 0xff, why));
+}
+
+std::string sentence_for(int primary_code, std::string_view sqlite_message) {
+  if (primary_code == SQLITE_BUSY || primary_code == SQLITE_LOCKED)
+    return "another process held the results store's lock for over " + std::to_string(k_busy_timeout_ms / 1000) +
+           " s (" + std::string(sqlite_message) + ")";
+  return std::string(sqlite_message);
 }
 
 Expected<Transaction> Transaction::begin(Database& db) {

@@ -1,7 +1,7 @@
 // store/sqlite.h — the thin RAII layer over SQLite's C API that the store is
 // written in: one connection (Database), prepared statements (Statement) with
 // typed binds and columns, and a transaction guard. Every error names the
-// database file. What is stored, and in which tables, is store.h's business.
+// database file and none quotes SQL. What is stored, and in which tables, is store.h's business.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +25,14 @@ struct sqlite3_stmt;
 namespace faultline::store {
 
 class Database;
+
+// How long a statement waits for a lock another connection (another faultline)
+// holds before it fails: creation, migration and every write wait this long.
+inline constexpr int k_busy_timeout_ms = 10'000;
+
+// SQLite's message for an error of `primary_code`, as a sentence for people:
+// a lock held too long says so. Never the statement's text.
+std::string sentence_for(int primary_code, std::string_view sqlite_message);
 
 class Statement {
  public:
@@ -99,9 +107,10 @@ class Database {
   int changes() const;
   const std::string& path() const { return m_path; }
 
-  // "PATH: DOING: SQLite's message", as an infrastructure error.
-  Error error(std::string_view doing) const;
+  // "PATH: DOING: SQLite's message" (or "PATH: SQLite's message"), as an
+  // infrastructure error. No error carries the text of an SQL statement.
   Error error(std::string_view doing, int code) const;
+  Error error(int code) const;
 
  private:
   Database(sqlite3* db, std::string path) : m_db(db), m_path(std::move(path)) {}

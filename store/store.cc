@@ -15,8 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int k_busy_timeout_ms = 10'000;
-
 std::string frames_json(const std::vector<sanitizers::Frame>& frames) {
   json out = json::array();
   for (const auto& f : frames)
@@ -100,6 +98,33 @@ std::vector<std::string> split_cells(const std::string& joined) {
   return {cells.begin(), cells.end()};
 }
 
+Status write_claim(Database& db, std::int64_t session, const Claimant& me) {
+  FAULTLINE_TRY(Statement s, db.prepare("INSERT OR REPLACE INTO session_claims(session_id, pid, process_start, "
+                                        "host, claimed_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  return s.bind_all(session, me.pid, me.process_start, me.host, utc_timestamp()).run();
+}
+
+// PRAGMA quick_check: a damaged file is refused before any work is done on it.
+Status check_intact(Database& db) {
+  auto damaged = [&](const std::string& why) {
+    return fail(infrastructure(db.path() + ": the results store is damaged (" + why +
+                               "); move it aside or name another file with --db"));
+  };
+  auto refused = [&](const Error& e) {
+    const bool corrupt = e.message.find("malformed") != std::string::npos;
+    return corrupt ? damaged(e.message.substr(db.path().size() + 2)) : fail(e);
+  };
+  auto check = db.prepare("PRAGMA quick_check(1)");
+  if (!check) return refused(check.error());
+  auto row = check->step();
+  if (!row) return refused(row.error());
+  std::string verdict = *row ? check->text(0) : "no answer";
+  for (std::size_t nl = verdict.find('\n'); nl != std::string::npos; nl = verdict.find('\n', nl))
+    verdict.replace(nl, 1, " ");  // one line: "*** in database main *** Page 19: …"
+  if (verdict != "ok") return damaged("SQLite's quick_check: " + verdict);
+  return Ok{};
+}
+
 }  // namespace
 
 std::string utc_timestamp() { return utc_timestamp_ms(); }
@@ -113,6 +138,7 @@ Expected<std::unique_ptr<Store>> Store::open(const std::string& path, Database::
                                " (name another file with --db)"));
   FAULTLINE_STORE_CHECK(db.exec("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = " +
                                 std::to_string(k_busy_timeout_ms) + "; PRAGMA foreign_keys = ON"));
+  FAULTLINE_STORE_CHECK(check_intact(db));
   FAULTLINE_STORE_CHECK(migrate(db));
   return std::unique_ptr<Store>(new Store(std::move(db)));
 }
@@ -124,6 +150,37 @@ Expected<std::int64_t> Store::begin_session(const NewSession& n) {
   FAULTLINE_STORE_CHECK(
       s.bind_all(n.kind, n.matrix_name, n.matrix_file, n.fingerprint, n.started_at, n.shard).run());
   return m_db.last_insert_rowid();
+}
+
+Expected<std::int64_t> Store::begin_session(const NewSession& n, const Claimant& me) {
+  FAULTLINE_TRY(Transaction tx, Transaction::begin(m_db));
+  FAULTLINE_TRY(const std::int64_t id, begin_session(n));
+  FAULTLINE_STORE_CHECK(write_claim(m_db, id, me));
+  FAULTLINE_STORE_CHECK(tx.commit());
+  return id;
+}
+
+Expected<std::optional<Claimant>> Store::claim_session(std::int64_t id, const Claimant& me,
+                                                       const ClaimantAlive& alive) {
+  FAULTLINE_TRY(Transaction tx, Transaction::begin(m_db));
+  FAULTLINE_TRY(Statement held, m_db.prepare("SELECT pid, process_start, host, claimed_at FROM session_claims "
+                                             "WHERE session_id = ?1"));
+  FAULTLINE_TRY(const bool row, held.bind_all(id).step());
+  if (row) {
+    Claimant c{held.integer(0), held.text(1), held.text(2), held.text(3)};
+    const bool mine = c.pid == me.pid && c.process_start == me.process_start && c.host == me.host;
+    if (!mine && alive(c)) return std::optional<Claimant>(c);
+  }
+  held.reset();
+  FAULTLINE_STORE_CHECK(write_claim(m_db, id, me));
+  FAULTLINE_STORE_CHECK(tx.commit());
+  return std::optional<Claimant>();
+}
+
+Status Store::release_session(std::int64_t id, const Claimant& me) {
+  FAULTLINE_TRY(Statement s, m_db.prepare("DELETE FROM session_claims WHERE session_id = ?1 AND pid = ?2 "
+                                          "AND process_start = ?3 AND host = ?4"));
+  return s.bind_all(id, me.pid, me.process_start, me.host).run();
 }
 
 Status Store::finish_session(std::int64_t id, const std::string& finished_at, bool interrupted) {

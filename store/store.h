@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,6 +47,19 @@ struct SessionInfo {
   std::int64_t runs = 0;
   std::int64_t crashing_runs = 0;
 };
+
+// The process running a session: its pid, its start time as the OS counts it
+// (/proc/PID/stat's starttime; "" where unknown), so a reused pid is told apart,
+// and its host.
+struct Claimant {
+  std::int64_t pid = 0;
+  std::string process_start;
+  std::string host;
+  std::string claimed_at;
+};
+
+// Whether a recorded claimant still runs (it is given the claim row).
+using ClaimantAlive = std::function<bool(const Claimant&)>;
 
 struct StoredBuild {
   std::string id;
@@ -116,7 +130,14 @@ class Store {
   Database& database() { return m_db; }
 
   // Sessions.
+  // A new session, claimed by `me` in the same transaction.
+  Expected<std::int64_t> begin_session(const NewSession& session, const Claimant& me);
   Expected<std::int64_t> begin_session(const NewSession& session);
+  // Claims session `id` for `me`, atomically: nullopt when claimed (it was free,
+  // already `me`'s, or its claimant is no longer `alive`), else the live
+  // claimant that holds it. release_session gives it up (only `me`'s claim).
+  Expected<std::optional<Claimant>> claim_session(std::int64_t id, const Claimant& me, const ClaimantAlive& alive);
+  Status release_session(std::int64_t id, const Claimant& me);
   Status finish_session(std::int64_t id, const std::string& finished_at, bool interrupted);
   Status mark_resumed(std::int64_t id);
   Expected<std::optional<SessionInfo>> session(std::int64_t id);

@@ -152,6 +152,49 @@ TEST_F(StoreTest, ARunIsRecordedOnceAndABatchIsAllOrNothing) {
   EXPECT_EQ(*s->run_count(id), 1);  // run 1 was rolled back with its batch
 }
 
+TEST_F(StoreTest, NoErrorQuotesAnSqlStatement) {
+  auto s = open_store();
+  ASSERT_TRUE(s);
+  auto exec = s->database().exec("INSERT INTO nowhere VALUES (1)");
+  ASSERT_FALSE(exec);
+  EXPECT_EQ(exec.error().message, m_path + ": no such table: nowhere");
+  auto prepared = s->database().prepare("SELECT * FROM nowhere");
+  ASSERT_FALSE(prepared);
+  EXPECT_EQ(prepared.error().message, m_path + ": no such table: nowhere");
+  const auto id = session(*s);
+  ASSERT_TRUE(s->record_runs(id, {{"aaaa0001", utc_timestamp(), pass_run(0)}}));
+  auto twice = s->record_runs(id, {{"aaaa0001", utc_timestamp(), pass_run(0)}});
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().message,
+            m_path + ": UNIQUE constraint failed: runs.session_id, runs.cell_hash, runs.idx");
+}
+
+TEST_F(StoreTest, ASessionIsClaimedByOneLiveProcessAtATime) {
+  auto s = open_store();
+  ASSERT_TRUE(s);
+  const Claimant me{100, "5000", "host-a", ""}, other{200, "6000", "host-a", ""};
+  const auto id = s->begin_session({"run", "m", "faultline.yaml", "f1", utc_timestamp(), ""}, me);
+  ASSERT_TRUE(id) << id.error().message;
+  bool other_alive = true;
+  auto alive = [&](const Claimant& c) { return c.pid == 200 ? other_alive : true; };
+  auto held = s->claim_session(*id, other, alive);
+  ASSERT_TRUE(held);
+  ASSERT_TRUE(held->has_value());  // me holds it
+  EXPECT_EQ((*held)->pid, 100);
+  EXPECT_EQ((*held)->host, "host-a");
+  EXPECT_FALSE((*s->claim_session(*id, me, alive)).has_value());  // claiming again is fine
+  ASSERT_TRUE(s->release_session(*id, me));
+  EXPECT_FALSE((*s->claim_session(*id, other, alive)).has_value());  // free: other takes it
+  auto back = s->claim_session(*id, me, alive);
+  ASSERT_TRUE(back && back->has_value());
+  EXPECT_EQ((*back)->pid, 200);
+  other_alive = false;  // other was killed: its claim is taken over
+  EXPECT_FALSE((*s->claim_session(*id, me, alive)).has_value());
+  EXPECT_EQ(*s->database().scalar("SELECT pid FROM session_claims"), 100);
+  ASSERT_TRUE(s->release_session(*id, other));  // not other's any more: nothing happens
+  EXPECT_EQ(*s->database().scalar("SELECT count(*) FROM session_claims"), 1);
+}
+
 TEST_F(StoreTest, SignaturesKeepFirstAndLastSightingAcrossSessions) {
   auto s = open_store();
   const auto first = session(*s);

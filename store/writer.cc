@@ -4,6 +4,9 @@
 
 namespace faultline::store {
 
+// Masks the captured text of a run: its command, hung stacks, and each crash's
+// location, summary, excerpt, readable signature and frames. Outcome, tool,
+// kind and signature hash stay as judged (they are keys and verdicts).
 runner::RunRecord redacted(runner::RunRecord r, const Redactor& redactor) {
   if (redactor.empty()) return r;
   auto mask = [&](std::string& s) { s = redactor.apply(s); };
@@ -11,7 +14,7 @@ runner::RunRecord redacted(runner::RunRecord r, const Redactor& redactor) {
   mask(r.hung_stacks);
   for (auto& c : r.crashes) {
     for (std::string* s :
-         {&c.tool, &c.kind, &c.location, &c.summary, &c.excerpt, &c.signature.text})
+         {&c.location, &c.summary, &c.excerpt, &c.signature.text})
       mask(*s);
     for (auto& f : c.frames)
       for (std::string* s : {&f.function, &f.file, &f.module}) mask(*s);

@@ -17,6 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using nlohmann::json;
 
 struct Outcome {
@@ -97,6 +98,7 @@ components:
   lib:
     versions: ["1", "2", "3"]
     build: echo built >> builds.count && $CC $SAN_CFLAGS -O1 -g -o {{ prefix }}/bug bug.c $SAN_LDFLAGS
+    inputs: [bug.c]
 sanitizers: [none, asan]
 workloads:
   w: { run: "{{ prefix.lib }}/bug {{ lib }}", timeout: 10s }
@@ -180,6 +182,136 @@ TEST_F(RunTest, SecretsNeverReachTheJournalTheResultsOrTheTerminal) {
   const std::string after = out.substr(out.find("::stop-commands::"));
   EXPECT_EQ(after.find("deploy-key-9f8e7d"), std::string::npos);
   EXPECT_EQ(after.find("ghp_0123456789abcdef"), std::string::npos);
+}
+
+// Secrets are masked in captured text only: a secret equal to a verdict, a key
+// or a workload's name changes no verdict, no exit status, no key and no name.
+TEST_F(RunTest, ASecretEqualToAVerdictAKeyOrANameBendsNoResult) {
+  write("faultline.yaml", "version: 1\nname: masking\nsecrets: [S1, S2, S3]\ncomponents:\n  lib: { versions: [\"1\"] }\n"
+                          "workloads: { deploy-gate: { run: \"echo runs crash deploy-gate $S1; exit 3\" } }\n"
+                          "stress: { runs: 2, stop: all }\n");
+  runner::ProcessOptions p;
+  p.argv = {FAULTLINE_BINARY, "run"};
+  p.working_directory = m_dir.string();
+  p.environment = runner::environment_with({{"S1", "crash"}, {"S2", "runs"}, {"S3", "deploy-gate"}});
+  auto r = runner::run_process(p);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 1) << r->stderr_capture.text();  // crashes found: exit 1 stays exit 1
+  EXPECT_THAT(r->stderr_capture.text(),
+              HasSubstr("faultline.yaml: warning: secret S3 cannot be masked safely: its value is also a name or value "
+                        "in the matrix, which stays readable in ids and verdicts but is masked in captured text\n"));
+  json results = json::parse(read(m_dir / ".faultline/results.json"));  // loads: no key was masked
+  ASSERT_EQ(results["cells"].size(), 1u);
+  const json& cell = results["cells"][0];
+  EXPECT_EQ(cell["verdict"], "crash");
+  EXPECT_EQ(cell["runs"], 2);
+  EXPECT_EQ(cell["id"], "lib=1 sanitizer=none workload=deploy-gate");
+  EXPECT_EQ(cell["values"]["workload"], "deploy-gate");
+  EXPECT_EQ(results["totals"]["crash"], 1);
+  EXPECT_EQ(results["totals"]["runs"], 2);
+  ASSERT_EQ(results["signatures"].size(), 1u);
+  EXPECT_EQ(results["signatures"][0]["tool"], "exit");
+  EXPECT_EQ(results["signatures"][0]["kind"], "nonzero-exit");
+  EXPECT_EQ(results["axes"][2]["name"], "workload");
+  EXPECT_EQ(results["axes"][2]["values"][0], "deploy-gate");
+  // The captured text is masked: the output excerpt and the repro command.
+  EXPECT_THAT(results["signatures"][0]["excerpt"].get<std::string>(), HasSubstr("*** *** *** ***"));
+  EXPECT_THAT(cell["repro"].get<std::string>(), Not(HasSubstr("deploy-gate")));
+  // report re-reads it and agrees.
+  Outcome report = faultline({"report", "--format", "json", ".faultline/results.json"});
+  EXPECT_EQ(report.status, 0) << report.err;
+}
+
+TEST_F(RunTest, AShortSecretIsNamedAsUnmaskableAndBuildLogsAreMasked) {
+  write("faultline.yaml", "version: 1\nsecrets: [PIN]\ncomponents:\n  lib:\n    versions: [\"1\"]\n"
+                          "    build: echo building with $DEPLOY_ACCESS_KEY and $AWS_SECRET_KEY\n"
+                          "workloads: { w: { run: \"true\" } }\nstress: { runs: 1 }\n");
+  runner::ProcessOptions p;
+  p.argv = {FAULTLINE_BINARY, "run"};
+  p.working_directory = m_dir.string();
+  p.environment = runner::environment_with(
+      {{"PIN", "123"}, {"DEPLOY_ACCESS_KEY", "AKIAEXAMPLE0001"}, {"AWS_SECRET_KEY", "wJalrEXAMPLEKEY"}});
+  auto r = runner::run_process(p);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 0) << r->stderr_capture.text();
+  EXPECT_THAT(r->stderr_capture.text(),
+              HasSubstr("faultline.yaml: warning: secret PIN cannot be masked safely: its value is shorter than 4 "
+                        "characters, so it is left unmasked\n"));
+  const json results = json::parse(read(m_dir / ".faultline/results.json"));
+  const std::string log = read(results["builds"][0]["log"].get<std::string>());
+  EXPECT_THAT(log, HasSubstr("building with *** and ***\n"));
+  EXPECT_EQ(log.find("AKIAEXAMPLE0001"), std::string::npos) << log;
+  EXPECT_EQ(log.find("wJalrEXAMPLEKEY"), std::string::npos) << log;
+}
+
+// Two components from files beside the matrix: app depends on lib. An edit to a
+// file rebuilds exactly the builds that read it (and those built on them).
+TEST_F(RunTest, AnEditedSourceFileRebuildsExactlyTheBuildsThatReadIt) {
+  fs::create_directories(m_dir / "app");
+  write("lib.c", "int lib_value(void) { return 1; }\n");
+  write("app/app.c", "int lib_value(void);\nint main(void) { return lib_value() - 1; }\n");
+  write("notes.txt", "not an input\n");
+  write("faultline.yaml", R"(version: 1
+components:
+  lib:
+    versions: ["1", "2"]
+    build: echo lib >> .faultline/built.log && $CC -c -o {{ prefix }}/lib.o lib.c
+    inputs: [lib.c]
+  app:
+    versions: ["1"]
+    depends: [lib]
+    build: echo app >> .faultline/built.log && $CC -o {{ prefix }}/app app/app.c {{ prefix.lib }}/lib.o
+    inputs: ["app/**/*.c"]
+  tool:
+    versions: ["1"]
+    build: echo tool >> .faultline/built.log
+sanitizers: [none]
+workloads: { w: { run: "{{ prefix.app }}/app" } }
+stress: { runs: 1 }
+)");
+  auto builds = [&] {
+    Outcome o = faultline({"run"});
+    EXPECT_EQ(o.status, 0) << o.err;
+    const std::string err = o.err;
+    const std::size_t at = err.find("builds: ", err.find("builds: ") + 1);
+    return at == std::string::npos ? err : err.substr(at, err.find('\n', at) - at);
+  };
+  // tool names no inputs: every file of the folder is its input (not the state folder, where
+  // the builds log themselves), so every edit below rebuilds it too.
+  EXPECT_EQ(builds(), "builds: 5 built, 0 cached, 0 failed");  // lib ×2, app ×2 (one per lib), tool
+  EXPECT_EQ(builds(), "builds: 0 built, 5 cached, 0 failed");
+  write("app/app.c", "int lib_value(void);\nint main(void) { return lib_value() - 1; }  // edited\n");
+  EXPECT_EQ(builds(), "builds: 3 built, 2 cached, 0 failed");  // app over each lib, tool
+  write("lib.c", "int lib_value(void) { return 1; }  // edited\n");
+  EXPECT_EQ(builds(), "builds: 5 built, 0 cached, 0 failed");  // lib ×2, the app builds on them, tool
+  write("notes.txt", "still not an input of lib or app\n");
+  EXPECT_EQ(builds(), "builds: 1 built, 4 cached, 0 failed");  // tool only
+  EXPECT_EQ(builds(), "builds: 0 built, 5 cached, 0 failed");
+  EXPECT_EQ(lines(".faultline/built.log"), 14);
+}
+
+TEST_F(RunTest, AnInputsGlobThatMatchesNothingFailsItsBuildsByName) {
+  write("faultline.yaml", "version: 1\ncomponents:\n  lib:\n    versions: [\"1\"]\n    build: \"true\"\n"
+                          "    inputs: [src/**]\nworkloads: { w: { run: \"true\" } }\nstress: { runs: 1 }\n");
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 3) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("build failed: lib=1 sanitizer=none: cannot read its inputs: inputs: 'src/**' matches no "
+                               "file in " + m_dir.string()));
+}
+
+TEST_F(RunTest, Exit23IsAsanOnlyInACellWithAsan) {
+  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\"] }\nsanitizers: [none, asan]\n"
+                          "workloads: { w: { run: \"exit 23\" } }\nstress: { runs: 1 }\n");
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 1) << o.err;
+  std::map<std::string, std::string> tool_of;  // cell id → tool and kind of its signature
+  const json r = results();
+  for (const auto& c : r["cells"])
+    for (const auto& sig : r["signatures"])
+      if (sig["hash"] == c["signatures"][0]["hash"])
+        tool_of[c["id"]] = sig["tool"].get<std::string>() + " " + sig["kind"].get<std::string>();
+  EXPECT_EQ(tool_of["lib=1 sanitizer=none workload=w"], "exit nonzero-exit");
+  EXPECT_EQ(tool_of["lib=1 sanitizer=asan workload=w"], "asan report-not-found");
 }
 
 TEST_F(RunTest, WritesTheReportsTheMatrixAsksForOrThoseOfReport) {

@@ -7,11 +7,15 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -281,11 +285,146 @@ TEST_F(StoreE2eTest, AStoreThatIsNotFaultlinesIsNamedAndNothingRuns) {
   for (const char* command : {"run", "history"}) {
     Outcome newer = faultline({command, "--db", "other.db"});
     EXPECT_EQ(newer.status, 2) << command;
-    EXPECT_THAT(newer.err, HasSubstr("other.db: written by a newer faultline (schema version 42; this one knows up to 2)"));
+    EXPECT_THAT(newer.err, HasSubstr("other.db: written by a newer faultline (schema version 42; this one knows up to 3)"));
   }
   Outcome none = faultline({"history", "--db", "absent.db"});
   EXPECT_EQ(none.status, 2);
   EXPECT_THAT(none.err, HasSubstr("absent.db: no results store here"));
+}
+
+// Waits (up to a minute) until `ready` holds; false on timeout.
+bool eventually(const std::function<bool()>& ready) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+TEST_F(StoreE2eTest, ASessionBeingRunIsNeverResumedTwiceAndWaitWaitsForIt) {
+  // 4 cells × 10 runs of 0.2 s, two at a time: about 4 s.
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
+        "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
+  const pid_t first = spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "2"}, m_dir, m_dir / "first.log");
+  ASSERT_GT(first, 0);
+  ASSERT_TRUE(eventually([&] { return db_int("SELECT pid FROM session_claims WHERE session_id = 1") == first; }));
+  // A second process resuming that session is refused, naming the one that holds it.
+  Outcome refused = faultline({"run", "-j", "2", "--resume"});
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_THAT(refused.err, StartsWith("faultline run: --resume: session 1 in " + db_path() + " is being run by process " +
+                                      std::to_string(first) + " on "));
+  EXPECT_THAT(refused.err, HasSubstr("; wait for it to end, or pass --wait\n"));
+  // With --wait it waits, then finds every run done and repeats none.
+  Outcome waited = faultline({"run", "-j", "2", "--resume", "--wait"});
+  EXPECT_EQ(waited.status, 0) << waited.err;
+  EXPECT_THAT(waited.err, HasSubstr("is being run by process " + std::to_string(first)));
+  EXPECT_THAT(waited.err, HasSubstr("; waiting for it to end\n"));
+  EXPECT_THAT(waited.err, HasSubstr("runs: up to 0 in 4 cells (40 resumed from the store)"));
+  int status = 0;
+  ASSERT_EQ(waitpid(first, &status, 0), first);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(db_int("SELECT count(*) FROM sessions"), 1);
+  EXPECT_EQ(db_int("SELECT count(*) FROM runs"), 40);
+  EXPECT_EQ(db_int("SELECT count(*) FROM session_claims"), 0);  // each released its claim
+}
+
+TEST_F(StoreE2eTest, TwoResumesAtOnceRunEachMissingRunOnce) {
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\"] }\n"
+        "workloads: { w: { run: \"sleep 0.1\" } }\nstress: { runs: 10, stop: all }\n");
+  const pid_t killed = spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1"}, m_dir, m_dir / "killed.log");
+  ASSERT_GT(killed, 0);
+  ASSERT_TRUE(eventually([&] { return db_int("SELECT count(*) FROM runs") >= 2; }));
+  ASSERT_EQ(kill(-killed, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(killed, &status, 0), killed);
+  // The claim of the killed process is left behind; the next resumes take it over, one at a time.
+  const pid_t a = spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1", "--resume"}, m_dir, m_dir / "a.log");
+  const pid_t b = spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1", "--resume"}, m_dir, m_dir / "b.log");
+  int status_a = 0, status_b = 0;
+  ASSERT_EQ(waitpid(a, &status_a, 0), a);
+  ASSERT_EQ(waitpid(b, &status_b, 0), b);
+  std::ifstream log_a(m_dir / "a.log"), log_b(m_dir / "b.log");
+  const std::string text_a((std::istreambuf_iterator<char>(log_a)), {}), text_b((std::istreambuf_iterator<char>(log_b)), {});
+  // One ran the missing runs (exit 0); the other was refused (exit 2) — or, had the first
+  // finished before it looked, found nothing left to run (exit 0).
+  const std::set<int> statuses = {WEXITSTATUS(status_a), WEXITSTATUS(status_b)};
+  EXPECT_TRUE(statuses.count(0)) << text_a << text_b;
+  for (const std::string* text : {&text_a, &text_b}) {
+    EXPECT_EQ(text->find("UNIQUE"), std::string::npos) << *text;
+    EXPECT_EQ(text->find("locked"), std::string::npos) << *text;
+  }
+  if (statuses.count(2)) {
+    EXPECT_THAT(text_a + text_b, HasSubstr("is being run by process"));
+  }
+  EXPECT_EQ(db_int("SELECT count(*) FROM runs"), 20);
+  EXPECT_EQ(db_int("SELECT count(*) FROM (SELECT DISTINCT cell_hash, idx FROM runs)"), 20);
+}
+
+TEST_F(StoreE2eTest, RunsStartingTogetherOnANewStoreAllRecord) {
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\"] }\n"
+        "workloads: { w: { run: \"true\" } }\nstress: { runs: 3, stop: all }\n");
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 6; ++i)
+    pids.push_back(spawn_in_own_group({FAULTLINE_BINARY, "run", "--out", "r" + std::to_string(i) + ".json"}, m_dir,
+                                      m_dir / ("run" + std::to_string(i) + ".log")));
+  for (std::size_t i = 0; i < pids.size(); ++i) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pids[i], &status, 0), pids[i]);
+    std::ifstream log(m_dir / ("run" + std::to_string(i) + ".log"));
+    const std::string text((std::istreambuf_iterator<char>(log)), {});
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text;
+    EXPECT_EQ(text.find("locked"), std::string::npos) << text;
+    for (const char* sql : {"CREATE", "INSERT", "SELECT", "PRAGMA", "BEGIN"}) EXPECT_EQ(text.find(sql), std::string::npos) << text;
+  }
+  EXPECT_EQ(db_int("SELECT count(*) FROM sessions"), 6);
+  EXPECT_EQ(db_int("SELECT count(*) FROM runs"), 18);
+  EXPECT_EQ(db_int("SELECT schema_version FROM meta"), 3);
+}
+
+TEST_F(StoreE2eTest, ADamagedStoreIsRefusedBeforeAnyWork) {
+  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\"] }\n"
+                          "workloads: { w: { run: \"echo ran >> ran.log\" } }\nstress: { runs: 50, stop: all }\n");
+  ASSERT_EQ(faultline({"run"}).status, 0);
+  const auto size = fs::file_size(db_path());
+  ASSERT_GE(size, 4u * 4096);
+  {
+    // Page 3 onwards (a table's b-tree pages) overwritten with garbage; the header stays.
+    std::fstream db(db_path(), std::ios::in | std::ios::out | std::ios::binary);
+    db.seekp(2 * 4096);
+    const std::string garbage(size - 2 * 4096, '\xa5');
+    db.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  fs::remove(m_dir / "ran.log");
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 3);
+  EXPECT_THAT(o.err, StartsWith("faultline run: " + db_path() + ": the results store is damaged ("));
+  EXPECT_THAT(o.err, HasSubstr("); move it aside or name another file with --db\n"));
+  EXPECT_FALSE(fs::exists(m_dir / "ran.log"));  // no run happened
+}
+
+TEST_F(StoreE2eTest, OutReplacesOnlyARegularFile) {
+  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\"] }\n"
+                          "workloads: { w: { run: \"echo ran >> ran.log\" } }\nstress: { runs: 1 }\n");
+  ASSERT_EQ(mkfifo((m_dir / "fifo").c_str(), 0600), 0);
+  fs::create_symlink("elsewhere.json", m_dir / "link.json");
+  const std::map<std::string, std::string> refused = {{"fifo", "a FIFO"}, {"link.json", "a symbolic link"},
+                                                      {"/dev/full", "a device"}};
+  for (const auto& [path, what] : refused) {
+    Outcome o = faultline({"run", "--out", path});
+    EXPECT_EQ(o.status, 2) << path;
+    EXPECT_EQ(o.err, "faultline run: --out " + path + " is " + what +
+                         "; faultline only replaces regular files (name another path)\n");
+  }
+  EXPECT_TRUE(fs::is_fifo(m_dir / "fifo"));
+  EXPECT_TRUE(fs::is_symlink(m_dir / "link.json"));
+  EXPECT_FALSE(fs::exists(m_dir / "ran.log"));
+  write("plain.json", "old");
+  EXPECT_EQ(faultline({"run", "--out", "plain.json"}).status, 0);
+  EXPECT_TRUE(fs::is_regular_file(m_dir / "plain.json"));
 }
 
 }  // namespace

@@ -159,7 +159,7 @@ TEST_F(JobQueueTest, AQueueFromBeforeItsMigrationKeepsItsJobs) {
   EXPECT_EQ((*jobs)[0].state, "queued");
   auto store = store::Store::open(m_path, store::Database::Mode::existing);
   ASSERT_TRUE(store);
-  EXPECT_EQ(*(*store)->database().scalar("SELECT schema_version FROM meta"), 2);
+  EXPECT_EQ(*(*store)->database().scalar("SELECT schema_version FROM meta"), 3);
 }
 
 TEST_F(JobQueueTest, AnotherProgramsDatabaseIsRefused) {
