@@ -53,7 +53,7 @@ std::string terminal_text(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::uint32_t cp = 0;
-    std::size_t len = utf8_length(s, i, cp);
+    std::size_t len = utf8_char_length(s, i, cp);
     if (len == 0) append_escape(out, "\\x", c);
     else if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F) append_escape(out, "\\x", cp);
     else if (cp >= 0x80 && cp <= 0x9F) append_escape(out, "\\u00", cp);

@@ -170,6 +170,7 @@ std::optional<StressLoop::Invocation> StressLoop::invocation(std::size_t cell, i
   out.command = std::move(*rendered);
   out.command_env = command.environment(binding.vars);
   for (const auto& [k, v] : binding.env) out.environment[k] = v;
+  out.exit_codes = sanitizers::exit_codes_of(binding.env, profile);
   for (const auto& [k, v] : out.command_env) out.environment[k] = v;  // the values the command references win
   out.argv = profile.wrapper;
   // A command that needs no shell is executed directly: one exec fewer per run.
@@ -239,7 +240,7 @@ RunRecord StressLoop::execute(std::size_t cell, int index,
   }
   sanitizers::ParseOptions parse;
   parse.signature.ignore_frames = m_options.frame_filters;
-  parse.exit_codes = sanitizers::exit_codes_of(binding.env, profile);
+  parse.exit_codes = call->exit_codes;
   rec.crashes = sanitizers::parse_output(result->interleaved.text(), {result->exit_code, result->signal}, parse);
   if (rec.crashes.empty() && !result->succeeded()) {
     sanitizers::Crash c;

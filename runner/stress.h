@@ -98,6 +98,7 @@ class StressLoop {
     std::vector<std::string> argv;
     std::string command;  // the rendered workload command: placeholders are references to command_env
     std::vector<std::pair<std::string, std::string>> command_env;  // FAULTLINE_* the command references
+    std::map<int, std::string> exit_codes;  // which exit codes name which sanitizer here (profile.h)
     std::string missing;  // non-empty: the variable the command uses that this cell lacks (nothing to run)
   };
   std::optional<Invocation> invocation(std::size_t cell, int index) const;
