@@ -217,6 +217,7 @@ std::optional<int> start_session(SessionLog& log, const json& header) {
 
 // "the family of 0af3… (asan SEGV: worker_main): 2 signatures, every crash in worker_main".
 std::string target_words(const Context& ctx) {
+  if (ctx.prober.any_crash) return "any crash";
   const bisect::FamilyTarget& t = ctx.prober.target;
   std::string words = ctx.target + (ctx.target_text.empty() ? "" : " (" + ctx.target_text + ")");
   if (t.exact) return words;
@@ -464,7 +465,7 @@ int bisect_line(Context& ctx, const Plane& plane) {
   auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
   if (!report) return search_failed(report.error());
   std::cout << "bisect " << axis_name << " (" << plane.base << "), target " << target_words(ctx) << "\n";
-  if (ctx.family.value("widened", false))
+  if (ctx.family.is_object() && ctx.family.value("widened", false))
     std::cout << "target widened: " << ctx.target << " has no frames, so its family is the target\n";
   std::cout << "outcome: " << bisect::outcome_name(report->outcome) << "\n";
   if (report->outcome == bisect::Outcome::culprit || report->outcome == bisect::Outcome::range)

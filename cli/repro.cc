@@ -12,6 +12,7 @@
 
 #include "base/exit_status.h"
 #include "base/text.h"
+#include "base/redact.h"
 #include "cli/command.h"
 #include "cli/matrix_input.h"
 #include "cli/progress.h"
@@ -96,6 +97,8 @@ Expected<std::vector<std::string>> build_cell(const MatrixInput& in, std::size_t
   runner::BuildOptions options;
   options.state_dir = places.state_dir;
   options.matrix_dir = places.matrix_dir;
+  options.matrix_file = flags.file;  // the build cache key leaves it out of the local inputs
+  options.redactor = Redactor::from_environment(in.config.secrets);
   options.rebuild = flags.rebuild;
   options.cancel = &interrupted();
   options.on_done = [&](std::size_t b, const runner::BuildOutcome& o) { progress.build_done(e.builds[b].id, o); };

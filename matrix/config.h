@@ -44,6 +44,7 @@ struct Component {
   EnvList env;
   std::vector<Text> depends;            // names of other components
   std::vector<Text> inputs;             // globs of the local files its build reads (matrix folder relative);
+  bool inputs_given = false;           // `inputs:` written (an empty list: the build reads no local file)
                                         // empty: every file of the matrix file's folder
 };
 

@@ -409,6 +409,7 @@ void Loader::read_component(const std::string& name, const YAML::Node& node, Com
 // inputs: globs relative to the matrix file's folder (`*`, `?`, `[…]` within a
 // name, `**` for any depth); never absolute, never through `..`.
 void Loader::read_inputs(const YAML::Node& node, const std::string& path, Component& out) {
+  out.inputs_given = true;
   const bool single = node.IsScalar();
   if (!single && !expect_sequence(node, path)) return;
   for (std::size_t i = 0; i < (single ? 1 : node.size()); ++i) {

@@ -158,6 +158,10 @@ void Builder::read_inputs(const std::set<std::size_t>& builds) {
       m_inputs.compiler_version[cc] = version ? version->substr(0, version->find('\n')) : "unavailable";
     }
     if (comp.source_git || m_inputs.local.count(m_e.builds[b].component)) continue;
+    if (comp.inputs_given && comp.inputs.empty()) {  // `inputs: []`: no local file goes into the build
+      m_inputs.local.emplace(m_e.builds[b].component, std::string("no local inputs"));
+      continue;
+    }
     InputFiles files{m_options.matrix_dir, {}, {m_options.state_dir, m_options.matrix_file}};
     for (const auto& glob : comp.inputs) files.globs.push_back(glob.value);
     m_inputs.local.emplace(m_e.builds[b].component, inputs_digest(files));

@@ -98,7 +98,8 @@ bool glob_matches(std::string_view glob, std::string_view path) {
 Expected<std::string> inputs_digest(const InputFiles& inputs) {
   const fs::path root = fs::absolute(inputs.folder).lexically_normal();
   std::vector<fs::path> skip;
-  for (const auto& s : inputs.skip) skip.push_back(fs::absolute(s).lexically_normal());
+  for (const auto& s : inputs.skip)
+    if (!s.empty()) skip.push_back(fs::absolute(s).lexically_normal());
   std::vector<std::pair<std::string, fs::path>> files;  // relative path, absolute path
   std::vector<bool> used(inputs.globs.size(), false);
   std::error_code ec;
@@ -109,7 +110,10 @@ Expected<std::string> inputs_digest(const InputFiles& inputs) {
     const fs::path path = it->path().lexically_normal();
     const std::string name = path.filename().string();
     const bool dot = !name.empty() && name[0] == '.';
-    if (name == ".git" || std::find(skip.begin(), skip.end(), path) != skip.end() || (dot && inputs.globs.empty())) {
+    // Another faultline state folder (`--state-dir`, a results store inside) is output, not input.
+    const bool state_folder = it->is_directory(ec) && fs::exists(path / "faultline.db", ec);
+    if (name == ".git" || state_folder || std::find(skip.begin(), skip.end(), path) != skip.end() ||
+        (dot && inputs.globs.empty())) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }

@@ -1,6 +1,8 @@
 // runner/core_stack.h: core_pattern, ELF core notes, gdb's backtrace of a core.
 #include "runner/core_stack.h"
 
+#include <regex>
+
 #include <dirent.h>
 #include <elf.h>
 #include <fcntl.h>
@@ -262,6 +264,17 @@ std::vector<std::string> gdb_argv(const CoreStackOptions& options, const std::st
   return argv;
 }
 
+// The stack as shown, without what ASLR changes from run to run (frame and
+// argument addresses, thread ids), so one bug's excerpt reads the same in every run.
+std::string without_addresses(const std::string& text) {
+  static const std::regex frame_address(R"((#[0-9]+ +)0x[0-9a-f]+ in )");
+  static const std::regex argument_address(R"(=0x[0-9a-f]+)");
+  static const std::regex thread_id(R"( \(Thread 0x[0-9a-f]+ \(LWP [0-9]+\)\))");
+  std::string out = std::regex_replace(text, frame_address, "$1");
+  out = std::regex_replace(out, argument_address, "=…");
+  return std::regex_replace(out, thread_id, "");
+}
+
 // gdb's output without its marker lines and load-time chatter before the stack.
 std::string shown_backtrace(std::string_view output) {
   std::size_t begin = output.find(k_bt_begin);
@@ -269,7 +282,7 @@ std::string shown_backtrace(std::string_view output) {
   std::string out(output.substr(begin + k_bt_begin.size() + 1));
   std::size_t end = out.find(std::string(k_bt_end) + "\n");
   if (end != std::string::npos) out.erase(end, k_bt_end.size() + 1);
-  return out;
+  return without_addresses(out);
 }
 
 void read_stack(CoreStack& stack, const std::string& core, const CoreStackOptions& options) {

@@ -269,7 +269,9 @@ void StressLoop::add_core_stack(RunRecord& rec, std::size_t cell, pid_t process_
   auto stack = take_core_stack(*m_core_files, process_group, started, core);
   if (!stack || frameless == rec.crashes.end()) return;
   sanitizers::Crash& crash = *frameless;
-  crash.frames = std::move(stack->frames);
+  // gdb's "??" frames (a stripped binary, such as the shell) name nothing: leave them out.
+  for (auto& f : stack->frames)
+    if (!(f.function.empty() || f.function.rfind("??", 0) == 0) || !f.module.empty()) crash.frames.push_back(std::move(f));
   const char* signal = stack->notes.signal > 0 ? sigabbrev_np(stack->notes.signal) : nullptr;
   if (crash.tool == "exit" && signal) {  // the shell lived on; the core shows who died of what
     crash.tool = "signal";

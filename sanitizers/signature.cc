@@ -72,8 +72,11 @@ bool is_ignored(const std::string& key, const SignatureOptions& options) {
                      [&](const std::string& p) { return matches_pattern(key, p); });
 }
 
+// gdb's "??": a frame whose function is unknown (a stripped binary) names nothing.
+bool is_unknown_function(std::string_view function) { return function.empty() || starts_with(function, "??"); }
+
 bool is_meaningful(const Frame& frame, const SignatureOptions& options) {
-  if (frame.function.empty() && frame.module.empty()) return false;
+  if (is_unknown_function(frame.function) && frame.module.empty()) return false;
   if (is_runtime_frame(frame)) return false;
   return !is_ignored(frame_key(frame), options);
 }

@@ -132,10 +132,14 @@ std::string utc_timestamp() { return utc_timestamp_ms(); }
 Expected<std::unique_ptr<Store>> Store::open(const std::string& path, Database::Mode mode) {
   FAULTLINE_TRY(Database db, Database::open(path, mode));
   // The first statement reads the file: a file that is not SQLite fails here.
-  if (auto wal = db.exec("PRAGMA journal_mode = WAL"); !wal)
-    return fail(infrastructure(path + ": cannot use as faultline's results store: " +
-                               wal.error().message.substr(wal.error().message.rfind(": ") + 2) +
+  if (auto wal = db.exec("PRAGMA journal_mode = WAL"); !wal) {
+    const std::string why = wal.error().message.substr(wal.error().message.rfind(": ") + 2);
+    if (why.find("malformed") != std::string::npos)  // SQLite's, but damaged: as quick_check says it
+      return fail(infrastructure(path + ": the results store is damaged (" + why +
+                                 "); move it aside or name another file with --db"));
+    return fail(infrastructure(path + ": cannot use as faultline's results store: " + why +
                                " (name another file with --db)"));
+  }
   FAULTLINE_STORE_CHECK(db.exec("PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = " +
                                 std::to_string(k_busy_timeout_ms) + "; PRAGMA foreign_keys = ON"));
   FAULTLINE_STORE_CHECK(check_intact(db));

@@ -35,6 +35,7 @@ components:
   lib:
     versions: ["1", "2", "3", "4"]
     build: echo "lib {{ lib }}" > {{ prefix }}/stamp
+    inputs: []   # the build reads no local file, so results written beside the matrix never rebuild it
 sanitizers: [none]
 workloads:
   w:
@@ -124,7 +125,7 @@ TEST_F(MergeTest, MergedShardsEqualOneUnshardedRun) {
   Outcome md_all = faultline({"report", "--format", "md", "all.json", "--full-report", "R"});
   Outcome md_merged = faultline({"report", "--format", "md", "merged.json", "--full-report", "R"});
   const auto without_state_and_time = [](const std::string& text) {
-    const std::string t = std::regex_replace(text, std::regex("state[0-9]/"), "STATE/");
+    const std::string t = std::regex_replace(text, std::regex("state[0-9](/|\\b)"), "STATE/");
     return std::regex_replace(t, std::regex("[0-9-]{10}T[0-9:]{8}Z"), "TIME");
   };
   EXPECT_EQ(without_state_and_time(md_merged.out), without_state_and_time(md_all.out));
