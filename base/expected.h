@@ -42,15 +42,27 @@ class [[nodiscard]] Expected {
   bool has_value() const { return m_state.index() == 0; }
   explicit operator bool() const { return has_value(); }
 
-  T& value() & { assert(has_value()); return std::get<0>(m_state); }
-  const T& value() const& { assert(has_value()); return std::get<0>(m_state); }
-  T&& value() && { assert(has_value()); return std::get<0>(std::move(m_state)); }
+  T& value() & {
+    assert(has_value());
+    return std::get<0>(m_state);
+  }
+  const T& value() const& {
+    assert(has_value());
+    return std::get<0>(m_state);
+  }
+  T&& value() && {
+    assert(has_value());
+    return std::get<0>(std::move(m_state));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const { assert(!has_value()); return std::get<1>(m_state); }
+  const Error& error() const {
+    assert(!has_value());
+    return std::get<1>(m_state);
+  }
 
  private:
   std::variant<T, Error> m_state;
@@ -65,9 +77,9 @@ using Status = Expected<Ok>;
 // FAULTLINE_TRY(var, expr): evaluate expr (an Expected); on failure return its error.
 #define FAULTLINE_CONCAT2(a, b) a##b
 #define FAULTLINE_CONCAT(a, b) FAULTLINE_CONCAT2(a, b)
-#define FAULTLINE_TRY_IMPL(tmp, var, expr)              \
-  auto tmp = (expr);                                    \
-  if (!tmp) return ::faultline::fail(tmp.error());      \
+#define FAULTLINE_TRY_IMPL(tmp, var, expr)         \
+  auto tmp = (expr);                               \
+  if (!tmp) return ::faultline::fail(tmp.error()); \
   var = std::move(tmp).value()
 #define FAULTLINE_TRY(var, expr) \
   FAULTLINE_TRY_IMPL(FAULTLINE_CONCAT(faultline_try_, __LINE__), var, expr)

@@ -15,8 +15,8 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 bool Redactor::looks_secret(std::string_view name) {
   if (name == "GITHUB_TOKEN" || name == "GH_TOKEN") return true;
-  for (std::string_view suffix : {"_TOKEN", "_SECRET", "_PASSWORD", "_PASSWD", "_API_KEY", "_PRIVATE_KEY", "_ACCESS_KEY",
-                                  "_SECRET_KEY"})
+  for (std::string_view suffix : {"_TOKEN", "_SECRET", "_PASSWORD", "_PASSWD", "_API_KEY",
+                                  "_PRIVATE_KEY", "_ACCESS_KEY", "_SECRET_KEY"})
     if (ends_with(name, suffix)) return true;
   return false;
 }
@@ -41,7 +41,9 @@ Redactor Redactor::from_environment(const std::vector<std::string>& names) {
 }
 
 void Redactor::add(std::string value) {
-  if (value.size() < k_min_length || std::find(m_values.begin(), m_values.end(), value) != m_values.end()) return;
+  if (value.size() < k_min_length ||
+      std::find(m_values.begin(), m_values.end(), value) != m_values.end())
+    return;
   m_values.push_back(std::move(value));
   std::stable_sort(m_values.begin(), m_values.end(),
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
@@ -50,7 +52,8 @@ void Redactor::add(std::string value) {
 std::string Redactor::apply(std::string_view text) const {
   std::string out(text);
   for (const auto& v : m_values) {
-    for (std::size_t pos = out.find(v); pos != std::string::npos; pos = out.find(v, pos + k_mask.size()))
+    for (std::size_t pos = out.find(v); pos != std::string::npos;
+         pos = out.find(v, pos + k_mask.size()))
       out.replace(pos, v.size(), k_mask);
   }
   return out;

@@ -18,8 +18,10 @@ bool is_plain_shell_word(std::string_view value) {
 std::string single_quote_body(std::string_view value) {
   std::string out;
   for (char c : value) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out;
 }
@@ -56,16 +58,21 @@ ShellContext shell_context_after(std::string_view text, ShellContext state) {
     char c = text[i];
     switch (state) {
       case ShellContext::bare:
-        if (c == '\\') ++i;
-        else if (c == '\'') state = ShellContext::single_quoted;
-        else if (c == '"') state = ShellContext::double_quoted;
+        if (c == '\\')
+          ++i;
+        else if (c == '\'')
+          state = ShellContext::single_quoted;
+        else if (c == '"')
+          state = ShellContext::double_quoted;
         break;
       case ShellContext::single_quoted:
         if (c == '\'') state = ShellContext::bare;
         break;
       case ShellContext::double_quoted:
-        if (c == '\\') ++i;
-        else if (c == '"') state = ShellContext::bare;
+        if (c == '\\')
+          ++i;
+        else if (c == '"')
+          state = ShellContext::bare;
         break;
     }
   }
@@ -95,8 +102,10 @@ std::optional<std::vector<std::string>> split_plain_command(std::string_view com
         if (command[i] == '\\') {
           if (i + 1 >= command.size()) return std::nullopt;
           char n = command[i + 1];
-          if (n == '$' || n == '`' || n == '"' || n == '\\') ++i;
-          else if (n == '\n') return std::nullopt;
+          if (n == '$' || n == '`' || n == '"' || n == '\\')
+            ++i;
+          else if (n == '\n')
+            return std::nullopt;
         }
         word += command[i];
       }
@@ -117,17 +126,19 @@ std::optional<std::vector<std::string>> split_plain_command(std::string_view com
   if (words.empty()) return std::nullopt;
   // NAME=value as the first word is an assignment, which only a shell performs.
   const std::string_view first = command.substr(command.find_first_not_of(" \t"));
-  const std::size_t name_end = first.find_first_not_of(
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-  if (name_end != std::string_view::npos && name_end > 0 && first[name_end] == '=') return std::nullopt;
+  const std::size_t name_end =
+      first.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+  if (name_end != std::string_view::npos && name_end > 0 && first[name_end] == '=')
+    return std::nullopt;
   // A builtin or keyword (`exit 23`, `cd dir`, `ulimit -c 0`) is the shell's, not a program's.
   static const std::vector<std::string_view> k_shell_words = {
-      "exit",  "cd",     "export", "set",    "unset", ".",     "source",  "eval",  "exec",     "trap",
-      "return", "shift", "readonly", "times", "break", "continue", "read", "wait", "ulimit", "umask",
-      "alias", "unalias", "type",  "hash",   "getopts", "command", "jobs", "fg",    "bg",       "local",
-      "if",    "then",   "else",   "elif",   "fi",    "do",    "done",    "case",  "esac",     "while",
-      "until", "for",    "in",     "function", "select"};
-  if (std::find(k_shell_words.begin(), k_shell_words.end(), words.front()) != k_shell_words.end()) return std::nullopt;
+      "exit",   "cd",     "export", "set",      "unset", ".",     "source",   "eval",     "exec",
+      "trap",   "return", "shift",  "readonly", "times", "break", "continue", "read",     "wait",
+      "ulimit", "umask",  "alias",  "unalias",  "type",  "hash",  "getopts",  "command",  "jobs",
+      "fg",     "bg",     "local",  "if",       "then",  "else",  "elif",     "fi",       "do",
+      "done",   "case",   "esac",   "while",    "until", "for",   "in",       "function", "select"};
+  if (std::find(k_shell_words.begin(), k_shell_words.end(), words.front()) != k_shell_words.end())
+    return std::nullopt;
   return words;
 }
 

@@ -27,8 +27,8 @@ ShellContext shell_context_after(std::string_view text, ShellContext start = She
 
 // The words of `command` when a shell would do nothing but split it into words
 // (quotes and backslashes allowed; no expansion, redirection, globbing, control
-// operators, no builtin or keyword first: `exit 23`); nullopt when it needs a real shell. Lets a runner exec
-// simple commands directly, without /bin/sh in between.
+// operators, no builtin or keyword first: `exit 23`); nullopt when it needs a real shell. Lets a
+// runner exec simple commands directly, without /bin/sh in between.
 std::optional<std::vector<std::string>> split_plain_command(std::string_view command);
 
 }  // namespace faultline

@@ -8,8 +8,11 @@ namespace faultline {
 LineCol line_col_at(std::string_view text, std::size_t offset) {
   LineCol lc;
   for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') { ++lc.line; lc.column = 1; }
-    else ++lc.column;
+    if (text[i] == '\n') {
+      ++lc.line;
+      lc.column = 1;
+    } else
+      ++lc.column;
   }
   return lc;
 }
@@ -24,8 +27,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   for (std::size_t i = 1; i <= a.size(); ++i) {
     for (std::size_t j = 1; j <= b.size(); ++j) {
       std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      std::size_t v = std::min({d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1,
-                                d[(i - 1) * w + j - 1] + cost});
+      std::size_t v =
+          std::min({d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1, d[(i - 1) * w + j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         v = std::min(v, d[(i - 2) * w + j - 2] + 1);
       d[i * w + j] = v;
@@ -40,7 +43,10 @@ std::optional<std::string> did_you_mean(std::string_view word,
   std::size_t best_distance = 0;
   for (const auto& c : candidates) {
     std::size_t d = edit_distance(word, c);
-    if (!best || d < best_distance) { best = c; best_distance = d; }
+    if (!best || d < best_distance) {
+      best = c;
+      best_distance = d;
+    }
   }
   std::size_t limit = std::max<std::size_t>(1, std::min<std::size_t>(3, word.size() / 3 + 1));
   if (best && best_distance > 0 && best_distance <= limit) return best;

@@ -5,15 +5,15 @@
 // split (include the one you use in new code).
 #pragma once
 
-#include "base/hash.h"
-#include "base/shell.h"
-#include "base/utf8.h"
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "base/hash.h"
+#include "base/shell.h"
+#include "base/utf8.h"
 
 namespace faultline {
 

@@ -29,7 +29,8 @@ TEST(ShellQuote, PlainWordsStayReadable) {
 }
 
 TEST(ShellQuote, HostileValuesReachTheShellAsOneInertWord) {
-  for (std::string hostile : {"1.0; rm -rf /", "$(id)", "`id`", "a'b", "a\"b", "x\ny", "\\", "-n"}) {
+  for (std::string hostile :
+       {"1.0; rm -rf /", "$(id)", "`id`", "a'b", "a\"b", "x\ny", "\\", "-n"}) {
     EXPECT_EQ(shell_echo(shell_quote(hostile)), hostile + "|") << hostile;
   }
 }
@@ -59,23 +60,27 @@ TEST(SplitPlainCommand, SplitsWhatTheShellWouldOnlySplit) {
   EXPECT_FALSE(split_plain_command("exit 23"));
   EXPECT_FALSE(split_plain_command("cd build"));
   EXPECT_FALSE(split_plain_command("ulimit -c 0"));
-  EXPECT_EQ(split_plain_command("  stress --threads '8' \"a b\" c\\ d "), (V{"stress", "--threads", "8", "a b", "c d"}));
+  EXPECT_EQ(split_plain_command("  stress --threads '8' \"a b\" c\\ d "),
+            (V{"stress", "--threads", "8", "a b", "c d"}));
   EXPECT_EQ(split_plain_command("x 'it'\\''s'"), (V{"x", "it's"}));
-  for (const char* shellish : {"a; b", "a | b", "echo $HOME", "a > f", "x=1 cmd", "ls *.c", "echo \"$x\"",
-                               "a && b", "echo `id`", "(a)", "~/bin/x", "# comment", "'unclosed", ""})
+  for (const char* shellish :
+       {"a; b", "a | b", "echo $HOME", "a > f", "x=1 cmd", "ls *.c", "echo \"$x\"", "a && b",
+        "echo `id`", "(a)", "~/bin/x", "# comment", "'unclosed", ""})
     EXPECT_FALSE(split_plain_command(shellish)) << shellish;
 }
 
 // Every quoting the template layer produces is read back by the splitter as a real shell would.
 TEST(SplitPlainCommand, AgreesWithTheShellOnQuotedValues) {
   for (std::string v : {"1.0; rm -rf /", "a'b", "x y", "-n", "a\"b"}) {
-    std::string cmd = "printf '%s|' " + shell_quote(v) + " \"pre-" + shell_quote_in(ShellContext::double_quoted, v) + "\"";
+    std::string cmd = "printf '%s|' " + shell_quote(v) + " \"pre-" +
+                      shell_quote_in(ShellContext::double_quoted, v) + "\"";
     auto words = split_plain_command(cmd);
     if (!words) continue;  // needed a shell: fine, the shell path handles it
     ASSERT_EQ(words->size(), 4u) << cmd;
     EXPECT_EQ((*words)[2], v);
     EXPECT_EQ((*words)[3], "pre-" + v);
-    EXPECT_EQ(shell_echo(shell_quote(v) + " \"pre-" + shell_quote_in(ShellContext::double_quoted, v) + "\""),
+    EXPECT_EQ(shell_echo(shell_quote(v) + " \"pre-" +
+                         shell_quote_in(ShellContext::double_quoted, v) + "\""),
               v + "|pre-" + v + "|");
   }
 }
@@ -84,9 +89,9 @@ TEST(Utf8, FindsTheFirstBadByte) {
   EXPECT_FALSE(first_invalid_utf8("plain ascii"));
   EXPECT_FALSE(first_invalid_utf8("caf\xc3\xa9 \xe2\x9c\x93"));
   EXPECT_EQ(first_invalid_utf8("ab\xff"), 2u);
-  EXPECT_EQ(first_invalid_utf8("ab\xc3"), 2u);          // truncated sequence
-  EXPECT_EQ(first_invalid_utf8("\xc0\xaf"), 0u);        // overlong '/'
-  EXPECT_EQ(first_invalid_utf8("\xed\xa0\x80"), 0u);    // surrogate
+  EXPECT_EQ(first_invalid_utf8("ab\xc3"), 2u);        // truncated sequence
+  EXPECT_EQ(first_invalid_utf8("\xc0\xaf"), 0u);      // overlong '/'
+  EXPECT_EQ(first_invalid_utf8("\xed\xa0\x80"), 0u);  // surrogate
 }
 
 TEST(LineCol, CountsFromOne) {

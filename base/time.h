@@ -26,6 +26,7 @@ std::string utc_clock(SystemTime t);
 // duration at all (--budget, where a bare number counts runs). The length in
 // milliseconds, or nullopt when `text` is not one or is not above zero.
 enum class BareNumber { seconds, refused };
-std::optional<double> parse_duration_ms(std::string_view text, BareNumber bare = BareNumber::seconds);
+std::optional<double> parse_duration_ms(std::string_view text,
+                                        BareNumber bare = BareNumber::seconds);
 
 }  // namespace faultline

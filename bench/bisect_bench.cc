@@ -74,16 +74,24 @@ Tally tuned_fixed(std::size_t n, double p, double accuracy, int trials, int* rep
   while (hi < 4096 && run_fixed(n, p, hi, trials).correct < accuracy * trials) hi *= 2;
   while (lo < hi) {
     const int mid = (lo + hi) / 2;
-    if (run_fixed(n, p, mid, trials).correct >= accuracy * trials) hi = mid; else lo = mid + 1;
+    if (run_fixed(n, p, mid, trials).correct >= accuracy * trials)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   *repeats = lo;
   return run_fixed(n, p, lo, trials);
 }
 
 void one_d(int trials) {
-  std::printf("## 1-D: %d trials per setting, first-bad uniform in 1..N-1, p unknown to the search\n\n", trials);
-  std::printf("| N | p | accuracy | mean runs (all) | mean runs (search only) | bound log2(N)/C | all/bound "
-              "| fixed repeats r | fixed accuracy | fixed mean runs | accuracy, 1%% unrelated noise | mean runs, noise |\n");
+  std::printf(
+      "## 1-D: %d trials per setting, first-bad uniform in 1..N-1, p unknown to the search\n\n",
+      trials);
+  std::printf(
+      "| N | p | accuracy | mean runs (all) | mean runs (search only) | bound log2(N)/C | "
+      "all/bound "
+      "| fixed repeats r | fixed accuracy | fixed mean runs | accuracy, 1%% unrelated noise | mean "
+      "runs, noise |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (std::size_t n : {16, 64, 256}) {
     for (double p : {1.0, 0.5, 0.2, 0.05}) {
@@ -93,10 +101,13 @@ void one_d(int trials) {
       const Tally fixed = tuned_fixed(n, p, accuracy, trials, &repeats);
       const Tally noisy = run_ours(n, p, 0.01, trials);
       const double bound = std::log2(double(n)) / z_capacity(p);
-      std::printf("| %zu | %.2f | %.2f%% | %.1f | %.1f | %.1f | %.2f | %d | %.2f%% | %.1f | %.2f%% | %.1f |\n", n, p,
-                  100 * accuracy, ours.runs / ours.trials, ours.search_runs / ours.trials, bound,
-                  ours.runs / ours.trials / bound, repeats, 100.0 * fixed.correct / fixed.trials,
-                  fixed.runs / fixed.trials, 100.0 * noisy.correct / noisy.trials, noisy.runs / noisy.trials);
+      std::printf(
+          "| %zu | %.2f | %.2f%% | %.1f | %.1f | %.1f | %.2f | %d | %.2f%% | %.1f | %.2f%% | %.1f "
+          "|\n",
+          n, p, 100 * accuracy, ours.runs / ours.trials, ours.search_runs / ours.trials, bound,
+          ours.runs / ours.trials / bound, repeats, 100.0 * fixed.correct / fixed.trials,
+          fixed.runs / fixed.trials, 100.0 * noisy.correct / noisy.trials,
+          noisy.runs / noisy.trials);
       std::fflush(stdout);
     }
   }
@@ -112,6 +123,7 @@ class Grid : public Oracle2D {
     if (!seen.target) seen.runs = runs;
     return seen;
   }
+
  private:
   std::vector<std::size_t> m_edge;
 };
@@ -123,7 +135,8 @@ void two_d(int trials) {
   for (int trial = 0; trial < trials; ++trial) {
     std::vector<std::size_t> edge(32);
     std::size_t col = 32;
-    for (std::size_t i = 0; i < 32; ++i) edge[i] = col = std::uniform_int_distribution<std::size_t>(0, col)(rng);
+    for (std::size_t i = 0; i < 32; ++i)
+      edge[i] = col = std::uniform_int_distribution<std::size_t>(0, col)(rng);
     Grid grid(edge);
     auto report = bisect_2d(32, 32, grid);
     probes.push_back(report->probes);
@@ -132,9 +145,13 @@ void two_d(int trials) {
   std::sort(probes.begin(), probes.end());
   double mean = 0;
   for (int p : probes) mean += p;
-  std::printf("\n## 2-D: 32 x 32 grid, random monotone staircase, deterministic cells, %d trials\n\n", trials);
-  std::printf("| probes: median | mean | max | full scan | wrong staircases |\n|---|---|---|---|---|\n");
-  std::printf("| %d | %.1f | %d | 1024 | %d |\n", probes[probes.size() / 2], mean / probes.size(), probes.back(), wrong);
+  std::printf(
+      "\n## 2-D: 32 x 32 grid, random monotone staircase, deterministic cells, %d trials\n\n",
+      trials);
+  std::printf(
+      "| probes: median | mean | max | full scan | wrong staircases |\n|---|---|---|---|---|\n");
+  std::printf("| %d | %.1f | %d | 1024 | %d |\n", probes[probes.size() / 2], mean / probes.size(),
+              probes.back(), wrong);
 }
 
 }  // namespace

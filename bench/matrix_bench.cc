@@ -19,14 +19,21 @@ std::string six_axis_yaml(int versions, int threads) {
     lib += (i ? ", " : "") + std::string("\"1.") + std::to_string(i) + "\"";
     bind += (i ? ", " : "") + std::string("\"0.") + std::to_string(i) + "\"";
   }
-  for (int i = 0; i < threads; ++i) thr += (i ? ", " : "") + std::to_string(1 << (i % 8)) + std::to_string(i);
-  return "version: 1\ncomponents:\n  library: { versions: [" + lib + "], build: make }\n"
-         "  binding: { versions: [" + bind + "], depends: [library], build: \"make L={{ prefix.library }}\" }\n"
+  for (int i = 0; i < threads; ++i)
+    thr += (i ? ", " : "") + std::to_string(1 << (i % 8)) + std::to_string(i);
+  return "version: 1\ncomponents:\n  library: { versions: [" + lib +
+         "], build: make }\n"
+         "  binding: { versions: [" +
+         bind +
+         "], depends: [library], build: \"make L={{ prefix.library }}\" }\n"
          "sanitizers: [none, asan, tsan, ubsan]\n"
-         "matrix:\n  exclude:\n    - { sanitizer: tsan, binding: \"0.0\" }\n    - { library: \"1.1\", sanitizer: ubsan }\n"
-         "  include:\n    - { sanitizer: asan, note: heavy }\n    - { library: \"1.2\", binding: \"0.3\", tag: x }\n"
+         "matrix:\n  exclude:\n    - { sanitizer: tsan, binding: \"0.0\" }\n    - { library: "
+         "\"1.1\", sanitizer: ubsan }\n"
+         "  include:\n    - { sanitizer: asan, note: heavy }\n    - { library: \"1.2\", binding: "
+         "\"0.3\", tag: x }\n"
          "workloads:\n  gates:\n    run: \"stress {{ threads }} {{ seconds }}\"\n"
-         "    params: { threads: [" + thr + "], seconds: [1, 2, 5, 10] }\n";
+         "    params: { threads: [" +
+         thr + "], seconds: [1, 2, 5, 10] }\n";
 }
 
 void BM_ExpandSixAxes(benchmark::State& state) {
@@ -46,8 +53,8 @@ void BM_ExpandSixAxes(benchmark::State& state) {
     benchmark::DoNotOptimize(e);
   }
   state.counters["cells"] = static_cast<double>(cells);
-  state.counters["cells_per_second"] =
-      benchmark::Counter(static_cast<double>(cells) * state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["cells_per_second"] = benchmark::Counter(
+      static_cast<double>(cells) * state.iterations(), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ExpandSixAxes)->Arg(8)->Arg(20)->Unit(benchmark::kMillisecond);
 
@@ -60,16 +67,20 @@ void BM_ExpandWithBuilds(benchmark::State& state) {
     cells = e.cells.size();
     benchmark::DoNotOptimize(e);
   }
-  state.counters["cells_per_second"] =
-      benchmark::Counter(static_cast<double>(cells) * state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["cells_per_second"] = benchmark::Counter(
+      static_cast<double>(cells) * state.iterations(), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ExpandWithBuilds)->Unit(benchmark::kMillisecond);
 
 void BM_RenderTemplate(benchmark::State& state) {
-  auto parsed = Template::parse("\"{{ prefix.binding }}/bin/stress\" --threads {{ threads }} --cc {{ san.cflags }} '{{ x }}'");
+  auto parsed = Template::parse(
+      "\"{{ prefix.binding }}/bin/stress\" --threads {{ threads }} --cc {{ san.cflags }} '{{ x "
+      "}}'");
   const Template& t = std::get<Template>(parsed);
-  Vars vars = {{"prefix.binding", {"/work/.faultline/builds/abc"}}, {"threads", {"16"}},
-               {"san.cflags", {"-fsanitize=address", "-g", "-fno-omit-frame-pointer"}}, {"x", {"it's"}}};
+  Vars vars = {{"prefix.binding", {"/work/.faultline/builds/abc"}},
+               {"threads", {"16"}},
+               {"san.cflags", {"-fsanitize=address", "-g", "-fno-omit-frame-pointer"}},
+               {"x", {"it's"}}};
   for (auto _ : state) benchmark::DoNotOptimize(t.render(vars));
 }
 BENCHMARK(BM_RenderTemplate);
@@ -80,15 +91,19 @@ std::string two_hundred_lines() {
   std::string y = "version: 1\nname: big\ncomponents:\n";
   for (int c = 0; c < 10; ++c) {
     y += "  comp" + std::to_string(c) + ":\n    versions:\n";
-    for (int v = 0; v < 12; ++v) y += "      - \"" + std::to_string(c) + "." + std::to_string(v) + "\"\n";
+    for (int v = 0; v < 12; ++v)
+      y += "      - \"" + std::to_string(c) + "." + std::to_string(v) + "\"\n";
     y += "    build: \"make V={{ version }} P={{ prefix }}\"\n";
   }
-  y += "sanitizers:\n  - none\n  - asan\n  - { name: go-checks, goflags: -race, env: { GODEBUG: cgocheck=2 } }\n";
+  y += "sanitizers:\n  - none\n  - asan\n  - { name: go-checks, goflags: -race, env: { GODEBUG: "
+       "cgocheck=2 } }\n";
   y += "matrix:\n  exclude:\n";
-  for (int i = 0; i < 6; ++i) y += "    - { comp0: \"0." + std::to_string(i) + "\", sanitizer: asan }\n";
+  for (int i = 0; i < 6; ++i)
+    y += "    - { comp0: \"0." + std::to_string(i) + "\", sanitizer: asan }\n";
   y += "workloads:\n";
   for (int w = 0; w < 6; ++w)
-    y += "  w" + std::to_string(w) + ":\n    run: \"{{ prefix.comp1 }}/stress --t {{ threads }}\"\n"
+    y += "  w" + std::to_string(w) +
+         ":\n    run: \"{{ prefix.comp1 }}/stress --t {{ threads }}\"\n"
          "    params: { threads: [1, 2] }\n    timeout: 30s\n    env: { A: b }\n";
   y += "stress: { runs: 10 }\n";
   return y;

@@ -20,7 +20,8 @@ const char* k_asan_report =
     "==4242==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000014 at pc "
     "0x55d2b9ff418f bp 0x7ffe49828510 sp 0x7ffe49828508\n"
     "READ of size 4 at 0x602000000014 thread T3\n"
-    "    #0 0x55d2b9ff418e in gate::Table::lookup(std::basic_string_view<char, std::char_traits<char> >) "
+    "    #0 0x55d2b9ff418e in gate::Table::lookup(std::basic_string_view<char, "
+    "std::char_traits<char> >) "
     "/src/libgate/table.cc:88:12\n"
     "    #1 0x55d2b9ff5a01 in gate_check /src/libgate/api.cc:31:10\n"
     "    #2 0x55d2b9ff6b12 in worker(void*) /src/stress/main.cc:57:5\n"
@@ -66,9 +67,11 @@ const char* k_ubsan_report =
 // Ordinary output: test-runner progress, timestamps, paths, numbers.
 std::string ordinary_line(std::size_t i) {
   static const char* k_lines[] = {
-      "[2024-05-01 12:00:%02zu.%03zu] worker %zu: processed batch %zu (128 items, 0 errors) in 4.2 ms\n",
+      "[2024-05-01 12:00:%02zu.%03zu] worker %zu: processed batch %zu (128 items, 0 errors) in 4.2 "
+      "ms\n",
       "[ RUN      ] GateTable/LookupTest.ConcurrentReaders/%zu  seed=%zu threads=%zu iter=%zu\n",
-      "  compiling src/libgate/table.cc -> build/obj/table_%zu.o (flags: -O2 -g -Wall) %zu %zu %zu\n",
+      "  compiling src/libgate/table.cc -> build/obj/table_%zu.o (flags: -O2 -g -Wall) %zu %zu "
+      "%zu\n",
       "INFO http: GET /v1/gates/feature_%zu?user=%zu 200 OK bytes=%zu latency_us=%zu\n",
   };
   char buffer[256];
@@ -100,7 +103,9 @@ std::string load_log() {
       chunk.clear();
       while (chunk.size() < (1 << 20)) chunk += ordinary_line(line++);
       while (written + chunk.size() >= next_report && reports < 100) {
-        const char* r = reports % 3 == 0 ? k_asan_report : reports % 3 == 1 ? k_tsan_report : k_ubsan_report;
+        const char* r = reports % 3 == 0   ? k_asan_report
+                        : reports % 3 == 1 ? k_tsan_report
+                                           : k_ubsan_report;
         chunk += r;
         ++reports;
         next_report += want / 101;

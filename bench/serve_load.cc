@@ -56,10 +56,13 @@ double percentile(std::vector<double> v, double p) {
 std::string event(int i, const std::string& dir) {
   char sha[41];
   std::snprintf(sha, sizeof sha, "%040x", i);
-  nlohmann::json pull = {{"number", 1 + i % 50},
-                         {"head", {{"sha", sha}, {"ref", "topic"}, {"repo", {{"full_name", "acme/widgets"}}}}},
-                         {"base", {{"repo", {{"full_name", "acme/widgets"}, {"clone_url", dir + "/missing.git"}}}}}};
-  return nlohmann::json{{"action", "synchronize"}, {"repository", {{"full_name", "acme/widgets"}}}, {"pull_request", pull}}
+  nlohmann::json pull = {
+      {"number", 1 + i % 50},
+      {"head", {{"sha", sha}, {"ref", "topic"}, {"repo", {{"full_name", "acme/widgets"}}}}},
+      {"base", {{"repo", {{"full_name", "acme/widgets"}, {"clone_url", dir + "/missing.git"}}}}}};
+  return nlohmann::json{{"action", "synchronize"},
+                        {"repository", {{"full_name", "acme/widgets"}}},
+                        {"pull_request", pull}}
       .dump();
 }
 
@@ -67,7 +70,8 @@ pid_t spawn_bot(const std::string& faultline, const std::string& config, const s
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> env = {std::string("LOAD_SECRET=") + k_secret, std::string("LOAD_TOKEN=") + k_token,
+  std::vector<std::string> env = {std::string("LOAD_SECRET=") + k_secret,
+                                  std::string("LOAD_TOKEN=") + k_token,
                                   "PATH=" + std::string(getenv("PATH"))};
   std::vector<std::string> args = {faultline, "serve", "--config", config};
   std::vector<char*> argv, envp;
@@ -76,7 +80,8 @@ pid_t spawn_bot(const std::string& faultline, const std::string& config, const s
   argv.push_back(nullptr);
   envp.push_back(nullptr);
   pid_t pid = -1;
-  if (posix_spawn(&pid, faultline.c_str(), &actions, nullptr, argv.data(), envp.data()) != 0) return -1;
+  if (posix_spawn(&pid, faultline.c_str(), &actions, nullptr, argv.data(), envp.data()) != 0)
+    return -1;
   return pid;
 }
 
@@ -114,9 +119,10 @@ int main(int argc, char** argv) {
   const std::string dir = mkdtemp(tmpl);
   faultline::ci::testing::GitHubFake fake(k_token);
   for (int pr = 1; pr <= 50; ++pr) fake.add_pull("acme/widgets", pr, std::string(40, 'f'));
-  std::ofstream(dir + "/bot.yaml") << "listen: 127.0.0.1:0\nsecret_env: LOAD_SECRET\ntoken_env: LOAD_TOKEN\n"
-                                   << "api_url: " << fake.url() << "\nrepositories: [acme/widgets]\n"
-                                   << "workdir: " << dir << "/jobs\ndb: " << dir << "/faultline.db\n";
+  std::ofstream(dir + "/bot.yaml")
+      << "listen: 127.0.0.1:0\nsecret_env: LOAD_SECRET\ntoken_env: LOAD_TOKEN\n"
+      << "api_url: " << fake.url() << "\nrepositories: [acme/widgets]\n"
+      << "workdir: " << dir << "/jobs\ndb: " << dir << "/faultline.db\n";
   const pid_t bot = spawn_bot(faultline, dir + "/bot.yaml", dir + "/serve.log");
   const int port = wait_for_port(dir + "/serve.log");
   if (bot < 0 || port == 0) {
@@ -149,15 +155,17 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_until(start + interval * i);
         const bool good = i % 2 == 0;
         const std::string body = event(i, dir);
-        httplib::Headers headers = {{"X-GitHub-Event", "pull_request"},
-                                    {"X-GitHub-Delivery", "load-" + std::to_string(i)},
-                                    {"X-Hub-Signature-256", faultline::ci::serve::sign(good ? k_secret : "wrong", body)}};
+        httplib::Headers headers = {
+            {"X-GitHub-Event", "pull_request"},
+            {"X-GitHub-Delivery", "load-" + std::to_string(i)},
+            {"X-Hub-Signature-256", faultline::ci::serve::sign(good ? k_secret : "wrong", body)}};
         httplib::Client client("127.0.0.1", port);
         client.set_keep_alive(false);
         const auto t0 = Clock::now();
         auto r = client.Post("/webhook", headers, body, "application/json");
-        results[static_cast<std::size_t>(i)] = {good, r ? r->status : 0,
-                                                std::chrono::duration<double, std::milli>(Clock::now() - t0).count()};
+        results[static_cast<std::size_t>(i)] = {
+            good, r ? r->status : 0,
+            std::chrono::duration<double, std::milli>(Clock::now() - t0).count()};
       }
     });
   }
@@ -184,20 +192,21 @@ int main(int argc, char** argv) {
       rows = jobs->size();
       for (const auto& j : *jobs) deliveries.insert(j.delivery);
     }
-  std::printf("sent %d deliveries in %.2f s (%.0f/s), half with a wrong signature\n", total, elapsed, total / elapsed);
+  std::printf("sent %d deliveries in %.2f s (%.0f/s), half with a wrong signature\n", total,
+              elapsed, total / elapsed);
   for (const auto& [key, n] : counts)
     std::printf("  %s signature -> %s: %d\n", key.first ? "good" : "bad",
                 key.second ? std::to_string(key.second).c_str() : "no answer", n);
-  std::printf("401 path: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", percentile(bad_ms, 0.5), percentile(bad_ms, 0.99),
-              percentile(bad_ms, 1.0));
+  std::printf("401 path: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", percentile(bad_ms, 0.5),
+              percentile(bad_ms, 0.99), percentile(bad_ms, 1.0));
   std::printf("202 path: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", percentile(good_ms, 0.5),
               percentile(good_ms, 0.99), percentile(good_ms, 1.0));
-  std::printf("jobs in the queue: %zu rows, %zu distinct deliveries (good deliveries sent: %d)\n", rows,
-              deliveries.size(), (total + 1) / 2);
-  std::printf("bot RSS: %ld kB idle, %ld kB max sampled (10 Hz), VmHWM %ld kB; per second:", rss_idle,
-              rss_max_sampled, hwm);
+  std::printf("jobs in the queue: %zu rows, %zu distinct deliveries (good deliveries sent: %d)\n",
+              rows, deliveries.size(), (total + 1) / 2);
+  std::printf("bot RSS: %ld kB idle, %ld kB max sampled (10 Hz), VmHWM %ld kB; per second:",
+              rss_idle, rss_max_sampled, hwm);
   for (long r : rss_per_second) std::printf(" %ld", r);
-  std::printf("\nbot exit status after SIGTERM: %d; scratch: %s\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-              dir.c_str());
+  std::printf("\nbot exit status after SIGTERM: %d; scratch: %s\n",
+              WIFEXITED(status) ? WEXITSTATUS(status) : -1, dir.c_str());
   return 0;
 }

@@ -3,7 +3,8 @@
 // batching up to N runs per transaction, against one transaction per run
 // (N = 1). Two producer threads hand runs over as fast as they can, as many
 // cells finishing at once would; 1 run in 10 crashes with a 6-frame report.
-//   store_bench [--benchmark_filter=...]      (FAULTLINE_BENCH_DIR: where the files go, default /tmp)
+//   store_bench [--benchmark_filter=...]      (FAULTLINE_BENCH_DIR: where the files go, default
+//   /tmp)
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -29,7 +30,9 @@ runner::RunRecord make_run(int index) {
   r.index = index;
   r.outcome = index % 10 == 0 ? "crash" : "pass";
   r.wall_seconds = 0.2;
-  r.command = "/work/.faultline/builds/lib-1.2-asan-0123456789abcdef/prefix/bin/stress --threads 8 --seconds 1";
+  r.command =
+      "/work/.faultline/builds/lib-1.2-asan-0123456789abcdef/prefix/bin/stress --threads 8 "
+      "--seconds 1";
   if (index % 10 == 0) {
     faultline::sanitizers::Crash c;
     c.tool = "asan";
@@ -38,7 +41,9 @@ runner::RunRecord make_run(int index) {
     c.signature.text = "asan heap-use-after-free: gate_worker > gate_call > main";
     c.location = "gate.c:41";
     c.summary = "SUMMARY: AddressSanitizer: heap-use-after-free gate.c:41 in gate_worker";
-    for (int f = 0; f < 6; ++f) c.frames.push_back({"frame_" + std::to_string(f), "gate.c", 40 + f, "libgate.so", 0x1000u + f, ""});
+    for (int f = 0; f < 6; ++f)
+      c.frames.push_back(
+          {"frame_" + std::to_string(f), "gate.c", 40 + f, "libgate.so", 0x1000u + f, ""});
     c.excerpt = std::string(1500, 'x');
     r.crashes.push_back(std::move(c));
   }
@@ -63,9 +68,11 @@ std::unique_ptr<store::Store> fresh_store(const fs::path& dir, std::int64_t& ses
   auto s = store::Store::open((dir / "faultline.db").string());
   if (!s) throw std::runtime_error(s.error().message);
   std::vector<std::pair<std::string, std::string>> cells;
-  for (int c = 0; c < k_cells; ++c) cells.emplace_back("cell" + std::to_string(1000 + c), "lib=" + std::to_string(c));
+  for (int c = 0; c < k_cells; ++c)
+    cells.emplace_back("cell" + std::to_string(1000 + c), "lib=" + std::to_string(c));
   (void)(*s)->record_cells(cells);
-  session = *(*s)->begin_session({"run", "bench", "faultline.yaml", "f", store::utc_timestamp(), ""});
+  session =
+      *(*s)->begin_session({"run", "bench", "faultline.yaml", "f", store::utc_timestamp(), ""});
   return std::move(s).value();
 }
 
@@ -82,22 +89,30 @@ void BM_WriterRunsPerSecond(benchmark::State& state) {
     state.ResumeTiming();
     {
       // The window only makes a lone run wait for company; at full speed the batch fills first.
-      store::RunWriter writer(*db, session, {batch, std::chrono::milliseconds(batch > 1 ? 50 : 0), {}});
+      store::RunWriter writer(*db, session,
+                              {batch, std::chrono::milliseconds(batch > 1 ? 50 : 0), {}});
       auto produce = [&](int first) {
-        for (int i = first; i < k_runs; i += 2) writer.add("cell" + std::to_string(1000 + i % k_cells), runs[i]);
+        for (int i = first; i < k_runs; i += 2)
+          writer.add("cell" + std::to_string(1000 + i % k_cells), runs[i]);
       };
       std::thread a(produce, 0), b(produce, 1);
       a.join();
       b.join();
-      if (auto closed = writer.close(); !closed) state.SkipWithError(closed.error().message.c_str());
+      if (auto closed = writer.close(); !closed)
+        state.SkipWithError(closed.error().message.c_str());
       transactions += writer.transactions();
     }
   }
   state.SetItemsProcessed(state.iterations() * k_runs);
-  state.counters["runs_per_transaction"] =
-      benchmark::Counter(static_cast<double>(state.iterations() * k_runs) / static_cast<double>(transactions));
+  state.counters["runs_per_transaction"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * k_runs) / static_cast<double>(transactions));
 }
-BENCHMARK(BM_WriterRunsPerSecond)->Arg(1)->Arg(16)->Arg(256)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WriterRunsPerSecond)
+    ->Arg(1)
+    ->Arg(16)
+    ->Arg(256)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

@@ -34,13 +34,13 @@ Expected<Table> tabulate(const AttributionInput& input) {
     for (const AttributionAxis& axis : input.axes) {
       auto it = cell.values.find(axis.name);
       if (it == cell.values.end()) {
-        return fail(bad_input("attribution: cell " + std::to_string(c) + " has no value for axis '" +
-                              axis.name + "'"));
+        return fail(bad_input("attribution: cell " + std::to_string(c) +
+                              " has no value for axis '" + axis.name + "'"));
       }
       auto at = std::find(axis.values.begin(), axis.values.end(), it->second);
       if (at == axis.values.end()) {
-        return fail(bad_input("attribution: cell " + std::to_string(c) + " has " + axis.name + "='" +
-                              it->second + "', not one of the axis's values"));
+        return fail(bad_input("attribution: cell " + std::to_string(c) + " has " + axis.name +
+                              "='" + it->second + "', not one of the axis's values"));
       }
       row.push_back(std::size_t(at - axis.values.begin()));
     }
@@ -53,10 +53,14 @@ Expected<Table> tabulate(const AttributionInput& input) {
 bool holds(const Atom& atom, const std::vector<std::size_t>& row) {
   const std::size_t v = row[atom.axis];
   switch (atom.comparison) {
-    case Comparison::at_least: return v >= atom.value;
-    case Comparison::at_most: return v <= atom.value;
-    case Comparison::equals: return v == atom.value;
-    case Comparison::between: return v >= atom.value && v <= atom.upper;
+    case Comparison::at_least:
+      return v >= atom.value;
+    case Comparison::at_most:
+      return v <= atom.value;
+    case Comparison::equals:
+      return v == atom.value;
+    case Comparison::between:
+      return v >= atom.value && v <= atom.upper;
   }
   return false;
 }
@@ -71,14 +75,16 @@ std::vector<Atom> atoms(const AttributionInput& input) {
     for (std::size_t v = 0; v + 1 < n; ++v) out.push_back({a, Comparison::at_most, v});
   }
   for (std::size_t a = 0; a < input.axes.size(); ++a) {
-    for (std::size_t v = 0; v < input.axes[a].values.size(); ++v) out.push_back({a, Comparison::equals, v});
+    for (std::size_t v = 0; v < input.axes[a].values.size(); ++v)
+      out.push_back({a, Comparison::equals, v});
   }
   // Then ranges that touch neither end (those are thresholds).
   for (std::size_t a = 0; a < input.axes.size(); ++a) {
     const std::size_t n = input.axes[a].values.size();
     if (!input.axes[a].ordered || n > k_max_range_axis) continue;
     for (std::size_t lo = 1; lo + 1 < n; ++lo)
-      for (std::size_t hi = lo + 1; hi + 1 < n; ++hi) out.push_back({a, Comparison::between, lo, hi});
+      for (std::size_t hi = lo + 1; hi + 1 < n; ++hi)
+        out.push_back({a, Comparison::between, lo, hi});
   }
   return out;
 }
@@ -103,15 +109,27 @@ std::vector<Atom> explain(const Table& table, const std::vector<Atom>& candidate
   int best_right = -1, matching = 0;
   for (const Atom& a : candidates) {
     const int right = explained(table, {a}, &matching);
-    if (right == cells) { *exact = true; return {a}; }
-    if (right > best_right) { best_right = right; best = {a}; }
+    if (right == cells) {
+      *exact = true;
+      return {a};
+    }
+    if (right > best_right) {
+      best_right = right;
+      best = {a};
+    }
   }
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     for (std::size_t j = i + 1; j < candidates.size(); ++j) {
       if (candidates[i].axis == candidates[j].axis) continue;
       const int right = explained(table, {candidates[i], candidates[j]}, &matching);
-      if (right == cells) { *exact = true; return {candidates[i], candidates[j]}; }
-      if (right > best_right) { best_right = right; best = {candidates[i], candidates[j]}; }
+      if (right == cells) {
+        *exact = true;
+        return {candidates[i], candidates[j]};
+      }
+      if (right > best_right) {
+        best_right = right;
+        best = {candidates[i], candidates[j]};
+      }
     }
   }
   *exact = false;
@@ -136,8 +154,10 @@ std::string join(const std::vector<std::string>& words, const std::string& last_
   return out;
 }
 
-// "5 library values × 2 threads values" over the matching cells, for the axes not in the conditions.
-std::string spread(const AttributionInput& input, const Table& table, const std::vector<Atom>& conds) {
+// "5 library values × 2 threads values" over the matching cells, for the axes not in the
+// conditions.
+std::string spread(const AttributionInput& input, const Table& table,
+                   const std::vector<Atom>& conds) {
   std::vector<std::string> parts;
   for (std::size_t a = 0; a < input.axes.size(); ++a) {
     bool used = false;
@@ -149,7 +169,8 @@ std::string spread(const AttributionInput& input, const Table& table, const std:
       for (const Atom& atom : conds) meets = meets && holds(atom, table.position[c]);
       if (meets) seen.insert(table.position[c][a]);
     }
-    if (seen.size() > 1) parts.push_back(std::to_string(seen.size()) + " " + input.axes[a].name + " values");
+    if (seen.size() > 1)
+      parts.push_back(std::to_string(seen.size()) + " " + input.axes[a].name + " values");
   }
   return join(parts, " × ", " × ");
 }
@@ -175,19 +196,25 @@ void write_text(const AttributionInput& input, const Table& table, const std::ve
   const std::string where = join(said, " and ");
   const std::string sig = input.signature.empty() ? "the signature" : input.signature;
   const std::string others = std::to_string(out->cells - out->matching);
-  const std::string ignore = out->irrelevant_axes.empty() ? ""
-      : "; " + join(out->irrelevant_axes, " and ") + (out->irrelevant_axes.size() == 1 ? " does" : " do") +
-            " not matter";
+  const std::string ignore = out->irrelevant_axes.empty()
+                                 ? ""
+                                 : "; " + join(out->irrelevant_axes, " and ") +
+                                       (out->irrelevant_axes.size() == 1 ? " does" : " do") +
+                                       " not matter";
   if (out->kind == ExplanationKind::everywhere || out->kind == ExplanationKind::nowhere) {
-    out->text = sig + (out->kind == ExplanationKind::everywhere ? " appears in every cell (" : " appears in no cell (") +
+    out->text = sig +
+                (out->kind == ExplanationKind::everywhere ? " appears in every cell ("
+                                                          : " appears in no cell (") +
                 std::to_string(out->cells) + " cells); no axis explains it";
     return;
   }
   const std::string detail = spread(input, table, conds);
-  const std::string counts = std::to_string(out->showing) + " of " + std::to_string(out->matching) + " cells";
+  const std::string counts =
+      std::to_string(out->showing) + " of " + std::to_string(out->matching) + " cells";
   if (out->kind == ExplanationKind::axes) {
-    out->text = sig + " appears in every cell with " + where + " (" + (detail.empty() ? "" : detail + ": ") +
-                counts + ") and in none of the other " + others + ignore + ".";
+    out->text = sig + " appears in every cell with " + where + " (" +
+                (detail.empty() ? "" : detail + ": ") + counts + ") and in none of the other " +
+                others + ignore + ".";
     return;
   }
   out->text = sig + ": no simple explanation; the closest, " + where + ", predicts " +

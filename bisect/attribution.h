@@ -57,11 +57,11 @@ struct Attribution {
   ExplanationKind kind = ExplanationKind::none;
   std::vector<Condition> conditions;
   std::vector<std::string> irrelevant_axes;  // varied, yet the signature does not depend on them
-  int cells = 0;           // cells with runs
-  int showing = 0;         // cells showing the signature
-  int matching = 0;        // cells meeting the conditions
-  int explained = 0;       // cells whose showing/not showing the conditions predict
-  std::string text;        // the plain-words sentence
+  int cells = 0;                             // cells with runs
+  int showing = 0;                           // cells showing the signature
+  int matching = 0;                          // cells meeting the conditions
+  int explained = 0;  // cells whose showing/not showing the conditions predict
+  std::string text;   // the plain-words sentence
 };
 
 // Bad input when a cell names an unknown axis or value, or misses an axis.

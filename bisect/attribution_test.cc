@@ -21,7 +21,8 @@ AttributionInput grid(const Shows& shows) {
     for (const std::string& b : in.axes[1].values)
       for (const std::string& t : in.axes[2].values)
         for (const std::string& s : in.axes[3].values) {
-          std::map<std::string, std::string> v = {{"library", l}, {"binding", b}, {"threads", t}, {"sanitizer", s}};
+          std::map<std::string, std::string> v = {
+              {"library", l}, {"binding", b}, {"threads", t}, {"sanitizer", s}};
           in.cells.push_back({v, 20, shows(v) ? 7 : 0});
         }
   return in;
@@ -56,9 +57,8 @@ TEST(Attribution, ASingleValueOfAnUnorderedAxis) {
 }
 
 TEST(Attribution, AConjunctionOfTwoAxes) {
-  Attribution a = must(attribute(grid([](auto& v) {
-    return v.at("binding") >= "0.8" && v.at("threads") == "16";
-  })));
+  Attribution a = must(
+      attribute(grid([](auto& v) { return v.at("binding") >= "0.8" && v.at("threads") == "16"; })));
   EXPECT_EQ(a.kind, ExplanationKind::axes);
   ASSERT_EQ(a.conditions.size(), 2u);
   EXPECT_EQ(a.matching, 20);
@@ -69,14 +69,16 @@ TEST(Attribution, AConjunctionOfTwoAxes) {
 
 // The example's pool bug: bindings 0.8 and 0.9 crash, 0.10 fixes it.
 TEST(Attribution, ARangeInsideAnOrderedAxis) {
-  Attribution a = must(attribute(grid([](auto& v) { return v.at("library") >= "1.1" && v.at("library") <= "1.3"; })));
+  Attribution a = must(attribute(
+      grid([](auto& v) { return v.at("library") >= "1.1" && v.at("library") <= "1.3"; })));
   EXPECT_EQ(a.kind, ExplanationKind::axes);
   ASSERT_EQ(a.conditions.size(), 1u);
   EXPECT_EQ(a.conditions[0].comparison, Comparison::between);
   EXPECT_EQ(a.conditions[0].value, "1.1");
   EXPECT_EQ(a.conditions[0].upper, "1.3");
   EXPECT_EQ(a.irrelevant_axes, (std::vector<std::string>{"binding", "threads", "sanitizer"}));
-  EXPECT_NE(a.text.find("appears in every cell with 1.1 ≤ library ≤ 1.3 ("), std::string::npos) << a.text;
+  EXPECT_NE(a.text.find("appears in every cell with 1.1 ≤ library ≤ 1.3 ("), std::string::npos)
+      << a.text;
 }
 
 TEST(Attribution, ARangeAndAValueOfAnotherAxis) {
@@ -84,7 +86,10 @@ TEST(Attribution, ARangeAndAValueOfAnotherAxis) {
     return v.at("library") >= "1.2" && v.at("library") <= "1.3" && v.at("sanitizer") == "asan";
   })));
   EXPECT_EQ(a.kind, ExplanationKind::axes);
-  EXPECT_NE(a.text.find("every cell with sanitizer = asan and 1.2 ≤ library ≤ 1.3 (4 binding values × 2 threads values: 16 of 16 cells)"), std::string::npos) << a.text;
+  EXPECT_NE(a.text.find("every cell with sanitizer = asan and 1.2 ≤ library ≤ 1.3 (4 binding "
+                        "values × 2 threads values: 16 of 16 cells)"),
+            std::string::npos)
+      << a.text;
 }
 
 TEST(Attribution, NoSimpleExplanation) {
@@ -116,7 +121,8 @@ TEST(Attribution, UnknownValueIsBadInput) {
   in.cells[3].values["binding"] = "0.75";
   Expected<Attribution> a = attribute(in);
   ASSERT_FALSE(a.has_value());
-  EXPECT_EQ(a.error().message, "attribution: cell 3 has binding='0.75', not one of the axis's values");
+  EXPECT_EQ(a.error().message,
+            "attribution: cell 3 has binding='0.75', not one of the axis's values");
 }
 
 }  // namespace

@@ -15,8 +15,12 @@ double xlogx(double x) { return x > 0 ? x * std::log(x) : 0; }
 }  // namespace
 
 BoundaryModel::BoundaryModel(std::size_t n, ModelPrior prior)
-    : m_prior(prior), m_runs(n, 0), m_target(n, 0), m_unbuildable(n, false),
-      m_posterior(n, 0), m_rate(n, 0) {
+    : m_prior(prior),
+      m_runs(n, 0),
+      m_target(n, 0),
+      m_unbuildable(n, false),
+      m_posterior(n, 0),
+      m_rate(n, 0) {
   recompute();
 }
 
@@ -34,8 +38,7 @@ void BoundaryModel::mark_unbuildable(std::size_t version) {
 // log P(crashes, misses at crashing versions | b), p integrated out; *rate gets E[p | data].
 double BoundaryModel::log_marginal(int crashes, int misses, double* rate) const {
   const double a = m_prior.alpha, b = m_prior.beta, w = m_prior.deterministic_weight;
-  const double log_beta_part =
-      std::log1p(-w) + log_beta(a + crashes, b + misses) - log_beta(a, b);
+  const double log_beta_part = std::log1p(-w) + log_beta(a + crashes, b + misses) - log_beta(a, b);
   const double beta_mean = (a + crashes) / (a + b + crashes + misses);
   if (misses > 0 || w <= 0) {
     *rate = beta_mean;
@@ -66,7 +69,8 @@ void BoundaryModel::recompute() {
       below_misses += m_runs[b - 1] - m_target[b - 1];
     }
     if (b == 0 || m_runs[b - 1] > 0) {
-      cached = log_marginal(int(total_crashes - below_crashes), int(total_misses - below_misses), &m_rate[b]);
+      cached = log_marginal(int(total_crashes - below_crashes), int(total_misses - below_misses),
+                            &m_rate[b]);
     } else {
       m_rate[b] = m_rate[b - 1];
     }
@@ -113,8 +117,8 @@ std::vector<double> BoundaryModel::information_per_run() const {
     below_mass += pi;
     above_xlogx -= xlogx(pi);
     const double miss_total = miss_mass + (1 - below_mass);
-    const double expected = xlogx(crash_mass) - crash_xlogx + xlogx(miss_total) -
-                            (miss_xlogx + above_xlogx);
+    const double expected =
+        xlogx(crash_mass) - crash_xlogx + xlogx(miss_total) - (miss_xlogx + above_xlogx);
     if (!m_unbuildable[v]) gain[v] = std::max(0.0, entropy - expected);
   }
   return gain;

@@ -39,7 +39,8 @@ double log_bayes_factor(const Group& a, const Group& b) {
 }
 
 bool together(const Group& a, const Group& b) {
-  return std::any_of(a.runs.begin(), a.runs.end(), [&](const auto& c) { return b.runs.count(c.first) > 0; });
+  return std::any_of(a.runs.begin(), a.runs.end(),
+                     [&](const auto& c) { return b.runs.count(c.first) > 0; });
 }
 
 bool joinable(const Group& a, const Group& b) {
@@ -49,7 +50,8 @@ bool joinable(const Group& a, const Group& b) {
   return true;
 }
 
-std::vector<Group> singletons(const std::vector<Manifestation>& signatures, const std::vector<CellSignatures>& cells) {
+std::vector<Group> singletons(const std::vector<Manifestation>& signatures,
+                              const std::vector<CellSignatures>& cells) {
   std::vector<Group> groups;
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < signatures.size(); ++i) {
@@ -58,7 +60,8 @@ std::vector<Group> singletons(const std::vector<Manifestation>& signatures, cons
   }
   for (std::size_t c = 0; c < cells.size(); ++c)
     for (const auto& [hash, runs] : cells[c])
-      if (auto it = index.find(hash); it != index.end() && runs > 0) groups[it->second].runs[c] += runs;
+      if (auto it = index.find(hash); it != index.end() && runs > 0)
+        groups[it->second].runs[c] += runs;
   return groups;
 }
 
@@ -84,10 +87,12 @@ void join(Group& into, Group& from) {
   for (const auto& [cell, n] : from.runs) into.runs[cell] += n;
 }
 
-Family family_of(const Group& g, const std::vector<Manifestation>& signatures, const std::vector<int>& runs) {
+Family family_of(const Group& g, const std::vector<Manifestation>& signatures,
+                 const std::vector<int>& runs) {
   std::vector<std::size_t> order = g.members;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const bool framed_a = !signatures[a].top_frame.empty(), framed_b = !signatures[b].top_frame.empty();
+    const bool framed_a = !signatures[a].top_frame.empty(),
+               framed_b = !signatures[b].top_frame.empty();
     if (framed_a != framed_b) return framed_a;
     if (runs[a] != runs[b]) return runs[a] > runs[b];
     return signatures[a].hash < signatures[b].hash;
@@ -115,7 +120,8 @@ std::vector<Family> group_families(const std::vector<Manifestation>& signatures,
   }
   // In the order of each family's first signature in the input.
   for (Group& g : groups) std::sort(g.members.begin(), g.members.end());
-  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.members[0] < b.members[0]; });
+  std::sort(groups.begin(), groups.end(),
+            [](const Group& a, const Group& b) { return a.members[0] < b.members[0]; });
   std::vector<Family> families;
   for (const Group& g : groups) families.push_back(family_of(g, signatures, runs));
   return families;

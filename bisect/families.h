@@ -17,18 +17,20 @@ namespace faultline::bisect {
 
 // One signature as family grouping sees it.
 struct Manifestation {
-  std::string hash;       // the signature hash
-  std::string tool;       // asan, signal, go, …; "exit" (a bare nonzero exit) and "faultline" (the workload
-                          // could not run) never join a family
-  std::string top_frame;  // key of the first meaningful frame; "" when it has none (signal only, frame-less panic)
+  std::string hash;  // the signature hash
+  std::string tool;  // asan, signal, go, …; "exit" (a bare nonzero exit) and "faultline" (the
+                     // workload could not run) never join a family
+  std::string top_frame;  // key of the first meaningful frame; "" when it has none (signal only,
+                          // frame-less panic)
 };
 
 // Runs per signature hash in one cell. A run that showed two signatures counts for both.
 using CellSignatures = std::map<std::string, int>;
 
 struct Family {
-  std::vector<std::string> signatures;  // hashes; the leading one (framed, most runs, then by hash) first
-  std::string top_frame;                // the members' common top frame; "" when every member is frame-less
+  std::vector<std::string>
+      signatures;         // hashes; the leading one (framed, most runs, then by hash) first
+  std::string top_frame;  // the members' common top frame; "" when every member is frame-less
 };
 
 // Groups `signatures` into families over `cells`. Two groups join when

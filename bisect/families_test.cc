@@ -30,22 +30,26 @@ TEST(Families, SignalsAndAPanicInTheSameCellsAreOneBugLedByTheMostFrequent) {
       {{k_segv.hash, 5}, {k_ill.hash, 2}, {k_abrt.hash, 2}, {k_panic.hash, 1}},
       {}};
   const auto families = group_families({k_ill, k_segv, k_abrt, k_panic}, cells);
-  EXPECT_EQ(hashes(families), (std::vector<Hashes>{{k_segv.hash, k_ill.hash, k_abrt.hash, k_panic.hash}}));
+  EXPECT_EQ(hashes(families),
+            (std::vector<Hashes>{{k_segv.hash, k_ill.hash, k_abrt.hash, k_panic.hash}}));
   EXPECT_EQ(families[0].top_frame, "");
 }
 
 TEST(Families, OneRunPerCellLeavesTheSplitUntoldSoFramelessSignalsStayTogether) {
   // stop: first-crash: each crashing cell shows one signal, never two.
-  const std::vector<CellSignatures> cells = {{{k_segv.hash, 1}}, {{k_ill.hash, 1}}, {{k_abrt.hash, 1}},
-                                             {{k_segv.hash, 1}}, {{k_abrt.hash, 1}}};
+  const std::vector<CellSignatures> cells = {{{k_segv.hash, 1}},
+                                             {{k_ill.hash, 1}},
+                                             {{k_abrt.hash, 1}},
+                                             {{k_segv.hash, 1}},
+                                             {{k_abrt.hash, 1}}};
   EXPECT_EQ(hashes(group_families({k_segv, k_abrt, k_ill}, cells)),
             (std::vector<Hashes>{{k_segv.hash, k_abrt.hash, k_ill.hash}}));
 }
 
 TEST(Families, ARareManifestationWithTheSameTopFrameJoinsTheUsualOneWhichLeads) {
   // The example's callback use-after-free: now and then ASan reports a SEGV in the same function.
-  const std::vector<CellSignatures> cells = {{{k_uaf.hash, 20}}, {{k_uaf.hash, 19}, {k_asan_segv.hash, 1}},
-                                             {{k_asan_segv.hash, 1}}};
+  const std::vector<CellSignatures> cells = {
+      {{k_uaf.hash, 20}}, {{k_uaf.hash, 19}, {k_asan_segv.hash, 1}}, {{k_asan_segv.hash, 1}}};
   const auto families = group_families({k_asan_segv, k_uaf}, cells);
   EXPECT_EQ(hashes(families), (std::vector<Hashes>{{k_uaf.hash, k_asan_segv.hash}}));
   EXPECT_EQ(families[0].top_frame, "worker_main");
@@ -59,24 +63,29 @@ TEST(Families, SignaturesWithFramesOfTheirOwnStayApartEvenInTheSameCells) {
 }
 
 TEST(Families, FramelessSignaturesInDisjointCellsWithManyCrashesEachAreTwoBugs) {
-  const std::vector<CellSignatures> cells = {{{k_segv.hash, 10}}, {{k_segv.hash, 10}}, {{k_abrt.hash, 10}},
-                                             {{k_abrt.hash, 10}}};
-  EXPECT_EQ(hashes(group_families({k_segv, k_abrt}, cells)), (std::vector<Hashes>{{k_segv.hash}, {k_abrt.hash}}));
+  const std::vector<CellSignatures> cells = {
+      {{k_segv.hash, 10}}, {{k_segv.hash, 10}}, {{k_abrt.hash, 10}}, {{k_abrt.hash, 10}}};
+  EXPECT_EQ(hashes(group_families({k_segv, k_abrt}, cells)),
+            (std::vector<Hashes>{{k_segv.hash}, {k_abrt.hash}}));
 }
 
 TEST(Families, AFramelessSignatureJoinsAFramedOneOnlyWhereTheyCrashTogether) {
   const std::vector<CellSignatures> apart = {{{k_uaf.hash, 1}}, {{k_segv.hash, 1}}};
-  EXPECT_EQ(hashes(group_families({k_uaf, k_segv}, apart)), (std::vector<Hashes>{{k_uaf.hash}, {k_segv.hash}}));
+  EXPECT_EQ(hashes(group_families({k_uaf, k_segv}, apart)),
+            (std::vector<Hashes>{{k_uaf.hash}, {k_segv.hash}}));
 
-  const std::vector<CellSignatures> together = {{{k_uaf.hash, 6}, {k_segv.hash, 2}}, {{k_uaf.hash, 5}, {k_segv.hash, 3}}};
+  const std::vector<CellSignatures> together = {{{k_uaf.hash, 6}, {k_segv.hash, 2}},
+                                                {{k_uaf.hash, 5}, {k_segv.hash, 3}}};
   const auto families = group_families({k_segv, k_uaf}, together);
   EXPECT_EQ(hashes(families), (std::vector<Hashes>{{k_uaf.hash, k_segv.hash}}));
   EXPECT_EQ(families[0].top_frame, "worker_main");
 }
 
 TEST(Families, ABareNonzeroExitIsNeverAManifestationOfAnotherBug) {
-  const std::vector<CellSignatures> cells = {{{k_segv.hash, 3}, {k_exit.hash, 3}}, {{k_segv.hash, 2}, {k_exit.hash, 2}}};
-  EXPECT_EQ(hashes(group_families({k_segv, k_exit}, cells)), (std::vector<Hashes>{{k_segv.hash}, {k_exit.hash}}));
+  const std::vector<CellSignatures> cells = {{{k_segv.hash, 3}, {k_exit.hash, 3}},
+                                             {{k_segv.hash, 2}, {k_exit.hash, 2}}};
+  EXPECT_EQ(hashes(group_families({k_segv, k_exit}, cells)),
+            (std::vector<Hashes>{{k_segv.hash}, {k_exit.hash}}));
 }
 
 TEST(Families, NoCrashesNoFamilies) { EXPECT_TRUE(group_families({}, {{}, {}}).empty()); }

@@ -11,22 +11,32 @@ namespace faultline::bisect {
 
 std::string_view outcome_name(Outcome o) {
   switch (o) {
-    case Outcome::culprit: return "culprit";
-    case Outcome::range: return "range";
-    case Outcome::not_on_axis: return "not-on-axis";
-    case Outcome::noise: return "noise";
-    case Outcome::bad_end_passes: return "bad-end-passes";
-    case Outcome::manifestation_changed: return "manifestation-changed";
+    case Outcome::culprit:
+      return "culprit";
+    case Outcome::range:
+      return "range";
+    case Outcome::not_on_axis:
+      return "not-on-axis";
+    case Outcome::noise:
+      return "noise";
+    case Outcome::bad_end_passes:
+      return "bad-end-passes";
+    case Outcome::manifestation_changed:
+      return "manifestation-changed";
   }
   return "?";
 }
 
 std::string_view phase_name(Phase p) {
   switch (p) {
-    case Phase::prior: return "prior";
-    case Phase::bad_end: return "bad-end";
-    case Phase::search: return "search";
-    case Phase::verify: return "verify";
+    case Phase::prior:
+      return "prior";
+    case Phase::bad_end:
+      return "bad-end";
+    case Phase::search:
+      return "search";
+    case Phase::verify:
+      return "verify";
   }
   return "?";
 }
@@ -44,8 +54,8 @@ double log_beta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - s
 // log of P(one crash rate on both sides) / P(a rate per side), rates uniform a priori.
 double log_same_rate(int crashes_a, int runs_a, int crashes_b, int runs_b) {
   const int misses_a = runs_a - crashes_a, misses_b = runs_b - crashes_b;
-  return log_beta(1 + crashes_a + crashes_b, 1 + misses_a + misses_b) - log_beta(1 + crashes_a, 1 + misses_a) -
-         log_beta(1 + crashes_b, 1 + misses_b);
+  return log_beta(1 + crashes_a + crashes_b, 1 + misses_a + misses_b) -
+         log_beta(1 + crashes_a, 1 + misses_a) - log_beta(1 + crashes_b, 1 + misses_b);
 }
 
 CrashRate rate_of(int crashes, int runs) {
@@ -72,7 +82,12 @@ struct Boundary {
 class Search {
  public:
   Search(std::size_t n, Oracle& oracle, const SearchOptions& options, const ObservationSink& sink)
-      : m_n(n), m_oracle(oracle), m_options(options), m_sink(sink), m_model(n, options.prior), m_other(n, 0) {}
+      : m_n(n),
+        m_oracle(oracle),
+        m_options(options),
+        m_sink(sink),
+        m_model(n, options.prior),
+        m_other(n, 0) {}
 
   void set_prior(std::vector<PriorObservation> prior) { m_prior = std::move(prior); }
   Expected<SearchReport> run();
@@ -214,7 +229,10 @@ Boundary Search::credible_range() const {
   for (std::size_t b = 1; b < m_n; ++b) {
     if (cdf <= tail && cdf + post[b] > tail) lo = b;
     cdf += post[b];
-    if (cdf >= 1 - tail) { hi = b; break; }
+    if (cdf >= 1 - tail) {
+      hi = b;
+      break;
+    }
   }
   Boundary range{Outcome::range, m_model.group_first(lo) - 1, m_model.group_last(hi), 0};
   for (std::size_t b = range.last_good + 1; b <= range.first_bad; ++b) range.posterior += post[b];
@@ -227,8 +245,8 @@ Expected<Boundary> Search::search(double confidence) {
     const std::vector<double> gain = m_model.information_per_run();
     const std::size_t v = std::size_t(std::max_element(gain.begin(), gain.end()) - gain.begin());
     if (budget_left() <= 0 || gain[v] < 1e-12) return credible_range();
-    const int runs = runs_to_see(m_model.crash_rate_at_or_below(v), k_batch_miss_chance,
-                                 m_options.max_batch);
+    const int runs =
+        runs_to_see(m_model.crash_rate_at_or_below(v), k_batch_miss_chance, m_options.max_batch);
     FAULTLINE_TRY(Observation seen, ask(Phase::search, v, runs));
     (void)seen;
   }
@@ -272,9 +290,10 @@ void Search::find_contradictions(const Boundary& found) {
   for (std::size_t v = 0; v < m_n; ++v) {
     const bool good_side = v <= found.last_good;
     const bool silent = !good_side && m_model.target_at(v) == 0 && m_model.runs_at(v) > 0 &&
-                        std::pow(1 - crash_side_rate(found.first_bad, v).low,
-                                 m_model.runs_at(v)) < k_contradiction_p;
-    if ((good_side && m_model.target_at(v) > 0) || silent) m_report.contradicting.push_back(caller(v));
+                        std::pow(1 - crash_side_rate(found.first_bad, v).low, m_model.runs_at(v)) <
+                            k_contradiction_p;
+    if ((good_side && m_model.target_at(v) > 0) || silent)
+      m_report.contradicting.push_back(caller(v));
   }
   std::sort(m_report.contradicting.begin(), m_report.contradicting.end());
   m_report.rate = crash_side_rate(found.first_bad, m_n);
@@ -286,8 +305,10 @@ void Search::find_contradictions(const Boundary& found) {
 bool Search::manifestation_changed(const Boundary& found) {
   const std::size_t unchanged = found.last_good, changed = found.first_bad;
   const int other = m_other[unchanged], runs = m_model.runs_at(unchanged);
-  const int crashed = m_model.target_at(changed) + m_other[changed], changed_runs = m_model.runs_at(changed);
-  if (other == 0 || changed_runs == 0 || log_same_rate(other, runs, crashed, changed_runs) < 0) return false;
+  const int crashed = m_model.target_at(changed) + m_other[changed],
+            changed_runs = m_model.runs_at(changed);
+  if (other == 0 || changed_runs == 0 || log_same_rate(other, runs, crashed, changed_runs) < 0)
+    return false;
   m_report.without_target = rate_of(other, runs);
   m_report.with_target = rate_of(crashed, changed_runs);
   return true;
@@ -300,8 +321,10 @@ void Search::finish(const Boundary& found) {
   m_report.first_bad = m_options.fixed ? caller(found.last_good) : found.first_bad;
   m_report.last_good = m_options.fixed ? caller(found.first_bad) : found.last_good;
   find_contradictions(found);
-  if (!m_report.contradicting.empty()) m_report.outcome = Outcome::noise;
-  else if (manifestation_changed(found)) m_report.outcome = Outcome::manifestation_changed;
+  if (!m_report.contradicting.empty())
+    m_report.outcome = Outcome::noise;
+  else if (manifestation_changed(found))
+    m_report.outcome = Outcome::manifestation_changed;
   m_report.model_rate = m_model.crash_rate();
 }
 
@@ -323,7 +346,8 @@ Expected<SearchReport> Search::run() {
       FAULTLINE_TRY(found, search(m_options.confidence));
       if (found.outcome != Outcome::culprit || verified == found.first_bad) break;
     }
-    if (found.outcome == Outcome::culprit && verified != found.first_bad) found.outcome = Outcome::noise;
+    if (found.outcome == Outcome::culprit && verified != found.first_bad)
+      found.outcome = Outcome::noise;
     if (found.outcome == Outcome::not_on_axis) {
       m_report.outcome = found.outcome;
       m_report.posterior = found.posterior;
@@ -356,14 +380,14 @@ void Search::write_summary() {
   const std::string cost = " (" + std::to_string(r.runs) + " runs)";
   switch (r.outcome) {
     case Outcome::culprit:
-      m_report.summary = "the target " + changed + " first at " + name(r.first_bad) + " (last unchanged " +
-                         name(r.last_good) + "), posterior " +
+      m_report.summary = "the target " + changed + " first at " + name(r.first_bad) +
+                         " (last unchanged " + name(r.last_good) + "), posterior " +
                          percent(r.posterior) + ", crash rate " + percent(r.rate.estimate) + cost;
       break;
     case Outcome::range:
-      m_report.summary = "the target " + changed + " somewhere after " + name(r.last_good) + " up to " +
-                         name(r.first_bad) + ", posterior " +
-                         percent(r.posterior) + "; unbuildable versions or the budget leave it open" + cost;
+      m_report.summary = "the target " + changed + " somewhere after " + name(r.last_good) +
+                         " up to " + name(r.first_bad) + ", posterior " + percent(r.posterior) +
+                         "; unbuildable versions or the budget leave it open" + cost;
       break;
     case Outcome::not_on_axis:
       m_report.summary = "the good end crashes too: the cause is not on this axis" + cost;
@@ -379,12 +403,14 @@ void Search::write_summary() {
     case Outcome::manifestation_changed: {
       const std::size_t gone = m_options.fixed ? r.first_bad : r.last_good;
       const std::size_t shows = m_options.fixed ? r.last_good : r.first_bad;
-      m_report.summary = "the manifestation changed: the target " + changed + " at " + name(r.first_bad) + ", but " +
-                         name(gone) + (m_options.fixed ? " still" : " already") +
-                         " crashes with other signatures at the same rate (" + std::to_string(r.without_target.target) +
-                         " of " + std::to_string(r.without_target.runs) + " runs, against " +
-                         std::to_string(r.with_target.target) + " of " + std::to_string(r.with_target.runs) +
-                         " crashing at " + name(shows) + "); not a " + (m_options.fixed ? "fix" : "culprit") + cost;
+      m_report.summary =
+          "the manifestation changed: the target " + changed + " at " + name(r.first_bad) +
+          ", but " + name(gone) + (m_options.fixed ? " still" : " already") +
+          " crashes with other signatures at the same rate (" +
+          std::to_string(r.without_target.target) + " of " + std::to_string(r.without_target.runs) +
+          " runs, against " + std::to_string(r.with_target.target) + " of " +
+          std::to_string(r.with_target.runs) + " crashing at " + name(shows) + "); not a " +
+          (m_options.fixed ? "fix" : "culprit") + cost;
       break;
     }
   }
@@ -393,8 +419,10 @@ void Search::write_summary() {
 }  // namespace
 
 Expected<SearchReport> bisect_1d(std::size_t n, Oracle& oracle, const SearchOptions& options,
-                                 const std::vector<PriorObservation>& prior, const ObservationSink& sink) {
-  if (n < 2) return fail(bad_input("bisect: an axis needs at least two versions, got " + std::to_string(n)));
+                                 const std::vector<PriorObservation>& prior,
+                                 const ObservationSink& sink) {
+  if (n < 2)
+    return fail(bad_input("bisect: an axis needs at least two versions, got " + std::to_string(n)));
   Search search(n, oracle, options, sink);
   search.set_prior(prior);
   return search.run();

@@ -20,15 +20,15 @@ namespace faultline::bisect {
 struct Step;
 
 struct SearchOptions {
-  double confidence = 0.99;      // posterior needed to name one boundary
-  bool fixed = false;            // find where the crash stops instead of where it starts
-  int max_runs = 5000;           // budget for the whole search, checks and verification included
-  int max_end_runs = 400;        // runs allowed to see the bad end crash
-  double end_confidence = 0.95;  // the good end must pass runs that would show p̂ this often
+  double confidence = 0.99;         // posterior needed to name one boundary
+  bool fixed = false;               // find where the crash stops instead of where it starts
+  int max_runs = 5000;              // budget for the whole search, checks and verification included
+  int max_end_runs = 400;           // runs allowed to see the bad end crash
+  double end_confidence = 0.95;     // the good end must pass runs that would show p̂ this often
   double verify_confidence = 0.99;  // verification reruns sized to show p̂ this often
   // The search alone stops at 1 - k (1 - confidence) with k = 3; the verification
   // reruns, the most informative runs left, then carry it to `confidence`.
-  int max_batch = 64;            // most runs asked of one probe (it stops at the first crash)
+  int max_batch = 64;              // most runs asked of one probe (it stops at the first crash)
   std::vector<std::string> names;  // the versions' names for the summary (default: #index)
   // Called after each new (not replayed) observation, with the step it made:
   // the caller's progress log (version, runs, crashes, the leading candidate).
@@ -37,12 +37,13 @@ struct SearchOptions {
 };
 
 enum class Outcome {
-  culprit,            // one boundary, with its posterior and a verification rerun
-  range,              // skips or the budget leave several candidates: [last_good, first_bad]
-  not_on_axis,        // the good end crashes too: the cause is not on this axis
-  noise,              // the target appears at rates no boundary explains
-  bad_end_passes,     // the bad end never showed the target
-  manifestation_changed,  // the target stops at the boundary, but other crashes go on at the same rate there
+  culprit,                // one boundary, with its posterior and a verification rerun
+  range,                  // skips or the budget leave several candidates: [last_good, first_bad]
+  not_on_axis,            // the good end crashes too: the cause is not on this axis
+  noise,                  // the target appears at rates no boundary explains
+  bad_end_passes,         // the bad end never showed the target
+  manifestation_changed,  // the target stops at the boundary, but other crashes go on at the same
+                          // rate there
 };
 
 // "culprit", "range", "not-on-axis", "noise", "bad-end-passes", "manifestation-changed"
@@ -56,8 +57,8 @@ struct Step {
   Phase phase = Phase::search;
   std::size_t index = 0;  // version, in the caller's order
   Observation seen;
-  std::size_t leading = 0;        // the most probable first-changed version after this step
-  double leading_posterior = 0;   // its posterior
+  std::size_t leading = 0;       // the most probable first-changed version after this step
+  double leading_posterior = 0;  // its posterior
 };
 
 struct CrashRate {
@@ -74,12 +75,12 @@ struct SearchReport {
   Outcome outcome = Outcome::culprit;
   std::size_t first_bad = 0;
   std::size_t last_good = 0;
-  double posterior = 0;  // of the boundary (or of the whole range)
-  CrashRate rate;        // the target's rate at crashing versions
-  double model_rate = 0; // posterior mean of p
-  int runs = 0;          // runs this session spent, replayed log entries included
-                         // (prior evidence taken at once is not counted)
-  int other_crashes = 0; // crashes with another signature met on the way
+  double posterior = 0;   // of the boundary (or of the whole range)
+  CrashRate rate;         // the target's rate at crashing versions
+  double model_rate = 0;  // posterior mean of p
+  int runs = 0;           // runs this session spent, replayed log entries included
+                          // (prior evidence taken at once is not counted)
+  int other_crashes = 0;  // crashes with another signature met on the way
   // With manifestation_changed, the two versions at the boundary: where the
   // target is gone, its runs that crashed otherwise (`target` counts them);
   // where it shows, its runs that crashed at all.

@@ -113,8 +113,13 @@ TEST(Bisect1D, ATargetThatStopsWhileOtherCrashesGoOnAtItsRateIsAChangedManifesta
     EXPECT_EQ(outcome_name(r.outcome), "manifestation-changed");
     EXPECT_EQ(r.first_bad, 6u);
     EXPECT_GT(r.without_target.target, 0);
-    EXPECT_EQ(r.summary.rfind("the manifestation changed: the target stops at v6, but v6 still crashes with other "
-                              "signatures at the same rate (", 0), 0u) << r.summary;
+    EXPECT_EQ(
+        r.summary.rfind(
+            "the manifestation changed: the target stops at v6, but v6 still crashes with other "
+            "signatures at the same rate (",
+            0),
+        0u)
+        << r.summary;
     EXPECT_NE(r.summary.find(" crashing at v5); not a fix ("), std::string::npos) << r.summary;
   }
 }
@@ -124,7 +129,8 @@ TEST(Bisect1D, ATargetThatAppearsWhereOtherCrashesWereIsAChangedManifestationNot
   SearchReport r = must(bisect_1d(8, axis));
   EXPECT_EQ(r.outcome, Outcome::manifestation_changed) << r.summary;
   EXPECT_EQ(r.first_bad, 3u);
-  EXPECT_NE(r.summary.find("#2 already crashes with other signatures at the same rate"), std::string::npos)
+  EXPECT_NE(r.summary.find("#2 already crashes with other signatures at the same rate"),
+            std::string::npos)
       << r.summary;
   EXPECT_NE(r.summary.find("not a culprit"), std::string::npos) << r.summary;
 }
@@ -151,7 +157,8 @@ TEST(Bisect1D, GoodEndCrashingMeansNotOnThisAxis) {
   SimulatedAxis axis(std::vector<double>(32, 0.9), 7);
   SearchReport r = must(bisect_1d(32, axis));
   EXPECT_EQ(r.outcome, Outcome::not_on_axis) << r.summary;
-  EXPECT_EQ(r.summary, "the good end crashes too: the cause is not on this axis (" + std::to_string(r.runs) + " runs)");
+  EXPECT_EQ(r.summary, "the good end crashes too: the cause is not on this axis (" +
+                           std::to_string(r.runs) + " runs)");
   // It says so only after seeing the good end itself crash.
   int good_end_crashes = 0;
   for (const Step& s : r.steps)
@@ -197,8 +204,8 @@ TEST(Bisect1D, FixModeFindsWhereTheCrashStops) {
     options.fixed = true;
     SearchReport r = must(bisect_1d(48, axis, options));
     EXPECT_EQ(r.outcome, Outcome::culprit) << r.summary;
-    EXPECT_EQ(r.first_bad, 20u);  // first fixed
-    EXPECT_EQ(r.last_good, 19u);  // last crashing
+    EXPECT_EQ(r.first_bad, 20u);           // first fixed
+    EXPECT_EQ(r.last_good, 19u);           // last crashing
     EXPECT_EQ(r.steps.front().index, 0u);  // the crashing end is checked first
   }
 }
@@ -222,6 +229,7 @@ class Interrupted : public Oracle {
     if (m_left-- <= 0) return fail(infrastructure("interrupted"));
     return m_inner.observe(i, runs, stop);
   }
+
  private:
   Oracle& m_inner;
   int m_left;

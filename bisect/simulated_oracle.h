@@ -17,11 +17,14 @@ class SimulatedAxis : public Oracle {
  public:
   SimulatedAxis(std::vector<double> target_rate, std::uint64_t seed, double other_rate = 0,
                 std::set<std::size_t> unbuildable = {})
-      : m_rate(std::move(target_rate)), m_other(other_rate), m_unbuildable(std::move(unbuildable)),
+      : m_rate(std::move(target_rate)),
+        m_other(other_rate),
+        m_unbuildable(std::move(unbuildable)),
         m_rng(seed) {}
 
   // Rate p at versions >= first_bad (or < first_bad when `fixed`), 0 elsewhere.
-  static std::vector<double> step(std::size_t n, std::size_t first_bad, double p, bool fixed = false) {
+  static std::vector<double> step(std::size_t n, std::size_t first_bad, double p,
+                                  bool fixed = false) {
     std::vector<double> rate(n, 0);
     for (std::size_t v = 0; v < n; ++v) rate[v] = ((v >= first_bad) != fixed) ? p : 0;
     return rate;

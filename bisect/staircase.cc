@@ -50,7 +50,10 @@ Expected<std::size_t> Staircase::first_crash(std::size_t row, std::size_t lo, st
   while (lo < hi) {
     const std::size_t mid = lo + (hi - lo) / 2;
     FAULTLINE_TRY(bool crashed, crashes(row, mid));
-    if (crashed) hi = mid; else lo = mid + 1;
+    if (crashed)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   return lo;
 }
@@ -62,7 +65,8 @@ Cell Staircase::witness(Cell cell, bool crashed) const {
     const Cell other{entry.first.first, entry.first.second};
     const bool dominates = other.row >= cell.row && other.col >= cell.col;
     const bool dominated = other.row <= cell.row && other.col <= cell.col;
-    if (entry.second == crashed && !(other == cell) && (crashed ? dominated : dominates)) return other;
+    if (entry.second == crashed && !(other == cell) && (crashed ? dominated : dominates))
+      return other;
   }
   return cell;
 }
@@ -81,7 +85,8 @@ Status Staircase::check_bounds(std::size_t row, std::size_t found, std::size_t l
   return Ok{};
 }
 
-Status Staircase::solve(std::size_t row_lo, std::size_t row_hi, std::size_t col_lo, std::size_t col_hi) {
+Status Staircase::solve(std::size_t row_lo, std::size_t row_hi, std::size_t col_lo,
+                        std::size_t col_hi) {
   if (row_lo >= row_hi) return Ok{};
   const std::size_t mid = row_lo + (row_hi - row_lo) / 2;
   FAULTLINE_TRY(std::size_t found, first_crash(mid, col_lo, col_hi));
@@ -121,7 +126,8 @@ Expected<StaircaseReport> Staircase::run() {
 
 Expected<StaircaseReport> bisect_2d(std::size_t rows, std::size_t cols, Oracle2D& oracle,
                                     const StaircaseOptions& options) {
-  if (rows == 0 || cols == 0) return fail(bad_input("bisect: a 2-D search needs two non-empty axes"));
+  if (rows == 0 || cols == 0)
+    return fail(bad_input("bisect: a 2-D search needs two non-empty axes"));
   if (options.runs_per_cell < 1) return fail(bad_input("bisect: runs_per_cell must be at least 1"));
   Staircase staircase(rows, cols, oracle, options);
   return staircase.run();

@@ -43,8 +43,8 @@ struct StaircaseReport {
   std::vector<std::size_t> first_crashing_col;
   std::vector<Cell> minimal_pairs;  // the staircase's corners, by row
   std::vector<Contradiction> contradictions;
-  std::vector<ProbedCell> probed;   // in probe order
-  int probes = 0;                   // distinct cells probed
+  std::vector<ProbedCell> probed;  // in probe order
+  int probes = 0;                  // distinct cells probed
   int runs = 0;
 };
 

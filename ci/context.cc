@@ -37,7 +37,8 @@ Expected<EventPullRequest> read_event(const std::string& path) {
   EventPullRequest out;
   if (path.empty()) return out;
   Expected<std::string> text = read_file(path);
-  if (!text) return fail(bad_input("GITHUB_EVENT_PATH=" + path + ": cannot read the event payload"));
+  if (!text)
+    return fail(bad_input("GITHUB_EVENT_PATH=" + path + ": cannot read the event payload"));
   auto event = nlohmann::json::parse(*text, nullptr, false);
   if (event.is_discarded())
     return fail(bad_input("GITHUB_EVENT_PATH=" + path + ": the event payload is not JSON"));

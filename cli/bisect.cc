@@ -19,10 +19,10 @@
 #include "bisect/search.h"
 #include "cli/bisect_cells.h"
 #include "cli/bisect_results.h"
-#include "reporters/results.h"
 #include "cli/command.h"
 #include "cli/matrix_input.h"
 #include "cli/session.h"
+#include "reporters/results.h"
 #include "runner/builds.h"
 #include "runner/process.h"
 #include "runner/stress.h"
@@ -45,8 +45,9 @@ struct BisectFlags {
   std::string signature;
   bool any_crash = false;
   bool fixed = false;
-  std::string good;  // a version known not to show the crash (default: the oldest, or newest with --fixed)
-  std::string bad;   // a version known to show it (default: the newest, or oldest with --fixed)
+  std::string
+      good;  // a version known not to show the crash (default: the oldest, or newest with --fixed)
+  std::string bad;  // a version known to show it (default: the newest, or oldest with --fixed)
   bool resume = false;
   double confidence = 0;
   int max_runs = 5000;
@@ -54,7 +55,8 @@ struct BisectFlags {
   int jobs = 0;
   std::string state_dir;
   std::string db;
-  std::string results;  // evidence from an earlier run (default: STATE/results.json when it matches)
+  std::string
+      results;  // evidence from an earlier run (default: STATE/results.json when it matches)
   bool no_results = false;
 };
 
@@ -83,18 +85,25 @@ class SessionLog {
   SessionLog(store::Store& db, std::string key, store::NewSession info)
       : m_db(db), m_key(std::move(key)), m_info(std::move(info)) {}
   ~SessionLog() {
-    if (m_session) (void)m_db.finish_session(m_session, store::utc_timestamp(), interrupted().load());
+    if (m_session)
+      (void)m_db.finish_session(m_session, store::utc_timestamp(), interrupted().load());
   }
 
   // The latest session of this search, to continue.
   Status read() {
     FAULTLINE_TRY(const auto found, m_db.latest_bisect(m_key));
-    if (!found) return fail(bad_input("--resume: no bisect session of " + m_key + " to resume in " + m_db.path()));
+    if (!found)
+      return fail(
+          bad_input("--resume: no bisect session of " + m_key + " to resume in " + m_db.path()));
     m_session = found->session.id;
     header = json::parse(found->header, nullptr, false);
-    if (!header.is_object()) return fail(infrastructure(where() + ": the session's header is not JSON"));
+    if (!header.is_object())
+      return fail(infrastructure(where() + ": the session's header is not JSON"));
     for (const auto& o : found->observations) {
-      json j = {{"runs", o.runs}, {"target", o.target}, {"other", o.other}, {"unbuildable", o.unbuildable}};
+      json j = {{"runs", o.runs},
+                {"target", o.target},
+                {"other", o.other},
+                {"unbuildable", o.unbuildable}};
       if (o.y) {
         j["row"] = o.x;
         j["col"] = *o.y;
@@ -125,7 +134,9 @@ class SessionLog {
       std::cerr << "faultline bisect: " << s.error().message << "\n";
     }
   }
-  std::string where() const { return m_db.path() + " (bisect session " + std::to_string(m_session) + ")"; }
+  std::string where() const {
+    return m_db.path() + " (bisect session " + std::to_string(m_session) + ")";
+  }
 
  private:
   store::Store& m_db;
@@ -136,12 +147,16 @@ class SessionLog {
 };
 
 json observation_json(const bisect::Observation& o) {
-  return {{"type", "observation"}, {"runs", o.runs}, {"target", o.target}, {"other", o.other},
+  return {{"type", "observation"},
+          {"runs", o.runs},
+          {"target", o.target},
+          {"other", o.other},
           {"unbuildable", o.unbuildable}};
 }
 
 bisect::Observation observation_from(const json& j) {
-  return {j.value("runs", 0), j.value("target", 0), j.value("other", 0), j.value("unbuildable", false)};
+  return {j.value("runs", 0), j.value("target", 0), j.value("other", 0),
+          j.value("unbuildable", false)};
 }
 
 std::string describe(const bisect::Observation& o) {
@@ -154,9 +169,9 @@ std::string describe(const bisect::Observation& o) {
 bool same_session(const json& recorded, const json& now, const std::string& path) {
   for (const char* key : {"axes", "base", "fixed", "from", "to", "any_crash"})
     if (recorded.value(key, json()) != now.value(key, json())) {
-      std::cerr << "faultline bisect: --resume: " << path << " searched " << recorded.value("axes", json()).dump()
-                << " with " << recorded.value("base", "") << " (" << key
-                << " differs); run without --resume to start afresh\n";
+      std::cerr << "faultline bisect: --resume: " << path << " searched "
+                << recorded.value("axes", json()).dump() << " with " << recorded.value("base", "")
+                << " (" << key << " differs); run without --resume to start afresh\n";
       return false;
     }
   return true;
@@ -173,13 +188,16 @@ int search_failed(const Error& error) {
 }
 
 json target_json(const bisect::FamilyTarget& t, bool widened) {
-  return {{"signatures", t.signatures}, {"top_frame", t.top_frame}, {"frameless", t.frameless}, {"exact", t.exact},
+  return {{"signatures", t.signatures},
+          {"top_frame", t.top_frame},
+          {"frameless", t.frameless},
+          {"exact", t.exact},
           {"widened", widened}};
 }
 
 bisect::FamilyTarget target_from(const json& j) {
-  return {j.value("signatures", std::set<std::string>{}), j.value("top_frame", ""), j.value("frameless", false),
-          j.value("exact", false)};
+  return {j.value("signatures", std::set<std::string>{}), j.value("top_frame", ""),
+          j.value("frameless", false), j.value("exact", false)};
 }
 
 // --resume: reads the latest session of this search, which must have searched
@@ -193,7 +211,8 @@ std::optional<int> resume_session(Context& ctx, SessionLog& log, const json& hea
   ctx.target = log.header.value("target", "");
   ctx.target_text = log.header.value("target_text", "");
   ctx.family = log.header.value("family", json());
-  ctx.prober.target = ctx.family.is_object() ? target_from(ctx.family) : bisect::FamilyTarget{{ctx.target}, "", false, true};
+  ctx.prober.target = ctx.family.is_object() ? target_from(ctx.family)
+                                             : bisect::FamilyTarget{{ctx.target}, "", false, true};
   std::cerr << "bisect: resuming with " << log.observations.size() << " recorded observations\n";
   return std::nullopt;
 }
@@ -203,7 +222,12 @@ store::NewSession new_session(const Context& ctx) {
   std::ifstream in(ctx.flags.file, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
-  return {"bisect", ctx.in.config.name, ctx.flags.file, hex16(fnv1a64(text.str())), store::utc_timestamp(), ""};
+  return {"bisect",
+          ctx.in.config.name,
+          ctx.flags.file,
+          hex16(fnv1a64(text.str())),
+          store::utc_timestamp(),
+          ""};
 }
 
 // Starts the session with its header; the exit status when the store refuses.
@@ -224,11 +248,13 @@ std::string target_words(const Context& ctx) {
   std::vector<std::string> what;
   if (t.signatures.size() > 1) what.push_back(std::to_string(t.signatures.size()) + " signatures");
   if (!t.top_frame.empty()) what.push_back("every crash whose top frame is " + t.top_frame);
-  if (t.frameless) what.push_back("every frame-less crash (a signal alone, a one-line runtime panic)");
+  if (t.frameless)
+    what.push_back("every frame-less crash (a signal alone, a one-line runtime panic)");
   return "the family of " + words + (what.empty() ? "" : ": " + join(what, ", "));
 }
 
-void set_target(Context& ctx, bisect::FamilyTarget t, std::string hash, std::string text, bool widened) {
+void set_target(Context& ctx, bisect::FamilyTarget t, std::string hash, std::string text,
+                bool widened) {
   ctx.prober.target = std::move(t);
   ctx.target = std::move(hash);
   ctx.target_text = std::move(text);
@@ -239,7 +265,10 @@ void set_target(Context& ctx, bisect::FamilyTarget t, std::string hash, std::str
 // its top frame, or (with none) every frame-less crash. A bare exit stands alone.
 bisect::FamilyTarget family_of_crash(const sanitizers::Crash& c) {
   const std::string top = bisect::top_frame(c);
-  return {{c.signature.hash}, top, top.empty() && !bisect::stands_alone(c.tool), bisect::stands_alone(c.tool)};
+  return {{c.signature.hash},
+          top,
+          top.empty() && !bisect::stands_alone(c.tool),
+          bisect::stands_alone(c.tool)};
 }
 
 // --signature S: S alone when it has frames of its own; else widened to its
@@ -257,8 +286,8 @@ Expected<std::optional<bisect::Observation>> signature_target(Context& ctx, std:
                                     : family_target(ctx.evidence, *family);
     t.frameless = t.frameless || !framed;
     set_target(ctx, std::move(t), s, sig->value("text", ""), !framed);
-    std::cerr << "bisect: target " << target_words(ctx) << (framed ? "" : " (it has no frames: widened to its family)")
-              << "\n";
+    std::cerr << "bisect: target " << target_words(ctx)
+              << (framed ? "" : " (it has no frames: widened to its family)") << "\n";
     return std::optional<bisect::Observation>{};
   }
   set_target(ctx, bisect::FamilyTarget{{s}, "", false, true}, s, "", false);
@@ -272,8 +301,8 @@ Expected<std::optional<bisect::Observation>> signature_target(Context& ctx, std:
         const bool widened = !t.exact && t.top_frame.empty();
         if (!widened) t = {{s}, t.top_frame, false, true};
         set_target(ctx, std::move(t), s, c.signature.text, widened);
-        std::cerr << "bisect: target " << target_words(ctx) << (widened ? " (it has no frames: widened to its family)" : "")
-                  << "\n";
+        std::cerr << "bisect: target " << target_words(ctx)
+                  << (widened ? " (it has no frames: widened to its family)" : "") << "\n";
         return std::optional<bisect::Observation>{ctx.prober.recount(bad_cell, from)};
       }
   return std::optional<bisect::Observation>{seen};
@@ -282,15 +311,17 @@ Expected<std::optional<bisect::Observation>> signature_target(Context& ctx, std:
 // The target family: that of --signature; else the family most runs showed at
 // the bad end in the earlier run's results; else the family of the first crash
 // in up to 20 runs there. nullopt with a message when the bad end does not crash (exit 0).
-Expected<std::optional<bisect::Observation>> find_target(Context& ctx, std::size_t bad_cell, const std::string& where) {
+Expected<std::optional<bisect::Observation>> find_target(Context& ctx, std::size_t bad_cell,
+                                                         const std::string& where) {
   CellProber& prober = ctx.prober;
   if (prober.any_crash) return std::optional<bisect::Observation>{};
   if (!ctx.flags.signature.empty()) return signature_target(ctx, bad_cell, where);
   if (!ctx.evidence.is_null())
     if (const json* f = most_frequent_family(ctx.evidence, ctx.in.expansion.cells.hash(bad_cell))) {
-      set_target(ctx, family_target(ctx.evidence, *f), f->value("hash", ""), f->value("text", ""), false);
-      std::cerr << "bisect: target " << target_words(ctx) << ", the most frequent crash at " << where
-                << " in the earlier run\n";
+      set_target(ctx, family_target(ctx.evidence, *f), f->value("hash", ""), f->value("text", ""),
+                 false);
+      std::cerr << "bisect: target " << target_words(ctx) << ", the most frequent crash at "
+                << where << " in the earlier run\n";
       return std::optional<bisect::Observation>{};
     }
   std::cerr << "bisect: finding the target crash at " << where << "\n";
@@ -325,10 +356,12 @@ class LineOracle : public bisect::Oracle {
 // an earlier run's results), then with new runs, recording each.
 class PlaneOracle : public bisect::Oracle2D {
  public:
-  PlaneOracle(CellProber& prober, const Plane& plane, SessionLog& log) : m_prober(prober), m_plane(plane), m_log(log) {}
+  PlaneOracle(CellProber& prober, const Plane& plane, SessionLog& log)
+      : m_prober(prober), m_plane(plane), m_log(log) {}
   std::map<std::pair<std::size_t, std::size_t>, std::vector<bisect::Observation>> recorded;
 
-  Expected<bisect::Observation> observe(std::size_t row, std::size_t col, int runs, bool stop_at_first) override {
+  Expected<bisect::Observation> observe(std::size_t row, std::size_t col, int runs,
+                                        bool stop_at_first) override {
     auto& queue = recorded[{row, col}];
     if (!queue.empty()) {
       bisect::Observation o = queue.front();
@@ -356,11 +389,13 @@ class PlaneOracle : public bisect::Oracle2D {
   SessionLog& m_log;
 };
 
-int finish(Context& ctx, const std::string& answer_path, const json& answer, json section, int status) {
+int finish(Context& ctx, const std::string& answer_path, const json& answer, json section,
+           int status) {
   std::ofstream(answer_path) << answer.dump(2) << "\n";
   const std::string results_path =
       ctx.flags.results.empty() ? ctx.places.state_dir + "/results.json" : ctx.flags.results;
-  auto written = record_bisect(results_path, ctx.in, ctx.prober, ctx.flags.file, std::move(section));
+  auto written =
+      record_bisect(results_path, ctx.in, ctx.prober, ctx.flags.file, std::move(section));
   if (!written) {
     std::cerr << "faultline bisect: " << written.error().message << "\n";
     return k_exit_infrastructure;
@@ -384,41 +419,48 @@ int bisect_line(Context& ctx, const Plane& plane) {
   auto good = position(flags.good, flags.fixed ? all_versions.size() - 1 : 0);
   auto bad = position(flags.bad, flags.fixed ? 0 : all_versions.size() - 1);
   if (!good || !bad) {
-    std::cerr << "faultline bisect: '" << (!good ? flags.good : flags.bad) << "' is not a version of " << axis_name
-              << " (versions: " << join(all_versions, ", ") << ")\n";
+    std::cerr << "faultline bisect: '" << (!good ? flags.good : flags.bad)
+              << "' is not a version of " << axis_name << " (versions: " << join(all_versions, ", ")
+              << ")\n";
     return k_exit_bad_input;
   }
   const std::size_t lo = std::min(*good, *bad), hi = std::max(*good, *bad);
   if (hi - lo < 1 || (flags.fixed ? *bad > *good : *good > *bad)) {
-    std::cerr << "faultline bisect: the good version must come " << (flags.fixed ? "after" : "before")
-              << " the bad one on " << axis_name << ", with at least two versions to search\n";
+    std::cerr << "faultline bisect: the good version must come "
+              << (flags.fixed ? "after" : "before") << " the bad one on " << axis_name
+              << ", with at least two versions to search\n";
     return k_exit_bad_input;
   }
-  const std::vector<std::string> versions(all_versions.begin() + static_cast<std::ptrdiff_t>(lo),
-                                          all_versions.begin() + static_cast<std::ptrdiff_t>(hi) + 1);
+  const std::vector<std::string> versions(
+      all_versions.begin() + static_cast<std::ptrdiff_t>(lo),
+      all_versions.begin() + static_cast<std::ptrdiff_t>(hi) + 1);
   const std::size_t bad_end = flags.fixed ? 0 : versions.size() - 1;
   CellProber& prober = ctx.prober;
   LineOracle oracle(prober, plane, lo);
 
   SessionLog log(*ctx.db, axis_name, new_session(ctx));
-  json header = {{"type", "session"}, {"axes", {axis_name}}, {"base", plane.base}, {"fixed", flags.fixed},
-                 {"any_crash", flags.any_crash}, {"from", versions.front()}, {"to", versions.back()}};
+  json header = {{"type", "session"},    {"axes", {axis_name}},          {"base", plane.base},
+                 {"fixed", flags.fixed}, {"any_crash", flags.any_crash}, {"from", versions.front()},
+                 {"to", versions.back()}};
   std::vector<bisect::PriorObservation> prior;
   if (flags.resume) {
     if (auto status = resume_session(ctx, log, header)) return *status;
-    for (const auto& j : log.observations) prior.emplace_back(j.value("index", std::size_t{0}), observation_from(j));
+    for (const auto& j : log.observations)
+      prior.emplace_back(j.value("index", std::size_t{0}), observation_from(j));
   } else {
     auto bad_cell = plane.at(bad_end + lo);
     if (!bad_cell) {
-      std::cerr << "faultline bisect: " << axis_name << "=" << versions[bad_end] << " is excluded with " << plane.base
-                << "; choose another --bad\n";
+      std::cerr << "faultline bisect: " << axis_name << "=" << versions[bad_end]
+                << " is excluded with " << plane.base << "; choose another --bad\n";
       return k_exit_bad_input;
     }
-    auto discovered = find_target(ctx, *bad_cell, axis_name + "=" + versions[bad_end] + " (" + plane.base + ")");
-    if (!discovered) return interrupted() ? k_exit_interrupted : exit_status_for(discovered.error());
+    auto discovered =
+        find_target(ctx, *bad_cell, axis_name + "=" + versions[bad_end] + " (" + plane.base + ")");
+    if (!discovered)
+      return interrupted() ? k_exit_interrupted : exit_status_for(discovered.error());
     if (!*discovered && !prober.any_crash && prober.target.signatures.empty()) {
-      std::cout << "no crash at " << axis_name << "=" << versions[bad_end] << ": nothing to bisect (" << plane.base
-                << ")\n";
+      std::cout << "no crash at " << axis_name << "=" << versions[bad_end]
+                << ": nothing to bisect (" << plane.base << ")\n";
       return k_exit_ok;
     }
     header["target"] = ctx.target;
@@ -458,39 +500,53 @@ int bisect_line(Context& ctx, const Plane& plane) {
   options.on_step = [&](const bisect::Step& s) {
     char posterior[16];
     std::snprintf(posterior, sizeof posterior, "%.3f", s.leading_posterior);
-    std::cerr << "  " << bisect::phase_name(s.phase) << " " << axis_name << "=" << versions[s.index] << ": "
-              << describe(s.seen) << "; leading " << (flags.fixed ? "first fixed " : "first crashing ") << axis_name
-              << "=" << versions[s.leading] << " (posterior " << posterior << ")\n";
+    std::cerr << "  " << bisect::phase_name(s.phase) << " " << axis_name << "=" << versions[s.index]
+              << ": " << describe(s.seen) << "; leading "
+              << (flags.fixed ? "first fixed " : "first crashing ") << axis_name << "="
+              << versions[s.leading] << " (posterior " << posterior << ")\n";
   };
   auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
   if (!report) return search_failed(report.error());
-  std::cout << "bisect " << axis_name << " (" << plane.base << "), target " << target_words(ctx) << "\n";
+  std::cout << "bisect " << axis_name << " (" << plane.base << "), target " << target_words(ctx)
+            << "\n";
   if (ctx.family.is_object() && ctx.family.value("widened", false))
-    std::cout << "target widened: " << ctx.target << " has no frames, so its family is the target\n";
+    std::cout << "target widened: " << ctx.target
+              << " has no frames, so its family is the target\n";
   std::cout << "outcome: " << bisect::outcome_name(report->outcome) << "\n";
   if (report->outcome == bisect::Outcome::culprit || report->outcome == bisect::Outcome::range)
-    std::cout << (flags.fixed ? "first fixed: " : "first crashing: ") << axis_name << "=" << versions[report->first_bad]
-              << "; last " << (flags.fixed ? "crashing: " : "good: ") << axis_name << "=" << versions[report->last_good]
-              << " (posterior " << report->posterior << ")\n";
+    std::cout << (flags.fixed ? "first fixed: " : "first crashing: ") << axis_name << "="
+              << versions[report->first_bad] << "; last " << (flags.fixed ? "crashing: " : "good: ")
+              << axis_name << "=" << versions[report->last_good] << " (posterior "
+              << report->posterior << ")\n";
   if (report->outcome == bisect::Outcome::manifestation_changed)
-    std::cout << "manifestation changed at " << axis_name << "=" << versions[report->first_bad] << " (after "
-              << axis_name << "=" << versions[report->last_good] << "): not a " << (flags.fixed ? "fix" : "culprit")
-              << "\n";
+    std::cout << "manifestation changed at " << axis_name << "=" << versions[report->first_bad]
+              << " (after " << axis_name << "=" << versions[report->last_good] << "): not a "
+              << (flags.fixed ? "fix" : "culprit") << "\n";
   std::cout << "runs: " << report->runs << "\n" << report->summary << "\n";
-  json answer = {{"axis", axis_name}, {"base", plane.base}, {"target", ctx.target}, {"family", ctx.family},
-                 {"outcome", bisect::outcome_name(report->outcome)}, {"first_bad", versions[report->first_bad]},
-                 {"last_good", versions[report->last_good]}, {"posterior", report->posterior}, {"runs", report->runs},
-                 {"fixed", flags.fixed}, {"summary", report->summary}};
-  Bisect1D b{plane, versions, lo, flags.fixed, ctx.target, ctx.target_text, options.confidence, ctx.family};
-  const int status = report->outcome == bisect::Outcome::bad_end_passes ? k_exit_ok : k_exit_crashes;
-  return finish(ctx, ctx.places.state_dir + "/bisect-" + axis_name + ".json", answer, section_1d(ctx.in, b, *report),
-                status);
+  json answer = {{"axis", axis_name},
+                 {"base", plane.base},
+                 {"target", ctx.target},
+                 {"family", ctx.family},
+                 {"outcome", bisect::outcome_name(report->outcome)},
+                 {"first_bad", versions[report->first_bad]},
+                 {"last_good", versions[report->last_good]},
+                 {"posterior", report->posterior},
+                 {"runs", report->runs},
+                 {"fixed", flags.fixed},
+                 {"summary", report->summary}};
+  Bisect1D b{plane,           versions,           lo,        flags.fixed, ctx.target,
+             ctx.target_text, options.confidence, ctx.family};
+  const int status =
+      report->outcome == bisect::Outcome::bad_end_passes ? k_exit_ok : k_exit_crashes;
+  return finish(ctx, ctx.places.state_dir + "/bisect-" + axis_name + ".json", answer,
+                section_1d(ctx.in, b, *report), status);
 }
 
 int bisect_plane(Context& ctx, const Plane& plane) {
   const BisectFlags& flags = ctx.flags;
   if (!flags.good.empty() || !flags.bad.empty() || flags.fixed) {
-    std::cerr << "faultline bisect: --good, --bad and --fixed search one axis; a 2-D search (--axes) covers both "
+    std::cerr << "faultline bisect: --good, --bad and --fixed search one axis; a 2-D search "
+                 "(--axes) covers both "
                  "axes whole\n";
     return k_exit_bad_input;
   }
@@ -501,26 +557,37 @@ int bisect_plane(Context& ctx, const Plane& plane) {
   SessionLog log(*ctx.db, name, new_session(ctx));
   PlaneOracle oracle(prober, plane, log);
   oracle.m_plane_name = [&](std::size_t r, std::size_t c) {
-    return rows + "=" + t.axes[plane.axes[0]].values[r] + " " + cols + "=" + t.axes[plane.axes[1]].values[c];
+    return rows + "=" + t.axes[plane.axes[0]].values[r] + " " + cols + "=" +
+           t.axes[plane.axes[1]].values[c];
   };
-  json header = {{"type", "session"}, {"axes", {rows, cols}}, {"base", plane.base}, {"fixed", false},
-                 {"any_crash", flags.any_crash}, {"from", ""}, {"to", ""}, {"runs_per_pair", flags.runs_per_pair}};
+  json header = {{"type", "session"},
+                 {"axes", {rows, cols}},
+                 {"base", plane.base},
+                 {"fixed", false},
+                 {"any_crash", flags.any_crash},
+                 {"from", ""},
+                 {"to", ""},
+                 {"runs_per_pair", flags.runs_per_pair}};
   if (flags.resume) {
     if (auto status = resume_session(ctx, log, header)) return *status;
     for (const auto& j : log.observations)
-      oracle.recorded[{j.value("row", std::size_t{0}), j.value("col", std::size_t{0})}].push_back(observation_from(j));
+      oracle.recorded[{j.value("row", std::size_t{0}), j.value("col", std::size_t{0})}].push_back(
+          observation_from(j));
   } else {
     auto corner = plane.at(plane.rows - 1, plane.cols - 1);
     if (!corner) {
-      std::cerr << "faultline bisect: the newest pair " << oracle.m_plane_name(plane.rows - 1, plane.cols - 1)
-                << " is excluded with " << plane.base << "; a 2-D search starts from it\n";
+      std::cerr << "faultline bisect: the newest pair "
+                << oracle.m_plane_name(plane.rows - 1, plane.cols - 1) << " is excluded with "
+                << plane.base << "; a 2-D search starts from it\n";
       return k_exit_bad_input;
     }
-    auto discovered = find_target(ctx, *corner, oracle.m_plane_name(plane.rows - 1, plane.cols - 1));
-    if (!discovered) return interrupted() ? k_exit_interrupted : exit_status_for(discovered.error());
+    auto discovered =
+        find_target(ctx, *corner, oracle.m_plane_name(plane.rows - 1, plane.cols - 1));
+    if (!discovered)
+      return interrupted() ? k_exit_interrupted : exit_status_for(discovered.error());
     if (!*discovered && !prober.any_crash && prober.target.signatures.empty()) {
-      std::cout << "no crash at " << oracle.m_plane_name(plane.rows - 1, plane.cols - 1) << ": nothing to bisect ("
-                << plane.base << ")\n";
+      std::cout << "no crash at " << oracle.m_plane_name(plane.rows - 1, plane.cols - 1)
+                << ": nothing to bisect (" << plane.base << ")\n";
       return k_exit_ok;
     }
     header["target"] = ctx.target;
@@ -532,7 +599,8 @@ int bisect_plane(Context& ctx, const Plane& plane) {
       for (std::size_t r = 0; r < plane.rows; ++r)
         for (std::size_t c = 0; c < plane.cols; ++c)
           if (auto cell = plane.at(r, c))
-            if (auto o = observation_in(ctx.evidence, t.hash(*cell), prober.target, prober.any_crash))
+            if (auto o =
+                    observation_in(ctx.evidence, t.hash(*cell), prober.target, prober.any_crash))
               if (o->target > 0 || o->runs >= flags.runs_per_pair) {
                 json j = observation_json(*o);
                 j["row"] = r;
@@ -548,16 +616,20 @@ int bisect_plane(Context& ctx, const Plane& plane) {
   if (!report) return search_failed(report.error());
   Bisect2D b{plane, ctx.target, ctx.target_text, flags.runs_per_pair, ctx.family};
   json section = section_2d(ctx.in, b, *report);
-  std::cout << "bisect " << rows << " × " << cols << " (" << plane.base << "), target " << target_words(ctx) << "\n";
+  std::cout << "bisect " << rows << " × " << cols << " (" << plane.base << "), target "
+            << target_words(ctx) << "\n";
   std::cout << section.value("summary", "") << "\n";
   for (std::size_t r = 0; r < plane.rows; ++r) {
     const std::size_t c = report->first_crashing_col[r];
     std::cout << "  " << rows << "=" << t.axes[plane.axes[0]].values[r] << ": "
-              << (c < plane.cols ? "crashes from " + cols + "=" + t.axes[plane.axes[1]].values[c] : "no crash") << "\n";
+              << (c < plane.cols ? "crashes from " + cols + "=" + t.axes[plane.axes[1]].values[c]
+                                 : "no crash")
+              << "\n";
   }
   for (const auto& x : report->contradictions)
-    std::cout << "  contradiction: " << oracle.m_plane_name(x.crashing.row, x.crashing.col) << " crashed but "
-              << oracle.m_plane_name(x.passing.row, x.passing.col) << " passed\n";
+    std::cout << "  contradiction: " << oracle.m_plane_name(x.crashing.row, x.crashing.col)
+              << " crashed but " << oracle.m_plane_name(x.passing.row, x.passing.col)
+              << " passed\n";
   const int status = report->minimal_pairs.empty() ? k_exit_ok : k_exit_crashes;
   return finish(ctx, ctx.places.state_dir + "/bisect-" + name + ".json", section, section, status);
 }
@@ -568,11 +640,13 @@ int run_bisect(const BisectFlags& flags) {
   std::vector<std::string> axis_names;
   if (!flags.axes.empty()) {
     std::string rest = flags.axes;
-    for (std::size_t comma; (comma = rest.find(',')) != std::string::npos; rest = rest.substr(comma + 1))
+    for (std::size_t comma; (comma = rest.find(',')) != std::string::npos;
+         rest = rest.substr(comma + 1))
       axis_names.emplace_back(trim(rest.substr(0, comma)));
     axis_names.emplace_back(trim(rest));
     if (axis_names.size() != 2 || !flags.axis.empty()) {
-      std::cerr << "faultline bisect: --axes takes two component axes, ROWS,COLUMNS (e.g. library,binding); "
+      std::cerr << "faultline bisect: --axes takes two component axes, ROWS,COLUMNS (e.g. "
+                   "library,binding); "
                    "--axis takes one\n";
       return k_exit_bad_input;
     }
@@ -580,7 +654,8 @@ int run_bisect(const BisectFlags& flags) {
     std::string axis = flags.axis;
     if (axis.empty() && !in->config.bisect.axes.empty()) axis = in->config.bisect.axes[0].value;
     if (axis.empty()) {
-      std::cerr << "faultline bisect: name the axis to search with --axis (or bisect.axes in the matrix file)\n";
+      std::cerr << "faultline bisect: name the axis to search with --axis (or bisect.axes in the "
+                   "matrix file)\n";
       return k_exit_bad_input;
     }
     axis_names.push_back(axis);
@@ -613,7 +688,8 @@ int run_bisect(const BisectFlags& flags) {
   sopts.cancel = &g_cancel;
   CellProber prober(*in, bopts, sopts);
   prober.any_crash = flags.any_crash;
-  const std::string db_path = flags.db.empty() ? places.state_dir + "/" + store::k_db_file_name : flags.db;
+  const std::string db_path =
+      flags.db.empty() ? places.state_dir + "/" + store::k_db_file_name : flags.db;
   auto db = store::Store::open(db_path);
   if (!db) {
     std::cerr << "faultline bisect: " << db.error().message << "\n";
@@ -622,12 +698,14 @@ int run_bisect(const BisectFlags& flags) {
   Context ctx{flags, *in, places, prober, json(), "", db->get(), "", json()};
 
   if (!flags.no_results) {
-    const std::string path = flags.results.empty() ? places.state_dir + "/results.json" : flags.results;
+    const std::string path =
+        flags.results.empty() ? places.state_dir + "/results.json" : flags.results;
     std::string why;
     if (auto r = matching_results(path, *in, why)) {
       ctx.evidence = std::move(*r);
     } else if (!flags.results.empty()) {
-      std::cerr << "faultline bisect: --results: " << (why.empty() ? path + " does not exist" : why) << "\n";
+      std::cerr << "faultline bisect: --results: " << (why.empty() ? path + " does not exist" : why)
+                << "\n";
       return k_exit_bad_input;
     } else if (!why.empty()) {
       std::cerr << "bisect: " << why << "\n";
@@ -640,16 +718,22 @@ int run_bisect(const BisectFlags& flags) {
 
 void add_bisect_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<BisectFlags>();
-  CLI::App* cmd = app.add_subcommand("bisect", "Find the first version at which a crash appears (or, --fixed, stops)");
+  CLI::App* cmd = app.add_subcommand(
+      "bisect", "Find the first version at which a crash appears (or, --fixed, stops)");
   cmd->footer(
       "Searches one ordered component axis (--axis) with every other axis fixed by --only, or two\n"
-      "(--axes ROWS,COLUMNS) for the staircase of minimal crashing pairs. The target is --signature,\n"
+      "(--axes ROWS,COLUMNS) for the staircase of minimal crashing pairs. The target is "
+      "--signature,\n"
       "else the most frequent crash at the newest version in an earlier `faultline run`'s\n"
-      "results.json, else the first crash seen there (--any-crash counts every crash). Crashes that\n"
-      "happen in only some runs are expected: every run is evidence, the earlier run's included, and\n"
-      "the search stops when one boundary reaches the confidence. Unbuildable versions are skipped.\n"
+      "results.json, else the first crash seen there (--any-crash counts every crash). Crashes "
+      "that\n"
+      "happen in only some runs are expected: every run is evidence, the earlier run's included, "
+      "and\n"
+      "the search stops when one boundary reaches the confidence. Unbuildable versions are "
+      "skipped.\n"
       "The session is kept in the results store (STATE/faultline.db); Ctrl-C, then --resume,\n"
-      "repeats no run. The answer is printed, written to STATE/bisect-AXIS.json and added to results.json's `bisect`\n"
+      "repeats no run. The answer is printed, written to STATE/bisect-AXIS.json and added to "
+      "results.json's `bisect`\n"
       "section, which `faultline report` renders.\n"
       "Exit status: 1 when the target crash exists (whatever the outcome), 0 when the bad end\n"
       "never crashed, 2 bad input, 3 infrastructure, 130 interrupted.\n\n"
@@ -658,31 +742,44 @@ void add_bisect_command(CLI::App& app, Action& action) {
       "      --only sanitizer=asan --only workload=gates --only threads=8\n"
       "  faultline bisect ... --bad 0.9                  # the newest version has the fix\n"
       "  faultline bisect ... --fixed --bad 0.8          # the first version where it stops\n"
-      "  faultline bisect examples/ffi-race/faultline.yaml --axes library,binding --only sanitizer=asan \\\n"
+      "  faultline bisect examples/ffi-race/faultline.yaml --axes library,binding --only "
+      "sanitizer=asan \\\n"
       "      --only workload=callbacks --only threads=8\n"
       "  faultline bisect --resume ...");
   cmd->add_option("file", flags->file, "the matrix file")->capture_default_str();
-  cmd->add_option("--axis", flags->axis, "the component axis to search (default: the first of bisect.axes)");
-  cmd->add_option("--axes", flags->axes, "two component axes, ROWS,COLUMNS: find the minimal crashing pairs");
+  cmd->add_option("--axis", flags->axis,
+                  "the component axis to search (default: the first of bisect.axes)");
+  cmd->add_option("--axes", flags->axes,
+                  "two component axes, ROWS,COLUMNS: find the minimal crashing pairs");
   cmd->add_option("--only", flags->only, "fix another axis: AXIS=VALUE (repeatable)");
-  cmd->add_option("--signature", flags->signature, "the crash signature to look for (a hash or its prefix)");
+  cmd->add_option("--signature", flags->signature,
+                  "the crash signature to look for (a hash or its prefix)");
   cmd->add_flag("--any-crash", flags->any_crash, "count every crash, not one signature");
   cmd->add_flag("--fixed", flags->fixed, "find the first version where the crash stops");
-  cmd->add_option("--good", flags->good, "a version without the crash (default: the oldest; the newest with --fixed)");
-  cmd->add_option("--bad", flags->bad, "a version with the crash (default: the newest; the oldest with --fixed)");
+  cmd->add_option("--good", flags->good,
+                  "a version without the crash (default: the oldest; the newest with --fixed)");
+  cmd->add_option("--bad", flags->bad,
+                  "a version with the crash (default: the newest; the oldest with --fixed)");
   cmd->add_flag("--resume", flags->resume, "continue the recorded session");
-  cmd->add_option("--confidence", flags->confidence, "posterior at which to stop (default: bisect.confidence)")
+  cmd->add_option("--confidence", flags->confidence,
+                  "posterior at which to stop (default: bisect.confidence)")
       ->check(CLI::Range(0.5, 0.9999));
-  cmd->add_option("--max-runs", flags->max_runs, "budget of runs for the whole search")->capture_default_str();
-  cmd->add_option("--runs-per-pair", flags->runs_per_pair, "2-D: runs before a pair counts as passing")
-      ->check(CLI::Range(1, 10000))->capture_default_str();
+  cmd->add_option("--max-runs", flags->max_runs, "budget of runs for the whole search")
+      ->capture_default_str();
+  cmd->add_option("--runs-per-pair", flags->runs_per_pair,
+                  "2-D: runs before a pair counts as passing")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
   cmd->add_option("--results", flags->results,
                   "an earlier run's results.json to take evidence from and add the answer to "
                   "(default: STATE/results.json when it records this matrix)");
-  cmd->add_flag("--no-results", flags->no_results, "ignore earlier results: run every probe afresh");
+  cmd->add_flag("--no-results", flags->no_results,
+                "ignore earlier results: run every probe afresh");
   cmd->add_option("-j,--jobs", flags->jobs, "runs and builds at once");
-  cmd->add_option("--db", flags->db, "the results store keeping the session (default: STATE/faultline.db)");
-  cmd->add_option("--state-dir", flags->state_dir, "builds and sessions (default: .faultline beside the matrix file)");
+  cmd->add_option("--db", flags->db,
+                  "the results store keeping the session (default: STATE/faultline.db)");
+  cmd->add_option("--state-dir", flags->state_dir,
+                  "builds and sessions (default: .faultline beside the matrix file)");
   cmd->callback([flags, &action] { action = [flags] { return run_bisect(*flags); }; });
 }
 

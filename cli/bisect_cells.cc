@@ -18,7 +18,8 @@ Expected<std::map<std::size_t, std::string>> fixed_values(const std::vector<std:
   std::map<std::size_t, std::string> fixed;
   for (const auto& [a, values] : filter) {
     if (values.size() > 1)
-      return fail(bad_input("--only gives axis '" + t.axes[a].name + "' several values; bisect fixes each axis to one"));
+      return fail(bad_input("--only gives axis '" + t.axes[a].name +
+                            "' several values; bisect fixes each axis to one"));
     fixed[a] = *values.begin();
   }
   return fixed;
@@ -33,19 +34,24 @@ Expected<Plane> find_plane(const MatrixInput& in, const std::vector<std::string>
   for (const auto& name : axis_names) {
     auto axis = t.axis_index(name);
     if (!axis || t.axes[*axis].kind != matrix::AxisKind::component)
-      return fail(bad_input("'" + name + "' is not a component axis; bisect searches component versions"));
+      return fail(
+          bad_input("'" + name + "' is not a component axis; bisect searches component versions"));
     if (std::count(plane.axes.begin(), plane.axes.end(), *axis))
-      return fail(bad_input("axis '" + name + "' is named twice; a 2-D bisect needs two different axes"));
+      return fail(
+          bad_input("axis '" + name + "' is named twice; a 2-D bisect needs two different axes"));
     plane.axes.push_back(*axis);
   }
   FAULTLINE_TRY(auto fixed, fixed_values(only, t));
   for (std::size_t a : plane.axes)
     if (fixed.count(a))
-      return fail(bad_input("--only fixes '" + t.axes[a].name + "', the axis being searched; use --good/--bad to narrow it"));
+      return fail(bad_input("--only fixes '" + t.axes[a].name +
+                            "', the axis being searched; use --good/--bad to narrow it"));
   plane.rows = t.axes[plane.axes[0]].values.size();
   plane.cols = plane.axes.size() > 1 ? t.axes[plane.axes[1]].values.size() : 1;
   plane.cells.assign(plane.rows * plane.cols, std::nullopt);
-  auto searched = [&](std::size_t a) { return std::count(plane.axes.begin(), plane.axes.end(), a) > 0; };
+  auto searched = [&](std::size_t a) {
+    return std::count(plane.axes.begin(), plane.axes.end(), a) > 0;
+  };
   std::map<std::size_t, std::set<std::string>> loose;  // unfixed axes that still vary
   for (std::size_t c = 0; c < t.size(); ++c) {
     bool match = std::all_of(fixed.begin(), fixed.end(), [&](const auto& f) {
@@ -58,20 +64,26 @@ Expected<Plane> find_plane(const MatrixInput& in, const std::vector<std::string>
         if (const std::string* v = t.value(c, a)) loose[a].insert(*v);
     std::int32_t row = t.at(c, plane.axes[0]);
     std::int32_t col = plane.axes.size() > 1 ? t.at(c, plane.axes[1]) : 0;
-    if (row >= 0 && col >= 0) plane.cells[static_cast<std::size_t>(row) * plane.cols + static_cast<std::size_t>(col)] = c;
+    if (row >= 0 && col >= 0)
+      plane.cells[static_cast<std::size_t>(row) * plane.cols + static_cast<std::size_t>(col)] = c;
   }
   std::vector<std::string> unfixed, parts;
   for (const auto& [a, values] : loose)
-    if (values.size() > 1) unfixed.push_back(t.axes[a].name + " (" + join({values.begin(), values.end()}, ", ") + ")");
+    if (values.size() > 1)
+      unfixed.push_back(t.axes[a].name + " (" + join({values.begin(), values.end()}, ", ") + ")");
   if (!unfixed.empty())
-    return fail(bad_input("fix every other axis with --only AXIS=VALUE; these still vary: " + join(unfixed, "; ")));
+    return fail(bad_input("fix every other axis with --only AXIS=VALUE; these still vary: " +
+                          join(unfixed, "; ")));
   for (std::size_t a = 0; a < t.product_axes; ++a) {
     if (searched(a)) continue;
-    if (fixed.count(a)) parts.push_back(t.axes[a].name + "=" + fixed[a]);
-    else if (loose.count(a)) parts.push_back(t.axes[a].name + "=" + *loose[a].begin());
+    if (fixed.count(a))
+      parts.push_back(t.axes[a].name + "=" + fixed[a]);
+    else if (loose.count(a))
+      parts.push_back(t.axes[a].name + "=" + *loose[a].begin());
   }
   plane.base = join(parts, " ");
-  if (std::none_of(plane.cells.begin(), plane.cells.end(), [](const auto& c) { return c.has_value(); }))
+  if (std::none_of(plane.cells.begin(), plane.cells.end(),
+                   [](const auto& c) { return c.has_value(); }))
     return fail(bad_input("no cell matches " + plane.base));
   return plane;
 }
@@ -95,8 +107,9 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
   }
   runner::StressOptions options = m_stress;
   options.runs = runs;
-  options.first_index = static_cast<int>(
-      std::count_if(m_records.begin(), m_records.end(), [&](const runner::RunRecord& r) { return r.cell == cell; }));
+  options.first_index =
+      static_cast<int>(std::count_if(m_records.begin(), m_records.end(),
+                                     [&](const runner::RunRecord& r) { return r.cell == cell; }));
   options.stop = stop_at_first ? matrix::StopPolicy::first_crash : matrix::StopPolicy::all;
   if (!any_crash && !target.signatures.empty())
     options.stop_at = [this](const sanitizers::Crash& c) { return target.matches(c); };
@@ -118,10 +131,12 @@ bisect::Observation CellProber::recount(std::size_t cell, std::size_t from) cons
     if (r.cell != cell) continue;
     ++seen.runs;
     const bool crashed = r.outcome == "crash", failed = crashed || r.outcome == "hang";
-    const bool target_run = any_crash ? failed
-                                      : std::any_of(r.crashes.begin(), r.crashes.end(), [&](const sanitizers::Crash& c) {
-                                          return !target.signatures.empty() && target.matches(c);
-                                        });
+    const bool target_run =
+        any_crash
+            ? failed
+            : std::any_of(r.crashes.begin(), r.crashes.end(), [&](const sanitizers::Crash& c) {
+                return !target.signatures.empty() && target.matches(c);
+              });
     seen.target += target_run;
     seen.other += crashed && !target_run;
   }

@@ -24,9 +24,11 @@ struct Plane {
   std::vector<std::size_t> axes;  // product axis indices: rows, then columns
   std::size_t rows = 0, cols = 1;
   std::vector<std::optional<std::size_t>> cells;  // rows × cols, row-major; nullopt where excluded
-  std::string base;                               // the fixed values, "sanitizer=asan workload=gates threads=8"
+  std::string base;  // the fixed values, "sanitizer=asan workload=gates threads=8"
 
-  std::optional<std::size_t> at(std::size_t row, std::size_t col = 0) const { return cells[row * cols + col]; }
+  std::optional<std::size_t> at(std::size_t row, std::size_t col = 0) const {
+    return cells[row * cols + col];
+  }
 };
 
 // Bad input when an axis is not a component, --only leaves another axis varying
@@ -40,7 +42,8 @@ class CellProber {
   CellProber(const MatrixInput& in, runner::BuildOptions builds, runner::StressOptions stress)
       : m_in(in), m_builds(std::move(builds)), m_stress(std::move(stress)) {}
 
-  bisect::FamilyTarget target;  // what counts as the target; no signatures: not chosen yet, or any_crash
+  bisect::FamilyTarget
+      target;  // what counts as the target; no signatures: not chosen yet, or any_crash
   bool any_crash = false;
 
   // `runs` more runs of `cell` (stopping at the first target crash when

@@ -15,7 +15,8 @@ namespace faultline::cli {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::optional<json> matching_results(const std::string& path, const MatrixInput& in, std::string& why) {
+std::optional<json> matching_results(const std::string& path, const MatrixInput& in,
+                                     std::string& why) {
   std::ifstream file(path);
   if (!file) return std::nullopt;
   json r = json::parse(file, nullptr, false);
@@ -57,7 +58,8 @@ const json* signature_entry(const json& results, const std::string& hash) {
 }  // namespace
 
 std::optional<bisect::Observation> observation_in(const json& results, const std::string& cell_hash,
-                                                  const bisect::FamilyTarget& target, bool any_crash) {
+                                                  const bisect::FamilyTarget& target,
+                                                  bool any_crash) {
   const json* c = find_cell(results, cell_hash);
   if (!c || c->value("runs", 0) <= 0) return std::nullopt;
   bisect::Observation seen;
@@ -151,17 +153,27 @@ json observation_json(const bisect::Observation& o) {
 }
 
 json rate_json(const bisect::CrashRate& r) {
-  return {{"estimate", r.estimate}, {"low", r.low}, {"high", r.high}, {"target_runs", r.target}, {"runs", r.runs}};
+  return {{"estimate", r.estimate},
+          {"low", r.low},
+          {"high", r.high},
+          {"target_runs", r.target},
+          {"runs", r.runs}};
 }
 
 std::string status_1d(bisect::Outcome o) {
   switch (o) {
-    case bisect::Outcome::culprit: return "found";
-    case bisect::Outcome::range: return "range";
-    case bisect::Outcome::not_on_axis: return "not-on-axis";
-    case bisect::Outcome::noise: return "noise";
-    case bisect::Outcome::bad_end_passes: return "no-crash";
-    case bisect::Outcome::manifestation_changed: return "manifestation-changed";
+    case bisect::Outcome::culprit:
+      return "found";
+    case bisect::Outcome::range:
+      return "range";
+    case bisect::Outcome::not_on_axis:
+      return "not-on-axis";
+    case bisect::Outcome::noise:
+      return "noise";
+    case bisect::Outcome::bad_end_passes:
+      return "no-crash";
+    case bisect::Outcome::manifestation_changed:
+      return "manifestation-changed";
   }
   return "inconclusive";
 }
@@ -171,7 +183,9 @@ std::string status_1d(bisect::Outcome o) {
 json section_1d(const MatrixInput& in, const Bisect1D& b, const bisect::SearchReport& report) {
   const auto& t = in.expansion.cells;
   const std::string& axis = t.axes[b.plane.axes[0]].name;
-  auto values_at = [&](std::size_t search_index) { return plane_values(in, b.plane, search_index + b.offset, 0); };
+  auto values_at = [&](std::size_t search_index) {
+    return plane_values(in, b.plane, search_index + b.offset, 0);
+  };
   auto versions_of = [&](const std::vector<std::size_t>& indices) {
     json list = json::array();
     for (std::size_t i : indices) list.push_back(b.versions[i]);
@@ -228,22 +242,25 @@ json section_2d(const MatrixInput& in, const Bisect2D& b, const bisect::Staircas
   }
   json contradictions = json::array();
   for (const auto& c : report.contradictions)
-    contradictions.push_back({{"crashing", plane_values(in, b.plane, c.crashing.row, c.crashing.col)},
-                              {"passing", plane_values(in, b.plane, c.passing.row, c.passing.col)}});
+    contradictions.push_back(
+        {{"crashing", plane_values(in, b.plane, c.crashing.row, c.crashing.col)},
+         {"passing", plane_values(in, b.plane, c.passing.row, c.passing.col)}});
   const std::size_t grid = b.plane.rows * b.plane.cols;
-  std::string summary =
-      report.minimal_pairs.empty()
-          ? "no probed pair of " + rows + " × " + cols + " showed the crash"
-          : "the crash first appears at " + join(words, "; ") + " (and every pair newer on both axes)";
-  summary += ": " + std::to_string(report.probes) + " of " + std::to_string(grid) + " pairs probed, " +
-             std::to_string(report.runs) + " runs";
+  std::string summary = report.minimal_pairs.empty()
+                            ? "no probed pair of " + rows + " × " + cols + " showed the crash"
+                            : "the crash first appears at " + join(words, "; ") +
+                                  " (and every pair newer on both axes)";
+  summary += ": " + std::to_string(report.probes) + " of " + std::to_string(grid) +
+             " pairs probed, " + std::to_string(report.runs) + " runs";
   if (!report.contradictions.empty())
-    summary += "; " + std::to_string(report.contradictions.size()) +
-               " probed pairs contradict the staircase (a newer pair passed where an older one crashed)";
+    summary +=
+        "; " + std::to_string(report.contradictions.size()) +
+        " probed pairs contradict the staircase (a newer pair passed where an older one crashed)";
   json first_col = json::object();
   for (std::size_t r = 0; r < report.first_crashing_col.size(); ++r) {
     const std::size_t c = report.first_crashing_col[r];
-    first_col[t.axes[b.plane.axes[0]].values[r]] = c < b.plane.cols ? json(t.axes[b.plane.axes[1]].values[c]) : json();
+    first_col[t.axes[b.plane.axes[0]].values[r]] =
+        c < b.plane.cols ? json(t.axes[b.plane.axes[1]].values[c]) : json();
   }
   json steps = json::array();
   for (const auto& p : report.probed) {
@@ -274,12 +291,14 @@ json section_2d(const MatrixInput& in, const Bisect2D& b, const bisect::Staircas
 namespace {
 
 bool same_search(const json& a, const json& b) {
-  return a.value("axes", json::array()) == b.value("axes", json::array()) && a.value("base", "") == b.value("base", "") &&
+  return a.value("axes", json::array()) == b.value("axes", json::array()) &&
+         a.value("base", "") == b.value("base", "") &&
          a.value("direction", "") == b.value("direction", "");
 }
 
 // A results.json of the bisect's own runs: every probed cell, as `run` would record it.
-json results_of_prober(const MatrixInput& in, const CellProber& prober, const std::string& matrix_file) {
+json results_of_prober(const MatrixInput& in, const CellProber& prober,
+                       const std::string& matrix_file) {
   runner::StressLoop loop(in.config, in.expansion, runner::StressOptions{});
   std::set<std::size_t> cells;
   for (const auto& r : prober.records()) cells.insert(r.cell);
@@ -288,21 +307,26 @@ json results_of_prober(const MatrixInput& in, const CellProber& prober, const st
   std::vector<runner::BuildOutcome> builds = prober.builds();
   builds.resize(in.expansion.builds.size());
   reporters::RunInfo info{matrix_file, utc_timestamp(), utc_timestamp(), false, 0, 0, "bisect", ""};
-  json results = reporters::results_json(in.config, in.expansion, {cells.begin(), cells.end()}, loop, builds, {}, info);
+  json results = reporters::results_json(in.config, in.expansion, {cells.begin(), cells.end()},
+                                         loop, builds, {}, info);
   return results;
 }
 
 }  // namespace
 
-Expected<std::string> record_bisect(const std::string& results_path, const MatrixInput& in, const CellProber& prober,
-                                    const std::string& matrix_file, json section) {
+Expected<std::string> record_bisect(const std::string& results_path, const MatrixInput& in,
+                                    const CellProber& prober, const std::string& matrix_file,
+                                    json section) {
   std::string why, path = results_path;
   auto existing = matching_results(path, in, why);
   // Another matrix's results stay as they are; the bisect's go beside them.
-  if (!existing && !why.empty()) path = (fs::path(path).parent_path() / "bisect-results.json").string();
+  if (!existing && !why.empty())
+    path = (fs::path(path).parent_path() / "bisect-results.json").string();
   json results = existing ? *existing : results_of_prober(in, prober, matrix_file);
   if (!results.contains("bisect") || !results["bisect"].is_array()) {
-    json old = results.contains("bisect") && results["bisect"].is_object() ? json::array({results["bisect"]}) : json::array();
+    json old = results.contains("bisect") && results["bisect"].is_object()
+                   ? json::array({results["bisect"]})
+                   : json::array();
     results["bisect"] = old;
   }
   json& list = results["bisect"];

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,17 +18,22 @@ namespace faultline::cli {
 
 // results.json at `path` when it exists and records this matrix (same name and
 // axes); nullopt otherwise, with the reason in `why` when there was a file.
-std::optional<nlohmann::json> matching_results(const std::string& path, const MatrixInput& in, std::string& why);
+std::optional<nlohmann::json> matching_results(const std::string& path, const MatrixInput& in,
+                                               std::string& why);
 
 // A cell's runs in `results` as an observation of `target` (with `any_crash`,
 // every crash counts); nullopt when the cell has no runs there.
-std::optional<bisect::Observation> observation_in(const nlohmann::json& results, const std::string& cell_hash,
-                                                  const bisect::FamilyTarget& target, bool any_crash);
+std::optional<bisect::Observation> observation_in(const nlohmann::json& results,
+                                                  const std::string& cell_hash,
+                                                  const bisect::FamilyTarget& target,
+                                                  bool any_crash);
 
 // The family (an entry of `families`) most runs of the cell showed in `results`; null when none.
-const nlohmann::json* most_frequent_family(const nlohmann::json& results, const std::string& cell_hash);
+const nlohmann::json* most_frequent_family(const nlohmann::json& results,
+                                           const std::string& cell_hash);
 
-// The family with the signature `prefix` starts (an entry of `families`), and that signature; null when none.
+// The family with the signature `prefix` starts (an entry of `families`), and that signature; null
+// when none.
 const nlohmann::json* family_with(const nlohmann::json& results, const std::string& prefix,
                                   const nlohmann::json** signature = nullptr);
 
@@ -50,7 +54,8 @@ struct Bisect1D {
   nlohmann::json family;  // the target family: {signatures, top_frame, frameless, exact, widened}
 };
 
-nlohmann::json section_1d(const MatrixInput& in, const Bisect1D& b, const bisect::SearchReport& report);
+nlohmann::json section_1d(const MatrixInput& in, const Bisect1D& b,
+                          const bisect::SearchReport& report);
 
 struct Bisect2D {
   const Plane& plane;
@@ -59,14 +64,16 @@ struct Bisect2D {
   nlohmann::json family;
 };
 
-nlohmann::json section_2d(const MatrixInput& in, const Bisect2D& b, const bisect::StaircaseReport& report);
+nlohmann::json section_2d(const MatrixInput& in, const Bisect2D& b,
+                          const bisect::StaircaseReport& report);
 
 // Records `section` in the `bisect` array of results.json at `path` (replacing
 // an earlier one for the same axes, fixed values and direction), and returns the
 // path written. With no results.json there, writes one of the prober's runs and
 // builds; when it records another matrix, leaves it alone and writes
 // bisect-results.json beside it.
-Expected<std::string> record_bisect(const std::string& path, const MatrixInput& in, const CellProber& prober,
-                                    const std::string& matrix_file, nlohmann::json section);
+Expected<std::string> record_bisect(const std::string& path, const MatrixInput& in,
+                                    const CellProber& prober, const std::string& matrix_file,
+                                    nlohmann::json section);
 
 }  // namespace faultline::cli

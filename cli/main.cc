@@ -7,10 +7,11 @@
 
 int main(int argc, char** argv) {
   using namespace faultline;
-  CLI::App app{"faultline finds the fault line between the versions that work and the versions "
-               "that crash.\n\nExample:\n  faultline validate examples/ffi-race/faultline.yaml\n"
-               "  faultline plan --shards 4 examples/ffi-race/faultline.yaml",
-               "faultline"};
+  CLI::App app{
+      "faultline finds the fault line between the versions that work and the versions "
+      "that crash.\n\nExample:\n  faultline validate examples/ffi-race/faultline.yaml\n"
+      "  faultline plan --shards 4 examples/ffi-race/faultline.yaml",
+      "faultline"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "faultline 0.1.0");
   cli::Action action;

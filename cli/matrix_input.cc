@@ -11,18 +11,22 @@
 
 namespace faultline::cli {
 
-Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, const std::string& range,
-                                                  bool first_parent) {
+Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir,
+                                                  const std::string& range, bool first_parent) {
   const std::size_t dots = range.find("..");
-  if (dots == std::string::npos || dots == 0 || dots + 2 >= range.size() || range.find("...") != std::string::npos)
+  if (dots == std::string::npos || dots == 0 || dots + 2 >= range.size() ||
+      range.find("...") != std::string::npos)
     return fail(bad_input("a range is written FIRST..LAST (two dots), e.g. v1.0..v1.3"));
   const std::string first = range.substr(0, dots);
   const std::string last = range.substr(dots + 2);
   auto top = runner::command_output({"git", "-C", repo_dir, "rev-parse", "--git-dir"});
-  if (!top) return fail(bad_input("not a git repository (" + std::string(trim(top.error().message)) + ")"));
-  auto start = runner::command_output({"git", "-C", repo_dir, "rev-parse", "--verify", "--quiet", first + "^{commit}"});
+  if (!top)
+    return fail(bad_input("not a git repository (" + std::string(trim(top.error().message)) + ")"));
+  auto start = runner::command_output(
+      {"git", "-C", repo_dir, "rev-parse", "--verify", "--quiet", first + "^{commit}"});
   if (!start) return fail(bad_input("'" + first + "' is not a commit there"));
-  auto end = runner::command_output({"git", "-C", repo_dir, "rev-parse", "--verify", "--quiet", last + "^{commit}"});
+  auto end = runner::command_output(
+      {"git", "-C", repo_dir, "rev-parse", "--verify", "--quiet", last + "^{commit}"});
   if (!end) return fail(bad_input("'" + last + "' is not a commit there"));
   std::vector<std::string> argv = {"git", "-C", repo_dir, "rev-list", "--reverse", range};
   if (first_parent) argv.insert(argv.begin() + 4, "--first-parent");
@@ -35,9 +39,11 @@ Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, c
   return commits;
 }
 
-Expected<std::vector<std::string>> list_git_tags(const std::string& repo_dir, const std::string& pattern) {
+Expected<std::vector<std::string>> list_git_tags(const std::string& repo_dir,
+                                                 const std::string& pattern) {
   auto top = runner::command_output({"git", "-C", repo_dir, "rev-parse", "--git-dir"});
-  if (!top) return fail(bad_input("not a git repository (" + std::string(trim(top.error().message)) + ")"));
+  if (!top)
+    return fail(bad_input("not a git repository (" + std::string(trim(top.error().message)) + ")"));
   auto listed = runner::command_output({"git", "-C", repo_dir, "tag", "--list", pattern});
   if (!listed) return fail(bad_input(std::string(trim(listed.error().message))));
   std::vector<std::string> tags;
@@ -69,7 +75,8 @@ std::vector<std::string> secret_warnings(const MatrixInput& in) {
       out.push_back("secret " + v.name + " cannot be masked safely: its value is shorter than " +
                     std::to_string(Redactor::k_min_length) + " characters, so it is left unmasked");
     else if (names.count(v.value))
-      out.push_back("secret " + v.name + " cannot be masked safely: its value is also a name or value in the matrix, "
+      out.push_back("secret " + v.name +
+                    " cannot be masked safely: its value is also a name or value in the matrix, "
                     "which stays readable in ids and verdicts but is masked in captured text");
   }
   return out;
@@ -94,7 +101,8 @@ std::optional<MatrixInput> read_matrix(const std::string& file, std::size_t max_
     return std::nullopt;
   }
   MatrixInput in{std::move(loaded.config), std::move(expansion)};
-  for (const auto& warning : secret_warnings(in)) std::cerr << file << ": warning: " << warning << "\n";
+  for (const auto& warning : secret_warnings(in))
+    std::cerr << file << ": warning: " << warning << "\n";
   return in;
 }
 
@@ -102,19 +110,22 @@ Expected<OnlyFilter> parse_only(const std::vector<std::string>& only, const matr
   OnlyFilter wanted;
   for (const auto& f : only) {
     auto eq = f.find('=');
-    if (eq == std::string::npos) return fail(bad_input("--only '" + f + "' is not AXIS=VALUE (e.g. --only sanitizer=asan)"));
+    if (eq == std::string::npos)
+      return fail(bad_input("--only '" + f + "' is not AXIS=VALUE (e.g. --only sanitizer=asan)"));
     const std::string axis = f.substr(0, eq), value = f.substr(eq + 1);
     auto index = t.axis_index(axis);
     if (!index || *index >= t.product_axes) {
       std::vector<std::string> names;
       for (std::size_t a = 0; a < t.product_axes; ++a) names.push_back(t.axes[a].name);
       auto dym = did_you_mean(axis, names);
-      return fail(bad_input("--only names unknown axis '" + axis + "'" + (dym ? " (did you mean '" + *dym + "'?)" : "") +
-                            "; the axes are " + join(names, ", ")));
+      return fail(bad_input("--only names unknown axis '" + axis + "'" +
+                            (dym ? " (did you mean '" + *dym + "'?)" : "") + "; the axes are " +
+                            join(names, ", ")));
     }
     const auto& values = t.axes[*index].values;
     if (std::find(values.begin(), values.end(), value) == values.end())
-      return fail(bad_input("--only: '" + value + "' is not a value of axis '" + axis + "' (values: " + join(values, ", ") + ")"));
+      return fail(bad_input("--only: '" + value + "' is not a value of axis '" + axis +
+                            "' (values: " + join(values, ", ") + ")"));
     wanted[*index].insert(value);
   }
   return wanted;
@@ -124,7 +135,8 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_shard(const std::st
   unsigned k = 0, n = 0;
   char slash = 0;
   std::istringstream in(text);
-  if (!(in >> k >> slash >> n) || slash != '/' || !in.eof() || k < 1 || n < 1 || k > n) return std::nullopt;
+  if (!(in >> k >> slash >> n) || slash != '/' || !in.eof() || k < 1 || n < 1 || k > n)
+    return std::nullopt;
   return std::make_pair(k, n);
 }
 

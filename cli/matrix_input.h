@@ -34,11 +34,12 @@ std::vector<std::string> secret_warnings(const MatrixInput& in);
 
 // The commits of `range` ("A..B") in `repo_dir`, oldest first, A included, as
 // 12-digit abbreviated hashes; with `first_parent`, the first-parent line only.
-Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir, const std::string& range,
-                                                  bool first_parent);
+Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir,
+                                                  const std::string& range, bool first_parent);
 
 // The tags of `repo_dir` matching the glob `pattern` (`git tag --list PATTERN`).
-Expected<std::vector<std::string>> list_git_tags(const std::string& repo_dir, const std::string& pattern);
+Expected<std::vector<std::string>> list_git_tags(const std::string& repo_dir,
+                                                 const std::string& pattern);
 
 // `/bin/sh -c COMMAND` in `dir`: its stdout, or an error with its exit and stderr.
 Expected<std::string> run_versions_command(const std::string& command, const std::string& dir);
@@ -47,7 +48,8 @@ Expected<std::string> run_versions_command(const std::string& command, const std
 // axis given twice means either value). Unknown axes (with "did you mean") and
 // values are bad input.
 using OnlyFilter = std::map<std::size_t, std::set<std::string>>;
-Expected<OnlyFilter> parse_only(const std::vector<std::string>& only, const matrix::CellTable& cells);
+Expected<OnlyFilter> parse_only(const std::vector<std::string>& only,
+                                const matrix::CellTable& cells);
 
 // "K/N" with 1 <= K <= N; nullopt on anything else.
 std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_shard(const std::string& text);

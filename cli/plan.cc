@@ -1,9 +1,8 @@
 // `faultline plan`: list the cells of a matrix, or split them into shards for
 // GitHub Actions jobs.
-#include <nlohmann/json.hpp>
-
 #include <iomanip>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "base/exit_status.h"
 #include "cli/command.h"
@@ -64,8 +63,10 @@ int print_cells(const PlanFlags& flags, const MatrixInput& in) {
   for (std::size_t c = 0; c < t.size(); ++c) {
     if (shard && assignment[c] != shard->first - 1) continue;
     ++shown;
-    if (flags.format == "json") cells.push_back(cell_json(in, c));
-    else std::cout << std::setw(6) << shown << "  " << t.hash(c) << "  " << t.id(c) << "\n";
+    if (flags.format == "json")
+      cells.push_back(cell_json(in, c));
+    else
+      std::cout << std::setw(6) << shown << "  " << t.hash(c) << "  " << t.id(c) << "\n";
   }
   if (flags.format == "json") {
     std::cout << nlohmann::json{{"name", in.config.name}, {"cells", cells}}.dump(2) << "\n";
@@ -78,20 +79,23 @@ int print_cells(const PlanFlags& flags, const MatrixInput& in) {
 
 int run_plan(const PlanFlags& flags) {
   if (flags.shards > k_github_max_jobs) {
-    std::cerr << "faultline plan: --shards " << flags.shards << " is more than GitHub Actions allows: a matrix "
-              << "generates at most " << k_github_max_jobs << " jobs per workflow run; use --shards "
-              << k_github_max_jobs << " or fewer\n";
+    std::cerr << "faultline plan: --shards " << flags.shards
+              << " is more than GitHub Actions allows: a matrix "
+              << "generates at most " << k_github_max_jobs
+              << " jobs per workflow run; use --shards " << k_github_max_jobs << " or fewer\n";
     return k_exit_bad_input;
   }
   if (!flags.shard.empty() && !parse_shard(flags.shard)) {
-    std::cerr << "faultline plan: --shard '" << flags.shard << "' is not K/N with 1 <= K <= N (e.g. 2/4)\n";
+    std::cerr << "faultline plan: --shard '" << flags.shard
+              << "' is not K/N with 1 <= K <= N (e.g. 2/4)\n";
     return k_exit_bad_input;
   }
   auto in = read_matrix(flags.file, flags.max_cells);
   if (!in) return k_exit_bad_input;
   if (flags.shards > in->expansion.cells.size()) {
-    std::cerr << "faultline plan: --shards " << flags.shards << " is more than the " << in->expansion.cells.size()
-              << " cells of " << flags.file << "; every shard needs at least one cell\n";
+    std::cerr << "faultline plan: --shards " << flags.shards << " is more than the "
+              << in->expansion.cells.size() << " cells of " << flags.file
+              << "; every shard needs at least one cell\n";
     return k_exit_bad_input;
   }
   return flags.shards > 0 ? print_shards(flags, *in) : print_cells(flags, *in);
@@ -101,22 +105,29 @@ int run_plan(const PlanFlags& flags) {
 
 void add_plan_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<PlanFlags>();
-  CLI::App* cmd = app.add_subcommand("plan", "List the cells of a matrix, or split them into shards for CI jobs");
+  CLI::App* cmd = app.add_subcommand(
+      "plan", "List the cells of a matrix, or split them into shards for CI jobs");
   cmd->footer(
       "Each cell is one value on every axis, shown with a stable 8-digit hash.\n"
       "--shards N prints a JSON object for a GitHub Actions strategy.matrix: each job then runs\n"
-      "`faultline run --shard K/N`; cells sharing builds stay on one shard where balance allows.\n\n"
+      "`faultline run --shard K/N`; cells sharing builds stay on one shard where balance "
+      "allows.\n\n"
       "Examples:\n"
       "  faultline plan examples/ffi-race/faultline.yaml\n"
       "  faultline plan --format json --shard 2/4 examples/ffi-race/faultline.yaml\n"
       "  # in a workflow:  matrix: ${{ fromJSON(needs.plan.outputs.shards) }}\n"
       "  faultline plan --shards 4 examples/ffi-race/faultline.yaml");
   cmd->add_option("file", flags->file, "the matrix file")->capture_default_str();
-  cmd->add_option("--format", flags->format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
-  cmd->add_option("--shards", flags->shards, "split into N shards; prints a GitHub Actions matrix (JSON)")
+  cmd->add_option("--format", flags->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--shards", flags->shards,
+                  "split into N shards; prints a GitHub Actions matrix (JSON)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--shard", flags->shard, "list only shard K of N (K/N), as `run --shard` would run");
-  cmd->add_option("--max-cells", flags->max_cells, "refuse a matrix of more cells than this")->capture_default_str();
+  cmd->add_option("--shard", flags->shard,
+                  "list only shard K of N (K/N), as `run --shard` would run");
+  cmd->add_option("--max-cells", flags->max_cells, "refuse a matrix of more cells than this")
+      ->capture_default_str();
   cmd->callback([flags, &action] { action = [flags] { return run_plan(*flags); }; });
 }
 

@@ -10,9 +10,12 @@ namespace faultline::cli {
 namespace {
 std::string fmt_seconds(double s) {
   std::ostringstream out;
-  if (s >= 3600) out << static_cast<int>(s / 3600) << "h" << static_cast<int>(s / 60) % 60 << "m";
-  else if (s >= 60) out << static_cast<int>(s / 60) << "m" << static_cast<int>(s) % 60 << "s";
-  else out << static_cast<int>(s + 0.5) << "s";
+  if (s >= 3600)
+    out << static_cast<int>(s / 3600) << "h" << static_cast<int>(s / 60) % 60 << "m";
+  else if (s >= 60)
+    out << static_cast<int>(s / 60) << "m" << static_cast<int>(s) % 60 << "s";
+  else
+    out << static_cast<int>(s + 0.5) << "s";
   return out.str();
 }
 }  // namespace
@@ -37,11 +40,11 @@ void Progress::status(bool force) {
   m_last = now;
   std::ostringstream s;
   if (!m_in_runs) {
-    s << "builds " << m_builds_done << "/" << m_builds_total << " (" << m_builds_cached << " cached, "
-      << m_builds_failed << " failed)";
+    s << "builds " << m_builds_done << "/" << m_builds_total << " (" << m_builds_cached
+      << " cached, " << m_builds_failed << " failed)";
   } else {
-    s << "runs " << m_runs_done << "/" << m_runs_planned << ", " << m_crashes << " crashing, cells crashed "
-      << m_crashed_cells << "/" << m_cells << eta();
+    s << "runs " << m_runs_done << "/" << m_runs_planned << ", " << m_crashes
+      << " crashing, cells crashed " << m_crashed_cells << "/" << m_cells << eta();
   }
   if (m_tty) {
     std::cerr << "\r\033[K" << s.str() << std::flush;
@@ -60,8 +63,10 @@ void Progress::start_builds(std::size_t total) {
 
 void Progress::build_done(const std::string& id, const runner::BuildOutcome& o) {
   ++m_builds_done;
-  if (o.cached) ++m_builds_cached;
-  else if (o.state == runner::BuildState::ok) ++m_builds_run;
+  if (o.cached)
+    ++m_builds_cached;
+  else if (o.state == runner::BuildState::ok)
+    ++m_builds_run;
   if (o.state == runner::BuildState::failed) {
     ++m_builds_failed;
     line("build failed: " + id + ": " + o.error + " (log: " + o.log_path + ")");
@@ -80,8 +85,8 @@ void Progress::build_done(const std::string& id, const runner::BuildOutcome& o) 
 void Progress::end_builds() {
   if (m_tty && m_status_shown) std::cerr << "\r\033[K";
   m_status_shown = false;
-  std::cerr << "builds: " << m_builds_run << " built, " << m_builds_cached << " cached, " << m_builds_failed
-            << " failed\n";
+  std::cerr << "builds: " << m_builds_run << " built, " << m_builds_cached << " cached, "
+            << m_builds_failed << " failed\n";
 }
 
 void Progress::start_runs(std::size_t planned, std::size_t previous, std::size_t cells) {
@@ -90,18 +95,22 @@ void Progress::start_runs(std::size_t planned, std::size_t previous, std::size_t
   m_cells = cells;
   m_start = Clock::now();
   std::cerr << "runs: up to " << m_runs_planned << " in " << cells << " cells"
-            << (previous ? " (" + std::to_string(previous) + " resumed from the store)" : "") << "\n";
+            << (previous ? " (" + std::to_string(previous) + " resumed from the store)" : "")
+            << "\n";
   status(true);
 }
 
-void Progress::run_done(const std::string& cell_id, const runner::RunRecord& r, const runner::CellResult& cell) {
+void Progress::run_done(const std::string& cell_id, const runner::RunRecord& r,
+                        const runner::CellResult& cell) {
   ++m_runs_done;
   if (r.outcome != "pass") {
     ++m_crashes;
     if (cell.crashes + cell.hangs == 1) {
       ++m_crashed_cells;
       std::string what = r.outcome == "hang" ? "hang" : "crash";
-      if (!r.crashes.empty()) what += ": " + r.crashes[0].tool + " " + r.crashes[0].kind + " [" + r.crashes[0].signature.hash + "]";
+      if (!r.crashes.empty())
+        what += ": " + r.crashes[0].tool + " " + r.crashes[0].kind + " [" +
+                r.crashes[0].signature.hash + "]";
       line(what + " in " + cell_id + " (run " + std::to_string(r.index + 1) + ")");
     }
   }
@@ -112,7 +121,8 @@ void Progress::end_runs() {
   if (m_tty && m_status_shown) std::cerr << "\r\033[K";
   m_status_shown = false;
   double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
-  std::cerr << "runs: " << m_runs_done << " done in " << fmt_seconds(elapsed) << ", " << m_crashes << " crashing\n";
+  std::cerr << "runs: " << m_runs_done << " done in " << fmt_seconds(elapsed) << ", " << m_crashes
+            << " crashing\n";
 }
 
 }  // namespace faultline::cli

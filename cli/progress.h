@@ -19,7 +19,8 @@ class Progress {
   void build_done(const std::string& id, const runner::BuildOutcome& outcome);
   void end_builds();
   void start_runs(std::size_t planned, std::size_t previous, std::size_t cells);
-  void run_done(const std::string& cell_id, const runner::RunRecord& record, const runner::CellResult& cell);
+  void run_done(const std::string& cell_id, const runner::RunRecord& record,
+                const runner::CellResult& cell);
   void end_runs();
 
  private:
@@ -32,7 +33,8 @@ class Progress {
   bool m_status_shown = false;
   Clock::time_point m_start = Clock::now();
   Clock::time_point m_last = Clock::time_point{};
-  std::size_t m_builds_total = 0, m_builds_done = 0, m_builds_run = 0, m_builds_cached = 0, m_builds_failed = 0;
+  std::size_t m_builds_total = 0, m_builds_done = 0, m_builds_run = 0, m_builds_cached = 0,
+              m_builds_failed = 0;
   std::size_t m_runs_planned = 0, m_runs_done = 0, m_crashes = 0, m_cells = 0, m_crashed_cells = 0;
   bool m_in_runs = false;
 };

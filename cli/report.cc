@@ -1,17 +1,17 @@
 // `faultline report`: render a saved results.json in any report format, to
 // stdout or a file. Every format is rendered from the JSON alone.
-#include <filesystem>
-#include <fstream>
-#include <iostream>
+#include "cli/report.h"
+
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 
 #include "base/exit_status.h"
 #include "cli/command.h"
-#include "cli/report.h"
-#include "reporters/results.h"
 #include "cli/session.h"
 #include "reporters/baseline.h"
 #include "reporters/github.h"
@@ -19,6 +19,7 @@
 #include "reporters/junit.h"
 #include "reporters/load.h"
 #include "reporters/markdown.h"
+#include "reporters/results.h"
 #include "reporters/sarif.h"
 #include "reporters/terminal.h"
 #include "store/store.h"
@@ -40,9 +41,11 @@ struct ReportFlags {
 // --baseline REF: a stored session when REF is a number (and no such file),
 // read from --db, else the store results.json names, else .faultline/faultline.db;
 // otherwise a results.json.
-Expected<reporters::Baseline> load_baseline(const ReportFlags& flags, const nlohmann::json& results) {
+Expected<reporters::Baseline> load_baseline(const ReportFlags& flags,
+                                            const nlohmann::json& results) {
   const std::string& ref = flags.baseline;
-  const bool number = !ref.empty() && ref.size() < 18 && ref.find_first_not_of("0123456789") == std::string::npos;
+  const bool number =
+      !ref.empty() && ref.size() < 18 && ref.find_first_not_of("0123456789") == std::string::npos;
   std::error_code ec;
   if (!number || std::filesystem::exists(ref, ec)) {
     FAULTLINE_TRY(const nlohmann::json base, reporters::load_results(ref));
@@ -56,10 +59,12 @@ Expected<reporters::Baseline> load_baseline(const ReportFlags& flags, const nloh
   const std::int64_t id = std::stoll(ref);
   FAULTLINE_TRY(const auto session, db->session(id));
   if (!session)
-    return fail(bad_input(db_path + " has no session " + ref +
-                          " (`faultline sessions` lists them)"));
+    return fail(
+        bad_input(db_path + " has no session " + ref + " (`faultline sessions` lists them)"));
   FAULTLINE_TRY(const auto signatures, db->session_signatures(id));
-  reporters::Baseline b{"session " + ref + " (" + session->kind + " of " + session->started_at.substr(0, 19) + "Z)", {}};
+  reporters::Baseline b{
+      "session " + ref + " (" + session->kind + " of " + session->started_at.substr(0, 19) + "Z)",
+      {}};
   for (const auto& s : signatures)
     b.signatures.push_back({s.hash, s.text, s.tool, s.kind, static_cast<int>(s.runs)});
   return b;
@@ -94,9 +99,10 @@ int run_report(const ReportFlags& flags) {
   std::string text;
   try {
     text = render(flags, *results, to_stdout && wants_colour(STDOUT_FILENO));
-  } catch (const nlohmann::json::exception& e) {  // a field of the wrong type that the loader does not check
-    std::cerr << "faultline report: " << flags.file << ": does not match the results schema (docs/results.md): "
-              << e.what() << "\n";
+  } catch (const nlohmann::json::exception&
+               e) {  // a field of the wrong type that the loader does not check
+    std::cerr << "faultline report: " << flags.file
+              << ": does not match the results schema (docs/results.md): " << e.what() << "\n";
     return k_exit_bad_input;
   }
   if (to_stdout) {
@@ -107,7 +113,8 @@ int run_report(const ReportFlags& flags) {
   out << text;
   out.close();
   if (!out) {
-    std::cerr << "faultline report: " << flags.out << ": cannot write: " << std::strerror(errno) << "\n";
+    std::cerr << "faultline report: " << flags.out << ": cannot write: " << std::strerror(errno)
+              << "\n";
     return k_exit_infrastructure;
   }
   return k_exit_ok;
@@ -143,7 +150,8 @@ std::string render_report(const nlohmann::json& results, const RenderOptions& op
     return reporters::render_sarif(results, o);
   }
   if (options.format == "github-outputs") return reporters::github_outputs(results);
-  if (options.format == "json") return results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (options.format == "json")
+    return results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   reporters::TerminalOptions o;
   o.color = options.color;
   return reporters::render_terminal(shown, o);
@@ -151,7 +159,8 @@ std::string render_report(const nlohmann::json& results, const RenderOptions& op
 
 void add_report_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<ReportFlags>();
-  CLI::App* cmd = app.add_subcommand("report", "Render a saved results.json as a report (Markdown, JUnit, SARIF, …)");
+  CLI::App* cmd = app.add_subcommand(
+      "report", "Render a saved results.json as a report (Markdown, JUnit, SARIF, …)");
   cmd->footer(
       "Every format is rendered from results.json alone, so any saved run can be re-rendered.\n"
       "  md        the pull-request comment (fits GitHub's 65,536-character limit)\n"
@@ -172,18 +181,23 @@ void add_report_command(CLI::App& app, Action& action) {
       "  faultline report --format md --baseline base/results.json -o comment.md\n"
       "  faultline report --baseline 3            # session 3 of the store");
   cmd->add_option("results", flags->file, "the results.json to render")->capture_default_str();
-  cmd->add_option("--format,-f", flags->format, "md, junit, sarif, html, json, terminal or github-outputs")
+  cmd->add_option("--format,-f", flags->format,
+                  "md, junit, sarif, html, json, terminal or github-outputs")
       ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal", "github-outputs"}))
       ->capture_default_str();
   cmd->add_option("-o,--output", flags->out, "write the report here instead of stdout");
   cmd->add_option("--repo-root", flags->repo_root,
-                  "paths in reports are made relative to this (default: the git top level, else the working directory)");
-  cmd->add_option("--full-report", flags->full_report,
-                  "where readers find the untrimmed report, named when Markdown is trimmed (default: RESULTS)");
-  cmd->add_option("--baseline", flags->baseline,
-                  "mark signatures new / still present / fixed against this results.json or stored session id");
+                  "paths in reports are made relative to this (default: the git top level, else "
+                  "the working directory)");
+  cmd->add_option(
+      "--full-report", flags->full_report,
+      "where readers find the untrimmed report, named when Markdown is trimmed (default: RESULTS)");
+  cmd->add_option(
+      "--baseline", flags->baseline,
+      "mark signatures new / still present / fixed against this results.json or stored session id");
   cmd->add_option("--db", flags->db,
-                  "the results store for --baseline SESSION (default: the one RESULTS names, else .faultline/faultline.db)");
+                  "the results store for --baseline SESSION (default: the one RESULTS names, else "
+                  ".faultline/faultline.db)");
   cmd->callback([flags, &action] {
     if (flags->repo_root.empty()) flags->repo_root = default_repo_root();
     action = [flags] { return run_report(*flags); };

@@ -66,7 +66,9 @@ Expected<std::vector<std::size_t>> select_cells(const RunFlags& flags, const Mat
   std::optional<std::pair<std::uint32_t, std::uint32_t>> shard;
   if (!flags.shard.empty()) {
     shard = parse_shard(flags.shard);
-    if (!shard) return fail(bad_input("--shard '" + flags.shard + "' is not K/N with 1 <= K <= N (e.g. 2/4)"));
+    if (!shard)
+      return fail(
+          bad_input("--shard '" + flags.shard + "' is not K/N with 1 <= K <= N (e.g. 2/4)"));
     shard_of = matrix::assign_shards(in.expansion, shard->second);
   }
   std::vector<std::size_t> selected;
@@ -78,16 +80,19 @@ Expected<std::vector<std::size_t>> select_cells(const RunFlags& flags, const Mat
     });
     if (ok) selected.push_back(c);
   }
-  if (selected.empty()) return fail(bad_input("no cell matches --only " + join(flags.only, " --only ") + (shard ? " in shard " + flags.shard : "")));
+  if (selected.empty())
+    return fail(bad_input("no cell matches --only " + join(flags.only, " --only ") +
+                          (shard ? " in shard " + flags.shard : "")));
   return selected;
 }
 
 // The command that runs the cell once more, in the foreground (cli/repro.cc).
 // The matrix file is named by its absolute path, which reports make relative.
-std::string repro_command(const matrix::Expansion& e, std::size_t cell, const std::string& matrix_file,
-                          const RunFlags& flags) {
+std::string repro_command(const matrix::Expansion& e, std::size_t cell,
+                          const std::string& matrix_file, const RunFlags& flags) {
   std::string out = "faultline repro " + e.cells.hash(cell) + " " + shell_quote(matrix_file);
-  if (!flags.state_dir.empty()) out += " --state-dir " + shell_quote(fs::absolute(flags.state_dir).string());
+  if (!flags.state_dir.empty())
+    out += " --state-dir " + shell_quote(fs::absolute(flags.state_dir).string());
   return out;
 }
 
@@ -98,15 +103,18 @@ std::string matrix_fingerprint(const std::string& file) {
 }
 
 // Claims session `id` for this process; with `wait`, until its holder ends
-// (Ctrl-C, not yet caught here, ends the wait). Held by a live process without `wait`: bad input naming it.
+// (Ctrl-C, not yet caught here, ends the wait). Held by a live process without `wait`: bad input
+// naming it.
 Status claim_for_resume(store::Store& db, std::int64_t id, bool wait) {
   bool told = false;
   while (true) {
     FAULTLINE_TRY(const auto holder, db.claim_session(id, this_process(), claimant_alive));
     if (!holder) return Ok{};
-    const std::string who = "session " + std::to_string(id) + " in " + db.path() + " is being run by " + describe(*holder);
+    const std::string who = "session " + std::to_string(id) + " in " + db.path() +
+                            " is being run by " + describe(*holder);
     if (!wait) return fail(bad_input("--resume: " + who + "; wait for it to end, or pass --wait"));
-    if (!told) std::cerr << "faultline run: --resume --wait: " << who << "; waiting for it to end\n";
+    if (!told)
+      std::cerr << "faultline run: --resume --wait: " << who << "; waiting for it to end\n";
     told = true;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -115,22 +123,26 @@ Status claim_for_resume(store::Store& db, std::int64_t id, bool wait) {
 // The session this run records into: a new one, or with --resume the latest
 // run session in the store (of the same matrix file), whose runs go to `previous`.
 Expected<std::int64_t> open_session(store::Store& db, const RunFlags& flags, const MatrixInput& in,
-                                    const std::vector<std::size_t>& selected, std::vector<runner::RunRecord>& previous) {
+                                    const std::vector<std::size_t>& selected,
+                                    std::vector<runner::RunRecord>& previous) {
   const std::string fingerprint = matrix_fingerprint(flags.file);
   const matrix::CellTable& cells = in.expansion.cells;
   std::vector<std::pair<std::string, std::string>> hash_and_id;
   for (std::size_t c : selected) hash_and_id.emplace_back(cells.hash(c), cells.id(c));
   FAULTLINE_STORE_CHECK(db.record_cells(hash_and_id));
   if (!flags.resume)
-    return db.begin_session({"run", in.config.name, flags.file, fingerprint, store::utc_timestamp(), flags.shard},
-                            this_process());
+    return db.begin_session(
+        {"run", in.config.name, flags.file, fingerprint, store::utc_timestamp(), flags.shard},
+        this_process());
   FAULTLINE_TRY(const auto latest, db.latest_session("run"));
   if (latest) FAULTLINE_STORE_CHECK(claim_for_resume(db, latest->id, flags.wait));
   if (!latest)
-    return fail(bad_input("--resume: there is no interrupted run to resume (" + db.path() + " holds no run)"));
+    return fail(bad_input("--resume: there is no interrupted run to resume (" + db.path() +
+                          " holds no run)"));
   if (latest->fingerprint != fingerprint)
-    return fail(bad_input("--resume: the matrix file changed since the run recorded in " + db.path() + " (session " +
-                          std::to_string(latest->id) + "); run again without --resume to start afresh"));
+    return fail(bad_input("--resume: the matrix file changed since the run recorded in " +
+                          db.path() + " (session " + std::to_string(latest->id) +
+                          "); run again without --resume to start afresh"));
   std::map<std::string, std::size_t> by_hash;
   for (std::size_t c = 0; c < cells.size(); ++c) by_hash.emplace(cells.hash(c), c);
   FAULTLINE_TRY(previous, db.runs_of(latest->id, by_hash));
@@ -138,7 +150,8 @@ Expected<std::int64_t> open_session(store::Store& db, const RunFlags& flags, con
   return latest->id;
 }
 
-std::vector<store::StoredBuild> stored_builds(const matrix::Expansion& e, const std::vector<runner::BuildOutcome>& builds) {
+std::vector<store::StoredBuild> stored_builds(const matrix::Expansion& e,
+                                              const std::vector<runner::BuildOutcome>& builds) {
   std::vector<store::StoredBuild> out;
   for (std::size_t b = 0; b < builds.size(); ++b) {
     const auto& o = builds[b];
@@ -154,8 +167,8 @@ std::vector<store::StoredBuild> stored_builds(const matrix::Expansion& e, const 
 int write_results(const std::string& path, const nlohmann::json& results) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
-  if (Status written =
-          write_file_atomically(path, results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  if (Status written = write_file_atomically(
+          path, results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
       !written) {
     std::cerr << "faultline run: " << written.error().message << "\n";
     return k_exit_infrastructure;
@@ -188,7 +201,8 @@ int run(const RunFlags& flags) {
     return k_exit_bad_input;
   }
   if (flags.wait && !flags.resume) {
-    std::cerr << "faultline run: --wait waits for another faultline running the session to resume; give --resume too\n";
+    std::cerr << "faultline run: --wait waits for another faultline running the session to resume; "
+                 "give --resume too\n";
     return k_exit_bad_input;
   }
   auto opened = store::Store::open(db_path);
@@ -203,32 +217,47 @@ int run(const RunFlags& flags) {
     std::cerr << "faultline run: " << session.error().message << "\n";
     return exit_status_for(session.error());
   }
-  const int jobs = flags.jobs > 0 ? flags.jobs : (config.stress.parallel > 0 ? config.stress.parallel : default_jobs());
+  const int jobs = flags.jobs > 0
+                       ? flags.jobs
+                       : (config.stress.parallel > 0 ? config.stress.parallel : default_jobs());
   int runs = flags.runs > 0 ? flags.runs : config.stress.runs;
   int budget_runs = 0;
   double budget_seconds = 0;
   if (!flags.budget.empty()) {
     const bool count = flags.budget.find_first_not_of("0123456789") == std::string::npos;
     const std::optional<double> ms = parse_duration_ms(flags.budget, BareNumber::refused);
-    if (count && flags.budget.size() <= 9 && std::stoi(flags.budget) > 0) budget_runs = std::stoi(flags.budget);
-    else if (ms) budget_seconds = *ms / 1000;
+    if (count && flags.budget.size() <= 9 && std::stoi(flags.budget) > 0)
+      budget_runs = std::stoi(flags.budget);
+    else if (ms)
+      budget_seconds = *ms / 1000;
     else {
-      std::cerr << "faultline run: --budget '" << flags.budget << "' is neither a number of runs (500) nor a time (90s, 10m, 1h)\n";
+      std::cerr << "faultline run: --budget '" << flags.budget
+                << "' is neither a number of runs (500) nor a time (90s, 10m, 1h)\n";
       return k_exit_bad_input;
     }
   }
   if (budget_runs > 0) runs = budget_runs;
   matrix::StopPolicy stop = config.stress.stop;
-  if (flags.stop == "first-crash") stop = matrix::StopPolicy::first_crash;
-  else if (flags.stop == "all") stop = matrix::StopPolicy::all;
-  else if (flags.stop == "confidence") stop = matrix::StopPolicy::confidence;
+  if (flags.stop == "first-crash")
+    stop = matrix::StopPolicy::first_crash;
+  else if (flags.stop == "all")
+    stop = matrix::StopPolicy::all;
+  else if (flags.stop == "confidence")
+    stop = matrix::StopPolicy::confidence;
 
   catch_interrupts();
   std::atomic<bool>& g_interrupted = interrupted();
   const Redactor redactor = Redactor::from_environment(config.secrets);
 
-  reporters::RunInfo info{flags.file, utc_timestamp(), "", false, runs, jobs,
-                          stop == matrix::StopPolicy::all ? "all" : stop == matrix::StopPolicy::confidence ? "confidence" : "first-crash",
+  reporters::RunInfo info{flags.file,
+                          utc_timestamp(),
+                          "",
+                          false,
+                          runs,
+                          jobs,
+                          stop == matrix::StopPolicy::all          ? "all"
+                          : stop == matrix::StopPolicy::confidence ? "confidence"
+                                                                   : "first-crash",
                           flags.shard};
   Progress progress(isatty(STDERR_FILENO) != 0);
   if (flags.post) post_run_started(config.name, selected->size());
@@ -247,7 +276,9 @@ int run(const RunFlags& flags) {
   bopts.rebuild = flags.rebuild;
   bopts.cancel = &g_interrupted;
   bopts.redactor = redactor;
-  bopts.on_done = [&](std::size_t b, const runner::BuildOutcome& o) { progress.build_done(e.builds[b].id, o); };
+  bopts.on_done = [&](std::size_t b, const runner::BuildOutcome& o) {
+    progress.build_done(e.builds[b].id, o);
+  };
   std::vector<runner::BuildOutcome> builds = runner::run_builds(config, e, needed, bopts);
   progress.end_builds();
   if (auto s = db.record_builds(*session, stored_builds(e, builds)); !s)
@@ -273,7 +304,9 @@ int run(const RunFlags& flags) {
     }
     loop.add_cell(c, prefixes);
     if (broken) {
-      const std::string why = broken->state == runner::BuildState::not_needed ? "interrupted before its build" : broken->error;
+      const std::string why = broken->state == runner::BuildState::not_needed
+                                  ? "interrupted before its build"
+                                  : broken->error;
       loop.mark_build_error(c, why, broken->command, broken->log_tail);
     }
   }
@@ -291,7 +324,8 @@ int run(const RunFlags& flags) {
         std::cerr << "faultline run: " << error->message << "\n";
       }
       if (r.outcome != "pass" && !repro.count(r.cell))
-        repro[r.cell] = repro_command(e, r.cell, fs::absolute(flags.file).lexically_normal().string(), flags);
+        repro[r.cell] =
+            repro_command(e, r.cell, fs::absolute(flags.file).lexically_normal().string(), flags);
       progress.run_done(e.cells.id(r.cell), r, loop.results().at(r.cell));
     });
   }
@@ -307,9 +341,11 @@ int run(const RunFlags& flags) {
     store_failed = true;
     std::cerr << "faultline run: " << s.error().message << "\n";
   }
-  (void)db.release_session(*session, this_process());  // a claim left behind is taken over once we are gone
+  (void)db.release_session(*session,
+                           this_process());  // a claim left behind is taken over once we are gone
   nlohmann::json results = reporters::results_json(config, e, *selected, loop, builds, repro, info);
-  results["matrix_fingerprint"] = matrix_fingerprint(flags.file);  // `faultline merge` checks shards share it
+  results["matrix_fingerprint"] =
+      matrix_fingerprint(flags.file);  // `faultline merge` checks shards share it
   results["store"] = {{"db", db_path}, {"session", *session}};
   reporters::mask_secrets(results, redactor);
   reporters::TerminalOptions topts;
@@ -317,7 +353,8 @@ int run(const RunFlags& flags) {
   const char* actions = std::getenv("GITHUB_ACTIONS");
   const bool on_github = actions && std::string(actions) == "true";
   if (on_github)
-    for (const auto& secret : redactor.values()) std::cout << "::add-mask::" << reporters::workflow_data(secret) << "\n";
+    for (const auto& secret : redactor.values())
+      std::cout << "::add-mask::" << reporters::workflow_data(secret) << "\n";
   // Reports for people name paths relative to the repository; results.json keeps them absolute.
   const std::string repo_root = default_repo_root();
   nlohmann::json shown = results;
@@ -327,7 +364,9 @@ int run(const RunFlags& flags) {
   // from workflow commands; the full excerpts are folded in groups; then come
   // faultline's own annotations.
   std::cout << (on_github ? reporters::without_workflow_commands(report) : report);
-  if (on_github) std::cout << reporters::github_groups(shown) << reporters::github_annotations(results, repo_root);
+  if (on_github)
+    std::cout << reporters::github_groups(shown)
+              << reporters::github_annotations(results, repo_root);
   if (int status = write_results(out_path, results); status != k_exit_ok) return status;
   std::cout << "results: " << out_path << "\n";
   // Report files: the matrix's report.formats, or --report.
@@ -356,12 +395,13 @@ int run(const RunFlags& flags) {
   runner::reap_stray_children();
 
   if (info.interrupted) {
-    std::cerr << "faultline run: interrupted; every finished run is kept in " << db_path << " (session " << *session
-              << ") — continue with `faultline run --resume`\n";
+    std::cerr << "faultline run: interrupted; every finished run is kept in " << db_path
+              << " (session " << *session << ") — continue with `faultline run --resume`\n";
     return k_exit_interrupted;
   }
   const auto& totals = results["totals"];
-  if (totals.value("build_error", 0) == static_cast<int>(selected->size())) return k_exit_infrastructure;
+  if (totals.value("build_error", 0) == static_cast<int>(selected->size()))
+    return k_exit_infrastructure;
   if (store_failed) return k_exit_infrastructure;
   return totals.value("crash", 0) + totals.value("hang", 0) > 0 ? k_exit_crashes : k_exit_ok;
 }
@@ -372,11 +412,15 @@ void add_run_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<RunFlags>();
   CLI::App* cmd = app.add_subcommand("run", "Build every cell and stress it; report which crash");
   cmd->footer(
-      "Builds are cached under STATE/builds/ by content (the files `inputs:` names, else the matrix folder's;\n"
+      "Builds are cached under STATE/builds/ by content (the files `inputs:` names, else the "
+      "matrix folder's;\n"
       "compiler, flags, command, dependencies): a second run with unchanged inputs runs no build\n"
-      "command. Every run is recorded in the results store (STATE/faultline.db, SQLite) as it ends; Ctrl-C\n"
-      "stops, keeps every finished run and exits 130, and --resume continues (after a kill -9 too: only\n"
-      "the runs in flight and those of the last 50 ms are lost; a session another faultline is running is refused,\n"
+      "command. Every run is recorded in the results store (STATE/faultline.db, SQLite) as it "
+      "ends; Ctrl-C\n"
+      "stops, keeps every finished run and exits 130, and --resume continues (after a kill -9 too: "
+      "only\n"
+      "the runs in flight and those of the last 50 ms are lost; a session another faultline is "
+      "running is refused,\n"
       "exit 2, unless --wait). Exit status: 0 no crash, 1 crashes (or hangs) found,\n"
       "2 bad input, 3 no cell could run (every build failed), 130 interrupted.\n\n"
       "Examples:\n"
@@ -384,35 +428,47 @@ void add_run_command(CLI::App& app, Action& action) {
       "  faultline run --shard 2/4 --out results-2.json\n"
       "  faultline run --resume");
   cmd->add_option("file", flags->file, "the matrix file")->capture_default_str();
-  cmd->add_option("-j,--jobs", flags->jobs, "runs and builds at once (default: stress.parallel, else the cores)")
+  cmd->add_option("-j,--jobs", flags->jobs,
+                  "runs and builds at once (default: stress.parallel, else the cores)")
       ->check(CLI::Range(1, 4096));
-  cmd->add_option("--runs", flags->runs, "runs per cell (default: stress.runs)")->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("--runs", flags->runs, "runs per cell (default: stress.runs)")
+      ->check(CLI::Range(1, 10'000'000));
   cmd->add_option("--stop", flags->stop, "first-crash, all or confidence (default: stress.stop)")
       ->check(CLI::IsMember({"first-crash", "all", "confidence"}));
   cmd->add_option("--budget", flags->budget,
-                  "per cell: at most this many runs (500) or this much run time (90s, 10m); with --stop confidence, "
+                  "per cell: at most this many runs (500) or this much run time (90s, 10m); with "
+                  "--stop confidence, "
                   "runs continue until the crash-rate interval is narrow or the budget is spent");
-  cmd->add_option("--shard", flags->shard, "run only shard K of N (as `plan --shards N` split them)");
+  cmd->add_option("--shard", flags->shard,
+                  "run only shard K of N (as `plan --shards N` split them)");
   cmd->add_option("--only", flags->only, "run only cells with AXIS=VALUE (repeatable)");
-  cmd->add_option("--report", flags->reports,
-                  "also write this report (md, junit, sarif, html, json) into report.dir; repeatable; "
-                  "replaces the matrix's report.formats")
+  cmd->add_option(
+         "--report", flags->reports,
+         "also write this report (md, junit, sarif, html, json) into report.dir; repeatable; "
+         "replaces the matrix's report.formats")
       ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal"}));
   cmd->add_flag("--rebuild", flags->rebuild, "ignore the build cache");
-  cmd->add_flag("--keep-cores", flags->keep_cores,
-                "keep the core files of crashes read for their stack (STATE/work/<cell hash>/core.<run>; "
-                "default: stress.keep_cores, else deleted)");
-  cmd->add_flag("--resume", flags->resume, "continue the latest run recorded in the store, repeating no finished run");
+  cmd->add_flag(
+      "--keep-cores", flags->keep_cores,
+      "keep the core files of crashes read for their stack (STATE/work/<cell hash>/core.<run>; "
+      "default: stress.keep_cores, else deleted)");
+  cmd->add_flag("--resume", flags->resume,
+                "continue the latest run recorded in the store, repeating no finished run");
   cmd->add_flag("--wait", flags->wait,
-                "with --resume: when another faultline is running that session, wait for it to end instead of "
+                "with --resume: when another faultline is running that session, wait for it to end "
+                "instead of "
                 "refusing (exit 2)");
   cmd->add_option("--db", flags->db, "the results store (default: STATE/faultline.db)");
-  cmd->add_flag("--post", flags->post,
-                "on GitHub: status faultline/NAME pending at the start; comment and final status at the end "
-                "(as `faultline post`; failures to post are warnings)");
+  cmd->add_flag(
+      "--post", flags->post,
+      "on GitHub: status faultline/NAME pending at the start; comment and final status at the end "
+      "(as `faultline post`; failures to post are warnings)");
   cmd->add_option("--out", flags->out, "where to write results.json (default: STATE/results.json)");
-  cmd->add_option("--state-dir", flags->state_dir, "builds, the results store and results.json (default: .faultline beside the matrix file)");
-  cmd->add_option("--max-cells", flags->max_cells, "refuse a matrix of more cells than this")->capture_default_str();
+  cmd->add_option(
+      "--state-dir", flags->state_dir,
+      "builds, the results store and results.json (default: .faultline beside the matrix file)");
+  cmd->add_option("--max-cells", flags->max_cells, "refuse a matrix of more cells than this")
+      ->capture_default_str();
   cmd->callback([flags, &action] { action = [flags] { return run(*flags); }; });
 }
 

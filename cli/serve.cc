@@ -39,11 +39,12 @@ Example bot.yaml (docs/bot.md has every setting and the security model):
 )";
 
 // The value of the variable `name` that `key` names; a bad_input Error if unset.
-Expected<std::string> secret_from(const BotConfig& cfg, const std::string& key, const std::string& name) {
+Expected<std::string> secret_from(const BotConfig& cfg, const std::string& key,
+                                  const std::string& name) {
   const char* value = std::getenv(name.c_str());
   if (!value || !*value)
-    return fail(bad_input(cfg.file + ": error: the environment variable " + name + " (named by '" + key +
-                          "') is not set"));
+    return fail(bad_input(cfg.file + ": error: the environment variable " + name + " (named by '" +
+                          key + "') is not set"));
   return std::string(value);
 }
 
@@ -109,13 +110,14 @@ int serve(const std::string& config_file) {
   int signal_number = 0;
   std::thread signals = watch_signals(server, signal_number);
   workers.start();
-  std::cerr << "faultline serve: listening on http://" << cfg->host << ":" << *port << "/webhook (" << *requeued
-            << " running jobs requeued from the last run)" << std::endl;
+  std::cerr << "faultline serve: listening on http://" << cfg->host << ":" << *port << "/webhook ("
+            << *requeued << " running jobs requeued from the last run)" << std::endl;
   server.listen();
-  if (signal_number == 0) kill(getpid(), SIGUSR1);  // the listener ended on its own: release the signal thread
+  if (signal_number == 0)
+    kill(getpid(), SIGUSR1);  // the listener ended on its own: release the signal thread
   signals.join();
-  std::cerr << "faultline serve: stopping (signal " << signal_number << "); running jobs go back to the queue"
-            << std::endl;
+  std::cerr << "faultline serve: stopping (signal " << signal_number
+            << "); running jobs go back to the queue" << std::endl;
   workers.stop();
   return k_exit_ok;
 }
@@ -123,7 +125,8 @@ int serve(const std::string& config_file) {
 }  // namespace
 
 void add_serve_command(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("serve", "the PR status bot: GitHub webhooks in, runs and PR comments out");
+  auto* cmd = app.add_subcommand("serve",
+                                 "the PR status bot: GitHub webhooks in, runs and PR comments out");
   cmd->footer(k_example);
   auto config = std::make_shared<std::string>();
   cmd->add_option("--config", *config, "the bot's configuration file (YAML)")->required();

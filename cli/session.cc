@@ -77,7 +77,8 @@ std::string describe(const store::Claimant& c) {
 Status replaceable_output(const std::string& flag, const std::string& path) {
   std::error_code ec;
   const fs::file_status st = fs::symlink_status(path, ec);
-  if (ec || st.type() == fs::file_type::not_found || st.type() == fs::file_type::regular) return Ok{};
+  if (ec || st.type() == fs::file_type::not_found || st.type() == fs::file_type::regular)
+    return Ok{};
   const char* what = st.type() == fs::file_type::symlink     ? "a symbolic link"
                      : st.type() == fs::file_type::fifo      ? "a FIFO"
                      : st.type() == fs::file_type::directory ? "a folder"
@@ -85,13 +86,16 @@ Status replaceable_output(const std::string& flag, const std::string& path) {
                      : st.type() == fs::file_type::character || st.type() == fs::file_type::block
                          ? "a device"
                          : "not a regular file";
-  return fail(bad_input(flag + " " + path + " is " + what + "; faultline only replaces regular files (name another path)"));
+  return fail(bad_input(flag + " " + path + " is " + what +
+                        "; faultline only replaces regular files (name another path)"));
 }
 
-Places places_for(const std::string& matrix_file, const std::string& state_dir_flag, std::string& error) {
+Places places_for(const std::string& matrix_file, const std::string& state_dir_flag,
+                  std::string& error) {
   Places p;
   p.matrix_dir = fs::absolute(fs::path(matrix_file)).parent_path().lexically_normal().string();
-  p.state_dir = state_dir_flag.empty() ? p.matrix_dir + "/.faultline" : fs::absolute(state_dir_flag).string();
+  p.state_dir =
+      state_dir_flag.empty() ? p.matrix_dir + "/.faultline" : fs::absolute(state_dir_flag).string();
   std::error_code ec;
   fs::create_directories(p.state_dir, ec);
   if (ec) {

@@ -25,7 +25,8 @@ struct Places {
 
 // Creates the state folder; an empty state_dir when it cannot be created (the
 // caller reports `error` and exits 3).
-Places places_for(const std::string& matrix_file, const std::string& state_dir_flag, std::string& error);
+Places places_for(const std::string& matrix_file, const std::string& state_dir_flag,
+                  std::string& error);
 
 int default_jobs();  // the number of cores
 

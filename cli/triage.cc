@@ -102,9 +102,11 @@ std::string valid_utf8(std::string_view text) { return reporters::terminal_text(
 
 std::string describe_frame(const sanitizers::Frame& f) {
   std::string where;
-  if (!f.file.empty()) where = std::string(sanitizers::basename(f.file)) + ":" + std::to_string(f.line);
-  else if (!f.module.empty()) where = "(" + std::string(sanitizers::basename(f.module)) + "+0x" +
-                                       hex16(f.offset).substr(8) + ")";
+  if (!f.file.empty())
+    where = std::string(sanitizers::basename(f.file)) + ":" + std::to_string(f.line);
+  else if (!f.module.empty())
+    where =
+        "(" + std::string(sanitizers::basename(f.module)) + "+0x" + hex16(f.offset).substr(8) + ")";
   std::string name = f.function.empty() ? "??" : sanitizers::normalise_function(f.function);
   return where.empty() ? name : name + "  " + where;
 }
@@ -112,13 +114,14 @@ std::string describe_frame(const sanitizers::Frame& f) {
 std::string describe_access(const sanitizers::Crash& c) {
   if (!c.access) return "";
   std::string kind = c.access->kind == sanitizers::AccessKind::write ? "WRITE" : "READ";
-  return c.access->size ? " (" + kind + " of size " + std::to_string(c.access->size) + ")" : " (" + kind + ")";
+  return c.access->size ? " (" + kind + " of size " + std::to_string(c.access->size) + ")"
+                        : " (" + kind + ")";
 }
 
 void print_block(const sanitizers::Crash& c, std::size_t index, const TriageOptions& options,
                  const sanitizers::ParseOptions& parse) {
-  std::cout << "crash " << index << ": " << valid_utf8(c.tool) << " " << valid_utf8(c.kind) << describe_access(c)
-            << (c.truncated ? " [report truncated]" : "") << "\n";
+  std::cout << "crash " << index << ": " << valid_utf8(c.tool) << " " << valid_utf8(c.kind)
+            << describe_access(c) << (c.truncated ? " [report truncated]" : "") << "\n";
   if (!c.location.empty()) std::cout << "  at " << valid_utf8(c.location) << "\n";
   std::size_t shown = 0;
   for (std::size_t i = sanitizers::first_meaningful(c.frames, parse.signature);
@@ -128,22 +131,27 @@ void print_block(const sanitizers::Crash& c, std::size_t index, const TriageOpti
   }
   if (!c.detail.empty()) std::cout << "  detail: " << valid_utf8(c.detail) << "\n";
   if (!c.summary.empty()) std::cout << "  summary: " << valid_utf8(c.summary) << "\n";
-  std::cout << "  signature: " << c.signature.hash << "  " << valid_utf8(c.signature.text) << "\n\n";
+  std::cout << "  signature: " << c.signature.hash << "  " << valid_utf8(c.signature.text)
+            << "\n\n";
 }
 
 nlohmann::json frame_json(const sanitizers::Frame& f) {
-  return {{"function", f.function}, {"file", f.file}, {"line", f.line},
+  return {{"function", f.function}, {"file", f.file},     {"line", f.line},
           {"module", f.module},     {"offset", f.offset}, {"raw", f.raw}};
 }
 
 nlohmann::json crash_json(const sanitizers::Crash& c) {
   nlohmann::json frames = nlohmann::json::array();
   for (const auto& f : c.frames) frames.push_back(frame_json(f));
-  nlohmann::json j = {{"tool", c.tool},         {"kind", c.kind},
-                      {"frames", frames},       {"location", c.location},
-                      {"summary", c.summary},   {"detail", c.detail},
+  nlohmann::json j = {{"tool", c.tool},
+                      {"kind", c.kind},
+                      {"frames", frames},
+                      {"location", c.location},
+                      {"summary", c.summary},
+                      {"detail", c.detail},
                       {"signature", {{"hash", c.signature.hash}, {"text", c.signature.text}}},
-                      {"truncated", c.truncated}, {"excerpt", c.excerpt}};
+                      {"truncated", c.truncated},
+                      {"excerpt", c.excerpt}};
   if (c.access) {
     j["access"] = {{"kind", c.access->kind == sanitizers::AccessKind::write ? "WRITE" : "READ"},
                    {"size", c.access->size}};
@@ -164,7 +172,8 @@ int run_triage(const TriageOptions& options) {
   if (options.json) {
     nlohmann::json all = nlohmann::json::array();
     for (const auto& c : crashes) all.push_back(crash_json(c));
-    std::cout << nlohmann::json{{"crashes", all}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+    std::cout << nlohmann::json{{"crashes", all}}.dump(2, ' ', false,
+                                                       nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
     for (std::size_t i = 0; i < crashes.size(); ++i) print_block(crashes[i], i + 1, options, parse);
@@ -181,8 +190,9 @@ void add_triage_command(CLI::App& app, Action& action) {
       "triage", "Recognise sanitizer reports, runtime panics and fatal signals in captured output");
   cmd->add_option("FILE", options->file, "log to read; - or nothing reads stdin");
   cmd->add_flag("--json", options->json, "print the crashes as JSON");
-  cmd->add_option("--ignore-frame", options->ignore_frames,
-                  "skip frames matching this glob or substring when forming signatures (repeatable)");
+  cmd->add_option(
+      "--ignore-frame", options->ignore_frames,
+      "skip frames matching this glob or substring when forming signatures (repeatable)");
   cmd->add_option("--frames", options->frames_shown, "meaningful frames to show per crash")
       ->capture_default_str();
   cmd->footer(

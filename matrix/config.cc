@@ -11,8 +11,14 @@ const T* find_named(const std::vector<T>& items, std::string_view name) {
 }
 }  // namespace
 
-const Component* Config::component(std::string_view name) const { return find_named(components, name); }
-const Workload* Config::workload(std::string_view name) const { return find_named(workloads, name); }
-const SanitizerSpec* Config::sanitizer(std::string_view name) const { return find_named(sanitizers, name); }
+const Component* Config::component(std::string_view name) const {
+  return find_named(components, name);
+}
+const Workload* Config::workload(std::string_view name) const {
+  return find_named(workloads, name);
+}
+const SanitizerSpec* Config::sanitizer(std::string_view name) const {
+  return find_named(sanitizers, name);
+}
 
 }  // namespace faultline::matrix

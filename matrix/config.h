@@ -36,16 +36,17 @@ struct GitRange {
 struct Component {
   std::string name;
   Mark mark;
-  std::vector<std::string> versions;    // ordered, oldest first (after git enumeration)
-  std::optional<GitRange> versions_git; // where the versions came from, if from a git range
-  std::string versions_from;            // for people: "git tags 'v0.*' in lib", "command 'npm view …'", "the list"
+  std::vector<std::string> versions;     // ordered, oldest first (after git enumeration)
+  std::optional<GitRange> versions_git;  // where the versions came from, if from a git range
+  std::string
+      versions_from;  // for people: "git tags 'v0.*' in lib", "command 'npm view …'", "the list"
   std::optional<std::string> source_git;  // checked out per version into the build dir
-  Text build;                           // shell command; may be empty (nothing to build)
+  Text build;                             // shell command; may be empty (nothing to build)
   EnvList env;
-  std::vector<Text> depends;            // names of other components
-  std::vector<Text> inputs;             // globs of the local files its build reads (matrix folder relative);
-  bool inputs_given = false;           // `inputs:` written (an empty list: the build reads no local file)
-                                        // empty: every file of the matrix file's folder
+  std::vector<Text> depends;  // names of other components
+  std::vector<Text> inputs;   // globs of the local files its build reads (matrix folder relative);
+  bool inputs_given = false;  // `inputs:` written (an empty list: the build reads no local file)
+                              // empty: every file of the matrix file's folder
 };
 
 // A sanitizer as named in the file: a built-in name, or a custom profile
@@ -53,8 +54,8 @@ struct Component {
 struct SanitizerSpec {
   std::string name;
   Mark mark;
-  std::optional<std::string> extends;   // built-in profile it starts from
-  sanitizers::Profile fields;           // the file's own flags, env and wrapper
+  std::optional<std::string> extends;  // built-in profile it starts from
+  sanitizers::Profile fields;          // the file's own flags, env and wrapper
   bool builtin = false;
 };
 
@@ -68,8 +69,9 @@ struct Workload {
   std::string name;
   Mark mark;
   Text run;
-  std::vector<Text> run_placeholders;   // each {{ name }} of run, at its place (filled by the loader)
-  std::vector<Param> params;            // each a further axis
+  std::vector<Text>
+      run_placeholders;       // each {{ name }} of run, at its place (filled by the loader)
+  std::vector<Param> params;  // each a further axis
   std::int64_t timeout_ms = 60'000;
   EnvList env;
 };
@@ -78,9 +80,10 @@ enum class StopPolicy { first_crash, all, confidence };
 
 struct Stress {
   int runs = 20;
-  int parallel = 0;                      // 0 = auto (number of cores)
+  int parallel = 0;  // 0 = auto (number of cores)
   StopPolicy stop = StopPolicy::first_crash;
-  bool keep_cores = false;  // keep the core files of crashes (runner/core_stack.h) instead of deleting them
+  bool keep_cores =
+      false;  // keep the core files of crashes (runner/core_stack.h) instead of deleting them
 };
 
 struct BisectSpec {
@@ -96,12 +99,12 @@ struct ReportSpec {
 // One entry of matrix.include / matrix.exclude: axis (or extra key) = value.
 struct RuleEntry {
   std::vector<std::pair<std::string, std::string>> values;
-  std::vector<Mark> key_marks;           // parallel to values
+  std::vector<Mark> key_marks;  // parallel to values
   Mark mark;
 };
 
 struct Config {
-  std::string file;                      // path as given
+  std::string file;  // path as given
   int version = 1;
   std::string name;
   sanitizers::Compiler compiler = sanitizers::Compiler::gcc;
@@ -113,7 +116,8 @@ struct Config {
   Stress stress;
   BisectSpec bisect;
   ReportSpec report;
-  std::vector<std::string> secrets;  // environment variables whose values never reach a log or report
+  std::vector<std::string>
+      secrets;  // environment variables whose values never reach a log or report
 
   const Component* component(std::string_view name) const;
   const Workload* workload(std::string_view name) const;

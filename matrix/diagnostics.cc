@@ -25,7 +25,8 @@ std::string Diagnostics::render(const std::string& file) const {
   });
   std::string out;
   for (const auto& d : sorted) out += render_error(file, d.mark, d.message);
-  if (m_dropped > 0) out += file + ": error: too many errors; " + std::to_string(m_dropped) + " more not shown\n";
+  if (m_dropped > 0)
+    out += file + ": error: too many errors; " + std::to_string(m_dropped) + " more not shown\n";
   return out;
 }
 

@@ -43,7 +43,9 @@ std::string CellTable::id(std::size_t cell) const {
   return out;
 }
 
-std::string CellTable::hash(std::size_t cell) const { return hex16(fnv1a64(id(cell))).substr(0, 8); }
+std::string CellTable::hash(std::size_t cell) const {
+  return hex16(fnv1a64(id(cell))).substr(0, 8);
+}
 
 void CellTable::set_axes(std::vector<Axis> new_axes, std::size_t product) {
   axes = std::move(new_axes);
@@ -60,7 +62,8 @@ void CellTable::add_extra_axis(Axis axis) {
   std::vector<std::int32_t> relaid;
   relaid.reserve(m_values.size() / old_stride * m_stride);
   for (std::size_t c = 0; c < m_values.size() / old_stride; ++c) {
-    relaid.insert(relaid.end(), m_values.begin() + c * old_stride, m_values.begin() + (c + 1) * old_stride);
+    relaid.insert(relaid.end(), m_values.begin() + c * old_stride,
+                  m_values.begin() + (c + 1) * old_stride);
     relaid.push_back(-1);
   }
   m_values = std::move(relaid);
@@ -107,7 +110,8 @@ std::size_t CellTable::apply_exclude(const std::vector<Rule>& rules) {
   for (std::size_t c = 0; c < n; ++c) {
     const std::int32_t* row = &m_values[c * m_stride];
     bool excluded = std::any_of(rules.begin(), rules.end(), [&](const Rule& rule) {
-      return std::all_of(rule.begin(), rule.end(), [&](const auto& p) { return row[p.first] == p.second; });
+      return std::all_of(rule.begin(), rule.end(),
+                         [&](const auto& p) { return row[p.first] == p.second; });
     });
     if (excluded) continue;
     if (kept != c) std::copy(row, row + m_stride, &m_values[kept * m_stride]);
@@ -167,11 +171,13 @@ std::vector<Axis> product_axes_of(const Config& config) {
   axes.push_back(std::move(work));
   for (const auto& w : config.workloads)
     for (const auto& p : w.params) {
-      auto it = std::find_if(axes.begin(), axes.end(), [&](const Axis& a) { return a.name == p.name; });
+      auto it =
+          std::find_if(axes.begin(), axes.end(), [&](const Axis& a) { return a.name == p.name; });
       if (it == axes.end()) axes.push_back({p.name, AxisKind::param, {}});
       it = std::find_if(axes.begin(), axes.end(), [&](const Axis& a) { return a.name == p.name; });
       for (const auto& v : p.values)
-        if (std::find(it->values.begin(), it->values.end(), v) == it->values.end()) it->values.push_back(v);
+        if (std::find(it->values.begin(), it->values.end(), v) == it->values.end())
+          it->values.push_back(v);
     }
   return axes;
 }
@@ -218,7 +224,8 @@ void add_workload_products(const Config& config, CellTable& table) {
   }
 }
 
-std::vector<Rule> compile_rules(const std::vector<RuleEntry>& entries, CellTable& table, bool may_add) {
+std::vector<Rule> compile_rules(const std::vector<RuleEntry>& entries, CellTable& table,
+                                bool may_add) {
   std::vector<Rule> rules;
   for (const auto& entry : entries) {
     Rule rule;
@@ -226,7 +233,10 @@ std::vector<Rule> compile_rules(const std::vector<RuleEntry>& entries, CellTable
     for (const auto& [key, value] : entry.values) {
       auto axis = table.axis_index(key);
       if (!axis) {
-        if (!may_add) { possible = false; continue; }
+        if (!may_add) {
+          possible = false;
+          continue;
+        }
         table.add_extra_axis({key, AxisKind::extra, {}});
         axis = table.axes.size() - 1;
       }
@@ -241,7 +251,8 @@ std::vector<Rule> compile_rules(const std::vector<RuleEntry>& entries, CellTable
 
 // A cell that include created must name a value for every component, the
 // sanitizer, the workload and each of that workload's parameters.
-void check_new_cells(const Config& config, const Expansion& e, std::size_t first_new, Diagnostics& diagnostics) {
+void check_new_cells(const Config& config, const Expansion& e, std::size_t first_new,
+                     Diagnostics& diagnostics) {
   const CellTable& t = e.cells;
   std::size_t rule_index = 0;
   for (std::size_t c = first_new; c < t.size(); ++c, ++rule_index) {
@@ -252,7 +263,8 @@ void check_new_cells(const Config& config, const Expansion& e, std::size_t first
       bool needed = axis.kind != AxisKind::param;
       if (axis.kind == AxisKind::param && workload)
         if (const Workload* w = config.workload(*workload))
-          needed = std::any_of(w->params.begin(), w->params.end(), [&](const Param& p) { return p.name == axis.name; });
+          needed = std::any_of(w->params.begin(), w->params.end(),
+                               [&](const Param& p) { return p.name == axis.name; });
       if (needed && t.at(c, a) < 0) missing.push_back(axis.name);
     }
     if (missing.empty()) continue;
@@ -263,11 +275,16 @@ void check_new_cells(const Config& config, const Expansion& e, std::size_t first
         const std::string* v = t.value(c, kv.first);
         return v && *v == kv.second;
       });
-      if (same) { mark = entry.mark; break; }
+      if (same) {
+        mark = entry.mark;
+        break;
+      }
     }
-    diagnostics.error(mark, "this matrix.include entry matches no cell, so it adds a new one, which lacks " +
-                                join(missing, ", ") + ": give a value for every component, the sanitizer, "
-                                "the workload and its parameters");
+    diagnostics.error(
+        mark, "this matrix.include entry matches no cell, so it adds a new one, which lacks " +
+                  join(missing, ", ") +
+                  ": give a value for every component, the sanitizer, "
+                  "the workload and its parameters");
   }
 }
 
@@ -277,7 +294,8 @@ void check_unique(const Config& config, const CellTable& t, Diagnostics& diagnos
     auto [it, inserted] = seen.emplace(t.id(c), c);
     if (!inserted) {
       Mark mark = config.include.empty() ? Mark{} : config.include.back().mark;
-      diagnostics.error(mark, "two matrix.include entries create the same new cell '" + it->first + "'");
+      diagnostics.error(mark,
+                        "two matrix.include entries create the same new cell '" + it->first + "'");
       return;
     }
   }
@@ -304,7 +322,8 @@ void collect_builds(const Config& config, Expansion& e) {
         work.pop_back();
         for (const auto& d : cur->depends)
           for (std::size_t di = 0; di < config.components.size(); ++di)
-            if (config.components[di].name == d.value && deps.insert(di).second) work.push_back(&config.components[di]);
+            if (config.components[di].name == d.value && deps.insert(di).second)
+              work.push_back(&config.components[di]);
       }
       std::vector<std::pair<std::string, std::string>> parts = {{comp.name, *version}};
       for (std::size_t di : deps)
@@ -323,16 +342,19 @@ void collect_builds(const Config& config, Expansion& e) {
 
 std::string missing_cells_text(const CellTable& t, const std::vector<std::size_t>& cells) {
   std::string out;
-  for (std::size_t i = 0; i < cells.size() && i < 3; ++i) out += (i ? ", '" : "'") + t.id(cells[i]) + "'";
+  for (std::size_t i = 0; i < cells.size() && i < 3; ++i)
+    out += (i ? ", '" : "'") + t.id(cells[i]) + "'";
   if (cells.size() > 3) out += " and " + std::to_string(cells.size() - 3) + " more";
   return out;
 }
 
 std::string why_missing(const Config& config, const Axis& axis) {
-  if (axis.kind == AxisKind::extra) return "'" + axis.name + "' is an include key that only some cells get";
+  if (axis.kind == AxisKind::extra)
+    return "'" + axis.name + "' is an include key that only some cells get";
   for (const auto& w : config.workloads)
     for (const auto& p : w.params)
-      if (p.name == axis.name) return "'" + axis.name + "' is a parameter of workload '" + w.name + "'";
+      if (p.name == axis.name)
+        return "'" + axis.name + "' is a parameter of workload '" + w.name + "'";
   return "'" + axis.name + "' has no value there";
 }
 
@@ -348,13 +370,18 @@ void check_run_variables(const Config& config, const CellTable& t, Diagnostics& 
       if (!axis || !reported.insert(use.value).second) continue;
       std::vector<std::size_t> lacking;
       for (std::size_t c = 0; c < t.size(); ++c)
-        if (t.value(c, *workload_axis) && *t.value(c, *workload_axis) == w.name && t.at(c, *axis) < 0) lacking.push_back(c);
+        if (t.value(c, *workload_axis) && *t.value(c, *workload_axis) == w.name &&
+            t.at(c, *axis) < 0)
+          lacking.push_back(c);
       if (lacking.empty()) continue;
-      diagnostics.error(use.mark, "workloads." + w.name + ".run uses {{ " + use.value + " }}, which " +
-                                      std::to_string(lacking.size()) + (lacking.size() == 1 ? " cell" : " cells") +
-                                      " of workload '" + w.name + (lacking.size() == 1 ? "' lacks: " : "' lack: ") + missing_cells_text(t, lacking) + " (" +
-                                      why_missing(config, t.axes[*axis]) + "); give every cell of '" + w.name +
-                                      "' a value for it, or use it in another workload");
+      diagnostics.error(
+          use.mark, "workloads." + w.name + ".run uses {{ " + use.value + " }}, which " +
+                        std::to_string(lacking.size()) +
+                        (lacking.size() == 1 ? " cell" : " cells") + " of workload '" + w.name +
+                        (lacking.size() == 1 ? "' lacks: " : "' lack: ") +
+                        missing_cells_text(t, lacking) + " (" + why_missing(config, t.axes[*axis]) +
+                        "); give every cell of '" + w.name +
+                        "' a value for it, or use it in another workload");
     }
   }
 }
@@ -364,11 +391,15 @@ void check_run_variables(const Config& config, const CellTable& t, Diagnostics& 
 Expansion expand(const Config& config, Diagnostics& diagnostics, const ExpandOptions& options) {
   Expansion e;
   e.product = product_size(config);
-  const std::size_t hard_limit = options.max_cells > SIZE_MAX / 10 ? SIZE_MAX : options.max_cells * 10;
+  const std::size_t hard_limit =
+      options.max_cells > SIZE_MAX / 10 ? SIZE_MAX : options.max_cells * 10;
   if (e.product > hard_limit) {
-    diagnostics.error({}, "the matrix has " + std::to_string(e.product) + " combinations before exclude, more than "
-                              "the limit of " + std::to_string(options.max_cells) +
-                              " cells; narrow it with matrix.exclude or fewer versions, or raise --max-cells");
+    diagnostics.error(
+        {}, "the matrix has " + std::to_string(e.product) +
+                " combinations before exclude, more than "
+                "the limit of " +
+                std::to_string(options.max_cells) +
+                " cells; narrow it with matrix.exclude or fewer versions, or raise --max-cells");
     return e;
   }
   std::vector<Axis> axes = product_axes_of(config);
@@ -385,8 +416,10 @@ Expansion expand(const Config& config, Diagnostics& diagnostics, const ExpandOpt
   check_unique(config, e.cells, diagnostics);
   check_run_variables(config, e.cells, diagnostics);
   if (e.cells.size() > options.max_cells) {
-    diagnostics.error({}, "the matrix expands to " + std::to_string(e.cells.size()) + " cells, more than the limit of " +
-                              std::to_string(options.max_cells) + "; narrow it with matrix.exclude, or raise --max-cells");
+    diagnostics.error({}, "the matrix expands to " + std::to_string(e.cells.size()) +
+                              " cells, more than the limit of " +
+                              std::to_string(options.max_cells) +
+                              "; narrow it with matrix.exclude, or raise --max-cells");
   }
   if (e.cells.size() == 0 && diagnostics.empty())
     diagnostics.error({}, "the matrix has no cells: matrix.exclude removes every combination");
@@ -400,13 +433,17 @@ std::vector<std::uint32_t> assign_shards(const Expansion& e, std::uint32_t shard
   if (shards <= 1 || n == 0) return out;
   // Group cells by the set of builds they need.
   std::map<std::vector<std::uint32_t>, std::vector<std::size_t>> groups;
-  for (std::size_t c = 0; c < n; ++c) groups[c < e.cell_builds.size() ? e.cell_builds[c] : std::vector<std::uint32_t>{}].push_back(c);
+  for (std::size_t c = 0; c < n; ++c)
+    groups[c < e.cell_builds.size() ? e.cell_builds[c] : std::vector<std::uint32_t>{}].push_back(c);
   std::vector<std::vector<std::size_t>> ordered;
   for (auto& [key, cells] : groups) ordered.push_back(std::move(cells));
-  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const auto& a, const auto& b) { return a.size() > b.size(); });
   const std::size_t target = (n + shards - 1) / shards;
   std::vector<std::size_t> load(shards, 0);
-  auto lightest = [&] { return static_cast<std::uint32_t>(std::min_element(load.begin(), load.end()) - load.begin()); };
+  auto lightest = [&] {
+    return static_cast<std::uint32_t>(std::min_element(load.begin(), load.end()) - load.begin());
+  };
   for (const auto& group : ordered) {
     std::size_t i = 0;
     while (i < group.size()) {
@@ -422,9 +459,9 @@ std::vector<std::uint32_t> assign_shards(const Expansion& e, std::uint32_t shard
   return out;
 }
 
-std::vector<Combination> github_matrix(const std::vector<std::pair<std::string, std::vector<std::string>>>& axes,
-                                       const std::vector<Combination>& exclude,
-                                       const std::vector<Combination>& include) {
+std::vector<Combination> github_matrix(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& axes,
+    const std::vector<Combination>& exclude, const std::vector<Combination>& include) {
   CellTable t;
   std::vector<Axis> table_axes;
   for (const auto& [name, values] : axes) table_axes.push_back({name, AxisKind::param, values});
@@ -441,8 +478,10 @@ std::vector<Combination> github_matrix(const std::vector<std::pair<std::string, 
     for (std::size_t a = 0; a < t.stride(); ++a) {
       std::vector<std::int32_t> c;
       if (a < axes.size())
-        for (std::size_t v = 0; v < axes[a].second.size(); ++v) c.push_back(static_cast<std::int32_t>(v));
-      else c.push_back(-1);
+        for (std::size_t v = 0; v < axes[a].second.size(); ++v)
+          c.push_back(static_cast<std::int32_t>(v));
+      else
+        c.push_back(-1);
       choices.push_back(c);
     }
     t.add_product(choices);

@@ -30,11 +30,14 @@ struct Axis {
 class CellTable {
  public:
   std::vector<Axis> axes;
-  std::size_t product_axes = 0;  // axes[0, product_axes) are the product's; the rest are include extras
+  std::size_t product_axes =
+      0;  // axes[0, product_axes) are the product's; the rest are include extras
 
   std::size_t size() const { return stride() == 0 ? 0 : m_values.size() / stride(); }
   std::size_t stride() const { return m_stride; }
-  std::int32_t at(std::size_t cell, std::size_t axis) const { return m_values[cell * m_stride + axis]; }
+  std::int32_t at(std::size_t cell, std::size_t axis) const {
+    return m_values[cell * m_stride + axis];
+  }
   const std::string* value(std::size_t cell, std::size_t axis) const;
   const std::string* value(std::size_t cell, std::string_view axis_name) const;
   std::optional<std::size_t> axis_index(std::string_view name) const;
@@ -49,9 +52,11 @@ class CellTable {
   void reserve(std::size_t cells) { m_values.reserve(cells * m_stride); }
   void add_product(const std::vector<std::vector<std::int32_t>>& choices);
   // Removes every cell that matches all pairs of some rule; returns how many.
-  std::size_t apply_exclude(const std::vector<std::vector<std::pair<std::size_t, std::int32_t>>>& rules);
+  std::size_t apply_exclude(
+      const std::vector<std::vector<std::pair<std::size_t, std::int32_t>>>& rules);
   // Applies GitHub's include rule; returns how many new cells were appended.
-  std::size_t apply_include(const std::vector<std::vector<std::pair<std::size_t, std::int32_t>>>& rules);
+  std::size_t apply_include(
+      const std::vector<std::vector<std::pair<std::size_t, std::int32_t>>>& rules);
   void set_axes(std::vector<Axis> new_axes, std::size_t product);
   void add_extra_axis(Axis axis);
   std::int32_t intern(std::size_t axis, const std::string& value);
@@ -73,10 +78,10 @@ struct BuildRef {
 
 struct Expansion {
   CellTable cells;
-  std::size_t product = 0;   // cells before exclude
+  std::size_t product = 0;  // cells before exclude
   std::size_t excluded = 0;
-  std::size_t included = 0;  // new cells from include
-  std::vector<BuildRef> builds;                    // distinct, in first-use order
+  std::size_t included = 0;                             // new cells from include
+  std::vector<BuildRef> builds;                         // distinct, in first-use order
   std::vector<std::vector<std::uint32_t>> cell_builds;  // per cell: indices into builds
 };
 
@@ -97,8 +102,8 @@ std::vector<std::uint32_t> assign_shards(const Expansion& expansion, std::uint32
 // GitHub Actions' strategy.matrix semantics over plain keys and values, for
 // checking against GitHub's documented examples.
 using Combination = std::vector<std::pair<std::string, std::string>>;
-std::vector<Combination> github_matrix(const std::vector<std::pair<std::string, std::vector<std::string>>>& axes,
-                                       const std::vector<Combination>& exclude,
-                                       const std::vector<Combination>& include);
+std::vector<Combination> github_matrix(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& axes,
+    const std::vector<Combination>& exclude, const std::vector<Combination>& include);
 
 }  // namespace faultline::matrix

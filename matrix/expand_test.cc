@@ -14,7 +14,8 @@ std::string show(const std::vector<Combination>& combos) {
   std::string out;
   for (const auto& c : combos) {
     out += "{";
-    for (std::size_t i = 0; i < c.size(); ++i) out += (i ? ", " : "") + c[i].first + ": " + c[i].second;
+    for (std::size_t i = 0; i < c.size(); ++i)
+      out += (i ? ", " : "") + c[i].first + ": " + c[i].second;
     out += "}\n";
   }
   return out;
@@ -40,8 +41,8 @@ TEST(GithubMatrix, IncludeExtendsWithoutOverwritingAndAddsWhatMatchesNothing) {
 
 // Example: Adding configurations — os × node, one entry adds npm: 6 to windows/16 only.
 TEST(GithubMatrix, IncludeAddsAKeyToTheOneMatchingCombination) {
-  auto result = github_matrix({{"os", {"windows-latest", "ubuntu-latest"}}, {"node", {"14", "16"}}}, {},
-                              {{{"os", "windows-latest"}, {"node", "16"}, {"npm", "6"}}});
+  auto result = github_matrix({{"os", {"windows-latest", "ubuntu-latest"}}, {"node", {"14", "16"}}},
+                              {}, {{{"os", "windows-latest"}, {"node", "16"}, {"npm", "6"}}});
   EXPECT_EQ(show(result),
             "{os: windows-latest, node: 14}\n"
             "{os: windows-latest, node: 16, npm: 6}\n"
@@ -51,16 +52,18 @@ TEST(GithubMatrix, IncludeAddsAKeyToTheOneMatchingCombination) {
 
 // Example: Excluding matrix configurations — 12 combinations, a full match and a partial match.
 TEST(GithubMatrix, ExcludeRemovesFullAndPartialMatches) {
-  auto result = github_matrix({{"os", {"macos-latest", "windows-latest"}},
-                               {"version", {"12", "14", "16"}},
-                               {"environment", {"staging", "production"}}},
-                              {{{"os", "macos-latest"}, {"version", "12"}, {"environment", "production"}},
-                               {{"os", "windows-latest"}, {"version", "16"}}},
-                              {});
+  auto result =
+      github_matrix({{"os", {"macos-latest", "windows-latest"}},
+                     {"version", {"12", "14", "16"}},
+                     {"environment", {"staging", "production"}}},
+                    {{{"os", "macos-latest"}, {"version", "12"}, {"environment", "production"}},
+                     {{"os", "windows-latest"}, {"version", "16"}}},
+                    {});
   EXPECT_EQ(result.size(), 9u);
   for (const auto& c : result) {
     EXPECT_FALSE(c[0].second == "windows-latest" && c[1].second == "16") << show({c});
-    EXPECT_FALSE(c[0].second == "macos-latest" && c[1].second == "12" && c[2].second == "production");
+    EXPECT_FALSE(c[0].second == "macos-latest" && c[1].second == "12" &&
+                 c[2].second == "production");
   }
 }
 
@@ -69,21 +72,25 @@ TEST(GithubMatrix, IncludeOnlyMakesOneCombinationPerEntry) {
   auto result = github_matrix({}, {},
                               {{{"site", "production"}, {"datacenter", "site-a"}},
                                {{"site", "staging"}, {"datacenter", "site-b"}}});
-  EXPECT_EQ(show(result), "{site: production, datacenter: site-a}\n{site: staging, datacenter: site-b}\n");
+  EXPECT_EQ(show(result),
+            "{site: production, datacenter: site-a}\n{site: staging, datacenter: site-b}\n");
 }
 
 // Exclude runs before include: an include can bring back an excluded combination as a new one.
 TEST(GithubMatrix, ExcludeIsAppliedBeforeInclude) {
-  auto result = github_matrix({{"os", {"linux", "mac"}}, {"cc", {"gcc", "clang"}}}, {{{"os", "mac"}, {"cc", "gcc"}}},
+  auto result = github_matrix({{"os", {"linux", "mac"}}, {"cc", {"gcc", "clang"}}},
+                              {{{"os", "mac"}, {"cc", "gcc"}}},
                               {{{"os", "mac"}, {"cc", "gcc"}, {"note", "back"}}});
   EXPECT_EQ(show(result),
-            "{os: linux, cc: gcc}\n{os: linux, cc: clang}\n{os: mac, cc: clang}\n{os: mac, cc: gcc, note: back}\n");
+            "{os: linux, cc: gcc}\n{os: linux, cc: clang}\n{os: mac, cc: clang}\n{os: mac, cc: "
+            "gcc, note: back}\n");
 }
 
 // An added (non-original) value may be overwritten by a later entry; an original never.
 TEST(GithubMatrix, LaterIncludeOverwritesAddedValuesOnly) {
-  auto result = github_matrix({{"os", {"linux", "mac"}}}, {},
-                              {{{"flag", "a"}}, {{"os", "mac"}, {"flag", "b"}}, {{"os", "bsd"}, {"flag", "c"}}});
+  auto result = github_matrix(
+      {{"os", {"linux", "mac"}}}, {},
+      {{{"flag", "a"}}, {{"os", "mac"}, {"flag", "b"}}, {{"os", "bsd"}, {"flag", "c"}}});
   EXPECT_EQ(show(result), "{os: linux, flag: a}\n{os: mac, flag: b}\n{os: bsd, flag: c}\n");
 }
 
@@ -150,14 +157,18 @@ TEST(Expand, ExcludeAndIncludeApplyToCells) {
 }
 
 TEST(Expand, AnIncompleteNewCellIsAnErrorAtTheIncludeEntry) {
-  std::string yaml = std::string(k_two_axes) + "matrix:\n  include:\n    - { library: \"1.0\", sanitizer: asan, workload: gates, threads: \"16\" }\n";
+  std::string yaml = std::string(k_two_axes) +
+                     "matrix:\n  include:\n    - { library: \"1.0\", sanitizer: asan, workload: "
+                     "gates, threads: \"16\" }\n";
   LoadResult r = load_text(yaml, "t.yaml");
   ASSERT_TRUE(r.diagnostics.empty()) << r.diagnostics.render("t.yaml");
   Diagnostics d;
   expand(r.config, d);
   EXPECT_EQ(d.render("t.yaml"),
-            "t.yaml:11:7: error: this matrix.include entry matches no cell, so it adds a new one, which lacks "
-            "binding: give a value for every component, the sanitizer, the workload and its parameters\n");
+            "t.yaml:11:7: error: this matrix.include entry matches no cell, so it adds a new one, "
+            "which lacks "
+            "binding: give a value for every component, the sanitizer, the workload and its "
+            "parameters\n");
 }
 
 TEST(Expand, RefusesMoreCellsThanTheLimit) {
@@ -166,8 +177,9 @@ TEST(Expand, RefusesMoreCellsThanTheLimit) {
   ExpandOptions options;
   options.max_cells = 10;
   expand(cfg, d, options);
-  EXPECT_EQ(d.render("t.yaml"), "t.yaml: error: the matrix expands to 24 cells, more than the limit of 10; narrow it "
-                                "with matrix.exclude, or raise --max-cells\n");
+  EXPECT_EQ(d.render("t.yaml"),
+            "t.yaml: error: the matrix expands to 24 cells, more than the limit of 10; narrow it "
+            "with matrix.exclude, or raise --max-cells\n");
 }
 
 TEST(Shards, BalanceAndKeepBuildsTogether) {

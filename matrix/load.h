@@ -24,12 +24,13 @@ using GitRangeLister = std::function<Expected<std::vector<std::string>>(
 
 // Lists the tags of the repository at `repo_dir` matching the glob `pattern`
 // ("v0.*", as `git tag --list` matches), in any order.
-using GitTagLister =
-    std::function<Expected<std::vector<std::string>>(const std::string& repo_dir, const std::string& pattern)>;
+using GitTagLister = std::function<Expected<std::vector<std::string>>(const std::string& repo_dir,
+                                                                      const std::string& pattern)>;
 
 // Runs the shell command `command` in the folder `dir`; its stdout, or an error
 // (how it ended, its stderr) when it did not exit 0.
-using CommandRunner = std::function<Expected<std::string>(const std::string& command, const std::string& dir)>;
+using CommandRunner =
+    std::function<Expected<std::string>(const std::string& command, const std::string& dir)>;
 
 // Each unset lister makes that kind of versions source an error ("cannot be listed here").
 struct LoadOptions {
@@ -45,7 +46,8 @@ struct LoadResult {
 
 // Parses and checks `text` as the matrix file `file` (the name used in messages
 // and to resolve relative paths).
-LoadResult load_text(std::string_view text, const std::string& file, const LoadOptions& options = {});
+LoadResult load_text(std::string_view text, const std::string& file,
+                     const LoadOptions& options = {});
 
 // Reads `file` and loads it; a file that cannot be read is one diagnostic.
 LoadResult load_file(const std::string& file, const LoadOptions& options = {});
@@ -53,6 +55,7 @@ LoadResult load_file(const std::string& file, const LoadOptions& options = {});
 // The template variables a build command of `component` may use, and those a
 // workload's run command may use (extras: keys that include entries add).
 std::vector<std::string> build_variables(const Config& config, const Component& component);
-std::vector<std::string> run_variables(const Config& config, const std::vector<std::string>& extras);
+std::vector<std::string> run_variables(const Config& config,
+                                       const std::vector<std::string>& extras);
 
 }  // namespace faultline::matrix

@@ -62,7 +62,8 @@ INSTANTIATE_TEST_SUITE_P(Golden, BadMatrix, ::testing::ValuesIn(bad_files()), []
 TEST(BadMatrix, AtLeastTwentyCases) { EXPECT_GE(bad_files().size(), 20u); }
 
 TEST(Load, ReadsEveryKeyOfTheExample) {
-  LoadResult r = load_file((fs::path(FAULTLINE_SOURCE_DIR) / "examples/ffi-race/faultline.yaml").string());
+  LoadResult r =
+      load_file((fs::path(FAULTLINE_SOURCE_DIR) / "examples/ffi-race/faultline.yaml").string());
   ASSERT_TRUE(r.diagnostics.empty()) << r.diagnostics.render("example");
   const Config& c = r.config;
   EXPECT_EQ(c.name, "ffi-race");
@@ -91,7 +92,8 @@ sanitizers:
     env: { GODEBUG: cgocheck=2 }
   - { name: memcheck, wrapper: [valgrind, --error-exitcode=99] }
 workloads: { w: { run: x, timeout: 500ms } }
-)", "t.yaml");
+)",
+                           "t.yaml");
   ASSERT_TRUE(r.diagnostics.empty()) << r.diagnostics.render("t.yaml");
   const auto& s = r.config.sanitizers;
   ASSERT_EQ(s.size(), 4u);
@@ -106,13 +108,15 @@ workloads: { w: { run: x, timeout: 500ms } }
 TEST(Load, GitRangesUseTheListerWithThePathBesideTheFile) {
   LoadOptions options;
   std::string seen_dir, seen_range;
-  options.list_git_range = [&](const std::string& dir, const std::string& range, bool) -> Expected<std::vector<std::string>> {
+  options.list_git_range = [&](const std::string& dir, const std::string& range,
+                               bool) -> Expected<std::vector<std::string>> {
     seen_dir = dir;
     seen_range = range;
     return std::vector<std::string>{"aaa", "bbb"};
   };
   LoadResult r = load_text(
-      "version: 1\ncomponents:\n  lib: { versions: { git: { repo: ../libgate, range: v1..v2 } } }\nworkloads: { w: { run: x } }\n",
+      "version: 1\ncomponents:\n  lib: { versions: { git: { repo: ../libgate, range: v1..v2 } } "
+      "}\nworkloads: { w: { run: x } }\n",
       "proj/faultline.yaml", options);
   ASSERT_TRUE(r.diagnostics.empty()) << r.diagnostics.render("t");
   EXPECT_EQ(seen_dir, "libgate");
@@ -123,32 +127,39 @@ TEST(Load, GitRangesUseTheListerWithThePathBesideTheFile) {
 TEST(Load, GitTagsAreOrderedBySemverAndCommandsFilteredByRange) {
   LoadOptions options;
   std::string seen_pattern, seen_command, seen_dir;
-  options.list_git_tags = [&](const std::string&, const std::string& pattern) -> Expected<std::vector<std::string>> {
+  options.list_git_tags = [&](const std::string&,
+                              const std::string& pattern) -> Expected<std::vector<std::string>> {
     seen_pattern = pattern;
     return std::vector<std::string>{"v0.10.0", "v0.2.0", "v0.2.0-rc.1", "v0.1.0"};
   };
-  options.run_versions_command = [&](const std::string& command, const std::string& dir) -> Expected<std::string> {
+  options.run_versions_command = [&](const std::string& command,
+                                     const std::string& dir) -> Expected<std::string> {
     seen_command = command;
     seen_dir = dir;
     return std::string("[\"1.0.0\", \"1.1.0-beta.1\", \"1.1.0\", \"2.0.0\"]\n");
   };
   LoadResult r = load_text(
       "version: 1\ncomponents:\n  lib: { versions: { git: { repo: lib, tags: \"v0.*\" } } }\n"
-      "  bind: { versions: { command: npm view bind versions --json, range: \"^1.0\" } }\nworkloads: { w: { run: x } }\n",
+      "  bind: { versions: { command: npm view bind versions --json, range: \"^1.0\" } "
+      "}\nworkloads: { w: { run: x } }\n",
       "proj/faultline.yaml", options);
   ASSERT_TRUE(r.diagnostics.empty()) << r.diagnostics.render("t");
   EXPECT_EQ(seen_pattern, "v0.*");
   EXPECT_EQ(seen_command, "npm view bind versions --json");
   EXPECT_EQ(seen_dir, "proj");
-  EXPECT_EQ(r.config.components[0].versions, (std::vector<std::string>{"v0.1.0", "v0.2.0-rc.1", "v0.2.0", "v0.10.0"}));
+  EXPECT_EQ(r.config.components[0].versions,
+            (std::vector<std::string>{"v0.1.0", "v0.2.0-rc.1", "v0.2.0", "v0.10.0"}));
   EXPECT_EQ(r.config.components[0].versions_from, "git tags 'v0.*' in 'lib'");
   EXPECT_EQ(r.config.components[1].versions, (std::vector<std::string>{"1.0.0", "1.1.0"}));
-  EXPECT_EQ(r.config.components[1].versions_from, "command 'npm view bind versions --json', range '^1.0'");
+  EXPECT_EQ(r.config.components[1].versions_from,
+            "command 'npm view bind versions --json', range '^1.0'");
 }
 
 TEST(Load, AVersionsCommandWithoutARunnerIsAnErrorAtItsKey) {
-  LoadResult r = load_text("version: 1\ncomponents:\n  lib: { versions: { command: ls } }\nworkloads: { w: { run: x } }\n",
-                           "t.yaml");
+  LoadResult r = load_text(
+      "version: 1\ncomponents:\n  lib: { versions: { command: ls } }\nworkloads: { w: { run: x } "
+      "}\n",
+      "t.yaml");
   EXPECT_EQ(r.diagnostics.render("t.yaml"),
             "t.yaml:3:31: error: components.lib.versions.command cannot be run here\n");
 }

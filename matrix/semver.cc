@@ -1,12 +1,12 @@
 #include "matrix/semver.h"
 
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <algorithm>
 #include <set>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 namespace faultline::matrix {
 
@@ -34,7 +34,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
   for (std::size_t start = 0;;) {
     std::size_t at = s.find(sep, start);
-    parts.push_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    parts.push_back(
+        s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
     if (at == std::string_view::npos) return parts;
     start = at + 1;
   }
@@ -92,11 +93,15 @@ std::optional<Partial> parse_partial(std::string_view text) {
   std::optional<std::uint64_t>* fields[] = {&p.major, &p.minor, &p.patch};
   bool wild = false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (wildcard(parts[i])) wild = true;
-    else if (wild || !(*fields[i] = number(parts[i]))) return std::nullopt;
+    if (wildcard(parts[i]))
+      wild = true;
+    else if (wild || !(*fields[i] = number(parts[i])))
+      return std::nullopt;
   }
   p.full = {p.major.value_or(0), p.minor.value_or(0), p.patch.value_or(0), {}, {}};
-  if (core_end != std::string_view::npos && (!p.patch || !parse_suffix(text.substr(core_end), p.full))) return std::nullopt;
+  if (core_end != std::string_view::npos &&
+      (!p.patch || !parse_suffix(text.substr(core_end), p.full)))
+    return std::nullopt;
   return p;
 }
 
@@ -114,7 +119,7 @@ const Comparator k_nothing{Op::less, SemVer{0, 0, 0, {"0"}, {}}};
 
 std::vector<Comparator> caret(const Partial& p) {
   if (!p.major) return {};
-  SemVer upper = *p.major > 0 || !p.minor ? bound(*p.major + 1, 0, 0)
+  SemVer upper = *p.major > 0 || !p.minor   ? bound(*p.major + 1, 0, 0)
                  : *p.minor > 0 || !p.patch ? bound(0, *p.minor + 1, 0)
                                             : bound(0, 0, *p.patch + 1);
   return {{Op::greater_equal, p.full}, {Op::less, upper}};
@@ -133,14 +138,17 @@ std::vector<Comparator> with_op(std::string_view op, const Partial& p) {
     if (!p.major) return {};
     return {{Op::greater_equal, p.full}, {Op::less, next_of(p)}};
   }
-  if (op == ">=") return p.major ? std::vector<Comparator>{{Op::greater_equal, p.full}} : std::vector<Comparator>{};
+  if (op == ">=")
+    return p.major ? std::vector<Comparator>{{Op::greater_equal, p.full}}
+                   : std::vector<Comparator>{};
   if (op == "<=") {
     if (whole) return {{Op::less_equal, p.full}};
     return p.major ? std::vector<Comparator>{{Op::less, next_of(p)}} : std::vector<Comparator>{};
   }
   if (op == ">") {
     if (whole) return {{Op::greater, p.full}};
-    return p.major ? std::vector<Comparator>{{Op::greater_equal, next_of(p)}} : std::vector<Comparator>{k_nothing};
+    return p.major ? std::vector<Comparator>{{Op::greater_equal, next_of(p)}}
+                   : std::vector<Comparator>{k_nothing};
   }
   if (op == "<") {
     if (whole) return {{Op::less, p.full}};
@@ -190,11 +198,16 @@ Expected<std::vector<Comparator>> parse_set(std::string_view text) {
 bool holds(const Comparator& c, const SemVer& v) {
   const int order = compare(v, c.version);
   switch (c.op) {
-    case Op::less: return order < 0;
-    case Op::less_equal: return order <= 0;
-    case Op::greater: return order > 0;
-    case Op::greater_equal: return order >= 0;
-    case Op::equal: return order == 0;
+    case Op::less:
+      return order < 0;
+    case Op::less_equal:
+      return order <= 0;
+    case Op::greater:
+      return order > 0;
+    case Op::greater_equal:
+      return order >= 0;
+    case Op::equal:
+      return order == 0;
   }
   return false;
 }
@@ -220,7 +233,8 @@ std::optional<SemVer> parse_semver(std::string_view text) {
   auto major = number(parts[0]), minor = number(parts[1]), patch = number(parts[2]);
   if (!major || !minor || !patch) return std::nullopt;
   SemVer v{*major, *minor, *patch, {}, {}};
-  if (core_end != std::string_view::npos && !parse_suffix(text.substr(core_end), v)) return std::nullopt;
+  if (core_end != std::string_view::npos && !parse_suffix(text.substr(core_end), v))
+    return std::nullopt;
   return v;
 }
 
@@ -240,7 +254,8 @@ Expected<SemVerRange> parse_semver_range(std::string_view text) {
   SemVerRange range;
   for (std::size_t start = 0;;) {
     std::size_t bar = text.find("||", start);
-    std::string_view part = text.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
+    std::string_view part =
+        text.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
     FAULTLINE_TRY(auto set, parse_set(part));
     range.sets.push_back(std::move(set));
     if (bar == std::string_view::npos) return range;
@@ -264,10 +279,13 @@ static Expected<std::vector<std::string>> parse_json_versions(std::string_view p
   if (doc.IsScalar()) return std::vector<std::string>{doc.Scalar()};
   std::vector<std::string> out;
   for (std::size_t i = 0; doc.IsSequence() && i < doc.size(); ++i) {
-    if (!doc[i].IsScalar()) return fail(bad_input("item " + std::to_string(i + 1) + " of the JSON array is not a string"));
+    if (!doc[i].IsScalar())
+      return fail(
+          bad_input("item " + std::to_string(i + 1) + " of the JSON array is not a string"));
     out.push_back(doc[i].Scalar());
   }
-  if (!doc.IsSequence()) return fail(bad_input("the output is JSON but not an array of version strings"));
+  if (!doc.IsSequence())
+    return fail(bad_input("the output is JSON but not an array of version strings"));
   return out;
 }
 
@@ -281,7 +299,8 @@ Expected<std::vector<std::string>> parse_version_listing(std::string_view printe
   }
   std::set<std::string> seen;
   for (const auto& version : versions)
-    if (!seen.insert(version).second) return fail(bad_input("version '" + version + "' is printed twice"));
+    if (!seen.insert(version).second)
+      return fail(bad_input("version '" + version + "' is printed twice"));
   return versions;
 }
 
@@ -289,7 +308,9 @@ Expected<std::vector<std::string>> sort_by_semver(std::vector<std::string> names
   std::vector<std::pair<SemVer, std::string>> parsed;
   for (auto& name : names) {
     auto v = parse_semver(name);
-    if (!v) return fail(bad_input("'" + name + "' is not a semantic version (MAJOR.MINOR.PATCH, e.g. v1.2.0)"));
+    if (!v)
+      return fail(
+          bad_input("'" + name + "' is not a semantic version (MAJOR.MINOR.PATCH, e.g. v1.2.0)"));
     parsed.emplace_back(std::move(*v), std::move(name));
   }
   std::sort(parsed.begin(), parsed.end(), [](const auto& a, const auto& b) {
@@ -301,7 +322,8 @@ Expected<std::vector<std::string>> sort_by_semver(std::vector<std::string> names
   return out;
 }
 
-std::vector<std::string> keep_satisfying(const std::vector<std::string>& versions, const SemVerRange& range) {
+std::vector<std::string> keep_satisfying(const std::vector<std::string>& versions,
+                                         const SemVerRange& range) {
   std::vector<std::string> out;
   for (const auto& text : versions)
     if (auto v = parse_semver(text); v && satisfies(*v, range)) out.push_back(text);

@@ -57,6 +57,7 @@ Expected<std::vector<std::string>> parse_version_listing(std::string_view printe
 Expected<std::vector<std::string>> sort_by_semver(std::vector<std::string> names);
 
 // The versions that satisfy `range`, order kept; non-semver versions never do.
-std::vector<std::string> keep_satisfying(const std::vector<std::string>& versions, const SemVerRange& range);
+std::vector<std::string> keep_satisfying(const std::vector<std::string>& versions,
+                                         const SemVerRange& range);
 
 }  // namespace faultline::matrix

@@ -20,7 +20,8 @@ bool is_shell(std::string_view word) {
 bool is_interpreter(std::string_view word) {
   const std::size_t slash = word.rfind('/');
   if (slash != std::string_view::npos) word.remove_prefix(slash + 1);
-  for (std::string_view s : {"python", "perl", "ruby", "node", "nodejs", "php", "lua", "Rscript", "tclsh"})
+  for (std::string_view s :
+       {"python", "perl", "ruby", "node", "nodejs", "php", "lua", "Rscript", "tclsh"})
     if (word.substr(0, s.size()) == s) return true;
   return false;
 }
@@ -35,8 +36,9 @@ bool is_script_option(std::string_view word) {
 bool is_assignment(std::string_view word) {
   const std::size_t eq = word.find('=');
   return eq != std::string_view::npos && eq > 0 &&
-         std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq),
-                     [](char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); });
+         std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq), [](char c) {
+           return c == '_' || std::isalnum(static_cast<unsigned char>(c));
+         });
 }
 
 }  // namespace
@@ -47,8 +49,10 @@ void ShellScan::feed(std::string_view text) {
 
 void ShellScan::placeholder() {
   m_dollar = false;
-  if (m_in_body) m_line += "x";
-  else if (commandlike()) m_stack.back().in_word = true;
+  if (m_in_body)
+    m_line += "x";
+  else if (commandlike())
+    m_stack.back().in_word = true;
 }
 
 bool ShellScan::commandlike() const {
@@ -100,27 +104,42 @@ std::size_t ShellScan::quoted_char(std::string_view s, std::size_t i) {
       if (c == '\'') m_stack.pop_back();
       return 0;
     case Frame::ansi_sq:
-      if (c == '\\') m_escape = true;
-      else if (c == '\'') m_stack.pop_back();
+      if (c == '\\')
+        m_escape = true;
+      else if (c == '\'')
+        m_stack.pop_back();
       return 0;
     case Frame::dq:
-      if (c == '\\') m_escape = true;
-      else if (c == '"') m_stack.pop_back();
-      else if (c == '`') push(Frame::backquote);
-      else if (c == '$') return dollar(s, i);
+      if (c == '\\')
+        m_escape = true;
+      else if (c == '"')
+        m_stack.pop_back();
+      else if (c == '`')
+        push(Frame::backquote);
+      else if (c == '$')
+        return dollar(s, i);
       return 0;
     case Frame::param:
-      if (c == '\\') m_escape = true;
-      else if (c == '{') ++top.depth;
-      else if (c == '}' && top.depth-- == 0) m_stack.pop_back();
-      else if (c == '\'') push(Frame::sq);
-      else if (c == '"') push(Frame::dq);
-      else if (c == '$') return dollar(s, i);
+      if (c == '\\')
+        m_escape = true;
+      else if (c == '{')
+        ++top.depth;
+      else if (c == '}' && top.depth-- == 0)
+        m_stack.pop_back();
+      else if (c == '\'')
+        push(Frame::sq);
+      else if (c == '"')
+        push(Frame::dq);
+      else if (c == '$')
+        return dollar(s, i);
       return 0;
     case Frame::arith:
-      if (c == '(') ++top.depth;
-      else if (c == ')' && --top.depth == 0) m_stack.pop_back();
-      else if (c == '$') return dollar(s, i);
+      if (c == '(')
+        ++top.depth;
+      else if (c == ')' && --top.depth == 0)
+        m_stack.pop_back();
+      else if (c == '$')
+        return dollar(s, i);
       return 0;
     default:
       return 0;
@@ -158,12 +177,27 @@ std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
   Level& top = m_stack.back();
   const char next = i + 1 < s.size() ? s[i + 1] : '\0';
   switch (c) {
-    case '\\': m_escape = true; top.in_word = true; return 0;
-    case '\'': push(Frame::sq); return 0;
-    case '"': push(Frame::dq); return 0;
-    case '$': return dollar(s, i);
-    case ' ': case '\t': end_word(); return 0;
-    case ';': case '&': case '|': end_command(); return 0;
+    case '\\':
+      m_escape = true;
+      top.in_word = true;
+      return 0;
+    case '\'':
+      push(Frame::sq);
+      return 0;
+    case '"':
+      push(Frame::dq);
+      return 0;
+    case '$':
+      return dollar(s, i);
+    case ' ':
+    case '\t':
+      end_word();
+      return 0;
+    case ';':
+    case '&':
+    case '|':
+      end_command();
+      return 0;
     case '(':
       end_command();
       if (next == '(') {  // (( … )): bash's arithmetic command
@@ -182,8 +216,10 @@ std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
       return 0;
     case ')':
       end_command();
-      if (top.kind == Frame::subst && top.depth == 0) m_stack.pop_back();
-      else --top.depth;
+      if (top.kind == Frame::subst && top.depth == 0)
+        m_stack.pop_back();
+      else
+        --top.depth;
       return 0;
     case '\n':
       end_command();
@@ -198,12 +234,14 @@ std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
     case '<':
       if (next != '<') break;
       end_word();
-      if (i + 2 < s.size() && s[i + 2] == '<') return 2;  // <<< here-string: a word, not a here-document
+      if (i + 2 < s.size() && s[i + 2] == '<')
+        return 2;  // <<< here-string: a word, not a here-document
       m_next = Heredoc{};
       m_next.strip_tabs = i + 2 < s.size() && s[i + 2] == '-';
       m_delimiter = 1;
       return m_next.strip_tabs ? 2 : 1;
-    default: break;
+    default:
+      break;
   }
   top.word += c;
   top.in_word = true;
@@ -214,8 +252,10 @@ std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
 std::size_t ShellScan::delimiter_char(std::string_view s, std::size_t i) {
   const char c = s[i];
   if (m_delimiter_quote) {
-    if (c == m_delimiter_quote) m_delimiter_quote = 0;
-    else m_next.delimiter += c;
+    if (c == m_delimiter_quote)
+      m_delimiter_quote = 0;
+    else
+      m_next.delimiter += c;
     return 0;
   }
   const bool blank = c == ' ' || c == '\t';
@@ -258,15 +298,18 @@ void ShellScan::end_word() {
   // The command's name is its first word that is not an assignment.
   const bool named = std::any_of(top.words.begin(), top.words.end(),
                                  [](const std::string& w) { return !is_assignment(w); });
-  if (!named && (top.word == "eval" || top.word == "ssh" || top.word == "trap" || top.word == "alias"))
+  if (!named &&
+      (top.word == "eval" || top.word == "ssh" || top.word == "trap" || top.word == "alias"))
     top.all_code = true;
   if (!named && (top.word == "let" || top.word == "[[")) top.arithmetic = true;
   if (top.word == "]]") top.arithmetic = false;
-  const bool shell = std::any_of(top.words.begin(), top.words.end(), [](const std::string& w) { return is_shell(w); });
-  const bool interpreter =
-      std::any_of(top.words.begin(), top.words.end(), [](const std::string& w) { return is_interpreter(w); });
+  const bool shell = std::any_of(top.words.begin(), top.words.end(),
+                                 [](const std::string& w) { return is_shell(w); });
+  const bool interpreter = std::any_of(top.words.begin(), top.words.end(),
+                                       [](const std::string& w) { return is_interpreter(w); });
   const bool script_option = (shell && is_script_option(top.word)) ||
-                             (interpreter && (top.word == "-c" || top.word == "-e" || top.word == "-E" || top.word == "-r"));
+                             (interpreter && (top.word == "-c" || top.word == "-e" ||
+                                              top.word == "-E" || top.word == "-r"));
   if (top.script_word == SIZE_MAX && script_option) top.script_word = top.words.size() + 1;
   top.words.push_back(std::move(top.word));
   top.word.clear();
@@ -289,43 +332,59 @@ std::variant<PlaceholderContext, std::string> ShellScan::body_context() const {
                        "'), where nothing expands; write <<" + doc.delimiter + " without quotes");
   std::size_t backslashes = 0;
   for (auto it = m_line.rbegin(); it != m_line.rend() && *it == '\\'; ++it) ++backslashes;
-  if (backslashes % 2) return std::string("follows a backslash, which would quote the reference; remove the backslash");
-  if (!m_line.empty() && m_line.back() == '$') return std::string("follows a '$'; write the placeholder on its own");
+  if (backslashes % 2)
+    return std::string(
+        "follows a backslash, which would quote the reference; remove the backslash");
+  if (!m_line.empty() && m_line.back() == '$')
+    return std::string("follows a '$'; write the placeholder on its own");
   const auto opens = std::count(m_line.begin(), m_line.end(), '(');
   const auto closes = std::count(m_line.begin(), m_line.end(), ')');
-  const bool in_braces = std::count(m_line.begin(), m_line.end(), '{') > std::count(m_line.begin(), m_line.end(), '}');
+  const bool in_braces =
+      std::count(m_line.begin(), m_line.end(), '{') > std::count(m_line.begin(), m_line.end(), '}');
   if (opens > closes || in_braces || std::count(m_line.begin(), m_line.end(), '`') % 2)
-    return std::string("is inside an expansion within a here-document; give the value a shell variable before the "
-                       "here-document (v={{ … }}) and use $v in it");
+    return std::string(
+        "is inside an expansion within a here-document; give the value a shell variable before the "
+        "here-document (v={{ … }}) and use $v in it");
   return PlaceholderContext::here_document;
 }
 
 std::variant<PlaceholderContext, std::string> ShellScan::here() const {
   if (m_in_body) return body_context();
-  if (m_delimiter) return std::string("is a here-document's delimiter; write a fixed word after <<");
-  if (m_escape) return std::string("follows a backslash, which would quote the reference; remove the backslash");
+  if (m_delimiter)
+    return std::string("is a here-document's delimiter; write a fixed word after <<");
+  if (m_escape)
+    return std::string(
+        "follows a backslash, which would quote the reference; remove the backslash");
   if (m_dollar) return std::string("follows a '$'; write the placeholder on its own");
   if (m_comment) return PlaceholderContext::comment;
   for (const Level& level : m_stack) {
     if (level.kind == Frame::arith)
-      return std::string("is inside arithmetic $(( … )), where the shell evaluates a value as an expression (bash "
-                         "runs commands found in one); use $VAR outside it after checking it is a number");
+      return std::string(
+          "is inside arithmetic $(( … )), where the shell evaluates a value as an expression (bash "
+          "runs commands found in one); use $VAR outside it after checking it is a number");
     if (level.kind == Frame::param)
-      return std::string("is inside a parameter expansion ${…}; give the value a shell variable first "
-                         "(v={{ … }}) and expand that");
-    if (level.kind == Frame::ansi_sq) return std::string("is inside $'…' quoting; use '…' or \"…\" there");
+      return std::string(
+          "is inside a parameter expansion ${…}; give the value a shell variable first "
+          "(v={{ … }}) and expand that");
+    if (level.kind == Frame::ansi_sq)
+      return std::string("is inside $'…' quoting; use '…' or \"…\" there");
     if (level.arithmetic)
-      return std::string("is in bash's [[ … ]] or let, which may evaluate a value as arithmetic (and run commands "
-                         "found in it); compare with [ … ] instead");
+      return std::string(
+          "is in bash's [[ … ]] or let, which may evaluate a value as arithmetic (and run commands "
+          "found in it); compare with [ … ] instead");
     if (level.all_code || level.words.size() == level.script_word)
-      return std::string("is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the "
-                         "value would be read as code; read the environment variable inside that code instead "
-                         "(\"$VAR\" for a shell)");
+      return std::string(
+          "is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the "
+          "value would be read as code; read the environment variable inside that code instead "
+          "(\"$VAR\" for a shell)");
   }
   switch (m_stack.back().kind) {
-    case Frame::dq: return PlaceholderContext::double_quoted;
-    case Frame::sq: return PlaceholderContext::single_quoted;
-    default: return PlaceholderContext::word;
+    case Frame::dq:
+      return PlaceholderContext::double_quoted;
+    case Frame::sq:
+      return PlaceholderContext::single_quoted;
+    default:
+      return PlaceholderContext::word;
   }
 }
 

@@ -33,12 +33,12 @@ class ShellScan {
   enum class Frame { command, subst, backquote, dq, sq, ansi_sq, param, arith };
   struct Level {
     Frame kind = Frame::command;
-    int depth = 0;                    // open parentheses or braces inside this frame
-    std::vector<std::string> words;   // the current simple command's finished words
-    std::string word;                 // the word being read
+    int depth = 0;                   // open parentheses or braces inside this frame
+    std::vector<std::string> words;  // the current simple command's finished words
+    std::string word;                // the word being read
     bool in_word = false;
-    bool all_code = false;            // eval, ssh: every later word is run as code
-    bool arithmetic = false;          // let, [[ … ]]: later words may be evaluated as arithmetic
+    bool all_code = false;    // eval, ssh: every later word is run as code
+    bool arithmetic = false;  // let, [[ … ]]: later words may be evaluated as arithmetic
     std::size_t script_word = SIZE_MAX;  // sh -c: index of the word that is the script
   };
   struct Heredoc {
@@ -60,15 +60,15 @@ class ShellScan {
   std::variant<PlaceholderContext, std::string> body_context() const;
 
   std::vector<Level> m_stack{Level{}};
-  bool m_escape = false;   // a backslash waits for the character it quotes
-  bool m_dollar = false;   // the text read so far ends in an unquoted '$'
+  bool m_escape = false;  // a backslash waits for the character it quotes
+  bool m_dollar = false;  // the text read so far ends in an unquoted '$'
   bool m_comment = false;
-  int m_delimiter = 0;     // here-document delimiter: 1 before its word, 2 inside it
+  int m_delimiter = 0;  // here-document delimiter: 1 before its word, 2 inside it
   char m_delimiter_quote = 0;
-  Heredoc m_next;          // the delimiter being read
+  Heredoc m_next;                  // the delimiter being read
   std::vector<Heredoc> m_pending;  // here-documents whose bodies start at the next newline
   bool m_in_body = false;
-  std::string m_line;      // the body line read so far
+  std::string m_line;  // the body line read so far
 };
 
 }  // namespace faultline::matrix

@@ -29,10 +29,13 @@ std::string reference(PlaceholderContext context, const std::string& name, std::
   const std::string var = environment_name(name);
   switch (context) {
     case PlaceholderContext::double_quoted:
-    case PlaceholderContext::here_document: return "${" + var + "}";
-    case PlaceholderContext::single_quoted: return "'\"${" + var + "}\"'";
+    case PlaceholderContext::here_document:
+      return "${" + var + "}";
+    case PlaceholderContext::single_quoted:
+      return "'\"${" + var + "}\"'";
     case PlaceholderContext::word:
-    case PlaceholderContext::comment: break;
+    case PlaceholderContext::comment:
+      break;
   }
   if (words == 1) return "\"${" + var + "}\"";
   std::string out;  // no words: nothing, not an empty argument
@@ -49,7 +52,9 @@ std::string refusal(std::string_view raw, const std::string& name, std::string r
 
 }  // namespace
 
-std::string environment_name(std::string_view variable) { return "FAULTLINE_" + env_name(variable); }
+std::string environment_name(std::string_view variable) {
+  return "FAULTLINE_" + env_name(variable);
+}
 
 std::variant<Template, Template::ParseError> Template::parse(std::string_view text) {
   Template t;
@@ -70,10 +75,12 @@ std::variant<Template, Template::ParseError> Template::parse(std::string_view te
     std::string_view raw = text.substr(open, close + 2 - open);
     std::string name(trim(text.substr(open + 2, close - open - 2)));
     if (!valid_name(name))
-      return ParseError{open, "malformed placeholder '" + std::string(raw) +
-                                  "' (a placeholder is written {{ name }} or {{ prefix.component }})"};
+      return ParseError{open,
+                        "malformed placeholder '" + std::string(raw) +
+                            "' (a placeholder is written {{ name }} or {{ prefix.component }})"};
     auto context = scan.here();
-    if (auto* why = std::get_if<std::string>(&context)) return ParseError{open, refusal(raw, name, *why)};
+    if (auto* why = std::get_if<std::string>(&context))
+      return ParseError{open, refusal(raw, name, *why)};
     t.m_literals.emplace_back(literal);
     t.m_placeholders.push_back({name, open, raw.size(), std::get<PlaceholderContext>(context)});
     scan.placeholder();
@@ -105,7 +112,8 @@ EnvPairs Template::environment(const Vars& vars) const {
     const std::string var = environment_name(p.name);
     out.emplace_back(var, join(it->second, " "));
     if (it->second.size() != 1)
-      for (std::size_t i = 0; i < it->second.size(); ++i) out.emplace_back(word_name(var, i), it->second[i]);
+      for (std::size_t i = 0; i < it->second.size(); ++i)
+        out.emplace_back(word_name(var, i), it->second[i]);
   }
   return out;
 }
@@ -119,7 +127,8 @@ constexpr char k_open = '\x01', k_close = '\x02';
 // that is exactly one stand-in for a placeholder in a word takes its words.
 bool substitute(const std::string& word, const std::vector<const std::vector<std::string>*>& values,
                 const std::vector<bool>& bare, std::vector<std::string>& out) {
-  if (word.size() > 2 && word.front() == k_open && word.back() == k_close && word.find(k_open, 1) == std::string::npos) {
+  if (word.size() > 2 && word.front() == k_open && word.back() == k_close &&
+      word.find(k_open, 1) == std::string::npos) {
     const std::size_t n = std::stoul(word.substr(1, word.size() - 2));
     if (bare[n]) {
       out.insert(out.end(), values[n]->begin(), values[n]->end());
@@ -145,7 +154,8 @@ bool substitute(const std::string& word, const std::vector<const std::vector<std
 }  // namespace
 
 std::optional<std::vector<std::string>> Template::argv(const Vars& vars) const {
-  if (m_text.find(k_open) != std::string::npos || m_text.find(k_close) != std::string::npos) return std::nullopt;
+  if (m_text.find(k_open) != std::string::npos || m_text.find(k_close) != std::string::npos)
+    return std::nullopt;
   std::string stand_in = m_literals[0];
   std::vector<const std::vector<std::string>*> values;
   std::vector<bool> bare;

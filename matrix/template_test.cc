@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 
 Template parse_ok(std::string_view text) {
   auto parsed = Template::parse(text);
-  if (auto* e = std::get_if<Template::ParseError>(&parsed)) ADD_FAILURE() << text << ": " << e->message;
+  if (auto* e = std::get_if<Template::ParseError>(&parsed))
+    ADD_FAILURE() << text << ": " << e->message;
   return std::get<Template>(parsed);
 }
 
@@ -36,12 +37,14 @@ fs::path scratch() {
 
 // Runs the rendered command under `shell` in `dir` with the template's
 // environment exported, as the runner does; returns what it printed.
-std::string run_in(const std::string& shell, const fs::path& dir, const Template& t, const Vars& vars) {
+std::string run_in(const std::string& shell, const fs::path& dir, const Template& t,
+                   const Vars& vars) {
   auto command = t.render(vars);
   EXPECT_TRUE(command);
   std::string env;
   for (const auto& [k, v] : t.environment(vars)) env += k + "=" + shell_quote(v) + " ";
-  std::string full = "cd " + shell_quote(dir.string()) + " && env " + env + shell + " -c " + shell_quote(*command);
+  std::string full =
+      "cd " + shell_quote(dir.string()) + " && env " + env + shell + " -c " + shell_quote(*command);
   FILE* pipe = popen(full.c_str(), "r");
   std::string out;
   char buf[256];
@@ -58,10 +61,25 @@ std::vector<std::string> shells() {
   return out;
 }
 
-const std::vector<std::string> k_hostile = {
-    "1.0; touch PWNED", "$(touch PWNED)", "`touch PWNED`", "a'b\"c", "it's", "x\ny; touch PWNED",
-    "$HOME", "\\", "back\\slash\\", "\"; touch PWNED; \"", "'; touch PWNED; '", "${IFS}touch${IFS}PWNED",
-    "*", "-n", "", " spaced  out ", "a)b", "}}", "EOF\ntouch PWNED"};
+const std::vector<std::string> k_hostile = {"1.0; touch PWNED",
+                                            "$(touch PWNED)",
+                                            "`touch PWNED`",
+                                            "a'b\"c",
+                                            "it's",
+                                            "x\ny; touch PWNED",
+                                            "$HOME",
+                                            "\\",
+                                            "back\\slash\\",
+                                            "\"; touch PWNED; \"",
+                                            "'; touch PWNED; '",
+                                            "${IFS}touch${IFS}PWNED",
+                                            "*",
+                                            "-n",
+                                            "",
+                                            " spaced  out ",
+                                            "a)b",
+                                            "}}",
+                                            "EOF\ntouch PWNED"};
 
 // Every idiom of issue 14, each printing the value between '<' and '>'.
 const std::vector<std::string> k_idioms = {
@@ -85,7 +103,8 @@ const std::vector<std::string> k_idioms = {
 };
 
 std::string expected_output(const std::string& idiom, const std::string& value) {
-  if (idiom.find("$(echo {{ x }})") != std::string::npos) return "";  // echo's own rules: not compared
+  if (idiom.find("$(echo {{ x }})") != std::string::npos)
+    return "";  // echo's own rules: not compared
   if (idiom.find("dirname") != std::string::npos) return "";
   if (idiom.find("{{x}}{{ x }}") != std::string::npos) return "<" + value + value + ">";
   if (idiom.find("--flag=") != std::string::npos) return "<--flag=" + value + ">";
@@ -106,7 +125,8 @@ TEST(Template, NoValueExecutesInAnyIdiomOrShell) {
       Template t = parse_ok(idiom);
       for (const auto& value : k_hostile) {
         const std::string out = run_in(shell, dir, t, {{"x", {value}}, {"prefix.lib", {"/p"}}});
-        EXPECT_FALSE(fs::exists(dir / "PWNED")) << shell << " ran the value " << value << " in\n" << idiom;
+        EXPECT_FALSE(fs::exists(dir / "PWNED")) << shell << " ran the value " << value << " in\n"
+                                                << idiom;
         fs::remove(dir / "PWNED");
         const std::string want = expected_output(idiom, value);
         if (!want.empty()) {
@@ -120,19 +140,24 @@ TEST(Template, NoValueExecutesInAnyIdiomOrShell) {
 TEST(Template, CommandSubstitutionsSeeTheExactValue) {
   const fs::path dir = scratch();
   Template echo = parse_ok("printf '<%s>' \"$(echo {{ x }})\"");
-  Template dirname = parse_ok("D=\"$(dirname \"{{ prefix.lib }}/{{ x }}\")\"; printf '<%s>' \"$D\"");
+  Template dirname =
+      parse_ok("D=\"$(dirname \"{{ prefix.lib }}/{{ x }}\")\"; printf '<%s>' \"$D\"");
   for (const auto& shell : shells()) {
     EXPECT_EQ(run_in(shell, dir, echo, {{"x", {"1.0; touch PWNED"}}}), "<1.0; touch PWNED>");
     EXPECT_EQ(run_in(shell, dir, echo, {{"x", {"$(touch PWNED)"}}}), "<$(touch PWNED)>");
-    EXPECT_EQ(run_in(shell, dir, dirname, {{"x", {"a b/$(touch PWNED)"}}, {"prefix.lib", {"/opt/it's"}}}),
-              "<" "/opt/it's/a b>");
+    EXPECT_EQ(
+        run_in(shell, dir, dirname, {{"x", {"a b/$(touch PWNED)"}}, {"prefix.lib", {"/opt/it's"}}}),
+        "<"
+        "/opt/it's/a b>");
     EXPECT_FALSE(fs::exists(dir / "PWNED")) << shell;
   }
   fs::remove_all(dir);
 }
 
 TEST(Template, PlaceholdersRenderAsReferencesForTheirPlace) {
-  Template t = parse_ok("run {{ v }} \"in-{{ v }}\" 'sq-{{ v }}' --lib={{ prefix.lib }}\n# {{ v }}\ncat <<E\n{{ v }}\nE");
+  Template t = parse_ok(
+      "run {{ v }} \"in-{{ v }}\" 'sq-{{ v }}' --lib={{ prefix.lib }}\n# {{ v }}\ncat <<E\n{{ v "
+      "}}\nE");
   ASSERT_EQ(t.placeholders().size(), 6u);
   EXPECT_EQ(t.placeholders()[0].context, PlaceholderContext::word);
   EXPECT_EQ(t.placeholders()[1].context, PlaceholderContext::double_quoted);
@@ -156,56 +181,68 @@ TEST(Template, ListValuesSplitIntoWordsInAWordAndJoinInsideQuotes) {
                                            {"FAULTLINE_FLAGS__3", "a b"},
                                            {"FAULTLINE_NONE", ""}}));
   for (const auto& shell : shells())
-    EXPECT_EQ(run_in(shell, dir, t, vars), "-fsanitize=address|-g|a b|-fsanitize=address -g a b|xy|");
+    EXPECT_EQ(run_in(shell, dir, t, vars),
+              "-fsanitize=address|-g|a b|-fsanitize=address -g a b|xy|");
   fs::remove_all(dir);
 }
 
 TEST(Template, PlainCommandsBecomeArgvWithTheExactValues) {
   Template t = parse_ok("{{ prefix.b }}/bin/stress --threads {{ n }} \"--v={{ v }}\" {{ flags }}");
-  auto argv = t.argv({{"prefix.b", {"/x y"}}, {"n", {"$(touch PWNED)"}}, {"v", {"a'b"}}, {"flags", {"-a", "-b"}}});
+  auto argv = t.argv(
+      {{"prefix.b", {"/x y"}}, {"n", {"$(touch PWNED)"}}, {"v", {"a'b"}}, {"flags", {"-a", "-b"}}});
   ASSERT_TRUE(argv);
-  EXPECT_EQ(*argv, (std::vector<std::string>{"/x y/bin/stress", "--threads", "$(touch PWNED)", "--v=a'b", "-a", "-b"}));
+  EXPECT_EQ(*argv, (std::vector<std::string>{"/x y/bin/stress", "--threads", "$(touch PWNED)",
+                                             "--v=a'b", "-a", "-b"}));
   EXPECT_FALSE(parse_ok("run {{ n }} | cat").argv({{"n", {"1"}}}));
-  EXPECT_FALSE(parse_ok("run -I{{ flags }}").argv({{"flags", {"-a", "-b"}}}));  // words inside a word: the shell
+  EXPECT_FALSE(parse_ok("run -I{{ flags }}")
+                   .argv({{"flags", {"-a", "-b"}}}));  // words inside a word: the shell
 }
 
 TEST(Template, RefusesPlacesWhereNoReferenceIsSafe) {
   EXPECT_EQ(refusal("echo $(( {{ n }} + 1 ))"),
-            "'{{ n }}' is inside arithmetic $(( … )), where the shell evaluates a value as an expression (bash runs "
+            "'{{ n }}' is inside arithmetic $(( … )), where the shell evaluates a value as an "
+            "expression (bash runs "
             "commands found in one); use $FAULTLINE_N outside it after checking it is a number");
   EXPECT_EQ(refusal("eval run {{ n }}"),
-            "'{{ n }}' is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the value would "
-            "be read as code; read the environment variable inside that code instead (\"$FAULTLINE_N\" for a shell)");
+            "'{{ n }}' is in text that is run as code again (eval, sh -c, python -c, ssh, trap), "
+            "so the value would "
+            "be read as code; read the environment variable inside that code instead "
+            "(\"$FAULTLINE_N\" for a shell)");
   EXPECT_EQ(refusal("sh -c 'run {{ n }}'"), refusal("eval run {{ n }}"));
   EXPECT_EQ(refusal("python3 -c 'print(\"{{ n }}\")'"), refusal("eval run {{ n }}"));
   EXPECT_EQ(refusal("trap 'rm {{ n }}' EXIT"), refusal("eval run {{ n }}"));
   EXPECT_EQ(refusal("env A=1 xargs su -c \"{{ n }}\""), refusal("eval run {{ n }}"));
   EXPECT_EQ(refusal("bash -ec \"run $(echo {{ n }})\""), refusal("eval run {{ n }}"));
   EXPECT_EQ(refusal("cat <<'EOF'\n{{ n }}\nEOF"),
-            "'{{ n }}' is inside a quoted here-document (<<'EOF'), where nothing expands; write <<EOF without quotes");
+            "'{{ n }}' is inside a quoted here-document (<<'EOF'), where nothing expands; write "
+            "<<EOF without quotes");
   EXPECT_EQ(refusal("echo \\{{ n }}"),
             "'{{ n }}' follows a backslash, which would quote the reference; remove the backslash");
   EXPECT_EQ(refusal("echo ${X:-{{ n }}}"),
-            "'{{ n }}' is inside a parameter expansion ${…}; give the value a shell variable first (v={{ … }}) and "
+            "'{{ n }}' is inside a parameter expansion ${…}; give the value a shell variable first "
+            "(v={{ … }}) and "
             "expand that");
   EXPECT_EQ(refusal("(( {{ n }} > 1 )) && run"), refusal("echo $(( {{ n }} + 1 ))"));
   EXPECT_EQ(refusal("[[ {{ n }} -eq 1 ]] && run"),
-            "'{{ n }}' is in bash's [[ … ]] or let, which may evaluate a value as arithmetic (and run commands found "
+            "'{{ n }}' is in bash's [[ … ]] or let, which may evaluate a value as arithmetic (and "
+            "run commands found "
             "in it); compare with [ … ] instead");
   EXPECT_EQ(refusal("let x={{ n }}"), refusal("[[ {{ n }} -eq 1 ]] && run"));
   EXPECT_EQ(refusal("echo ${{ n }}"), "'{{ n }}' follows a '$'; write the placeholder on its own");
-  EXPECT_EQ(refusal("cat <<{{ n }}"), "'{{ n }}' is a here-document's delimiter; write a fixed word after <<");
-  EXPECT_EQ(refusal("echo $'a{{ n }}'"), "'{{ n }}' is inside $'…' quoting; use '…' or \"…\" there");
+  EXPECT_EQ(refusal("cat <<{{ n }}"),
+            "'{{ n }}' is a here-document's delimiter; write a fixed word after <<");
+  EXPECT_EQ(refusal("echo $'a{{ n }}'"),
+            "'{{ n }}' is inside $'…' quoting; use '…' or \"…\" there");
 }
 
 TEST(Template, AcceptsWhatOnlyLooksLikeThosePlaces) {
-  parse_ok("sh -c 'echo \"$1\"' sh {{ n }}");     // an argument after the script is data
-  parse_ok("echo $((1 + 2)) {{ n }}");            // after the arithmetic closes
+  parse_ok("sh -c 'echo \"$1\"' sh {{ n }}");      // an argument after the script is data
+  parse_ok("echo $((1 + 2)) {{ n }}");             // after the arithmetic closes
   parse_ok("cat <<'EOF'\n$x\nEOF\necho {{ n }}");  // after the quoted here-document ends
   parse_ok("echo a#b {{ n }}");                    // '#' inside a word starts no comment
   parse_ok("x=1 y=2 make V={{ n }}");
   parse_ok("echo ${X:-1} {{ n }}");
-  parse_ok("[[ -e x ]] && run {{ n }}");           // after ]] the command goes on
+  parse_ok("[[ -e x ]] && run {{ n }}");  // after ]] the command goes on
   parse_ok("[ \"{{ n }}\" -eq 1 ] && (cd x; run {{ n }})");
 }
 
@@ -214,7 +251,8 @@ TEST(Template, RejectsUnclosedAndMalformedPlaceholders) {
   ASSERT_TRUE(std::holds_alternative<Template::ParseError>(a));
   EXPECT_EQ(std::get<Template::ParseError>(a).offset, 4u);
   EXPECT_EQ(refusal("run {{ 9lives }}"),
-            "malformed placeholder '{{ 9lives }}' (a placeholder is written {{ name }} or {{ prefix.component }})");
+            "malformed placeholder '{{ 9lives }}' (a placeholder is written {{ name }} or {{ "
+            "prefix.component }})");
 }
 
 TEST(Template, RenderNamesTheMissingVariable) {

@@ -46,8 +46,8 @@ std::optional<sanitizers::Profile> profile_for(const Config& config, std::string
   return merged;
 }
 
-Binding build_binding(const Config& config, const BuildRef& build, const sanitizers::Profile& profile,
-                      const BuildPaths& paths) {
+Binding build_binding(const Config& config, const BuildRef& build,
+                      const sanitizers::Profile& profile, const BuildPaths& paths) {
   Binding b;
   const Component& comp = config.components[build.component];
   add_sanitizer(b, config, profile);
@@ -62,7 +62,8 @@ Binding build_binding(const Config& config, const BuildRef& build, const sanitiz
   for (std::size_t i = 0; i < build.deps.size(); ++i) {
     const std::string& dep = config.components[build.deps[i].first].name;
     add(b, dep, "FAULTLINE_" + env_name(dep), build.deps[i].second);
-    add(b, "prefix." + dep, "FAULTLINE_PREFIX_" + env_name(dep), i < paths.dep_prefixes.size() ? paths.dep_prefixes[i] : "");
+    add(b, "prefix." + dep, "FAULTLINE_PREFIX_" + env_name(dep),
+        i < paths.dep_prefixes.size() ? paths.dep_prefixes[i] : "");
   }
   for (const auto& [k, v] : comp.env) b.env.emplace_back(k, v.value);
   return b;
@@ -79,7 +80,8 @@ Binding run_binding(const Config& config, const CellTable& cells, std::size_t ce
   }
   for (std::size_t c = 0; c < config.components.size(); ++c) {
     const std::string& name = config.components[c].name;
-    const std::string prefix = c < paths.component_prefixes.size() ? paths.component_prefixes[c] : "";
+    const std::string prefix =
+        c < paths.component_prefixes.size() ? paths.component_prefixes[c] : "";
     add(b, "prefix." + name, "FAULTLINE_PREFIX_" + env_name(name), prefix);
   }
   add(b, "cell.id", "FAULTLINE_CELL", cells.id(cell));

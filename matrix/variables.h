@@ -26,14 +26,14 @@ struct Binding {
 std::optional<sanitizers::Profile> profile_for(const Config& config, std::string_view name);
 
 struct BuildPaths {
-  std::string prefix;                 // this build's install prefix
-  std::string source;                 // checkout of this version ("" when none)
+  std::string prefix;                     // this build's install prefix
+  std::string source;                     // checkout of this version ("" when none)
   std::vector<std::string> dep_prefixes;  // parallel to BuildRef::deps
   int jobs = 1;
 };
 
-Binding build_binding(const Config& config, const BuildRef& build, const sanitizers::Profile& profile,
-                      const BuildPaths& paths);
+Binding build_binding(const Config& config, const BuildRef& build,
+                      const sanitizers::Profile& profile, const BuildPaths& paths);
 
 struct RunPaths {
   std::vector<std::string> component_prefixes;  // per component index ("" for none)

@@ -13,10 +13,14 @@ using nlohmann::json;
 std::string workflow_data(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '%') out += "%25";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else out += c;
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out += c;
   }
   return out;
 }
@@ -24,9 +28,12 @@ std::string workflow_data(std::string_view text) {
 std::string workflow_property(std::string_view text) {
   std::string out;
   for (char c : workflow_data(text)) {
-    if (c == ':') out += "%3A";
-    else if (c == ',') out += "%2C";
-    else out += c;
+    if (c == ':')
+      out += "%3A";
+    else if (c == ',')
+      out += "%2C";
+    else
+      out += c;
   }
   return out;
 }
@@ -59,11 +66,14 @@ std::string github_annotations(const json& results, const std::string& repo_root
     if (!place) continue;
     ++n;
     const std::string title = "faultline: " + s.value("tool", "") + " " + s.value("kind", "");
-    std::string message = clean_text(s.value("summary", "")) + " — in " + std::to_string(s["cells"].size()) +
-                          " cells, " + std::to_string(s.value("runs", 0)) + " runs; signature " + s.value("hash", "");
-    if (!s.value("attribution", "").empty()) message += "\n" + clean_text(s.value("attribution", ""));
-    out += "::error file=" + workflow_property(place->first) + ",line=" + std::to_string(place->second) +
-           ",title=" + workflow_property(title) + "::" + workflow_data(message) + "\n";
+    std::string message =
+        clean_text(s.value("summary", "")) + " — in " + std::to_string(s["cells"].size()) +
+        " cells, " + std::to_string(s.value("runs", 0)) + " runs; signature " + s.value("hash", "");
+    if (!s.value("attribution", "").empty())
+      message += "\n" + clean_text(s.value("attribution", ""));
+    out += "::error file=" + workflow_property(place->first) +
+           ",line=" + std::to_string(place->second) + ",title=" + workflow_property(title) +
+           "::" + workflow_data(message) + "\n";
   }
   return out;
 }
@@ -73,8 +83,11 @@ std::string github_groups(const json& results) {
   for (const auto& s : results["signatures"]) {
     const std::string excerpt = s.value("excerpt", "");
     if (excerpt.empty()) continue;
-    out += "::group::" + workflow_data("faultline: " + s.value("tool", "") + " " + s.value("kind", "") + " [" +
-                                       s.value("hash", "") + "], " + std::to_string(s["cells"].size()) + " cells") + "\n";
+    out +=
+        "::group::" +
+        workflow_data("faultline: " + s.value("tool", "") + " " + s.value("kind", "") + " [" +
+                      s.value("hash", "") + "], " + std::to_string(s["cells"].size()) + " cells") +
+        "\n";
     out += without_workflow_commands(clean_text(excerpt));
     out += "::endgroup::\n";
   }
@@ -84,20 +97,23 @@ std::string github_groups(const json& results) {
 std::string without_workflow_commands(const std::string& text) {
   std::random_device rd;
   const std::string token = hex16((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
-  return "::stop-commands::" + token + "\n" + text + (text.empty() || text.back() == '\n' ? "" : "\n") + "::" +
-         token + "::\n";
+  return "::stop-commands::" + token + "\n" + text +
+         (text.empty() || text.back() == '\n' ? "" : "\n") + "::" + token + "::\n";
 }
 
 std::string github_outputs(const nlohmann::json& results) {
   const nlohmann::json& t = results.at("totals");
   const int cells = t.value("cells", 0), crashes = t.value("crash", 0), hangs = t.value("hang", 0);
-  const char* verdict = results.value("interrupted", false)                      ? "interrupted"
+  const char* verdict = results.value("interrupted", false)               ? "interrupted"
                         : cells > 0 && t.value("build_error", 0) == cells ? "error"
-                        : crashes + hangs > 0                                    ? "crash"
-                                                                                 : "pass";
+                        : crashes + hangs > 0                             ? "crash"
+                                                                          : "pass";
   std::string out = std::string("verdict=") + verdict + "\n";
-  for (const auto& [name, key] : {std::pair{"crashes", "crash"}, {"hangs", "hang"}, {"cells", "cells"},
-                                  {"crashing_runs", "crashing_runs"}, {"signatures", "signatures"}})
+  for (const auto& [name, key] : {std::pair{"crashes", "crash"},
+                                  {"hangs", "hang"},
+                                  {"cells", "cells"},
+                                  {"crashing_runs", "crashing_runs"},
+                                  {"signatures", "signatures"}})
     out += std::string(name) + "=" + std::to_string(t.value(key, 0)) + "\n";
   return out;
 }

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -18,7 +17,8 @@ std::string workflow_property(std::string_view text);
 
 // One ::error line per signature whose innermost frame inside `repo_root`
 // (absolute) has a file and line, at most `max`, in results order.
-std::string github_annotations(const nlohmann::json& results, const std::string& repo_root, std::size_t max = 10);
+std::string github_annotations(const nlohmann::json& results, const std::string& repo_root,
+                               std::size_t max = 10);
 
 // Each signature's full report excerpt folded in a ::group:: (its lines fenced
 // by ::stop-commands::), so a long log costs one line of the step's output.

@@ -15,19 +15,27 @@ TEST(Github, EscapesDataAndPropertiesAsDocumented) {
 }
 
 json results_with(const std::string& file, int line) {
-  return {{"signatures",
-           {{{"hash", "abc123"}, {"tool", "asan"}, {"kind", "heap-use-after-free"},
-             {"summary", "SUMMARY: AddressSanitizer: heap-use-after-free\n::set-output name=x::pwned"},
-             {"cells", {"c1", "c2"}}, {"runs", 3}, {"attribution", "appears where lib ≥ 3"},
-             {"frames", {{{"function", "memcpy"}, {"file", "/usr/include/string.h"}, {"line", 10}},
-                         {{"function", "gate_call"}, {"file", file}, {"line", line}}}}}}}};
+  return {
+      {"signatures",
+       {{{"hash", "abc123"},
+         {"tool", "asan"},
+         {"kind", "heap-use-after-free"},
+         {"summary", "SUMMARY: AddressSanitizer: heap-use-after-free\n::set-output name=x::pwned"},
+         {"cells", {"c1", "c2"}},
+         {"runs", 3},
+         {"attribution", "appears where lib ≥ 3"},
+         {"frames",
+          {{{"function", "memcpy"}, {"file", "/usr/include/string.h"}, {"line", 10}},
+           {{"function", "gate_call"}, {"file", file}, {"line", line}}}}}}}};
 }
 
 TEST(Github, AnnotatesTheInnermostFrameInsideTheRepository) {
   std::string out = github_annotations(results_with("/src/repo/lib/gate.c", 42), "/src/repo");
   EXPECT_EQ(out,
-            "::error file=lib/gate.c,line=42,title=faultline%3A asan heap-use-after-free::SUMMARY: AddressSanitizer: "
-            "heap-use-after-free%0A::set-output name=x::pwned — in 2 cells, 3 runs; signature abc123%0Aappears where "
+            "::error file=lib/gate.c,line=42,title=faultline%3A asan heap-use-after-free::SUMMARY: "
+            "AddressSanitizer: "
+            "heap-use-after-free%0A::set-output name=x::pwned — in 2 cells, 3 runs; signature "
+            "abc123%0Aappears where "
             "lib ≥ 3\n");
 }
 
@@ -55,16 +63,26 @@ TEST(Github, FoldsEachExcerptInAGroupWithCommandsStopped) {
   json r = results_with("/src/repo/a.c", 1);
   r["signatures"][0]["excerpt"] = "==1==ERROR: AddressSanitizer\n::warning::injected\n";
   std::string out = github_groups(r);
-  EXPECT_EQ(out.rfind("::group::faultline: asan heap-use-after-free [abc123], 2 cells\n::stop-commands::", 0), 0u) << out;
+  EXPECT_EQ(
+      out.rfind("::group::faultline: asan heap-use-after-free [abc123], 2 cells\n::stop-commands::",
+                0),
+      0u)
+      << out;
   EXPECT_THAT(out, HasSubstr("\n::warning::injected\n::"));
   EXPECT_EQ(out.substr(out.size() - 13), "::endgroup::\n");
 }
 
 TEST(Github, OutputsTheVerdictAsRunsExitStatusWouldSayIt) {
   json r = {{"interrupted", false},
-            {"totals", {{"cells", 4}, {"crash", 1}, {"hang", 1}, {"build_error", 0}, {"crashing_runs", 3},
-                        {"signatures", 2}}}};
-  EXPECT_EQ(github_outputs(r), "verdict=crash\ncrashes=1\nhangs=1\ncells=4\ncrashing_runs=3\nsignatures=2\n");
+            {"totals",
+             {{"cells", 4},
+              {"crash", 1},
+              {"hang", 1},
+              {"build_error", 0},
+              {"crashing_runs", 3},
+              {"signatures", 2}}}};
+  EXPECT_EQ(github_outputs(r),
+            "verdict=crash\ncrashes=1\nhangs=1\ncells=4\ncrashing_runs=3\nsignatures=2\n");
   r["totals"]["crash"] = 0;
   r["totals"]["hang"] = 0;
   EXPECT_THAT(github_outputs(r), HasSubstr("verdict=pass\n"));

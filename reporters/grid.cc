@@ -55,7 +55,8 @@ std::optional<Grid> make_grid(const json& results) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     const json values = cells[i].value("values", json::object());
     auto r = row_index.find(values.value(grid.row_axis, ""));
-    auto c = grid.column_axis.empty() ? column_index.find("") : column_index.find(values.value(grid.column_axis, ""));
+    auto c = grid.column_axis.empty() ? column_index.find("")
+                                      : column_index.find(values.value(grid.column_axis, ""));
     if (r == row_index.end() || c == column_index.end()) continue;
     add(grid.at[r->second * grid.columns.size() + c->second], cells[i], i);
   }

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,11 +24,11 @@ struct GridCell {
 };
 
 struct Grid {
-  std::string row_axis;                // first component axis
-  std::string column_axis;             // second component axis; "" when there is one
-  std::vector<std::string> rows;       // its values, in axis order
-  std::vector<std::string> columns;    // its values; one "" column when there is none
-  std::vector<GridCell> at;            // rows.size() × columns.size(), row-major
+  std::string row_axis;              // first component axis
+  std::string column_axis;           // second component axis; "" when there is one
+  std::vector<std::string> rows;     // its values, in axis order
+  std::vector<std::string> columns;  // its values; one "" column when there is none
+  std::vector<GridCell> at;          // rows.size() × columns.size(), row-major
 
   const GridCell& cell(std::size_t r, std::size_t c) const { return at[r * columns.size() + c]; }
 };

@@ -74,10 +74,14 @@ std::string script_json(const json& j) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    if (c == '<') out += "\\u003c";
-    else if (c == '>') out += "\\u003e";
-    else if (c == '&') out += "\\u0026";
-    else out += c;
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
+    else
+      out += c;
   }
   return out;
 }
@@ -90,7 +94,8 @@ std::string attr(const std::string& raw, std::size_t max_bytes = 500) {
 std::string crash_colour(const GridCell& g) {
   const double rate = g.runs > 0 ? static_cast<double>(g.crashes) / g.runs : 1.0;
   char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "background:hsl(0,85%%,%d%%)", static_cast<int>(88 - 40 * rate));
+  std::snprintf(buffer, sizeof buffer, "background:hsl(0,85%%,%d%%)",
+                static_cast<int>(88 - 40 * rate));
   return buffer;
 }
 
@@ -117,10 +122,13 @@ std::map<std::pair<std::string, std::string>, int> bisect_steps(const json& r, c
     ++n;
     if (!s.is_object() || !s.contains("values") || !s["values"].is_object()) continue;
     const json& v = s["values"];
-    const std::string row = v.contains(grid.row_axis) && v[grid.row_axis].is_string() ? v[grid.row_axis].get<std::string>() : "";
-    const std::string column =
-        grid.column_axis.empty() ? ""
-        : v.contains(grid.column_axis) && v[grid.column_axis].is_string() ? v[grid.column_axis].get<std::string>() : "";
+    const std::string row = v.contains(grid.row_axis) && v[grid.row_axis].is_string()
+                                ? v[grid.row_axis].get<std::string>()
+                                : "";
+    const std::string column = grid.column_axis.empty() ? ""
+                               : v.contains(grid.column_axis) && v[grid.column_axis].is_string()
+                                   ? v[grid.column_axis].get<std::string>()
+                                   : "";
     steps.emplace(std::pair{row, column}, n);
   }
   return steps;
@@ -132,17 +140,21 @@ std::string heat_map(const json& r, const Grid& grid, json& index) {
   std::ostringstream out;
   out << "<table class=\"grid\"><tr><th>" << attr(grid.row_axis)
       << (grid.column_axis.empty() ? "" : " \\ " + attr(grid.column_axis)) << "</th>";
-  for (const auto& c : grid.columns) out << "<th>" << (grid.column_axis.empty() ? "result" : attr(c, 100)) << "</th>";
+  for (const auto& c : grid.columns)
+    out << "<th>" << (grid.column_axis.empty() ? "result" : attr(c, 100)) << "</th>";
   out << "</tr>\n";
   for (std::size_t r_ = 0; r_ < grid.rows.size(); ++r_) {
     out << "<tr><th>" << attr(grid.rows[r_], 100) << "</th>";
     for (std::size_t c = 0; c < grid.columns.size(); ++c) {
       const GridCell& g = grid.cell(r_, c);
       const std::string verdict = g.verdict.empty() ? "none" : g.verdict;
-      out << "<td class=\"cell " << verdict << "\" data-g=\"" << index.size() << "\" title=\"" << attr(hover(grid, r_, c))
-          << "\"" << (verdict == "crash" ? " style=\"" + crash_colour(g) + "\"" : "") << ">" << attr(grid_mark(g));
+      out << "<td class=\"cell " << verdict << "\" data-g=\"" << index.size() << "\" title=\""
+          << attr(hover(grid, r_, c)) << "\""
+          << (verdict == "crash" ? " style=\"" + crash_colour(g) + "\"" : "") << ">"
+          << attr(grid_mark(g));
       auto step = steps.find({grid.rows[r_], grid.column_axis.empty() ? "" : grid.columns[c]});
-      if (step != steps.end()) out << "<sup title=\"bisect step " << step->second << "\">" << step->second << "</sup>";
+      if (step != steps.end())
+        out << "<sup title=\"bisect step " << step->second << "\">" << step->second << "</sup>";
       out << "</td>";
       index.push_back(g.cells);
     }
@@ -182,9 +194,10 @@ json page_data(const json& r, json grid_index) {
                      {"repro", bounded_text(c.value("repro", ""), {20, 2'000, 4'000})}});
   json sigs = json::object();
   for (const auto& s : r["signatures"])
-    sigs[s.value("hash", "")] = {{"text", clean_text(utf8_prefix(s.value("text", ""), 500))},
-                                 {"summary", clean_text(utf8_prefix(s.value("summary", ""), 500))},
-                                 {"excerpt", bounded_text(s.value("excerpt", ""), {80, 400, 8'000})}};
+    sigs[s.value("hash", "")] = {
+        {"text", clean_text(utf8_prefix(s.value("text", ""), 500))},
+        {"summary", clean_text(utf8_prefix(s.value("summary", ""), 500))},
+        {"excerpt", bounded_text(s.value("excerpt", ""), {80, 400, 8'000})}};
   return {{"cells", cells}, {"signatures", sigs}, {"grid", std::move(grid_index)}};
 }
 
@@ -200,7 +213,8 @@ std::string families_list(const json& r) {
   out << "<section class=\"families\"><p><strong>" << attr(headline) << "</strong></p><ul>\n";
   for (const auto& f : r["families"]) {
     out << "<li><code>" << attr(f.value("hash", "")) << "</code>: " << attr(f.value("summary", ""));
-    if (!f.value("attribution", "").empty()) out << "<br>where: " << attr(f.value("attribution", ""));
+    if (!f.value("attribution", "").empty())
+      out << "<br>where: " << attr(f.value("attribution", ""));
     out << "</li>\n";
   }
   return out.str() + "</ul></section>\n";
@@ -216,16 +230,21 @@ std::string render_html(const json& r) {
   const std::string title = "faultline: " + r.value("name", "");
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+         "'unsafe-inline'; "
          "script-src 'unsafe-inline'\">\n"
       << "<title>" << attr(title) << "</title><style>" << k_style << "</style></head>\n<body>\n"
-      << "<h1>" << attr(title) << "</h1>\n<p class=\"verdict\">" << attr(one_line_verdict(r)) << "</p>\n"
-      << families_list(r)
-      << map << "<p><small>Click a cell for its runs, signatures and report excerpts. Colour: green passed, red "
-      << "crashed (darker: higher crash rate), purple hung, amber build error; numbers mark bisect steps.</small></p>\n"
+      << "<h1>" << attr(title) << "</h1>\n<p class=\"verdict\">" << attr(one_line_verdict(r))
+      << "</p>\n"
+      << families_list(r) << map
+      << "<p><small>Click a cell for its runs, signatures and report excerpts. Colour: green "
+         "passed, red "
+      << "crashed (darker: higher crash rate), purple hung, amber build error; numbers mark bisect "
+         "steps.</small></p>\n"
       << "<section id=\"details\"></section>\n"
-      << "<script type=\"application/json\" id=\"faultline-data\">" << script_json(page_data(r, index))
-      << "</script>\n<script>" << k_script << "</script>\n</body></html>\n";
+      << "<script type=\"application/json\" id=\"faultline-data\">"
+      << script_json(page_data(r, index)) << "</script>\n<script>" << k_script
+      << "</script>\n</body></html>\n";
   return out.str();
 }
 

@@ -36,7 +36,8 @@ std::string workload_of(const json& r, const json& cell) {
   return r.value("name", "faultline");
 }
 
-std::string failure(const json& cell, const std::map<std::string, const json*>& sigs, const JunitOptions& o) {
+std::string failure(const json& cell, const std::map<std::string, const json*>& sigs,
+                    const JunitOptions& o) {
   std::string message, type, body;
   std::size_t n = 0;
   for (const auto& entry : cell["signatures"]) {
@@ -49,10 +50,12 @@ std::string failure(const json& cell, const std::map<std::string, const json*>& 
     }
     if (n > o.max_signatures) continue;
     body += "signature " + s.value("hash", "") + ": " + s.value("text", "") + " (" +
-            std::to_string(entry.value("runs", 0)) + " of " + std::to_string(cell.value("runs", 0)) + " runs)\n";
+            std::to_string(entry.value("runs", 0)) + " of " +
+            std::to_string(cell.value("runs", 0)) + " runs)\n";
     body += bounded_text(s.value("excerpt", ""), o.excerpt) + "\n";
   }
-  if (n > o.max_signatures) body += "… and " + std::to_string(n - o.max_signatures) + " more signatures\n";
+  if (n > o.max_signatures)
+    body += "… and " + std::to_string(n - o.max_signatures) + " more signatures\n";
   if (message.empty()) message = cell.value("summary", "crashed");
   if (type.empty()) type = "crash";
   const std::string summary = cell.value("summary", "");
@@ -60,28 +63,33 @@ std::string failure(const json& cell, const std::map<std::string, const json*>& 
          xml_escape(clean_text(summary + "\n\n" + body)) + "</failure>\n";
 }
 
-std::string testcase(const json& r, const json& cell, const std::map<std::string, const json*>& sigs,
-                     const JunitOptions& o) {
+std::string testcase(const json& r, const json& cell,
+                     const std::map<std::string, const json*>& sigs, const JunitOptions& o) {
   const std::string verdict = cell.value("verdict", "");
   std::string out = "    <testcase classname=\"" + xml(workload_of(r, cell), 500) + "\" name=\"" +
-                    xml(cell.value("id", ""), 2'000) + "\" time=\"" + seconds(cell.value("wall_seconds", 0.0)) + "\"";
+                    xml(cell.value("id", ""), 2'000) + "\" time=\"" +
+                    seconds(cell.value("wall_seconds", 0.0)) + "\"";
   std::string inner;
   if (verdict == "crash") {
     inner = failure(cell, sigs, o);
   } else if (verdict == "hang") {
-    inner = "      <failure message=\"" + xml(cell.value("summary", "hung"), 500) + "\" type=\"hang\">" +
-            xml(std::to_string(cell.value("hangs", 0)) + " of " + std::to_string(cell.value("runs", 0)) +
-                " runs hung past their timeout") + "</failure>\n";
+    inner = "      <failure message=\"" + xml(cell.value("summary", "hung"), 500) +
+            "\" type=\"hang\">" +
+            xml(std::to_string(cell.value("hangs", 0)) + " of " +
+                std::to_string(cell.value("runs", 0)) + " runs hung past their timeout") +
+            "</failure>\n";
   } else if (verdict == "build-error") {
     const json be = cell.value("build_error", json::object());
-    inner = "      <error message=\"" + xml(be.value("error", "build failed"), 500) + "\" type=\"build-error\">" +
-            xml(be.value("command", ""), 4'000) + "\n" +
+    inner = "      <error message=\"" + xml(be.value("error", "build failed"), 500) +
+            "\" type=\"build-error\">" + xml(be.value("command", ""), 4'000) + "\n" +
             xml_escape(bounded_text(be.value("log_tail", ""), o.excerpt)) + "</error>\n";
   } else if (verdict == "skipped") {
-    inner = "      <skipped message=\"" + xml(cell.value("skipped_reason", "no run happened"), 500) + "\"/>\n";
+    inner = "      <skipped message=\"" +
+            xml(cell.value("skipped_reason", "no run happened"), 500) + "\"/>\n";
   }
   if (cell.contains("repro") && verdict != "pass")
-    inner += "      <system-out>" + xml_escape(bounded_text("repro: " + cell.value("repro", ""), {20, 4'000, 8'000})) +
+    inner += "      <system-out>" +
+             xml_escape(bounded_text("repro: " + cell.value("repro", ""), {20, 4'000, 8'000})) +
              "</system-out>\n";
   return inner.empty() ? out + "/>\n" : out + ">\n" + inner + "    </testcase>\n";
 }
@@ -115,21 +123,25 @@ std::string render_junit(const json& r, const JunitOptions& o) {
     errors += s.errors;
     skipped += s.skipped;
     time += s.time;
-    body << "  <testsuite name=\"" << xml(name, 500) << "\" tests=\"" << s.cells.size() << "\" failures=\"" << s.failures
-         << "\" errors=\"" << s.errors << "\" skipped=\"" << s.skipped << "\" time=\"" << seconds(s.time)
-         << "\""
-         << (r.value("started_at", "").empty() ? "" : " timestamp=\"" + xml(r.value("started_at", ""), 40) + "\"")
+    body << "  <testsuite name=\"" << xml(name, 500) << "\" tests=\"" << s.cells.size()
+         << "\" failures=\"" << s.failures << "\" errors=\"" << s.errors << "\" skipped=\""
+         << s.skipped << "\" time=\"" << seconds(s.time) << "\""
+         << (r.value("started_at", "").empty()
+                 ? ""
+                 : " timestamp=\"" + xml(r.value("started_at", ""), 40) + "\"")
          << ">\n";
     if (r.value("interrupted", false))
-      body << "    <properties>\n      <property name=\"interrupted\" value=\"" << k_interrupted << "\"/>\n"
+      body << "    <properties>\n      <property name=\"interrupted\" value=\"" << k_interrupted
+           << "\"/>\n"
            << "    </properties>\n";
     for (const json* cell : s.cells) body << testcase(r, *cell, sigs, o);
     body << "  </testsuite>\n";
   }
   std::ostringstream out;
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"faultline: " << xml(r.value("name", ""), 500)
-      << "\" tests=\"" << tests << "\" failures=\"" << failures << "\" errors=\"" << errors << "\" skipped=\""
-      << skipped << "\" time=\"" << seconds(time) << "\">\n"
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"faultline: "
+      << xml(r.value("name", ""), 500) << "\" tests=\"" << tests << "\" failures=\"" << failures
+      << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\" time=\"" << seconds(time)
+      << "\">\n"
       << body.str() << "</testsuites>\n";
   return out.str();
 }

@@ -17,22 +17,32 @@ enum class Type { string, number, boolean, array, object };
 
 const char* type_name(Type t) {
   switch (t) {
-    case Type::string: return "a string";
-    case Type::number: return "a number";
-    case Type::boolean: return "true or false";
-    case Type::array: return "an array";
-    case Type::object: return "an object";
+    case Type::string:
+      return "a string";
+    case Type::number:
+      return "a number";
+    case Type::boolean:
+      return "true or false";
+    case Type::array:
+      return "an array";
+    case Type::object:
+      return "an object";
   }
   return "";
 }
 
 bool has_type(const json& j, Type t) {
   switch (t) {
-    case Type::string: return j.is_string();
-    case Type::number: return j.is_number();
-    case Type::boolean: return j.is_boolean();
-    case Type::array: return j.is_array();
-    case Type::object: return j.is_object();
+    case Type::string:
+      return j.is_string();
+    case Type::number:
+      return j.is_number();
+    case Type::boolean:
+      return j.is_boolean();
+    case Type::array:
+      return j.is_array();
+    case Type::object:
+      return j.is_object();
   }
   return false;
 }
@@ -44,7 +54,8 @@ struct Field {
 };
 
 // The first field of `j` (at `where`) that is missing or of the wrong type.
-std::string check_fields(const json& j, const std::string& where, std::initializer_list<Field> fields) {
+std::string check_fields(const json& j, const std::string& where,
+                         std::initializer_list<Field> fields) {
   if (!j.is_object()) return where + ": expected an object";
   for (const Field& f : fields) {
     auto it = j.find(f.name);
@@ -68,24 +79,44 @@ std::string check_list(const json& list, const std::string& name,
 }
 
 std::string check_shape(const json& r) {
-  std::string e = check_fields(r, "", {{"name", Type::string}, {"axes", Type::array}, {"cells", Type::array},
-                                       {"signatures", Type::array}, {"builds", Type::array},
-                                       {"totals", Type::object}, {"interrupted", Type::boolean, false}});
-  if (e.empty()) e = check_list(r["axes"], "axes", {{"name", Type::string}, {"kind", Type::string},
-                                                    {"values", Type::array}});
-  if (e.empty()) e = check_list(r["cells"], "cells", {{"id", Type::string}, {"hash", Type::string},
-                                                      {"values", Type::object}, {"verdict", Type::string},
-                                                      {"runs", Type::number}, {"crashes", Type::number},
-                                                      {"signatures", Type::array}, {"repro", Type::string, false},
-                                                      {"build_error", Type::object, false}});
-  if (e.empty()) e = check_list(r["signatures"], "signatures", {{"hash", Type::string}, {"text", Type::string},
-                                                                {"tool", Type::string}, {"kind", Type::string},
-                                                                {"frames", Type::array}, {"cells", Type::array},
-                                                                {"excerpt", Type::string, false}});
+  std::string e = check_fields(r, "",
+                               {{"name", Type::string},
+                                {"axes", Type::array},
+                                {"cells", Type::array},
+                                {"signatures", Type::array},
+                                {"builds", Type::array},
+                                {"totals", Type::object},
+                                {"interrupted", Type::boolean, false}});
+  if (e.empty())
+    e = check_list(r["axes"], "axes",
+                   {{"name", Type::string}, {"kind", Type::string}, {"values", Type::array}});
+  if (e.empty())
+    e = check_list(r["cells"], "cells",
+                   {{"id", Type::string},
+                    {"hash", Type::string},
+                    {"values", Type::object},
+                    {"verdict", Type::string},
+                    {"runs", Type::number},
+                    {"crashes", Type::number},
+                    {"signatures", Type::array},
+                    {"repro", Type::string, false},
+                    {"build_error", Type::object, false}});
+  if (e.empty())
+    e = check_list(r["signatures"], "signatures",
+                   {{"hash", Type::string},
+                    {"text", Type::string},
+                    {"tool", Type::string},
+                    {"kind", Type::string},
+                    {"frames", Type::array},
+                    {"cells", Type::array},
+                    {"excerpt", Type::string, false}});
   for (std::size_t i = 0; e.empty() && i < r["signatures"].size(); ++i)
     e = check_list(r["signatures"][i]["frames"], "signatures[" + std::to_string(i) + "].frames",
-                   {{"function", Type::string, false}, {"file", Type::string, false}, {"line", Type::number, false}});
-  if (e.empty()) e = check_list(r["builds"], "builds", {{"id", Type::string}, {"state", Type::string}});
+                   {{"function", Type::string, false},
+                    {"file", Type::string, false},
+                    {"line", Type::number, false}});
+  if (e.empty())
+    e = check_list(r["builds"], "builds", {{"id", Type::string}, {"state", Type::string}});
   return e;
 }
 
@@ -94,9 +125,11 @@ std::string check_shape(const json& r) {
 Expected<json> parse_results(const std::string& text, const std::string& name) {
   json r = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (r.is_discarded())
-    return fail(bad_input(name + ": not valid JSON (is it a results.json written by `faultline run`?)"));
+    return fail(
+        bad_input(name + ": not valid JSON (is it a results.json written by `faultline run`?)"));
   if (!r.is_object() || !r.contains("schema") || !r["schema"].is_string())
-    return fail(bad_input(name + ": no \"schema\" string; a results.json starts with \"schema\": \"" +
+    return fail(bad_input(name +
+                          ": no \"schema\" string; a results.json starts with \"schema\": \"" +
                           k_results_schema + "\""));
   const std::string schema = r["schema"];
   if (schema != k_results_schema)
@@ -108,7 +141,9 @@ Expected<json> parse_results(const std::string& text, const std::string& name) {
 
 Expected<json> load_results(const std::string& path) {
   Expected<std::string> text = read_file(path);
-  if (!text) return fail(bad_input(path + ": cannot read (run `faultline run` first, or name a results.json)"));
+  if (!text)
+    return fail(
+        bad_input(path + ": cannot read (run `faultline run` first, or name a results.json)"));
   return parse_results(*text, path);
 }
 

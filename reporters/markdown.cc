@@ -29,8 +29,10 @@ std::string grid_table(const Grid& g, const MarkdownOptions& o, std::vector<std:
   const std::size_t rows = std::min(g.rows.size(), o.max_grid_rows);
   const std::size_t columns = std::min(g.columns.size(), o.max_grid_columns);
   std::ostringstream out;
-  out << "| " << short_value(g.row_axis) << (g.column_axis.empty() ? "" : " \\\\ " + short_value(g.column_axis));
-  for (std::size_t c = 0; c < columns; ++c) out << " | " << (g.column_axis.empty() ? "result" : short_value(g.columns[c]));
+  out << "| " << short_value(g.row_axis)
+      << (g.column_axis.empty() ? "" : " \\\\ " + short_value(g.column_axis));
+  for (std::size_t c = 0; c < columns; ++c)
+    out << " | " << (g.column_axis.empty() ? "result" : short_value(g.columns[c]));
   out << " |\n|---";
   for (std::size_t c = 0; c < columns; ++c) out << "|:-:";
   out << "|\n";
@@ -40,8 +42,9 @@ std::string grid_table(const Grid& g, const MarkdownOptions& o, std::vector<std:
     out << " |\n";
   }
   if (rows < g.rows.size() || columns < g.columns.size())
-    cuts.push_back("the grid shows " + std::to_string(rows) + " of " + std::to_string(g.rows.size()) + " rows and " +
-                   std::to_string(columns) + " of " + std::to_string(g.columns.size()) + " columns");
+    cuts.push_back("the grid shows " + std::to_string(rows) + " of " +
+                   std::to_string(g.rows.size()) + " rows and " + std::to_string(columns) + " of " +
+                   std::to_string(g.columns.size()) + " columns");
   return out.str();
 }
 
@@ -51,7 +54,8 @@ std::string grid_section(const json& r, const MarkdownOptions& o, std::vector<st
   std::vector<std::string> others;
   for (const auto& a : r["axes"]) {
     const std::string name = a.value("name", "");
-    if (name != grid->row_axis && name != grid->column_axis && a.value("values", json::array()).size() > 1)
+    if (name != grid->row_axis && name != grid->column_axis &&
+        a.value("values", json::array()).size() > 1)
       others.push_back(short_value(name));
   }
   std::string legend = "✓ runs, none crashed · ✗ crashing runs/runs";
@@ -66,7 +70,8 @@ std::string frame_line(const json& f, std::size_t n) {
   std::string where = f.value("file", "");
   if (!where.empty() && f.value("line", 0) > 0) where += ":" + std::to_string(f.value("line", 0));
   if (where.empty()) where = f.value("module", "");
-  std::string line = std::to_string(n) + ". " + md_code_span(clean_text(utf8_prefix(f.value("function", "?"), 200)));
+  std::string line = std::to_string(n) + ". " +
+                     md_code_span(clean_text(utf8_prefix(f.value("function", "?"), 200)));
   if (!where.empty()) line += " at " + md_code_span(clean_text(utf8_prefix(where, 300)));
   return line + "\n";
 }
@@ -76,17 +81,20 @@ std::string details(const std::string& summary, const std::string& body) {
 }
 
 // One signature's section; `full` = with excerpt and repro, else the short form.
-std::string signature_section(const json& s, std::size_t n, const json* first_cell, const MarkdownOptions& o,
-                              bool full) {
+std::string signature_section(const json& s, std::size_t n, const json* first_cell,
+                              const MarkdownOptions& o, bool full) {
   std::ostringstream out;
   const std::size_t cells = s["cells"].size();
   const int runs = s.value("runs", 0);
-  out << "### " << n << ". " << inline_text(s, "tool", 40) << " " << inline_text(s, "kind", 80) << " — " << cells
-      << (cells == 1 ? " cell, " : " cells, ") << runs << (runs == 1 ? " run" : " runs") << baseline_label(s) << "\n\n";
+  out << "### " << n << ". " << inline_text(s, "tool", 40) << " " << inline_text(s, "kind", 80)
+      << " — " << cells << (cells == 1 ? " cell, " : " cells, ") << runs
+      << (runs == 1 ? " run" : " runs") << baseline_label(s) << "\n\n";
   out << md_code_span(clean_text(utf8_prefix(s.value("hash", ""), 40)));
-  if (!s.value("location", "").empty()) out << " at " << md_code_span(clean_text(utf8_prefix(s.value("location", ""), 300)));
+  if (!s.value("location", "").empty())
+    out << " at " << md_code_span(clean_text(utf8_prefix(s.value("location", ""), 300)));
   if (!s.value("summary", "").empty()) out << "  \n" << inline_text(s, "summary", 500);
-  if (s.contains("attribution") && s["attribution"].is_string())  // axis attribution, as `run` writes it
+  if (s.contains("attribution") &&
+      s["attribution"].is_string())  // axis attribution, as `run` writes it
     out << "  \n**Where:** " << inline_text(s, "attribution", 500);
   out << "\n\n";
   std::size_t k = 0;
@@ -94,26 +102,34 @@ std::string signature_section(const json& s, std::size_t n, const json* first_ce
     if (k >= o.max_frames) break;
     out << frame_line(f, ++k);
   }
-  if (s["frames"].size() > k) out << "\n<sub>" << s["frames"].size() - k << " more frames in the excerpt</sub>\n";
+  if (s["frames"].size() > k)
+    out << "\n<sub>" << s["frames"].size() - k << " more frames in the excerpt</sub>\n";
   if (k > 0) out << "\n";
-  if (first_cell) out << "First in " << md_code_span(clean_text(utf8_prefix((*first_cell).value("id", ""), 400))) << "\n";
+  if (first_cell)
+    out << "First in " << md_code_span(clean_text(utf8_prefix((*first_cell).value("id", ""), 400)))
+        << "\n";
   out << "\n";
   if (!full) return out.str();
   if (!s.value("excerpt", "").empty())
-    out << details("Report excerpt", md_code_block(bounded_text(s.value("excerpt", ""), o.excerpt)));
+    out << details("Report excerpt",
+                   md_code_block(bounded_text(s.value("excerpt", ""), o.excerpt)));
   if (first_cell && first_cell->contains("repro")) {
     Bounds b{20, 2'000, 4'000};
-    out << details("Reproduce", md_code_block(bounded_text((*first_cell).value("repro", ""), b), "sh"));
+    out << details("Reproduce",
+                   md_code_block(bounded_text((*first_cell).value("repro", ""), b), "sh"));
   }
   return out.str();
 }
 
 std::string values_text(const json& values) {
   std::string text;
-  if (!values.is_object()) return md_inline(clean_text(utf8_prefix(values.dump(-1, ' ', false, json::error_handler_t::replace), 300)));
+  if (!values.is_object())
+    return md_inline(
+        clean_text(utf8_prefix(values.dump(-1, ' ', false, json::error_handler_t::replace), 300)));
   for (const auto& item : values.items()) {
     if (!text.empty()) text += " ";
-    const std::string v = item.value().is_string() ? item.value().get<std::string>() : item.value().dump();
+    const std::string v =
+        item.value().is_string() ? item.value().get<std::string>() : item.value().dump();
     text += item.key() + "=" + v;
   }
   return md_code_span(clean_text(utf8_prefix(text, 400)));
@@ -121,17 +137,20 @@ std::string values_text(const json& values) {
 
 // The searched axes' values only ("lib=6"): the fixed ones are in `base`.
 std::string searched_values(const json& b, const json& values) {
-  if (!values.is_object() || !b.contains("axes") || !b["axes"].is_array()) return values_text(values);
+  if (!values.is_object() || !b.contains("axes") || !b["axes"].is_array())
+    return values_text(values);
   json only = json::object();
   for (const auto& a : b["axes"])
-    if (a.is_string() && values.contains(a.get<std::string>())) only[a.get<std::string>()] = values[a.get<std::string>()];
+    if (a.is_string() && values.contains(a.get<std::string>()))
+      only[a.get<std::string>()] = values[a.get<std::string>()];
   return values_text(only.empty() ? values : only);
 }
 
 std::string bisect_title(const json& b) {
   const std::string status = b.value("status", "");
   const bool fixed = b.value("direction", "") == "fixed";
-  if (b.contains("minimal_pairs")) return status == "found" ? "Minimal crashing pairs" : "2-D bisect";
+  if (b.contains("minimal_pairs"))
+    return status == "found" ? "Minimal crashing pairs" : "2-D bisect";
   if (status == "found") return fixed ? "First fixed" : "First crashing";
   if (status == "range") return fixed ? "Fixed within a range" : "Crash appears within a range";
   if (status == "not-on-axis") return "Not on this axis";
@@ -143,13 +162,17 @@ std::string bisect_title(const json& b) {
 std::string bisect_one(const json& b) {
   std::ostringstream out;
   out << "**" << bisect_title(b) << "**";
-  if (b.contains("signature")) out << " for " << md_code_span(clean_text(utf8_prefix(b.value("signature", ""), 40)));
+  if (b.contains("signature"))
+    out << " for " << md_code_span(clean_text(utf8_prefix(b.value("signature", ""), 40)));
   if (b.contains("status")) out << " (" << inline_text(b, "status", 40) << ")";
-  if (b.contains("base") && !b.value("base", "").empty()) out << " with " << md_code_span(clean_text(utf8_prefix(b.value("base", ""), 300)));
+  if (b.contains("base") && !b.value("base", "").empty())
+    out << " with " << md_code_span(clean_text(utf8_prefix(b.value("base", ""), 300)));
   out << "\n\n";
   if (b.contains("summary")) out << inline_text(b, "summary", 1'000) << "\n\n";
-  for (const auto& [key, label] : {std::pair{"first_crashing", "first crashing"}, {"last_passing", "last passing"},
-                                   {"first_fixed", "first fixed"}, {"last_crashing", "last crashing"}})
+  for (const auto& [key, label] : {std::pair{"first_crashing", "first crashing"},
+                                   {"last_passing", "last passing"},
+                                   {"first_fixed", "first fixed"},
+                                   {"last_crashing", "last crashing"}})
     if (b.contains(key)) out << "- " << label << ": " << searched_values(b, b[key]) << "\n";
   if (b.contains("minimal_pairs") && b["minimal_pairs"].is_array()) {
     std::size_t n = 0;
@@ -159,18 +182,21 @@ std::string bisect_one(const json& b) {
   if (b.contains("contradictions") && b["contradictions"].is_array())
     for (const auto& c : b["contradictions"])
       if (c.is_object())
-        out << "- contradiction: " << searched_values(b, c.value("crashing", json::object())) << " crashed, "
-            << searched_values(b, c.value("passing", json::object())) << " passed\n";
+        out << "- contradiction: " << searched_values(b, c.value("crashing", json::object()))
+            << " crashed, " << searched_values(b, c.value("passing", json::object()))
+            << " passed\n";
   if (b.contains("steps") && b["steps"].is_array() && !b["steps"].empty()) {
     out << "\n| step | cell | runs | crashes | verdict |\n|--:|---|--:|--:|---|\n";
     std::size_t n = 0;
     for (const auto& s : b["steps"]) {
       if (++n > 30) break;
       if (!s.is_object()) continue;
-      out << "| " << n << " | " << searched_values(b, s.value("values", json::object())) << " | " << s.value("runs", 0)
-          << " | " << s.value("crashes", 0) << " | " << inline_text(s, "verdict", 40) << " |\n";
+      out << "| " << n << " | " << searched_values(b, s.value("values", json::object())) << " | "
+          << s.value("runs", 0) << " | " << s.value("crashes", 0) << " | "
+          << inline_text(s, "verdict", 40) << " |\n";
     }
-    if (b["steps"].size() > 30) out << "\n<sub>" << b["steps"].size() - 30 << " more steps in the results</sub>\n";
+    if (b["steps"].size() > 30)
+      out << "\n<sub>" << b["steps"].size() - 30 << " more steps in the results</sub>\n";
   }
   return out.str() + "\n";
 }
@@ -209,12 +235,15 @@ std::string families_section(const json& r) {
   const std::string headline = families_headline(r);
   if (headline.empty()) return "";
   std::ostringstream out;
-  out << "## Crash families\n\n**" << md_inline(clean_text(utf8_prefix(headline, 1'000))) << "**\n\n";
+  out << "## Crash families\n\n**" << md_inline(clean_text(utf8_prefix(headline, 1'000)))
+      << "**\n\n";
   std::size_t n = 0;
   for (const auto& f : r["families"]) {
     if (++n > 30) break;
-    out << "- " << md_code_span(clean_text(utf8_prefix(f.value("hash", ""), 40))) << ": " << inline_text(f, "summary", 600);
-    if (!f.value("attribution", "").empty()) out << "  \n  **Where:** " << inline_text(f, "attribution", 500);
+    out << "- " << md_code_span(clean_text(utf8_prefix(f.value("hash", ""), 40))) << ": "
+        << inline_text(f, "summary", 600);
+    if (!f.value("attribution", "").empty())
+      out << "  \n  **Where:** " << inline_text(f, "attribution", 500);
     out << "\n";
   }
   if (r["families"].size() > 30) out << "- … and " << r["families"].size() - 30 << " more\n";
@@ -228,8 +257,8 @@ std::string build_errors(const json& r) {
     if (b.value("state", "") != "failed") continue;
     if (n++ == 0) out << "## Build errors\n\n";
     if (n > 20) continue;
-    out << "- " << md_code_span(clean_text(utf8_prefix(b.value("id", ""), 200))) << ": " << inline_text(b, "error", 400)
-        << "\n";
+    out << "- " << md_code_span(clean_text(utf8_prefix(b.value("id", ""), 200))) << ": "
+        << inline_text(b, "error", 400) << "\n";
   }
   if (n > 20) out << "- … and " << n - 20 << " more\n";
   return n ? out.str() + "\n" : "";
@@ -247,13 +276,17 @@ std::string render_markdown(const json& r, const MarkdownOptions& o) {
   std::vector<std::string> cuts;
   std::string out = "## faultline: " + inline_text(r, "name", 200) + "\n\n";
   const bool crashed = r["totals"].value("crash", 0) > 0;
-  out += std::string(crashed ? "**✗ " : "**✓ ") + md_inline(clean_text(one_line_verdict(r))) + "**\n\n";
+  out += std::string(crashed ? "**✗ " : "**✓ ") + md_inline(clean_text(one_line_verdict(r))) +
+         "**\n\n";
   out += baseline_markdown(r);  // with a baseline, the new signatures lead
   const std::size_t limit = o.max_bytes > k_reserve ? o.max_bytes - k_reserve : 0;
   // Parts in order of importance; each goes in whole if it fits.
-  for (const std::string& part : {families_section(r), grid_section(r, o, cuts), bisect_section(r), attribution_section(r)}) {
-    if (out.size() + part.size() <= limit) out += part;
-    else if (!part.empty()) cuts.push_back("a section of " + std::to_string(part.size()) + " bytes");
+  for (const std::string& part :
+       {families_section(r), grid_section(r, o, cuts), bisect_section(r), attribution_section(r)}) {
+    if (out.size() + part.size() <= limit)
+      out += part;
+    else if (!part.empty())
+      cuts.push_back("a section of " + std::to_string(part.size()) + " bytes");
   }
   const json& sigs = r["signatures"];
   if (!sigs.empty()) out += "## Crash signatures\n\n";
@@ -276,17 +309,24 @@ std::string render_markdown(const json& r, const MarkdownOptions& o) {
     out += part;
     ++shown;
   }
-  if (shortened) cuts.push_back(std::to_string(shortened) + " signatures without their excerpt and repro");
-  if (shown < sigs.size()) cuts.push_back(std::to_string(sigs.size() - shown) + " of " + std::to_string(sigs.size()) + " signatures");
+  if (shortened)
+    cuts.push_back(std::to_string(shortened) + " signatures without their excerpt and repro");
+  if (shown < sigs.size())
+    cuts.push_back(std::to_string(sigs.size() - shown) + " of " + std::to_string(sigs.size()) +
+                   " signatures");
   std::string errors = build_errors(r);
-  if (out.size() + errors.size() <= limit) out += errors;
-  else cuts.push_back("the build errors");
+  if (out.size() + errors.size() <= limit)
+    out += errors;
+  else
+    cuts.push_back("the build errors");
   if (!cuts.empty()) {
     out += "> [!NOTE]\n> Trimmed to fit a GitHub comment: left out ";
     for (std::size_t i = 0; i < cuts.size(); ++i) out += (i ? "; " : "") + md_inline(cuts[i]);
-    out += ". The full report is in " + md_code_span(clean_text(utf8_prefix(o.full_report, 300))) + ".\n\n";
+    out += ". The full report is in " + md_code_span(clean_text(utf8_prefix(o.full_report, 300))) +
+           ".\n\n";
   }
-  out += "<sub>faultline · " + inline_text(r, "matrix_file", 200) + " · " + inline_text(r, "finished_at", 40) + "</sub>\n";
+  out += "<sub>faultline · " + inline_text(r, "matrix_file", 200) + " · " +
+         inline_text(r, "finished_at", 40) + "</sub>\n";
   return out;
 }
 

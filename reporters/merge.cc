@@ -24,7 +24,8 @@ bool parse_k_of_n(const std::string& text, std::uint32_t& k, std::uint32_t& n) {
   if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) return false;
   const std::string ks = text.substr(0, slash), ns = text.substr(slash + 1);
   const auto digits = [](const std::string& s) {
-    return s.size() <= 6 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return s.size() <= 6 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
   if (!digits(ks) || !digits(ns)) return false;
   k = static_cast<std::uint32_t>(std::stoul(ks));
@@ -32,27 +33,37 @@ bool parse_k_of_n(const std::string& text, std::uint32_t& k, std::uint32_t& n) {
   return k >= 1 && k <= n;
 }
 
-std::string shard_name(std::uint32_t k, std::uint32_t n) { return std::to_string(k) + "/" + std::to_string(n); }
+std::string shard_name(std::uint32_t k, std::uint32_t n) {
+  return std::to_string(k) + "/" + std::to_string(n);
+}
 
 Expected<Shard> read_shard(const ShardResults& s) {
   const json& r = s.results;
   if (!r.is_object() || r.value("schema", "") != k_results_schema)
     return fail(bad_input(s.name + ": not a results.json of schema '" + k_results_schema + "'"));
-  const json* shard = r.contains("options") && r["options"].is_object() && r["options"].contains("shard")
-                          ? &r["options"]["shard"] : nullptr;
+  const json* shard =
+      r.contains("options") && r["options"].is_object() && r["options"].contains("shard")
+          ? &r["options"]["shard"]
+          : nullptr;
   if (!shard || !shard->is_string())
-    return fail(bad_input(s.name + ": options.shard is null: not the results of `faultline run --shard K/N`, "
-                          "so there is nothing to merge it with"));
+    return fail(
+        bad_input(s.name +
+                  ": options.shard is null: not the results of `faultline run --shard K/N`, "
+                  "so there is nothing to merge it with"));
   Shard out;
   out.source = &s;
   if (!parse_k_of_n(shard->get<std::string>(), out.k, out.n))
-    return fail(bad_input(s.name + ": options.shard '" + shard->get<std::string>() + "' is not K/N"));
+    return fail(
+        bad_input(s.name + ": options.shard '" + shard->get<std::string>() + "' is not K/N"));
   if (!r.contains("matrix_fingerprint") || !r["matrix_fingerprint"].is_string())
-    return fail(bad_input(s.name + ": no matrix_fingerprint (written by an older faultline?); rerun the shard "
-                          "to merge it"));
+    return fail(
+        bad_input(s.name +
+                  ": no matrix_fingerprint (written by an older faultline?); rerun the shard "
+                  "to merge it"));
   for (const auto& c : r["cells"])
     if (!c.contains("index") || !c["index"].is_number_unsigned())
-      return fail(bad_input(s.name + ": cell " + c.value("id", "?") + " has no index (written by an older "
+      return fail(bad_input(s.name + ": cell " + c.value("id", "?") +
+                            " has no index (written by an older "
                             "faultline?); rerun the shard to merge it"));
   return out;
 }
@@ -68,13 +79,16 @@ Status check_same_matrix(const Shard& first, const Shard& other) {
   const json& b = other.source->results;
   const auto mismatch = [&](const std::string& field, const json& x, const json& y) {
     return fail(bad_input(other.source->name + ": " + field + " " + describe(y) + " differs from " +
-                          describe(x) + " in " + first.source->name + ": not shards of one matrix run"));
+                          describe(x) + " in " + first.source->name +
+                          ": not shards of one matrix run"));
   };
   if (other.n != first.n)
-    return mismatch("options.shard (of N)", json(shard_name(first.k, first.n)), json(shard_name(other.k, other.n)));
+    return mismatch("options.shard (of N)", json(shard_name(first.k, first.n)),
+                    json(shard_name(other.k, other.n)));
   if (a["name"] != b["name"]) return mismatch("name", a["name"], b["name"]);
   if (a["matrix_fingerprint"] != b["matrix_fingerprint"])
-    return mismatch("matrix_fingerprint (a hash of the matrix file)", a["matrix_fingerprint"], b["matrix_fingerprint"]);
+    return mismatch("matrix_fingerprint (a hash of the matrix file)", a["matrix_fingerprint"],
+                    b["matrix_fingerprint"]);
   if (a["axes"] != b["axes"]) return mismatch("axes", a["axes"], b["axes"]);
   for (const char* option : {"runs", "stop"})
     if (a["options"].value(option, json()) != b["options"].value(option, json()))
@@ -92,11 +106,13 @@ Expected<std::vector<Shard>> read_shards(const std::vector<ShardResults>& inputs
       return fail(same.error());
     shards.push_back(s);
   }
-  std::stable_sort(shards.begin(), shards.end(), [](const Shard& a, const Shard& b) { return a.k < b.k; });
+  std::stable_sort(shards.begin(), shards.end(),
+                   [](const Shard& a, const Shard& b) { return a.k < b.k; });
   for (std::size_t i = 1; i < shards.size(); ++i)
     if (shards[i].k == shards[i - 1].k)
-      return fail(bad_input(shards[i - 1].source->name + " and " + shards[i].source->name + " are both shard " +
-                            shard_name(shards[i].k, shards[i].n) + "; merge each shard once"));
+      return fail(bad_input(shards[i - 1].source->name + " and " + shards[i].source->name +
+                            " are both shard " + shard_name(shards[i].k, shards[i].n) +
+                            "; merge each shard once"));
   std::map<std::string, const Shard*> cell_owner;
   for (const auto& s : shards)
     for (const auto& c : s.source->results["cells"]) {
@@ -114,8 +130,9 @@ json merged_cells(const std::vector<Shard>& shards) {
   json cells = json::array();
   for (const auto& s : shards)
     for (const auto& c : s.source->results["cells"]) cells.push_back(c);
-  std::stable_sort(cells.begin(), cells.end(),
-                   [](const json& a, const json& b) { return a["index"].get<std::size_t>() < b["index"].get<std::size_t>(); });
+  std::stable_sort(cells.begin(), cells.end(), [](const json& a, const json& b) {
+    return a["index"].get<std::size_t>() < b["index"].get<std::size_t>();
+  });
   return cells;
 }
 
@@ -185,9 +202,14 @@ json merged_header(const std::vector<Shard>& shards, const std::vector<std::uint
     for (const auto& entry : b.is_array() ? b : json::array({b}))
       if (std::find(bisect.begin(), bisect.end(), entry) == bisect.end()) bisect.push_back(entry);
   }
-  if (bisect.empty()) r.erase("bisect");
-  else r["bisect"] = bisect;
-  r["merged"] = {{"shards", names}, {"of", shards.front().n}, {"missing", missing}, {"partial", !missing.empty()}};
+  if (bisect.empty())
+    r.erase("bisect");
+  else
+    r["bisect"] = bisect;
+  r["merged"] = {{"shards", names},
+                 {"of", shards.front().n},
+                 {"missing", missing},
+                 {"partial", !missing.empty()}};
   return r;
 }
 
@@ -206,8 +228,9 @@ Expected<json> merge_results(std::vector<ShardResults> inputs, const MergeOption
     std::string list;
     for (auto k : missing) list += (list.empty() ? "" : ", ") + shard_name(k, n);
     return fail(bad_input(std::string(missing.size() == 1 ? "shard " : "shards ") + list +
-                          (missing.size() == 1 ? " is" : " are") + " missing (" + std::to_string(shards.size()) +
-                          " of " + std::to_string(n) + " given); merge every shard, or pass --allow-partial"));
+                          (missing.size() == 1 ? " is" : " are") + " missing (" +
+                          std::to_string(shards.size()) + " of " + std::to_string(n) +
+                          " given); merge every shard, or pass --allow-partial"));
   }
   json r = merged_header(shards, missing);
   r["cells"] = merged_cells(shards);

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -27,6 +26,7 @@ struct MergeOptions {
 // different matrices (name, axes, matrix_fingerprint, options.runs, options.stop,
 // N), the same shard twice, the same cell in two files, missing shards without
 // allow_partial.
-Expected<nlohmann::json> merge_results(std::vector<ShardResults> shards, const MergeOptions& options);
+Expected<nlohmann::json> merge_results(std::vector<ShardResults> shards,
+                                       const MergeOptions& options);
 
 }  // namespace faultline::reporters

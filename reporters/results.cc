@@ -5,7 +5,6 @@
 #include <set>
 
 #include "base/text.h"
-
 #include "bisect/attribution.h"
 #include "bisect/families.h"
 #include "runner/verdict.h"
@@ -18,21 +17,30 @@ namespace {
 
 std::string_view axis_kind(matrix::AxisKind k) {
   switch (k) {
-    case matrix::AxisKind::component: return "component";
-    case matrix::AxisKind::sanitizer: return "sanitizer";
-    case matrix::AxisKind::workload: return "workload";
-    case matrix::AxisKind::param: return "param";
-    case matrix::AxisKind::extra: return "extra";
+    case matrix::AxisKind::component:
+      return "component";
+    case matrix::AxisKind::sanitizer:
+      return "sanitizer";
+    case matrix::AxisKind::workload:
+      return "workload";
+    case matrix::AxisKind::param:
+      return "param";
+    case matrix::AxisKind::extra:
+      return "extra";
   }
   return "";
 }
 
 std::string_view build_state(runner::BuildState s) {
   switch (s) {
-    case runner::BuildState::ok: return "ok";
-    case runner::BuildState::failed: return "failed";
-    case runner::BuildState::dependency_failed: return "dependency-failed";
-    case runner::BuildState::not_needed: return "not-needed";
+    case runner::BuildState::ok:
+      return "ok";
+    case runner::BuildState::failed:
+      return "failed";
+    case runner::BuildState::dependency_failed:
+      return "dependency-failed";
+    case runner::BuildState::not_needed:
+      return "not-needed";
   }
   return "";
 }
@@ -44,37 +52,54 @@ void mark_unfinished(json& cell, int planned) {
   if (verdict != "pass" && verdict != "skipped") return;
   const int runs = cell["runs"];
   cell["verdict"] = "skipped";
-  cell["skipped_reason"] = runs == 0 ? "interrupted before its first run"
-                                     : "interrupted after " + std::to_string(runs) + " of " + std::to_string(planned) +
-                                           (planned == 1 ? " run" : " runs");
+  cell["skipped_reason"] = runs == 0
+                               ? "interrupted before its first run"
+                               : "interrupted after " + std::to_string(runs) + " of " +
+                                     std::to_string(planned) + (planned == 1 ? " run" : " runs");
 }
 
-json cell_json(const matrix::Expansion& e, std::size_t c, const runner::CellResult& r, const std::string& repro) {
+json cell_json(const matrix::Expansion& e, std::size_t c, const runner::CellResult& r,
+               const std::string& repro) {
   json values = json::object();
   for (std::size_t a = 0; a < e.cells.stride(); ++a)
     if (const std::string* v = e.cells.value(c, a)) values[e.cells.axes[a].name] = *v;
   runner::RateInterval rate = runner::crash_rate(r.crashes, r.runs);
   json sigs = json::array();
   for (const auto& [hash, n] : r.signatures) sigs.push_back({{"hash", hash}, {"runs", n}});
-  json j = {{"id", e.cells.id(c)}, {"hash", e.cells.hash(c)}, {"index", c}, {"values", values},
-            {"verdict", runner::verdict_name(r.verdict())}, {"runs", r.runs}, {"crashes", r.crashes},
-            {"hangs", r.hangs}, {"rate", {{"estimate", rate.estimate}, {"low", rate.low}, {"high", rate.high}}},
-            {"summary", runner::describe_rate(r.crashes, r.runs)}, {"signatures", sigs},
+  json j = {{"id", e.cells.id(c)},
+            {"hash", e.cells.hash(c)},
+            {"index", c},
+            {"values", values},
+            {"verdict", runner::verdict_name(r.verdict())},
+            {"runs", r.runs},
+            {"crashes", r.crashes},
+            {"hangs", r.hangs},
+            {"rate", {{"estimate", rate.estimate}, {"low", rate.low}, {"high", rate.high}}},
+            {"summary", runner::describe_rate(r.crashes, r.runs)},
+            {"signatures", sigs},
             {"wall_seconds", r.wall_seconds}};
   if (!repro.empty()) j["repro"] = repro;
   if (!r.hung_stacks.empty()) j["hung_stacks"] = r.hung_stacks;
   if (!r.build_error.empty())
-    j["build_error"] = {{"error", r.build_error}, {"command", r.build_command}, {"log_tail", r.build_log}};
+    j["build_error"] = {
+        {"error", r.build_error}, {"command", r.build_command}, {"log_tail", r.build_log}};
   return j;
 }
 
 json signature_json(const sanitizers::Crash& c) {
   json frames = json::array();
   for (const auto& f : c.frames)
-    frames.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}, {"module", f.module}});
-  return {{"hash", c.signature.hash}, {"text", c.signature.text}, {"tool", c.tool}, {"kind", c.kind},
-          {"location", c.location}, {"summary", c.summary}, {"top_frame", bisect::top_frame(c)},
-          {"frames", frames}, {"excerpt", c.excerpt}};
+    frames.push_back(
+        {{"function", f.function}, {"file", f.file}, {"line", f.line}, {"module", f.module}});
+  return {{"hash", c.signature.hash},
+          {"text", c.signature.text},
+          {"tool", c.tool},
+          {"kind", c.kind},
+          {"location", c.location},
+          {"summary", c.summary},
+          {"top_frame", bisect::top_frame(c)},
+          {"frames", frames},
+          {"excerpt", c.excerpt}};
 }
 
 std::vector<bisect::AttributionAxis> attribution_axes(const json& results) {
@@ -96,13 +121,16 @@ std::string attribution_text(const json& results, const std::vector<bisect::Attr
   for (const auto& c : results["cells"]) {
     bisect::CellResult cell;
     for (const auto& a : axes)
-      if (c["values"].contains(a.name)) cell.values[a.name] = c["values"][a.name].get<std::string>();
+      if (c["values"].contains(a.name))
+        cell.values[a.name] = c["values"][a.name].get<std::string>();
     // A run that crashed with another signature first (ASan stops at its first
     // report) could not show this one: it is not evidence of its absence.
     int other = 0;
     for (const auto& cs : c["signatures"]) {
-      if (members.count(cs.value("hash", ""))) cell.target += cs.value("runs", 0);
-      else other += cs.value("runs", 0);
+      if (members.count(cs.value("hash", "")))
+        cell.target += cs.value("runs", 0);
+      else
+        other += cs.value("runs", 0);
     }
     cell.target = std::min(cell.target, c.value("runs", 0));
     cell.runs = std::max(cell.target, c.value("runs", 0) - other);
@@ -117,14 +145,18 @@ void add_attribution(json& results) {
   const std::vector<bisect::AttributionAxis> axes = attribution_axes(results);
   for (auto& s : results["signatures"]) {
     s.erase("attribution");
-    const std::string label = s.value("hash", "") + " (" + s.value("tool", "") + " " + s.value("kind", "") + ")";
-    if (std::string text = attribution_text(results, axes, {s.value("hash", "")}, label); !text.empty())
+    const std::string label =
+        s.value("hash", "") + " (" + s.value("tool", "") + " " + s.value("kind", "") + ")";
+    if (std::string text = attribution_text(results, axes, {s.value("hash", "")}, label);
+        !text.empty())
       s["attribution"] = text;
   }
   for (auto& f : results["families"]) {
     f.erase("attribution");
     const auto members = f["signatures"].get<std::set<std::string>>();
-    if (std::string text = attribution_text(results, axes, members, "family " + f.value("hash", "")); !text.empty())
+    if (std::string text =
+            attribution_text(results, axes, members, "family " + f.value("hash", ""));
+        !text.empty())
       f["attribution"] = text;
   }
 }
@@ -154,12 +186,18 @@ json family_json(const bisect::Family& f, json& results) {
     json& s = *by_hash.at(hash);
     s["family"] = f.signatures[0];
     const int n = s.value("runs", 0);
-    parts.push_back(manifestation_text(s) + " (" + std::to_string(n) + (n == 1 ? " run)" : " runs)"));
+    parts.push_back(manifestation_text(s) + " (" + std::to_string(n) +
+                    (n == 1 ? " run)" : " runs)"));
   }
   const std::size_t n = f.signatures.size();
-  return {{"hash", f.signatures[0]}, {"text", by_hash.at(f.signatures[0])->value("text", "")},
-          {"signatures", f.signatures}, {"top_frame", f.top_frame}, {"cells", cells}, {"runs", runs},
-          {"summary", std::to_string(n) + (n == 1 ? " manifestation: " : " manifestations: ") + join(parts, ", ")}};
+  return {{"hash", f.signatures[0]},
+          {"text", by_hash.at(f.signatures[0])->value("text", "")},
+          {"signatures", f.signatures},
+          {"top_frame", f.top_frame},
+          {"cells", cells},
+          {"runs", runs},
+          {"summary", std::to_string(n) + (n == 1 ? " manifestation: " : " manifestations: ") +
+                          join(parts, ", ")}};
 }
 
 // The signatures of one bug, grouped (bisect/families.h); each signature's `family`.
@@ -173,7 +211,8 @@ void add_families(json& results) {
     cells.push_back(std::move(shown));
   }
   json families = json::array();
-  for (const auto& f : bisect::group_families(signatures, cells)) families.push_back(family_json(f, results));
+  for (const auto& f : bisect::group_families(signatures, cells))
+    families.push_back(family_json(f, results));
   results["families"] = std::move(families);
 }
 
@@ -213,25 +252,36 @@ json totals_json(const json& results) {
   }
   int built = 0, cached = 0, failed = 0;
   for (const auto& b : results["builds"]) {
-    if (b["state"] != "ok") ++failed;
-    else (b.value("cached", false) ? cached : built)++;
+    if (b["state"] != "ok")
+      ++failed;
+    else
+      (b.value("cached", false) ? cached : built)++;
   }
-  return {{"cells", results["cells"].size()}, {"pass", verdicts["pass"]}, {"crash", verdicts["crash"]},
-          {"hang", verdicts["hang"]}, {"build_error", verdicts["build-error"]},
-          {"skipped", verdicts["skipped"]}, {"runs", total_runs}, {"crashing_runs", crashing_runs},
-          {"signatures", results["signatures"].size()}, {"families", results["families"].size()},
-          {"builds_run", built}, {"builds_cached", cached},
+  return {{"cells", results["cells"].size()},
+          {"pass", verdicts["pass"]},
+          {"crash", verdicts["crash"]},
+          {"hang", verdicts["hang"]},
+          {"build_error", verdicts["build-error"]},
+          {"skipped", verdicts["skipped"]},
+          {"runs", total_runs},
+          {"crashing_runs", crashing_runs},
+          {"signatures", results["signatures"].size()},
+          {"families", results["families"].size()},
+          {"builds_run", built},
+          {"builds_cached", cached},
           {"builds_failed", failed}};
 }
 
 }  // namespace
 
-json results_json(const matrix::Config& config, const matrix::Expansion& e, const std::vector<std::size_t>& selected,
-                  const runner::StressLoop& loop, const std::vector<runner::BuildOutcome>& builds,
+json results_json(const matrix::Config& config, const matrix::Expansion& e,
+                  const std::vector<std::size_t>& selected, const runner::StressLoop& loop,
+                  const std::vector<runner::BuildOutcome>& builds,
                   const std::map<std::size_t, std::string>& repro, const RunInfo& info) {
   json axes = json::array();
   for (std::size_t a = 0; a < e.cells.product_axes; ++a)
-    axes.push_back({{"name", e.cells.axes[a].name}, {"kind", axis_kind(e.cells.axes[a].kind)},
+    axes.push_back({{"name", e.cells.axes[a].name},
+                    {"kind", axis_kind(e.cells.axes[a].kind)},
                     {"values", e.cells.axes[a].values}});
   json cells = json::array();
   std::set<std::string> shown;
@@ -249,8 +299,9 @@ json results_json(const matrix::Config& config, const matrix::Expansion& e, cons
   for (std::size_t b = 0; b < builds.size(); ++b) {
     const auto& o = builds[b];
     if (o.state == runner::BuildState::not_needed) continue;
-    json j = {{"id", e.builds[b].id}, {"index", b}, {"state", build_state(o.state)}, {"cached", o.cached},
-              {"seconds", o.seconds}, {"dir", o.dir}, {"log", o.log_path}, {"command", o.command}};
+    json j = {{"id", e.builds[b].id}, {"index", b},           {"state", build_state(o.state)},
+              {"cached", o.cached},   {"seconds", o.seconds}, {"dir", o.dir},
+              {"log", o.log_path},    {"command", o.command}};
     if (!o.error.empty()) j["error"] = o.error;
     build_list.push_back(j);
   }
@@ -260,8 +311,11 @@ json results_json(const matrix::Config& config, const matrix::Expansion& e, cons
                   {"started_at", info.started_at},
                   {"finished_at", info.finished_at},
                   {"interrupted", info.interrupted},
-                  {"options", {{"runs", info.runs}, {"jobs", info.jobs}, {"stop", info.stop},
-                               {"shard", info.shard.empty() ? json() : json(info.shard)}}},
+                  {"options",
+                   {{"runs", info.runs},
+                    {"jobs", info.jobs},
+                    {"stop", info.stop},
+                    {"shard", info.shard.empty() ? json() : json(info.shard)}}},
                   {"axes", axes},
                   {"cells", cells},
                   {"signatures", signatures},
@@ -285,7 +339,8 @@ bisect::Manifestation manifestation_of(const json& signature) {
   }
   sanitizers::Crash crash;  // a results.json from before `top_frame`: from its frames
   for (const auto& f : signature.value("frames", json::array()))
-    crash.frames.push_back({f.value("function", ""), f.value("file", ""), f.value("line", 0), f.value("module", ""), 0, ""});
+    crash.frames.push_back({f.value("function", ""), f.value("file", ""), f.value("line", 0),
+                            f.value("module", ""), 0, ""});
   m.top_frame = bisect::top_frame(crash);
   return m;
 }
@@ -293,7 +348,8 @@ bisect::Manifestation manifestation_of(const json& signature) {
 namespace {
 
 // Applies `change` to every string value of `j`, and to object keys when `keys`.
-void transform_strings(json& j, const std::function<std::string(const std::string&)>& change, bool keys) {
+void transform_strings(json& j, const std::function<std::string(const std::string&)>& change,
+                       bool keys) {
   if (j.is_string()) {
     j = change(j.get_ref<const std::string&>());
   } else if (j.is_array() || (j.is_object() && !keys)) {
@@ -313,21 +369,27 @@ void transform_strings(json& j, const std::function<std::string(const std::strin
 void make_paths_relative(json& j, const std::string& repo_root) {
   if (repo_root.empty() || repo_root == "/") return;
   const std::string prefix = repo_root.back() == '/' ? repo_root : repo_root + "/";
-  transform_strings(j, [&](const std::string& s) {
-    std::string text = s;
-    for (std::size_t pos = text.find(prefix); pos != std::string::npos; pos = text.find(prefix, pos))
-      text.erase(pos, prefix.size());
-    return text;
-  }, false);
+  transform_strings(
+      j,
+      [&](const std::string& s) {
+        std::string text = s;
+        for (std::size_t pos = text.find(prefix); pos != std::string::npos;
+             pos = text.find(prefix, pos))
+          text.erase(pos, prefix.size());
+        return text;
+      },
+      false);
 }
 
 namespace {
 
-void mask_fields(json& object, const Redactor& redactor, std::initializer_list<const char*> fields) {
+void mask_fields(json& object, const Redactor& redactor,
+                 std::initializer_list<const char*> fields) {
   if (!object.is_object()) return;
   for (const char* field : fields) {
     auto it = object.find(field);
-    if (it != object.end() && it->is_string()) *it = redactor.apply(it->get_ref<const std::string&>());
+    if (it != object.end() && it->is_string())
+      *it = redactor.apply(it->get_ref<const std::string&>());
   }
 }
 
@@ -343,17 +405,22 @@ void mask_secrets(json& j, const Redactor& redactor) {
   if (auto cells = j.find("cells"); cells != j.end() && cells->is_array())
     for (auto& cell : *cells) {
       mask_fields(cell, redactor, {"repro"});
-      if (auto b = cell.find("build_error"); b != cell.end()) mask_fields(*b, redactor, {"error", "command", "log_tail"});
+      if (auto b = cell.find("build_error"); b != cell.end())
+        mask_fields(*b, redactor, {"error", "command", "log_tail"});
     }
   if (auto sigs = j.find("signatures"); sigs != j.end() && sigs->is_array())
     for (auto& sig : *sigs) {
       mask_fields(sig, redactor, {"text", "location", "summary", "excerpt"});
-      if (auto frames = sig.find("frames"); frames != sig.end()) mask_each(*frames, redactor, {"function", "file", "module"});
+      if (auto frames = sig.find("frames"); frames != sig.end())
+        mask_each(*frames, redactor, {"function", "file", "module"});
     }
-  if (auto builds = j.find("builds"); builds != j.end()) mask_each(*builds, redactor, {"command", "error"});
-  if (auto bisect = j.find("bisect"); bisect != j.end()) mask_each(*bisect, redactor, {"summary", "signature_text"});
+  if (auto builds = j.find("builds"); builds != j.end())
+    mask_each(*builds, redactor, {"command", "error"});
+  if (auto bisect = j.find("bisect"); bisect != j.end())
+    mask_each(*bisect, redactor, {"summary", "signature_text"});
   if (auto base = j.find("baseline"); base != j.end() && base->is_object())
-    if (auto fixed = base->find("fixed"); fixed != base->end()) mask_each(*fixed, redactor, {"text"});
+    if (auto fixed = base->find("fixed"); fixed != base->end())
+      mask_each(*fixed, redactor, {"text"});
 }
 
 }  // namespace faultline::reporters

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -21,20 +20,22 @@ inline constexpr const char* k_results_schema = "faultline.results/1";
 
 struct RunInfo {
   std::string matrix_file;
-  std::string started_at;   // ISO 8601, UTC
+  std::string started_at;  // ISO 8601, UTC
   std::string finished_at;
   bool interrupted = false;
   int runs = 0;
   int jobs = 0;
   std::string stop;
-  std::string shard;        // "K/N" or ""
+  std::string shard;  // "K/N" or ""
 };
 
 // `selected`: the cells this run was asked to run (shard, --only), in cell order.
 nlohmann::json results_json(const matrix::Config& config, const matrix::Expansion& expansion,
-                            const std::vector<std::size_t>& selected, const runner::StressLoop& loop,
+                            const std::vector<std::size_t>& selected,
+                            const runner::StressLoop& loop,
                             const std::vector<runner::BuildOutcome>& builds,
-                            const std::map<std::size_t, std::string>& repro_commands, const RunInfo& info);
+                            const std::map<std::size_t, std::string>& repro_commands,
+                            const RunInfo& info);
 
 // Recomputes every field that follows from cells[], builds[] and each
 // signature's crash details: each signature's cells[] and runs (signatures no

@@ -44,7 +44,10 @@ std::string camel(const std::string& kind) {
   std::string out;
   bool upper = true;
   for (char c : kind) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) { upper = true; continue; }
+    if (!std::isalnum(static_cast<unsigned char>(c))) {
+      upper = true;
+      continue;
+    }
     out += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
     upper = false;
   }
@@ -101,8 +104,9 @@ json location(const json& s, const json& r, const SarifOptions& o) {
 
 std::string message(const json& s, const json* first) {
   const std::size_t cells = s["cells"].size();
-  std::string m = text(s, "text", 1'000) + " — in " + std::to_string(cells) + (cells == 1 ? " cell, " : " cells, ") +
-                  std::to_string(s.value("runs", 0)) + " runs.";
+  std::string m = text(s, "text", 1'000) + " — in " + std::to_string(cells) +
+                  (cells == 1 ? " cell, " : " cells, ") + std::to_string(s.value("runs", 0)) +
+                  " runs.";
   if (!s.value("summary", "").empty()) m += " " + text(s, "summary", 1'000);
   if (first) m += " First in: " + text(*first, "id", 1'000) + ".";
   return m;
@@ -117,7 +121,10 @@ json sarif_json(const json& r, const SarifOptions& o) {
   std::map<std::string, std::size_t> rule_index;
   std::size_t bytes = 0, left_out = 0;
   for (const auto& s : r["signatures"]) {
-    if (results.size() >= o.max_results || bytes >= o.max_bytes) { ++left_out; continue; }
+    if (results.size() >= o.max_results || bytes >= o.max_bytes) {
+      ++left_out;
+      continue;
+    }
     const std::string id = text(s, "tool", 100) + "/" + text(s, "kind", 200);
     auto [it, added] = rule_index.try_emplace(id, rules.size());
     if (added) rules.push_back(rule(s));
@@ -136,28 +143,33 @@ json sarif_json(const json& r, const SarifOptions& o) {
                    {"message", {{"text", message(s, first)}}},
                    {"locations", json::array({{{"physicalLocation", location(s, r, o)}}})},
                    {"partialFingerprints", {{"faultlineSignature/v1", text(s, "hash", 64)}}},
-                   {"properties", {{"signature", text(s, "hash", 64)}, {"runs", s.value("runs", 0)},
-                                   {"cells", cell_ids},
-                                   {"excerpt", bounded_text(s.value("excerpt", ""), {60, 300, 4'000})}}}};
+                   {"properties",
+                    {{"signature", text(s, "hash", 64)},
+                     {"runs", s.value("runs", 0)},
+                     {"cells", cell_ids},
+                     {"excerpt", bounded_text(s.value("excerpt", ""), {60, 300, 4'000})}}}};
     if (!s["frames"].empty()) result["codeFlows"] = code_flow(s["frames"], o);
-    if (first && first->contains("repro")) result["properties"]["repro"] = text(*first, "repro", 4'000);
+    if (first && first->contains("repro"))
+      result["properties"]["repro"] = text(*first, "repro", 4'000);
     bytes += result.dump(-1, ' ', false, json::error_handler_t::replace).size();
     results.push_back(std::move(result));
   }
-  json run = {{"tool", {{"driver", {{"name", "faultline"},
-                                    {"version", o.tool_version},
-                                    {"rules", rules}}}}},
-              {"automationDetails", {{"id", "faultline/" + text(r, "name", 200) + "/"}}},
-              {"originalUriBaseIds", {{k_root, {{"description", {{"text", "the repository root"}}}}}}},
-              {"results", results},
-              {"properties", {{"matrix", text(r, "name", 200)}, {"signaturesLeftOut", left_out}}}};
+  json run = {
+      {"tool",
+       {{"driver", {{"name", "faultline"}, {"version", o.tool_version}, {"rules", rules}}}}},
+      {"automationDetails", {{"id", "faultline/" + text(r, "name", 200) + "/"}}},
+      {"originalUriBaseIds", {{k_root, {{"description", {{"text", "the repository root"}}}}}}},
+      {"results", results},
+      {"properties", {{"matrix", text(r, "name", 200)}, {"signaturesLeftOut", left_out}}}};
   if (r.value("interrupted", false)) {
     // SARIF 2.1.0 §3.20: an invocation that did not finish, and why.
-    const std::string why = "the run was interrupted: it is partial, and the cells it did not finish are skipped, "
-                            "not passed";
-    run["invocations"] = json::array({{{"executionSuccessful", false},
-                                       {"toolExecutionNotifications",
-                                        json::array({{{"level", "warning"}, {"message", {{"text", why}}}}})}}});
+    const std::string why =
+        "the run was interrupted: it is partial, and the cells it did not finish are skipped, "
+        "not passed";
+    run["invocations"] =
+        json::array({{{"executionSuccessful", false},
+                      {"toolExecutionNotifications",
+                       json::array({{{"level", "warning"}, {"message", {{"text", why}}}}})}}});
     run["properties"]["interrupted"] = true;
   }
   return {{"$schema", k_schema}, {"version", "2.1.0"}, {"runs", json::array({run})}};

@@ -5,16 +5,15 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace faultline::reporters {
 
 struct SarifOptions {
-  std::string repo_root;                  // absolute; frames outside it get no file location
-  std::size_t max_results = 25'000;       // GitHub: at most 25,000 results per run
-  std::size_t max_bytes = 40'000'000;     // uncompressed budget, well under 10 MB gzipped
-  std::size_t max_flow_frames = 64;       // code-flow steps per result
+  std::string repo_root;               // absolute; frames outside it get no file location
+  std::size_t max_results = 25'000;    // GitHub: at most 25,000 results per run
+  std::size_t max_bytes = 40'000'000;  // uncompressed budget, well under 10 MB gzipped
+  std::size_t max_flow_frames = 64;    // code-flow steps per result
   std::string tool_version = "0.1.0";
 };
 

@@ -5,15 +5,14 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 namespace faultline::reporters {
 
 struct TerminalOptions {
-  bool color = false;          // ANSI colours (a TTY without NO_COLOR)
-  std::size_t max_cells = 200; // cells listed before "… and N more"
-  std::size_t max_frames = 5;  // frames per signature
+  bool color = false;           // ANSI colours (a TTY without NO_COLOR)
+  std::size_t max_cells = 200;  // cells listed before "… and N more"
+  std::size_t max_frames = 5;   // frames per signature
 };
 
 std::string render_terminal(const nlohmann::json& results, const TerminalOptions& options = {});

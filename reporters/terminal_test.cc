@@ -1,25 +1,31 @@
 #include "reporters/terminal.h"
-#include "reporters/text.h"
 
 #include <gtest/gtest.h>
+
+#include "reporters/text.h"
 
 namespace faultline::reporters {
 namespace {
 
 using nlohmann::json;
 
-json cell(const std::string& lib, const std::string& bind, const std::string& san, const std::string& verdict) {
-  return {{"values", {{"lib", lib}, {"bind", bind}, {"sanitizer", san}}}, {"verdict", verdict}, {"runs", 4}};
+json cell(const std::string& lib, const std::string& bind, const std::string& san,
+          const std::string& verdict) {
+  return {{"values", {{"lib", lib}, {"bind", bind}, {"sanitizer", san}}},
+          {"verdict", verdict},
+          {"runs", 4}};
 }
 
 TEST(TerminalGrid, CountsCrashingCellsPerVersionPairOverTheOtherAxes) {
-  json r = {{"axes", {{{"name", "lib"}, {"kind", "component"}, {"values", {"1", "2"}}},
-                      {{"name", "bind"}, {"kind", "component"}, {"values", {"a", "b"}}},
-                      {{"name", "sanitizer"}, {"kind", "sanitizer"}, {"values", {"none", "asan"}}}}},
-            {"cells", {cell("1", "a", "none", "pass"), cell("1", "a", "asan", "pass"),
-                       cell("1", "b", "none", "build-error"), cell("1", "b", "asan", "build-error"),
-                       cell("2", "a", "none", "pass"), cell("2", "a", "asan", "crash"),
-                       cell("2", "b", "asan", "hang")}}};
+  json r = {{"axes",
+             {{{"name", "lib"}, {"kind", "component"}, {"values", {"1", "2"}}},
+              {{"name", "bind"}, {"kind", "component"}, {"values", {"a", "b"}}},
+              {{"name", "sanitizer"}, {"kind", "sanitizer"}, {"values", {"none", "asan"}}}}},
+            {"cells",
+             {cell("1", "a", "none", "pass"), cell("1", "a", "asan", "pass"),
+              cell("1", "b", "none", "build-error"), cell("1", "b", "asan", "build-error"),
+              cell("2", "a", "none", "pass"), cell("2", "a", "asan", "crash"),
+              cell("2", "b", "asan", "hang")}}};
   EXPECT_EQ(render_grid(r),
             "     bind  (crashing cells / cells, over the other axes; . = none crashed)\n"
             "lib  a          b          \n"
@@ -34,8 +40,11 @@ TEST(TerminalGrid, NoGridWithOneVersionAxis) {
 }
 
 TEST(TerminalText, ControlCharactersAreShownNotObeyed) {
-  EXPECT_EQ(terminal_text("a\x1b[2Jb\x1b]0;title\x07 c\r\x7f\ttab\n"), "a\\x1b[2Jb\\x1b]0;title\\x07 c\\x0d\\x7f\ttab\n");
-  EXPECT_EQ(terminal_text("csi \xc2\x9b" "31m, bad \xff, é \\x"), "csi \\u009b31m, bad \\xff, é \\x");
+  EXPECT_EQ(terminal_text("a\x1b[2Jb\x1b]0;title\x07 c\r\x7f\ttab\n"),
+            "a\\x1b[2Jb\\x1b]0;title\\x07 c\\x0d\\x7f\ttab\n");
+  EXPECT_EQ(terminal_text("csi \xc2\x9b"
+                          "31m, bad \xff, é \\x"),
+            "csi \\u009b31m, bad \\xff, é \\x");
 }
 
 TEST(TerminalReport, WorkloadTextCannotDriveTheTerminal) {
@@ -46,15 +55,16 @@ TEST(TerminalReport, WorkloadTextCannotDriveTheTerminal) {
                     "summary": "see \u001b]8;;http://x/\u001b\\here\u001b]8;;\u001b\\ \u0007",
                     "frames": [{"function": "f\u001b[5m", "file": "a.c", "line": 3}]}],
     "builds": [], "axes": [], "totals": {"cells": 1, "crash": 1, "signatures": 1, "runs": 1}})");
-  EXPECT_EQ(render_terminal(r),
-            "  crash       lib=1 \\x1b]0;pwned\\x07  — runtime error: \\x1b[2J\\x1b[H cleared  [abc]\n"
-            "\n"
-            "crash abc  ubsan runtime-error — 1 cell, 1 of 0 runs there\n"
-            "  see \\x1b]8;;http://x/\\x1b\\here\\x1b]8;;\\x1b\\ \\x07\n"
-            "    #0 f\\x1b[5m  a.c:3\n"
-            "  first in: lib=1 \\x1b]0;pwned\\x07\n"
-            "\n"
-            "1 crash signature in 1 of 1 cells (1 runs)\n");
+  EXPECT_EQ(
+      render_terminal(r),
+      "  crash       lib=1 \\x1b]0;pwned\\x07  — runtime error: \\x1b[2J\\x1b[H cleared  [abc]\n"
+      "\n"
+      "crash abc  ubsan runtime-error — 1 cell, 1 of 0 runs there\n"
+      "  see \\x1b]8;;http://x/\\x1b\\here\\x1b]8;;\\x1b\\ \\x07\n"
+      "    #0 f\\x1b[5m  a.c:3\n"
+      "  first in: lib=1 \\x1b]0;pwned\\x07\n"
+      "\n"
+      "1 crash signature in 1 of 1 cells (1 runs)\n");
 }
 
 }  // namespace

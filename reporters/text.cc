@@ -54,10 +54,14 @@ std::string terminal_text(std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::uint32_t cp = 0;
     std::size_t len = utf8_char_length(s, i, cp);
-    if (len == 0) append_escape(out, "\\x", c);
-    else if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F) append_escape(out, "\\x", cp);
-    else if (cp >= 0x80 && cp <= 0x9F) append_escape(out, "\\u00", cp);
-    else out.append(s.substr(i, len));
+    if (len == 0)
+      append_escape(out, "\\x", c);
+    else if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F)
+      append_escape(out, "\\x", cp);
+    else if (cp >= 0x80 && cp <= 0x9F)
+      append_escape(out, "\\u00", cp);
+    else
+      out.append(s.substr(i, len));
     i += len == 0 ? 1 : len;
   }
   return out;
@@ -76,9 +80,20 @@ std::string clean_text(std::string_view s) {
       i = j;
       continue;
     }
-    if (c == '\n' || c == '\t') { out += c; ++i; continue; }
-    if (c == '\r') { out += '\n'; i += (i + 1 < s.size() && s[i + 1] == '\n') ? 2 : 1; continue; }
-    if (c == '\033') { i += escape_length(s, i); continue; }
+    if (c == '\n' || c == '\t') {
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c == '\r') {
+      out += '\n';
+      i += (i + 1 < s.size() && s[i + 1] == '\n') ? 2 : 1;
+      continue;
+    }
+    if (c == '\033') {
+      i += escape_length(s, i);
+      continue;
+    }
     std::uint32_t cp = 0;
     const std::size_t len = utf8_char_length(s, i, cp);
     const bool control = cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0);
@@ -109,18 +124,21 @@ std::string bounded_text(std::string_view raw, const Bounds& b) {
     std::size_t end = raw.find('\n', pos);
     if (end == std::string_view::npos) end = raw.size();
     if (lines == b.max_lines || out.size() >= b.max_bytes) {
-      const auto rest = std::count(raw.begin() + static_cast<std::ptrdiff_t>(pos), raw.end(), '\n') +
-                        (raw.back() == '\n' ? 0 : 1);
+      const auto rest =
+          std::count(raw.begin() + static_cast<std::ptrdiff_t>(pos), raw.end(), '\n') +
+          (raw.back() == '\n' ? 0 : 1);
       out += "… [" + std::to_string(rest) + (rest == 1 ? " more line]\n" : " more lines]\n");
       return out;
     }
     std::string_view line = raw.substr(pos, end - pos);
     const std::string_view head = utf8_prefix(line, b.max_line_bytes * 2);
     const std::string cleaned = clean_text(head);
-    const std::string_view kept = utf8_prefix(cleaned, std::min(b.max_line_bytes, b.max_bytes - out.size()));
+    const std::string_view kept =
+        utf8_prefix(cleaned, std::min(b.max_line_bytes, b.max_bytes - out.size()));
     out.append(kept);
     if (head.size() < line.size() || kept.size() < cleaned.size())
-      out += " … [" + std::to_string(line.size() - std::min(line.size(), kept.size())) + " more bytes]";
+      out += " … [" + std::to_string(line.size() - std::min(line.size(), kept.size())) +
+             " more bytes]";
     out += '\n';
     ++lines;
     pos = end + 1;
@@ -133,12 +151,23 @@ std::string xml_escape(std::string_view s) {
   out.reserve(s.size() + s.size() / 8);
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -152,7 +181,10 @@ std::string md_inline(std::string_view s) {
   out.reserve(s.size() + s.size() / 4);
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
-    if (c == '\n' || c == '\t') { out += ' '; continue; }
+    if (c == '\n' || c == '\t') {
+      out += ' ';
+      continue;
+    }
     const bool list_marker = i == 0 && (c == '-' || c == '+' || c == '=');
     if (list_marker || k_special.find(c) != std::string_view::npos) out += '\\';
     out += c;
@@ -189,7 +221,8 @@ std::string md_code_span(std::string_view s) {
   std::string body(s);
   std::replace(body.begin(), body.end(), '\n', ' ');
   const std::string fence(longest_run(body, '`') + 1, '`');
-  const bool pad = !body.empty() && (body.front() == '`' || body.back() == '`' || body.front() == ' ');
+  const bool pad =
+      !body.empty() && (body.front() == '`' || body.back() == '`' || body.front() == ' ');
   return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
 }
 
@@ -198,8 +231,8 @@ std::string uri_path(std::string_view path) {
   std::string out;
   for (char ch : path) {
     const auto c = static_cast<unsigned char>(ch);
-    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '.' || c == '_' || c == '~' || c == '/';
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
     if (keep) {
       out += ch;
     } else {

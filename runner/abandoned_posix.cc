@@ -1,5 +1,3 @@
-#include "runner/abandoned.h"
-
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -11,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "runner/abandoned.h"
 #include "runner/fd.h"
 
 namespace faultline::runner {
@@ -25,7 +24,8 @@ pid_t token_owner(const std::string& pid) {
   std::string text(1, '\0');
   char buf[16384];
   ssize_t n;
-  while (text.size() < (1u << 22) && ((n = read(fd.get(), buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)))
+  while (text.size() < (1u << 22) &&
+         ((n = read(fd.get(), buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)))
     if (n > 0) text.append(buf, static_cast<std::size_t>(n));
   std::size_t at = text.find(std::string(1, '\0') + std::string(k_token));
   if (at == std::string::npos) return 0;

@@ -23,7 +23,8 @@ namespace {
 
 std::string safe_name(std::string_view text) {
   std::string out;
-  for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
+  for (char c : text)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
   return out.substr(0, 40);
 }
 
@@ -32,7 +33,8 @@ std::string safe_name(std::string_view text) {
 // matrix folder cannot change another's key halfway).
 struct BuildInputs {
   std::map<std::size_t, Expected<std::string>> local;  // component → inputs_digest
-  std::map<std::string, std::string> compiler_version;  // compiler command → its --version's first line
+  std::map<std::string, std::string>
+      compiler_version;  // compiler command → its --version's first line
 };
 
 // Everything that reaches a build, as length-prefixed fields of one SHA-256:
@@ -40,14 +42,15 @@ struct BuildInputs {
 // command (as written); the profile's flags and environment; the component's
 // environment; the source (git commit) or the local input files' digest; the
 // dependencies' keys. The first 16 hex digits name its directory.
-std::string content_key(const matrix::Config& config, const matrix::BuildRef& build, const sanitizers::Profile& profile,
-                        const std::string& compiler_version, const std::string& source,
-                        const std::vector<std::string>& dep_keys) {
+std::string content_key(const matrix::Config& config, const matrix::BuildRef& build,
+                        const sanitizers::Profile& profile, const std::string& compiler_version,
+                        const std::string& source, const std::vector<std::string>& dep_keys) {
   const matrix::Component& comp = config.components[build.component];
   ContentKey key;
   key.add("faultline-build-v2").add(comp.name).add(build.version).add(build.sanitizer);
   key.add(sanitizers::compiler_name(config.compiler)).add(compiler_version).add(comp.build.value);
-  for (const auto* list : {&profile.cflags, &profile.cxxflags, &profile.ldflags, &profile.goflags, &profile.rustflags}) {
+  for (const auto* list : {&profile.cflags, &profile.cxxflags, &profile.ldflags, &profile.goflags,
+                           &profile.rustflags}) {
     key.add(std::to_string(list->size()));
     for (const auto& flag : *list) key.add(flag);
   }
@@ -83,7 +86,8 @@ class Builder {
   std::string source_of(const matrix::BuildRef& b, std::string& error);
   void prepare(std::size_t index);
   void build_one(std::size_t index);
-  Status materialise_source(const matrix::Component& comp, const std::string& version, const std::string& dir);
+  Status materialise_source(const matrix::Component& comp, const std::string& version,
+                            const std::string& dir);
 
   const matrix::Config& m_config;
   const matrix::Expansion& m_e;
@@ -124,7 +128,8 @@ std::vector<BuildOutcome> Builder::run(const std::vector<std::size_t>& needed) {
   std::map<std::size_t, std::vector<std::size_t>> levels;
   for (std::size_t b : all) levels[depth_of(m_config, m_e.builds[b].component)].push_back(b);
   for (auto& level : levels) {
-    const std::vector<std::size_t>& builds = level.second;  // (clang 14: no structured bindings in lambdas)
+    const std::vector<std::size_t>& builds =
+        level.second;  // (clang 14: no structured bindings in lambdas)
     for (std::size_t b : builds) prepare(b);
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
@@ -155,10 +160,12 @@ void Builder::read_inputs(const std::set<std::size_t>& builds) {
     const std::string cc = compiler_command(comp);
     if (!m_inputs.compiler_version.count(cc)) {
       auto version = command_output({cc, "--version"});
-      m_inputs.compiler_version[cc] = version ? version->substr(0, version->find('\n')) : "unavailable";
+      m_inputs.compiler_version[cc] =
+          version ? version->substr(0, version->find('\n')) : "unavailable";
     }
     if (comp.source_git || m_inputs.local.count(m_e.builds[b].component)) continue;
-    if (comp.inputs_given && comp.inputs.empty()) {  // `inputs: []`: no local file goes into the build
+    if (comp.inputs_given &&
+        comp.inputs.empty()) {  // `inputs: []`: no local file goes into the build
       m_inputs.local.emplace(m_e.builds[b].component, std::string("no local inputs"));
       continue;
     }
@@ -174,8 +181,10 @@ std::string Builder::source_of(const matrix::BuildRef& b, std::string& error) {
   const matrix::Component& comp = m_config.components[b.component];
   if (comp.source_git) {
     const std::string repo = (fs::path(m_options.matrix_dir) / *comp.source_git).string();
-    auto commit = command_output({"git", "-C", repo, "rev-parse", "--verify", "--quiet", b.version + "^{commit}"});
-    return "git:" + *comp.source_git + ":" + (commit ? std::string(trim(*commit)) : "unresolved " + b.version);
+    auto commit = command_output(
+        {"git", "-C", repo, "rev-parse", "--verify", "--quiet", b.version + "^{commit}"});
+    return "git:" + *comp.source_git + ":" +
+           (commit ? std::string(trim(*commit)) : "unresolved " + b.version);
   }
   if (comp.build.value.empty()) return "no build command";
   const auto& local = m_inputs.local.at(b.component);
@@ -204,9 +213,11 @@ void Builder::prepare(std::size_t index) {
   const std::string source = source_of(b, inputs_error);
   const auto version = m_inputs.compiler_version.find(compiler_command(comp));
   out.key = content_key(m_config, b, profile.value_or(sanitizers::Profile{}),
-                        version == m_inputs.compiler_version.end() ? "" : version->second, source, dep_keys);
+                        version == m_inputs.compiler_version.end() ? "" : version->second, source,
+                        dep_keys);
   out.dir = (fs::path(m_options.state_dir) / "builds" /
-             (safe_name(comp.name) + "-" + safe_name(b.version) + "-" + safe_name(b.sanitizer) + "-" + out.key))
+             (safe_name(comp.name) + "-" + safe_name(b.version) + "-" + safe_name(b.sanitizer) +
+              "-" + out.key))
                 .string();
   out.prefix = out.dir + "/prefix";
   out.log_path = out.dir + "/build.log";
@@ -226,25 +237,30 @@ void Builder::prepare(std::size_t index) {
                 std::string(sanitizers::compiler_name(m_config.compiler));
     return;
   }
-  matrix::BuildPaths paths{out.prefix, comp.source_git ? out.dir + "/src" : "", dep_prefixes, m_options.jobs};
+  matrix::BuildPaths paths{out.prefix, comp.source_git ? out.dir + "/src" : "", dep_prefixes,
+                           m_options.jobs};
   matrix::Binding binding = matrix::build_binding(m_config, b, *profile, paths);
   auto parsed = matrix::Template::parse(comp.build.value);
   auto* command = std::get_if<matrix::Template>(&parsed);
   std::string missing;
   auto rendered = command ? command->render(binding.vars, &missing) : std::nullopt;
   if (!rendered) {
-    // validate refuses such a matrix; a build that cannot be rendered never runs as "nothing to build".
+    // validate refuses such a matrix; a build that cannot be rendered never runs as "nothing to
+    // build".
     out.state = BuildState::failed;
-    out.error = command ? "the build command could not be rendered: {{ " + missing + " }} has no value here"
-                        : "the build command is not a valid template";
+    out.error =
+        command ? "the build command could not be rendered: {{ " + missing + " }} has no value here"
+                : "the build command is not a valid template";
     return;
   }
   out.command = std::move(*rendered);
-  for (auto& kv : command->environment(binding.vars)) binding.env.push_back(std::move(kv));  // last: these win
+  for (auto& kv : command->environment(binding.vars))
+    binding.env.push_back(std::move(kv));  // last: these win
   m_bindings[index] = std::move(binding.env);
 }
 
-Status Builder::materialise_source(const matrix::Component& comp, const std::string& version, const std::string& dir) {
+Status Builder::materialise_source(const matrix::Component& comp, const std::string& version,
+                                   const std::string& dir) {
   const fs::path repo = fs::path(m_options.matrix_dir) / *comp.source_git;
   std::error_code ec;
   fs::remove_all(dir, ec);
@@ -252,7 +268,8 @@ Status Builder::materialise_source(const matrix::Component& comp, const std::str
   if (ec) return fail(infrastructure("cannot create " + dir + ": " + ec.message()));
   const std::string tar = dir + ".tar";
   // git archive reads the repository only: the user's checkout is never touched.
-  auto archived = command_output({"git", "-C", repo.string(), "archive", "--format=tar", "-o", tar, version});
+  auto archived =
+      command_output({"git", "-C", repo.string(), "archive", "--format=tar", "-o", tar, version});
   if (!archived) return fail(archived.error());
   auto extracted = command_output({"tar", "-xf", tar, "-C", dir});
   fs::remove(tar, ec);
@@ -269,7 +286,8 @@ void Builder::build_one(std::size_t index) {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_options.on_done(index, out);
   };
-  if (out.state == BuildState::dependency_failed || out.state == BuildState::failed) return report();
+  if (out.state == BuildState::dependency_failed || out.state == BuildState::failed)
+    return report();
   const fs::path ok_marker = fs::path(out.dir) / "ok";
   if (!m_options.rebuild && fs::exists(ok_marker)) {
     out.state = BuildState::ok;
@@ -338,8 +356,10 @@ std::string last_lines(const std::string& text, std::size_t lines) {
   return pos == 0 ? text : text.substr(pos + 1);
 }
 
-std::vector<BuildOutcome> run_builds(const matrix::Config& config, const matrix::Expansion& expansion,
-                                     const std::vector<std::size_t>& needed, const BuildOptions& options) {
+std::vector<BuildOutcome> run_builds(const matrix::Config& config,
+                                     const matrix::Expansion& expansion,
+                                     const std::vector<std::size_t>& needed,
+                                     const BuildOptions& options) {
   return Builder(config, expansion, options).run(needed);
 }
 

@@ -99,14 +99,16 @@ std::string fixture(const std::string& name) {
 
 std::string chatter(std::size_t lines, std::size_t first = 0) {
   std::string out;
-  for (std::size_t i = first; i < first + lines; ++i) out += "worker " + std::to_string(i % 7) + ": ok\n";
+  for (std::size_t i = first; i < first + lines; ++i)
+    out += "worker " + std::to_string(i % 7) + ": ok\n";
   return out;
 }
 
 // `text` fed to a capture in chunks of `chunk` bytes (reports straddle chunk edges).
 Capture captured(const std::string& text, std::size_t chunk, CaptureLimits limits = {4096, 4096}) {
   Capture capture(limits);
-  for (std::size_t at = 0; at < text.size(); at += chunk) capture.append(std::string_view(text).substr(at, chunk));
+  for (std::size_t at = 0; at < text.size(); at += chunk)
+    capture.append(std::string_view(text).substr(at, chunk));
   return capture;
 }
 
@@ -124,8 +126,10 @@ TEST(RunnerCaptureReports, AReportInTheMiddleOfALongStreamIsKeptWhole) {
   const std::string text = chatter(20000) + report + chatter(20000);
   for (std::size_t chunk : {std::size_t{65536}, std::size_t{4093}, std::size_t{7}}) {
     Capture capture = captured(text, chunk);
-    EXPECT_EQ(kinds(capture), std::vector<std::string>{"asan heap-use-after-free " + alone}) << "chunk " << chunk;
-    EXPECT_NE(capture.text().find("omitted ...]\n" + from_error), std::string::npos) << "chunk " << chunk;
+    EXPECT_EQ(kinds(capture), std::vector<std::string>{"asan heap-use-after-free " + alone})
+        << "chunk " << chunk;
+    EXPECT_NE(capture.text().find("omitted ...]\n" + from_error), std::string::npos)
+        << "chunk " << chunk;
     EXPECT_EQ(capture.dropped_reports(), 0u);
   }
 }
@@ -133,7 +137,8 @@ TEST(RunnerCaptureReports, AReportInTheMiddleOfALongStreamIsKeptWhole) {
 TEST(RunnerCaptureReports, EveryReportOfAHaltOnErrorZeroRunIsKept) {
   const std::string asan = fixture("asan_uaf_clang14.txt");
   const std::string tsan = fixture("tsan_race_gcc12.txt");
-  const std::string text = chatter(10000) + asan + chatter(10000) + tsan + chatter(10000) + asan + chatter(10000);
+  const std::string text =
+      chatter(10000) + asan + chatter(10000) + tsan + chatter(10000) + asan + chatter(10000);
   Capture capture = captured(text, 65536);
   std::vector<std::string> found = kinds(capture);
   ASSERT_EQ(found.size(), 3u) << capture.text().substr(0, 20000);
@@ -168,7 +173,8 @@ TEST(RunnerCaptureReports, ReportsPastTheBudgetAreDroppedUnlessTheyAreNew) {
 }
 
 TEST(RunnerCaptureReports, NoReportsAreKeptWithABudgetOfZero) {
-  Capture capture = captured(chatter(2000) + fixture("asan_uaf_clang14.txt") + chatter(2000), 4096, {4096, 4096, 0});
+  Capture capture = captured(chatter(2000) + fixture("asan_uaf_clang14.txt") + chatter(2000), 4096,
+                             {4096, 4096, 0});
   EXPECT_TRUE(kinds(capture).empty());
 }
 

@@ -75,8 +75,8 @@ std::vector<std::string_view> names_of(std::string_view path) {
 }
 
 // Globs names [g, g_end) against names [p, p_end); a folder match (names left over) counts.
-bool match_names(const std::vector<std::string_view>& g, std::size_t gi, const std::vector<std::string_view>& p,
-                 std::size_t pi) {
+bool match_names(const std::vector<std::string_view>& g, std::size_t gi,
+                 const std::vector<std::string_view>& p, std::size_t pi) {
   if (gi == g.size()) return true;  // the glob named this file or a folder above it
   if (g[gi] == "**") {
     for (std::size_t skip = pi; skip <= p.size(); ++skip)
@@ -85,7 +85,8 @@ bool match_names(const std::vector<std::string_view>& g, std::size_t gi, const s
   }
   if (pi == p.size()) return false;
   const std::string glob_name(g[gi]), name(p[pi]);
-  return fnmatch(glob_name.c_str(), name.c_str(), FNM_PERIOD) == 0 && match_names(g, gi + 1, p, pi + 1);
+  return fnmatch(glob_name.c_str(), name.c_str(), FNM_PERIOD) == 0 &&
+         match_names(g, gi + 1, p, pi + 1);
 }
 
 }  // namespace
@@ -104,7 +105,8 @@ Expected<std::string> inputs_digest(const InputFiles& inputs) {
   std::vector<bool> used(inputs.globs.size(), false);
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-  if (ec) return fail(infrastructure("cannot read the folder " + root.string() + ": " + ec.message()));
+  if (ec)
+    return fail(infrastructure("cannot read the folder " + root.string() + ": " + ec.message()));
   for (; it != end; it.increment(ec)) {
     if (ec) return fail(infrastructure("cannot read " + root.string() + ": " + ec.message()));
     const fs::path path = it->path().lexically_normal();
@@ -125,7 +127,9 @@ Expected<std::string> inputs_digest(const InputFiles& inputs) {
     if (wanted) files.emplace_back(rel, path);
   }
   for (std::size_t g = 0; g < inputs.globs.size(); ++g)
-    if (!used[g]) return fail(bad_input("inputs: '" + inputs.globs[g] + "' matches no file in " + root.string()));
+    if (!used[g])
+      return fail(
+          bad_input("inputs: '" + inputs.globs[g] + "' matches no file in " + root.string()));
   std::sort(files.begin(), files.end());
   ContentKey key;
   for (const auto& [rel, path] : files) {

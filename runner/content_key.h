@@ -41,9 +41,9 @@ Expected<std::string> file_digest(const std::string& path);
 bool glob_matches(std::string_view glob, std::string_view path);
 
 struct InputFiles {
-  std::string folder;               // absolute or relative to the working directory
-  std::vector<std::string> globs;   // empty: every file, dot-names left out
-  std::vector<std::string> skip;    // paths (absolute) never read: the state folder, the matrix file
+  std::string folder;              // absolute or relative to the working directory
+  std::vector<std::string> globs;  // empty: every file, dot-names left out
+  std::vector<std::string> skip;   // paths (absolute) never read: the state folder, the matrix file
 };
 
 // The digest (64 hex digits) of the files `inputs` names under its folder, in

@@ -43,8 +43,10 @@ class InputsDigest : public ::testing::Test {
     write(".faultline/results.json", "{}");
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
   void write(const std::string& name, const std::string& text) {
     fs::create_directories((m_dir / name).parent_path());

@@ -1,8 +1,6 @@
 // runner/core_stack.h: core_pattern, ELF core notes, gdb's backtrace of a core.
 #include "runner/core_stack.h"
 
-#include <regex>
-
 #include <dirent.h>
 #include <elf.h>
 #include <fcntl.h>
@@ -17,6 +15,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <sstream>
 
 #include "base/text.h"
@@ -98,11 +97,14 @@ void walk_notes(std::string_view segment, RawNotes& notes) {
 
 Expected<RawNotes> read_raw_notes(int fd, const std::string& path) {
   Elf64_Ehdr ehdr;
-  auto not_core = [&](const std::string& why) { return fail(bad_input(path + ": not a core file (" + why + ")")); };
+  auto not_core = [&](const std::string& why) {
+    return fail(bad_input(path + ": not a core file (" + why + ")"));
+  };
   if (!read_exact(fd, &ehdr, sizeof ehdr, 0) || std::memcmp(ehdr.e_ident, ELFMAG, SELFMAG) != 0)
     return not_core("no ELF header");
   if (ehdr.e_ident[EI_CLASS] != ELFCLASS64) return not_core("not 64-bit ELF");
-  if (ehdr.e_type != ET_CORE) return not_core("ELF type " + std::to_string(ehdr.e_type) + ", not ET_CORE");
+  if (ehdr.e_type != ET_CORE)
+    return not_core("ELF type " + std::to_string(ehdr.e_type) + ", not ET_CORE");
   if (ehdr.e_phentsize != sizeof(Elf64_Phdr)) return not_core("unexpected program header size");
   RawNotes notes;
   for (std::uint16_t i = 0; i < ehdr.e_phnum; ++i) {
@@ -111,7 +113,8 @@ Expected<RawNotes> read_raw_notes(int fd, const std::string& path) {
       return not_core("truncated program headers");
     if (phdr.p_type != PT_NOTE || phdr.p_filesz > k_max_note_bytes) continue;
     std::string segment(phdr.p_filesz, '\0');
-    if (!read_exact(fd, segment.data(), segment.size(), phdr.p_offset)) return not_core("truncated notes");
+    if (!read_exact(fd, segment.data(), segment.size(), phdr.p_offset))
+      return not_core("truncated notes");
     walk_notes(segment, notes);
   }
   if (!notes.status && !notes.info) return not_core("no NT_PRSTATUS or NT_PRPSINFO note");
@@ -140,7 +143,8 @@ std::string file_mapped_at(std::string_view files, std::uint64_t address) {
     std::memcpy(range, files.data() + 16 + i * 24, sizeof range);
     std::size_t end = files.find('\0', name_pos);
     if (end == std::string_view::npos) end = files.size();
-    if (address >= range[0] && address < range[1]) return std::string(files.substr(name_pos, end - name_pos));
+    if (address >= range[0] && address < range[1])
+      return std::string(files.substr(name_pos, end - name_pos));
     name_pos = end + 1;
   }
   return "";
@@ -163,7 +167,8 @@ Expected<CoreNotes> notes_of(int fd, const std::string& path) {
     notes.command = std::string(args, strnlen(args, sizeof raw.info->pr_psargs));
     while (!notes.command.empty() && notes.command.back() == ' ') notes.command.pop_back();
   }
-  if (auto entry = auxv_value(raw.auxv, AT_ENTRY)) notes.executable = file_mapped_at(raw.files, *entry);
+  if (auto entry = auxv_value(raw.auxv, AT_ENTRY))
+    notes.executable = file_mapped_at(raw.files, *entry);
   return notes;
 }
 
@@ -182,8 +187,10 @@ std::string glob_of(std::string_view name, bool append_pid) {
       continue;
     }
     char spec = name[++i];
-    if (spec == '%') append_literal(glob, '%');
-    else if (glob.empty() || glob.back() != '*') glob += '*';
+    if (spec == '%')
+      append_literal(glob, '%');
+    else if (glob.empty() || glob.back() != '*')
+      glob += '*';
     has_pid = has_pid || spec == 'p';
   }
   if (append_pid && !has_pid) glob += ".*";
@@ -210,15 +217,17 @@ std::vector<Candidate> candidates(const CoreFiles& where, double started) {
     out.push_back({path, st.st_mtim});
   }
   std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) {
-    return std::tie(a.written.tv_sec, a.written.tv_nsec) > std::tie(b.written.tv_sec, b.written.tv_nsec);
+    return std::tie(a.written.tv_sec, a.written.tv_nsec) >
+           std::tie(b.written.tv_sec, b.written.tv_nsec);
   });
   return out;
 }
 
 bool same_file(const std::string& path, int fd) {
-  struct stat by_name {}, by_fd {};
-  return lstat(path.c_str(), &by_name) == 0 && fstat(fd, &by_fd) == 0 && by_name.st_ino == by_fd.st_ino &&
-         by_name.st_dev == by_fd.st_dev;
+  struct stat by_name {
+  }, by_fd{};
+  return lstat(path.c_str(), &by_name) == 0 && fstat(fd, &by_fd) == 0 &&
+         by_name.st_ino == by_fd.st_ino && by_name.st_dev == by_fd.st_dev;
 }
 
 struct Claimed {
@@ -238,12 +247,14 @@ std::optional<Claimed> claim(const CoreFiles& where, pid_t process_group, double
     UniqueFd fd(open(c.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd) continue;
     auto notes = notes_of(fd.get(), c.path);
-    if (!notes || (notes->process_group != process_group && notes->session != process_group)) continue;
+    if (!notes || (notes->process_group != process_group && notes->session != process_group))
+      continue;
     if (!same_file(c.path, fd.get())) continue;  // replaced since it was listed
     std::string kept;
     if (options.keep) {
       kept = c.path;
-      if (!chosen && !options.keep_as.empty() && rename(c.path.c_str(), options.keep_as.c_str()) == 0)
+      if (!chosen && !options.keep_as.empty() &&
+          rename(c.path.c_str(), options.keep_as.c_str()) == 0)
         kept = options.keep_as;
     } else {
       (void)unlink(c.path.c_str());  // ENOENT: gone already; anything else leaves it behind
@@ -255,10 +266,21 @@ std::optional<Claimed> claim(const CoreFiles& where, pid_t process_group, double
 
 std::vector<std::string> gdb_argv(const CoreStackOptions& options, const std::string& executable,
                                   const std::string& core) {
-  std::vector<std::string> argv = {options.gdb, "-batch", "-nx", "-iex", "set debuginfod enabled off",
-                                   "-ex", "set pagination off", "-ex", "echo " + std::string(k_bt_begin) + "\\n",
-                                   "-ex", "bt 200", "-ex", "echo " + std::string(k_bt_end) + "\\n",
-                                   "-ex", "thread apply all bt 50"};
+  std::vector<std::string> argv = {options.gdb,
+                                   "-batch",
+                                   "-nx",
+                                   "-iex",
+                                   "set debuginfod enabled off",
+                                   "-ex",
+                                   "set pagination off",
+                                   "-ex",
+                                   "echo " + std::string(k_bt_begin) + "\\n",
+                                   "-ex",
+                                   "bt 200",
+                                   "-ex",
+                                   "echo " + std::string(k_bt_end) + "\\n",
+                                   "-ex",
+                                   "thread apply all bt 50"};
   if (!executable.empty() && access(executable.c_str(), R_OK) == 0) argv.push_back(executable);
   argv.push_back("--core=" + core);
   return argv;
@@ -298,15 +320,19 @@ void read_stack(CoreStack& stack, const std::string& core, const CoreStackOption
   const std::string output = result->stdout_capture.text();
   stack.frames = parse_gdb_backtrace(output);
   stack.backtrace = shown_backtrace(output);
-  if (result->timed_out) stack.problem = "gdb " + result->describe();
-  else if (stack.frames.empty()) stack.problem = "gdb printed no frames (" + result->describe() + ")";
+  if (result->timed_out)
+    stack.problem = "gdb " + result->describe();
+  else if (stack.frames.empty())
+    stack.problem = "gdb printed no frames (" + result->describe() + ")";
 }
 
 }  // namespace
 
 Expected<CorePattern> read_core_pattern(const std::string& proc_dir) {
   auto pattern = read_first_line(proc_dir + "/core_pattern");
-  if (!pattern) return fail(infrastructure("cannot read " + proc_dir + "/core_pattern: " + std::strerror(errno)));
+  if (!pattern)
+    return fail(
+        infrastructure("cannot read " + proc_dir + "/core_pattern: " + std::strerror(errno)));
   CorePattern out;
   out.pattern = std::string(trim(*pattern));
   auto uses_pid = read_first_line(proc_dir + "/core_uses_pid");
@@ -314,7 +340,8 @@ Expected<CorePattern> read_core_pattern(const std::string& proc_dir) {
   return out;
 }
 
-std::optional<CoreFiles> core_files(const CorePattern& pattern, const std::string& working_directory) {
+std::optional<CoreFiles> core_files(const CorePattern& pattern,
+                                    const std::string& working_directory) {
   if (pattern.pattern.empty() || pattern.piped()) return std::nullopt;
   std::string_view text = pattern.pattern;
   std::size_t slash = text.rfind('/');
@@ -324,8 +351,10 @@ std::optional<CoreFiles> core_files(const CorePattern& pattern, const std::strin
   } else {
     out.directory = std::string(text.substr(0, slash));
     if (out.directory.find('%') != std::string::npos) return std::nullopt;
-    if (out.directory.empty()) out.directory = "/";
-    else if (out.directory[0] != '/') out.directory = (working_directory.empty() ? "." : working_directory) + "/" + out.directory;
+    if (out.directory.empty())
+      out.directory = "/";
+    else if (out.directory[0] != '/')
+      out.directory = (working_directory.empty() ? "." : working_directory) + "/" + out.directory;
     text.remove_prefix(slash + 1);
   }
   out.glob = glob_of(text, pattern.uses_pid);
@@ -354,8 +383,8 @@ std::vector<sanitizers::Frame> parse_gdb_backtrace(std::string_view gdb_output) 
   return frames;
 }
 
-std::optional<CoreStack> take_core_stack(const CoreFiles& where, pid_t process_group, double started,
-                                         const CoreStackOptions& options) {
+std::optional<CoreStack> take_core_stack(const CoreFiles& where, pid_t process_group,
+                                         double started, const CoreStackOptions& options) {
   auto claimed = claim(where, process_group, started, options);
   if (!claimed) return std::nullopt;
   CoreStack stack;
@@ -372,13 +401,17 @@ std::optional<CoreStack> take_core_stack(const CoreFiles& where, pid_t process_g
 std::string core_stack_note(const CorePattern& pattern, bool have_gdb) {
   const std::string shown = "core_pattern '" + pattern.pattern + "'";
   if (pattern.piped())
-    return "warning: " + shown + " pipes core files to a handler; crashes that print no stack keep the signal alone";
-  if (!core_files(pattern, ".")) return "warning: faultline cannot find core files by " + shown + "; crashes that print no stack keep the signal alone";
+    return "warning: " + shown +
+           " pipes core files to a handler; crashes that print no stack keep the signal alone";
+  if (!core_files(pattern, "."))
+    return "warning: faultline cannot find core files by " + shown +
+           "; crashes that print no stack keep the signal alone";
   if (!have_gdb) return "warning: gdb not found; crashes that print no stack keep the signal alone";
   return "crashes that print no stack get their core's stack (" + shown + ", gdb)";
 }
 
-std::vector<std::string> argv_with_core_limit(const std::string& program, const std::vector<std::string>& argv) {
+std::vector<std::string> argv_with_core_limit(const std::string& program,
+                                              const std::vector<std::string>& argv) {
   const std::string raise = "ulimit -c unlimited 2>/dev/null || ulimit -c \"$(ulimit -H -c)\"; ";
   // A shell command already: the shell raises the limit first, no exec more.
   if (program == "/bin/sh" && argv.size() >= 3 && argv[1] == "-c") {

@@ -40,7 +40,8 @@ struct CoreFiles {
 };
 // nullopt when no file faultline could find: a piped or empty pattern, or
 // %-specifiers in the directory part ("/var/crash/%e/core").
-std::optional<CoreFiles> core_files(const CorePattern& pattern, const std::string& working_directory);
+std::optional<CoreFiles> core_files(const CorePattern& pattern,
+                                    const std::string& working_directory);
 
 // What an ELF core file says about the process that dumped it (NT_PRSTATUS,
 // NT_PRPSINFO, NT_AUXV, NT_FILE; the layouts of <sys/procfs.h> and the kernel's
@@ -62,8 +63,8 @@ Expected<CoreNotes> read_core_notes(const std::string& path);
 std::vector<sanitizers::Frame> parse_gdb_backtrace(std::string_view gdb_output);
 
 struct CoreStackOptions {
-  bool keep = false;        // keep the core (moved to keep_as when set) instead of deleting it
-  std::string keep_as;      // where a kept core goes; "" leaves it where it landed
+  bool keep = false;    // keep the core (moved to keep_as when set) instead of deleting it
+  std::string keep_as;  // where a kept core goes; "" leaves it where it landed
   std::chrono::milliseconds gdb_timeout{30'000};  // gdb is killed after this
   std::string gdb = "gdb";  // the debugger: a path or a name looked up in PATH
   bool read_stack = true;   // false: only claim (delete or keep) the core; gdb does not run
@@ -72,9 +73,9 @@ struct CoreStackOptions {
 struct CoreStack {
   CoreNotes notes;
   std::vector<sanitizers::Frame> frames;  // the crashing thread, innermost first
-  std::string backtrace;   // gdb's output: that thread's stack, then every thread's
-  std::string kept_core;   // the core's path when kept, else ""
-  std::string problem;     // why there are no frames (gdb failed or timed out), else ""
+  std::string backtrace;                  // gdb's output: that thread's stack, then every thread's
+  std::string kept_core;                  // the core's path when kept, else ""
+  std::string problem;  // why there are no frames (gdb failed or timed out), else ""
 };
 
 // The core that a run left behind: a file in `where` written at or after
@@ -83,8 +84,8 @@ struct CoreStack {
 // notes; the core is deleted unless options.keep. nullopt: no such core.
 // Safe to call from many threads; claiming a core is serialised so two runs
 // sharing a directory never take each other's.
-std::optional<CoreStack> take_core_stack(const CoreFiles& where, pid_t process_group, double started,
-                                         const CoreStackOptions& options);
+std::optional<CoreStack> take_core_stack(const CoreFiles& where, pid_t process_group,
+                                         double started, const CoreStackOptions& options);
 
 // What `faultline validate` says of this machine's cores: a warning (text
 // starting "warning: ") when crashes cannot get a native stack, else a note.
@@ -94,6 +95,7 @@ std::string core_stack_note(const CorePattern& pattern, bool have_gdb);
 // limit) before the program starts: what ProcessOptions::core_dumps does. `program`
 // is argv[0] already resolved to a path. A `/bin/sh -c CMD` gets the `ulimit` line
 // before CMD; anything else becomes `/bin/sh -c '…; exec "$@"' sh PROGRAM ARGS…`.
-std::vector<std::string> argv_with_core_limit(const std::string& program, const std::vector<std::string>& argv);
+std::vector<std::string> argv_with_core_limit(const std::string& program,
+                                              const std::vector<std::string>& argv);
 
 }  // namespace faultline::runner

@@ -38,11 +38,15 @@ class CoreStackTest : public ::testing::Test {
     m_scratch = pattern;
   }
   void TearDown() override {
-    if (HasFailure()) std::printf("scratch directory: %s\n", m_scratch.c_str());
-    else fs::remove_all(m_scratch);
+    if (HasFailure())
+      std::printf("scratch directory: %s\n", m_scratch.c_str());
+    else
+      fs::remove_all(m_scratch);
   }
 
-  void write(const std::string& name, const std::string& text) { std::ofstream(m_scratch + "/" + name) << text; }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(m_scratch + "/" + name) << text;
+  }
 
   // Skips unless this machine writes cores to files and has gdb.
   std::optional<CoreFiles> where_or_skip(const std::string& cwd) {
@@ -67,15 +71,18 @@ class CoreStackTest : public ::testing::Test {
 
   std::vector<std::string> files() {
     std::vector<std::string> out;
-    for (const auto& entry : fs::directory_iterator(m_scratch)) out.push_back(entry.path().filename().string());
+    for (const auto& entry : fs::directory_iterator(m_scratch))
+      out.push_back(entry.path().filename().string());
     return out;
   }
 
   std::string m_scratch;
 };
 
-#define SKIP_WITHOUT_CORE_FILES(where)                                                             \
+// clang-format off
+#define SKIP_WITHOUT_CORE_FILES(where) \
   if (!(where)) GTEST_SKIP() << "core_pattern pipes to a handler (or no gdb): no core file to read"
+// clang-format on
 
 TEST_F(CoreStackTest, PatternWithoutDirectoryLandsInTheWorkingDirectory) {
   auto where = core_files({"core", false}, "/work/m");
@@ -108,10 +115,12 @@ TEST_F(CoreStackTest, PipedPatternOrSpecifiersInTheDirectoryGiveNoFiles) {
 
 TEST_F(CoreStackTest, ValidateWarnsOnceWhereCoresCannotBeRead) {
   EXPECT_EQ(core_stack_note({"|/usr/share/apport/apport -p%p", false}, true),
-            "warning: core_pattern '|/usr/share/apport/apport -p%p' pipes core files to a handler; crashes that "
+            "warning: core_pattern '|/usr/share/apport/apport -p%p' pipes core files to a handler; "
+            "crashes that "
             "print no stack keep the signal alone");
   EXPECT_EQ(core_stack_note({"/cores/%e/core", false}, true),
-            "warning: faultline cannot find core files by core_pattern '/cores/%e/core'; crashes that print no stack "
+            "warning: faultline cannot find core files by core_pattern '/cores/%e/core'; crashes "
+            "that print no stack "
             "keep the signal alone");
   EXPECT_EQ(core_stack_note({"core", false}, false),
             "warning: gdb not found; crashes that print no stack keep the signal alone");
@@ -129,7 +138,8 @@ TEST_F(CoreStackTest, ReadsCorePatternAndCoreUsesPid) {
   EXPECT_TRUE(pattern->piped());
   auto missing = read_core_pattern(m_scratch + "/none");
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().message, "cannot read " + m_scratch + "/none/core_pattern: No such file or directory");
+  EXPECT_EQ(missing.error().message,
+            "cannot read " + m_scratch + "/none/core_pattern: No such file or directory");
 }
 
 TEST_F(CoreStackTest, NotACoreFileIsBadInput) {
@@ -150,7 +160,8 @@ TEST_F(CoreStackTest, ParsesTheCrashingThreadBetweenTheMarkers) {
       "#0  0x0000558cd9099155 in crash_here (p=0x0) at crash.c:3\n"
       "#1  0x0000558cd9099176 in worker (a=0x0) at crash.c:4\n"
       "warning: Unexpected size of section `.reg-xstate/10119' in core file.\n"
-      "#2  0x00007ff852d4a1f5 in start_thread (arg=<optimized out>) at ./nptl/pthread_create.c:442\n"
+      "#2  0x00007ff852d4a1f5 in start_thread (arg=<optimized out>) at "
+      "./nptl/pthread_create.c:442\n"
       "faultline-bt-end\n"
       "Thread 2 (Thread 0x7ff852cbe740 (LWP 10118)):\n"
       "#0  __futex_abstimed_wait_common64 (private=128) at ./nptl/futex-internal.c:57\n";

@@ -30,20 +30,26 @@ std::string first_line(const std::string& text) {
   return std::string(t.substr(0, t.find('\n')));
 }
 
-ProbeResult run_probe(const sanitizers::Profile& profile, const sanitizers::Toolchain& tc, const fs::path& dir) {
-  const std::string hint = "; install it with: apt-get install " + package_hint(profile.name, tc.compiler);
+ProbeResult run_probe(const sanitizers::Profile& profile, const sanitizers::Toolchain& tc,
+                      const fs::path& dir) {
+  const std::string hint =
+      "; install it with: apt-get install " + package_hint(profile.name, tc.compiler);
   std::ofstream(dir / "probe.c") << "int main(void) { return 0; }\n";
   std::vector<std::string> argv = {tc.cc};
   argv.insert(argv.end(), profile.cflags.begin(), profile.cflags.end());
   argv.insert(argv.end(), {(dir / "probe.c").string(), "-o", (dir / "probe").string()});
   argv.insert(argv.end(), profile.ldflags.begin(), profile.ldflags.end());
   auto compiled = run_command(argv, dir.string(), std::chrono::seconds(60));
-  if (!compiled) return {false, false, "the compiler '" + tc.cc + "' cannot be run (" + compiled.error().message + ")" + hint};
+  if (!compiled)
+    return {false, false,
+            "the compiler '" + tc.cc + "' cannot be run (" + compiled.error().message + ")" + hint};
   if (!compiled->succeeded()) {
     const std::string out = compiled->interleaved.text();
-    const bool missing = out.find("cannot find") != std::string::npos || out.find("No such file") != std::string::npos;
-    return {false, false, "'" + tc.cc + " " + join(profile.cflags, " ") + "' cannot build a program: " + first_line(out) +
-                              (missing ? hint : "; check the profile's flags")};
+    const bool missing = out.find("cannot find") != std::string::npos ||
+                         out.find("No such file") != std::string::npos;
+    return {false, false,
+            "'" + tc.cc + " " + join(profile.cflags, " ") + "' cannot build a program: " +
+                first_line(out) + (missing ? hint : "; check the profile's flags")};
   }
   std::map<std::string, std::optional<std::string>> env;
   for (const auto& [k, v] : profile.env) env[k] = v;
@@ -53,8 +59,11 @@ ProbeResult run_probe(const sanitizers::Profile& profile, const sanitizers::Tool
   p.timeout = std::chrono::seconds(30);
   auto ran = run_process(p);
   if (!ran || !ran->succeeded())
-    return {false, false, "a program built with " + profile.name + " does not run here: " +
-                              (ran ? ran->describe() + ": " + first_line(ran->interleaved.text()) : ran.error().message) + hint};
+    return {false, false,
+            "a program built with " + profile.name + " does not run here: " +
+                (ran ? ran->describe() + ": " + first_line(ran->interleaved.text())
+                     : ran.error().message) +
+                hint};
   return {true, false, ""};
 }
 
@@ -63,7 +72,8 @@ ProbeResult run_probe(const sanitizers::Profile& profile, const sanitizers::Tool
 ProbeResult probe_sanitizer(const sanitizers::Profile& profile, sanitizers::Compiler compiler,
                             const std::string& cache_dir) {
   const auto tc = sanitizers::default_toolchain(compiler);
-  std::string key_text = tc.cc + "\n" + join(profile.cflags, " ") + "\n" + join(profile.ldflags, " ");
+  std::string key_text =
+      tc.cc + "\n" + join(profile.cflags, " ") + "\n" + join(profile.ldflags, " ");
   for (const auto& [k, v] : profile.env) key_text += "\n" + k + "=" + v;
   const fs::path dir = fs::path(cache_dir) / hex16(fnv1a64(key_text));
   if (fs::exists(dir / "ok")) return {true, true, ""};

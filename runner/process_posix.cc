@@ -8,8 +8,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -196,7 +196,8 @@ struct ChildPlan {
   sigemptyset(&none);
   (void)sigprocmask(SIG_SETMASK, &none, nullptr);
   int in = open("/dev/null", O_RDONLY);
-  if (in < 0 || dup2(in, 0) < 0 || dup2(plan.out_fd, 1) < 0 || dup2(plan.err_fd, 2) < 0) fail_child(plan, errno);
+  if (in < 0 || dup2(in, 0) < 0 || dup2(plan.out_fd, 1) < 0 || dup2(plan.err_fd, 2) < 0)
+    fail_child(plan, errno);
   if (in > 2) close(in);
   if (plan.working_directory && chdir(plan.working_directory) != 0) fail_child(plan, errno);
   execve(plan.program, plan.argv, plan.envp);
@@ -276,7 +277,8 @@ Expected<Child> spawn(const ProcessOptions& options) {
   plan.program = program.c_str();
   plan.argv = argv.data();
   plan.envp = env ? envp.data() : environ;
-  plan.working_directory = options.working_directory.empty() ? nullptr : options.working_directory.c_str();
+  plan.working_directory =
+      options.working_directory.empty() ? nullptr : options.working_directory.c_str();
   plan.out_fd = out.write.get();
   plan.err_fd = err.write.get();
 

@@ -54,18 +54,21 @@ std::size_t ReportRegions::extend(std::string_view bytes, std::size_t pos) {
   Open& open = *m_open;
   while (pos < bytes.size()) {
     const void* nl = std::memchr(bytes.data() + pos, '\n', bytes.size() - pos);
-    std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1 : bytes.size();
+    std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1
+                         : bytes.size();
     std::string_view line = bytes.substr(pos, end - pos);
     if (sanitizers::find_anchor_line(line, 0) < line.size()) {
       open.lines_left = k_lines_after;
       open.bytes_left = k_bytes_after;
     }
-    std::size_t take = std::min({line.size(), open.bytes_left, k_region_limit - open.region.bytes.size()});
+    std::size_t take =
+        std::min({line.size(), open.bytes_left, k_region_limit - open.region.bytes.size()});
     open.region.bytes.append(line.substr(0, take));
     open.bytes_left -= take;
     pos += take;
     if (nl && take == line.size()) --open.lines_left;
-    if (open.lines_left == 0 || open.bytes_left == 0 || open.region.bytes.size() >= k_region_limit) {
+    if (open.lines_left == 0 || open.bytes_left == 0 ||
+        open.region.bytes.size() >= k_region_limit) {
       close();
       return pos;
     }
@@ -81,8 +84,9 @@ void ReportRegions::close() {
   options.use_exit_status = false;
   std::vector<sanitizers::Crash> crashes = sanitizers::parse_output(region.bytes, {}, options);
   if (crashes.empty()) return;
-  bool novel = std::any_of(crashes.begin(), crashes.end(),
-                           [&](const sanitizers::Crash& c) { return !m_signatures.count(c.signature.hash); });
+  bool novel = std::any_of(crashes.begin(), crashes.end(), [&](const sanitizers::Crash& c) {
+    return !m_signatures.count(c.signature.hash);
+  });
   std::size_t kept = m_kept_bytes + region.bytes.size();
   if (kept > m_budget && !(novel && kept <= 2 * m_budget)) {
     ++m_dropped;

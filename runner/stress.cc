@@ -1,11 +1,12 @@
 #include "runner/stress.h"
 
+#include <string.h>  // sigabbrev_np
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <thread>
-#include <string.h>  // sigabbrev_np
-#include <unistd.h>
 
 #include "base/text.h"
 #include "matrix/template.h"
@@ -40,24 +41,29 @@ Verdict CellResult::verdict(bool selected) const {
   return Verdict::pass;
 }
 
-StressLoop::StressLoop(const matrix::Config& config, const matrix::Expansion& expansion, StressOptions options)
+StressLoop::StressLoop(const matrix::Config& config, const matrix::Expansion& expansion,
+                       StressOptions options)
     : m_config(config), m_e(expansion), m_options(std::move(options)) {
-  const std::string symbolizer = find_program({"/usr/bin/llvm-symbolizer", "/usr/bin/llvm-symbolizer-14",
-                                               "/usr/lib/llvm-14/bin/llvm-symbolizer"});
+  const std::string symbolizer =
+      find_program({"/usr/bin/llvm-symbolizer", "/usr/bin/llvm-symbolizer-14",
+                    "/usr/lib/llvm-14/bin/llvm-symbolizer"});
   if (auto axis = m_e.cells.axis_index("sanitizer"))
     for (const auto& name : m_e.cells.axes[*axis].values) {
       auto profile = matrix::profile_for(m_config, name);
-      if (profile && !symbolizer.empty()) profile = sanitizers::with_symbolizer(*profile, symbolizer);
+      if (profile && !symbolizer.empty())
+        profile = sanitizers::with_symbolizer(*profile, symbolizer);
       m_profiles.emplace(name, std::move(profile));
     }
   for (const auto& w : m_config.workloads) {
     auto parsed = matrix::Template::parse(w.run.value);
-    if (auto* t = std::get_if<matrix::Template>(&parsed)) m_run_commands.emplace(w.name, std::move(*t));
+    if (auto* t = std::get_if<matrix::Template>(&parsed))
+      m_run_commands.emplace(w.name, std::move(*t));
   }
   const std::string gdb = find_program({"/usr/bin/gdb", "/usr/local/bin/gdb"});
   m_have_gdb = !gdb.empty();
   if (m_options.core_stacks && m_have_gdb)
-    if (auto pattern = read_core_pattern()) m_core_files = core_files(*pattern, m_options.matrix_dir);
+    if (auto pattern = read_core_pattern())
+      m_core_files = core_files(*pattern, m_options.matrix_dir);
 }
 
 void StressLoop::add_cell(std::size_t cell, std::vector<std::string> component_prefixes) {
@@ -71,8 +77,8 @@ void StressLoop::add_previous(const RunRecord& record) {
   count(record);
 }
 
-void StressLoop::mark_build_error(std::size_t cell, const std::string& error, const std::string& command,
-                                  const std::string& log) {
+void StressLoop::mark_build_error(std::size_t cell, const std::string& error,
+                                  const std::string& command, const std::string& log) {
   CellResult& r = m_results[cell];
   r.build_error = error;
   r.build_command = command;
@@ -119,10 +125,12 @@ bool StressLoop::wants_more(std::size_t cell) const {
   switch (m_options.stop) {
     case matrix::StopPolicy::first_crash:
       if (m_options.stop_at)
-        return std::none_of(r.signatures.begin(), r.signatures.end(),
-                            [&](const auto& s) { return m_options.stop_at(m_signatures.at(s.first)); });
+        return std::none_of(r.signatures.begin(), r.signatures.end(), [&](const auto& s) {
+          return m_options.stop_at(m_signatures.at(s.first));
+        });
       return r.crashes == 0 && r.hangs == 0;
-    case matrix::StopPolicy::all: return true;
+    case matrix::StopPolicy::all:
+      return true;
     case matrix::StopPolicy::confidence: {
       if (r.runs < 10) return true;
       RateInterval ci = crash_rate(r.crashes, r.runs);
@@ -141,7 +149,8 @@ RunRecord template_error(RunRecord rec, const std::string& missing) {
   sanitizers::Crash c;
   c.tool = "faultline";
   c.kind = "template-error";
-  c.summary = "the run command could not be rendered: {{ " + missing + " }} has no value in this cell";
+  c.summary =
+      "the run command could not be rendered: {{ " + missing + " }} has no value in this cell";
   sanitizers::finalize(c, {});
   rec.crashes.push_back(std::move(c));
   return rec;
@@ -155,14 +164,16 @@ std::optional<StressLoop::Invocation> StressLoop::invocation(std::size_t cell, i
   const matrix::Workload* workload = workload_name ? m_config.workload(*workload_name) : nullptr;
   const auto profile_it = m_profiles.find(sanitizer ? *sanitizer : "none");
   const auto command_it = workload ? m_run_commands.find(workload->name) : m_run_commands.end();
-  if (!workload || profile_it == m_profiles.end() || !profile_it->second || command_it == m_run_commands.end())
+  if (!workload || profile_it == m_profiles.end() || !profile_it->second ||
+      command_it == m_run_commands.end())
     return std::nullopt;
   const sanitizers::Profile& profile = *profile_it->second;
-  const std::string workdir = (fs::path(m_options.state_dir) / "work" / m_e.cells.hash(cell)).string();
+  const std::string workdir =
+      (fs::path(m_options.state_dir) / "work" / m_e.cells.hash(cell)).string();
   std::error_code ec;
   fs::create_directories(workdir, ec);
-  matrix::Binding binding =
-      matrix::run_binding(m_config, m_e.cells, cell, profile, {m_prefixes.at(cell), workdir, index});
+  matrix::Binding binding = matrix::run_binding(m_config, m_e.cells, cell, profile,
+                                                {m_prefixes.at(cell), workdir, index});
   const matrix::Template& command = command_it->second;
   Invocation out;
   auto rendered = command.render(binding.vars, &out.missing);
@@ -171,21 +182,26 @@ std::optional<StressLoop::Invocation> StressLoop::invocation(std::size_t cell, i
   out.command_env = command.environment(binding.vars);
   for (const auto& [k, v] : binding.env) out.environment[k] = v;
   out.exit_codes = sanitizers::exit_codes_of(binding.env, profile);
-  for (const auto& [k, v] : out.command_env) out.environment[k] = v;  // the values the command references win
+  for (const auto& [k, v] : out.command_env)
+    out.environment[k] = v;  // the values the command references win
   out.argv = profile.wrapper;
   // A command that needs no shell is executed directly: one exec fewer per run.
-  if (auto words = command.argv(binding.vars)) out.argv.insert(out.argv.end(), words->begin(), words->end());
-  else out.argv.insert(out.argv.end(), {"/bin/sh", "-c", out.command});
+  if (auto words = command.argv(binding.vars))
+    out.argv.insert(out.argv.end(), words->begin(), words->end());
+  else
+    out.argv.insert(out.argv.end(), {"/bin/sh", "-c", out.command});
   return out;
 }
 
-RunRecord StressLoop::run_once(std::size_t cell, int index,
-                               const std::function<void(int stream, std::string_view bytes)>& on_output) {
+RunRecord StressLoop::run_once(
+    std::size_t cell, int index,
+    const std::function<void(int stream, std::string_view bytes)>& on_output) {
   return execute(cell, index, on_output);
 }
 
-RunRecord StressLoop::execute(std::size_t cell, int index,
-                              const std::function<void(int stream, std::string_view bytes)>& on_output) {
+RunRecord StressLoop::execute(
+    std::size_t cell, int index,
+    const std::function<void(int stream, std::string_view bytes)>& on_output) {
   RunRecord rec;
   rec.cell = cell;
   rec.index = index;
@@ -198,7 +214,8 @@ RunRecord StressLoop::execute(std::size_t cell, int index,
   const matrix::Workload* workload = m_config.workload(*m_e.cells.value(cell, "workload"));
   rec.command = call->command;
   rec.command_env = call->command_env;
-  std::map<std::string, std::optional<std::string>> changes(call->environment.begin(), call->environment.end());
+  std::map<std::string, std::optional<std::string>> changes(call->environment.begin(),
+                                                            call->environment.end());
   ProcessOptions p;
   p.argv = call->argv;
   p.environment = environment_with(changes);
@@ -241,7 +258,8 @@ RunRecord StressLoop::execute(std::size_t cell, int index,
   sanitizers::ParseOptions parse;
   parse.signature.ignore_frames = m_options.frame_filters;
   parse.exit_codes = call->exit_codes;
-  rec.crashes = sanitizers::parse_output(result->interleaved.text(), {result->exit_code, result->signal}, parse);
+  rec.crashes = sanitizers::parse_output(result->interleaved.text(),
+                                         {result->exit_code, result->signal}, parse);
   if (rec.crashes.empty() && !result->succeeded()) {
     sanitizers::Crash c;
     c.tool = "exit";
@@ -258,32 +276,35 @@ RunRecord StressLoop::execute(std::size_t cell, int index,
 
 // The core a failed run left: its native stack becomes the frames of the first
 // crash that has none (and so its signature); the core is deleted unless kept.
-void StressLoop::add_core_stack(RunRecord& rec, std::size_t cell, pid_t process_group, double started) const {
+void StressLoop::add_core_stack(RunRecord& rec, std::size_t cell, pid_t process_group,
+                                double started) const {
   auto frameless = std::find_if(rec.crashes.begin(), rec.crashes.end(),
                                 [](const sanitizers::Crash& c) { return c.frames.empty(); });
   CoreStackOptions core;
   core.keep = m_options.keep_cores;
   core.read_stack = frameless != rec.crashes.end();
   core.keep_as = (fs::path(m_options.state_dir) / "work" / m_e.cells.hash(cell) /
-                  ("core." + std::to_string(rec.index))).string();
+                  ("core." + std::to_string(rec.index)))
+                     .string();
   auto stack = take_core_stack(*m_core_files, process_group, started, core);
   if (!stack || frameless == rec.crashes.end()) return;
   sanitizers::Crash& crash = *frameless;
   // gdb's "??" frames (a stripped binary, such as the shell) name nothing: leave them out.
   for (auto& f : stack->frames)
-    if (!(f.function.empty() || f.function.rfind("??", 0) == 0) || !f.module.empty()) crash.frames.push_back(std::move(f));
+    if (!(f.function.empty() || f.function.rfind("??", 0) == 0) || !f.module.empty())
+      crash.frames.push_back(std::move(f));
   const char* signal = stack->notes.signal > 0 ? sigabbrev_np(stack->notes.signal) : nullptr;
   if (crash.tool == "exit" && signal) {  // the shell lived on; the core shows who died of what
     crash.tool = "signal";
     crash.kind = std::string("SIG") + signal;
-    crash.summary = "a process of the run (" + std::to_string(stack->notes.pid) + ", " + stack->notes.command +
-                    ") was killed by " + crash.kind;
+    crash.summary = "a process of the run (" + std::to_string(stack->notes.pid) + ", " +
+                    stack->notes.command + ") was killed by " + crash.kind;
   }
   std::string note = "native stack from the core file (gdb)";
   if (!stack->kept_core.empty()) note += "; core kept: " + stack->kept_core;
   if (!stack->problem.empty()) note += "; " + stack->problem;
-  crash.excerpt += (crash.excerpt.empty() || crash.excerpt.back() == '\n' ? "" : "\n") + note + ":\n" +
-                   last_lines(stack->backtrace, 60);
+  crash.excerpt += (crash.excerpt.empty() || crash.excerpt.back() == '\n' ? "" : "\n") + note +
+                   ":\n" + last_lines(stack->backtrace, 60);
   sanitizers::ParseOptions parse;
   parse.signature.ignore_frames = m_options.frame_filters;
   sanitizers::finalize(crash, parse);

@@ -25,8 +25,8 @@ namespace faultline::runner {
 
 struct RunRecord {
   std::size_t cell = 0;
-  int index = 0;             // 0-based run number within the cell
-  std::string outcome;       // "pass", "crash", "hang"
+  int index = 0;        // 0-based run number within the cell
+  std::string outcome;  // "pass", "crash", "hang"
   std::optional<int> exit_code;
   std::optional<int> signal;
   bool core_dumped = false;
@@ -35,8 +35,9 @@ struct RunRecord {
   std::int64_t peak_rss_bytes = 0;
   std::uint64_t stdout_bytes = 0;
   std::uint64_t stderr_bytes = 0;
-  std::string command;        // as run by /bin/sh: placeholders are references to command_env
-  std::vector<std::pair<std::string, std::string>> command_env;  // FAULTLINE_* the command references
+  std::string command;  // as run by /bin/sh: placeholders are references to command_env
+  std::vector<std::pair<std::string, std::string>>
+      command_env;  // FAULTLINE_* the command references
   std::vector<sanitizers::Crash> crashes;
   std::string hung_stacks;
 };
@@ -58,7 +59,7 @@ struct StressOptions {
   int jobs = 1;
   int runs = 20;
   matrix::StopPolicy stop = matrix::StopPolicy::first_crash;
-  double precision = 0.10;  // stop=confidence: stop when the 95% interval is this narrow
+  double precision = 0.10;    // stop=confidence: stop when the 95% interval is this narrow
   double budget_seconds = 0;  // > 0: a cell stops once its runs have taken this much wall time
   // stop=first-crash: stop a cell at its first crash for which this is true
   // instead of at any crash. Used by bisect to stop at its target family.
@@ -66,8 +67,8 @@ struct StressOptions {
   // Runs are numbered from here ({{ run }} in commands), so a caller that asks
   // the same cell for more runs later (bisect) never repeats a run number.
   int first_index = 0;
-  std::string matrix_dir;   // working directory of runs
-  std::string state_dir;    // STATE/work/<cell hash>/ is {{ workdir }}
+  std::string matrix_dir;         // working directory of runs
+  std::string state_dir;          // STATE/work/<cell hash>/ is {{ workdir }}
   bool stacks_on_timeout = true;  // gdb backtraces of hung runs, when gdb exists
   // Crashes that print no stack get the native backtrace of their core file
   // (runner/core_stack.h), when core_pattern names a file and gdb exists.
@@ -79,14 +80,16 @@ struct StressOptions {
 
 class StressLoop {
  public:
-  StressLoop(const matrix::Config& config, const matrix::Expansion& expansion, StressOptions options);
+  StressLoop(const matrix::Config& config, const matrix::Expansion& expansion,
+             StressOptions options);
 
   // Cells to run, with the prefix of each component (per cell, per component index).
   void add_cell(std::size_t cell, std::vector<std::string> component_prefixes);
   // A run already recorded (from --resume): counted, and not run again.
   void add_previous(const RunRecord& record);
   // A cell that cannot run: its verdict is build-error.
-  void mark_build_error(std::size_t cell, const std::string& error, const std::string& command, const std::string& log);
+  void mark_build_error(std::size_t cell, const std::string& error, const std::string& command,
+                        const std::string& log);
 
   // One run of `cell` on the calling thread, as run() does it; `on_output`
   // (optional) sees the output as it is read. For `faultline repro`.
@@ -96,10 +99,14 @@ class StressLoop {
   struct Invocation {
     std::map<std::string, std::string> environment;  // set on top of faultline's own
     std::vector<std::string> argv;
-    std::string command;  // the rendered workload command: placeholders are references to command_env
-    std::vector<std::pair<std::string, std::string>> command_env;  // FAULTLINE_* the command references
-    std::map<int, std::string> exit_codes;  // which exit codes name which sanitizer here (profile.h)
-    std::string missing;  // non-empty: the variable the command uses that this cell lacks (nothing to run)
+    std::string
+        command;  // the rendered workload command: placeholders are references to command_env
+    std::vector<std::pair<std::string, std::string>>
+        command_env;  // FAULTLINE_* the command references
+    std::map<int, std::string>
+        exit_codes;  // which exit codes name which sanitizer here (profile.h)
+    std::string
+        missing;  // non-empty: the variable the command uses that this cell lacks (nothing to run)
   };
   std::optional<Invocation> invocation(std::size_t cell, int index) const;
 
@@ -132,7 +139,8 @@ class StressLoop {
   std::map<std::size_t, std::set<int>> m_done;
   std::map<std::size_t, CellResult> m_results;
   std::map<std::string, sanitizers::Crash> m_signatures;
-  std::map<std::string, std::pair<std::size_t, int>> m_signature_origin;  // (cell, run index) of each
+  std::map<std::string, std::pair<std::size_t, int>>
+      m_signature_origin;  // (cell, run index) of each
   // Resolved once, read by every run: each sanitizer's profile (symbolizer
   // path added; nullopt when the compiler lacks it) and each workload's command.
   std::map<std::string, std::optional<sanitizers::Profile>> m_profiles;

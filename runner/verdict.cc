@@ -7,11 +7,16 @@ namespace faultline::runner {
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::pass: return "pass";
-    case Verdict::crash: return "crash";
-    case Verdict::hang: return "hang";
-    case Verdict::build_error: return "build-error";
-    case Verdict::skipped: return "skipped";
+    case Verdict::pass:
+      return "pass";
+    case Verdict::crash:
+      return "crash";
+    case Verdict::hang:
+      return "hang";
+    case Verdict::build_error:
+      return "build-error";
+    case Verdict::skipped:
+      return "skipped";
   }
   return "?";
 }
@@ -37,10 +42,12 @@ std::string percent(double x) {
 
 std::string describe_rate(int crashes, int runs) {
   RateInterval r = crash_rate(crashes, runs);
-  std::string out = std::to_string(crashes) + " of " + std::to_string(runs) + (runs == 1 ? " run" : " runs");
+  std::string out =
+      std::to_string(crashes) + " of " + std::to_string(runs) + (runs == 1 ? " run" : " runs");
   if (runs == 0) return out;
   if (crashes == 0) return out + "; crash rate < " + percent(r.high) + " at 95%";
-  return out + " (" + percent(r.estimate) + "; 95% CI " + percent(r.low) + "–" + percent(r.high) + ")";
+  return out + " (" + percent(r.estimate) + "; 95% CI " + percent(r.low) + "–" + percent(r.high) +
+         ")";
 }
 
 }  // namespace faultline::runner

@@ -18,12 +18,12 @@ struct Access {
 };
 
 struct Frame {
-  std::string function;     // as printed (demangled); empty when unknown
-  std::string file;         // as printed; empty when unknown
-  int line = 0;             // 0 when unknown
-  std::string module;       // binary or shared object, when printed as (module+0xoffset)
-  std::uint64_t offset = 0; // offset in module
-  std::string raw;          // the line it came from, trimmed
+  std::string function;      // as printed (demangled); empty when unknown
+  std::string file;          // as printed; empty when unknown
+  int line = 0;              // 0 when unknown
+  std::string module;        // binary or shared object, when printed as (module+0xoffset)
+  std::uint64_t offset = 0;  // offset in module
+  std::string raw;           // the line it came from, trimmed
 };
 
 struct Signature {
@@ -37,13 +37,14 @@ struct Crash {
   std::string kind;              // heap-use-after-free, data-race, SIGSEGV, panic, …
   std::optional<Access> access;  // READ/WRITE of size N, where the report says so
   std::vector<Frame> frames;     // the faulting stack, innermost first
-  std::vector<Frame> other_frames;  // a second stack where it names the bug (race's previous access)
-  std::string location;          // "file.c:12" of the top meaningful frame, or as reported
-  std::string summary;           // one line: the SUMMARY line or the report's headline
-  std::string detail;            // distinguishing text when there are no frames (exception type, …)
+  std::vector<Frame>
+      other_frames;      // a second stack where it names the bug (race's previous access)
+  std::string location;  // "file.c:12" of the top meaningful frame, or as reported
+  std::string summary;   // one line: the SUMMARY line or the report's headline
+  std::string detail;    // distinguishing text when there are no frames (exception type, …)
   Signature signature;
-  std::string excerpt;           // the report's lines, bounded
-  bool truncated = false;        // the report ran into an omitted-bytes gap or the end of the log
+  std::string excerpt;     // the report's lines, bounded
+  bool truncated = false;  // the report ran into an omitted-bytes gap or the end of the log
 };
 
 // How a run ended. A signal is the most important fact about a crash, so it is

@@ -37,8 +37,10 @@ std::uint64_t parse_hex(std::string_view s) {
 std::size_t matching_open(std::string_view s) {
   int depth = 0;
   for (std::size_t i = s.size(); i-- > 0;) {
-    if (s[i] == ')') ++depth;
-    else if (s[i] == '(' && --depth == 0) return i;
+    if (s[i] == ')')
+      ++depth;
+    else if (s[i] == '(' && --depth == 0)
+      return i;
   }
   return std::string_view::npos;
 }
@@ -114,7 +116,8 @@ std::optional<FileLine> split_file_line(std::string_view text) {
   std::string_view tail = text.substr(colon + 1);
   if (!tail.empty() && skip_digits(tail).empty()) {
     std::size_t prev = text.rfind(':', colon - 1);
-    std::string_view mid = prev == std::string_view::npos ? "" : text.substr(prev + 1, colon - prev - 1);
+    std::string_view mid =
+        prev == std::string_view::npos ? "" : text.substr(prev + 1, colon - prev - 1);
     if (prev != std::string_view::npos && prev > 0 && !mid.empty() && skip_digits(mid).empty()) {
       return FileLine{text.substr(0, prev), std::atoi(std::string(mid).c_str())};
     }
@@ -240,7 +243,8 @@ std::optional<Frame> parse_valgrind_frame(std::string_view line) {
     std::size_t open = matching_open(text);
     if (open != std::string_view::npos && open > 0 && text[open - 1] == ' ') {
       std::string_view where = text.substr(open + 1, text.size() - open - 2);
-      if (starts_with(where, "in ")) frame.module = std::string(where.substr(3));
+      if (starts_with(where, "in "))
+        frame.module = std::string(where.substr(3));
       else if (auto fl = split_file_line(where)) {
         frame.file = std::string(fl->file);
         frame.line = fl->line;
@@ -270,7 +274,8 @@ std::optional<Frame> parse_node_frame(std::string_view line) {
 
 std::optional<Frame> parse_jvm_frame(std::string_view line) {
   std::string_view s = strip_line_prefix(line);
-  if (s.size() < 4 || std::string_view("CVvjJA").find(s[0]) == std::string_view::npos || s[1] != ' ')
+  if (s.size() < 4 || std::string_view("CVvjJA").find(s[0]) == std::string_view::npos ||
+      s[1] != ' ')
     return std::nullopt;
   std::string_view rest = trim(s.substr(2));
   Frame frame;
@@ -328,7 +333,8 @@ std::string strip_templates(std::string_view s) {
     } else if (c == '>' && depth > 0) {
       --depth;
     } else if (depth == 0) {
-      if (c == '>' && (ends_with(out, "-") || ends_with(out, "operator") || ends_with(out, "operator>")))
+      if (c == '>' &&
+          (ends_with(out, "-") || ends_with(out, "operator") || ends_with(out, "operator>")))
         out += c;
       else if (c != '>')
         out += c;
@@ -412,10 +418,12 @@ void unqualify_rust_path(std::string& s) {
   if (s.empty() || s[0] != '<') return;
   int depth = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '<') ++depth;
+    if (s[i] == '<')
+      ++depth;
     else if (s[i] == '>' && --depth == 0) {
       std::size_t as = s.find(" as ");
-      std::string type = as != std::string::npos && as < i ? s.substr(1, as - 1) : s.substr(1, i - 1);
+      std::string type =
+          as != std::string::npos && as < i ? s.substr(1, as - 1) : s.substr(1, i - 1);
       s = type + s.substr(i + 1);
       return;
     }
@@ -436,7 +444,8 @@ void unify_rust_closures(std::string& s) {
 std::string normalise_function(std::string_view name) {
   std::string s(trim(name));
   // Python's code objects without a name of their own: "<module>", "<lambda>".
-  if (s.size() > 2 && s.front() == '<' && s.back() == '>' && s.find_first_of("<> ", 1) == s.size() - 1)
+  if (s.size() > 2 && s.front() == '<' && s.back() == '>' &&
+      s.find_first_of("<> ", 1) == s.size() - 1)
     return s;
   unqualify_rust_path(s);
   unify_rust_closures(s);

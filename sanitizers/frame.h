@@ -28,8 +28,8 @@ bool parse_rust_file_line(std::string_view line, Frame& frame);
 // valgrind: "at 0x4854A3C: ring_peek (ring.c:73)", "by 0x10A3F1: main (in /bin/x)".
 std::optional<Frame> parse_valgrind_frame(std::string_view line);
 
-// Node.js native stack: " 4: 0x7f9a4c21b3e5 imgproc::Resize(Napi::CallbackInfo const&) [/app/x.node]",
-// " 2: 0xa8e823  [node]" (no symbol).
+// Node.js native stack: " 4: 0x7f9a4c21b3e5 imgproc::Resize(Napi::CallbackInfo const&)
+// [/app/x.node]", " 2: 0xa8e823  [node]" (no symbol).
 std::optional<Frame> parse_node_frame(std::string_view line);
 
 // JVM hs_err: "C  [libzstdjni.so+0x121d4]  ZSTD_decompressStream+0x54" (native),

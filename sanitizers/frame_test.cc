@@ -1,7 +1,8 @@
 // Frame parsing and normalisation, and signature frame filtering.
+#include "sanitizers/frame.h"
+
 #include <gtest/gtest.h>
 
-#include "sanitizers/frame.h"
 #include "sanitizers/signature.h"
 
 namespace faultline::sanitizers {
@@ -17,7 +18,8 @@ TEST(Frames, AsanGccAndClangLines) {
   ASSERT_TRUE(clang);
   EXPECT_EQ(clang->function, "run_case(char const*)");
   EXPECT_EQ(clang->line, 150);
-  auto module = parse_hash_frame("    #2 0x7f65 in operator new(unsigned long) (/lib/x86_64-linux-gnu/libasan.so.8+0xb8d18)");
+  auto module = parse_hash_frame(
+      "    #2 0x7f65 in operator new(unsigned long) (/lib/x86_64-linux-gnu/libasan.so.8+0xb8d18)");
   ASSERT_TRUE(module);
   EXPECT_EQ(module->function, "operator new(unsigned long)");
   EXPECT_EQ(module->module, "/lib/x86_64-linux-gnu/libasan.so.8");
@@ -29,7 +31,8 @@ TEST(Frames, AsanGccAndClangLines) {
 }
 
 TEST(Frames, TsanAndGdbLines) {
-  auto tsan = parse_hash_frame("    #0 racy_increment /w/tsan_bugs.c:16:41 (tc2+0xd01c7) (BuildId: 5076f4)");
+  auto tsan = parse_hash_frame(
+      "    #0 racy_increment /w/tsan_bugs.c:16:41 (tc2+0xd01c7) (BuildId: 5076f4)");
   ASSERT_TRUE(tsan);
   EXPECT_EQ(tsan->function, "racy_increment");
   EXPECT_EQ(tsan->file, "/w/tsan_bugs.c");
@@ -44,14 +47,16 @@ TEST(Frames, TsanAndGdbLines) {
 
 TEST(Frames, Normalisation) {
   EXPECT_EQ(normalise_function("foo(int, char const*)"), "foo");
-  EXPECT_EQ(normalise_function("ns::Widget<int, std::allocator<int> >::push(int const&) const"), "ns::Widget::push");
+  EXPECT_EQ(normalise_function("ns::Widget<int, std::allocator<int> >::push(int const&) const"),
+            "ns::Widget::push");
   EXPECT_EQ(normalise_function("(anonymous namespace)::helper()"), "helper");
   EXPECT_EQ(normalise_function("use_after_free.constprop.0"), "use_after_free");
   EXPECT_EQ(normalise_function("f.isra.0.cold"), "f");
   EXPECT_EQ(normalise_function("g.part.3"), "g");
   EXPECT_EQ(normalise_function("f(int) [clone .cold]"), "f");
   EXPECT_EQ(normalise_function("Functor::operator()(int) const"), "Functor::operator()");
-  EXPECT_EQ(normalise_function("std::vector<int>::operator[](unsigned long)"), "std::vector::operator[]");
+  EXPECT_EQ(normalise_function("std::vector<int>::operator[](unsigned long)"),
+            "std::vector::operator[]");
   EXPECT_EQ(normalise_function("bool operator< <int>(int const&, int const&)"), "bool operator<");
   EXPECT_EQ(normalise_function("operator<<(std::ostream&, Gate const&)"), "operator<<");
   EXPECT_EQ(normalise_function("Ptr::operator->() const"), "Ptr::operator->");
@@ -70,12 +75,20 @@ TEST(Frames, GoPairs) {
 }
 
 TEST(Signatures, RuntimeFramesAreFiltered) {
-  Frame interceptor{"__interceptor_free", "../../../../src/libsanitizer/asan/asan_malloc_linux.cpp", 52, "", 0, ""};
+  Frame interceptor{"__interceptor_free",
+                    "../../../../src/libsanitizer/asan/asan_malloc_linux.cpp",
+                    52,
+                    "",
+                    0,
+                    ""};
   Frame libc{"__libc_start_call_main", "../sysdeps/nptl/libc_start_call_main.h", 58, "", 0, ""};
-  Frame clang_free{"free", "", 0, "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.so", 0x10, ""};
+  Frame clang_free{"free", "",
+                   0,      "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.so",
+                   0x10,   ""};
   Frame go_runtime{"runtime.gopanic", "/usr/local/go/src/runtime/panic.go", 1, "", 0, ""};
   Frame user{"bug(int)", "/src/a.cc", 3, "", 0, ""};
-  for (const auto& f : {interceptor, libc, clang_free, go_runtime}) EXPECT_TRUE(is_runtime_frame(f)) << f.function;
+  for (const auto& f : {interceptor, libc, clang_free, go_runtime})
+    EXPECT_TRUE(is_runtime_frame(f)) << f.function;
   EXPECT_FALSE(is_runtime_frame(user));
   SignatureOptions options;
   EXPECT_EQ(meaningful_frames({interceptor, libc, user}, options), std::vector<std::string>{"bug"});
@@ -89,8 +102,10 @@ TEST(Signatures, StableHashAndText) {
   Crash c;
   c.tool = "asan";
   c.kind = "heap-use-after-free";
-  c.frames = {{"__interceptor_free", "", 0, "", 0, ""}, {"bug_a()", "/x/a.cc", 1, "", 0, ""},
-              {"run_case(char const*)", "/y/a.cc", 2, "", 0, ""}, {"main", "/y/a.cc", 3, "", 0, ""},
+  c.frames = {{"__interceptor_free", "", 0, "", 0, ""},
+              {"bug_a()", "/x/a.cc", 1, "", 0, ""},
+              {"run_case(char const*)", "/y/a.cc", 2, "", 0, ""},
+              {"main", "/y/a.cc", 3, "", 0, ""},
               {"extra", "/y/a.cc", 4, "", 0, ""}};
   Signature s = make_signature(c, {});
   EXPECT_EQ(s.text, "asan heap-use-after-free: bug_a > run_case > main");

@@ -11,7 +11,9 @@ namespace {
 using Phrase = std::pair<std::string_view, std::string_view>;  // text → kind
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool contains(std::string_view s, std::string_view p) { return s.find(p) != std::string_view::npos; }
+bool contains(std::string_view s, std::string_view p) {
+  return s.find(p) != std::string_view::npos;
+}
 
 constexpr std::array<Phrase, 20> k_sanitizer_phrases = {{
     {"attempting double-free", "double-free"},
@@ -201,8 +203,8 @@ constexpr std::array<Phrase, 25> k_glibc_messages = {{
 
 // Other malloc_printerr messages: "<function>(): <one of these>…".
 constexpr std::array<std::string_view, 7> k_glibc_words = {
-    "invalid ", "corrupted ", "unaligned ", "memory corruption", "double free", "mismatching ",
-    "too many chunks"};
+    "invalid ",    "corrupted ",   "unaligned ",     "memory corruption",
+    "double free", "mismatching ", "too many chunks"};
 
 struct SignalText {
   std::string_view text;
@@ -221,8 +223,8 @@ constexpr std::array<SignalText, 8> k_signal_texts = {{
 }};
 
 template <std::size_t N>
-std::optional<std::string_view> find_phrase(std::string_view text, const std::array<Phrase, N>& table,
-                                            bool prefix) {
+std::optional<std::string_view> find_phrase(std::string_view text,
+                                            const std::array<Phrase, N>& table, bool prefix) {
   for (const auto& [phrase, kind] : table) {
     if (prefix ? starts_with(text, phrase) : contains(text, phrase)) return kind;
   }
@@ -269,8 +271,10 @@ std::optional<std::string> ubsan_minimal_kind(std::string_view handler) {
 
 std::optional<std::string> valgrind_kind(std::string_view headline) {
   if (auto kind = find_phrase(headline, k_valgrind_errors, true)) return std::string(*kind);
-  if (headline.find(" are definitely lost in loss record ") != std::string_view::npos) return "leak-definitely-lost";
-  if (headline.find(" are possibly lost in loss record ") != std::string_view::npos) return "leak-possibly-lost";
+  if (headline.find(" are definitely lost in loss record ") != std::string_view::npos)
+    return "leak-definitely-lost";
+  if (headline.find(" are possibly lost in loss record ") != std::string_view::npos)
+    return "leak-possibly-lost";
   return std::nullopt;
 }
 
@@ -297,8 +301,10 @@ std::string slug_without_parentheses(std::string_view text) {
   std::string out;
   int depth = 0;
   for (char c : text) {
-    if (c == '(') ++depth;
-    else if (c == ')' && depth > 0) --depth;
+    if (c == '(')
+      ++depth;
+    else if (c == ')' && depth > 0)
+      --depth;
     else if (depth == 0 && std::isalnum(static_cast<unsigned char>(c)))
       out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     else if (depth == 0 && !out.empty() && out.back() != '-')
@@ -325,14 +331,22 @@ std::optional<std::pair<std::size_t, std::string>> find_signal_description(std::
 
 std::optional<std::string> fatal_signal_name(int signo) {
   switch (signo) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGABRT: return "SIGABRT";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGILL: return "SIGILL";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGSYS: return "SIGSYS";
-    default: return std::nullopt;
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGABRT:
+      return "SIGABRT";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGILL:
+      return "SIGILL";
+    case SIGTRAP:
+      return "SIGTRAP";
+    case SIGSYS:
+      return "SIGSYS";
+    default:
+      return std::nullopt;
   }
 }
 

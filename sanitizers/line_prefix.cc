@@ -11,7 +11,9 @@ std::size_t digits_from(std::string_view s, std::size_t i) {
   return i;
 }
 
-bool only_spaces(std::string_view s) { return s.find_first_not_of(" \t") == std::string_view::npos; }
+bool only_spaces(std::string_view s) {
+  return s.find_first_not_of(" \t") == std::string_view::npos;
+}
 
 }  // namespace
 

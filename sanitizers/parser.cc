@@ -80,16 +80,15 @@ std::string_view previous_line(std::string_view text, std::size_t begin) {
 // A weak headline ("panic: ", "Aborted") after a prefix counts only when a
 // neighbour line carries the same prefix: then the prefix is a log tool's, not
 // the words of a sentence that mentions a panic.
-bool prefix_repeats(std::string_view text, std::size_t begin, std::size_t next, std::string_view prefix) {
+bool prefix_repeats(std::string_view text, std::size_t begin, std::size_t next,
+                    std::string_view prefix) {
   LinePrefix shape(prefix);
   std::size_t unused = 0;
   std::string_view after = next < text.size() ? line_at(text, next, &unused) : std::string_view();
   return shape.match(previous_line(text, begin)).has_value() || shape.match(after).has_value();
 }
 
-bool is_abort_followup(const Crash& c) {
-  return c.kind == "SIGABRT" || c.kind == "ABRT";
-}
+bool is_abort_followup(const Crash& c) { return c.kind == "SIGABRT" || c.kind == "ABRT"; }
 
 bool is_followup(const Crash& prev, const Crash& cur) {
   if (cur.tool == "signal" && prev.tool != "signal") return true;
@@ -135,11 +134,13 @@ std::optional<Crash> crash_from_status(const RunStatus& status, const ParseOptio
     if (auto tool = tool_for(code, options)) {
       c.tool = *tool;
       c.kind = "report-not-found";
-      c.summary = "exit code " + std::to_string(code) + " (" + c.tool + ") but no report in the output";
+      c.summary =
+          "exit code " + std::to_string(code) + " (" + c.tool + ") but no report in the output";
     } else if (auto name = code > 128 ? fatal_signal_name(code - 128) : std::nullopt) {
       c.tool = "signal";
       c.kind = *name;
-      c.summary = "exit code " + std::to_string(code) + " (128+" + *name + ") with no report in the output";
+      c.summary =
+          "exit code " + std::to_string(code) + " (128+" + *name + ") with no report in the output";
     } else {
       return std::nullopt;
     }

@@ -1,21 +1,23 @@
 // Parser tests on fixtures (sanitizers/testdata/fixtures/, sources in its
 // README): Go, Rust, Bun, glibc formats, plus real sanitizer output cut,
 // interleaved and repeated the ways captured logs are.
+#include "sanitizers/parser.h"
+
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
 
-#include <gtest/gtest.h>
-
 #include "sanitizers/frame.h"
-#include "sanitizers/parser.h"
 #include "sanitizers/profile.h"
 
 namespace faultline::sanitizers {
 namespace {
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(FAULTLINE_SOURCE_DIR) + "/sanitizers/testdata/fixtures/" + name, std::ios::binary);
+  std::ifstream in(std::string(FAULTLINE_SOURCE_DIR) + "/sanitizers/testdata/fixtures/" + name,
+                   std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
   EXPECT_FALSE(s.str().empty()) << "missing fixture " << name;
@@ -29,7 +31,9 @@ TEST(ParserFixtures, GoNilPointerPanic) {
   ASSERT_EQ(crashes.size(), 1u);
   EXPECT_EQ(crashes[0].tool, "go");
   EXPECT_EQ(crashes[0].kind, "nil-pointer-dereference");
-  EXPECT_EQ(top(crashes[0]), (std::vector<std::string>{"github.com/example/gate.(*Client).GetFeatureGate", "main.worker"}));
+  EXPECT_EQ(top(crashes[0]),
+            (std::vector<std::string>{"github.com/example/gate.(*Client).GetFeatureGate",
+                                      "main.worker"}));
   EXPECT_EQ(crashes[0].location, "client.go:212");
 }
 
@@ -68,7 +72,8 @@ TEST(ParserFixtures, GoRaceHasBothSides) {
   EXPECT_EQ(crashes[0].access->kind, AccessKind::write);
   EXPECT_EQ(top(crashes[0]), (std::vector<std::string>{"main.increment", "main.main.func1"}));
   EXPECT_EQ(meaningful_frames(crashes[0].other_frames, {})[0], "main.report");
-  EXPECT_EQ(crashes[0].signature.text, "go data-race: main.increment > main.main.func1 | main.report > main.main");
+  EXPECT_EQ(crashes[0].signature.text,
+            "go data-race: main.increment > main.main.func1 | main.report > main.main");
 }
 
 TEST(ParserFixtures, GoConcurrentMapWrites) {
@@ -83,7 +88,8 @@ TEST(ParserFixtures, RustPanicWithBacktrace) {
   ASSERT_EQ(crashes.size(), 1u);
   EXPECT_EQ(crashes[0].tool, "rust");
   EXPECT_EQ(crashes[0].kind, "panic");
-  EXPECT_EQ(top(crashes[0]), (std::vector<std::string>{"main::pick", "main::run_case", "main::main"}));
+  EXPECT_EQ(top(crashes[0]),
+            (std::vector<std::string>{"main::pick", "main::run_case", "main::main"}));
   EXPECT_EQ(crashes[0].location, "main.rs:2");
   EXPECT_NE(crashes[0].summary.find("index out of bounds"), std::string::npos);
 }
@@ -151,8 +157,10 @@ TEST(ParserFixtures, GdbBacktrace) {
 
 TEST(ParserLogs, OrdinaryOutputHasNoCrash) {
   EXPECT_TRUE(parse_output("").empty());
-  EXPECT_TRUE(parse_output("all 12 tests passed\nfree(): this is a log line about free()\n").empty());
-  EXPECT_TRUE(parse_output("fatal error: the word panic appears in the middle panic: no\n").size() <= 1);
+  EXPECT_TRUE(
+      parse_output("all 12 tests passed\nfree(): this is a log line about free()\n").empty());
+  EXPECT_TRUE(
+      parse_output("fatal error: the word panic appears in the middle panic: no\n").size() <= 1);
 }
 
 TEST(ParserLogs, TruncatedReportKeepsWhatItHas) {
@@ -189,7 +197,8 @@ TEST(ParserLogs, InterleavedLinesOfOtherThreads) {
   std::istringstream in(text);
   std::string line, mixed;
   int n = 0;
-  while (std::getline(in, line)) mixed += line + "\n" + "worker " + std::to_string(n++ % 4) + ": tick\n";
+  while (std::getline(in, line))
+    mixed += line + "\n" + "worker " + std::to_string(n++ % 4) + ": tick\n";
   auto clean = parse_output(text);
   auto crashes = parse_output(mixed);
   ASSERT_EQ(crashes.size(), 1u);
@@ -198,8 +207,9 @@ TEST(ParserLogs, InterleavedLinesOfOtherThreads) {
 }
 
 TEST(ParserLogs, SeveralReportsInOneLog) {
-  std::string text = "build ok\n" + fixture("asan_uaf_clang14.txt") + "next run\n" + fixture("tsan_race_gcc12.txt") +
-                     fixture("go_race.txt") + fixture("lsan_leak_gcc12.txt");
+  std::string text = "build ok\n" + fixture("asan_uaf_clang14.txt") + "next run\n" +
+                     fixture("tsan_race_gcc12.txt") + fixture("go_race.txt") +
+                     fixture("lsan_leak_gcc12.txt");
   auto crashes = parse_output(text);
   ASSERT_EQ(crashes.size(), 4u);
   EXPECT_EQ(crashes[0].tool, "asan");
@@ -256,7 +266,8 @@ TEST(ParserStatus, AnExitCodeNamesAToolOnlyWhereItsRuntimeIsIn) {
   exit23.exit_code = 23;
   ParseOptions none;
   none.exit_codes = exit_codes_of({}, *builtin("none", Compiler::gcc));
-  EXPECT_TRUE(parse_output("", exit23, none).empty());  // a plain exit code: the caller calls it nonzero-exit
+  EXPECT_TRUE(parse_output("", exit23, none)
+                  .empty());  // a plain exit code: the caller calls it nonzero-exit
   const Profile asan = *builtin("asan", Compiler::gcc);
   ParseOptions with_asan;
   with_asan.exit_codes = exit_codes_of(asan.env, asan);
@@ -271,12 +282,14 @@ TEST(ParserStatus, AnExitCodeNamesAToolOnlyWhereItsRuntimeIsIn) {
   EXPECT_EQ(exit_codes_of(tsan.env, tsan), (std::map<int, std::string>{{66, "tsan"}}));
   EXPECT_EQ(exit_codes_of({{"ASAN_OPTIONS", "exitcode=42:halt_on_error=1"}}, Profile{}),
             (std::map<int, std::string>{{42, "asan"}}));
-  EXPECT_EQ(exit_codes_of({{"ASAN_OPTIONS", "abort_on_error=0"}}, Profile{}), (std::map<int, std::string>{}));
+  EXPECT_EQ(exit_codes_of({{"ASAN_OPTIONS", "abort_on_error=0"}}, Profile{}),
+            (std::map<int, std::string>{}));
 }
 
 TEST(ParserOptions, IgnoredFramesAndSymbolizer) {
   std::string text =
-      "==1==ERROR: AddressSanitizer: SEGV on unknown address 0x000000000000 (pc 0x1 bp 0x2 sp 0x3 T4)\n"
+      "==1==ERROR: AddressSanitizer: SEGV on unknown address 0x000000000000 (pc 0x1 bp 0x2 sp 0x3 "
+      "T4)\n"
       "    #0 0x7f1 in purego_dispatch_trampoline /src/tramp.c:10\n"
       "    #1 0x7f2  (/opt/lib/libgate.so.1+0x1a2b)\n"
       "    #2 0x7f3 in main /src/main.c:5\n"

@@ -2,6 +2,8 @@
 // there): every sample against expected.json (tool, kind, top frames, which
 // samples are the same bug), then variants of each kind — other prefixes,
 // other modules, other layouts — so the kind is tested, not the bytes.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -9,8 +11,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "sanitizers/frame.h"
 #include "sanitizers/line_prefix.h"
@@ -37,9 +37,7 @@ std::string fixture(const std::string& name) {
   return read_file(std::string(FAULTLINE_SOURCE_DIR) + "/sanitizers/testdata/fixtures/" + name);
 }
 
-nlohmann::json expected() {
-  return nlohmann::json::parse(pasted("expected.json"));
-}
+nlohmann::json expected() { return nlohmann::json::parse(pasted("expected.json")); }
 
 // A triage reads pasted text without a run status.
 std::vector<Crash> triage(const std::string& text) {
@@ -102,7 +100,8 @@ INSTANTIATE_TEST_SUITE_P(Pasted, PastedSample, testing::ValuesIn(sample_names())
 TEST(PastedSamples, DetailsThePeopleReadingThemNeed) {
   auto python = triage(pasted("python_faulthandler.log"));
   EXPECT_EQ(python[0].detail,
-            "extension modules: fastcodec._native, numpy.core._multiarray_umath, numpy.core._multiarray_tests "
+            "extension modules: fastcodec._native, numpy.core._multiarray_umath, "
+            "numpy.core._multiarray_tests "
             "(total: 3)");
   EXPECT_EQ(python[0].location, "core.py:88");
   auto jvm = triage(pasted("jvm_hs_err.log"));
@@ -125,7 +124,8 @@ TEST(PastedPrefixes, LinePrefixShapes) {
   EXPECT_EQ(compose.match("api-1     |     #0 0x1 in f a.c:1"), 12u);
   EXPECT_FALSE(compose.match("db-1      | LOG:  checkpoint complete").has_value());
   LinePrefix kubectl("2026-03-02T10:14:07.112301002Z stderr F ");
-  EXPECT_EQ(kubectl.match("2026-03-02T10:14:07.1Z stderr F x"), 32u);  // RFC 3339 drops trailing zeros
+  EXPECT_EQ(kubectl.match("2026-03-02T10:14:07.1Z stderr F x"),
+            32u);  // RFC 3339 drops trailing zeros
   EXPECT_FALSE(kubectl.match("2026-03-02T10:14:07.1Z stdout F x").has_value());
   LinePrefix ctest("3: ");
   EXPECT_EQ(ctest.match("12: x"), 4u);
@@ -138,10 +138,12 @@ struct PrefixCase {
 };
 
 const PrefixCase k_prefixes[] = {
-    {"github_actions", [](int i) { return "2024-05-01T12:00:0" + std::to_string(i % 10) + ".1234567Z "; }},
+    {"github_actions",
+     [](int i) { return "2024-05-01T12:00:0" + std::to_string(i % 10) + ".1234567Z "; }},
     {"compose_v1", [](int) { return std::string("worker_1  | "); }},
     {"kubectl_prefix", [](int) { return std::string("[pod/api-7d9c8b5f4-x2x9z/app] "); }},
-    {"containerd", [](int i) { return "2026-03-02T10:14:07." + std::to_string(100 + i * 7) + "Z stdout F "; }},
+    {"containerd",
+     [](int i) { return "2026-03-02T10:14:07." + std::to_string(100 + i * 7) + "Z stdout F "; }},
     {"ctest", [](int) { return std::string("12: "); }},
     {"jenkins", [](int i) { return "[2024-05-01T12:00:" + std::to_string(10 + i) + ".123Z] "; }},
 };
@@ -150,8 +152,8 @@ class PrefixedReport : public testing::TestWithParam<PrefixCase> {};
 
 // Every format that has a stack keeps its frames (and signature) under each prefix.
 TEST_P(PrefixedReport, SameSignatureAsUnprefixed) {
-  for (const char* file : {"asan_uaf_clang14.txt", "tsan_race_gcc12.txt", "go_nil_panic.txt", "go_race.txt",
-                           "rust_panic_backtrace.txt", "lsan_leak_gcc12.txt"}) {
+  for (const char* file : {"asan_uaf_clang14.txt", "tsan_race_gcc12.txt", "go_nil_panic.txt",
+                           "go_race.txt", "rust_panic_backtrace.txt", "lsan_leak_gcc12.txt"}) {
     std::string text = fixture(file);
     auto plain = triage(text);
     auto crashes = triage(prefixed(text, GetParam().prefix));
@@ -160,7 +162,8 @@ TEST_P(PrefixedReport, SameSignatureAsUnprefixed) {
     EXPECT_FALSE(top(crashes[0]).empty()) << file;
     EXPECT_EQ(crashes[0].signature, plain[0].signature) << file;
   }
-  for (const char* file : {"valgrind_memcheck_noprefix.log", "python_faulthandler_threads.log", "node_fatal.log"}) {
+  for (const char* file :
+       {"valgrind_memcheck_noprefix.log", "python_faulthandler_threads.log", "node_fatal.log"}) {
     std::string text = pasted(file);
     auto crashes = triage(prefixed(text, GetParam().prefix));
     ASSERT_EQ(crashes.size(), 1u) << file;
@@ -175,8 +178,9 @@ TEST(PastedPrefixes, WeakHeadlineInASentenceIsNoCrash) {
   EXPECT_TRUE(triage("INFO handler: recovered panic: bad request\nINFO next request\n").empty());
   EXPECT_TRUE(triage("docs: see Aborted\nbuild ok\n").empty());
   // … but the same words after a prefix that repeats are a report.
-  auto crashes = triage("7: starting\n7: panic: boom\n7: \n7: goroutine 1 [running]:\n7: main.main()\n"
-                        "7: \t/src/main.go:4 +0x1d\n");
+  auto crashes = triage(
+      "7: starting\n7: panic: boom\n7: \n7: goroutine 1 [running]:\n7: main.main()\n"
+      "7: \t/src/main.go:4 +0x1d\n");
   ASSERT_EQ(crashes.size(), 1u);
   EXPECT_EQ(crashes[0].tool, "go");
   EXPECT_EQ(top(crashes[0]), (Keys{"main.main"}));
@@ -214,9 +218,11 @@ TEST(PastedKinds, NodeNativeStackTraceLayout) {
   auto crashes = triage(
       "FATAL ERROR: Error::ThrowAsJavaScriptException napi_throw\n"
       "----- Native stack trace -----\n\n"
-      " 1: 0xb8ced1 node::OnFatalError(char const*, char const*) [/home/ci/.nvm/versions/node/v20.11.0/bin/node]\n"
+      " 1: 0xb8ced1 node::OnFatalError(char const*, char const*) "
+      "[/home/ci/.nvm/versions/node/v20.11.0/bin/node]\n"
       " 2: 0xb8d0ab  [/home/ci/.nvm/versions/node/v20.11.0/bin/node]\n"
-      " 3: 0x7f11aa4c2b10 sharp::Pipeline::Work(uv_work_s*) [/srv/node_modules/sharp/build/Release/sharp.node]\n"
+      " 3: 0x7f11aa4c2b10 sharp::Pipeline::Work(uv_work_s*) "
+      "[/srv/node_modules/sharp/build/Release/sharp.node]\n"
       " 4: 0x7f11aa4c1000 napi_call_function [/home/ci/.nvm/versions/node/v20.11.0/bin/node]\n"
       " 5: 0x16e8c0e uv_run [/home/ci/.nvm/versions/node/v20.11.0/bin/node]\n"
       "Aborted\n");
@@ -230,13 +236,15 @@ TEST(PastedKinds, JvmOtherLibraryAndVmFrame) {
       "#\n# A fatal error has been detected by the Java Runtime Environment:\n#\n"
       "#  SIGBUS (0x7) at pc=0x00007f3d2c0a1b20, pid=88, tid=91\n#\n"
       "# Problematic frame:\n"
-      "# C  [librocksdbjni-linux64.so+0x4a1b20]  rocksdb::DBImpl::Get(rocksdb::ReadOptions const&)+0x40\n#\n");
+      "# C  [librocksdbjni-linux64.so+0x4a1b20]  rocksdb::DBImpl::Get(rocksdb::ReadOptions "
+      "const&)+0x40\n#\n");
   ASSERT_EQ(crashes.size(), 1u);
   EXPECT_EQ(crashes[0].kind, "SIGBUS");
   EXPECT_EQ(top(crashes[0]), (Keys{"rocksdb::DBImpl::Get"}));
-  auto vm = triage("# A fatal error has been detected by the Java Runtime Environment:\n"
-                   "#  SIGSEGV (0xb) at pc=0x1, pid=1, tid=2\n# Problematic frame:\n"
-                   "# V  [libjvm.so+0x6b2b5a]  Unsafe_SetLong+0x1ea\n");
+  auto vm = triage(
+      "# A fatal error has been detected by the Java Runtime Environment:\n"
+      "#  SIGSEGV (0xb) at pc=0x1, pid=1, tid=2\n# Problematic frame:\n"
+      "# V  [libjvm.so+0x6b2b5a]  Unsafe_SetLong+0x1ea\n");
   ASSERT_EQ(vm.size(), 1u);
   EXPECT_TRUE(top(vm[0]).empty());  // the VM's own frame is not the bug's
 }
@@ -247,7 +255,8 @@ TEST(PastedKinds, ValgrindOtherErrors) {
       "==4021==    at 0x109A2F: Cache::put(std::string const&, int) (cache.cc:41)\n"
       "==4021==    by 0x1093C1: main (main.cc:9)\n"
       "==4021==  Address 0x4dd5c80 is 0 bytes after a block of size 64 alloc'd\n"
-      "==4021==    at 0x4849013: operator new[](unsigned long) (in /usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)\n"
+      "==4021==    at 0x4849013: operator new[](unsigned long) (in "
+      "/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so)\n"
       "==4021== \n");
   ASSERT_EQ(write.size(), 1u);
   EXPECT_EQ(write[0].kind, "invalid-write");
@@ -280,12 +289,15 @@ TEST(PastedKinds, UbsanMinimalHandlersAndFullRuntimeSummary) {
   ASSERT_EQ(ptr.size(), 1u);
   EXPECT_EQ(ptr[0].kind, "null");
   // The full runtime with report_error_type=1: SUMMARY names the check.
-  auto fp = triage("/src/a.c:3:12: runtime error: division by zero\n"
-                   "    #0 0x4f2a1c in ratio /src/a.c:3:12\n"
-                   "SUMMARY: UndefinedBehaviorSanitizer: float-divide-by-zero /src/a.c:3:12\n");
+  auto fp = triage(
+      "/src/a.c:3:12: runtime error: division by zero\n"
+      "    #0 0x4f2a1c in ratio /src/a.c:3:12\n"
+      "SUMMARY: UndefinedBehaviorSanitizer: float-divide-by-zero /src/a.c:3:12\n");
   ASSERT_EQ(fp.size(), 1u);
   EXPECT_EQ(fp[0].kind, "float-divide-by-zero");
-  auto lost = triage("[... 99 bytes omitted ...]\nSUMMARY: UndefinedBehaviorSanitizer: misaligned-pointer-use a.c:3:5\n");
+  auto lost = triage(
+      "[... 99 bytes omitted ...]\nSUMMARY: UndefinedBehaviorSanitizer: misaligned-pointer-use "
+      "a.c:3:5\n");
   ASSERT_EQ(lost.size(), 1u);
   EXPECT_EQ(lost[0].kind, "alignment");
 }
@@ -328,7 +340,8 @@ TEST(PastedKinds, RustWindowsAndNewHeaderSpellings) {
 }
 
 TEST(PastedKinds, ShellSignalLines) {
-  auto ill = triage("./ci.sh: line 4: 90210 Illegal instruction     (core dumped) ./bin/simd_check --avx512\n");
+  auto ill = triage(
+      "./ci.sh: line 4: 90210 Illegal instruction     (core dumped) ./bin/simd_check --avx512\n");
   ASSERT_EQ(ill.size(), 1u);
   EXPECT_EQ(ill[0].tool, "signal");
   EXPECT_EQ(ill[0].kind, "SIGILL");
@@ -347,16 +360,18 @@ TEST(PastedKinds, RuntimeMachineryIsNotMeaningful) {
     f.module = std::move(module);
     return f;
   };
-  for (const Frame& f : {frame("main._Cfunc_gate_check"), frame("_cgoexp_1a2b3c_goCallback"),
-                         frame("runtime.cgocallbackg1"), frame("__rustc::rust_begin_unwind"),
-                         frame("<alloc::boxed::Box<F,A> as core::ops::function::FnOnce<Args>>::call_once"),
-                         frame("", "node"), frame("", "/usr/local/bin/node"), frame("v8::internal::Isolate::Throw"),
-                         frame("Unsafe_SetLong", "/usr/lib/jvm/java-17/lib/server/libjvm.so"),
-                         frame("free", "/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so"),
-                         frame("___interceptor_malloc")}) {
+  for (const Frame& f :
+       {frame("main._Cfunc_gate_check"), frame("_cgoexp_1a2b3c_goCallback"),
+        frame("runtime.cgocallbackg1"), frame("__rustc::rust_begin_unwind"),
+        frame("<alloc::boxed::Box<F,A> as core::ops::function::FnOnce<Args>>::call_once"),
+        frame("", "node"), frame("", "/usr/local/bin/node"), frame("v8::internal::Isolate::Throw"),
+        frame("Unsafe_SetLong", "/usr/lib/jvm/java-17/lib/server/libjvm.so"),
+        frame("free", "/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so"),
+        frame("___interceptor_malloc")}) {
     EXPECT_TRUE(is_runtime_frame(f)) << f.function << " " << f.module;
   }
-  EXPECT_FALSE(is_runtime_frame(frame("imgproc::Resize", "/app/node_modules/imgproc/build/Release/imgproc.node")));
+  EXPECT_FALSE(is_runtime_frame(
+      frame("imgproc::Resize", "/app/node_modules/imgproc/build/Release/imgproc.node")));
   EXPECT_FALSE(is_runtime_frame(frame("example.com/acme/ffi.goEventTrampoline")));
 }
 

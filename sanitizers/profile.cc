@@ -37,19 +37,29 @@ struct Recipe {
 std::optional<Recipe> recipe_for(std::string_view name) {
   if (name == "none") return Recipe{};
   if (name == "asan")
-    return Recipe{{"-fsanitize=address"}, {"-asan"}, {"-Zsanitizer=address"},
+    return Recipe{{"-fsanitize=address"},
+                  {"-asan"},
+                  {"-Zsanitizer=address"},
                   {{"ASAN_OPTIONS", k_asan_options}, {"LSAN_OPTIONS", "exitcode=23:symbolize=1"}}};
   if (name == "ubsan")
-    return Recipe{{"-fsanitize=undefined", "-fno-sanitize-recover=all"}, {}, {},
+    return Recipe{{"-fsanitize=undefined", "-fno-sanitize-recover=all"},
+                  {},
+                  {},
                   {{"UBSAN_OPTIONS", k_ubsan_options}}};
   if (name == "tsan")
-    return Recipe{{"-fsanitize=thread"}, {"-race"}, {"-Zsanitizer=thread"},
+    return Recipe{{"-fsanitize=thread"},
+                  {"-race"},
+                  {"-Zsanitizer=thread"},
                   {{"TSAN_OPTIONS", k_tsan_options}}};
   if (name == "msan")
-    return Recipe{{"-fsanitize=memory", "-fsanitize-memory-track-origins=2"}, {"-msan"},
-                  {"-Zsanitizer=memory"}, {{"MSAN_OPTIONS", k_msan_options}}, true};
+    return Recipe{{"-fsanitize=memory", "-fsanitize-memory-track-origins=2"},
+                  {"-msan"},
+                  {"-Zsanitizer=memory"},
+                  {{"MSAN_OPTIONS", k_msan_options}},
+                  true};
   if (name == "lsan")
-    return Recipe{{"-fsanitize=leak"}, {}, {"-Zsanitizer=leak"}, {{"LSAN_OPTIONS", k_lsan_options}}};
+    return Recipe{
+        {"-fsanitize=leak"}, {}, {"-Zsanitizer=leak"}, {{"LSAN_OPTIONS", k_lsan_options}}};
   if (name == "asan+ubsan")
     return Recipe{{"-fsanitize=address,undefined", "-fno-sanitize-recover=all"},
                   {"-asan"},
@@ -65,7 +75,9 @@ Flags concat(Flags a, const Flags& b) {
   return a;
 }
 
-bool is_option_separator(char c) { return c == ':' || c == ',' || c == ' ' || c == '\t' || c == '\n'; }
+bool is_option_separator(char c) {
+  return c == ':' || c == ',' || c == ' ' || c == '\t' || c == '\n';
+}
 
 // Split "a=1:b='x y'" into {key, value} pairs, keeping quoted values whole.
 std::vector<std::pair<std::string, std::string>> split_options(std::string_view text) {
@@ -77,14 +89,18 @@ std::vector<std::pair<std::string, std::string>> split_options(std::string_view 
     std::size_t start = i;
     char quote = 0;
     while (i < text.size() && (quote || !is_option_separator(text[i]))) {
-      if (quote && text[i] == quote) quote = 0;
-      else if (!quote && (text[i] == '\'' || text[i] == '"')) quote = text[i];
+      if (quote && text[i] == quote)
+        quote = 0;
+      else if (!quote && (text[i] == '\'' || text[i] == '"'))
+        quote = text[i];
       ++i;
     }
     std::string_view item = text.substr(start, i - start);
     auto eq = item.find('=');
-    if (eq == std::string_view::npos) out.emplace_back(std::string(item), "");
-    else out.emplace_back(std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)));
+    if (eq == std::string_view::npos)
+      out.emplace_back(std::string(item), "");
+    else
+      out.emplace_back(std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)));
   }
   return out;
 }
@@ -96,10 +112,14 @@ bool is_options_variable(std::string_view name) {
 void merge_env(EnvList& base, const EnvList& extra) {
   for (const auto& entry : extra) {
     const std::string& key = entry.first;
-    auto it = std::find_if(base.begin(), base.end(), [&](const auto& kv) { return kv.first == key; });
-    if (it == base.end()) base.push_back(entry);
-    else if (is_options_variable(key)) it->second = merge_options(it->second, entry.second);
-    else it->second = entry.second;
+    auto it =
+        std::find_if(base.begin(), base.end(), [&](const auto& kv) { return kv.first == key; });
+    if (it == base.end())
+      base.push_back(entry);
+    else if (is_options_variable(key))
+      it->second = merge_options(it->second, entry.second);
+    else
+      it->second = entry.second;
   }
 }
 
@@ -114,7 +134,7 @@ std::optional<Compiler> parse_compiler(std::string_view name) {
 }
 
 const std::vector<std::string>& builtin_names() {
-  static const std::vector<std::string> names = {"none", "asan", "ubsan", "tsan",
+  static const std::vector<std::string> names = {"none", "asan", "ubsan",     "tsan",
                                                  "msan", "lsan", "asan+ubsan"};
   return names;
 }
@@ -155,9 +175,12 @@ Profile merge(Profile base, const Profile& extra) {
 std::string merge_options(std::string_view base, std::string_view over) {
   auto merged = split_options(base);
   for (auto& entry : split_options(over)) {
-    auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& kv) { return kv.first == entry.first; });
-    if (it == merged.end()) merged.push_back(entry);
-    else it->second = entry.second;
+    auto it = std::find_if(merged.begin(), merged.end(),
+                           [&](const auto& kv) { return kv.first == entry.first; });
+    if (it == merged.end())
+      merged.push_back(entry);
+    else
+      it->second = entry.second;
   }
   std::string out;
   for (const auto& [key, value] : merged) {
@@ -170,12 +193,18 @@ std::string merge_options(std::string_view base, std::string_view over) {
 
 std::optional<std::string_view> tool_for_exit_code(int code) {
   switch (code) {
-    case k_asan_exit_code: return "asan";
-    case k_lsan_exit_code: return "lsan";
-    case k_ubsan_exit_code: return "ubsan";
-    case k_tsan_exit_code: return "tsan";
-    case k_msan_exit_code: return "msan";
-    default: return std::nullopt;
+    case k_asan_exit_code:
+      return "asan";
+    case k_lsan_exit_code:
+      return "lsan";
+    case k_ubsan_exit_code:
+      return "ubsan";
+    case k_tsan_exit_code:
+      return "tsan";
+    case k_msan_exit_code:
+      return "msan";
+    default:
+      return std::nullopt;
   }
 }
 
@@ -184,11 +213,14 @@ namespace {
 // The last `exitcode=N` of an option string, if any.
 std::optional<int> exitcode_option(std::string_view options) {
   std::optional<int> code;
-  for (std::size_t at = options.find("exitcode="); at != std::string_view::npos; at = options.find("exitcode=", at + 1)) {
-    if (at > 0 && std::string_view(":, \t").find(options[at - 1]) == std::string_view::npos) continue;
+  for (std::size_t at = options.find("exitcode="); at != std::string_view::npos;
+       at = options.find("exitcode=", at + 1)) {
+    if (at > 0 && std::string_view(":, \t").find(options[at - 1]) == std::string_view::npos)
+      continue;
     int n = 0;
     std::size_t i = at + 9, digits = 0;
-    for (; i < options.size() && options[i] >= '0' && options[i] <= '9' && digits < 4; ++i, ++digits)
+    for (; i < options.size() && options[i] >= '0' && options[i] <= '9' && digits < 4;
+         ++i, ++digits)
       n = n * 10 + (options[i] - '0');
     if (digits > 0) code = n;
   }
@@ -196,7 +228,8 @@ std::optional<int> exitcode_option(std::string_view options) {
 }
 
 bool has_flag(const Profile& profile, std::string_view flag) {
-  for (const auto* list : {&profile.cflags, &profile.cxxflags, &profile.ldflags, &profile.goflags, &profile.rustflags})
+  for (const auto* list :
+       {&profile.cflags, &profile.cxxflags, &profile.ldflags, &profile.goflags, &profile.rustflags})
     for (const auto& f : *list)
       if (f.find(flag) != std::string::npos) return true;
   return false;
@@ -212,8 +245,10 @@ std::map<int, std::string> exit_codes_of(const EnvList& env, const Profile& prof
     const std::string_view name = key;
     if (!is_options_variable(name)) continue;
     std::string tool;
-    for (char c : name.substr(0, name.size() - 8)) tool += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (tool != "asan" && tool != "lsan" && tool != "ubsan" && tool != "tsan" && tool != "msan") continue;
+    for (char c : name.substr(0, name.size() - 8))
+      tool += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (tool != "asan" && tool != "lsan" && tool != "ubsan" && tool != "tsan" && tool != "msan")
+      continue;
     tsan = tsan || tool == "tsan";
     msan = msan || tool == "msan";
     if (auto code = exitcode_option(value)) codes.emplace(*code, tool);

@@ -15,21 +15,22 @@ namespace faultline::sanitizers {
 
 enum class Compiler { gcc, clang };
 
-std::string_view compiler_name(Compiler c);              // "gcc" / "clang"
+std::string_view compiler_name(Compiler c);  // "gcc" / "clang"
 std::optional<Compiler> parse_compiler(std::string_view name);
 
 using EnvList = std::vector<std::pair<std::string, std::string>>;
 
 struct Profile {
-  std::string name;                   // "asan", "asan+ubsan", or a custom name
-  std::vector<std::string> cflags;    // for C compiles; also given to the linker via ldflags
-  std::vector<std::string> cxxflags;  // for C++ compiles
-  std::vector<std::string> ldflags;   // for links
-  std::vector<std::string> goflags;   // e.g. -race; exported as $SAN_GOFLAGS
-  std::vector<std::string> rustflags; // e.g. -Zsanitizer=address; $SAN_RUSTFLAGS
-  EnvList env;                        // runtime environment (ASAN_OPTIONS=…, GODEBUG=…)
-  std::vector<std::string> wrapper;   // argv prefix for runs, e.g. {"valgrind", "--error-exitcode=99"}
-  bool clang_only = false;            // msan
+  std::string name;                    // "asan", "asan+ubsan", or a custom name
+  std::vector<std::string> cflags;     // for C compiles; also given to the linker via ldflags
+  std::vector<std::string> cxxflags;   // for C++ compiles
+  std::vector<std::string> ldflags;    // for links
+  std::vector<std::string> goflags;    // e.g. -race; exported as $SAN_GOFLAGS
+  std::vector<std::string> rustflags;  // e.g. -Zsanitizer=address; $SAN_RUSTFLAGS
+  EnvList env;                         // runtime environment (ASAN_OPTIONS=…, GODEBUG=…)
+  std::vector<std::string>
+      wrapper;              // argv prefix for runs, e.g. {"valgrind", "--error-exitcode=99"}
+  bool clang_only = false;  // msan
 };
 
 // Names of the built-in profiles, in documentation order:

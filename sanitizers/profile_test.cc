@@ -1,9 +1,9 @@
 // Built-in profiles, option merging and the build environment.
-#include <algorithm>
+#include "sanitizers/profile.h"
 
 #include <gtest/gtest.h>
 
-#include "sanitizers/profile.h"
+#include <algorithm>
 
 namespace faultline::sanitizers {
 namespace {

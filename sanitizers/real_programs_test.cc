@@ -4,6 +4,7 @@
 // output is parsed. Binaries are cached in a kept scratch directory
 // (<build>/sanitizers-scratch), printed on failure.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -17,8 +18,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "sanitizers/parser.h"
 #include "sanitizers/profile.h"
@@ -35,15 +34,17 @@ struct Config {
   const char* opt;
 };
 
-const Config k_configs[] = {
-    {Compiler::gcc, "-O0"}, {Compiler::gcc, "-O2"}, {Compiler::clang, "-O0"}, {Compiler::clang, "-O2"}};
+const Config k_configs[] = {{Compiler::gcc, "-O0"},
+                            {Compiler::gcc, "-O2"},
+                            {Compiler::clang, "-O0"},
+                            {Compiler::clang, "-O2"}};
 
 struct Case {
-  const char* profile;   // built-in profile
-  const char* program;   // file in sanitizers/testdata/
-  const char* arg;       // which bug
-  const char* tool;      // expected
-  const char* kind;      // expected
+  const char* profile;           // built-in profile
+  const char* program;           // file in sanitizers/testdata/
+  const char* arg;               // which bug
+  const char* tool;              // expected
+  const char* kind;              // expected
   std::vector<std::string> top;  // expected first meaningful frames
   std::vector<std::string> extra_flags = {};
 };
@@ -54,44 +55,98 @@ std::vector<std::string> top(std::string bug) { return {bug, "run_case", "main"}
 
 const std::vector<Case>& cases() {
   static const std::vector<Case> all = {
-      {"asan", "asan_bugs.cc", "heap-use-after-free", "asan", "heap-use-after-free", top("bug_heap_use_after_free")},
-      {"asan", "asan_bugs.cc", "heap-buffer-overflow", "asan", "heap-buffer-overflow", top("bug_heap_buffer_overflow")},
-      {"asan", "asan_bugs.cc", "stack-buffer-overflow", "asan", "stack-buffer-overflow", top("bug_stack_buffer_overflow")},
-      {"asan", "asan_bugs.cc", "global-buffer-overflow", "asan", "global-buffer-overflow", top("bug_global_buffer_overflow")},
-      {"asan", "asan_bugs.cc", "stack-use-after-return", "asan", "stack-use-after-return", top("bug_stack_use_after_return")},
-      {"asan", "asan_bugs.cc", "stack-use-after-scope", "asan", "stack-use-after-scope", top("bug_stack_use_after_scope")},
+      {"asan", "asan_bugs.cc", "heap-use-after-free", "asan", "heap-use-after-free",
+       top("bug_heap_use_after_free")},
+      {"asan", "asan_bugs.cc", "heap-buffer-overflow", "asan", "heap-buffer-overflow",
+       top("bug_heap_buffer_overflow")},
+      {"asan", "asan_bugs.cc", "stack-buffer-overflow", "asan", "stack-buffer-overflow",
+       top("bug_stack_buffer_overflow")},
+      {"asan", "asan_bugs.cc", "global-buffer-overflow", "asan", "global-buffer-overflow",
+       top("bug_global_buffer_overflow")},
+      {"asan", "asan_bugs.cc", "stack-use-after-return", "asan", "stack-use-after-return",
+       top("bug_stack_use_after_return")},
+      {"asan", "asan_bugs.cc", "stack-use-after-scope", "asan", "stack-use-after-scope",
+       top("bug_stack_use_after_scope")},
       {"asan", "asan_bugs.cc", "double-free", "asan", "double-free", top("bug_double_free")},
       {"asan", "asan_bugs.cc", "bad-free", "asan", "bad-free", top("bug_bad_free")},
-      {"asan", "asan_bugs.cc", "alloc-dealloc-mismatch", "asan", "alloc-dealloc-mismatch", top("bug_alloc_dealloc_mismatch")},
+      {"asan", "asan_bugs.cc", "alloc-dealloc-mismatch", "asan", "alloc-dealloc-mismatch",
+       top("bug_alloc_dealloc_mismatch")},
       {"asan", "asan_bugs.cc", "segv", "asan", "SEGV", top("bug_segv")},
-      {"asan", "asan_bugs.cc", "stack-overflow", "asan", "stack-overflow", {"recurse", "recurse", "recurse"}},
-      {"asan", "asan_bugs.cc", "container-overflow", "asan", "container-overflow", top("bug_container_overflow")},
-      {"asan", "asan_bugs.cc", "use-after-poison", "asan", "use-after-poison", top("bug_use_after_poison")},
+      {"asan",
+       "asan_bugs.cc",
+       "stack-overflow",
+       "asan",
+       "stack-overflow",
+       {"recurse", "recurse", "recurse"}},
+      {"asan", "asan_bugs.cc", "container-overflow", "asan", "container-overflow",
+       top("bug_container_overflow")},
+      {"asan", "asan_bugs.cc", "use-after-poison", "asan", "use-after-poison",
+       top("bug_use_after_poison")},
       {"asan", "asan_bugs.cc", "leak", "lsan", "memory-leak", top("bug_leak")},
       {"lsan", "misc_bugs.c", "leak", "lsan", "memory-leak", top("bug_leak")},
-      {"msan", "misc_bugs.c", "uninitialized", "msan", "use-of-uninitialized-value", top("bug_uninitialized")},
-      {"ubsan", "ubsan_bugs.cc", "signed-integer-overflow", "ubsan", "signed-integer-overflow", top("bug_signed_overflow")},
-      {"ubsan", "ubsan_bugs.cc", "division-by-zero", "ubsan", "integer-divide-by-zero", top("bug_division_by_zero")},
-      {"ubsan", "ubsan_bugs.cc", "shift-out-of-bounds", "ubsan", "shift-exponent", top("bug_shift")},
+      {"msan", "misc_bugs.c", "uninitialized", "msan", "use-of-uninitialized-value",
+       top("bug_uninitialized")},
+      {"ubsan", "ubsan_bugs.cc", "signed-integer-overflow", "ubsan", "signed-integer-overflow",
+       top("bug_signed_overflow")},
+      {"ubsan", "ubsan_bugs.cc", "division-by-zero", "ubsan", "integer-divide-by-zero",
+       top("bug_division_by_zero")},
+      {"ubsan", "ubsan_bugs.cc", "shift-out-of-bounds", "ubsan", "shift-exponent",
+       top("bug_shift")},
       {"ubsan", "ubsan_bugs.cc", "index-out-of-bounds", "ubsan", "bounds", top("bug_index")},
       {"ubsan", "ubsan_bugs.cc", "null-load", "ubsan", "null", top("bug_null_load")},
-      {"ubsan", "ubsan_bugs.cc", "member-call-on-null", "ubsan", "null", top("bug_member_call_on_null")},
+      {"ubsan", "ubsan_bugs.cc", "member-call-on-null", "ubsan", "null",
+       top("bug_member_call_on_null")},
       {"ubsan", "ubsan_bugs.cc", "misaligned-access", "ubsan", "alignment", top("bug_misaligned")},
       {"ubsan", "ubsan_bugs.cc", "invalid-bool-load", "ubsan", "bool", top("bug_invalid_bool")},
       {"ubsan", "ubsan_bugs.cc", "vla-bound", "ubsan", "vla-bound", top("bug_vla_bound")},
-      {"ubsan", "ubsan_bugs.cc", "missing-return", "ubsan", "return", {"bug_missing_return_impl", "bug_missing_return", "run_case"}},
-      {"asan+ubsan", "ubsan_bugs.cc", "member-call-on-null", "ubsan", "null", top("bug_member_call_on_null")},
-      {"asan+ubsan", "asan_bugs.cc", "heap-use-after-free", "asan", "heap-use-after-free", top("bug_heap_use_after_free")},
+      {"ubsan",
+       "ubsan_bugs.cc",
+       "missing-return",
+       "ubsan",
+       "return",
+       {"bug_missing_return_impl", "bug_missing_return", "run_case"}},
+      {"asan+ubsan", "ubsan_bugs.cc", "member-call-on-null", "ubsan", "null",
+       top("bug_member_call_on_null")},
+      {"asan+ubsan", "asan_bugs.cc", "heap-use-after-free", "asan", "heap-use-after-free",
+       top("bug_heap_use_after_free")},
       {"tsan", "tsan_bugs.c", "data-race", "tsan", "data-race", {"racy_increment"}},
-      {"tsan", "tsan_bugs.c", "heap-use-after-free", "tsan", "heap-use-after-free", {"read_shared", "late_reader"}},
-      {"tsan", "tsan_bugs.c", "lock-order-inversion", "tsan", "lock-order-inversion", {"lock_a_then_b", "bug_lock_order_inversion", "run_case"}},
+      {"tsan",
+       "tsan_bugs.c",
+       "heap-use-after-free",
+       "tsan",
+       "heap-use-after-free",
+       {"read_shared", "late_reader"}},
+      {"tsan",
+       "tsan_bugs.c",
+       "lock-order-inversion",
+       "tsan",
+       "lock-order-inversion",
+       {"lock_a_then_b", "bug_lock_order_inversion", "run_case"}},
       {"tsan", "tsan_bugs.c", "thread-leak", "tsan", "thread-leak", top("bug_thread_leak")},
-      {"tsan", "tsan_bugs.c", "signal-unsafe-call", "tsan", "signal-unsafe-call", {"unsafe_handler"}},
-      {"tsan", "tsan_bugs.c", "signal-handler-spoils-errno", "tsan", "signal-handler-spoils-errno", {"errno_handler"}},
-      {"tsan", "tsan_bugs.c", "unlock-of-unlocked-mutex", "tsan", "unlock-of-unlocked-mutex", top("bug_unlock_unlocked")},
-      {"tsan", "tsan_bugs.c", "destroy-of-locked-mutex", "tsan", "destroy-of-locked-mutex", top("bug_destroy_locked")},
+      {"tsan",
+       "tsan_bugs.c",
+       "signal-unsafe-call",
+       "tsan",
+       "signal-unsafe-call",
+       {"unsafe_handler"}},
+      {"tsan",
+       "tsan_bugs.c",
+       "signal-handler-spoils-errno",
+       "tsan",
+       "signal-handler-spoils-errno",
+       {"errno_handler"}},
+      {"tsan", "tsan_bugs.c", "unlock-of-unlocked-mutex", "tsan", "unlock-of-unlocked-mutex",
+       top("bug_unlock_unlocked")},
+      {"tsan", "tsan_bugs.c", "destroy-of-locked-mutex", "tsan", "destroy-of-locked-mutex",
+       top("bug_destroy_locked")},
       {"none", "misc_bugs.c", "glibc-double-free", "glibc", "double-free", {}},
-      {"none", "misc_bugs.c", "stack-smashing", "glibc", "stack-smashing", {}, {"-fstack-protector-all"}},
+      {"none",
+       "misc_bugs.c",
+       "stack-smashing",
+       "glibc",
+       "stack-smashing",
+       {},
+       {"-fstack-protector-all"}},
       {"none", "misc_bugs.c", "segv", "signal", "SIGSEGV", {}},
       {"none", "misc_bugs.c", "sigfpe", "signal", "SIGFPE", {}},
       {"none", "throw.cc", "", "c++", "uncaught-exception", {}},
@@ -118,7 +173,8 @@ struct Spawned {
 };
 
 // Runs argv with exactly `env`, stdout+stderr into `log`; kills it after 60 s.
-Spawned spawn_and_wait(const std::vector<std::string>& argv, const EnvList& env, const fs::path& log) {
+Spawned spawn_and_wait(const std::vector<std::string>& argv, const EnvList& env,
+                       const fs::path& log) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -170,7 +226,8 @@ fs::path build(const Case& c, const Config& cfg, const Profile& profile, std::st
   if (!c.extra_flags.empty()) out += "-extra";
   if (fs::exists(out)) return out;
   bool cxx = fs::path(c.program).extension() == ".cc";
-  std::string compiler = cfg.compiler == Compiler::gcc ? (cxx ? "g++" : "gcc") : (cxx ? "clang++-14" : "clang-14");
+  std::string compiler =
+      cfg.compiler == Compiler::gcc ? (cxx ? "g++" : "gcc") : (cxx ? "clang++-14" : "clang-14");
   std::vector<std::string> argv = {compiler, cfg.opt};
   for (const auto& f : cxx ? profile.cxxflags : profile.cflags) argv.push_back(f);
   for (const auto& f : c.extra_flags) argv.push_back(f);
@@ -307,8 +364,9 @@ std::vector<std::size_t> case_indices() {
 INSTANTIATE_TEST_SUITE_P(Sanitizers, SameBugSameSignature, testing::ValuesIn(case_indices()),
                          [](const testing::TestParamInfo<std::size_t>& info) {
                            const Case& c = cases()[info.param];
-                           std::string name = std::string(c.profile) + "_" + fs::path(c.program).stem().string() +
-                                              "_" + (*c.arg ? c.arg : "run");
+                           std::string name = std::string(c.profile) + "_" +
+                                              fs::path(c.program).stem().string() + "_" +
+                                              (*c.arg ? c.arg : "run");
                            for (char& ch : name) {
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            }

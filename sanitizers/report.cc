@@ -24,7 +24,9 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 bool ends_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
 }
-bool contains(std::string_view s, std::string_view p) { return s.find(p) != std::string_view::npos; }
+bool contains(std::string_view s, std::string_view p) {
+  return s.find(p) != std::string_view::npos;
+}
 
 Header make_header(Format format, std::string tool, std::string kind, std::string_view summary) {
   Header h;
@@ -66,7 +68,8 @@ std::optional<Header> classify_sanitizer(std::string_view s) {
     bool leak = contains(rest, " leaked in ");
     h = make_header(Format::summary, leak ? "lsan" : std::string(*tool),
                     leak ? "memory-leak" : sanitizer_kind(rest), s.substr(before.size() - 9));
-    if (*tool == "ubsan") h->crash.kind = ubsan_kind_for_error_type(h->crash.kind).value_or("undefined");
+    if (*tool == "ubsan")
+      h->crash.kind = ubsan_kind_for_error_type(h->crash.kind).value_or("undefined");
     before.remove_suffix(9);
   } else if (ends_with(before, "ERROR: ") || ends_with(before, "WARNING: ")) {
     bool leaks = starts_with(rest, "detected memory leaks");
@@ -107,7 +110,8 @@ bool is_signal_word(std::string_view s) {
 }
 
 std::optional<Header> classify_go(std::string_view s) {
-  if (starts_with(s, "panic: ")) return make_header(Format::go, "go", go_panic_kind(s.substr(7)), s);
+  if (starts_with(s, "panic: "))
+    return make_header(Format::go, "go", go_panic_kind(s.substr(7)), s);
   if (starts_with(s, "fatal error: "))
     return make_header(Format::go, "go", slug_without_parentheses(s.substr(13)), s);
   if (starts_with(s, "WARNING: DATA RACE")) {
@@ -115,7 +119,8 @@ std::optional<Header> classify_go(std::string_view s) {
     h.strong = true;
     return h;
   }
-  if (is_signal_word(s)) return make_header(Format::go, "go", std::string(s.substr(0, s.find(':'))), s);
+  if (is_signal_word(s))
+    return make_header(Format::go, "go", std::string(s.substr(0, s.find(':'))), s);
   return std::nullopt;
 }
 
@@ -229,10 +234,10 @@ std::optional<Header> classify_line(std::string_view line) {
   std::string_view s = strip_line_prefix(line);
   if (s.empty()) return std::nullopt;
   if (is_gap_line(s)) return make_header(Format::gap, "", "", s);
-  for (auto classify : {classify_sanitizer, classify_ubsan, classify_bun, classify_go, classify_rust,
-                        classify_terminate, classify_python, classify_node, classify_jvm, classify_valgrind,
-                        classify_assert, classify_ubsan_minimal, classify_glibc, classify_gdb,
-                        classify_shell_signal}) {
+  for (auto classify : {classify_sanitizer, classify_ubsan, classify_bun, classify_go,
+                        classify_rust, classify_terminate, classify_python, classify_node,
+                        classify_jvm, classify_valgrind, classify_assert, classify_ubsan_minimal,
+                        classify_glibc, classify_gdb, classify_shell_signal}) {
     if (auto h = classify(s)) {
       if (h->prefix > 0) h->prefix += static_cast<std::size_t>(s.data() - line.data());
       return h;
@@ -244,7 +249,8 @@ std::optional<Header> classify_line(std::string_view line) {
 bool may_end_prefix(std::string_view line, std::size_t p) {
   char before = line[p - 1], at = line[p];
   if (at == ' ' || at == '\t') return false;
-  return before == ' ' || before == '\t' || before == '.' || before == '|' || before == ']' || before == '>';
+  return before == ' ' || before == '\t' || before == '.' || before == '|' || before == ']' ||
+         before == '>';
 }
 
 std::optional<Header> locate_header(std::string_view line) {
@@ -284,16 +290,35 @@ ReportReader::Step ReportReader::feed(std::string_view line) {
     case Format::sanitizer:
     case Format::leaks:
     case Format::ubsan:
-    case Format::gdb: step = feed_sanitizer(line); break;
-    case Format::go: step = feed_go(line); break;
-    case Format::go_race: step = feed_go_race(line); break;
-    case Format::rust: step = feed_rust(line); break;
-    case Format::terminate: step = feed_terminate(line); break;
-    case Format::python: step = feed_python(line); break;
-    case Format::node: step = feed_node(line); break;
-    case Format::jvm: step = feed_jvm(line); break;
-    case Format::valgrind: step = feed_valgrind(line); break;
-    default: break;
+    case Format::gdb:
+      step = feed_sanitizer(line);
+      break;
+    case Format::go:
+      step = feed_go(line);
+      break;
+    case Format::go_race:
+      step = feed_go_race(line);
+      break;
+    case Format::rust:
+      step = feed_rust(line);
+      break;
+    case Format::terminate:
+      step = feed_terminate(line);
+      break;
+    case Format::python:
+      step = feed_python(line);
+      break;
+    case Format::node:
+      step = feed_node(line);
+      break;
+    case Format::jvm:
+      step = feed_jvm(line);
+      break;
+    case Format::valgrind:
+      step = feed_valgrind(line);
+      break;
+    default:
+      break;
   }
   if (step != Step::done_before) add_excerpt(line);
   return step;
@@ -308,8 +333,10 @@ bool ReportReader::take_hash_frame(std::string_view line) {
     if (m_stack == 2 && !m_want_other) m_stack = 3;
   }
   std::vector<Frame>* target = nullptr;
-  if (m_stack == 1) target = &current().frames;
-  else if (m_stack == 2) target = &current().other_frames;
+  if (m_stack == 1)
+    target = &current().frames;
+  else if (m_stack == 2)
+    target = &current().other_frames;
   if (target && target->size() < k_max_frames) target->push_back(std::move(*frame));
   m_idle = 0;
   return true;
@@ -328,7 +355,8 @@ bool ReportReader::take_summary(std::string_view line) {
   // clang's runtime calls a bad bool load "invalid-enum-load", gcc's "invalid-bool-load".
   if (m_format == Format::ubsan && is_open_ubsan_kind(current().kind)) {
     std::string_view type = s.substr(s.find("Sanitizer: ") + 11);
-    if (auto kind = ubsan_kind_for_error_type(type.substr(0, type.find(' ')))) current().kind = *kind;
+    if (auto kind = ubsan_kind_for_error_type(type.substr(0, type.find(' '))))
+      current().kind = *kind;
   }
   if (m_format != Format::leaks && m_format != Format::ubsan) current().summary = std::string(s);
   m_ended_naturally = true;
@@ -347,7 +375,8 @@ void ReportReader::take_access(std::string_view s) {
                contains(s.substr(0, of == std::string_view::npos ? s.size() : of), "rite");
   bool read = contains(s, "READ") || starts_with(s, "Read") || starts_with(s, "Atomic read");
   if ((!write && !read) || current().access) return;
-  std::uint64_t size = of == std::string_view::npos ? 0 : std::strtoull(s.data() + of + 9, nullptr, 10);
+  std::uint64_t size =
+      of == std::string_view::npos ? 0 : std::strtoull(s.data() + of + 9, nullptr, 10);
   current().access = Access{write ? AccessKind::write : AccessKind::read, size};
 }
 
@@ -355,7 +384,8 @@ ReportReader::Step ReportReader::feed_sanitizer(std::string_view line) {
   std::string_view s = strip_line_prefix(line);
   if (take_summary(s)) return Step::done;
   if (take_hash_frame(s)) return Step::more;
-  if (m_format == Format::leaks && (starts_with(s, "Direct leak of") || starts_with(s, "Indirect leak of"))) {
+  if (m_format == Format::leaks &&
+      (starts_with(s, "Direct leak of") || starts_with(s, "Indirect leak of"))) {
     if (!current().summary.starts_with("LeakSanitizer")) m_crashes.push_back({});
     Crash& c = current();
     c.tool = "lsan";
@@ -423,20 +453,22 @@ ReportReader::Step ReportReader::feed_go_race(std::string_view line) {
     m_stack = 2;
     return Step::more;
   }
-  bool access_line = (contains(s, " at 0x") && contains(s, " by ")) ||
-                     ((starts_with(s, "Read by ") || starts_with(s, "Write by ") || starts_with(s, "Atomic ")) &&
-                      ends_with(s, ":"));
+  bool access_line =
+      (contains(s, " at 0x") && contains(s, " by ")) ||
+      ((starts_with(s, "Read by ") || starts_with(s, "Write by ") || starts_with(s, "Atomic ")) &&
+       ends_with(s, ":"));
   if (access_line) {
     m_stack = 1;
     bool write = starts_with(s, "Write") || starts_with(s, "Atomic write");
-    if (!current().access) current().access = Access{write ? AccessKind::write : AccessKind::read, 0};
+    if (!current().access)
+      current().access = Access{write ? AccessKind::write : AccessKind::read, 0};
     return Step::more;
   }
   if (starts_with(s, "Goroutine ") || starts_with(s, "Location is")) {
     m_stack = 3;
     return Step::more;
   }
-  std::vector<Frame>* target = m_stack == 1 ? &current().frames
+  std::vector<Frame>* target = m_stack == 1   ? &current().frames
                                : m_stack == 2 ? &current().other_frames
                                               : nullptr;
   Frame file_only;
@@ -489,10 +521,12 @@ std::vector<Crash> ReportReader::finish(bool cut) {
   if (m_format == Format::rust && !m_crashes.empty()) unprefix_macos_symbols();
   if (m_format == Format::leaks && !m_crashes.empty()) {
     std::string excerpt = m_crashes.front().excerpt;
-    bool direct = std::any_of(m_crashes.begin(), m_crashes.end(),
-                              [](const Crash& c) { return c.kind == "memory-leak" && !c.frames.empty(); });
+    bool direct = std::any_of(m_crashes.begin(), m_crashes.end(), [](const Crash& c) {
+      return c.kind == "memory-leak" && !c.frames.empty();
+    });
     if (direct) {
-      std::erase_if(m_crashes, [](const Crash& c) { return c.kind != "memory-leak" || c.frames.empty(); });
+      std::erase_if(m_crashes,
+                    [](const Crash& c) { return c.kind != "memory-leak" || c.frames.empty(); });
     }
     for (auto& c : m_crashes) c.excerpt = excerpt;
   }

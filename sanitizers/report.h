@@ -84,14 +84,14 @@ class ReportReader {
 
   Format m_format;
   std::vector<Crash> m_crashes;
-  int m_stack = 0;             // stacks begun so far in the current crash
-  bool m_want_other = false;   // the next stack is a race's previous access
+  int m_stack = 0;            // stacks begun so far in the current crash
+  bool m_want_other = false;  // the next stack is a race's previous access
   bool m_in_goroutine = false;
   bool m_in_current_thread = false;  // python: inside the "Current thread" stack
   bool m_want_frame = false;         // jvm: the next line is the problematic frame
   bool m_skip_file_line = false;
   bool m_ended_naturally = false;
-  int m_idle = 0;              // lines since the report last said something
+  int m_idle = 0;  // lines since the report last said something
   std::size_t m_excerpt_lines = 0;
 };
 

@@ -37,7 +37,8 @@ void kind_from_message(Header& h, std::string_view message, std::string_view fal
 
 // "src/shard.c:214: shard_commit" → where ":<line>: " is, or npos.
 std::size_t find_line_number(std::string_view s) {
-  for (std::size_t colon = s.find(':'); colon != std::string_view::npos; colon = s.find(':', colon + 1)) {
+  for (std::size_t colon = s.find(':'); colon != std::string_view::npos;
+       colon = s.find(':', colon + 1)) {
     std::size_t i = colon + 1;
     while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
     if (i > colon + 1 && (i == s.size() || s.substr(i, 2) == ": ")) return colon;
@@ -49,7 +50,8 @@ std::size_t find_line_number(std::string_view s) {
 std::string function_from_pretty(std::string_view pretty) {
   std::string name = normalise_function(pretty);
   std::size_t space = name.rfind(' ');
-  if (space != std::string::npos && name.find("operator") == std::string::npos) name.erase(0, space + 1);
+  if (space != std::string::npos && name.find("operator") == std::string::npos)
+    name.erase(0, space + 1);
   while (!name.empty() && (name[0] == '*' || name[0] == '&')) name.erase(0, 1);
   return name;
 }
@@ -82,7 +84,8 @@ std::optional<Header> classify_valgrind(std::string_view s) {
   Header h = strong_header(Format::valgrind, "valgrind", *kind, s);
   if (*kind == "fatal-signal") {  // "… of signal 11 (SIGSEGV)"
     std::size_t open = s.rfind("(SIG");
-    if (open != std::string_view::npos) h.crash.kind = std::string(s.substr(open + 1, s.find(')', open) - open - 1));
+    if (open != std::string_view::npos)
+      h.crash.kind = std::string(s.substr(open + 1, s.find(')', open) - open - 1));
   }
   std::size_t of = s.find(" of size ");
   if (of != std::string_view::npos && (*kind == "invalid-read" || *kind == "invalid-write")) {
@@ -94,7 +97,8 @@ std::optional<Header> classify_valgrind(std::string_view s) {
 
 std::optional<Header> classify_assert(std::string_view s) {
   std::size_t pos = s.find("Assertion `");
-  if (pos == std::string_view::npos || s.find("' failed", pos) == std::string_view::npos) return std::nullopt;
+  if (pos == std::string_view::npos || s.find("' failed", pos) == std::string_view::npos)
+    return std::nullopt;
   std::string_view before = trim(s.substr(0, pos));
   if (before.size() >= 1 && before.back() == ':') before.remove_suffix(1);
   std::size_t colon = find_line_number(before);
@@ -106,7 +110,8 @@ std::optional<Header> classify_assert(std::string_view s) {
   frame.file = std::string(before.substr(file_at, colon - file_at));
   frame.line = std::atoi(std::string(before.substr(colon + 1)).c_str());
   std::size_t function_at = before.find(": ", colon + 1);
-  if (function_at != std::string_view::npos) frame.function = function_from_pretty(before.substr(function_at + 2));
+  if (function_at != std::string_view::npos)
+    frame.function = function_from_pretty(before.substr(function_at + 2));
   Header h = strong_header(Format::one_line, "glibc", "assertion-failure", s);
   std::string_view expr = s.substr(pos + 11);
   h.crash.detail = std::string(expr.substr(0, expr.rfind("' failed")));
@@ -140,7 +145,8 @@ ReportReader::Step ReportReader::feed_python(std::string_view line) {
   }
   if (starts_with(s, "Extension modules: ")) {
     std::string& detail = current().detail;
-    detail += (detail.empty() ? "" : " | ") + std::string("extension modules: ") + std::string(s.substr(19));
+    detail += (detail.empty() ? "" : " | ") + std::string("extension modules: ") +
+              std::string(s.substr(19));
     m_ended_naturally = true;
     return Step::done;
   }
@@ -202,7 +208,8 @@ ReportReader::Step ReportReader::feed_valgrind(std::string_view line) {
     return Step::done;
   }
   if (auto frame = parse_valgrind_frame(s)) {
-    if (m_stack == 0 && current().frames.size() < k_max_frames) current().frames.push_back(std::move(*frame));
+    if (m_stack == 0 && current().frames.size() < k_max_frames)
+      current().frames.push_back(std::move(*frame));
     return Step::more;
   }
   if (classify_line(s)) return Step::done_before;

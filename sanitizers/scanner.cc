@@ -25,26 +25,26 @@ struct Anchor {
 // two anchors, "fa" two, "AT" two, "pt" two, "rt" two; the a's, t's and S's
 // are shared across pairs. 20 anchors, 15 pairs over 10 + 10 bytes.
 constexpr std::array<Anchor, 20> k_anchors = {{
-    {"Sanitizer", 0},          // ASan, LSan, TSan, MSan, UBSan headers and SUMMARY lines
-    {"runtime error: ", 12},   // UBSan "file:line:col: runtime error: …"
-    {"Python error: ", 11},    // CPython "Fatal Python error: "
-    {"***", 0},                // glibc "*** stack smashing detected ***", "*** Error in"
-    {"terminate called", 2},   // C++ uncaught exception
-    {"panic", 0},              // Go "panic: ", Rust "panicked at", Bun "panic(main thread)"
-    {"fatal error", 0},        // Go runtime "fatal error: ", the JVM's "A fatal error has been detected"
+    {"Sanitizer", 0},         // ASan, LSan, TSan, MSan, UBSan headers and SUMMARY lines
+    {"runtime error: ", 12},  // UBSan "file:line:col: runtime error: …"
+    {"Python error: ", 11},   // CPython "Fatal Python error: "
+    {"***", 0},               // glibc "*** stack smashing detected ***", "*** Error in"
+    {"terminate called", 2},  // C++ uncaught exception
+    {"panic", 0},             // Go "panic: ", Rust "panicked at", Bun "panic(main thread)"
+    {"fatal error", 0},  // Go runtime "fatal error: ", the JVM's "A fatal error has been detected"
     {"Segmentation fault", 13},
-    {"DATA RACE", 1},          // Go -race
-    {"FATAL ERROR: ", 1},      // Node.js
-    {"(): ", 0},               // glibc "free(): invalid pointer", …
-    {"corrupt", 5},            // glibc "double free or corruption", "corrupted size vs. prev_size"
+    {"DATA RACE", 1},      // Go -race
+    {"FATAL ERROR: ", 1},  // Node.js
+    {"(): ", 0},           // glibc "free(): invalid pointer", …
+    {"corrupt", 5},        // glibc "double free or corruption", "corrupted size vs. prev_size"
     {"Floating point exception", 19},  // shell
-    {"SIG", 0},                // Go "SIGSEGV: segmentation violation", gdb "received signal SIGSEGV"
-    {"(core dumped)", 0},      // shell
+    {"SIG", 0},            // Go "SIGSEGV: segmentation violation", gdb "received signal SIGSEGV"
+    {"(core dumped)", 0},  // shell
     {"Aborted", 3},
-    {"Assertion `", 4},        // glibc assert()
-    {"Invalid ", 2},           // valgrind memcheck "Invalid read of size 4", "Invalid free()"
-    {"ubsan: ", 2},            // UBSan minimal runtime "ubsan: add-overflow by 0x…"
-    {"[... ", 0},              // capture gap marker
+    {"Assertion `", 4},  // glibc assert()
+    {"Invalid ", 2},     // valgrind memcheck "Invalid read of size 4", "Invalid free()"
+    {"ubsan: ", 2},      // UBSan minimal runtime "ubsan: add-overflow by 0x…"
+    {"[... ", 0},        // capture gap marker
 }};
 
 constexpr unsigned char first_byte(std::size_t i) {
@@ -69,13 +69,15 @@ bool anchor_at(std::string_view text, std::size_t pos) {
 // compiler, so repeated bytes share one compare.
 template <class V, std::size_t... I>
 __attribute__((always_inline)) inline V fingerprint_hits(V a, V b, std::index_sequence<I...>) {
-  return ((reinterpret_cast<V>((a == (V{} + first_byte(I))) & (b == (V{} + second_byte(I)))) | ...));
+  return (
+      (reinterpret_cast<V>((a == (V{} + first_byte(I))) & (b == (V{} + second_byte(I)))) | ...));
 }
 
 // One pass over `text` from `from` in blocks of sizeof(V); the offset of the
 // first confirmed anchor, or npos. The unaligned tail is left to the caller.
 template <class V>
-__attribute__((always_inline)) inline std::size_t scan_blocks(std::string_view text, std::size_t from,
+__attribute__((always_inline)) inline std::size_t scan_blocks(std::string_view text,
+                                                              std::size_t from,
                                                               std::size_t* stopped) {
   constexpr std::size_t k_width = sizeof(V);
   constexpr std::size_t k_words = k_width / 8;
@@ -143,7 +145,8 @@ std::size_t scan_tail(std::string_view text, std::size_t i) {
 
 std::size_t find_anchor_line(std::string_view text, std::size_t from) {
   std::size_t stopped = from;
-  std::size_t found = k_have_avx2 ? scan_avx2(text, from, &stopped) : scan_sse2(text, from, &stopped);
+  std::size_t found =
+      k_have_avx2 ? scan_avx2(text, from, &stopped) : scan_sse2(text, from, &stopped);
   if (found != std::string_view::npos) return line_start(text, found);
   return scan_tail(text, stopped);
 }
@@ -162,7 +165,8 @@ bool anchor_spans(std::string_view before, std::string_view after) {
 
 std::string_view line_at(std::string_view text, std::size_t begin, std::size_t* next) {
   const void* nl = std::memchr(text.data() + begin, '\n', text.size() - begin);
-  std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+  std::size_t end =
+      nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
   *next = nl ? end + 1 : end;
   return text.substr(begin, end - begin);
 }

@@ -18,20 +18,78 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 // sanitizer interceptors, libc, C++ ABI, the Go runtime and its cgo trampolines,
 // Rust's panic machinery (Linux, macOS after unprefixing, Windows), Node.js/V8,
 // the JVM's Java library, Windows thread start-up.
-constexpr std::array<std::string_view, 72> k_runtime_prefixes = {
-    "__rustc::",
-    "__interceptor_", "___interceptor_", "__asan", "__tsan", "__msan", "__lsan", "__ubsan",
-    "__sanitizer", "__interception", "__libc_", "__GI_", "_IO_", "__pthread", "pthread_",
-    "__cxa_", "__cxxabiv1", "_Unwind_", "__gxx_", "__gnu_cxx::", "std::__", "std::terminate",
-    "runtime.", "runtime/", "__rust", "rust_begin_unwind", "rust_panic", "core::panicking",
-    "std::panicking", "core::panic", "std::panic", "std::rt::", "std::sys", "core::ops::function",
-    "core::result::unwrap_failed", "core::option::", "std::thread::", "_dl_", "__restore_rt",
-    "gsignal", "__assert", "__fortify_fail", "__stack_chk_fail", "__chk_fail", "malloc_printerr",
-    "_int_free", "_int_malloc", "_int_realloc", "__clone", "_cgo_", "x_cgo_", "crosscall",
-    "asan_thread_start", "_cgoexp_", "alloc::boxed::Box::call", "core::slice::index::",
-    "core::str::slice_error_fail", "std::process::abort", "alloc::alloc::handle_alloc_error",
-    "std::alloc::", "BaseThreadInitThunk", "RtlUserThreadStart", "__scrt_", "invoke_main",
-    "node::", "v8::", "Builtins_", "uv_", "napi_", "java.", "jdk.internal.", "sun."};
+constexpr std::array<std::string_view, 72> k_runtime_prefixes = {"__rustc::",
+                                                                 "__interceptor_",
+                                                                 "___interceptor_",
+                                                                 "__asan",
+                                                                 "__tsan",
+                                                                 "__msan",
+                                                                 "__lsan",
+                                                                 "__ubsan",
+                                                                 "__sanitizer",
+                                                                 "__interception",
+                                                                 "__libc_",
+                                                                 "__GI_",
+                                                                 "_IO_",
+                                                                 "__pthread",
+                                                                 "pthread_",
+                                                                 "__cxa_",
+                                                                 "__cxxabiv1",
+                                                                 "_Unwind_",
+                                                                 "__gxx_",
+                                                                 "__gnu_cxx::",
+                                                                 "std::__",
+                                                                 "std::terminate",
+                                                                 "runtime.",
+                                                                 "runtime/",
+                                                                 "__rust",
+                                                                 "rust_begin_unwind",
+                                                                 "rust_panic",
+                                                                 "core::panicking",
+                                                                 "std::panicking",
+                                                                 "core::panic",
+                                                                 "std::panic",
+                                                                 "std::rt::",
+                                                                 "std::sys",
+                                                                 "core::ops::function",
+                                                                 "core::result::unwrap_failed",
+                                                                 "core::option::",
+                                                                 "std::thread::",
+                                                                 "_dl_",
+                                                                 "__restore_rt",
+                                                                 "gsignal",
+                                                                 "__assert",
+                                                                 "__fortify_fail",
+                                                                 "__stack_chk_fail",
+                                                                 "__chk_fail",
+                                                                 "malloc_printerr",
+                                                                 "_int_free",
+                                                                 "_int_malloc",
+                                                                 "_int_realloc",
+                                                                 "__clone",
+                                                                 "_cgo_",
+                                                                 "x_cgo_",
+                                                                 "crosscall",
+                                                                 "asan_thread_start",
+                                                                 "_cgoexp_",
+                                                                 "alloc::boxed::Box::call",
+                                                                 "core::slice::index::",
+                                                                 "core::str::slice_error_fail",
+                                                                 "std::process::abort",
+                                                                 "alloc::alloc::handle_alloc_error",
+                                                                 "std::alloc::",
+                                                                 "BaseThreadInitThunk",
+                                                                 "RtlUserThreadStart",
+                                                                 "__scrt_",
+                                                                 "invoke_main",
+                                                                 "node::",
+                                                                 "v8::",
+                                                                 "Builtins_",
+                                                                 "uv_",
+                                                                 "napi_",
+                                                                 "java.",
+                                                                 "jdk.internal.",
+                                                                 "sun."};
 
 // Go's generated cgo wrappers inside a package: "main._Cfunc_gate_check".
 constexpr std::array<std::string_view, 3> k_runtime_infixes = {"._Cfunc_", "._cgo_", "._Cgo_"};
@@ -40,27 +98,37 @@ constexpr std::array<std::string_view, 3> k_runtime_infixes = {"._Cfunc_", "._cg
 constexpr std::array<std::string_view, 4> k_runtime_executables = {"node", "nodejs", "java", "bun"};
 
 constexpr std::array<std::string_view, 38> k_runtime_functions = {
-    "malloc", "free", "calloc", "realloc", "valloc", "memalign", "posix_memalign",
-    "aligned_alloc", "operator new", "operator delete", "operator new[]", "operator delete[]",
-    "memcpy", "memmove", "memset", "memcmp", "strlen", "strcpy", "strncpy", "strcat",
-    "strcmp", "strncmp", "strdup", "printf", "fprintf", "puts", "start_thread", "clone",
-    "clone3", "_start", "abort", "raise", "exit", "cfree", "panic", "cgocall", "asmcgocall",
-    "__tls_get_addr"};
+    "malloc",          "free",           "calloc",
+    "realloc",         "valloc",         "memalign",
+    "posix_memalign",  "aligned_alloc",  "operator new",
+    "operator delete", "operator new[]", "operator delete[]",
+    "memcpy",          "memmove",        "memset",
+    "memcmp",          "strlen",         "strcpy",
+    "strncpy",         "strcat",         "strcmp",
+    "strncmp",         "strdup",         "printf",
+    "fprintf",         "puts",           "start_thread",
+    "clone",           "clone3",         "_start",
+    "abort",           "raise",          "exit",
+    "cfree",           "panic",          "cgocall",
+    "asmcgocall",      "__tls_get_addr"};
 
 constexpr std::array<std::string_view, 20> k_runtime_modules = {
-    "libasan", "libtsan", "libubsan", "liblsan", "libmsan", "libclang_rt", "libc.so", "libc-",
-    "libstdc++", "libc++", "libpthread", "ld-linux", "libgcc_s", "libm.so", "libdl", "linux-vdso",
-    "vgpreload_", "libjvm.", "libjava.", "libnode."};
+    "libasan", "libtsan",    "libubsan",   "liblsan",    "libmsan",  "libclang_rt", "libc.so",
+    "libc-",   "libstdc++",  "libc++",     "libpthread", "ld-linux", "libgcc_s",    "libm.so",
+    "libdl",   "linux-vdso", "vgpreload_", "libjvm.",    "libjava.", "libnode."};
 
 // Source paths of runtimes; Python's test runners and threading module.
 constexpr std::array<std::string_view, 17> k_runtime_paths = {
-    "/compiler-rt/lib/", "libsanitizer/", "sysdeps/", "nptl/", "/libstdc++-v3/", "csu/",
-    "/include/c++/", "/rustc/", "/go/src/runtime/", "/libgcc/", "/glibc-", "vg_replace_",
-    "/_pytest/", "/pluggy/", "/unittest/", "/threading.py", "/runpy.py"};
+    "/compiler-rt/lib/", "libsanitizer/", "sysdeps/",      "nptl/",
+    "/libstdc++-v3/",    "csu/",          "/include/c++/", "/rustc/",
+    "/go/src/runtime/",  "/libgcc/",      "/glibc-",       "vg_replace_",
+    "/_pytest/",         "/pluggy/",      "/unittest/",    "/threading.py",
+    "/runpy.py"};
 
 template <std::size_t N>
 bool any_prefix(std::string_view s, const std::array<std::string_view, N>& list) {
-  return std::any_of(list.begin(), list.end(), [&](std::string_view p) { return starts_with(s, p); });
+  return std::any_of(list.begin(), list.end(),
+                     [&](std::string_view p) { return starts_with(s, p); });
 }
 
 bool is_glob(std::string_view pattern) {
@@ -73,7 +141,9 @@ bool is_ignored(const std::string& key, const SignatureOptions& options) {
 }
 
 // gdb's "??": a frame whose function is unknown (a stripped binary) names nothing.
-bool is_unknown_function(std::string_view function) { return function.empty() || starts_with(function, "??"); }
+bool is_unknown_function(std::string_view function) {
+  return function.empty() || starts_with(function, "??");
+}
 
 bool is_meaningful(const Frame& frame, const SignatureOptions& options) {
   if (is_unknown_function(frame.function) && frame.module.empty()) return false;
@@ -106,9 +176,8 @@ bool is_runtime_frame(const Frame& frame) {
   if (std::find(k_runtime_executables.begin(), k_runtime_executables.end(), module) !=
       k_runtime_executables.end())
     return true;
-  return std::any_of(k_runtime_paths.begin(), k_runtime_paths.end(), [&](std::string_view p) {
-    return frame.file.find(p) != std::string::npos;
-  });
+  return std::any_of(k_runtime_paths.begin(), k_runtime_paths.end(),
+                     [&](std::string_view p) { return frame.file.find(p) != std::string::npos; });
 }
 
 bool matches_pattern(std::string_view name, std::string_view pattern) {
@@ -147,7 +216,8 @@ Signature make_signature(const Crash& crash, const SignatureOptions& options) {
     std::string other = frames_text(meaningful_frames(crash.other_frames, options));
     body = std::min(body, other) + " | " + std::max(body, other);
   }
-  if (body.empty()) body = !crash.detail.empty() ? crash.detail : std::string(basename(crash.location));
+  if (body.empty())
+    body = !crash.detail.empty() ? crash.detail : std::string(basename(crash.location));
   std::string text = crash.tool + " " + crash.kind + (body.empty() ? "" : ": " + body);
   return Signature{hex16(fnv1a64(text)).substr(0, 12), text};
 }

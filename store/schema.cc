@@ -151,7 +151,8 @@ Expected<int> current_version(Database& db) {
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> steps = {{1, k_schema_v1}, {2, k_schema_v2}, {3, k_schema_v3}};
+  static const std::vector<Migration> steps = {
+      {1, k_schema_v1}, {2, k_schema_v2}, {3, k_schema_v3}};
   return steps;
 }
 

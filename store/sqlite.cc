@@ -161,8 +161,8 @@ Error Database::error(int code) const {
 
 std::string sentence_for(int primary_code, std::string_view sqlite_message) {
   if (primary_code == SQLITE_BUSY || primary_code == SQLITE_LOCKED)
-    return "another process held the results store's lock for over " + std::to_string(k_busy_timeout_ms / 1000) +
-           " s (" + std::string(sqlite_message) + ")";
+    return "another process held the results store's lock for over " +
+           std::to_string(k_busy_timeout_ms / 1000) + " s (" + std::string(sqlite_message) + ")";
   return std::string(sqlite_message);
 }
 

@@ -99,8 +99,9 @@ std::vector<std::string> split_cells(const std::string& joined) {
 }
 
 Status write_claim(Database& db, std::int64_t session, const Claimant& me) {
-  FAULTLINE_TRY(Statement s, db.prepare("INSERT OR REPLACE INTO session_claims(session_id, pid, process_start, "
-                                        "host, claimed_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  FAULTLINE_TRY(Statement s,
+                db.prepare("INSERT OR REPLACE INTO session_claims(session_id, pid, process_start, "
+                           "host, claimed_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
   return s.bind_all(session, me.pid, me.process_start, me.host, utc_timestamp()).run();
 }
 
@@ -134,7 +135,8 @@ Expected<std::unique_ptr<Store>> Store::open(const std::string& path, Database::
   // The first statement reads the file: a file that is not SQLite fails here.
   if (auto wal = db.exec("PRAGMA journal_mode = WAL"); !wal) {
     const std::string why = wal.error().message.substr(wal.error().message.rfind(": ") + 2);
-    if (why.find("malformed") != std::string::npos)  // SQLite's, but damaged: as quick_check says it
+    if (why.find("malformed") !=
+        std::string::npos)  // SQLite's, but damaged: as quick_check says it
       return fail(infrastructure(path + ": the results store is damaged (" + why +
                                  "); move it aside or name another file with --db"));
     return fail(infrastructure(path + ": cannot use as faultline's results store: " + why +
@@ -167,8 +169,9 @@ Expected<std::int64_t> Store::begin_session(const NewSession& n, const Claimant&
 Expected<std::optional<Claimant>> Store::claim_session(std::int64_t id, const Claimant& me,
                                                        const ClaimantAlive& alive) {
   FAULTLINE_TRY(Transaction tx, Transaction::begin(m_db));
-  FAULTLINE_TRY(Statement held, m_db.prepare("SELECT pid, process_start, host, claimed_at FROM session_claims "
-                                             "WHERE session_id = ?1"));
+  FAULTLINE_TRY(Statement held,
+                m_db.prepare("SELECT pid, process_start, host, claimed_at FROM session_claims "
+                             "WHERE session_id = ?1"));
   FAULTLINE_TRY(const bool row, held.bind_all(id).step());
   if (row) {
     Claimant c{held.integer(0), held.text(1), held.text(2), held.text(3)};
@@ -182,8 +185,9 @@ Expected<std::optional<Claimant>> Store::claim_session(std::int64_t id, const Cl
 }
 
 Status Store::release_session(std::int64_t id, const Claimant& me) {
-  FAULTLINE_TRY(Statement s, m_db.prepare("DELETE FROM session_claims WHERE session_id = ?1 AND pid = ?2 "
-                                          "AND process_start = ?3 AND host = ?4"));
+  FAULTLINE_TRY(Statement s,
+                m_db.prepare("DELETE FROM session_claims WHERE session_id = ?1 AND pid = ?2 "
+                             "AND process_start = ?3 AND host = ?4"));
   return s.bind_all(id, me.pid, me.process_start, me.host).run();
 }
 

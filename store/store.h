@@ -136,7 +136,8 @@ class Store {
   // Claims session `id` for `me`, atomically: nullopt when claimed (it was free,
   // already `me`'s, or its claimant is no longer `alive`), else the live
   // claimant that holds it. release_session gives it up (only `me`'s claim).
-  Expected<std::optional<Claimant>> claim_session(std::int64_t id, const Claimant& me, const ClaimantAlive& alive);
+  Expected<std::optional<Claimant>> claim_session(std::int64_t id, const Claimant& me,
+                                                  const ClaimantAlive& alive);
   Status release_session(std::int64_t id, const Claimant& me);
   Status finish_session(std::int64_t id, const std::string& finished_at, bool interrupted);
   Status mark_resumed(std::int64_t id);

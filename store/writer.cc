@@ -13,9 +13,7 @@ runner::RunRecord redacted(runner::RunRecord r, const Redactor& redactor) {
   mask(r.command);
   mask(r.hung_stacks);
   for (auto& c : r.crashes) {
-    for (std::string* s :
-         {&c.location, &c.summary, &c.excerpt, &c.signature.text})
-      mask(*s);
+    for (std::string* s : {&c.location, &c.summary, &c.excerpt, &c.signature.text}) mask(*s);
     for (auto& f : c.frames)
       for (std::string* s : {&f.function, &f.file, &f.module}) mask(*s);
   }

@@ -2,11 +2,11 @@
 // bug appears at a known version, real runs under a real sanitizer.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "runner/process.h"
@@ -15,13 +15,14 @@ namespace faultline {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 // Version V of the program: from BAD_FROM up to (not including) FIXED_AT it has
 // a heap-use-after-free, taken in PERCENT of runs; version BROKEN does not build.
 // The bug both programs plant: a heap-use-after-free that ASan reports.
-#define K_USE_AFTER_FREE "#define USE_AFTER_FREE { char* volatile p = malloc(16); free(p); return p[3]; }\n"
+#define K_USE_AFTER_FREE \
+  "#define USE_AFTER_FREE { char* volatile p = malloc(16); free(p); return p[3]; }\n"
 
 const char* k_program = K_USE_AFTER_FREE R"(#include <stdio.h>
 #include <stdlib.h>
@@ -46,14 +47,18 @@ class BisectTest : public ::testing::Test {
     std::ofstream(m_dir / "prog.c") << k_program;
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
   void matrix(int bad_from, int fixed_at, int percent, int broken = 0) {
     std::ofstream(m_dir / "faultline.yaml")
-        << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"]\n"
-        << "    build: \"test {{ version }} != " << broken << " && $CC $SAN_CFLAGS -O1 -g -DV={{ version }} -DBAD_FROM="
-        << bad_from << " -DFIXED_AT=" << fixed_at << " -DPERCENT=" << percent
+        << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", "
+           "\"6\", \"7\", \"8\", \"9\", \"10\"]\n"
+        << "    build: \"test {{ version }} != " << broken
+        << " && $CC $SAN_CFLAGS -O1 -g -DV={{ version }} -DBAD_FROM=" << bad_from
+        << " -DFIXED_AT=" << fixed_at << " -DPERCENT=" << percent
         << " -o {{ prefix }}/prog prog.c $SAN_LDFLAGS\"\n"
         << "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n";
   }
@@ -73,11 +78,15 @@ class BisectTest : public ::testing::Test {
   long observations(const std::string& key) {
     sqlite3* db = nullptr;
     long n = -1;
-    const std::string sql = "SELECT count(*) FROM bisect_observations o JOIN bisect_sessions s "
-                            "ON s.session_id = o.session_id WHERE s.key = '" + key + "'";
-    if (sqlite3_open_v2((m_dir / ".faultline/faultline.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    const std::string sql =
+        "SELECT count(*) FROM bisect_observations o JOIN bisect_sessions s "
+        "ON s.session_id = o.session_id WHERE s.key = '" +
+        key + "'";
+    if (sqlite3_open_v2((m_dir / ".faultline/faultline.db").c_str(), &db, SQLITE_OPEN_READONLY,
+                        nullptr) == SQLITE_OK) {
       sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+          sqlite3_step(stmt) == SQLITE_ROW)
         n = static_cast<long>(sqlite3_column_int64(stmt, 0));
       sqlite3_finalize(stmt);
     }
@@ -139,7 +148,8 @@ TEST_F(BisectTest, ResumeRepeatsNoRun) {
   Outcome again = faultline({"bisect", "--axis", "lib", "--resume"});
   EXPECT_EQ(again.status, 1) << again.err;
   EXPECT_THAT(again.out, HasSubstr("first crashing: lib=6"));
-  EXPECT_THAT(again.err, HasSubstr("bisect: resuming with " + std::to_string(before) + " recorded observations"));
+  EXPECT_THAT(again.err, HasSubstr("bisect: resuming with " + std::to_string(before) +
+                                   " recorded observations"));
   EXPECT_EQ(observations("lib"), before);
 }
 
@@ -167,7 +177,8 @@ TEST_F(BisectTest, TheAnswerIsAddedToResultsJsonAndReportRendersIt) {
   EXPECT_EQ(r["signatures"].size(), 1u);
   EXPECT_EQ(r["signatures"][0]["hash"], b["signature"]);
   // Attribution works on a bisect's cells as on a run's.
-  EXPECT_THAT(r["signatures"][0].value("attribution", ""), HasSubstr("lib ≥ 6")) << r["signatures"][0].dump();
+  EXPECT_THAT(r["signatures"][0].value("attribution", ""), HasSubstr("lib ≥ 6"))
+      << r["signatures"][0].dump();
 
   // A second search of the same line replaces its entry rather than adding one.
   faultline({"bisect", "--axis", "lib", "--no-results"});
@@ -203,7 +214,8 @@ TEST_F(BisectTest, AnEarlierRunIsTakenAsEvidenceAndKeepsItsCells) {
 TEST_F(BisectTest, ResultsOfAnotherMatrixAreLeftAloneAndNamedAsSuch) {
   matrix(6, 100, 100);
   fs::create_directories(m_dir / ".faultline");
-  std::ofstream(m_dir / ".faultline/results.json") << R"({"name": "other", "axes": [], "cells": []})";
+  std::ofstream(m_dir / ".faultline/results.json")
+      << R"({"name": "other", "axes": [], "cells": []})";
   Outcome o = faultline({"bisect", "--axis", "lib"});
   ASSERT_EQ(o.status, 1) << o.err;
   EXPECT_THAT(o.err, HasSubstr("records another matrix"));
@@ -224,8 +236,10 @@ int main(int argc, char** argv) {
 }
 )";
   std::ofstream(m_dir / "faultline.yaml")
-      << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]\n"
-      << "    build: \"$CC $SAN_CFLAGS -O1 -g -DV={{ version }} -o {{ prefix }}/pair pair.c $SAN_LDFLAGS\"\n"
+      << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", "
+         "\"6\"]\n"
+      << "    build: \"$CC $SAN_CFLAGS -O1 -g -DV={{ version }} -o {{ prefix }}/pair pair.c "
+         "$SAN_LDFLAGS\"\n"
       << "  bind:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]\n"
       << "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/pair {{ bind }}\" }\n";
   Outcome o = faultline({"bisect", "--axes", "lib,bind", "--runs-per-pair", "2"});
@@ -237,7 +251,11 @@ int main(int argc, char** argv) {
   json b = json::parse(in)["bisect"][0];
   EXPECT_EQ(b["axes"], json::array({"lib", "bind"}));
   json pairs = json::array();
-  for (int l = 3; l <= 6; ++l) pairs.push_back({{"lib", std::to_string(l)}, {"bind", std::to_string(9 - l)}, {"sanitizer", "asan"}, {"workload", "w"}});
+  for (int l = 3; l <= 6; ++l)
+    pairs.push_back({{"lib", std::to_string(l)},
+                     {"bind", std::to_string(9 - l)},
+                     {"sanitizer", "asan"},
+                     {"workload", "w"}});
   EXPECT_EQ(b["minimal_pairs"], pairs);
   EXPECT_TRUE(b["contradictions"].empty());
   EXPECT_LT(b["probes"].get<int>(), 36);
@@ -262,7 +280,9 @@ TEST_F(BisectTest, AnAxisThatIsNotAComponentIsBadInput) {
   matrix(6, 100, 100);
   Outcome o = faultline({"bisect", "--axis", "sanitizer"});
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, "faultline bisect: 'sanitizer' is not a component axis; bisect searches component versions\n");
+  EXPECT_EQ(o.err,
+            "faultline bisect: 'sanitizer' is not a component axis; bisect searches component "
+            "versions\n");
 }
 
 }  // namespace
@@ -288,7 +308,8 @@ for i in $(seq 1 30); do
 done
 )sh";
   auto made = runner::run_command({"/bin/sh", "-c", script}, m_dir.string());
-  ASSERT_TRUE(made && made->succeeded()) << (made ? made->stderr_capture.text() : made.error().message);
+  ASSERT_TRUE(made && made->succeeded())
+      << (made ? made->stderr_capture.text() : made.error().message);
   std::ofstream(m_dir / "faultline.yaml")
       << "version: 1\ncomponents:\n  lib:\n    versions: { git: { repo: lib, range: c1..c30 } }\n"
          "    source: { git: lib }\n"
@@ -302,7 +323,8 @@ done
   EXPECT_EQ(a["outcome"], "culprit") << o.out << o.err;
   EXPECT_EQ(a["first_bad"], c17->substr(0, 12));
   // The user's checkout is untouched: still at c30, clean.
-  auto status = runner::command_output({"git", "-C", (m_dir / "lib").string(), "status", "--porcelain"});
+  auto status =
+      runner::command_output({"git", "-C", (m_dir / "lib").string(), "status", "--porcelain"});
   ASSERT_TRUE(status);
   EXPECT_EQ(*status, "");
 }

@@ -2,10 +2,10 @@
 // binary, real files, a real git repository.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "runner/process.h"
 
@@ -15,7 +15,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-const std::string k_example = std::string(FAULTLINE_SOURCE_DIR) + "/examples/ffi-race/faultline.yaml";
+const std::string k_example =
+    std::string(FAULTLINE_SOURCE_DIR) + "/examples/ffi-race/faultline.yaml";
 
 struct Outcome {
   int status = -1;
@@ -39,8 +40,10 @@ class Scratch : public ::testing::Test {
     m_dir = mkdtemp(tmpl);
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
   std::string write(const std::string& name, const std::string& text) {
     std::ofstream(m_dir / name) << text;
@@ -48,7 +51,8 @@ class Scratch : public ::testing::Test {
   }
   void sh(const std::string& command) {
     auto r = runner::run_command({"/bin/sh", "-c", command}, m_dir.string());
-    ASSERT_TRUE(r && r->succeeded()) << command << ": " << (r ? r->stderr_capture.text() : r.error().message);
+    ASSERT_TRUE(r && r->succeeded())
+        << command << ": " << (r ? r->stderr_capture.text() : r.error().message);
   }
   fs::path m_dir;
 };
@@ -57,9 +61,11 @@ TEST(Validate, SummarisesTheExample) {
   Outcome o = faultline({"validate", k_example});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_THAT(o.out, HasSubstr(": valid\n"));
-  EXPECT_THAT(o.out, HasSubstr("axes       library 8, binding 5, sanitizer 4, workload 2, threads 2"));
+  EXPECT_THAT(o.out,
+              HasSubstr("axes       library 8, binding 5, sanitizer 4, workload 2, threads 2"));
   // 8 × 5 × 4 × (2 + 2) = 640; tsan × binding 0.6 removes 8 × 4 = 32.
-  EXPECT_THAT(o.out, HasSubstr("cells      608 (640 combinations, 32 excluded, 0 added by include)"));
+  EXPECT_THAT(o.out,
+              HasSubstr("cells      608 (640 combinations, 32 excluded, 0 added by include)"));
   EXPECT_THAT(o.out, HasSubstr("builds     "));
   EXPECT_EQ(o.err, "");
 }
@@ -78,7 +84,9 @@ TEST(Validate, ReportsEveryErrorWithItsPlaceAndExitsTwo) {
 TEST(Validate, AMissingFileIsBadInput) {
   Outcome o = faultline({"validate", "/nonexistent/faultline.yaml"});
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, "/nonexistent/faultline.yaml: error: cannot read the matrix file: No such file or directory\n");
+  EXPECT_EQ(o.err,
+            "/nonexistent/faultline.yaml: error: cannot read the matrix file: No such file or "
+            "directory\n");
 }
 
 TEST(Usage, EveryCommandHasHelpWithAnExample) {
@@ -96,7 +104,8 @@ TEST(Usage, EveryCommandHasHelpWithAnExample) {
 TEST(Plan, ListsCellsAsATableAndAsJson) {
   Outcome table = faultline({"plan", k_example});
   EXPECT_EQ(table.status, 0) << table.err;
-  EXPECT_THAT(table.out, HasSubstr("library=1.0 binding=0.6 sanitizer=none workload=gates threads=1\n"));
+  EXPECT_THAT(table.out,
+              HasSubstr("library=1.0 binding=0.6 sanitizer=none workload=gates threads=1\n"));
   EXPECT_THAT(table.out, HasSubstr("608 cells, "));
   Outcome json = faultline({"plan", "--format", "json", k_example});
   auto doc = nlohmann::json::parse(json.out);
@@ -115,7 +124,9 @@ TEST(Plan, ShardsFormAGithubMatrixAndCoverEveryCellOnce) {
   for (int k = 1; k <= 4; ++k) {
     EXPECT_EQ(doc["include"][k - 1]["shard"], std::to_string(k) + "/4");
     total += doc["include"][k - 1]["cells"].get<std::size_t>();
-    auto cells = nlohmann::json::parse(faultline({"plan", "--format", "json", "--shard", std::to_string(k) + "/4", k_example}).out);
+    auto cells = nlohmann::json::parse(
+        faultline({"plan", "--format", "json", "--shard", std::to_string(k) + "/4", k_example})
+            .out);
     for (const auto& c : cells["cells"]) EXPECT_TRUE(ids.insert(c["id"]).second) << c["id"];
   }
   EXPECT_EQ(total, 608u);
@@ -159,8 +170,9 @@ TEST(Triage, ReadsAPrefixedReportAsPasted) {
                                "  #0 session_touch  session.c:211\n"
                                "  #1 handle_request  server.c:98\n"
                                "  #2 worker_loop  server.c:164\n"));
-  EXPECT_THAT(o.out, HasSubstr("  signature: ed9380ec1a8c  asan heap-use-after-free: session_touch > "
-                               "handle_request > worker_loop\n\n1 crash found\n"));
+  EXPECT_THAT(o.out,
+              HasSubstr("  signature: ed9380ec1a8c  asan heap-use-after-free: session_touch > "
+                        "handle_request > worker_loop\n\n1 crash found\n"));
 }
 
 TEST(Triage, CleanOutputIsExitZeroAndAMissingFileIsTwo) {
@@ -175,11 +187,13 @@ class Probe : public Scratch {};
 
 TEST_F(Probe, ASanitizerThatCannotBuildHereIsNamedWithExitThree) {
   const std::string file = write("faultline.yaml",
-      "version: 1\ncomponents: { lib: { versions: [\"1\"] } }\n"
-      "sanitizers: [none, { name: weird, cflags: -fsanitize=nonsense }]\nworkloads: { w: { run: x } }\n");
+                                 "version: 1\ncomponents: { lib: { versions: [\"1\"] } }\n"
+                                 "sanitizers: [none, { name: weird, cflags: -fsanitize=nonsense "
+                                 "}]\nworkloads: { w: { run: x } }\n");
   Outcome o = faultline({"validate", file});
   EXPECT_EQ(o.status, 3);
-  EXPECT_THAT(o.err, HasSubstr(file + ":3:20: error: sanitizer 'weird' does not work with gcc: 'gcc "
+  EXPECT_THAT(o.err,
+              HasSubstr(file + ":3:20: error: sanitizer 'weird' does not work with gcc: 'gcc "
                                "-fsanitize=nonsense' cannot build a program: "));
   EXPECT_THAT(o.out, HasSubstr("toolchain  gcc builds and runs none (probed)"));
   Outcome skipped = faultline({"validate", "--no-probe", file});
@@ -190,15 +204,18 @@ class GitRange : public Scratch {};
 
 TEST_F(GitRange, VersionsAreTheCommitsOfTheRangeOldestFirst) {
   sh("git init -q lib && cd lib && git config user.email t@t && git config user.name t && "
-     "for i in 0 1 2 3 4; do echo $i > f && git add f && git commit -qm c$i && git tag v1.$i; done");
+     "for i in 0 1 2 3 4; do echo $i > f && git add f && git commit -qm c$i && git tag v1.$i; "
+     "done");
   write("faultline.yaml",
-        "version: 1\ncomponents:\n  library: { versions: { git: { repo: lib, range: v1.1..v1.3 } } }\n"
+        "version: 1\ncomponents:\n  library: { versions: { git: { repo: lib, range: v1.1..v1.3 } } "
+        "}\n"
         "workloads: { w: { run: \"echo {{ library }}\" } }\n");
   Outcome o = faultline({"plan", "--format", "json", (m_dir / "faultline.yaml").string()});
   ASSERT_EQ(o.status, 0) << o.err;
   auto doc = nlohmann::json::parse(o.out);
   ASSERT_EQ(doc["cells"].size(), 3u);
-  auto rev = runner::command_output({"git", "-C", (m_dir / "lib").string(), "rev-parse", "v1.1", "v1.2", "v1.3"});
+  auto rev = runner::command_output(
+      {"git", "-C", (m_dir / "lib").string(), "rev-parse", "v1.1", "v1.2", "v1.3"});
   ASSERT_TRUE(rev);
   std::istringstream revs(*rev);
   for (int i = 0; i < 3; ++i) {
@@ -212,12 +229,16 @@ TEST_F(GitRange, ARangeThatDoesNotResolveIsAnErrorAtItsPlace) {
   sh("git init -q lib && cd lib && git config user.email t@t && git config user.name t && "
      "echo 1 > f && git add f && git commit -qm one && git tag v1.0");
   const std::string file = write("faultline.yaml",
-        "version: 1\ncomponents:\n  library:\n    versions: { git: { repo: lib, range: v1.0..v9.9 } }\n"
-        "workloads: { w: { run: x } }\n");
+                                 "version: 1\ncomponents:\n  library:\n    versions: { git: { "
+                                 "repo: lib, range: v1.0..v9.9 } }\n"
+                                 "workloads: { w: { run: x } }\n");
   Outcome o = faultline({"validate", file});
   EXPECT_EQ(o.status, 2);
-  EXPECT_THAT(o.err, HasSubstr(file + ":4:42: error: git range 'v1.0..v9.9' in components.library.versions.git does not "
-                               "resolve in 'lib': 'v9.9' is not a commit there\n"));
+  EXPECT_THAT(
+      o.err,
+      HasSubstr(file +
+                ":4:42: error: git range 'v1.0..v9.9' in components.library.versions.git does not "
+                "resolve in 'lib': 'v9.9' is not a commit there\n"));
 }
 
 }  // namespace

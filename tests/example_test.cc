@@ -4,11 +4,11 @@
 // use-after-free, blame each on its axis, and bisect both to their versions.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -18,10 +18,11 @@ namespace faultline {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
-const std::string k_matrix = std::string(FAULTLINE_SOURCE_DIR) + "/examples/ffi-race/faultline.yaml";
+const std::string k_matrix =
+    std::string(FAULTLINE_SOURCE_DIR) + "/examples/ffi-race/faultline.yaml";
 
 struct Outcome {
   int status = -1;
@@ -35,12 +36,15 @@ class ExampleTest : public ::testing::Test {
     m_dir = mkdtemp(tmpl);
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
   // faultline COMMAND on the example, with builds, sessions and reports in the scratch directory.
   Outcome faultline(const std::string& command, const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {FAULTLINE_BINARY, command, k_matrix, "--state-dir", (m_dir / "state").string()};
+    std::vector<std::string> argv = {FAULTLINE_BINARY, command, k_matrix, "--state-dir",
+                                     (m_dir / "state").string()};
     argv.insert(argv.end(), args.begin(), args.end());
     auto r = runner::run_command(argv, m_dir.string(), std::chrono::minutes(10));
     EXPECT_TRUE(r) << (r ? "" : r.error().message);
@@ -50,8 +54,8 @@ class ExampleTest : public ::testing::Test {
   // `faultline run` on a slice; results.json goes to NAME.json in the scratch directory. Up to
   // 4 runs per cell: a cell of either bug crashes in at least 5 runs of 6 (README.md).
   json run(const std::string& name, std::vector<std::string> only, int expected_status) {
-    std::vector<std::string> args = {"--runs", "4", "--stop", "first-crash", "--out",
-                                     (m_dir / (name + ".json")).string()};
+    std::vector<std::string> args = {"--runs",      "4",     "--stop",
+                                     "first-crash", "--out", (m_dir / (name + ".json")).string()};
     for (const auto& o : only) args.insert(args.end(), {"--only", o});
     Outcome o = faultline("run", args);
     EXPECT_EQ(o.status, expected_status) << name << "\n" << o.out << o.err;
@@ -74,7 +78,8 @@ const json* cell(const json& results, const std::string& library, const std::str
                  const std::string& workload, const std::string& threads) {
   for (const json& c : results["cells"]) {
     const json& v = c["values"];
-    if (v["library"] == library && v["binding"] == binding && v["workload"] == workload && v["threads"] == threads)
+    if (v["library"] == library && v["binding"] == binding && v["workload"] == workload &&
+        v["threads"] == threads)
       return &c;
   }
   return nullptr;
@@ -102,38 +107,46 @@ std::string frames_text(const json& signature) {
 
 std::string id(const std::string& library, const std::string& binding, const std::string& workload,
                const std::string& threads) {
-  return "library=" + library + " binding=" + binding + " sanitizer=asan workload=" + workload + " threads=" + threads;
+  return "library=" + library + " binding=" + binding + " sanitizer=asan workload=" + workload +
+         " threads=" + threads;
 }
 
 TEST_F(ExampleTest, RunTellsTheTwoBugsApartAndBlamesEachOnItsAxis) {
   // The binding's frame pool: two libraries, four bindings, `gates`, 8 threads.
-  json pool = run("pool", {"sanitizer=asan", "threads=8", "workload=gates", "library=1.3", "library=1.4",
-                           "binding=0.7", "binding=0.8", "binding=0.9", "binding=0.10"}, 1);
+  json pool = run("pool",
+                  {"sanitizer=asan", "threads=8", "workload=gates", "library=1.3", "library=1.4",
+                   "binding=0.7", "binding=0.8", "binding=0.9", "binding=0.10"},
+                  1);
   ASSERT_FALSE(pool.is_discarded());
   ASSERT_EQ(pool["signatures"].size(), 1u) << pool["signatures"].dump(1);
   const json& double_free = pool["signatures"][0];
   EXPECT_EQ(double_free["kind"], "double-free");
   EXPECT_THAT(frames_text(double_free), HasSubstr("acquire_frame"));
-  EXPECT_EQ(cells_showing(pool, double_free),
-            (std::set<std::string>{id("1.3", "0.8", "gates", "8"), id("1.4", "0.8", "gates", "8"),
-                                   id("1.3", "0.9", "gates", "8"), id("1.4", "0.9", "gates", "8")}));
+  EXPECT_EQ(
+      cells_showing(pool, double_free),
+      (std::set<std::string>{id("1.3", "0.8", "gates", "8"), id("1.4", "0.8", "gates", "8"),
+                             id("1.3", "0.9", "gates", "8"), id("1.4", "0.9", "gates", "8")}));
   EXPECT_THAT(double_free["attribution"].get<std::string>(),
               HasSubstr("appears in every cell with 0.8 ≤ binding ≤ 0.9"));
   EXPECT_THAT(double_free["attribution"].get<std::string>(), HasSubstr("library does not matter"));
 
   // The library's callback dispatch: two libraries, two correct bindings, both workloads.
-  json callbacks = run("callbacks", {"sanitizer=asan", "threads=8", "library=1.3", "library=1.4", "binding=0.7",
-                                     "binding=0.10"}, 1);
+  json callbacks = run(
+      "callbacks",
+      {"sanitizer=asan", "threads=8", "library=1.3", "library=1.4", "binding=0.7", "binding=0.10"},
+      1);
   ASSERT_FALSE(callbacks.is_discarded());
   ASSERT_EQ(callbacks["signatures"].size(), 1u) << callbacks["signatures"].dump(1);
   const json& use_after_free = callbacks["signatures"][0];
   EXPECT_EQ(use_after_free["kind"], "heap-use-after-free");
   EXPECT_THAT(frames_text(use_after_free), HasSubstr("worker_main"));
   EXPECT_EQ(cells_showing(callbacks, use_after_free),
-            (std::set<std::string>{id("1.4", "0.7", "callbacks", "8"), id("1.4", "0.10", "callbacks", "8")}));
+            (std::set<std::string>{id("1.4", "0.7", "callbacks", "8"),
+                                   id("1.4", "0.10", "callbacks", "8")}));
   EXPECT_THAT(use_after_free["attribution"].get<std::string>(),
               HasSubstr("appears in every cell with library ≥ 1.4 and workload = callbacks"));
-  EXPECT_THAT(use_after_free["attribution"].get<std::string>(), HasSubstr("binding does not matter"));
+  EXPECT_THAT(use_after_free["attribution"].get<std::string>(),
+              HasSubstr("binding does not matter"));
 
   // Two bugs, two signatures.
   EXPECT_NE(double_free["hash"], use_after_free["hash"]);
@@ -154,8 +167,9 @@ TEST_F(ExampleTest, RunTellsTheTwoBugsApartAndBlamesEachOnItsAxis) {
 }
 
 TEST_F(ExampleTest, BisectFindsTheFirstCrashingAndTheFirstFixedVersions) {
-  const std::vector<std::string> binding_base = {"--only", "library=1.3", "--only", "sanitizer=asan",
-                                                 "--only", "workload=gates", "--only", "threads=8"};
+  const std::vector<std::string> binding_base = {"--only",         "library=1.3", "--only",
+                                                 "sanitizer=asan", "--only",      "workload=gates",
+                                                 "--only",         "threads=8"};
   std::vector<std::string> args = {"--axis", "binding", "--bad", "0.9"};
   args.insert(args.end(), binding_base.begin(), binding_base.end());
   Outcome first = faultline("bisect", args);
@@ -174,8 +188,9 @@ TEST_F(ExampleTest, BisectFindsTheFirstCrashingAndTheFirstFixedVersions) {
   a = bisect_answer("binding");
   EXPECT_EQ(a["first_bad"], "0.10") << a.dump();
 
-  Outcome library = faultline("bisect", {"--axis", "library", "--only", "binding=0.7", "--only", "sanitizer=asan",
-                                         "--only", "workload=callbacks", "--only", "threads=8"});
+  Outcome library =
+      faultline("bisect", {"--axis", "library", "--only", "binding=0.7", "--only", "sanitizer=asan",
+                           "--only", "workload=callbacks", "--only", "threads=8"});
   EXPECT_EQ(library.status, 1) << library.out << library.err;
   EXPECT_THAT(library.out, HasSubstr("first crashing: library=1.4; last good: library=1.3"));
   a = bisect_answer("library");

@@ -4,10 +4,10 @@
 // not one of its signals, to the version that fixed it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -17,8 +17,8 @@ namespace faultline {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 // Versions up to 3 die of a signal on every run, which one drawn from the run's number
 // ($FAULTLINE_RUN_INDEX) and the version; from version 4 on they pass.
@@ -60,8 +60,10 @@ class FamiliesTest : public ::testing::Test {
     std::ofstream(m_dir / "faultline.yaml") << k_matrix;
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
   Outcome faultline(std::vector<std::string> args) {
     args.insert(args.begin(), FAULTLINE_BINARY);
@@ -94,7 +96,8 @@ TEST_F(FamiliesTest, RunShowsOneBugWithThreeManifestations) {
   ASSERT_EQ(r["families"].size(), 1u) << r["families"].dump(1);
   const json& family = r["families"][0];
   const std::set<std::string> members = family["signatures"].get<std::set<std::string>>();
-  EXPECT_EQ(members, (std::set<std::string>{hash_of(r, "SIGSEGV"), hash_of(r, "SIGILL"), hash_of(r, "SIGABRT")}));
+  EXPECT_EQ(members, (std::set<std::string>{hash_of(r, "SIGSEGV"), hash_of(r, "SIGILL"),
+                                            hash_of(r, "SIGABRT")}));
   EXPECT_EQ(family["top_frame"], "");
   EXPECT_EQ(family["runs"], 18);  // every run of versions 1 to 3
   EXPECT_EQ(family["cells"].size(), 3u);
@@ -103,13 +106,18 @@ TEST_F(FamiliesTest, RunShowsOneBugWithThreeManifestations) {
     EXPECT_EQ(s["runs"], 6);
   }
   EXPECT_EQ(r["totals"]["families"], 1);
-  EXPECT_THAT(family["attribution"].get<std::string>(), HasSubstr("appears in every cell with lib ≤ 3"));
+  EXPECT_THAT(family["attribution"].get<std::string>(),
+              HasSubstr("appears in every cell with lib ≤ 3"));
   // The terminal leads with the family.
   EXPECT_THAT(run.out, HasSubstr("\n1 bug, 3 manifestations: signal SIG"));
   EXPECT_THAT(run.out, HasSubstr("1 bug (3 crash signatures) in 3 of 5 cells (30 runs)"));
-  EXPECT_THAT(run.out, HasSubstr("  bug " + family["hash"].get<std::string>() + ": 3 manifestations: signal SIG"));
-  EXPECT_THAT(run.out, HasSubstr("    where: family " + family["hash"].get<std::string>() +
-                                 " appears in every cell with lib ≤ 3 (3 of 3 cells) and in none of the other 2.\n"));
+  EXPECT_THAT(run.out, HasSubstr("  bug " + family["hash"].get<std::string>() +
+                                 ": 3 manifestations: signal SIG"));
+  EXPECT_THAT(
+      run.out,
+      HasSubstr(
+          "    where: family " + family["hash"].get<std::string>() +
+          " appears in every cell with lib ≤ 3 (3 of 3 cells) and in none of the other 2.\n"));
 
   Outcome md = faultline({"report", "--format", "md"});
   EXPECT_EQ(md.status, 0) << md.err;
@@ -120,7 +128,8 @@ TEST_F(FamiliesTest, BisectFollowsTheFamilyToTheFirstFixedVersion) {
   ASSERT_EQ(faultline({"run"}).status, 1);
   Outcome fixed = faultline({"bisect", "--fixed", "--no-results"});
   EXPECT_EQ(fixed.status, 1) << fixed.out << fixed.err;
-  EXPECT_THAT(fixed.err, HasSubstr("every frame-less crash (a signal alone, a one-line runtime panic)"));
+  EXPECT_THAT(fixed.err,
+              HasSubstr("every frame-less crash (a signal alone, a one-line runtime panic)"));
   EXPECT_THAT(fixed.out, HasSubstr("first fixed: lib=4; last crashing: lib=3"));
   json a = read(m_dir / ".faultline/bisect-lib.json");
   EXPECT_EQ(a["outcome"], "culprit") << a.dump();
@@ -140,7 +149,8 @@ TEST_F(FamiliesTest, ASignatureWithoutFramesIsWidenedToItsFamilyAndSaysSo) {
   ASSERT_FALSE(ill.empty());
   Outcome fixed = faultline({"bisect", "--fixed", "--signature", ill});
   EXPECT_EQ(fixed.status, 1) << fixed.out << fixed.err;
-  EXPECT_THAT(fixed.out, HasSubstr("target widened: " + ill + " has no frames, so its family is the target\n"));
+  EXPECT_THAT(fixed.out, HasSubstr("target widened: " + ill +
+                                   " has no frames, so its family is the target\n"));
   EXPECT_THAT(fixed.out, HasSubstr("first fixed: lib=4; last crashing: lib=3"));
   json a = read(m_dir / ".faultline/bisect-lib.json");
   EXPECT_EQ(a["family"]["widened"], true);

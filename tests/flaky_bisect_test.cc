@@ -3,11 +3,11 @@
 // each run's fate from a seeded sequence indexed by faultline's run number, so it repeats.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "runner/process.h"
@@ -53,15 +53,17 @@ class FlakyBisectTest : public ::testing::Test {
     std::ofstream(m_dir / "prog.c") << k_program;
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
   void matrix(int bad_from, int permille, int seed) {
     std::ofstream(m_dir / "faultline.yaml")
         << "version: 1\ncomponents:\n  lib:\n"
         << "    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"]\n"
-        << "    build: $CC -O1 -DV={{ version }} -DBAD_FROM=" << bad_from << " -DPERMILLE=" << permille
-        << " -DSEED=" << seed << " -o {{ prefix }}/prog prog.c\n"
+        << "    build: $CC -O1 -DV={{ version }} -DBAD_FROM=" << bad_from
+        << " -DPERMILLE=" << permille << " -DSEED=" << seed << " -o {{ prefix }}/prog prog.c\n"
         << "sanitizers: [none]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n"
         << "bisect: { axes: [lib], confidence: 0.99 }\n";
   }
@@ -87,12 +89,15 @@ class FlakyBisectTest : public ::testing::Test {
   std::pair<int, int> observed(int index) {
     sqlite3* db = nullptr;
     int runs = 0, crashes = 0;
-    const std::string sql = "SELECT coalesce(sum(o.runs), 0), coalesce(sum(o.target), 0) FROM bisect_observations o "
-                            "JOIN bisect_sessions s ON s.session_id = o.session_id WHERE s.key = 'lib' AND o.x = " +
-                            std::to_string(index);
-    if (sqlite3_open_v2((m_dir / ".faultline/faultline.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    const std::string sql =
+        "SELECT coalesce(sum(o.runs), 0), coalesce(sum(o.target), 0) FROM bisect_observations o "
+        "JOIN bisect_sessions s ON s.session_id = o.session_id WHERE s.key = 'lib' AND o.x = " +
+        std::to_string(index);
+    if (sqlite3_open_v2((m_dir / ".faultline/faultline.db").c_str(), &db, SQLITE_OPEN_READONLY,
+                        nullptr) == SQLITE_OK) {
       sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+          sqlite3_step(stmt) == SQLITE_ROW) {
         runs = sqlite3_column_int(stmt, 0);
         crashes = sqlite3_column_int(stmt, 1);
       }
@@ -121,7 +126,8 @@ TEST_F(FlakyBisectTest, ACrashInOneRunOfTenIsBisectedToItsVersionAtTheConfigured
   EXPECT_GT(runs5, 20);
   EXPECT_EQ(crashes5, 0);
   // And the bug is as rare as it claims: faultline run measures about one crash in ten at 6.
-  Outcome measured = faultline({"run", "--only", "lib=6", "--runs", "300", "--stop", "all", "--out", "rate.json"});
+  Outcome measured =
+      faultline({"run", "--only", "lib=6", "--runs", "300", "--stop", "all", "--out", "rate.json"});
   ASSERT_EQ(measured.status, 1) << measured.out << measured.err;
   std::ifstream in(m_dir / "rate.json");
   std::stringstream s;

@@ -2,9 +2,8 @@
 // crash report in the middle of a long log, print terminal escapes, kill
 // faultline, open /dev/tty. The real binary, real processes, a scratch
 // directory per test (kept and named on failure).
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <pty.h>
 #include <signal.h>
 #include <spawn.h>
@@ -15,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -61,13 +61,18 @@ class HostileWorkloadTest : public ::testing::Test {
   }
   void TearDown() override {
     if (m_workload > 0 && !gone(m_workload)) ::kill(m_workload, SIGKILL);
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
-  void write(const std::string& name, const std::string& text) { std::ofstream(m_dir / name) << text; }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(m_dir / name) << text;
+  }
   void matrix(const std::string& run) {
-    write("faultline.yaml", "version: 1\ncomponents:\n  none: { versions: [\"1\"] }\nworkloads:\n  w: { run: \"" +
-                                run + "\", timeout: 10m }\nstress: { runs: 1 }\n");
+    write("faultline.yaml",
+          "version: 1\ncomponents:\n  none: { versions: [\"1\"] }\nworkloads:\n  w: { run: \"" +
+              run + "\", timeout: 10m }\nstress: { runs: 1 }\n");
   }
 
   // faultline run, to completion; its exit status and stdout.
@@ -87,8 +92,10 @@ class HostileWorkloadTest : public ::testing::Test {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addchdir_np(&actions, m_dir.c_str());
-    posix_spawn_file_actions_addopen(&actions, 1, (m_dir / "out.txt").c_str(), O_WRONLY | O_CREAT, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, (m_dir / "err.txt").c_str(), O_WRONLY | O_CREAT, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, (m_dir / "out.txt").c_str(), O_WRONLY | O_CREAT,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, (m_dir / "err.txt").c_str(), O_WRONLY | O_CREAT,
+                                     0644);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     if (group) {
@@ -133,7 +140,8 @@ TEST_F(HostileWorkloadTest, AReportInTheMiddleOfALongLogOfAPassingHarnessIsACras
   ASSERT_FALSE(report.empty());
   write("report.txt", report);
   // 2 × 3,000,000 lines (66 MB) around the report; the harness exits 0.
-  matrix("yes worker-ok | head -n 3000000; cat report.txt; yes worker-ok | head -n 3000000; exit 0");
+  matrix(
+      "yes worker-ok | head -n 3000000; cat report.txt; yes worker-ok | head -n 3000000; exit 0");
   auto [status, out] = run_to_end();
   EXPECT_EQ(status, 1) << out;
   nlohmann::json results = nlohmann::json::parse(read_file(m_dir / ".faultline/results.json"));
@@ -168,7 +176,8 @@ TEST_F(HostileWorkloadTest, EscapesInTheOutputAreShownNotObeyed) {
   p.working_directory = m_dir.string();
   auto report = runner::run_process(p);
   ASSERT_TRUE(report);
-  EXPECT_EQ(report->stdout_capture.text().find('\x1b'), std::string::npos) << report->stdout_capture.text();
+  EXPECT_EQ(report->stdout_capture.text().find('\x1b'), std::string::npos)
+      << report->stdout_capture.text();
   EXPECT_NE(report->stdout_capture.text().find("\\x1b]0;pwned\\x07 boom"), std::string::npos);
 }
 
@@ -204,12 +213,15 @@ TEST_F(HostileWorkloadTest, AWorkloadThatKillsFaultlineDiesWithIt) {
 }
 
 TEST_F(HostileWorkloadTest, AWorkloadCannotOpenTheTerminal) {
-  matrix("if (echo hi > /dev/tty) 2>/dev/null; then echo reached > tty.txt; else echo refused > tty.txt; fi");
+  matrix(
+      "if (echo hi > /dev/tty) 2>/dev/null; then echo reached > tty.txt; else echo refused > "
+      "tty.txt; fi");
   int master = -1;
   pid_t faultline = forkpty(&master, nullptr, nullptr, nullptr);
   ASSERT_GE(faultline, 0);
   if (faultline == 0) {
-    if (chdir(m_dir.c_str()) == 0) execl(FAULTLINE_BINARY, FAULTLINE_BINARY, "run", static_cast<char*>(nullptr));
+    if (chdir(m_dir.c_str()) == 0)
+      execl(FAULTLINE_BINARY, FAULTLINE_BINARY, "run", static_cast<char*>(nullptr));
     _exit(127);
   }
   char buf[4096];
@@ -237,7 +249,8 @@ TEST_F(HostileWorkloadTest, TheNextFaultlineKillsWhatAKilledOneLeftBehind) {
   auto next = runner::run_process(p);
   ASSERT_TRUE(next);
   EXPECT_EQ(next->exit_code, 0) << next->interleaved.text();
-  EXPECT_NE(next->stderr_capture.text().find("faultline: killed 1 process left running by a faultline that was killed\n"),
+  EXPECT_NE(next->stderr_capture.text().find(
+                "faultline: killed 1 process left running by a faultline that was killed\n"),
             std::string::npos)
       << next->stderr_capture.text();
   EXPECT_TRUE(gone_within(grandchild, seconds(5)));

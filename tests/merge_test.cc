@@ -5,10 +5,10 @@
 // except timings and state-folder paths. Scratch folder per test, kept on failure.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
@@ -18,8 +18,8 @@ namespace faultline {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 struct Outcome {
   int status = -1;
@@ -52,10 +52,14 @@ class MergeTest : public ::testing::Test {
     write("faultline.yaml", k_matrix);
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
-  void write(const std::string& name, const std::string& text) { std::ofstream(m_dir / name) << text; }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(m_dir / name) << text;
+  }
   std::string read(const std::string& name) {
     std::ifstream in(m_dir / name);
     std::stringstream s;
@@ -77,14 +81,16 @@ class MergeTest : public ::testing::Test {
   void run_shards() {
     for (int k = 1; k <= 3; ++k) {
       const std::string n = std::to_string(k);
-      Outcome o = faultline({"run", "-j", "2", "--shard", n + "/3", "--state-dir", "state" + n, "--out", "r" + n + ".json"});
+      Outcome o = faultline({"run", "-j", "2", "--shard", n + "/3", "--state-dir", "state" + n,
+                             "--out", "r" + n + ".json"});
       ASSERT_LE(o.status, 1) << o.err;
     }
   }
   // The results without what may differ between runs of the same cells: times,
   // and the state folders (each run had its own) inside paths and commands.
   json comparable(const std::string& name) {
-    const std::string text = std::regex_replace(read(name), std::regex(m_dir.string() + "/state[0-9]"), "STATE");
+    const std::string text =
+        std::regex_replace(read(name), std::regex(m_dir.string() + "/state[0-9]"), "STATE");
     json r = json::parse(text);
     // `merged` is merge's own; `store` names the results store of one job's machine.
     for (const char* key : {"started_at", "finished_at", "merged", "store"}) r.erase(key);
@@ -101,14 +107,17 @@ TEST_F(MergeTest, MergedShardsEqualOneUnshardedRun) {
   ASSERT_NO_FATAL_FAILURE(run_shards());
   Outcome m = faultline({"merge", "r3.json", "r1.json", "r2.json", "-o", "merged.json"});
   ASSERT_EQ(m.status, 0) << m.err;
-  EXPECT_EQ(m.err, "faultline merge: 3 of 3 shards, 12 cells: 4 crash, 0 hang, 8 pass, 0 build-error; "
-                   "2 signatures -> merged.json\n");
+  EXPECT_EQ(m.err,
+            "faultline merge: 3 of 3 shards, 12 cells: 4 crash, 0 hang, 8 pass, 0 build-error; "
+            "2 signatures -> merged.json\n");
   const json expected = comparable("all.json"), merged = comparable("merged.json");
-  EXPECT_EQ(merged, expected) << "diff (unsharded -> merged): " << json::diff(expected, merged).dump(2);
+  EXPECT_EQ(merged, expected) << "diff (unsharded -> merged): "
+                              << json::diff(expected, merged).dump(2);
   // The test means something: shards differ from the whole, and the exit
   // signature's details come from lib 3 (shard 3), not lib 4 (shard 2).
   EXPECT_EQ(expected["totals"]["crash"], 4);
-  for (int k = 1; k <= 3; ++k) EXPECT_LT(comparable("r" + std::to_string(k) + ".json")["cells"].size(), 12u);
+  for (int k = 1; k <= 3; ++k)
+    EXPECT_LT(comparable("r" + std::to_string(k) + ".json")["cells"].size(), 12u);
   bool found = false;
   for (const auto& s : merged["signatures"])
     if (s["tool"] == "exit") {
@@ -130,15 +139,18 @@ TEST_F(MergeTest, MergedShardsEqualOneUnshardedRun) {
   };
   EXPECT_EQ(without_state_and_time(md_merged.out), without_state_and_time(md_all.out));
   Outcome outputs = faultline({"report", "--format", "github-outputs", "merged.json"});
-  EXPECT_EQ(outputs.out, "verdict=crash\ncrashes=4\nhangs=0\ncells=12\ncrashing_runs=12\nsignatures=2\n");
+  EXPECT_EQ(outputs.out,
+            "verdict=crash\ncrashes=4\nhangs=0\ncells=12\ncrashing_runs=12\nsignatures=2\n");
 }
 
 TEST_F(MergeTest, MissingShardsAreNamedAndAllowPartialMarksTheMerge) {
   ASSERT_NO_FATAL_FAILURE(run_shards());
   Outcome o = faultline({"merge", "r2.json"});
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, "faultline merge: shards 1/3, 3/3 are missing (1 of 3 given); merge every shard, or pass "
-                   "--allow-partial\n");
+  EXPECT_EQ(
+      o.err,
+      "faultline merge: shards 1/3, 3/3 are missing (1 of 3 given); merge every shard, or pass "
+      "--allow-partial\n");
   EXPECT_EQ(o.out, "");
   o = faultline({"merge", "--allow-partial", "r1.json", "r3.json"});
   ASSERT_EQ(o.status, 0) << o.err;
@@ -153,7 +165,8 @@ TEST_F(MergeTest, RefusesTheSameShardTwiceAndAnUnshardedRun) {
   fs::copy_file(m_dir / "r1.json", m_dir / "copy.json");
   Outcome o = faultline({"merge", "r1.json", "r2.json", "r3.json", "copy.json", "-o", "out.json"});
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, "faultline merge: r1.json and copy.json are both shard 1/3; merge each shard once\n");
+  EXPECT_EQ(o.err,
+            "faultline merge: r1.json and copy.json are both shard 1/3; merge each shard once\n");
   EXPECT_FALSE(fs::exists(m_dir / "out.json"));
   Outcome all = faultline({"run", "--only", "lib=1", "--state-dir", "state0", "--out", "all.json"});
   ASSERT_EQ(all.status, 0) << all.err;
@@ -177,7 +190,8 @@ TEST_F(MergeTest, RefusesWhatIsNotAResultsFile) {
   write("junk.json", "{\"schema\": \"faultline.results/9\"}");
   Outcome o = faultline({"merge", "junk.json"});
   EXPECT_EQ(o.status, 2);
-  EXPECT_THAT(o.err, HasSubstr("junk.json: schema 'faultline.results/9' is not one this faultline reads"));
+  EXPECT_THAT(o.err,
+              HasSubstr("junk.json: schema 'faultline.results/9' is not one this faultline reads"));
   o = faultline({"merge", "absent.json"});
   EXPECT_EQ(o.status, 2);
   EXPECT_THAT(o.err, HasSubstr("absent.json: cannot read"));

@@ -5,10 +5,10 @@
 // FAULTLINE_UPDATE_GOLDEN=1 rewrites the expected files.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "base/text.h"
@@ -47,7 +47,8 @@ json fixture() {
 void expect_golden(const std::string& name, const std::string& actual) {
   const fs::path expected = k_fixtures / name;
   if (std::getenv("FAULTLINE_UPDATE_GOLDEN")) std::ofstream(expected, std::ios::binary) << actual;
-  EXPECT_EQ(actual, slurp(expected)) << "differs from " << expected << " (FAULTLINE_UPDATE_GOLDEN=1 rewrites it)";
+  EXPECT_EQ(actual, slurp(expected))
+      << "differs from " << expected << " (FAULTLINE_UPDATE_GOLDEN=1 rewrites it)";
 }
 
 reporters::SarifOptions sarif_options() {
@@ -79,8 +80,10 @@ class Scratch {
     m_dir = mkdtemp(tmpl);
   }
   ~Scratch() {
-    if (::testing::Test::HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (::testing::Test::HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
   fs::path write(const std::string& name, const std::string& text) const {
     std::ofstream(m_dir / name, std::ios::binary) << text;
@@ -102,9 +105,13 @@ TEST(ReportGolden, MarkdownWithBisectAndAttribution) {
   expect_golden("results.bisect.md", reporters::render_markdown(r));
 }
 
-TEST(ReportGolden, Junit) { expect_golden("results.junit.xml", reporters::render_junit(fixture())); }
+TEST(ReportGolden, Junit) {
+  expect_golden("results.junit.xml", reporters::render_junit(fixture()));
+}
 
-TEST(ReportGolden, Sarif) { expect_golden("results.sarif.json", reporters::render_sarif(fixture(), sarif_options())); }
+TEST(ReportGolden, Sarif) {
+  expect_golden("results.sarif.json", reporters::render_sarif(fixture(), sarif_options()));
+}
 
 // ---- what the golden output must say ----
 
@@ -127,7 +134,8 @@ TEST(ReportSarif, PlacesTheCrashInTheRepositoryAndKeepsTheStack) {
   const json& steps = uaf["codeFlows"][0]["threadFlows"][0]["locations"];
   EXPECT_EQ(steps.back()["location"]["message"]["text"], "gate_call (bug.c:8)");
   // A signal without frames is placed on the matrix file.
-  EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "faultline.yaml");
+  EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "faultline.yaml");
 }
 
 // ---- hostile crash output ----
@@ -150,7 +158,8 @@ json hostile() {
     s["excerpt"] = t;
     s["summary"] = t.substr(0, 200);
     s["text"] = "asan </details> | `x` <script>";
-    s["frames"].push_back({{"function", "f</details>\xff"}, {"file", "/src/gate-demo/a b|<c>.c"}, {"line", 3}});
+    s["frames"].push_back(
+        {{"function", "f</details>\xff"}, {"file", "/src/gate-demo/a b|<c>.c"}, {"line", 3}});
   }
   for (auto& c : r["cells"]) {
     c["repro"] = "echo '" + t.substr(0, 300) + "'";
@@ -160,7 +169,8 @@ json hostile() {
 }
 
 void expect_clean(const std::string& text) {
-  EXPECT_FALSE(first_invalid_utf8(text)) << "invalid UTF-8 at byte " << first_invalid_utf8(text).value_or(0);
+  EXPECT_FALSE(first_invalid_utf8(text))
+      << "invalid UTF-8 at byte " << first_invalid_utf8(text).value_or(0);
   EXPECT_EQ(text.find('\0'), std::string::npos) << "a NUL byte";
   EXPECT_EQ(text.find('\x1b'), std::string::npos) << "an ANSI escape";
 }
@@ -203,11 +213,14 @@ TEST(ReportRobust, JunitIsValidXmlAgainstTheSchema) {
   const std::string xml = reporters::render_junit(hostile());
   expect_clean(xml);
   EXPECT_EQ(xml.find("]]>"), std::string::npos);
-  if (run({"xmllint", "--version"}).status != 0) GTEST_SKIP() << "xmllint (libxml2-utils) is not installed";
+  if (run({"xmllint", "--version"}).status != 0)
+    GTEST_SKIP() << "xmllint (libxml2-utils) is not installed";
   Scratch scratch;
   const fs::path schema = k_fixtures / "junit.xsd";
-  for (const auto& [name, text] : {std::pair{"hostile.xml", xml}, {"golden.xml", slurp(k_fixtures / "results.junit.xml")}}) {
-    const Tool t = run({"xmllint", "--noout", "--schema", schema.string(), scratch.write(name, text).string()});
+  for (const auto& [name, text] :
+       {std::pair{"hostile.xml", xml}, {"golden.xml", slurp(k_fixtures / "results.junit.xml")}}) {
+    const Tool t = run(
+        {"xmllint", "--noout", "--schema", schema.string(), scratch.write(name, text).string()});
     EXPECT_EQ(t.status, 0) << name << ": " << t.output;
   }
 }
@@ -216,22 +229,25 @@ TEST(ReportRobust, SarifIsValidAgainstTheOfficialSchema) {
   const std::string sarif = reporters::render_sarif(hostile(), sarif_options());
   expect_clean(sarif);
   const json s = json::parse(sarif);
-  EXPECT_EQ(s["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"].back()["location"]
-             ["physicalLocation"]["artifactLocation"]["uri"],
+  EXPECT_EQ(s["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"]
+                .back()["location"]["physicalLocation"]["artifactLocation"]["uri"],
             "a%20b%7C%3Cc%3E.c");
   const fs::path ajv = k_npm / "node_modules/.bin/ajv", schema = k_npm / "sarif-2.1.0.json";
-  if (!fs::exists(ajv) || !fs::exists(schema)) GTEST_SKIP() << "run scripts/install-test-tools.sh for ajv";
+  if (!fs::exists(ajv) || !fs::exists(schema))
+    GTEST_SKIP() << "run scripts/install-test-tools.sh for ajv";
   Scratch scratch;
   json broken = s;
   broken["runs"][0]["results"][0]["level"] = "fatal";  // proves the validator is awake
   const auto validate = [&](const std::vector<fs::path>& files) {
-    std::vector<std::string> argv = {ajv.string(), "validate", "--spec=draft2020", "--strict=false", "-c",
-                                     "ajv-formats", "-s", schema.string()};
+    std::vector<std::string> argv = {
+        ajv.string(),  "validate", "--spec=draft2020", "--strict=false", "-c",
+        "ajv-formats", "-s",       schema.string()};
     for (const auto& f : files) argv.insert(argv.end(), {"-d", f.string()});
     return run(argv, k_npm);
   };
-  const Tool good = validate({scratch.write("hostile.sarif.json", sarif),
-                              scratch.write("golden.sarif.json", slurp(k_fixtures / "results.sarif.json"))});
+  const Tool good =
+      validate({scratch.write("hostile.sarif.json", sarif),
+                scratch.write("golden.sarif.json", slurp(k_fixtures / "results.sarif.json"))});
   EXPECT_EQ(good.status, 0) << good.output.substr(0, 2'000);
   EXPECT_EQ(validate({scratch.write("broken.sarif.json", broken.dump())}).status, 1);
 }
@@ -267,7 +283,7 @@ TEST(ReportRobust, HtmlKeepsCrashOutputOutOfTheMarkup) {
   EXPECT_EQ(count(html, "</script>"), 2u);
   EXPECT_EQ(count(html, "<details"), 0u);
   EXPECT_THAT(html, Not(HasSubstr("<!--")));
-  EXPECT_THAT(html, Not(HasSubstr("http://")));   // self-contained: nothing to fetch
+  EXPECT_THAT(html, Not(HasSubstr("http://")));  // self-contained: nothing to fetch
   EXPECT_THAT(html, Not(HasSubstr("https://")));
   const auto begin = html.find("id=\"faultline-data\">") + 20, end = html.find("</script>");
   const json data = json::parse(html.substr(begin, end - begin));
@@ -285,16 +301,23 @@ TEST(ReportHtml, ShowsACellsCrashesInChromium) {
   // and clicks the sixth cell of the grid like a person would.
   std::string html = reporters::render_html(fixture());
   const std::string probe =
-      "<script>window.addEventListener('error', function (e) { document.body.dataset.jsError = e.message; });"
-      "var cell = document.querySelector('td[data-g=\"5\"]'); document.body.dataset.clicked = cell ? 'yes' : 'no';"
+      "<script>window.addEventListener('error', function (e) { document.body.dataset.jsError = "
+      "e.message; });"
+      "var cell = document.querySelector('td[data-g=\"5\"]'); document.body.dataset.clicked = cell "
+      "? 'yes' : 'no';"
       "if (cell) cell.dispatchEvent(new MouseEvent('click', {bubbles: true}));</script>";
   html.insert(html.rfind("</body>"), probe);
   const fs::path page = scratch.write("r.html", html);
   fs::create_directories(scratch.dir() / "profile");
-  const std::vector<std::string> flags = {chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                                          "--disable-background-networking", "--no-first-run",
+  const std::vector<std::string> flags = {chromium,
+                                          "--headless",
+                                          "--no-sandbox",
+                                          "--disable-gpu",
+                                          "--disable-background-networking",
+                                          "--no-first-run",
                                           "--user-data-dir=" + (scratch.dir() / "profile").string(),
-                                          "--enable-logging=stderr", "--v=0"};
+                                          "--enable-logging=stderr",
+                                          "--v=0"};
   std::vector<std::string> dump = flags;
   dump.insert(dump.end(), {"--dump-dom", "file://" + page.string()});
   const Tool t = run(dump);
@@ -307,7 +330,8 @@ TEST(ReportHtml, ShowsACellsCrashesInChromium) {
   // And a screenshot of the page.
   std::vector<std::string> shot = flags;
   const fs::path png = scratch.dir() / "report.png";
-  shot.insert(shot.end(), {"--window-size=1280,900", "--screenshot=" + png.string(), "file://" + page.string()});
+  shot.insert(shot.end(), {"--window-size=1280,900", "--screenshot=" + png.string(),
+                           "file://" + page.string()});
   const Tool s = run(shot);
   ASSERT_EQ(s.status, 0) << s.output.substr(0, 2'000);
   ASSERT_TRUE(fs::exists(png));
@@ -352,10 +376,15 @@ TEST_F(ReportCommand, RefusesWhatIsNotAResultsFile) {
   r["cells"][2].erase("verdict");
   m_scratch.write("shape.json", r.dump());
   const std::map<std::string, std::string> expected = {
-      {"missing.json", "faultline report: missing.json: cannot read (run `faultline run` first, or name a results.json)\n"},
-      {"bad.json", "faultline report: bad.json: not valid JSON (is it a results.json written by `faultline run`?)\n"},
-      {"other.json", "faultline report: other.json: schema 'faultline.results/9' is not one this faultline reads "
-                     "('faultline.results/1')\n"},
+      {"missing.json",
+       "faultline report: missing.json: cannot read (run `faultline run` first, or name a "
+       "results.json)\n"},
+      {"bad.json",
+       "faultline report: bad.json: not valid JSON (is it a results.json written by `faultline "
+       "run`?)\n"},
+      {"other.json",
+       "faultline report: other.json: schema 'faultline.results/9' is not one this faultline reads "
+       "('faultline.results/1')\n"},
       {"shape.json", "faultline report: shape.json: cells[2].verdict: missing\n"}};
   for (const auto& [file, message] : expected) {
     const Tool t = report({file});

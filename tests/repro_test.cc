@@ -5,11 +5,11 @@
 // gdb); without them those tests skip (exit 125) and say why.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "base/text.h"
@@ -20,8 +20,8 @@ namespace faultline {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 struct Outcome {
   int status = -1;
@@ -54,7 +54,8 @@ std::string cell_hash(const std::string& id) { return hex16(fnv1a64(id)).substr(
 
 bool machine_writes_core_files() {
   auto pattern = runner::read_core_pattern();
-  return pattern && runner::core_files(*pattern, "/").has_value() && access("/usr/bin/gdb", X_OK) == 0;
+  return pattern && runner::core_files(*pattern, "/").has_value() &&
+         access("/usr/bin/gdb", X_OK) == 0;
 }
 
 class ReproTest : public ::testing::Test {
@@ -66,10 +67,14 @@ class ReproTest : public ::testing::Test {
     write("faultline.yaml", k_matrix);
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
-  void write(const std::string& name, const std::string& text) { std::ofstream(m_dir / name) << text; }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(m_dir / name) << text;
+  }
   json results() {
     std::ifstream in(m_dir / ".faultline/results.json");
     std::stringstream s;
@@ -106,12 +111,14 @@ TEST_F(ReproTest, CrashingCellPrintsTheCommandStreamsTheOutputAndNamesTheCrash) 
   Outcome o = faultline({"repro", "--only", "lib=2"});
   EXPECT_EQ(o.status, 1) << o.err;
   const std::string prefix_dir = m_dir.string() + "/.faultline/builds/";
-  EXPECT_THAT(o.out, HasSubstr("cell:    " + k_crashing + " (" + cell_hash(k_crashing) + "), run 0\ncd " +
-                               m_dir.string() + "\n"));
+  EXPECT_THAT(o.out, HasSubstr("cell:    " + k_crashing + " (" + cell_hash(k_crashing) +
+                               "), run 0\ncd " + m_dir.string() + "\n"));
   EXPECT_THAT(o.out, HasSubstr("\n" + prefix_dir));  // the command, with the build's prefix
   EXPECT_THAT(o.out, HasSubstr("export FAULTLINE_LIB=2\n"));
-  EXPECT_THAT(o.out, HasSubstr("--- output ---\nversion 2\n--- end of output: signal 11, core dumped, "));
-  if (!machine_writes_core_files()) GTEST_SKIP() << "core_pattern pipes to a handler (or no gdb): no native stack";
+  EXPECT_THAT(o.out,
+              HasSubstr("--- output ---\nversion 2\n--- end of output: signal 11, core dumped, "));
+  if (!machine_writes_core_files())
+    GTEST_SKIP() << "core_pattern pipes to a handler (or no gdb): no native stack";
   EXPECT_THAT(o.out, HasSubstr("crash:   signal SIGSEGV at crash.c:3\n"));
   EXPECT_THAT(o.out, HasSubstr("  #0 store_answer "));
   EXPECT_THAT(o.out, HasSubstr("crash.c:7\n"));  // main's call
@@ -127,10 +134,13 @@ TEST_F(ReproTest, RunRecordsTheNativeStackAndPointsReproAtTheCell) {
   std::string repro;
   for (const auto& c : r["cells"])
     if (c["id"] == k_crashing) repro = c.value("repro", "");
-  EXPECT_EQ(repro, "faultline repro " + cell_hash(k_crashing) + " " + (m_dir / "faultline.yaml").string());
+  EXPECT_EQ(repro,
+            "faultline repro " + cell_hash(k_crashing) + " " + (m_dir / "faultline.yaml").string());
   // The terminal report names the file relative to the repository (the scratch folder).
-  EXPECT_THAT(o.out, HasSubstr("repro:    faultline repro " + cell_hash(k_crashing) + " faultline.yaml\n"));
-  if (!machine_writes_core_files()) GTEST_SKIP() << "core_pattern pipes to a handler (or no gdb): no native stack";
+  EXPECT_THAT(
+      o.out, HasSubstr("repro:    faultline repro " + cell_hash(k_crashing) + " faultline.yaml\n"));
+  if (!machine_writes_core_files())
+    GTEST_SKIP() << "core_pattern pipes to a handler (or no gdb): no native stack";
   ASSERT_EQ(r["signatures"].size(), 1u) << r["signatures"].dump(2);
   const json& s = r["signatures"][0];
   EXPECT_EQ(s["tool"], "signal");
@@ -146,7 +156,8 @@ TEST_F(ReproTest, RunRecordsTheNativeStackAndPointsReproAtTheCell) {
 }
 
 TEST_F(ReproTest, KeptCoreIsMovedBesideTheCellsWork) {
-  if (!machine_writes_core_files()) GTEST_SKIP() << "core_pattern pipes to a handler (or no gdb): no core file";
+  if (!machine_writes_core_files())
+    GTEST_SKIP() << "core_pattern pipes to a handler (or no gdb): no core file";
   Outcome o = faultline({"run", "--keep-cores", "--only", "lib=2", "--runs", "1"});
   EXPECT_EQ(o.status, 1) << o.err;
   const fs::path kept = m_dir / ".faultline/work" / cell_hash(k_crashing) / "core.0";
@@ -168,15 +179,18 @@ TEST_F(ReproTest, UnknownCellIsBadInputWithASuggestion) {
   Outcome o = faultline({"repro", "lib=3 sanitizer=none workload=w"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.err,
-            "faultline repro: no cell 'lib=3 sanitizer=none workload=w' in faultline.yaml (did you mean '" +
+            "faultline repro: no cell 'lib=3 sanitizer=none workload=w' in faultline.yaml (did you "
+            "mean '" +
                 k_passing + "'?); `faultline plan faultline.yaml` lists the cells\n");
   Outcome several = faultline({"repro", "--only", "sanitizer=none"});
   EXPECT_EQ(several.status, 2);
-  EXPECT_EQ(several.err, "faultline repro: --only sanitizer=none matches 2 cells (" + k_passing + "; " + k_crashing +
-                             "; …); fix every axis to one value\n");
+  EXPECT_EQ(several.err, "faultline repro: --only sanitizer=none matches 2 cells (" + k_passing +
+                             "; " + k_crashing + "; …); fix every axis to one value\n");
   Outcome none = faultline({"repro"});
   EXPECT_EQ(none.status, 2);
-  EXPECT_EQ(none.err, "faultline repro: name the cell: its id, its hash (or a prefix of it), or --only AXIS=VALUE\n");
+  EXPECT_EQ(none.err,
+            "faultline repro: name the cell: its id, its hash (or a prefix of it), or --only "
+            "AXIS=VALUE\n");
 }
 
 }  // namespace

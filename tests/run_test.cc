@@ -2,11 +2,11 @@
 // real processes, in a scratch directory per test (kept and named on failure).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -16,9 +16,9 @@ namespace faultline {
 namespace {
 
 namespace fs = std::filesystem;
+using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using nlohmann::json;
 
 struct Outcome {
   int status = -1;
@@ -40,17 +40,22 @@ class RunTest : public ::testing::Test {
           "  printf(\"ok %d\\n\", v);\n  return 0;\n}\n");
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
-  void write(const std::string& name, const std::string& text) { std::ofstream(m_dir / name) << text; }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(m_dir / name) << text;
+  }
   std::string read(const fs::path& p) {
     std::ifstream in(p);
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
   }
-  Outcome faultline(std::vector<std::string> args, std::chrono::milliseconds timeout = std::chrono::minutes(5)) {
+  Outcome faultline(std::vector<std::string> args,
+                    std::chrono::milliseconds timeout = std::chrono::minutes(5)) {
     args.insert(args.begin(), FAULTLINE_BINARY);
     runner::ProcessOptions p;
     p.argv = args;
@@ -81,9 +86,11 @@ class RunTest : public ::testing::Test {
   std::int64_t db_scalar(const std::string& sql) {
     sqlite3* db = nullptr;
     std::int64_t value = -1;
-    if (sqlite3_open_v2((m_dir / ".faultline/faultline.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    if (sqlite3_open_v2((m_dir / ".faultline/faultline.db").c_str(), &db, SQLITE_OPEN_READONLY,
+                        nullptr) == SQLITE_OK) {
       sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+          sqlite3_step(stmt) == SQLITE_ROW)
         value = sqlite3_column_int64(stmt, 0);
       sqlite3_finalize(stmt);
     }
@@ -149,7 +156,8 @@ TEST_F(RunTest, OnGithubActionsAnnotatesFencesOutputAndWritesTheStepSummary) {
   EXPECT_EQ(r->exit_code, 1);
   const std::string out = r->stdout_capture.text();
   // bug.c line 5 is the use after free; the scratch folder is the repository root.
-  EXPECT_THAT(out, HasSubstr("::error file=bug.c,line=5,title=faultline%3A asan heap-use-after-free::"));
+  EXPECT_THAT(out,
+              HasSubstr("::error file=bug.c,line=5,title=faultline%3A asan heap-use-after-free::"));
   EXPECT_EQ(out.rfind("::stop-commands::", 0), 0u) << out;
   EXPECT_THAT(out, HasSubstr("::group::faultline: asan heap-use-after-free ["));
   EXPECT_THAT(out, HasSubstr("::endgroup::"));
@@ -157,19 +165,22 @@ TEST_F(RunTest, OnGithubActionsAnnotatesFencesOutputAndWritesTheStepSummary) {
 }
 
 TEST_F(RunTest, SecretsNeverReachTheJournalTheResultsOrTheTerminal) {
-  write("faultline.yaml", "version: 1\nsecrets: [MY_DEPLOY_KEY]\ncomponents:\n  lib: { versions: [\"1\"] }\n"
-                          "workloads: { w: { run: \"echo leaking $MY_DEPLOY_KEY $GITHUB_TOKEN; exit 3\" } }\n"
-                          "stress: { runs: 2, stop: all }\n");
+  write("faultline.yaml",
+        "version: 1\nsecrets: [MY_DEPLOY_KEY]\ncomponents:\n  lib: { versions: [\"1\"] }\n"
+        "workloads: { w: { run: \"echo leaking $MY_DEPLOY_KEY $GITHUB_TOKEN; exit 3\" } }\n"
+        "stress: { runs: 2, stop: all }\n");
   runner::ProcessOptions p;
   p.argv = {FAULTLINE_BINARY, "run"};
   p.working_directory = m_dir.string();
-  p.environment = runner::environment_with(
-      {{"MY_DEPLOY_KEY", "deploy-key-9f8e7d"}, {"GITHUB_TOKEN", "ghp_0123456789abcdef"}, {"GITHUB_ACTIONS", "true"}});
+  p.environment = runner::environment_with({{"MY_DEPLOY_KEY", "deploy-key-9f8e7d"},
+                                            {"GITHUB_TOKEN", "ghp_0123456789abcdef"},
+                                            {"GITHUB_ACTIONS", "true"}});
   auto r = runner::run_process(p);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->exit_code, 1);
   const std::string out = r->stdout_capture.text();
-  const std::string journal = read(m_dir / ".faultline/faultline.db") + read(m_dir / ".faultline/faultline.db-wal");
+  const std::string journal =
+      read(m_dir / ".faultline/faultline.db") + read(m_dir / ".faultline/faultline.db-wal");
   EXPECT_EQ(db_scalar("SELECT count(*) FROM runs"), 2);
   const std::string results_text = read(m_dir / ".faultline/results.json");
   EXPECT_THAT(results_text, HasSubstr("leaking *** ***"));
@@ -187,19 +198,24 @@ TEST_F(RunTest, SecretsNeverReachTheJournalTheResultsOrTheTerminal) {
 // Secrets are masked in captured text only: a secret equal to a verdict, a key
 // or a workload's name changes no verdict, no exit status, no key and no name.
 TEST_F(RunTest, ASecretEqualToAVerdictAKeyOrANameBendsNoResult) {
-  write("faultline.yaml", "version: 1\nname: masking\nsecrets: [S1, S2, S3]\ncomponents:\n  lib: { versions: [\"1\"] }\n"
-                          "workloads: { deploy-gate: { run: \"echo runs crash deploy-gate $S1; exit 3\" } }\n"
-                          "stress: { runs: 2, stop: all }\n");
+  write("faultline.yaml",
+        "version: 1\nname: masking\nsecrets: [S1, S2, S3]\ncomponents:\n  lib: { versions: [\"1\"] "
+        "}\n"
+        "workloads: { deploy-gate: { run: \"echo runs crash deploy-gate $S1; exit 3\" } }\n"
+        "stress: { runs: 2, stop: all }\n");
   runner::ProcessOptions p;
   p.argv = {FAULTLINE_BINARY, "run"};
   p.working_directory = m_dir.string();
-  p.environment = runner::environment_with({{"S1", "crash"}, {"S2", "runs"}, {"S3", "deploy-gate"}});
+  p.environment =
+      runner::environment_with({{"S1", "crash"}, {"S2", "runs"}, {"S3", "deploy-gate"}});
   auto r = runner::run_process(p);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->exit_code, 1) << r->stderr_capture.text();  // crashes found: exit 1 stays exit 1
   EXPECT_THAT(r->stderr_capture.text(),
-              HasSubstr("faultline.yaml: warning: secret S3 cannot be masked safely: its value is also a name or value "
-                        "in the matrix, which stays readable in ids and verdicts but is masked in captured text\n"));
+              HasSubstr("faultline.yaml: warning: secret S3 cannot be masked safely: its value is "
+                        "also a name or value "
+                        "in the matrix, which stays readable in ids and verdicts but is masked in "
+                        "captured text\n"));
   json results = json::parse(read(m_dir / ".faultline/results.json"));  // loads: no key was masked
   ASSERT_EQ(results["cells"].size(), 1u);
   const json& cell = results["cells"][0];
@@ -223,20 +239,22 @@ TEST_F(RunTest, ASecretEqualToAVerdictAKeyOrANameBendsNoResult) {
 }
 
 TEST_F(RunTest, AShortSecretIsNamedAsUnmaskableAndBuildLogsAreMasked) {
-  write("faultline.yaml", "version: 1\nsecrets: [PIN]\ncomponents:\n  lib:\n    versions: [\"1\"]\n"
-                          "    build: echo building with $DEPLOY_ACCESS_KEY and $AWS_SECRET_KEY\n"
-                          "workloads: { w: { run: \"true\" } }\nstress: { runs: 1 }\n");
+  write("faultline.yaml",
+        "version: 1\nsecrets: [PIN]\ncomponents:\n  lib:\n    versions: [\"1\"]\n"
+        "    build: echo building with $DEPLOY_ACCESS_KEY and $AWS_SECRET_KEY\n"
+        "workloads: { w: { run: \"true\" } }\nstress: { runs: 1 }\n");
   runner::ProcessOptions p;
   p.argv = {FAULTLINE_BINARY, "run"};
   p.working_directory = m_dir.string();
-  p.environment = runner::environment_with(
-      {{"PIN", "123"}, {"DEPLOY_ACCESS_KEY", "AKIAEXAMPLE0001"}, {"AWS_SECRET_KEY", "wJalrEXAMPLEKEY"}});
+  p.environment = runner::environment_with({{"PIN", "123"},
+                                            {"DEPLOY_ACCESS_KEY", "AKIAEXAMPLE0001"},
+                                            {"AWS_SECRET_KEY", "wJalrEXAMPLEKEY"}});
   auto r = runner::run_process(p);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->exit_code, 0) << r->stderr_capture.text();
-  EXPECT_THAT(r->stderr_capture.text(),
-              HasSubstr("faultline.yaml: warning: secret PIN cannot be masked safely: its value is shorter than 4 "
-                        "characters, so it is left unmasked\n"));
+  EXPECT_THAT(r->stderr_capture.text(), HasSubstr("faultline.yaml: warning: secret PIN cannot be "
+                                                  "masked safely: its value is shorter than 4 "
+                                                  "characters, so it is left unmasked\n"));
   const json results = json::parse(read(m_dir / ".faultline/results.json"));
   const std::string log = read(results["builds"][0]["log"].get<std::string>());
   EXPECT_THAT(log, HasSubstr("building with *** and ***\n"));
@@ -280,10 +298,12 @@ stress: { runs: 1 }
   // the builds log themselves), so every edit below rebuilds it too.
   EXPECT_EQ(builds(), "builds: 5 built, 0 cached, 0 failed");  // lib ×2, app ×2 (one per lib), tool
   EXPECT_EQ(builds(), "builds: 0 built, 5 cached, 0 failed");
-  write("app/app.c", "int lib_value(void);\nint main(void) { return lib_value() - 1; }  // edited\n");
+  write("app/app.c",
+        "int lib_value(void);\nint main(void) { return lib_value() - 1; }  // edited\n");
   EXPECT_EQ(builds(), "builds: 3 built, 2 cached, 0 failed");  // app over each lib, tool
   write("lib.c", "int lib_value(void) { return 1; }  // edited\n");
-  EXPECT_EQ(builds(), "builds: 5 built, 0 cached, 0 failed");  // lib ×2, the app builds on them, tool
+  EXPECT_EQ(builds(),
+            "builds: 5 built, 0 cached, 0 failed");  // lib ×2, the app builds on them, tool
   write("notes.txt", "still not an input of lib or app\n");
   EXPECT_EQ(builds(), "builds: 1 built, 4 cached, 0 failed");  // tool only
   EXPECT_EQ(builds(), "builds: 0 built, 5 cached, 0 failed");
@@ -291,17 +311,23 @@ stress: { runs: 1 }
 }
 
 TEST_F(RunTest, AnInputsGlobThatMatchesNothingFailsItsBuildsByName) {
-  write("faultline.yaml", "version: 1\ncomponents:\n  lib:\n    versions: [\"1\"]\n    build: \"true\"\n"
-                          "    inputs: [src/**]\nworkloads: { w: { run: \"true\" } }\nstress: { runs: 1 }\n");
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib:\n    versions: [\"1\"]\n    build: \"true\"\n"
+        "    inputs: [src/**]\nworkloads: { w: { run: \"true\" } }\nstress: { runs: 1 }\n");
   Outcome o = faultline({"run"});
   EXPECT_EQ(o.status, 3) << o.err;
-  EXPECT_THAT(o.err, HasSubstr("build failed: lib=1 sanitizer=none: cannot read its inputs: inputs: 'src/**' matches no "
-                               "file in " + m_dir.string()));
+  EXPECT_THAT(
+      o.err,
+      HasSubstr(
+          "build failed: lib=1 sanitizer=none: cannot read its inputs: inputs: 'src/**' matches no "
+          "file in " +
+          m_dir.string()));
 }
 
 TEST_F(RunTest, Exit23IsAsanOnlyInACellWithAsan) {
-  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\"] }\nsanitizers: [none, asan]\n"
-                          "workloads: { w: { run: \"exit 23\" } }\nstress: { runs: 1 }\n");
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\"] }\nsanitizers: [none, asan]\n"
+        "workloads: { w: { run: \"exit 23\" } }\nstress: { runs: 1 }\n");
   Outcome o = faultline({"run"});
   EXPECT_EQ(o.status, 1) << o.err;
   std::map<std::string, std::string> tool_of;  // cell id → tool and kind of its signature
@@ -315,7 +341,8 @@ TEST_F(RunTest, Exit23IsAsanOnlyInACellWithAsan) {
 }
 
 TEST_F(RunTest, WritesTheReportsTheMatrixAsksForOrThoseOfReport) {
-  write("faultline.yaml", std::string(k_matrix) + "report: { formats: [terminal, md, junit], dir: out }\n");
+  write("faultline.yaml",
+        std::string(k_matrix) + "report: { formats: [terminal, md, junit], dir: out }\n");
   Outcome o = faultline({"run", "--only", "lib=1"});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_THAT(o.out, HasSubstr("report: " + (m_dir / "out/report.md").string()));
@@ -360,20 +387,23 @@ stress: { runs: 2 }
   EXPECT_EQ(r["cells"][0]["verdict"], "pass");
   EXPECT_EQ(r["cells"][1]["verdict"], "build-error");
   EXPECT_EQ(r["cells"][1]["build_error"]["error"], "the build command exit 1");
-  EXPECT_THAT(r["cells"][1]["build_error"]["log_tail"].get<std::string>(), HasSubstr("bug.c:1: error: no such thing"));
+  EXPECT_THAT(r["cells"][1]["build_error"]["log_tail"].get<std::string>(),
+              HasSubstr("bug.c:1: error: no such thing"));
   EXPECT_THAT(o.err, HasSubstr("build failed: lib=2 sanitizer=none: the build command exit 1"));
 }
 
 TEST_F(RunTest, WhenNoCellCanRunTheExitStatusIsThree) {
-  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\"], build: \"exit 7\" }\n"
-                          "workloads: { w: { run: \"true\" } }\n");
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\"], build: \"exit 7\" }\n"
+        "workloads: { w: { run: \"true\" } }\n");
   Outcome o = faultline({"run"});
   EXPECT_EQ(o.status, 3) << o.err;
 }
 
 TEST_F(RunTest, AHangIsItsOwnVerdictAndCostsOnlyItsTimeout) {
-  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\"] }\n"
-                          "workloads: { w: { run: \"sleep 60\", timeout: 1s } }\nstress: { runs: 2 }\n");
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\"] }\n"
+        "workloads: { w: { run: \"sleep 60\", timeout: 1s } }\nstress: { runs: 2 }\n");
   Outcome o = faultline({"run", "-j", "1"});
   EXPECT_EQ(o.status, 1);
   EXPECT_LT(o.seconds, 20);
@@ -395,8 +425,10 @@ stress: { runs: 1 }
   for (const char* f : {"pwned1", "pwned2", "pwned3"}) EXPECT_FALSE(fs::exists(m_dir / f)) << f;
   json r = results();
   std::set<std::string> seen;
-  for (const auto& c : r["cells"]) seen.insert(read(m_dir / ".faultline/work" / c["hash"].get<std::string>() / "v"));
-  EXPECT_EQ(seen, (std::set<std::string>{"1.0; touch pwned1", "$(touch pwned2)", "`touch pwned3`"}));
+  for (const auto& c : r["cells"])
+    seen.insert(read(m_dir / ".faultline/work" / c["hash"].get<std::string>() / "v"));
+  EXPECT_EQ(seen,
+            (std::set<std::string>{"1.0; touch pwned1", "$(touch pwned2)", "`touch pwned3`"}));
 }
 
 TEST_F(RunTest, OnlyAndShardSelectCells) {
@@ -407,21 +439,27 @@ TEST_F(RunTest, OnlyAndShardSelectCells) {
   EXPECT_EQ(json::parse(read(m_dir / "r.json"))["cells"].size(), 2u);
   Outcome bad = faultline({"run", "--only", "sanitiser=asan"});
   EXPECT_EQ(bad.status, 2);
-  EXPECT_EQ(bad.err, "faultline run: --only names unknown axis 'sanitiser' (did you mean 'sanitizer'?); the axes are "
-                     "lib, sanitizer, workload\n");
+  EXPECT_EQ(bad.err,
+            "faultline run: --only names unknown axis 'sanitiser' (did you mean 'sanitizer'?); the "
+            "axes are "
+            "lib, sanitizer, workload\n");
 }
 
 TEST_F(RunTest, InterruptKeepsFinishedRunsAndResumeRepeatsNone) {
-  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
-                          "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
+        "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
   // A real SIGINT (Ctrl-C) 1.5 s into the run.
   runner::ProcessOptions p;
-  p.argv = {"/bin/sh", "-c", std::string(FAULTLINE_BINARY) + " run -j 2 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid"};
+  p.argv = {
+      "/bin/sh", "-c",
+      std::string(FAULTLINE_BINARY) + " run -j 2 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid"};
   p.working_directory = m_dir.string();
   p.timeout = std::chrono::minutes(2);
   auto interrupted = runner::run_process(p);
   ASSERT_TRUE(interrupted);
-  Outcome first{interrupted->exit_code.value_or(-1), interrupted->stdout_capture.text(), interrupted->stderr_capture.text()};
+  Outcome first{interrupted->exit_code.value_or(-1), interrupted->stdout_capture.text(),
+                interrupted->stderr_capture.text()};
   EXPECT_EQ(first.status, 130) << first.err;
   EXPECT_THAT(first.out, HasSubstr("interrupted, partial"));
   EXPECT_THAT(first.err, HasSubstr("continue with `faultline run --resume`"));
@@ -442,10 +480,13 @@ TEST_F(RunTest, InterruptKeepsFinishedRunsAndResumeRepeatsNone) {
 
 // An interrupted run is partial in every format, and no unfinished cell passes.
 TEST_F(RunTest, AnInterruptedRunSaysSoInEveryFormatAndPassesNoUnfinishedCell) {
-  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
-                          "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
+        "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
   runner::ProcessOptions p;
-  p.argv = {"/bin/sh", "-c", std::string(FAULTLINE_BINARY) + " run -j 2 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid"};
+  p.argv = {
+      "/bin/sh", "-c",
+      std::string(FAULTLINE_BINARY) + " run -j 2 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid"};
   p.working_directory = m_dir.string();
   p.timeout = std::chrono::minutes(2);
   auto interrupted = runner::run_process(p);
@@ -459,17 +500,22 @@ TEST_F(RunTest, AnInterruptedRunSaysSoInEveryFormatAndPassesNoUnfinishedCell) {
     if (runs == 10) continue;
     ++unfinished;
     EXPECT_EQ(c["verdict"], "skipped") << c["id"];
-    EXPECT_EQ(c["skipped_reason"], runs == 0 ? std::string("interrupted before its first run")
-                                              : "interrupted after " + std::to_string(runs) + " of 10 runs");
+    EXPECT_EQ(c["skipped_reason"],
+              runs == 0 ? std::string("interrupted before its first run")
+                        : "interrupted after " + std::to_string(runs) + " of 10 runs");
   }
   EXPECT_GT(unfinished, 0);
   EXPECT_EQ(r["totals"]["pass"], 4 - unfinished);
   for (const char* format : {"terminal", "md", "html"})
-    EXPECT_THAT(faultline({"report", "--format", format}).out, HasSubstr("— interrupted, partial")) << format;
+    EXPECT_THAT(faultline({"report", "--format", format}).out, HasSubstr("— interrupted, partial"))
+        << format;
   EXPECT_EQ(faultline({"report", "--format", "junit", "-o", "r.xml"}).status, 0);
   const std::string xml = read(m_dir / "r.xml");
-  EXPECT_THAT(xml, HasSubstr("<property name=\"interrupted\" value=\"true: the run was interrupted; cells it did not "
-                             "finish are skipped, not passed\"/>"));
+  EXPECT_THAT(
+      xml,
+      HasSubstr(
+          "<property name=\"interrupted\" value=\"true: the run was interrupted; cells it did not "
+          "finish are skipped, not passed\"/>"));
   std::size_t skipped = 0;
   for (auto at = xml.find("<skipped message=\"interrupted "); at != std::string::npos;
        at = xml.find("<skipped message=\"interrupted ", at + 1))
@@ -477,7 +523,9 @@ TEST_F(RunTest, AnInterruptedRunSaysSoInEveryFormatAndPassesNoUnfinishedCell) {
   EXPECT_EQ(skipped, static_cast<std::size_t>(unfinished)) << xml;
   const std::string schema = std::string(FAULTLINE_SOURCE_DIR) + "/tests/reporters/junit.xsd";
   if (fs::exists("/usr/bin/xmllint")) {
-    EXPECT_EQ(tool_status({"/usr/bin/xmllint", "--noout", "--schema", schema, (m_dir / "r.xml").string()}), 0);
+    EXPECT_EQ(tool_status(
+                  {"/usr/bin/xmllint", "--noout", "--schema", schema, (m_dir / "r.xml").string()}),
+              0);
   }
   const json sarif = json::parse(faultline({"report", "--format", "sarif"}).out);
   EXPECT_EQ(sarif["runs"][0]["invocations"][0]["executionSuccessful"], false);

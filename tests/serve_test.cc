@@ -92,10 +92,12 @@ class Bot {
   int port() {
     static const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+)/webhook)");
     std::smatch m;
-    eventually([&] {
-      std::string err = stderr_text();
-      return std::regex_search(err, m, listening) || exited();
-    }, 30);
+    eventually(
+        [&] {
+          std::string err = stderr_text();
+          return std::regex_search(err, m, listening) || exited();
+        },
+        30);
     std::string err = stderr_text();
     return std::regex_search(err, m, listening) ? std::stoi(m[1]) : 0;
   }
@@ -131,7 +133,8 @@ class Serve : public ::testing::Test {
   void SetUp() override {
     char tmpl[] = "/tmp/faultline-serve-XXXXXX";
     m_dir = mkdtemp(tmpl);
-    sh("git init -q --bare remote.git && git init -q work && cd work && git config user.email t@t && "
+    sh("git init -q --bare remote.git && git init -q work && cd work && git config user.email t@t "
+       "&& "
        "git config user.name t");
     m_fake.set_permission(k_repo, "alice", "write");
     m_fake.set_permission(k_repo, "bob", "read");
@@ -147,20 +150,24 @@ class Serve : public ::testing::Test {
   }
   void sh(const std::string& command) {
     auto r = runner::run_command({"/bin/sh", "-c", command}, m_dir.string());
-    ASSERT_TRUE(r && r->succeeded()) << command << ": " << (r ? r->stderr_capture.text() : r.error().message);
+    ASSERT_TRUE(r && r->succeeded())
+        << command << ": " << (r ? r->stderr_capture.text() : r.error().message);
   }
   // A commit on pull request `pr` whose matrix runs `workload`, pushed as GitHub
   // publishes it (the head branch and refs/pull/N/head); the fake's head follows it.
   std::string push(int pr, const std::string& workload) {
-    return push_matrix(pr, "version: 1\nname: widgets\ncomponents: { lib: { versions: [\"1\"] } }\n"
-                           "sanitizers: [none]\nworkloads: { w: { run: \"" + workload + "\" } }\nstress: { runs: 2 }\n");
+    return push_matrix(pr,
+                       "version: 1\nname: widgets\ncomponents: { lib: { versions: [\"1\"] } }\n"
+                       "sanitizers: [none]\nworkloads: { w: { run: \"" +
+                           workload + "\" } }\nstress: { runs: 2 }\n");
   }
   std::string push_matrix(int pr, const std::string& matrix) {
     std::ofstream(m_dir / "work/faultline.yaml") << matrix;
-    sh("cd work && git add faultline.yaml && git commit -q --allow-empty -m 'pr " + std::to_string(pr) +
-       "' && git push -q -f ../remote.git HEAD:refs/heads/pr-" + std::to_string(pr) + " HEAD:refs/pull/" +
-       std::to_string(pr) + "/head");
-    auto sha = runner::command_output({"git", "-C", (m_dir / "work").string(), "rev-parse", "HEAD"});
+    sh("cd work && git add faultline.yaml && git commit -q --allow-empty -m 'pr " +
+       std::to_string(pr) + "' && git push -q -f ../remote.git HEAD:refs/heads/pr-" +
+       std::to_string(pr) + " HEAD:refs/pull/" + std::to_string(pr) + "/head");
+    auto sha =
+        runner::command_output({"git", "-C", (m_dir / "work").string(), "rev-parse", "HEAD"});
     std::string head = sha ? std::string(sha->substr(0, 40)) : "";
     if (m_pulls.insert(pr).second)
       m_fake.add_pull(k_repo, pr, head);
@@ -169,25 +176,29 @@ class Serve : public ::testing::Test {
     return head;
   }
   void start(const std::string& extra = "") {
-    std::ofstream(m_dir / "bot.yaml") << "listen: 127.0.0.1:0\nsecret_env: FAULTLINE_TEST_SECRET\n"
-                                      << "token_env: FAULTLINE_TEST_TOKEN\napi_url: " << m_fake.url() << "\n"
-                                      << "repositories: [" << k_repo << "]\nmax_body_bytes: 65536\n"
-                                      << "workdir: " << (m_dir / "jobs").string() << "\n"
-                                      << "db: " << (m_dir / "state/faultline.db").string() << "\n"
-                                      << extra;
+    std::ofstream(m_dir / "bot.yaml")
+        << "listen: 127.0.0.1:0\nsecret_env: FAULTLINE_TEST_SECRET\n"
+        << "token_env: FAULTLINE_TEST_TOKEN\napi_url: " << m_fake.url() << "\n"
+        << "repositories: [" << k_repo << "]\nmax_body_bytes: 65536\n"
+        << "workdir: " << (m_dir / "jobs").string() << "\n"
+        << "db: " << (m_dir / "state/faultline.db").string() << "\n"
+        << extra;
     m_bot = std::make_unique<Bot>(m_dir / "bot.yaml");
     m_port = m_bot->port();
     ASSERT_NE(m_port, 0) << m_bot->stderr_text();
   }
-  json pull_event(const std::string& action, int pr, const std::string& sha, const std::string& head_repo = k_repo) {
+  json pull_event(const std::string& action, int pr, const std::string& sha,
+                  const std::string& head_repo = k_repo) {
     const std::string url = (m_dir / "remote.git").string();
     return {{"action", action},
             {"number", pr},
             {"repository", {{"full_name", k_repo}, {"clone_url", url}}},
             {"pull_request",
              {{"number", pr},
-              {"head", {{"sha", sha}, {"ref", "pr-" + std::to_string(pr)},
-                        {"repo", {{"full_name", head_repo}, {"clone_url", url}}}}},
+              {"head",
+               {{"sha", sha},
+                {"ref", "pr-" + std::to_string(pr)},
+                {"repo", {{"full_name", head_repo}, {"clone_url", url}}}}},
               {"base", {{"ref", "main"}, {"repo", {{"full_name", k_repo}, {"clone_url", url}}}}}}}};
   }
   json comment_event(int pr, const std::string& user, const std::string& body) {
@@ -197,11 +208,13 @@ class Serve : public ::testing::Test {
             {"comment", {{"body", body}, {"user", {{"login", user}}}}}};
   }
   // POSTs a delivery; `signature` "" sends none, "good" signs it with the secret.
-  httplib::Result deliver(const std::string& event, const std::string& body, const std::string& signature = "good",
-                          std::string delivery = "") {
+  httplib::Result deliver(const std::string& event, const std::string& body,
+                          const std::string& signature = "good", std::string delivery = "") {
     if (delivery.empty()) delivery = "delivery-" + std::to_string(++m_deliveries);
     httplib::Headers headers = {{"X-GitHub-Event", event}, {"X-GitHub-Delivery", delivery}};
-    if (!signature.empty()) headers.emplace("X-Hub-Signature-256", signature == "good" ? sign(k_secret, body) : signature);
+    if (!signature.empty())
+      headers.emplace("X-Hub-Signature-256",
+                      signature == "good" ? sign(k_secret, body) : signature);
     httplib::Client client("127.0.0.1", m_port);
     client.set_read_timeout(30, 0);
     return client.Post("/webhook", headers, body, "application/json");
@@ -248,8 +261,9 @@ TEST_F(Serve, ASignedPushIsRunAndReportedOnThePullRequest) {
   start("runs: 2\n");
   // The job's workload fails if it can see the bot's secret or token.
   const std::string sha = push_matrix(
-      7, "version: 1\nname: widgets\ncomponents: { lib: { versions: [\"1\"] } }\nsanitizers: [none]\n"
-         "workloads: { w: { run: 'test -z \"$FAULTLINE_TEST_TOKEN$FAULTLINE_TEST_SECRET\"' } }\n");
+      7,
+      "version: 1\nname: widgets\ncomponents: { lib: { versions: [\"1\"] } }\nsanitizers: [none]\n"
+      "workloads: { w: { run: 'test -z \"$FAULTLINE_TEST_TOKEN$FAULTLINE_TEST_SECRET\"' } }\n");
   auto r = deliver("pull_request", pull_event("synchronize", 7, sha).dump());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 202) << r->body;
@@ -261,7 +275,8 @@ TEST_F(Serve, ASignedPushIsRunAndReportedOnThePullRequest) {
   EXPECT_THAT(comments[0].body, HasSubstr("<!-- faultline:serve -->"));
   EXPECT_THAT(comments[0].body, HasSubstr("widgets"));
   EXPECT_TRUE(fs::exists(m_dir / "jobs/job-1/src/faultline.yaml")) << "the job's worktree";
-  EXPECT_EQ(runner::command_output({"git", "-C", (m_dir / "jobs/job-1/src").string(), "rev-parse", "HEAD"})
+  EXPECT_EQ(runner::command_output(
+                {"git", "-C", (m_dir / "jobs/job-1/src").string(), "rev-parse", "HEAD"})
                 .value()
                 .substr(0, 40),
             sha);
@@ -271,20 +286,26 @@ TEST_F(Serve, ASignedPushIsRunAndReportedOnThePullRequest) {
 }
 
 TEST_F(Serve, ConfigurationProblemsExitTwoNamingThePlace) {
-  std::ofstream(m_dir / "bot.yaml") << "secret_env: FAULTLINE_UNSET_SECRET_FOR_TEST\nrepositories: [a/b]\n";
-  auto unset = runner::run_command({FAULTLINE_BINARY, "serve", "--config", (m_dir / "bot.yaml").string()});
+  std::ofstream(m_dir / "bot.yaml")
+      << "secret_env: FAULTLINE_UNSET_SECRET_FOR_TEST\nrepositories: [a/b]\n";
+  auto unset =
+      runner::run_command({FAULTLINE_BINARY, "serve", "--config", (m_dir / "bot.yaml").string()});
   ASSERT_TRUE(unset);
   EXPECT_EQ(unset->exit_code, 2);
-  EXPECT_EQ(unset->stderr_capture.text(), (m_dir / "bot.yaml").string() +
-                                              ": error: the environment variable FAULTLINE_UNSET_SECRET_FOR_TEST "
-                                              "(named by 'secret_env') is not set\n");
-  std::ofstream(m_dir / "bad.yaml") << "secret_env: S\nrepositories: [a/b]\nlisten: 127.0.0.1:http\n";
-  auto bad = runner::run_command({FAULTLINE_BINARY, "serve", "--config", (m_dir / "bad.yaml").string()});
+  EXPECT_EQ(unset->stderr_capture.text(),
+            (m_dir / "bot.yaml").string() +
+                ": error: the environment variable FAULTLINE_UNSET_SECRET_FOR_TEST "
+                "(named by 'secret_env') is not set\n");
+  std::ofstream(m_dir / "bad.yaml")
+      << "secret_env: S\nrepositories: [a/b]\nlisten: 127.0.0.1:http\n";
+  auto bad =
+      runner::run_command({FAULTLINE_BINARY, "serve", "--config", (m_dir / "bad.yaml").string()});
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->exit_code, 2);
-  EXPECT_EQ(bad->stderr_capture.text(), (m_dir / "bad.yaml").string() +
-                                            ":3:9: error: 'listen' must be HOST:PORT (e.g. 127.0.0.1:8080), not "
-                                            "'127.0.0.1:http'\n");
+  EXPECT_EQ(bad->stderr_capture.text(),
+            (m_dir / "bad.yaml").string() +
+                ":3:9: error: 'listen' must be HOST:PORT (e.g. 127.0.0.1:8080), not "
+                "'127.0.0.1:http'\n");
   auto help = runner::run_command({FAULTLINE_BINARY, "serve", "--help"});
   ASSERT_TRUE(help);
   EXPECT_EQ(help->exit_code, 0);
@@ -299,8 +320,9 @@ TEST_F(Serve, UnsignedAndWronglySignedDeliveriesAre401AndQueueNothing) {
   ASSERT_TRUE(unsigned_);
   EXPECT_EQ(unsigned_->status, 401);
   EXPECT_EQ(unsigned_->body, "missing X-Hub-Signature-256\n");
-  for (const std::string& bad : {sign("another secret", body), sign(k_secret, body + " "), std::string("sha256=00"),
-                                 "sha1=" + sign(k_secret, body).substr(7)}) {
+  for (const std::string& bad :
+       {sign("another secret", body), sign(k_secret, body + " "), std::string("sha256=00"),
+        "sha1=" + sign(k_secret, body).substr(7)}) {
     auto r = deliver("pull_request", body, bad, "same-id");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 401) << bad;
@@ -342,11 +364,13 @@ TEST_F(Serve, AReplayedDeliveryIsIgnoredEvenAfterARestart) {
   auto again = deliver("pull_request", body, "good", "72d3162e-cc78-11e3-81ab-4c9367dc0958");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200);
-  EXPECT_EQ(again->body, "delivery 72d3162e-cc78-11e3-81ab-4c9367dc0958 was already handled; ignored\n");
+  EXPECT_EQ(again->body,
+            "delivery 72d3162e-cc78-11e3-81ab-4c9367dc0958 was already handled; ignored\n");
   ASSERT_TRUE(eventually([&] { return finished(sha); })) << m_bot->stderr_text();
   EXPECT_EQ(m_bot->terminate(), 0);
   start();
-  auto after_restart = deliver("pull_request", body, "good", "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+  auto after_restart =
+      deliver("pull_request", body, "good", "72d3162e-cc78-11e3-81ab-4c9367dc0958");
   ASSERT_TRUE(after_restart);
   EXPECT_EQ(after_restart->status, 200);
   EXPECT_EQ(jobs().size(), 1u);
@@ -358,7 +382,8 @@ TEST_F(Serve, CommandsComeOnlyFromUsersWithWritePermission) {
   auto denied = deliver("issue_comment", comment_event(7, "bob", "/faultline run").dump());
   ASSERT_TRUE(denied);
   EXPECT_EQ(denied->status, 403);
-  EXPECT_EQ(denied->body, "bob has 'read' permission on acme/widgets; commands need write, maintain or admin\n");
+  EXPECT_EQ(denied->body,
+            "bob has 'read' permission on acme/widgets; commands need write, maintain or admin\n");
   auto stranger = deliver("issue_comment", comment_event(7, "eve", "/faultline run").dump());
   ASSERT_TRUE(stranger);
   EXPECT_EQ(stranger->status, 403);
@@ -379,9 +404,11 @@ TEST_F(Serve, CommandsComeOnlyFromUsersWithWritePermission) {
 TEST_F(Serve, ABisectCommandRunsThenBisectsAndCommentsTheFirstCrashingVersion) {
   start();
   const std::string sha = push_matrix(
-      7, "version: 1\nname: widgets\ncomponents: { lib: { versions: [\"1\", \"2\", \"3\"] } }\n"
-         "sanitizers: [none]\nworkloads: { w: { run: 'test \"$FAULTLINE_LIB\" = 1 || kill -SEGV $$' } }\n"
-         "stress: { runs: 2 }\nbisect: { axes: [lib] }\n");
+      7,
+      "version: 1\nname: widgets\ncomponents: { lib: { versions: [\"1\", \"2\", \"3\"] } }\n"
+      "sanitizers: [none]\nworkloads: { w: { run: 'test \"$FAULTLINE_LIB\" = 1 || kill -SEGV $$' } "
+      "}\n"
+      "stress: { runs: 2 }\nbisect: { axes: [lib] }\n");
   auto r = deliver("issue_comment", comment_event(7, "alice", "/faultline bisect").dump());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 202) << r->body;
@@ -406,7 +433,8 @@ TEST_F(Serve, OtherRepositoriesAndForksAreRefused) {
   auto fork = deliver("pull_request", pull_event("opened", 7, sha, "mallory/widgets").dump());
   ASSERT_TRUE(fork);
   EXPECT_EQ(fork->status, 403);
-  EXPECT_THAT(fork->body, HasSubstr("comes from the fork 'mallory/widgets' and allow_forks is false"));
+  EXPECT_THAT(fork->body,
+              HasSubstr("comes from the fork 'mallory/widgets' and allow_forks is false"));
   EXPECT_TRUE(jobs().empty());
 }
 
@@ -414,7 +442,8 @@ TEST_F(Serve, ANewPushCancelsTheRunningJob) {
   start();
   const std::string slow = push(7, "sleep 60");
   ASSERT_EQ(deliver("pull_request", pull_event("opened", 7, slow).dump())->status, 202);
-  ASSERT_TRUE(eventually([&] { return fs::exists(m_dir / "jobs/job-1/state"); }, 60)) << m_bot->stderr_text();
+  ASSERT_TRUE(eventually([&] { return fs::exists(m_dir / "jobs/job-1/state"); }, 60))
+      << m_bot->stderr_text();
   const std::string fast = push(7, "true");
   auto r = deliver("pull_request", pull_event("synchronize", 7, fast).dump());
   ASSERT_TRUE(r);
@@ -422,7 +451,8 @@ TEST_F(Serve, ANewPushCancelsTheRunningJob) {
   EXPECT_THAT(r->body, HasSubstr("cancelling running job 1"));
   ASSERT_TRUE(eventually([&] { return finished(fast); })) << m_bot->stderr_text();
   EXPECT_EQ(states(fast), (std::vector<std::string>{"pending", "success"}));
-  EXPECT_EQ(states(slow), std::vector<std::string>{"pending"}) << "the cancelled job posted no result";
+  EXPECT_EQ(states(slow), std::vector<std::string>{"pending"})
+      << "the cancelled job posted no result";
   EXPECT_TRUE(settled({"cancelled", "done"}));
 }
 
@@ -431,7 +461,8 @@ TEST_F(Serve, ARestartWithQueuedJobsLosesNone) {
   std::vector<std::string> shas = {push(1, "sleep 3"), push(2, "true"), push(3, "true")};
   for (int pr = 1; pr <= 3; ++pr)
     ASSERT_EQ(deliver("pull_request", pull_event("opened", pr, shas[pr - 1]).dump())->status, 202);
-  ASSERT_TRUE(eventually([&] { return fs::exists(m_dir / "jobs/job-1/state"); }, 60)) << m_bot->stderr_text();
+  ASSERT_TRUE(eventually([&] { return fs::exists(m_dir / "jobs/job-1/state"); }, 60))
+      << m_bot->stderr_text();
   EXPECT_EQ(m_bot->terminate(), 0) << m_bot->stderr_text();
   EXPECT_THAT(m_bot->stderr_text(), HasSubstr("requeued job 1 (acme/widgets#1"));
   auto stopped = jobs();

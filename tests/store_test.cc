@@ -15,8 +15,8 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -280,12 +280,16 @@ TEST_F(StoreE2eTest, AStoreThatIsNotFaultlinesIsNamedAndNothingRuns) {
   // A store from a newer faultline is bad input (exit 2), for run and history alike.
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open((m_dir / "other.db").c_str(), &raw), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(raw, "UPDATE meta SET schema_version = 42", nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "UPDATE meta SET schema_version = 42", nullptr, nullptr, nullptr),
+            SQLITE_OK);
   sqlite3_close(raw);
   for (const char* command : {"run", "history"}) {
     Outcome newer = faultline({command, "--db", "other.db"});
     EXPECT_EQ(newer.status, 2) << command;
-    EXPECT_THAT(newer.err, HasSubstr("other.db: written by a newer faultline (schema version 42; this one knows up to 3)"));
+    EXPECT_THAT(
+        newer.err,
+        HasSubstr(
+            "other.db: written by a newer faultline (schema version 42; this one knows up to 3)"));
   }
   Outcome none = faultline({"history", "--db", "absent.db"});
   EXPECT_EQ(none.status, 2);
@@ -307,14 +311,17 @@ TEST_F(StoreE2eTest, ASessionBeingRunIsNeverResumedTwiceAndWaitWaitsForIt) {
   write("faultline.yaml",
         "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
         "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
-  const pid_t first = spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "2"}, m_dir, m_dir / "first.log");
+  const pid_t first =
+      spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "2"}, m_dir, m_dir / "first.log");
   ASSERT_GT(first, 0);
-  ASSERT_TRUE(eventually([&] { return db_int("SELECT pid FROM session_claims WHERE session_id = 1") == first; }));
+  ASSERT_TRUE(eventually(
+      [&] { return db_int("SELECT pid FROM session_claims WHERE session_id = 1") == first; }));
   // A second process resuming that session is refused, naming the one that holds it.
   Outcome refused = faultline({"run", "-j", "2", "--resume"});
   EXPECT_EQ(refused.status, 2);
-  EXPECT_THAT(refused.err, StartsWith("faultline run: --resume: session 1 in " + db_path() + " is being run by process " +
-                                      std::to_string(first) + " on "));
+  EXPECT_THAT(refused.err,
+              StartsWith("faultline run: --resume: session 1 in " + db_path() +
+                         " is being run by process " + std::to_string(first) + " on "));
   EXPECT_THAT(refused.err, HasSubstr("; wait for it to end, or pass --wait\n"));
   // With --wait it waits, then finds every run done and repeats none.
   Outcome waited = faultline({"run", "-j", "2", "--resume", "--wait"});
@@ -334,20 +341,24 @@ TEST_F(StoreE2eTest, TwoResumesAtOnceRunEachMissingRunOnce) {
   write("faultline.yaml",
         "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\"] }\n"
         "workloads: { w: { run: \"sleep 0.1\" } }\nstress: { runs: 10, stop: all }\n");
-  const pid_t killed = spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1"}, m_dir, m_dir / "killed.log");
+  const pid_t killed =
+      spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1"}, m_dir, m_dir / "killed.log");
   ASSERT_GT(killed, 0);
   ASSERT_TRUE(eventually([&] { return db_int("SELECT count(*) FROM runs") >= 2; }));
   ASSERT_EQ(kill(-killed, SIGKILL), 0);
   int status = 0;
   ASSERT_EQ(waitpid(killed, &status, 0), killed);
   // The claim of the killed process is left behind; the next resumes take it over, one at a time.
-  const pid_t a = spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1", "--resume"}, m_dir, m_dir / "a.log");
-  const pid_t b = spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1", "--resume"}, m_dir, m_dir / "b.log");
+  const pid_t a =
+      spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1", "--resume"}, m_dir, m_dir / "a.log");
+  const pid_t b =
+      spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1", "--resume"}, m_dir, m_dir / "b.log");
   int status_a = 0, status_b = 0;
   ASSERT_EQ(waitpid(a, &status_a, 0), a);
   ASSERT_EQ(waitpid(b, &status_b, 0), b);
   std::ifstream log_a(m_dir / "a.log"), log_b(m_dir / "b.log");
-  const std::string text_a((std::istreambuf_iterator<char>(log_a)), {}), text_b((std::istreambuf_iterator<char>(log_b)), {});
+  const std::string text_a((std::istreambuf_iterator<char>(log_a)), {}),
+      text_b((std::istreambuf_iterator<char>(log_b)), {});
   // One ran the missing runs (exit 0); the other was refused (exit 2) — or, had the first
   // finished before it looked, found nothing left to run (exit 0).
   const std::set<int> statuses = {WEXITSTATUS(status_a), WEXITSTATUS(status_b)};
@@ -369,8 +380,9 @@ TEST_F(StoreE2eTest, RunsStartingTogetherOnANewStoreAllRecord) {
         "workloads: { w: { run: \"true\" } }\nstress: { runs: 3, stop: all }\n");
   std::vector<pid_t> pids;
   for (int i = 0; i < 6; ++i)
-    pids.push_back(spawn_in_own_group({FAULTLINE_BINARY, "run", "--out", "r" + std::to_string(i) + ".json"}, m_dir,
-                                      m_dir / ("run" + std::to_string(i) + ".log")));
+    pids.push_back(
+        spawn_in_own_group({FAULTLINE_BINARY, "run", "--out", "r" + std::to_string(i) + ".json"},
+                           m_dir, m_dir / ("run" + std::to_string(i) + ".log")));
   for (std::size_t i = 0; i < pids.size(); ++i) {
     int status = 0;
     ASSERT_EQ(waitpid(pids[i], &status, 0), pids[i]);
@@ -378,7 +390,8 @@ TEST_F(StoreE2eTest, RunsStartingTogetherOnANewStoreAllRecord) {
     const std::string text((std::istreambuf_iterator<char>(log)), {});
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text;
     EXPECT_EQ(text.find("locked"), std::string::npos) << text;
-    for (const char* sql : {"CREATE", "INSERT", "SELECT", "PRAGMA", "BEGIN"}) EXPECT_EQ(text.find(sql), std::string::npos) << text;
+    for (const char* sql : {"CREATE", "INSERT", "SELECT", "PRAGMA", "BEGIN"})
+      EXPECT_EQ(text.find(sql), std::string::npos) << text;
   }
   EXPECT_EQ(db_int("SELECT count(*) FROM sessions"), 6);
   EXPECT_EQ(db_int("SELECT count(*) FROM runs"), 18);
@@ -386,8 +399,9 @@ TEST_F(StoreE2eTest, RunsStartingTogetherOnANewStoreAllRecord) {
 }
 
 TEST_F(StoreE2eTest, ADamagedStoreIsRefusedBeforeAnyWork) {
-  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\"] }\n"
-                          "workloads: { w: { run: \"echo ran >> ran.log\" } }\nstress: { runs: 50, stop: all }\n");
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\"] }\n"
+        "workloads: { w: { run: \"echo ran >> ran.log\" } }\nstress: { runs: 50, stop: all }\n");
   ASSERT_EQ(faultline({"run"}).status, 0);
   const auto size = fs::file_size(db_path());
   ASSERT_GE(size, 4u * 4096);
@@ -401,18 +415,20 @@ TEST_F(StoreE2eTest, ADamagedStoreIsRefusedBeforeAnyWork) {
   fs::remove(m_dir / "ran.log");
   Outcome o = faultline({"run"});
   EXPECT_EQ(o.status, 3);
-  EXPECT_THAT(o.err, StartsWith("faultline run: " + db_path() + ": the results store is damaged ("));
+  EXPECT_THAT(o.err,
+              StartsWith("faultline run: " + db_path() + ": the results store is damaged ("));
   EXPECT_THAT(o.err, HasSubstr("); move it aside or name another file with --db\n"));
   EXPECT_FALSE(fs::exists(m_dir / "ran.log"));  // no run happened
 }
 
 TEST_F(StoreE2eTest, OutReplacesOnlyARegularFile) {
-  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1\"] }\n"
-                          "workloads: { w: { run: \"echo ran >> ran.log\" } }\nstress: { runs: 1 }\n");
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\"] }\n"
+        "workloads: { w: { run: \"echo ran >> ran.log\" } }\nstress: { runs: 1 }\n");
   ASSERT_EQ(mkfifo((m_dir / "fifo").c_str(), 0600), 0);
   fs::create_symlink("elsewhere.json", m_dir / "link.json");
-  const std::map<std::string, std::string> refused = {{"fifo", "a FIFO"}, {"link.json", "a symbolic link"},
-                                                      {"/dev/full", "a device"}};
+  const std::map<std::string, std::string> refused = {
+      {"fifo", "a FIFO"}, {"link.json", "a symbolic link"}, {"/dev/full", "a device"}};
   for (const auto& [path, what] : refused) {
     Outcome o = faultline({"run", "--out", path});
     EXPECT_EQ(o.status, 2) << path;

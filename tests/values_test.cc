@@ -4,11 +4,11 @@
 // ever runs; a command that would run as something else in some cells is
 // refused by validate.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "runner/process.h"
@@ -32,10 +32,14 @@ class ValuesTest : public ::testing::Test {
     m_dir = mkdtemp(tmpl);
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
-  void write(const std::string& name, const std::string& text) { std::ofstream(m_dir / name) << text; }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(m_dir / name) << text;
+  }
   std::string read(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     std::stringstream s;
@@ -65,23 +69,44 @@ class ValuesTest : public ::testing::Test {
 
 // The values: each would run `touch PWNED` if a shell read it as code.
 const std::vector<std::string> k_values = {"1.0; touch PWNED", "$(touch PWNED)", "`touch PWNED`",
-                                           "it's a \"q\" $HOME ${IFS} '; touch PWNED; '", "b\\s\\\\ \\\"x"};
+                                           "it's a \"q\" $HOME ${IFS} '; touch PWNED; '",
+                                           "b\\s\\\\ \\\"x"};
 
 // The idioms of issue 14; each writes what its command saw to DIR/NAME.
 std::string idioms(const std::string& var, const std::string& dir) {
   const std::string v = "{{ " + var + " }}", d = "{{ " + dir + " }}";
-  return "      # it's a comment with an apostrophe before " + v + "\n"
-         "      printf '%s' " + v + " > \"" + d + "/bare\"\n"
-         "      printf '%s' \"" + v + "\" > \"" + d + "/dq\"\n"
-         "      printf '%s' '" + v + "' > \"" + d + "/sq\"\n"
-         "      printf '%s' \"$(echo " + v + ")\" > \"" + d + "/echo\"\n"
-         "      D=\"$(dirname \"" + d + "/" + v + "\")\"; printf '%s' \"$D\" > \"" + d + "/dirname\"\n"
-         "      printf '%s' \"`printf '%s' " + v + "`\" > \"" + d + "/backquote\"\n"
-         "      cat > \"" + d + "/heredoc\" <<EOF\n"
-         "      " + v + "\n"
+  return "      # it's a comment with an apostrophe before " + v +
+         "\n"
+         "      printf '%s' " +
+         v + " > \"" + d +
+         "/bare\"\n"
+         "      printf '%s' \"" +
+         v + "\" > \"" + d +
+         "/dq\"\n"
+         "      printf '%s' '" +
+         v + "' > \"" + d +
+         "/sq\"\n"
+         "      printf '%s' \"$(echo " +
+         v + ")\" > \"" + d +
+         "/echo\"\n"
+         "      D=\"$(dirname \"" +
+         d + "/" + v + "\")\"; printf '%s' \"$D\" > \"" + d +
+         "/dirname\"\n"
+         "      printf '%s' \"`printf '%s' " +
+         v + "`\" > \"" + d +
+         "/backquote\"\n"
+         "      cat > \"" +
+         d +
+         "/heredoc\" <<EOF\n"
+         "      " +
+         v +
+         "\n"
          "      EOF\n"
-         "      printf '%s' \"$(printf '%s' '" + v + "')\" > \"" + d + "/sq-in-subst\"\n"
-         "      printf '%s' --flag=" + v + " > \"" + d + "/flag\"\n";
+         "      printf '%s' \"$(printf '%s' '" +
+         v + "')\" > \"" + d +
+         "/sq-in-subst\"\n"
+         "      printf '%s' --flag=" +
+         v + " > \"" + d + "/flag\"\n";
 }
 
 // YAML double-quoted scalar for `value`.
@@ -101,8 +126,8 @@ std::string hostile_matrix() {
     xs += (xs.empty() ? "" : ", ") + yaml_quoted(v);
   }
   return "version: 1\ncomponents:\n  lib:\n    versions: [" + versions + "]\n    build: |\n" +
-         idioms("version", "prefix") + "workloads:\n  w:\n    params: { x: [" + xs + "] }\n    run: |\n" +
-         idioms("x", "workdir") + "stress: { runs: 1 }\n";
+         idioms("version", "prefix") + "workloads:\n  w:\n    params: { x: [" + xs +
+         "] }\n    run: |\n" + idioms("x", "workdir") + "stress: { runs: 1 }\n";
 }
 
 // What each idiom's file must hold for `value` (dirname: the folder itself).
@@ -138,36 +163,48 @@ TEST_F(ValuesTest, NoValueRunsInBuildOrRunAndEveryIdiomSeesTheExactValue) {
   for (const auto& c : r["cells"]) {
     EXPECT_EQ(c["verdict"], "pass") << c["id"];
     const fs::path work = m_dir / ".faultline/work" / c["hash"].get<std::string>();
-    expect_exact(work, c["values"]["x"].get<std::string>(), "cell " + c["id"].get<std::string>(), reader);
+    expect_exact(work, c["values"]["x"].get<std::string>(), "cell " + c["id"].get<std::string>(),
+                 reader);
   }
 }
 
 TEST_F(ValuesTest, ARunCommandUsingAVariableSomeCellsLackIsRefused) {
-  write("faultline.yaml", "version: 1\ncomponents:\n  lib: { versions: [\"1.0\"] }\nworkloads:\n"
-                          "  a: { run: \"exit 7 {{ n }}\" }\n  b: { run: \"true {{ n }}\", params: { n: [\"1\"] } }\n");
+  write(
+      "faultline.yaml",
+      "version: 1\ncomponents:\n  lib: { versions: [\"1.0\"] }\nworkloads:\n"
+      "  a: { run: \"exit 7 {{ n }}\" }\n  b: { run: \"true {{ n }}\", params: { n: [\"1\"] } }\n");
   for (const char* command : {"validate", "run"}) {
     Outcome o = faultline({command});
     EXPECT_EQ(o.status, 2) << command;
-    EXPECT_EQ(o.err, "faultline.yaml:5:21: error: workloads.a.run uses {{ n }}, which 1 cell of workload 'a' lacks: "
-                     "'lib=1.0 sanitizer=none workload=a' ('n' is a parameter of workload 'b'); give every cell of "
-                     "'a' a value for it, or use it in another workload\n")
+    EXPECT_EQ(o.err,
+              "faultline.yaml:5:21: error: workloads.a.run uses {{ n }}, which 1 cell of workload "
+              "'a' lacks: "
+              "'lib=1.0 sanitizer=none workload=a' ('n' is a parameter of workload 'b'); give "
+              "every cell of "
+              "'a' a value for it, or use it in another workload\n")
         << command;
   }
   EXPECT_FALSE(fs::exists(m_dir / ".faultline/results.json"));
 }
 
 TEST_F(ValuesTest, APlaceWhereAValueWouldRunAsCodeIsRefusedAtItsPlace) {
-  write("faultline.yaml", "version: 1\ncomponents:\n  lib:\n    versions: [\"1.0\"]\n"
-                          "    build: make && sh -c \"install {{ prefix }}\"\n"
-                          "workloads:\n  w: { run: \"exit $(( {{ n }} ))\", params: { n: [\"a[$(touch PWNED)]\"] } }\n");
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib:\n    versions: [\"1.0\"]\n"
+        "    build: make && sh -c \"install {{ prefix }}\"\n"
+        "workloads:\n  w: { run: \"exit $(( {{ n }} ))\", params: { n: [\"a[$(touch PWNED)]\"] } "
+        "}\n");
   Outcome o = faultline({"validate"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.err,
-            "faultline.yaml:5:35: error: components.lib.build: '{{ prefix }}' is in text that is run as code again "
-            "(eval, sh -c, python -c, ssh, trap), so the value would be read as code; read the environment variable "
+            "faultline.yaml:5:35: error: components.lib.build: '{{ prefix }}' is in text that is "
+            "run as code again "
+            "(eval, sh -c, python -c, ssh, trap), so the value would be read as code; read the "
+            "environment variable "
             "inside that code instead (\"$FAULTLINE_PREFIX\" for a shell)\n"
-            "faultline.yaml:7:23: error: workloads.w.run: '{{ n }}' is inside arithmetic $(( … )), where the shell "
-            "evaluates a value as an expression (bash runs commands found in one); use $FAULTLINE_N outside it after "
+            "faultline.yaml:7:23: error: workloads.w.run: '{{ n }}' is inside arithmetic $(( … )), "
+            "where the shell "
+            "evaluates a value as an expression (bash runs commands found in one); use "
+            "$FAULTLINE_N outside it after "
             "checking it is a number\n");
   EXPECT_EQ(pwned(), std::vector<std::string>{});
 }

@@ -39,20 +39,26 @@ class Versions : public ::testing::Test {
        "echo $t > f && git add f && git commit -qm $t && git tag $t; done");
   }
   void TearDown() override {
-    if (HasFailure()) std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else fs::remove_all(m_dir);
+    if (HasFailure())
+      std::cerr << "scratch directory kept: " << m_dir << "\n";
+    else
+      fs::remove_all(m_dir);
   }
   // faultline.yaml with `versions` as the library's versions; returns its path.
   std::string matrix(const std::string& versions) {
-    std::ofstream(m_dir / "faultline.yaml") << "version: 1\nname: v\ncomponents:\n  library:\n    versions: " << versions
-                                            << "\nworkloads: { w: { run: \"echo {{ library }}\" } }\n";
+    std::ofstream(m_dir / "faultline.yaml")
+        << "version: 1\nname: v\ncomponents:\n  library:\n    versions: " << versions
+        << "\nworkloads: { w: { run: \"echo {{ library }}\" } }\n";
     return (m_dir / "faultline.yaml").string();
   }
-  Outcome validate() { return faultline({"validate", "--no-probe", "faultline.yaml"}, m_dir.string()); }
+  Outcome validate() {
+    return faultline({"validate", "--no-probe", "faultline.yaml"}, m_dir.string());
+  }
   Outcome plan() { return faultline({"plan", "faultline.yaml"}, m_dir.string()); }
   void sh(const std::string& command) {
     auto r = runner::run_command({"/bin/sh", "-c", command}, m_dir.string());
-    ASSERT_TRUE(r && r->succeeded()) << command << ": " << (r ? r->stderr_capture.text() : r.error().message);
+    ASSERT_TRUE(r && r->succeeded())
+        << command << ": " << (r ? r->stderr_capture.text() : r.error().message);
   }
   fs::path m_dir;
 };
@@ -67,13 +73,15 @@ TEST_F(Versions, GitTagsAreOrderedBySemanticVersion) {
   matrix("{ git: { repo: lib, tags: \"v0.*\" } }");
   Outcome v = validate();
   ASSERT_EQ(v.status, 0) << v.err;
-  EXPECT_EQ(versions_line(v.out), "  versions   library: 5 from git tags 'v0.*' in 'lib', v0.1.0 .. v0.10.0\n");
+  EXPECT_EQ(versions_line(v.out),
+            "  versions   library: 5 from git tags 'v0.*' in 'lib', v0.1.0 .. v0.10.0\n");
   Outcome p = faultline({"plan", "--format", "json", "faultline.yaml"}, m_dir.string());
   ASSERT_EQ(p.status, 0) << p.err;
   std::vector<std::string> order;
   for (std::size_t at = 0; (at = p.out.find("\"library\": \"", at)) != std::string::npos; at += 12)
     order.push_back(p.out.substr(at + 12, p.out.find('"', at + 12) - at - 12));
-  EXPECT_EQ(order, (std::vector<std::string>{"v0.1.0", "v0.2.0-rc.1", "v0.2.0", "v0.9.1", "v0.10.0"}));
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"v0.1.0", "v0.2.0-rc.1", "v0.2.0", "v0.9.1", "v0.10.0"}));
 }
 
 TEST_F(Versions, ARangeKeepsTheMatchingReleases) {
@@ -81,28 +89,37 @@ TEST_F(Versions, ARangeKeepsTheMatchingReleases) {
   Outcome v = validate();
   ASSERT_EQ(v.status, 0) << v.err;
   EXPECT_EQ(versions_line(v.out),
-            "  versions   library: 3 from git tags 'v*' in 'lib', range '>=0.2.0 <1', v0.2.0 .. v0.10.0\n");
+            "  versions   library: 3 from git tags 'v*' in 'lib', range '>=0.2.0 <1', v0.2.0 .. "
+            "v0.10.0\n");
 }
 
 TEST_F(Versions, ATagThatIsNotASemanticVersionIsAnErrorAtTheGlob) {
   const std::string file = matrix("{ git: { repo: lib, tags: \"*\" } }");
   Outcome v = validate();
   EXPECT_EQ(v.status, 2);
-  EXPECT_EQ(v.err, "faultline.yaml:5:41: error: tag 'nightly' is not a semantic version (MAJOR.MINOR.PATCH, e.g. v1.2.0); "
-                   "components.library.versions.git.tags orders tags by semantic version: narrow '*' to those tags\n");
+  EXPECT_EQ(v.err,
+            "faultline.yaml:5:41: error: tag 'nightly' is not a semantic version "
+            "(MAJOR.MINOR.PATCH, e.g. v1.2.0); "
+            "components.library.versions.git.tags orders tags by semantic version: narrow '*' to "
+            "those tags\n");
   matrix("{ git: { repo: lib, tags: \"v9.*\" } }");
   v = validate();
   EXPECT_EQ(v.status, 2);
-  EXPECT_EQ(v.err, "faultline.yaml:5:41: error: no tag in 'lib' matches 'v9.*' (components.library.versions.git.tags)\n");
+  EXPECT_EQ(v.err,
+            "faultline.yaml:5:41: error: no tag in 'lib' matches 'v9.*' "
+            "(components.library.versions.git.tags)\n");
 }
 
 TEST_F(Versions, ACommandPrintsAJsonArrayFilteredByARange) {
-  matrix("{ command: \"printf '%s' '[\\\"1.0.0\\\", \\\"1.1.0-beta.1\\\", \\\"1.1.0\\\", \\\"1.2.0\\\", \\\"2.0.0\\\"]'\", "
-         "range: \"^1.1\" }");
+  matrix(
+      "{ command: \"printf '%s' '[\\\"1.0.0\\\", \\\"1.1.0-beta.1\\\", \\\"1.1.0\\\", "
+      "\\\"1.2.0\\\", \\\"2.0.0\\\"]'\", "
+      "range: \"^1.1\" }");
   Outcome v = validate();
   ASSERT_EQ(v.status, 0) << v.err;
-  EXPECT_EQ(versions_line(v.out), "  versions   library: 2 from command 'printf '%s' '[\"1.0.0\", \"1.1.0-beta.1\", "
-                                  "\"1.1.0\", \"1.2.0\", \"2.0.0\"]'', range '^1.1', 1.1.0 .. 1.2.0\n");
+  EXPECT_EQ(versions_line(v.out),
+            "  versions   library: 2 from command 'printf '%s' '[\"1.0.0\", \"1.1.0-beta.1\", "
+            "\"1.1.0\", \"1.2.0\", \"2.0.0\"]'', range '^1.1', 1.1.0 .. 1.2.0\n");
 }
 
 TEST_F(Versions, ACommandPrintsOneVersionPerLineInItsOrder) {
@@ -110,7 +127,8 @@ TEST_F(Versions, ACommandPrintsOneVersionPerLineInItsOrder) {
   matrix("{ command: cat list.txt }");
   Outcome v = validate();
   ASSERT_EQ(v.status, 0) << v.err;
-  EXPECT_EQ(versions_line(v.out), "  versions   library: 3 from command 'cat list.txt', 0.8 .. 0.10\n");
+  EXPECT_EQ(versions_line(v.out),
+            "  versions   library: 3 from command 'cat list.txt', 0.8 .. 0.10\n");
   Outcome p = plan();
   ASSERT_EQ(p.status, 0) << p.err;
   EXPECT_EQ(p.out,
@@ -124,32 +142,42 @@ TEST_F(Versions, AFailingOrSilentCommandIsAnErrorAtItsKey) {
   matrix("{ command: \"echo no such package >&2; exit 4\" }");
   Outcome v = validate();
   EXPECT_EQ(v.status, 2);
-  EXPECT_EQ(v.err, "faultline.yaml:5:26: error: components.library.versions.command 'echo no such package >&2; exit 4' "
-                   "failed: exit 4: no such package\n");
+  EXPECT_EQ(v.err,
+            "faultline.yaml:5:26: error: components.library.versions.command 'echo no such package "
+            ">&2; exit 4' "
+            "failed: exit 4: no such package\n");
   matrix("{ command: \"true\" }");
   v = validate();
   EXPECT_EQ(v.status, 2);
-  EXPECT_EQ(v.err, "faultline.yaml:5:26: error: components.library.versions.command 'true' printed no versions\n");
+  EXPECT_EQ(v.err,
+            "faultline.yaml:5:26: error: components.library.versions.command 'true' printed no "
+            "versions\n");
   matrix("{ command: \"echo 1.0.0\", range: \">=1 <banana\" }");
   v = validate();
   EXPECT_EQ(v.status, 2);
-  EXPECT_EQ(v.err, "faultline.yaml:5:47: error: components.library.versions.range '>=1 <banana': '<banana' is not a "
-                   "version or comparator\n");
+  EXPECT_EQ(v.err,
+            "faultline.yaml:5:47: error: components.library.versions.range '>=1 <banana': "
+            "'<banana' is not a "
+            "version or comparator\n");
 }
 
 TEST_F(Versions, ARangeOfCommitsFollowsTheFirstParentUnlessToldNot) {
-  sh("cd lib && git checkout -q -b side v0.1.0 && echo s > s && git add s && git commit -qm side1 && "
-     "echo t > s && git commit -qam side2 && git checkout -q - 2>/dev/null || git checkout -q master || git checkout -q main;"
+  sh("cd lib && git checkout -q -b side v0.1.0 && echo s > s && git add s && git commit -qm side1 "
+     "&& "
+     "echo t > s && git commit -qam side2 && git checkout -q - 2>/dev/null || git checkout -q "
+     "master || git checkout -q main;"
      " git merge -q --no-edit -m merge side && git tag merged");
   matrix("{ git: { repo: lib, range: v1.0.0..merged } }");
   Outcome first = validate();
   ASSERT_EQ(first.status, 0) << first.err;
-  EXPECT_NE(versions_line(first.out).find("library: 3 from git range 'v1.0.0..merged' in 'lib', "), std::string::npos)
+  EXPECT_NE(versions_line(first.out).find("library: 3 from git range 'v1.0.0..merged' in 'lib', "),
+            std::string::npos)
       << first.out;
   matrix("{ git: { repo: lib, range: v1.0.0..merged, first-parent: false } }");
   Outcome every = validate();
   ASSERT_EQ(every.status, 0) << every.err;
-  EXPECT_NE(versions_line(every.out).find("library: 5 from git range 'v1.0.0..merged' (every parent) in 'lib', "),
+  EXPECT_NE(versions_line(every.out).find(
+                "library: 5 from git range 'v1.0.0..merged' (every parent) in 'lib', "),
             std::string::npos)
       << every.out;
 }

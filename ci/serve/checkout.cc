@@ -18,7 +18,8 @@ struct Git {
     o.argv = {"git", "-C", dir};
     o.argv.insert(o.argv.end(), args.begin(), args.end());
     // No prompt for credentials: a fetch that needs them fails instead of hanging.
-    o.environment = runner::environment_with({{"GIT_TERMINAL_PROMPT", "0"}, {"GIT_ASKPASS", "true"}});
+    o.environment =
+        runner::environment_with({{"GIT_TERMINAL_PROMPT", "0"}, {"GIT_ASKPASS", "true"}});
     o.timeout = k_git_timeout;
     o.cancel = cancel;
     return runner::run_process(o);
@@ -52,10 +53,12 @@ Status checkout_head(const Job& job, const std::string& dir, const std::atomic<b
                                    "+refs/heads/" + job.head_ref + ":refs/faultline/head"});
     if (!from_head)
       return fail(infrastructure("cannot fetch pull request #" + std::to_string(job.pr) + ": " +
-                                 from_base.error().message + "; then " + from_head.error().message));
+                                 from_base.error().message + "; then " +
+                                 from_head.error().message));
   }
   if (auto has = run_git(git, {"cat-file", "-e", job.sha + "^{commit}"}); !has)
-    return fail(infrastructure("commit " + job.sha + " is not in what was fetched for pull request #" +
+    return fail(infrastructure("commit " + job.sha +
+                               " is not in what was fetched for pull request #" +
                                std::to_string(job.pr) + " (the branch moved on?)"));
   return run_git(git, {"-c", "advice.detachedHead=false", "checkout", "-q", "--detach", job.sha});
 }

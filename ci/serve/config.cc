@@ -29,7 +29,8 @@ class Problems {
  public:
   explicit Problems(std::string file) : m_file(std::move(file)) {}
   void add(const YAML::Mark& mark, const std::string& message) {
-    m_text += matrix::render_error(m_file, {std::max(mark.line, 0) + 1, std::max(mark.column, 0) + 1}, message);
+    m_text += matrix::render_error(
+        m_file, {std::max(mark.line, 0) + 1, std::max(mark.column, 0) + 1}, message);
   }
   bool empty() const { return m_text.empty(); }
   const std::string& text() const { return m_text; }
@@ -46,12 +47,15 @@ bool scalar(const YAML::Node& node, const std::string& key, Problems& problems) 
 }
 
 template <typename T>
-std::optional<T> number(const YAML::Node& node, const std::string& key, T min, T max, Problems& problems) {
+std::optional<T> number(const YAML::Node& node, const std::string& key, T min, T max,
+                        Problems& problems) {
   T value{};
-  bool ok = node.IsScalar() && YAML::convert<T>::decode(node, value) && value >= min && value <= max;
+  bool ok =
+      node.IsScalar() && YAML::convert<T>::decode(node, value) && value >= min && value <= max;
   if (ok) return value;
-  problems.add(node.Mark(), "'" + key + "' must be a whole number from " + std::to_string(min) + " to " +
-                                std::to_string(max) + ", not '" + (node.IsScalar() ? node.Scalar() : "?") + "'");
+  problems.add(node.Mark(), "'" + key + "' must be a whole number from " + std::to_string(min) +
+                                " to " + std::to_string(max) + ", not '" +
+                                (node.IsScalar() ? node.Scalar() : "?") + "'");
   return std::nullopt;
 }
 
@@ -65,7 +69,9 @@ void read_listen(const YAML::Node& node, BotConfig& cfg, Problems& problems) {
     std::istringstream in(text.substr(colon + 1));
     ok = static_cast<bool>(in >> port) && in.eof() && port >= 0 && port <= 65535;
   }
-  if (!ok) return problems.add(node.Mark(), "'listen' must be HOST:PORT (e.g. 127.0.0.1:8080), not '" + text + "'");
+  if (!ok)
+    return problems.add(node.Mark(),
+                        "'listen' must be HOST:PORT (e.g. 127.0.0.1:8080), not '" + text + "'");
   cfg.host = text.substr(0, colon);
   cfg.port = port;
 }
@@ -76,11 +82,14 @@ bool valid_env_name(const std::string& name) {
                      [](unsigned char c) { return std::isalnum(c) || c == '_'; });
 }
 
-void read_env_name(const YAML::Node& node, const std::string& key, std::string& out, Problems& problems) {
+void read_env_name(const YAML::Node& node, const std::string& key, std::string& out,
+                   Problems& problems) {
   if (!scalar(node, key, problems)) return;
   if (!valid_env_name(node.Scalar()))
-    return problems.add(node.Mark(), "'" + key + "' names an environment variable (e.g. FAULTLINE_WEBHOOK_SECRET), not '" +
-                                         node.Scalar() + "'; the value itself never goes in this file");
+    return problems.add(
+        node.Mark(), "'" + key +
+                         "' names an environment variable (e.g. FAULTLINE_WEBHOOK_SECRET), not '" +
+                         node.Scalar() + "'; the value itself never goes in this file");
   out = node.Scalar();
 }
 
@@ -90,7 +99,8 @@ void read_repositories(const YAML::Node& node, BotConfig& cfg, Problems& problem
   for (const auto& item : node) {
     const std::string repo = item.IsScalar() ? item.Scalar() : "";
     auto slash = repo.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 == repo.size() || repo.find('/', slash + 1) != std::string::npos) {
+    if (slash == std::string::npos || slash == 0 || slash + 1 == repo.size() ||
+        repo.find('/', slash + 1) != std::string::npos) {
       problems.add(item.Mark(), "repository '" + repo + "' must be OWNER/NAME");
       continue;
     }
@@ -108,24 +118,48 @@ using Reader = std::function<void(const YAML::Node&, BotConfig&, Problems&)>;
 const std::map<std::string, Reader>& readers() {
   static const std::map<std::string, Reader> table = {
       {"listen", read_listen},
-      {"secret_env", [](auto& n, auto& c, auto& p) { read_env_name(n, "secret_env", c.secret_env, p); }},
-      {"token_env", [](auto& n, auto& c, auto& p) { read_env_name(n, "token_env", c.token_env, p); }},
-      {"api_url", [](auto& n, auto& c, auto& p) { if (scalar(n, "api_url", p)) c.api_url = n.Scalar(); }},
+      {"secret_env",
+       [](auto& n, auto& c, auto& p) { read_env_name(n, "secret_env", c.secret_env, p); }},
+      {"token_env",
+       [](auto& n, auto& c, auto& p) { read_env_name(n, "token_env", c.token_env, p); }},
+      {"api_url",
+       [](auto& n, auto& c, auto& p) {
+         if (scalar(n, "api_url", p)) c.api_url = n.Scalar();
+       }},
       {"repositories", read_repositories},
-      {"matrix", [](auto& n, auto& c, auto& p) { if (scalar(n, "matrix", p)) c.matrix = n.Scalar(); }},
-      {"runs", [](auto& n, auto& c, auto& p) { c.runs = number<int>(n, "runs", 1, 10'000'000, p); }},
-      {"allow_forks", [](auto& n, auto& c, auto& p) { read_bool(n, "allow_forks", c.allow_forks, p); }},
+      {"matrix",
+       [](auto& n, auto& c, auto& p) {
+         if (scalar(n, "matrix", p)) c.matrix = n.Scalar();
+       }},
+      {"runs",
+       [](auto& n, auto& c, auto& p) { c.runs = number<int>(n, "runs", 1, 10'000'000, p); }},
+      {"allow_forks",
+       [](auto& n, auto& c, auto& p) { read_bool(n, "allow_forks", c.allow_forks, p); }},
       {"max_body_bytes",
        [](auto& n, auto& c, auto& p) {
-         if (auto v = number<std::uint64_t>(n, "max_body_bytes", 1024, k_github_max_payload, p)) c.max_body_bytes = *v;
+         if (auto v = number<std::uint64_t>(n, "max_body_bytes", 1024, k_github_max_payload, p))
+           c.max_body_bytes = *v;
        }},
-      {"workdir", [](auto& n, auto& c, auto& p) { if (scalar(n, "workdir", p)) c.workdir = n.Scalar(); }},
-      {"db", [](auto& n, auto& c, auto& p) { if (scalar(n, "db", p)) c.db = n.Scalar(); }},
-      {"name", [](auto& n, auto& c, auto& p) { if (scalar(n, "name", p)) c.name = n.Scalar(); }},
-      {"jobs", [](auto& n, auto& c, auto& p) { if (auto v = number<int>(n, "jobs", 1, 64, p)) c.jobs = *v; }},
+      {"workdir",
+       [](auto& n, auto& c, auto& p) {
+         if (scalar(n, "workdir", p)) c.workdir = n.Scalar();
+       }},
+      {"db",
+       [](auto& n, auto& c, auto& p) {
+         if (scalar(n, "db", p)) c.db = n.Scalar();
+       }},
+      {"name",
+       [](auto& n, auto& c, auto& p) {
+         if (scalar(n, "name", p)) c.name = n.Scalar();
+       }},
+      {"jobs",
+       [](auto& n, auto& c, auto& p) {
+         if (auto v = number<int>(n, "jobs", 1, 64, p)) c.jobs = *v;
+       }},
       {"job_timeout",
        [](auto& n, auto& c, auto& p) {
-         if (auto v = number<int>(n, "job_timeout", 1, 7 * 24 * 3600, p)) c.job_timeout = std::chrono::seconds(*v);
+         if (auto v = number<int>(n, "job_timeout", 1, 7 * 24 * 3600, p))
+           c.job_timeout = std::chrono::seconds(*v);
        }},
   };
   return table;
@@ -138,7 +172,8 @@ std::vector<std::string> known_keys() {
 }
 
 void read_root(const YAML::Node& root, BotConfig& cfg, Problems& problems) {
-  if (!root.IsMap()) return problems.add(root.Mark(), "the bot configuration must be a mapping of settings");
+  if (!root.IsMap())
+    return problems.add(root.Mark(), "the bot configuration must be a mapping of settings");
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
     auto reader = readers().find(key);
@@ -147,17 +182,20 @@ void read_root(const YAML::Node& root, BotConfig& cfg, Problems& problems) {
       continue;
     }
     auto best = did_you_mean(key, known_keys());
-    problems.add(entry.first.Mark(), "unknown setting '" + key + "'" + (best ? " (did you mean '" + *best + "'?)" : ""));
+    problems.add(entry.first.Mark(), "unknown setting '" + key + "'" +
+                                         (best ? " (did you mean '" + *best + "'?)" : ""));
   }
   for (const char* required : {"secret_env", "repositories"})
-    if (!root[required]) problems.add(root.Mark(), std::string("missing setting '") + required + "'");
+    if (!root[required])
+      problems.add(root.Mark(), std::string("missing setting '") + required + "'");
 }
 
 }  // namespace
 
 bool BotConfig::allows(const std::string& repo) const {
   const std::string wanted = lower(repo);
-  return std::any_of(repositories.begin(), repositories.end(), [&](const std::string& r) { return lower(r) == wanted; });
+  return std::any_of(repositories.begin(), repositories.end(),
+                     [&](const std::string& r) { return lower(r) == wanted; });
 }
 
 Expected<BotConfig> parse_config(const std::string& text, const std::string& file) {
@@ -175,7 +213,9 @@ Expected<BotConfig> parse_config(const std::string& text, const std::string& fil
 
 Expected<BotConfig> load_config(const std::string& file) {
   Expected<std::string> text = read_file(file);
-  if (!text) return fail(bad_input(file + ": error: cannot read the bot configuration: " + text.error().message));
+  if (!text)
+    return fail(
+        bad_input(file + ": error: cannot read the bot configuration: " + text.error().message));
   return parse_config(*text, file);
 }
 

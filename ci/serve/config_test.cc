@@ -24,7 +24,8 @@ TEST(BotConfig, DefaultsFollowTheDocumentation) {
 TEST(BotConfig, ReadsEverySetting) {
   auto cfg = parse_config(
       "listen: 0.0.0.0:9000\nsecret_env: S\ntoken_env: T\napi_url: http://127.0.0.1:1\n"
-      "repositories: [a/b, C/D]\nmatrix: ci/matrix.yaml\nruns: 3\nallow_forks: true\nmax_body_bytes: 4096\n"
+      "repositories: [a/b, C/D]\nmatrix: ci/matrix.yaml\nruns: 3\nallow_forks: "
+      "true\nmax_body_bytes: 4096\n"
       "workdir: /tmp/w\ndb: /tmp/d.db\nname: gate\njobs: 2\njob_timeout: 60\n",
       "bot.yaml");
   ASSERT_TRUE(cfg) << cfg.error().message;
@@ -41,12 +42,14 @@ TEST(BotConfig, ReadsEverySetting) {
 }
 
 TEST(BotConfig, ErrorsNameFileLineAndColumn) {
-  auto cfg = parse_config("secret_env: my secret value\nrepositories: [acme]\nlisten: nowhere\nallow_frks: true\n",
-                          "bot.yaml");
+  auto cfg = parse_config(
+      "secret_env: my secret value\nrepositories: [acme]\nlisten: nowhere\nallow_frks: true\n",
+      "bot.yaml");
   ASSERT_FALSE(cfg);
   EXPECT_EQ(cfg.error().kind, ErrorKind::bad_input);
   EXPECT_EQ(cfg.error().message,
-            "bot.yaml:1:13: error: 'secret_env' names an environment variable (e.g. FAULTLINE_WEBHOOK_SECRET), not "
+            "bot.yaml:1:13: error: 'secret_env' names an environment variable (e.g. "
+            "FAULTLINE_WEBHOOK_SECRET), not "
             "'my secret value'; the value itself never goes in this file\n"
             "bot.yaml:2:16: error: repository 'acme' must be OWNER/NAME\n"
             "bot.yaml:3:9: error: 'listen' must be HOST:PORT (e.g. 127.0.0.1:8080), not 'nowhere'\n"
@@ -56,11 +59,12 @@ TEST(BotConfig, ErrorsNameFileLineAndColumn) {
 TEST(BotConfig, MissingRequiredSettingsAndBadNumbers) {
   auto cfg = parse_config("max_body_bytes: 99999999999\n", "bot.yaml");
   ASSERT_FALSE(cfg);
-  EXPECT_EQ(cfg.error().message,
-            "bot.yaml:1:17: error: 'max_body_bytes' must be a whole number from 1024 to 26214400, not "
-            "'99999999999'\n"
-            "bot.yaml:1:1: error: missing setting 'secret_env'\n"
-            "bot.yaml:1:1: error: missing setting 'repositories'\n");
+  EXPECT_EQ(
+      cfg.error().message,
+      "bot.yaml:1:17: error: 'max_body_bytes' must be a whole number from 1024 to 26214400, not "
+      "'99999999999'\n"
+      "bot.yaml:1:1: error: missing setting 'secret_env'\n"
+      "bot.yaml:1:1: error: missing setting 'repositories'\n");
 }
 
 TEST(BotConfig, SyntaxErrorsArePlaced) {
@@ -73,8 +77,9 @@ TEST(BotConfig, UnreadableFileIsBadInput) {
   auto cfg = load_config("/nonexistent/bot.yaml");
   ASSERT_FALSE(cfg);
   EXPECT_EQ(cfg.error().kind, ErrorKind::bad_input);
-  EXPECT_EQ(cfg.error().message,
-            "/nonexistent/bot.yaml: error: cannot read the bot configuration: No such file or directory");
+  EXPECT_EQ(
+      cfg.error().message,
+      "/nonexistent/bot.yaml: error: cannot read the bot configuration: No such file or directory");
 }
 
 }  // namespace

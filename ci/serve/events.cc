@@ -37,7 +37,8 @@ std::string command_in(const std::string& body) {
 Decision pull_request(const BotConfig& config, const json& payload, const std::string& repo) {
   const std::string action = string_at(payload, "/action"_json_pointer);
   if (action != "opened" && action != "synchronize" && action != "reopened")
-    return with(Decision::Kind::ignore, "pull_request action '" + action + "' does not start a job");
+    return with(Decision::Kind::ignore,
+                "pull_request action '" + action + "' does not start a job");
   Decision d;
   d.kind = Decision::Kind::queue;
   d.job.repo = repo;
@@ -56,11 +57,15 @@ Decision issue_comment(const json& payload, const std::string& repo) {
   if (!payload.contains("/issue/pull_request"_json_pointer))
     return with(Decision::Kind::ignore, "the comment is on an issue, not a pull request");
   const std::string command = command_in(string_at(payload, "/comment/body"_json_pointer));
-  if (command.empty()) return with(Decision::Kind::ignore, "the comment holds no /faultline command");
-  const json& number = payload.contains("/issue/number"_json_pointer) ? payload.at("/issue/number"_json_pointer) : json();
+  if (command.empty())
+    return with(Decision::Kind::ignore, "the comment holds no /faultline command");
+  const json& number = payload.contains("/issue/number"_json_pointer)
+                           ? payload.at("/issue/number"_json_pointer)
+                           : json();
   const std::string user = string_at(payload, "/comment/user/login"_json_pointer);
   if (!number.is_number_integer() || user.empty())
-    return with(Decision::Kind::invalid, "the issue_comment payload lacks issue.number or comment.user.login");
+    return with(Decision::Kind::invalid,
+                "the issue_comment payload lacks issue.number or comment.user.login");
   Decision d;
   d.kind = Decision::Kind::command;
   d.job.repo = repo;
@@ -74,21 +79,25 @@ Decision issue_comment(const json& payload, const std::string& repo) {
 
 }  // namespace
 
-bool read_pull(const BotConfig& config, const json& pull, Job& job, std::string& why, bool& refused) {
+bool read_pull(const BotConfig& config, const json& pull, Job& job, std::string& why,
+               bool& refused) {
   const json& number = pull.contains("number") ? pull["number"] : json();
   job.sha = string_at(pull, "/head/sha"_json_pointer);
   job.head_ref = string_at(pull, "/head/ref"_json_pointer);
   // The event's repository.clone_url stands in when the pull request object lacks it.
-  if (auto base_url = string_at(pull, "/base/repo/clone_url"_json_pointer); !base_url.empty()) job.clone_url = base_url;
+  if (auto base_url = string_at(pull, "/base/repo/clone_url"_json_pointer); !base_url.empty())
+    job.clone_url = base_url;
   job.head_clone_url = string_at(pull, "/head/repo/clone_url"_json_pointer);
   const std::string head_repo = string_at(pull, "/head/repo/full_name"_json_pointer);
   const std::string base_repo = string_at(pull, "/base/repo/full_name"_json_pointer);
-  if (!number.is_number_integer() || job.sha.empty() || job.clone_url.empty() || base_repo.empty()) {
+  if (!number.is_number_integer() || job.sha.empty() || job.clone_url.empty() ||
+      base_repo.empty()) {
     why = "the pull request lacks number, head.sha, a clone URL or base.repo.full_name";
     return false;
   }
   job.pr = number.get<int>();
-  if (!is_hex_sha(job.sha) || job.clone_url[0] == '-' || (!job.head_clone_url.empty() && job.head_clone_url[0] == '-')) {
+  if (!is_hex_sha(job.sha) || job.clone_url[0] == '-' ||
+      (!job.head_clone_url.empty() && job.head_clone_url[0] == '-')) {
     why = "pull request #" + std::to_string(job.pr) + " has a malformed head.sha or clone URL";
     return false;
   }
@@ -110,7 +119,8 @@ Decision decide(const BotConfig& config, const std::string& event, const json& p
   if (repo.empty()) return with(Decision::Kind::invalid, "the payload lacks repository.full_name");
   if (!config.allows(repo))
     return with(Decision::Kind::refuse, "repository '" + repo + "' is not in the bot's allow list");
-  return event == "pull_request" ? pull_request(config, payload, repo) : issue_comment(payload, repo);
+  return event == "pull_request" ? pull_request(config, payload, repo)
+                                 : issue_comment(payload, repo);
 }
 
 }  // namespace faultline::ci::serve

@@ -34,6 +34,7 @@ Decision decide(const BotConfig& config, const std::string& event, const nlohman
 // The pull request fields of a `pull_request` payload or of GET /repos/{o}/{r}/pulls/{n}
 // into `job` (sha, head_ref, clone URLs). `why` is set when a field is missing or the
 // pull request comes from a fork the configuration does not allow.
-bool read_pull(const BotConfig& config, const nlohmann::json& pull, Job& job, std::string& why, bool& refused);
+bool read_pull(const BotConfig& config, const nlohmann::json& pull, Job& job, std::string& why,
+               bool& refused);
 
 }  // namespace faultline::ci::serve

@@ -19,14 +19,19 @@ json pull_request(const std::string& action, const std::string& head_repo = "acm
           {"repository", {{"full_name", "acme/widgets"}, {"clone_url", "/srv/widgets.git"}}},
           {"pull_request",
            {{"number", 7},
-            {"head", {{"sha", std::string(40, 'a')}, {"ref", "topic"},
-                      {"repo", {{"full_name", head_repo}, {"clone_url", "/srv/" + head_repo + ".git"}}}}},
-            {"base", {{"ref", "main"}, {"repo", {{"full_name", "acme/widgets"}, {"clone_url", "/srv/widgets.git"}}}}}}}};
+            {"head",
+             {{"sha", std::string(40, 'a')},
+              {"ref", "topic"},
+              {"repo", {{"full_name", head_repo}, {"clone_url", "/srv/" + head_repo + ".git"}}}}},
+            {"base",
+             {{"ref", "main"},
+              {"repo", {{"full_name", "acme/widgets"}, {"clone_url", "/srv/widgets.git"}}}}}}}};
 }
 
 json comment(const std::string& body, bool on_pull = true) {
   json issue = {{"number", 7}};
-  if (on_pull) issue["pull_request"] = {{"url", "https://api.github.com/repos/acme/widgets/pulls/7"}};
+  if (on_pull)
+    issue["pull_request"] = {{"url", "https://api.github.com/repos/acme/widgets/pulls/7"}};
   return {{"action", "created"},
           {"repository", {{"full_name", "acme/widgets"}}},
           {"issue", issue},
@@ -63,8 +68,10 @@ TEST(Events, RepositoriesOutsideTheAllowListAreRefused) {
 TEST(Events, ForksRunOnlyWhenAllowed) {
   Decision d = decide(config(), "pull_request", pull_request("opened", "mallory/widgets"));
   EXPECT_EQ(d.kind, Decision::Kind::refuse);
-  EXPECT_EQ(d.why, "pull request #7 comes from the fork 'mallory/widgets' and allow_forks is false: the bot does "
-                   "not run code from forks");
+  EXPECT_EQ(d.why,
+            "pull request #7 comes from the fork 'mallory/widgets' and allow_forks is false: the "
+            "bot does "
+            "not run code from forks");
   BotConfig allowing = config();
   allowing.allow_forks = true;
   Decision allowed = decide(allowing, "pull_request", pull_request("opened", "mallory/widgets"));
@@ -96,9 +103,12 @@ TEST(Events, CommentCommandsNeedAPermissionCheck) {
 
 TEST(Events, OtherCommentsAreIgnored) {
   EXPECT_EQ(decide(config(), "issue_comment", comment("looks good")).kind, Decision::Kind::ignore);
-  EXPECT_EQ(decide(config(), "issue_comment", comment("/faultline deploy")).kind, Decision::Kind::ignore);
-  EXPECT_EQ(decide(config(), "issue_comment", comment("please /faultline run")).kind, Decision::Kind::ignore);
-  EXPECT_EQ(decide(config(), "issue_comment", comment("/faultline run", false)).kind, Decision::Kind::ignore);
+  EXPECT_EQ(decide(config(), "issue_comment", comment("/faultline deploy")).kind,
+            Decision::Kind::ignore);
+  EXPECT_EQ(decide(config(), "issue_comment", comment("please /faultline run")).kind,
+            Decision::Kind::ignore);
+  EXPECT_EQ(decide(config(), "issue_comment", comment("/faultline run", false)).kind,
+            Decision::Kind::ignore);
   json edited = comment("/faultline run");
   edited["action"] = "edited";
   EXPECT_EQ(decide(config(), "issue_comment", edited).kind, Decision::Kind::ignore);

@@ -17,13 +17,15 @@ class PullRequestPoster {
  public:
   virtual ~PullRequestPoster() = default;
 
-  // GET /repos/{repo}/collaborators/{user}/permission → "admin", "maintain", "write", "read", "none".
+  // GET /repos/{repo}/collaborators/{user}/permission → "admin", "maintain", "write", "read",
+  // "none".
   virtual Expected<std::string> permission(const std::string& repo, const std::string& user) = 0;
   // GET /repos/{repo}/pulls/{pr}: the pull request object.
   virtual Expected<nlohmann::json> pull(const std::string& repo, int pr) = 0;
 
   virtual Status pending(const Job& job) = 0;
-  virtual Status results(const Job& job, const nlohmann::json& results, const std::string& markdown) = 0;
+  virtual Status results(const Job& job, const nlohmann::json& results,
+                         const std::string& markdown) = 0;
   virtual Status error(const Job& job, const std::string& description) = 0;
 };
 

@@ -25,18 +25,18 @@ namespace faultline::ci::serve {
 
 struct Job {
   std::int64_t id = 0;
-  std::string repo;            // owner/name of the base repository
-  int pr = 0;                  // pull request number
-  std::string sha;             // the head commit to test
-  std::string head_ref;        // the head branch, in head_clone_url
-  std::string clone_url;       // the base repository (refs/pull/N/head is fetched from it)
-  std::string head_clone_url;  // where head_ref lives (the fork, for a fork's pull request)
-  std::string command = "run"; // run or bisect
-  std::string reason;          // "pull_request synchronize", "/faultline run by alice"
-  std::string delivery;        // the X-GitHub-Delivery that queued it
-  std::string state;           // queued, running, done, failed, cancelled, superseded
-  std::string detail;          // why it ended that way
-  bool pending_posted = false; // the pending status went out
+  std::string repo;             // owner/name of the base repository
+  int pr = 0;                   // pull request number
+  std::string sha;              // the head commit to test
+  std::string head_ref;         // the head branch, in head_clone_url
+  std::string clone_url;        // the base repository (refs/pull/N/head is fetched from it)
+  std::string head_clone_url;   // where head_ref lives (the fork, for a fork's pull request)
+  std::string command = "run";  // run or bisect
+  std::string reason;           // "pull_request synchronize", "/faultline run by alice"
+  std::string delivery;         // the X-GitHub-Delivery that queued it
+  std::string state;            // queued, running, done, failed, cancelled, superseded
+  std::string detail;           // why it ended that way
+  bool pending_posted = false;  // the pending status went out
 };
 
 struct Enqueued {
@@ -63,11 +63,11 @@ class JobQueue {
   // The oldest queued job whose pull request has nothing running, now marked running.
   Expected<std::optional<Job>> claim();
   Status finish(std::int64_t id, const std::string& state, const std::string& detail);
-  Status requeue(std::int64_t id);            // running → queued (a graceful stop)
-  Expected<int> requeue_running();            // at start: jobs a killed bot left running
-  Expected<std::vector<Job>> unannounced();   // jobs whose pending status has not gone out
+  Status requeue(std::int64_t id);           // running → queued (a graceful stop)
+  Expected<int> requeue_running();           // at start: jobs a killed bot left running
+  Expected<std::vector<Job>> unannounced();  // jobs whose pending status has not gone out
   Status mark_announced(std::int64_t id);
-  Expected<std::vector<Job>> jobs();          // every job, oldest first
+  Expected<std::vector<Job>> jobs();  // every job, oldest first
   Expected<std::optional<Job>> job(std::int64_t id);
 
  private:

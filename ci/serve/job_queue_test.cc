@@ -139,16 +139,18 @@ TEST_F(JobQueueTest, AQueueFromBeforeItsMigrationKeepsItsJobs) {
     auto db = store::Database::open(m_path, store::Database::Mode::create);
     ASSERT_TRUE(db);
     ASSERT_EQ(*store::migrate(*db, {store::migrations().front()}), 1);
-    ASSERT_TRUE(db->exec("CREATE TABLE serve_deliveries (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL);"
-                         "CREATE TABLE serve_jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, repo TEXT NOT NULL, "
-                         "pr INTEGER NOT NULL, sha TEXT NOT NULL, head_ref TEXT NOT NULL, clone_url TEXT NOT NULL, "
-                         "head_clone_url TEXT NOT NULL, command TEXT NOT NULL, reason TEXT NOT NULL, "
-                         "delivery TEXT NOT NULL, state TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', "
-                         "pending_posted INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, "
-                         "updated_at INTEGER NOT NULL);"
-                         "INSERT INTO serve_jobs (repo, pr, sha, head_ref, clone_url, head_clone_url, command, reason, "
-                         "delivery, state, created_at, updated_at) VALUES ('acme/widgets', 7, 'abc', 'topic', "
-                         "'/srv/w.git', '/srv/w.git', 'run', 'pull_request opened', 'd-1', 'queued', 1, 1)"));
+    ASSERT_TRUE(db->exec(
+        "CREATE TABLE serve_deliveries (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL);"
+        "CREATE TABLE serve_jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, repo TEXT NOT NULL, "
+        "pr INTEGER NOT NULL, sha TEXT NOT NULL, head_ref TEXT NOT NULL, clone_url TEXT NOT NULL, "
+        "head_clone_url TEXT NOT NULL, command TEXT NOT NULL, reason TEXT NOT NULL, "
+        "delivery TEXT NOT NULL, state TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', "
+        "pending_posted INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, "
+        "updated_at INTEGER NOT NULL);"
+        "INSERT INTO serve_jobs (repo, pr, sha, head_ref, clone_url, head_clone_url, command, "
+        "reason, "
+        "delivery, state, created_at, updated_at) VALUES ('acme/widgets', 7, 'abc', 'topic', "
+        "'/srv/w.git', '/srv/w.git', 'run', 'pull_request opened', 'd-1', 'queued', 1, 1)"));
   }
   auto q = open();
   ASSERT_TRUE(q);
@@ -174,7 +176,10 @@ TEST_F(JobQueueTest, AnotherProgramsDatabaseIsRefused) {
 }
 
 TEST_F(JobQueueTest, AFileThatIsNotSQLiteIsAnInfrastructureError) {
-  { std::ofstream(m_path) << "this is not a database, it is a long enough text file to be read as one\n"; }
+  {
+    std::ofstream(m_path)
+        << "this is not a database, it is a long enough text file to be read as one\n";
+  }
   auto q = JobQueue::open(m_path);
   ASSERT_FALSE(q);
   EXPECT_EQ(q.error().kind, ErrorKind::infrastructure);

@@ -25,7 +25,8 @@ std::string segment(const std::string& text) {
 std::string cut(const std::string& text, std::size_t max) {
   if (text.size() <= max) return text;
   std::size_t end = max - 3;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // a UTF-8 boundary
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;  // a UTF-8 boundary
   return text.substr(0, end) + "...";
 }
 
@@ -35,8 +36,8 @@ RestPoster::RestPoster(ClientOptions options, std::string name, std::ostream* lo
     : m_client(std::move(options)), m_name(std::move(name)), m_log(log) {}
 
 Expected<std::string> RestPoster::permission(const std::string& repo, const std::string& user) {
-  ApiRequest r{"GET", "/repos/" + repo + "/collaborators/" + segment(user) + "/permission", std::nullopt,
-               "checking " + user + "'s permission on " + repo};
+  ApiRequest r{"GET", "/repos/" + repo + "/collaborators/" + segment(user) + "/permission",
+               std::nullopt, "checking " + user + "'s permission on " + repo};
   FAULTLINE_TRY(auto response, m_client.send(r));
   if (response.status == 404) return std::string("none");  // not a collaborator
   if (!response.ok()) return fail(m_client.explain(response, r));
@@ -50,12 +51,14 @@ Expected<nlohmann::json> RestPoster::pull(const std::string& repo, int pr) {
                         "reading pull request #" + std::to_string(pr) + " in " + repo});
 }
 
-Status RestPoster::status(const Job& job, const std::string& state, const std::string& description) {
+Status RestPoster::status(const Job& job, const std::string& state,
+                          const std::string& description) {
   nlohmann::json body = {{"state", state},
                          {"description", cut(description, k_max_description_chars)},
                          {"context", "faultline/" + m_name}};
-  auto r = m_client.call({"POST", "/repos/" + job.repo + "/statuses/" + job.sha, body,
-                          "setting the " + state + " status of " + job.sha.substr(0, 12) + " in " + job.repo});
+  auto r = m_client.call(
+      {"POST", "/repos/" + job.repo + "/statuses/" + job.sha, body,
+       "setting the " + state + " status of " + job.sha.substr(0, 12) + " in " + job.repo});
   if (!r) return fail(r.error());
   return Ok{};
 }
@@ -68,7 +71,8 @@ Status RestPoster::error(const Job& job, const std::string& description) {
   return status(job, "error", description);
 }
 
-Status RestPoster::results(const Job& job, const nlohmann::json& results, const std::string& markdown) {
+Status RestPoster::results(const Job& job, const nlohmann::json& results,
+                           const std::string& markdown) {
   Target target{m_client.options().api_url, job.repo, job.pr, job.sha, ""};
   PublishOptions options;
   options.name = m_name;

@@ -19,7 +19,8 @@ class RestPoster : public PullRequestPoster {
   Expected<std::string> permission(const std::string& repo, const std::string& user) override;
   Expected<nlohmann::json> pull(const std::string& repo, int pr) override;
   Status pending(const Job& job) override;
-  Status results(const Job& job, const nlohmann::json& results, const std::string& markdown) override;
+  Status results(const Job& job, const nlohmann::json& results,
+                 const std::string& markdown) override;
   Status error(const Job& job, const std::string& description) override;
 
  private:

@@ -32,8 +32,9 @@ struct Answer {
 
 class WebhookServer {
  public:
-  WebhookServer(const BotConfig& config, std::string secret, JobQueue& queue, PullRequestPoster& github,
-                Workers& workers, const Redactor& redactor, std::ostream* log);
+  WebhookServer(const BotConfig& config, std::string secret, JobQueue& queue,
+                PullRequestPoster& github, Workers& workers, const Redactor& redactor,
+                std::ostream* log);
   ~WebhookServer();
   WebhookServer(const WebhookServer&) = delete;
   WebhookServer& operator=(const WebhookServer&) = delete;
@@ -44,8 +45,8 @@ class WebhookServer {
   void stop();    // from any thread, a signal thread included
 
   // One delivery, as the endpoint handles it (the headers by name, any case).
-  Answer deliver(const std::string& signature, const std::string& delivery, const std::string& event,
-                 const std::string& body);
+  Answer deliver(const std::string& signature, const std::string& delivery,
+                 const std::string& event, const std::string& body);
 
  private:
   Answer queue_job(const Job& job, const std::string& delivery);

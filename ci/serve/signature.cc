@@ -42,12 +42,14 @@ std::string sign(std::string_view secret, std::string_view body) {
 }
 
 bool signature_matches(std::string_view secret, std::string_view body, std::string_view header) {
-  if (header.size() != k_prefix.size() + 2 * k_digest_bytes || header.substr(0, k_prefix.size()) != k_prefix)
+  if (header.size() != k_prefix.size() + 2 * k_digest_bytes ||
+      header.substr(0, k_prefix.size()) != k_prefix)
     return false;
   std::array<unsigned char, k_digest_bytes> given{};
   bool well_formed = true;
   for (std::size_t i = 0; i < k_digest_bytes; ++i) {
-    int high = hex_value(header[k_prefix.size() + 2 * i]), low = hex_value(header[k_prefix.size() + 2 * i + 1]);
+    int high = hex_value(header[k_prefix.size() + 2 * i]),
+        low = hex_value(header[k_prefix.size() + 2 * i + 1]);
     well_formed &= high >= 0 && low >= 0;
     given[i] = static_cast<unsigned char>(((high & 15) << 4) | (low & 15));
   }

@@ -50,7 +50,8 @@ Workers::~Workers() { stop(); }
 void Workers::note(const std::string& line) {
   if (!m_options.log) return;
   std::lock_guard lock(m_log_mutex);
-  *m_options.log << "faultline serve: " << (m_options.redactor ? m_options.redactor->apply(line) : line) << "\n"
+  *m_options.log << "faultline serve: "
+                 << (m_options.redactor ? m_options.redactor->apply(line) : line) << "\n"
                  << std::flush;
 }
 
@@ -70,9 +71,10 @@ void Workers::cancel(std::int64_t id) {
   if (auto it = m_running.find(id); it != m_running.end())
     it->second->cancel = true;
   else
-    m_cancel_on_start.insert(id);  // claimed, not yet started (or just ended)
+    m_cancel_on_start.insert(id);                   // claimed, not yet started (or just ended)
   constexpr std::size_t k_max_early_cancels = 256;  // bounded: stale ids are dropped oldest first
-  while (m_cancel_on_start.size() > k_max_early_cancels) m_cancel_on_start.erase(m_cancel_on_start.begin());
+  while (m_cancel_on_start.size() > k_max_early_cancels)
+    m_cancel_on_start.erase(m_cancel_on_start.begin());
 }
 
 void Workers::stop() {
@@ -104,7 +106,8 @@ void Workers::announce(const Job& queued) {
   if ((*current)->state != "queued" && (*current)->state != "running") return;
   if (auto s = m_github.pending(**current); !s) {
     note("could not post the pending status of " + job_name(queued) + ": " + s.error().message);
-    if (queued.state != "running") return;  // the announcer retries; a started job goes on without it
+    if (queued.state != "running")
+      return;  // the announcer retries; a started job goes on without it
   }
   if (auto s = m_queue.mark_announced(queued.id); !s) note(s.error().message);
 }
@@ -163,7 +166,9 @@ void Workers::run_job(const Job& job) {
     if (auto s = m_queue.requeue(job.id); !s) note(s.error().message);
     return;
   }
-  const char* state = outcome == Outcome::done ? "done" : outcome == Outcome::failed ? "failed" : "cancelled";
+  const char* state = outcome == Outcome::done     ? "done"
+                      : outcome == Outcome::failed ? "failed"
+                                                   : "cancelled";
   note(std::string(state) + " " + job_name(job) + ": " + detail);
   if (auto s = m_queue.finish(job.id, state, detail); !s) note(s.error().message);
 }
@@ -174,8 +179,8 @@ namespace faultline::ci::serve {
 
 namespace {
 
-std::vector<std::string> faultline_argv(const WorkerOptions& o, const Job& job, const std::string& command,
-                                        const std::string& state_dir) {
+std::vector<std::string> faultline_argv(const WorkerOptions& o, const Job& job,
+                                        const std::string& command, const std::string& state_dir) {
   std::vector<std::string> argv = {o.faultline, command, o.matrix, "--state-dir", state_dir};
   if (command == "run") {
     argv.insert(argv.end(), {"--out", state_dir + "/results.json"});
@@ -193,7 +198,8 @@ void keep_output(const std::string& dir, const runner::ProcessResult& r) {
 }  // namespace
 
 Workers::Outcome Workers::execute(const Job& job, Running& running, std::string& detail) {
-  const fs::path dir = fs::absolute(fs::path(m_options.workdir) / ("job-" + std::to_string(job.id)));
+  const fs::path dir =
+      fs::absolute(fs::path(m_options.workdir) / ("job-" + std::to_string(job.id)));
   std::error_code ec;
   fs::remove_all(dir, ec);
   fs::create_directories(dir, ec);
@@ -203,7 +209,8 @@ Workers::Outcome Workers::execute(const Job& job, Running& running, std::string&
   };
   auto error = [&](const std::string& why) {
     detail = why;
-    if (auto s = m_github.error(job, why); !s) detail += "; and posting the error failed: " + s.error().message;
+    if (auto s = m_github.error(job, why); !s)
+      detail += "; and posting the error failed: " + s.error().message;
     return Outcome::failed;
   };
   if (auto s = checkout_head(job, (dir / "src").string(), &running.cancel); !s)
@@ -228,11 +235,13 @@ Workers::Outcome Workers::execute(const Job& job, Running& running, std::string&
     if (r->cancelled) return cancelled();
     const bool failed = r->timed_out || !r->exit_code || *r->exit_code > 1;
     if (failed && command == "bisect") {
-      note("faultline bisect for " + job_name(job) + " " + r->describe() + "; posting the run's results");
+      note("faultline bisect for " + job_name(job) + " " + r->describe() +
+           "; posting the run's results");
       break;
     }
     if (failed)
-      return error("faultline " + command + " " + r->describe() + ": " + first_line(r->stderr_capture.text()));
+      return error("faultline " + command + " " + r->describe() + ": " +
+                   first_line(r->stderr_capture.text()));
     exit_code = std::max(exit_code, *r->exit_code);
   }
   auto results = reporters::load_results(state_dir + "/results.json");

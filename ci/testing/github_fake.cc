@@ -32,7 +32,8 @@ std::size_t characters(const std::string& s) {
 
 // Timestamps one second apart from a fixed start, so created_at orders comments as GitHub does.
 std::string timestamp(long long tick) {
-  return utc_timestamp(std::chrono::system_clock::from_time_t(1'767'225'600 + tick));  // from 2026-01-01T00:00:00Z
+  return utc_timestamp(
+      std::chrono::system_clock::from_time_t(1'767'225'600 + tick));  // from 2026-01-01T00:00:00Z
 }
 
 struct Answer {

@@ -91,9 +91,7 @@ NOINLINE void bug_alloc_dealloc_mismatch() {
   std::free(w);
 }
 
-NOINLINE void bug_segv() {
-  *g_null = 42;
-}
+NOINLINE void bug_segv() { *g_null = 42; }
 
 NOINLINE int recurse(int depth) {
   volatile char frame[256];

@@ -49,7 +49,9 @@ Frame& next_frame() { return g_pool[g_next_frame++ % kPoolFrames]; }
 // 0.9 changelog: "make the frame counter atomic (fixes a TSan report)". Still wrong: a frame
 // is handed out again after kPoolFrames calls even if its first caller is still using it.
 std::atomic<unsigned> g_next_frame{0};
-Frame& next_frame() { return g_pool[g_next_frame.fetch_add(1, std::memory_order_relaxed) % kPoolFrames]; }
+Frame& next_frame() {
+  return g_pool[g_next_frame.fetch_add(1, std::memory_order_relaxed) % kPoolFrames];
+}
 #endif
 // BUG: two callers that get the same frame both release the answer its previous call left.
 [[gnu::noinline]] Frame& acquire_frame() {

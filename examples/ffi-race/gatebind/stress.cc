@@ -47,7 +47,8 @@ std::string gate_of(const std::string& answer) {
 void check_answer(int thread, const std::string& asked, const std::string& answer) {
   std::string got = gate_of(answer);
   if (got != asked)
-    die("result mismatch: thread " + std::to_string(thread) + " asked for " + asked + " but got " + got);
+    die("result mismatch: thread " + std::to_string(thread) + " asked for " + asked + " but got " +
+        got);
 }
 
 // What one thread's exposure listener sees. Listeners may be called for other threads'
@@ -77,7 +78,8 @@ Options parse(int argc, char** argv) {
       o.threads = static_cast<int>(n);
     } else if (a == "--seconds") {
       o.seconds = std::strtod(v.c_str(), &end);
-      if (*end || !(o.seconds > 0 && o.seconds <= 3600)) usage("--seconds wants a number in (0, 3600], not " + v);
+      if (*end || !(o.seconds > 0 && o.seconds <= 3600))
+        usage("--seconds wants a number in (0, 3600], not " + v);
     } else {
       usage("unknown option " + a);
     }
@@ -110,7 +112,8 @@ int main(int argc, char** argv) {
         if (callbacks) {
           Seen* mine = &seen[t];
           client.on_exposure([mine](const std::string& event) {
-            if (gate_of(event).compare(0, 5, "gate-") != 0) die("malformed exposure event: " + event);
+            if (gate_of(event).compare(0, 5, "gate-") != 0)
+              die("malformed exposure event: " + event);
             mine->events.fetch_add(1, std::memory_order_relaxed);
           });
         }
@@ -125,7 +128,8 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::duration<double>(opt.seconds));
     stop.store(true);
     for (auto& th : pool) th.join();
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     std::uint64_t total = 0, events = 0;
     for (int t = 0; t < opt.threads; ++t) {
@@ -134,9 +138,10 @@ int main(int argc, char** argv) {
     }
     // Alone, a thread's listener must see exactly one exposure per check; together, at most.
     if (callbacks && (opt.threads == 1 ? events != total : events > total))
-      die("exposures do not add up: " + std::to_string(events) + " for " + std::to_string(total) + " checks");
-    std::printf("stress: %llu ops in %.2f s (%.0f ops/s)\n", static_cast<unsigned long long>(total), elapsed,
-                total / elapsed);
+      die("exposures do not add up: " + std::to_string(events) + " for " + std::to_string(total) +
+          " checks");
+    std::printf("stress: %llu ops in %.2f s (%.0f ops/s)\n", static_cast<unsigned long long>(total),
+                elapsed, total / elapsed);
   } catch (const std::exception& e) {
     die(std::string("error: ") + e.what());
   }
