@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds faultline and runs every test with the default preset
 # (RelWithDebInfo, g++ 12) and with the asan preset (faultline itself under
-# ASan+UBSan: a crash finder must not crash); then, with the tsan preset
-# (faultline under ThreadSanitizer), the unit tests and the `threaded` scenarios
-# (run's stress loop and writer, the bot), not the other e2e ones, for time
-# (the preset's label filter). Then checks that clang 14 builds
+# ASan+UBSan: a crash finder must not crash). The tsan preset (unit tests and
+# the `threaded` scenarios under ThreadSanitizer) is not run here yet: its full
+# run has not been verified within CI's time (issue 13); run it by hand with
+#   cmake --preset tsan && cmake --build --preset tsan -j2 && ctest --preset tsan
+# Then checks that clang 14 builds
 # the faultline binary and every library it links (tests are built with g++ only, for time).
 # Fails first when a C++ file differs from .clang-format (scripts/check-format.sh).
 # Usage: scripts/test.sh [ctest arguments…]   e.g. scripts/test.sh -L e2e
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-test-tools.sh || echo "test.sh: test tools not installed; the SARIF schema and CommonMark checks will skip" >&2
 jobs="$(nproc)"
 
-for preset in default asan tsan; do
+for preset in default asan; do
   echo "== ${preset}: configure, build, test"
   cmake --preset "${preset}" > /dev/null
   cmake --build --preset "${preset}" -j "${jobs}"
