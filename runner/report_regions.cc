@@ -39,7 +39,8 @@ void ReportRegions::feed(std::string_view bytes, std::uint64_t offset) {
 // A region from the line starting at bytes[line_start]; at 0, the line may have
 // begun in an earlier chunk, whose kept start (m_line) opens the region.
 void ReportRegions::open_at(std::uint64_t offset, std::size_t line_start) {
-  m_open.emplace();
+  // Not emplace(): clang 14 finds no default constructor for the nested Open.
+  m_open.emplace(Open{StreamRegion{}, k_lines_after, k_bytes_after});
   if (line_start == 0 && !m_line.empty() && m_line_whole) {
     m_open->region.start = m_line_start;
     m_open->region.bytes = m_line;

@@ -153,6 +153,12 @@ TEST_F(HostileWorkloadTest, AReportInTheMiddleOfALongLogOfAPassingHarnessIsACras
 }
 
 TEST_F(HostileWorkloadTest, TriageOfAnEndlessStreamCostsBoundedMemory) {
+#if defined(__SANITIZE_ADDRESS__)
+  // An ASan build's peak RSS is the sanitizer's (shadow memory, allocator caches:
+  // 238 MiB measured with an 8 MiB quarantine), not faultline's; the default
+  // build checks the bound.
+  GTEST_SKIP() << "peak RSS under ASan measures the sanitizer, not faultline";
+#endif
   runner::ProcessOptions p;
   p.argv = {"/bin/sh", "-c", "head -c 1073741824 /dev/zero | " FAULTLINE_BINARY " triage -"};
   p.timeout = std::chrono::minutes(5);
