@@ -279,13 +279,27 @@ matrix:
     "allows objects and lists here; in faultline each value is one environment variable and part "
     "of a cell id)\n"};
 
+// GitHub's runner matches keys ignoring case, so `CC` would select the axis
+// `cc` there; in faultline it would be a second variable FAULTLINE_CC: refused.
+const Case k_key_differing_in_case = {
+    "IncludeKeyDifferingFromAnAxisInCaseIsRefused",
+    R"(version: 1
+components: { lib: { versions: ["1.0"] } }
+workloads: { w: { run: "make CC={{ cc }}", params: { cc: [gcc, clang] } } }
+matrix:
+  include: [ { CC: gcc, cxx: g++ } ]
+)",
+    {},
+    "m.yaml:5:16: error: include key 'CC' exports FAULTLINE_CC, as parameter 'cc' of workload 'w' "
+    "does; give it a name that differs in more than letter case and punctuation\n"};
+
 INSTANTIATE_TEST_SUITE_P(Github, IncludeSemantics,
                          ::testing::Values(k_extra_beside_a_close_axis, k_thread_beside_threads,
                                            k_misspelt_axis_unused, k_include_only_list,
                                            k_partial_overwrite, k_no_effect, k_extend_and_add,
                                            k_exclude_partial_then_include, k_duplicate_new_cell,
                                            k_case_in_exclude, k_case_in_include, k_unlisted_version,
-                                           k_object_value),
+                                           k_object_value, k_key_differing_in_case),
                          [](const auto& info) { return std::string(info.param.name); });
 
 // Values whose ids run together ("x b=y" then "z", "x" then "y b=z") make two
@@ -382,6 +396,13 @@ INSTANTIATE_TEST_SUITE_P(
                    {{{"os", "windows"}, {"node", "14"}, {"note", "back"}}},
                    {"os=linux node=14", "os=linux node=16", "os=windows node=16",
                     "os=windows node=14 note=back"}},
+        GithubCase{
+            "AnExtraAddedEarlierDoesNotSelectCombinations",
+            k_os_node,
+            {},
+            {{{"os", "linux"}, {"color", "green"}}, {{"color", "green"}, {"shape", "x"}}},
+            {"os=linux node=14 color=green shape=x", "os=linux node=16 color=green shape=x",
+             "os=windows node=14 color=green shape=x", "os=windows node=16 color=green shape=x"}},
         GithubCase{"IncludeOnlyMatrixMakesOneCombinationPerEntry",
                    {},
                    {},

@@ -982,8 +982,9 @@ void Loader::check_variable_names() {
     const bool both_prefixes =
         prefix && it->second.first.rfind("prefix.", 0) == 0;  // their components collide
     if (!fresh && it->second.first != v.name && !both_prefixes)
-      error(v.mark, v.what + " exports " + env + ", as " + it->second.second +
-                        " does; give it a name that differs in more than punctuation");
+      error(v.mark,
+            v.what + " exports " + env + ", as " + it->second.second +
+                " does; give it a name that differs in more than letter case and punctuation");
   }
 }
 
