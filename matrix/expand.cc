@@ -466,12 +466,14 @@ void warn_without_effect(const Config& config, const CellTable& t,
     if (e.created) continue;
     if (e.added == 0)
       diagnostics.warning(entry.mark, entry_name(r) + " has no effect: the " +
-                                          cells_text(e.extended) +
-                                          " it matches already have every value it gives; add "
+                                          cells_text(e.extended) + " it matches already " +
+                                          (e.extended == 1 ? "has" : "have") +
+                                          " every value it gives; add "
                                           "a key that is no axis to give them a variable, or "
                                           "remove the entry");
     else if (e.kept == 0)
-      diagnostics.warning(entry.mark, entry_name(r) + " has no effect: in each of the " +
+      diagnostics.warning(entry.mark, entry_name(r) + " has no effect: in " +
+                                          (e.extended == 1 ? "the " : "each of the ") +
                                           cells_text(e.extended) +
                                           " it applies to, every value it adds is replaced by " +
                                           replaced_by_text(config, e) + only_extras_hint(entry, t));

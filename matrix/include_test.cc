@@ -122,7 +122,7 @@ matrix:
       datacenter: site-b
 )",
     {"lib=1.0 sanitizer=none workload=deploy + site=staging + datacenter=site-b"},
-    "m.yaml:7:7: warning: matrix.include[0] has no effect: in each of the 1 cell it applies to, "
+    "m.yaml:7:7: warning: matrix.include[0] has no effect: in the 1 cell it applies to, "
     "every value it adds is replaced by matrix.include[1] (9:7); an entry whose keys are no axes "
     "applies to every cell (GitHub makes a job of each include entry only in a matrix without "
     "axes, and a faultline matrix always has the sanitizer and workload axes): to get a cell per "
@@ -158,7 +158,7 @@ matrix:
 )",
     {"lib=1.0 sanitizer=none workload=w", "lib=1.0 sanitizer=asan workload=w",
      "lib=1.1 sanitizer=none workload=w", "lib=1.1 sanitizer=asan workload=w"},
-    "m.yaml:7:7: warning: matrix.include[0] has no effect: the 1 cell it matches already have "
+    "m.yaml:7:7: warning: matrix.include[0] has no effect: the 1 cell it matches already has "
     "every value it gives; add a key that is no axis to give them a variable, or remove the "
     "entry\n"};
 

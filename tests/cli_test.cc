@@ -273,7 +273,7 @@ TEST_F(Include, AnEntryWithNoEffectIsAWarningAtItsLine) {
   EXPECT_THAT(o.out, HasSubstr("cells      1 (1 combinations, 0 excluded, 0 added by include)"));
   EXPECT_EQ(o.err,
             file +
-                ":6:7: warning: matrix.include[0] has no effect: in each of the 1 cell it applies "
+                ":6:7: warning: matrix.include[0] has no effect: in the 1 cell it applies "
                 "to, every value it adds is replaced by matrix.include[1] (7:7); an entry whose "
                 "keys are no axes applies to every cell (GitHub makes a job of each include entry "
                 "only in a matrix without axes, and a faultline matrix always has the sanitizer "
