@@ -100,6 +100,7 @@ std::optional<MatrixInput> read_matrix(const std::string& file, std::size_t max_
     std::cerr << diagnostics.render(file);
     return std::nullopt;
   }
+  std::cerr << diagnostics.render(file);  // its warnings: include entries with no effect, …
   MatrixInput in{std::move(loaded.config), std::move(expansion)};
   for (const auto& warning : secret_warnings(in))
     std::cerr << file << ": warning: " << warning << "\n";

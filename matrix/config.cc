@@ -1,5 +1,8 @@
 #include "matrix/config.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace faultline::matrix {
 
 namespace {
@@ -19,6 +22,13 @@ const Workload* Config::workload(std::string_view name) const {
 }
 const SanitizerSpec* Config::sanitizer(std::string_view name) const {
   return find_named(sanitizers, name);
+}
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 }  // namespace faultline::matrix

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -123,5 +124,10 @@ struct Config {
   const Workload* workload(std::string_view name) const;
   const SanitizerSpec* sanitizer(std::string_view name) const;
 };
+
+// Whether two values differ at most in ASCII letter case. faultline compares
+// values as exact text; GitHub's runner compares matrix strings ignoring case,
+// so a value that differs only in case is worth a word to the user.
+bool equal_ignoring_case(std::string_view a, std::string_view b);
 
 }  // namespace faultline::matrix

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "base/text.h"
+#include "matrix/template.h"
 
 namespace faultline::matrix {
 
@@ -121,6 +122,24 @@ std::size_t CellTable::apply_exclude(const std::vector<Rule>& rules) {
   return n - kept;
 }
 
+namespace {
+
+// Entry `entry` writes a value over the (cell, axis) slot whose last writer was `*slot`.
+void note_write(std::vector<IncludeEffect>& effects, std::int32_t* slot, std::size_t entry) {
+  if (*slot >= 0) {
+    IncludeEffect& previous = effects[static_cast<std::size_t>(*slot)];
+    --previous.kept;
+    if (std::find(previous.overwritten_by.begin(), previous.overwritten_by.end(), entry) ==
+        previous.overwritten_by.end())
+      previous.overwritten_by.push_back(entry);
+  }
+  *slot = static_cast<std::int32_t>(entry);
+  ++effects[entry].added;
+  ++effects[entry].kept;
+}
+
+}  // namespace
+
 // GitHub: "For each object in the include list, the key:value pairs in the
 // object will be added to each of the matrix combinations if none of the
 // key:value pairs overwrite any of the original matrix values. If the object
@@ -129,28 +148,39 @@ std::size_t CellTable::apply_exclude(const std::vector<Rule>& rules) {
 // overwritten, but added matrix values can be overwritten." Only the original
 // combinations (after exclude) are candidates; combinations that include
 // created are not extended by later entries.
-std::size_t CellTable::apply_include(const std::vector<Rule>& rules) {
+std::size_t CellTable::apply_include(const std::vector<Rule>& rules,
+                                     std::vector<IncludeEffect>* effects) {
   const std::size_t original = size();
   const std::vector<std::int32_t> before(m_values.begin(), m_values.end());
+  std::vector<std::int32_t> writer;  // per original (cell, axis): the entry whose value it holds
+  if (effects) {
+    effects->assign(rules.size(), {});
+    writer.assign(before.size(), -1);
+  }
   auto is_original = [&](std::size_t cell, std::size_t axis) {
     return axis < product_axes && before[cell * m_stride + axis] >= 0;
   };
   std::size_t added = 0;
-  for (const auto& rule : rules) {
+  for (std::size_t r = 0; r < rules.size(); ++r) {
     bool matched = false;
     for (std::size_t c = 0; c < original; ++c) {
       std::int32_t* row = &m_values[c * m_stride];
-      bool compatible = std::all_of(rule.begin(), rule.end(), [&](const auto& p) {
+      bool compatible = std::all_of(rules[r].begin(), rules[r].end(), [&](const auto& p) {
         return !is_original(c, p.first) || row[p.first] == p.second;
       });
       if (!compatible) continue;
       matched = true;
-      for (const auto& [axis, v] : rule) row[axis] = v;
+      for (const auto& [axis, v] : rules[r]) {
+        if (effects && !is_original(c, axis)) note_write(*effects, &writer[c * m_stride + axis], r);
+        row[axis] = v;
+      }
+      if (effects) ++(*effects)[r].extended;
     }
     if (matched) continue;
     std::vector<std::int32_t> row(m_stride, -1);
-    for (const auto& [axis, v] : rule) row[axis] = v;
+    for (const auto& [axis, v] : rules[r]) row[axis] = v;
     m_values.insert(m_values.end(), row.begin(), row.end());
+    if (effects) (*effects)[r].created = size() - 1;
     ++added;
   }
   return added;
@@ -249,13 +279,22 @@ std::vector<Rule> compile_rules(const std::vector<RuleEntry>& entries, CellTable
   return rules;
 }
 
+std::string entry_name(std::size_t entry) {
+  return "matrix.include[" + std::to_string(entry) + "]";
+}
+
+std::string at_text(const Mark& mark) {
+  return mark.line > 0 ? " (" + std::to_string(mark.line) + ":" + std::to_string(mark.column) + ")"
+                       : "";
+}
+
 // A cell that include created must name a value for every component, the
 // sanitizer, the workload and each of that workload's parameters.
-void check_new_cells(const Config& config, const Expansion& e, std::size_t first_new,
-                     Diagnostics& diagnostics) {
-  const CellTable& t = e.cells;
-  std::size_t rule_index = 0;
-  for (std::size_t c = first_new; c < t.size(); ++c, ++rule_index) {
+void check_new_cells(const Config& config, const CellTable& t,
+                     const std::vector<IncludeEffect>& effects, Diagnostics& diagnostics) {
+  for (std::size_t r = 0; r < effects.size() && r < config.include.size(); ++r) {
+    if (!effects[r].created) continue;
+    const std::size_t c = *effects[r].created;
     std::vector<std::string> missing;
     const std::string* workload = t.value(c, "workload");
     for (std::size_t a = 0; a < t.product_axes; ++a) {
@@ -268,36 +307,176 @@ void check_new_cells(const Config& config, const Expansion& e, std::size_t first
       if (needed && t.at(c, a) < 0) missing.push_back(axis.name);
     }
     if (missing.empty()) continue;
-    // The include entry that made it is the first whose every pair the cell holds.
-    Mark mark;
-    for (const auto& entry : config.include) {
-      bool same = std::all_of(entry.values.begin(), entry.values.end(), [&](const auto& kv) {
-        const std::string* v = t.value(c, kv.first);
-        return v && *v == kv.second;
-      });
-      if (same) {
-        mark = entry.mark;
-        break;
-      }
-    }
-    diagnostics.error(
-        mark, "this matrix.include entry matches no cell, so it adds a new one, which lacks " +
-                  join(missing, ", ") +
-                  ": give a value for every component, the sanitizer, "
-                  "the workload and its parameters");
+    diagnostics.error(config.include[r].mark,
+                      "this matrix.include entry matches no cell, so it adds a new one, which "
+                      "lacks " +
+                          join(missing, ", ") +
+                          ": give a value for every component, the sanitizer, "
+                          "the workload and its parameters");
   }
 }
 
-void check_unique(const Config& config, const CellTable& t, Diagnostics& diagnostics) {
+// Per cell: the include entry that made it, or -1 for a cell of the product.
+std::vector<std::int64_t> cell_sources(std::size_t cells,
+                                       const std::vector<IncludeEffect>& effects) {
+  std::vector<std::int64_t> source(cells, -1);
+  for (std::size_t r = 0; r < effects.size(); ++r)
+    if (effects[r].created && *effects[r].created < cells)
+      source[*effects[r].created] = static_cast<std::int64_t>(r);
+  return source;
+}
+
+// Where the file declares an axis: its component, workload parameter, or the workload.
+std::pair<std::string, Mark> axis_source(const Config& config, const Axis& axis) {
+  if (const Component* c = config.component(axis.name)) return {"components." + axis.name, c->mark};
+  for (const auto& w : config.workloads)
+    for (const auto& p : w.params)
+      if (p.name == axis.name) return {"workloads." + w.name + ".params." + p.name, p.mark};
+  return {axis.name, Mark{}};
+}
+
+// Two cells of the product with one id: values holding " NAME=" read as
+// another axis in the id. Named at the axes whose values differ.
+void report_ambiguous_id(const Config& config, const CellTable& t, std::size_t a, std::size_t b,
+                         Diagnostics& diagnostics) {
+  std::vector<std::string> sources, first, second;
+  Mark mark;
+  for (std::size_t x = 0; x < t.product_axes; ++x) {
+    if (t.at(a, x) == t.at(b, x)) continue;
+    auto [name, at] = axis_source(config, t.axes[x]);
+    if (mark.line == 0) mark = at;
+    sources.push_back(name + at_text(at));
+    const std::string* va = t.value(a, x);
+    const std::string* vb = t.value(b, x);
+    first.push_back(t.axes[x].name + "='" + (va ? *va : "") + "'");
+    second.push_back(t.axes[x].name + "='" + (vb ? *vb : "") + "'");
+  }
+  diagnostics.error(mark, join(sources, " and ") + " give two cells the one id '" + t.id(a) +
+                              "' (" + join(first, ", ") + "; " + join(second, ", ") +
+                              "): a value holding ' NAME=' reads as another axis in a cell id, "
+                              "so change one of these values");
+}
+
+// Two cells with one id cannot be told apart in results, ids or --only. Each
+// cause is named at its place: two include entries that make the same new
+// cell, or values of the product whose ids run together.
+void check_unique(const Config& config, const CellTable& t,
+                  const std::vector<IncludeEffect>& effects, Diagnostics& diagnostics) {
+  const std::vector<std::int64_t> source = cell_sources(t.size(), effects);
   std::unordered_map<std::string, std::size_t> seen;
   for (std::size_t c = 0; c < t.size(); ++c) {
     auto [it, inserted] = seen.emplace(t.id(c), c);
-    if (!inserted) {
-      Mark mark = config.include.empty() ? Mark{} : config.include.back().mark;
-      diagnostics.error(mark,
-                        "two matrix.include entries create the same new cell '" + it->first + "'");
-      return;
+    if (inserted) continue;
+    const std::int64_t first = source[it->second], second = source[c];
+    if (second < 0 || static_cast<std::size_t>(second) >= config.include.size()) {
+      report_ambiguous_id(config, t, it->second, c, diagnostics);
+      continue;
     }
+    const std::string origin =
+        first >= 0 ? entry_name(static_cast<std::size_t>(first)) +
+                         at_text(config.include[static_cast<std::size_t>(first)].mark)
+                   : std::string("the product of the axes");
+    diagnostics.error(config.include[static_cast<std::size_t>(second)].mark,
+                      entry_name(static_cast<std::size_t>(second)) + " makes the new cell '" +
+                          it->first + "', which " + origin +
+                          " already makes; a cell is known by its axis values alone (keys that "
+                          "are no axis do not tell cells apart): merge the two entries, or give "
+                          "them different axis values");
+  }
+}
+
+std::string cells_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " cell" : " cells"); }
+
+bool used_by_a_run(const Config& config, const std::string& name) {
+  for (const auto& w : config.workloads)
+    for (const auto& use : w.run_placeholders)
+      if (use.value == name) return true;
+  return false;
+}
+
+// An include key that is no axis, is close to one and that no run command uses
+// is most likely a misspelt axis: as a variable it changes nothing a run does.
+void warn_misspelt_keys(const Config& config, const CellTable& t, Diagnostics& diagnostics) {
+  std::vector<std::string> axes;
+  for (std::size_t a = 0; a < t.product_axes; ++a) axes.push_back(t.axes[a].name);
+  for (std::size_t r = 0; r < config.include.size(); ++r)
+    for (std::size_t i = 0; i < config.include[r].values.size(); ++i) {
+      const std::string& key = config.include[r].values[i].first;
+      const auto close = did_you_mean(key, axes);
+      if (std::find(axes.begin(), axes.end(), key) != axes.end() || !close ||
+          used_by_a_run(config, key))
+        continue;
+      diagnostics.warning(config.include[r].key_marks[i],
+                          entry_name(r) + " key '" + key +
+                              "' is no axis, so it only adds the variable {{ " + key + " }} ($" +
+                              environment_name(key) +
+                              ") to the cells it applies to, and no run command uses it; did "
+                              "you mean the axis '" +
+                              *close + "'?");
+    }
+}
+
+// faultline compares values as exact text; GitHub's runner ignores letter case.
+void warn_case_only_values(const Config& config, Diagnostics& diagnostics) {
+  for (std::size_t r = 0; r < config.include.size(); ++r)
+    for (std::size_t i = 0; i < config.include[r].values.size(); ++i) {
+      const auto& [key, value] = config.include[r].values[i];
+      for (const auto& w : config.workloads)
+        for (const auto& p : w.params) {
+          if (p.name != key || std::find(p.values.begin(), p.values.end(), value) != p.values.end())
+            continue;
+          for (const auto& v : p.values)
+            if (equal_ignoring_case(v, value))
+              diagnostics.warning(
+                  config.include[r].key_marks[i],
+                  entry_name(r) + ": '" + value + "' is not a value of parameter '" + key +
+                      "' of workload '" + w.name + "', whose value is '" + v +
+                      "': values are compared as exact text, letter case included (GitHub's "
+                      "runner takes them as equal), so this entry adds a value instead of "
+                      "selecting '" +
+                      v + "'");
+        }
+    }
+}
+
+std::string replaced_by_text(const Config& config, const IncludeEffect& effect) {
+  std::vector<std::string> names;
+  for (std::size_t later : effect.overwritten_by)
+    names.push_back(entry_name(later) + at_text(config.include[later].mark));
+  return join(names, ", ");
+}
+
+// The hint for an entry of keys that are no axis: it applies to every cell.
+std::string only_extras_hint(const RuleEntry& entry, const CellTable& t) {
+  for (const auto& [key, value] : entry.values)
+    if (auto a = t.axis_index(key); a && *a < t.product_axes) return "";
+  return "; an entry whose keys are no axes applies to every cell (GitHub makes a job of each "
+         "include entry only in a matrix without axes, and a faultline matrix always has the "
+         "sanitizer and workload axes): to get a cell per value, make '" +
+         entry.values.front().first + "' a parameter of the workload";
+}
+
+// An entry that adds nothing, or whose every added value a later entry
+// replaces, does nothing: GitHub accepts it, so it is a warning, not an error.
+void warn_without_effect(const Config& config, const CellTable& t,
+                         const std::vector<IncludeEffect>& effects, Diagnostics& diagnostics) {
+  for (std::size_t r = 0; r < effects.size() && r < config.include.size(); ++r) {
+    const IncludeEffect& e = effects[r];
+    const RuleEntry& entry = config.include[r];
+    if (e.created) continue;
+    if (e.added == 0)
+      diagnostics.warning(entry.mark, entry_name(r) + " has no effect: the " +
+                                          cells_text(e.extended) + " it matches already " +
+                                          (e.extended == 1 ? "has" : "have") +
+                                          " every value it gives; add "
+                                          "a key that is no axis to give them a variable, or "
+                                          "remove the entry");
+    else if (e.kept == 0)
+      diagnostics.warning(entry.mark, entry_name(r) + " has no effect: in " +
+                                          (e.extended == 1 ? "the " : "each of the ") +
+                                          cells_text(e.extended) +
+                                          " it applies to, every value it adds is replaced by " +
+                                          replaced_by_text(config, e) + only_extras_hint(entry, t));
   }
 }
 
@@ -410,11 +589,14 @@ Expansion expand(const Config& config, Diagnostics& diagnostics, const ExpandOpt
   e.cells.reserve(e.product);
   add_workload_products(config, e.cells);
   e.excluded = e.cells.apply_exclude(excludes);
-  const std::size_t first_new = e.cells.size();
-  e.included = e.cells.apply_include(includes);
-  check_new_cells(config, e, first_new, diagnostics);
-  check_unique(config, e.cells, diagnostics);
+  std::vector<IncludeEffect> effects;
+  e.included = e.cells.apply_include(includes, &effects);
+  check_new_cells(config, e.cells, effects, diagnostics);
+  check_unique(config, e.cells, effects, diagnostics);
   check_run_variables(config, e.cells, diagnostics);
+  warn_misspelt_keys(config, e.cells, diagnostics);
+  warn_case_only_values(config, diagnostics);
+  warn_without_effect(config, e.cells, effects, diagnostics);
   if (e.cells.size() > options.max_cells) {
     diagnostics.error({}, "the matrix expands to " + std::to_string(e.cells.size()) +
                               " cells, more than the limit of " +

@@ -25,6 +25,16 @@ struct Axis {
   std::vector<std::string> values;  // declared order; include may append new ones
 };
 
+// What one matrix.include entry did to the cells (CellTable::apply_include), so
+// that expand() can say when an entry has no effect or makes a duplicate.
+struct IncludeEffect {
+  std::size_t extended = 0;                 // original cells it was added to
+  std::optional<std::size_t> created;       // the new cell it made instead
+  std::size_t added = 0;                    // values it added to those cells (keys they lacked)
+  std::size_t kept = 0;                     // of those, the ones no later entry replaced
+  std::vector<std::size_t> overwritten_by;  // later entries that replaced one, in entry order
+};
+
 // Cells stored flat: one value index per axis, -1 where a cell has no value on
 // that axis (a parameter of another workload, an extra key no include gave it).
 class CellTable {
@@ -55,8 +65,10 @@ class CellTable {
   std::size_t apply_exclude(
       const std::vector<std::vector<std::pair<std::size_t, std::int32_t>>>& rules);
   // Applies GitHub's include rule; returns how many new cells were appended.
+  // With `effects`, fills one IncludeEffect per rule.
   std::size_t apply_include(
-      const std::vector<std::vector<std::pair<std::size_t, std::int32_t>>>& rules);
+      const std::vector<std::vector<std::pair<std::size_t, std::int32_t>>>& rules,
+      std::vector<IncludeEffect>* effects = nullptr);
   void set_axes(std::vector<Axis> new_axes, std::size_t product);
   void add_extra_axis(Axis axis);
   std::int32_t intern(std::size_t axis, const std::string& value);
@@ -91,8 +103,12 @@ struct ExpandOptions {
 };
 
 // Expands `config` (already loaded without errors). Errors (too many cells, an
-// include entry that makes an incomplete cell, two identical cells) go to
-// `diagnostics`, each at the place in the file that caused it.
+// include entry that makes an incomplete cell, two include entries that make the
+// same cell) and warnings (an include entry with no effect, or one whose every
+// value a later entry replaces; an include key that is no axis, is close to one
+// and no command uses; an include value that differs from a parameter's value
+// only in letter case) go to `diagnostics`, each at the place in the file that
+// caused it.
 Expansion expand(const Config& config, Diagnostics& diagnostics, const ExpandOptions& options = {});
 
 // Assigns each cell to one of `shards` shards (0-based), balancing counts and

@@ -62,6 +62,16 @@ std::string suggestion(std::string_view word, const std::vector<std::string>& ca
   return best ? " (did you mean " + q(*best) + "?)" : "";
 }
 
+// A did-you-mean for a value that is not one of `values`; one that differs only
+// in letter case is named as such, since GitHub's runner would take it as equal.
+std::string value_suggestion(std::string_view value, const std::vector<std::string>& values) {
+  for (const auto& v : values)
+    if (equal_ignoring_case(v, value))
+      return " (values are compared as exact text, letter case included: did you mean " + q(v) +
+             "?)";
+  return suggestion(value, values);
+}
+
 // The matrix's durations (base/time.h's grammar; a bare number is seconds),
 // from 1 ms to 7 days.
 bool parse_duration_ms(std::string_view text, std::int64_t& out) {
@@ -726,6 +736,14 @@ void Loader::read_rules(const YAML::Node& node, const std::string& path,
     rule.mark = mark_of(entry);
     for (auto it = entry.begin(); it != entry.end(); ++it) {
       if (!it->first.IsScalar()) continue;
+      if (it->second.IsMap() || it->second.IsSequence()) {
+        error(mark_of(it->second), entry_path + "." + it->first.Scalar() +
+                                       " must be a single value, not " + kind_of(it->second) +
+                                       " (GitHub allows objects and lists here; in faultline "
+                                       "each value is one environment variable and part of a "
+                                       "cell id)");
+        continue;
+      }
       if (auto v = scalar(it->second, entry_path + "." + it->first.Scalar());
           v && printable(it->second, entry_path + "." + it->first.Scalar(), *v)) {
         rule.values.emplace_back(it->first.Scalar(), *v);
@@ -964,8 +982,9 @@ void Loader::check_variable_names() {
     const bool both_prefixes =
         prefix && it->second.first.rfind("prefix.", 0) == 0;  // their components collide
     if (!fresh && it->second.first != v.name && !both_prefixes)
-      error(v.mark, v.what + " exports " + env + ", as " + it->second.second +
-                        " does; give it a name that differs in more than punctuation");
+      error(v.mark,
+            v.what + " exports " + env + ", as " + it->second.second +
+                " does; give it a name that differs in more than letter case and punctuation");
   }
 }
 
@@ -1009,8 +1028,10 @@ void Loader::check_rules(const std::vector<RuleEntry>& rules, const std::string&
       const Mark mark = rule.key_marks[i];
       bool is_axis = std::find(axes.begin(), axes.end(), key) != axes.end();
       if (!is_axis) {
-        // include may add extra variables (GitHub semantics); exclude can only name axes.
-        if (is_exclude || did_you_mean(key, axes))
+        // An include key that is no axis adds a variable (GitHub semantics; a likely
+        // misspelling is warned about by expand(), which knows whether it has any use);
+        // exclude can only name axes, as on GitHub.
+        if (is_exclude)
           error(mark, what + " names unknown axis " + q(key) + suggestion(key, axes) +
                           "; the axes are " + join(axes, ", "));
         continue;
@@ -1031,7 +1052,7 @@ void Loader::check_rules(const std::vector<RuleEntry>& rules, const std::string&
       }
       if (std::find(values.begin(), values.end(), value) == values.end())
         error(mark, what + ": " + q(value) + " is not a value of axis " + q(key) +
-                        suggestion(value, values) + " (values: " + join(values, ", ") + ")");
+                        value_suggestion(value, values) + " (values: " + join(values, ", ") + ")");
     }
   }
 }

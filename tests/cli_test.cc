@@ -241,5 +241,45 @@ TEST_F(GitRange, ARangeThatDoesNotResolveIsAnErrorAtItsPlace) {
                 "resolve in 'lib': 'v9.9' is not a commit there\n"));
 }
 
+class Include : public Scratch {};
+
+// An extra named like an axis (cxx beside cc) is valid, and reaches each cell.
+TEST_F(Include, AnExtraBesideACloseAxisIsAcceptedAndReachesItsCells) {
+  const std::string file = write("faultline.yaml",
+                                 "version: 1\ncomponents: { lib: { versions: [\"1.0\"] } }\n"
+                                 "workloads:\n  w: { run: \"make CC={{ cc }} CXX={{ cxx }}\", "
+                                 "params: { cc: [gcc, clang] } }\n"
+                                 "matrix:\n  include:\n    - { cc: gcc, cxx: g++ }\n"
+                                 "    - { cc: clang, cxx: clang++ }\n");
+  Outcome o = faultline({"plan", "--format", "json", file});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.err, "");
+  auto doc = nlohmann::json::parse(o.out);
+  ASSERT_EQ(doc["cells"].size(), 2u) << o.out;
+  EXPECT_EQ(doc["cells"][0]["values"]["cxx"], "g++") << o.out;
+  EXPECT_EQ(doc["cells"][1]["values"]["cxx"], "clang++") << o.out;
+}
+
+// An include-only list collapses into one cell, as GitHub does for a matrix
+// with axes; validate says so at the entry's line, and still accepts the file.
+TEST_F(Include, AnEntryWithNoEffectIsAWarningAtItsLine) {
+  const std::string file = write("faultline.yaml",
+                                 "version: 1\ncomponents: { lib: { versions: [\"1.0\"] } }\n"
+                                 "workloads: { deploy: { run: \"deploy {{ site }}\" } }\n"
+                                 "matrix:\n  include:\n    - { site: production }\n"
+                                 "    - { site: staging }\n");
+  Outcome o = faultline({"validate", "--no-probe", file});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("cells      1 (1 combinations, 0 excluded, 0 added by include)"));
+  EXPECT_EQ(o.err,
+            file +
+                ":6:7: warning: matrix.include[0] has no effect: in the 1 cell it applies "
+                "to, every value it adds is replaced by matrix.include[1] (7:7); an entry whose "
+                "keys are no axes applies to every cell (GitHub makes a job of each include entry "
+                "only in a matrix without axes, and a faultline matrix always has the sanitizer "
+                "and workload axes): to get a cell per value, make 'site' a parameter of the "
+                "workload\n");
+}
+
 }  // namespace
 }  // namespace faultline
