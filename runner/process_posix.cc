@@ -32,6 +32,7 @@
 #include "runner/core_stack.h"
 #include "runner/fd.h"
 #include "runner/process.h"
+#include "runner/process_runner.h"
 
 extern char** environ;
 
@@ -619,14 +620,7 @@ Expected<ProcessResult> run_command(std::vector<std::string> argv, std::string w
 
 Expected<std::string> command_output(std::vector<std::string> argv, std::string working_directory,
                                      milliseconds timeout) {
-  std::string shown = argv.empty() ? std::string() : argv[0];
-  FAULTLINE_TRY(ProcessResult result,
-                run_command(std::move(argv), std::move(working_directory), timeout));
-  if (result.succeeded()) return result.stdout_capture.text();
-  std::string message = "'" + shown + "' failed (" + result.describe() + ")";
-  std::string err(trim(result.stderr_capture.text()));
-  if (!err.empty()) message += ": " + err;
-  return fail(infrastructure(message));
+  return command_output(real_processes(), std::move(argv), std::move(working_directory), timeout);
 }
 
 std::vector<std::string> current_environment() {
