@@ -53,7 +53,7 @@ struct ProcessOptions {
 
   // Raise the soft core-file limit (RLIMIT_CORE) to the hard limit for the child
   // and its descendants, so a crash leaves a core (runner/core_stack.h reads it).
-  // Done by starting argv through /bin/sh, which sets the limit and execs it.
+  // Set by setrlimit() in the child before exec; faultline's own limit is unchanged.
   bool core_dumps = false;
 
   // Called with each chunk of output as it is read (stream 1 stdout, 2 stderr),

@@ -29,7 +29,6 @@
 #include <thread>
 
 #include "base/text.h"
-#include "runner/core_stack.h"
 #include "runner/fd.h"
 #include "runner/process.h"
 #include "runner/process_runner.h"
@@ -174,7 +173,9 @@ struct ChildPlan {
   int out_fd = -1;
   int err_fd = -1;
   pid_t parent = -1;
-  volatile int error = 0;  // errno of the step that failed; 0 when exec succeeded
+  bool set_core_limit = false;  // ProcessOptions::core_dumps
+  rlimit core_limit{};          // soft raised to the hard limit, read before the fork
+  volatile int error = 0;       // errno of the step that failed; 0 when exec succeeded
 };
 
 // The child side: die with faultline (SIGKILL when the spawning thread ends, and
@@ -189,6 +190,7 @@ struct ChildPlan {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail_child(plan, errno);
   if (getppid() != plan.parent) _exit(127);  // faultline died before PDEATHSIG was set
   if (setsid() < 0) fail_child(plan, errno);
+  if (plan.set_core_limit && setrlimit(RLIMIT_CORE, &plan.core_limit) != 0) fail_child(plan, errno);
   struct sigaction action {};
   action.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig)
@@ -267,10 +269,7 @@ Expected<Child> spawn(const ProcessOptions& options) {
     env_copy.push_back(std::string(k_token_name) + "=" + child.token);
     env = &env_copy;
   }
-  const std::vector<std::string> core_argv =
-      options.core_dumps ? argv_with_core_limit(program, options.argv) : std::vector<std::string>();
-  if (options.core_dumps) program = core_argv[0];
-  std::vector<char*> argv = c_strings(options.core_dumps ? core_argv : options.argv);
+  std::vector<char*> argv = c_strings(options.argv);
   std::vector<char*> envp;
   if (env) envp = c_strings(*env);
 
@@ -282,6 +281,10 @@ Expected<Child> spawn(const ProcessOptions& options) {
       options.working_directory.empty() ? nullptr : options.working_directory.c_str();
   plan.out_fd = out.write.get();
   plan.err_fd = err.write.get();
+  if (options.core_dumps && getrlimit(RLIMIT_CORE, &plan.core_limit) == 0) {
+    plan.core_limit.rlim_cur = plan.core_limit.rlim_max;
+    plan.set_core_limit = true;
+  }
 
   std::shared_lock spawning(g_spawn_lock);
   child.pid = start_child(plan);
