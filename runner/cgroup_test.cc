@@ -1,0 +1,130 @@
+// Tests of runner/cgroup.h with real processes: a daemon that leaves its run's
+// session and clears its environment (so neither the process group nor the run
+// token finds it) still dies with the run; the cgroups of a dead faultline are
+// cleared by the next one. Skipped where no cgroup v2 is usable. Each test works
+// in its own scratch directory, left behind and printed when the test fails.
+#include "runner/cgroup.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "runner/abandoned.h"
+#include "runner/process.h"
+
+namespace faultline::runner {
+namespace {
+
+namespace fs = std::filesystem;
+
+const bool k_subreaper = become_subreaper().has_value();
+
+// 'R', 'S', … while it runs; 'Z' once dead and not yet reaped; 0 when gone.
+char state_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  std::getline(in, stat);
+  const std::size_t close = stat.rfind(')');
+  return close == std::string::npos || close + 2 >= stat.size() ? 0 : stat[close + 2];
+}
+
+bool dies_within(pid_t pid, std::chrono::milliseconds limit) {
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  while (state_of(pid) != 0 && state_of(pid) != 'Z') {
+    if (std::chrono::steady_clock::now() >= give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+class CgroupTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/faultline-cgroup-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    m_scratch = pattern;
+    if (!RunCgroup::create()) GTEST_SKIP() << "no usable cgroup v2 here: " << containment_note();
+  }
+  void TearDown() override {
+    if (HasFailure()) {
+      std::printf("scratch directory: %s\n", m_scratch.c_str());
+    } else {
+      std::error_code ec;
+      fs::remove_all(m_scratch, ec);
+    }
+  }
+  std::string m_scratch;
+};
+
+TEST_F(CgroupTest, TheNoteNamesTheCgroupInUse) {
+  EXPECT_THAT(containment_note(),
+              ::testing::MatchesRegex("cgroup v2 per run \\(.*/faultline-" +
+                                      std::to_string(getpid()) +
+                                      "/run-<n>\\): every descendant ends with its run"));
+}
+
+TEST_F(CgroupTest, ADaemonThatLeftTheSessionAndClearedItsEnvironmentDiesWithTheRun) {
+  const std::string pid_file = m_scratch + "/daemon.pid";
+  ProcessOptions options;
+  // A double fork: the subshell exits, the daemon is orphaned, in a session of its
+  // own (setsid) and without FAULTLINE_RUN_TOKEN (env -i). The run waits for its pid.
+  options.argv = {"/bin/sh", "-c",
+                  "(env -i /usr/bin/setsid /bin/sh -c 'echo $$ > \"$0\"; exec sleep 300' \"$1\" "
+                  "</dev/null >/dev/null 2>&1 &); "
+                  "while [ ! -s \"$1\" ]; do sleep 0.01; done",
+                  "sh", pid_file};
+  options.timeout = std::chrono::milliseconds(20'000);
+  auto result = run_process(options);
+  ASSERT_TRUE(result.has_value()) << result.error().message;
+  EXPECT_EQ(result->exit_code, 0);
+  std::ifstream in(pid_file);
+  pid_t daemon = 0;
+  ASSERT_TRUE(in >> daemon) << "the daemon wrote no pid";
+  const bool died = dies_within(daemon, std::chrono::milliseconds(2000));
+  if (!died) (void)::kill(daemon, SIGKILL);
+  EXPECT_TRUE(died) << "sleep 300 (pid " << daemon << ") outlived its run";
+  if (k_subreaper) {
+    EXPECT_EQ(state_of(daemon), 0) << "faultline reaps it too";
+  }
+  EXPECT_EQ(reap_stray_children(), 0);
+}
+
+TEST_F(CgroupTest, TheNextFaultlineKillsWhatADeadOnesCgroupsStillHold) {
+  auto probe = RunCgroup::create();
+  ASSERT_TRUE(probe);
+  const fs::path parent = fs::path(probe->path()).parent_path().parent_path();
+  pid_t gone = fork();  // a pid that names no live faultline
+  if (gone == 0) _exit(0);
+  ASSERT_EQ(waitpid(gone, nullptr, 0), gone);
+  const fs::path abandoned = parent / ("faultline-" + std::to_string(gone));
+  ASSERT_TRUE(fs::create_directories(abandoned / "run-1"));
+  const std::string procs = (abandoned / "run-1" / "cgroup.procs").string();
+  pid_t sleeper = fork();
+  if (sleeper == 0) {
+    std::ofstream(procs) << "0";
+    execl("/usr/bin/sleep", "sleep", "300", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until it is in the cgroup (it moves itself before exec).
+  for (int tries = 0; tries < 2000 && state_of(sleeper) != 0; ++tries) {
+    std::ifstream in(procs);
+    pid_t member = 0;
+    if (in >> member && member == sleeper) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(kill_abandoned_workloads(), 1);
+  int status = 0;
+  ASSERT_EQ(waitpid(sleeper, &status, 0), sleeper);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "status " << status;
+  EXPECT_FALSE(fs::exists(abandoned));
+}
+
+}  // namespace
+}  // namespace faultline::runner
