@@ -46,7 +46,8 @@ class RunCgroup {
   bool wait_empty(std::chrono::milliseconds limit) const;
 
  private:
-  RunCgroup(std::string path, UniqueFd procs) : m_path(std::move(path)), m_procs(std::move(procs)) {}
+  RunCgroup(std::string path, UniqueFd procs)
+      : m_path(std::move(path)), m_procs(std::move(procs)) {}
   std::string m_path;  // "" once moved from
   UniqueFd m_procs;
 };

@@ -144,8 +144,10 @@ bool wait_until_empty(const std::string& dir, milliseconds limit) {
 // Kills, waits for and removes one cgroup; returns how many processes it held.
 int remove_cgroup(const std::string& dir) {
   const int held = static_cast<int>(pids_in(dir).size());
-  kill_cgroup(dir);
-  wait_until_empty(dir, k_empty_limit);
+  if (populated(dir)) {
+    kill_cgroup(dir);
+    wait_until_empty(dir, k_empty_limit);
+  }
   for (int tries = 0; rmdir(dir.c_str()) != 0 && errno == EBUSY && tries < 100; ++tries)
     std::this_thread::sleep_for(milliseconds(1));
   return held;

@@ -64,10 +64,10 @@ class CgroupTest : public ::testing::Test {
 };
 
 TEST_F(CgroupTest, TheNoteNamesTheCgroupInUse) {
-  EXPECT_THAT(containment_note(),
-              ::testing::MatchesRegex("cgroup v2 per run \\(.*/faultline-" +
-                                      std::to_string(getpid()) +
-                                      "/run-<n>\\): every descendant ends with its run"));
+  EXPECT_THAT(
+      containment_note(),
+      ::testing::MatchesRegex("cgroup v2 per run \\(.*/faultline-" + std::to_string(getpid()) +
+                              "/run-<n>\\): every descendant ends with its run"));
 }
 
 TEST_F(CgroupTest, ADaemonThatLeftTheSessionAndClearedItsEnvironmentDiesWithTheRun) {

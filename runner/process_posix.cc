@@ -174,11 +174,11 @@ struct ChildPlan {
   int out_fd = -1;
   int err_fd = -1;
   pid_t parent = -1;
-  int cgroup_procs = -1;        // the run's cgroup.procs: the child moves itself in; -1: none
+  int cgroup_procs = -1;          // the run's cgroup.procs: the child moves itself in; -1: none
   volatile int cgroup_error = 0;  // errno of that move; the run then goes without its cgroup
   bool set_core_limit = false;    // ProcessOptions::core_dumps
-  rlimit core_limit{};          // soft raised to the hard limit, read before the fork
-  volatile int error = 0;       // errno of the step that failed; 0 when exec succeeded
+  rlimit core_limit{};            // soft raised to the hard limit, read before the fork
+  volatile int error = 0;         // errno of the step that failed; 0 when exec succeeded
 };
 
 // The child side: die with faultline (SIGKILL when the spawning thread ends, and
@@ -445,8 +445,10 @@ class RunningProcess {
   // (subreaper): they left the group and the token, but not the cgroup.
   void reap_cgroup_members() {
     if (!m_child.cgroup) return;
-    kill_cgroup();  // anything forked since the first kill
-    m_child.cgroup->wait_empty(k_group_cleanup_limit);
+    if (!m_child.cgroup->wait_empty(milliseconds(0))) {
+      kill_cgroup();  // anything forked since the first kill
+      m_child.cgroup->wait_empty(k_group_cleanup_limit);
+    }
     if (!g_subreaper.load()) return;
     for (pid_t pid : children_of_faultline())
       if (m_cgroup_members.count(pid) && !is_running_child(pid)) kill_and_reap(pid);
