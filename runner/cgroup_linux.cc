@@ -141,27 +141,30 @@ bool wait_until_empty(const std::string& dir, milliseconds limit) {
   return true;
 }
 
-// Kills, waits for and removes one cgroup; returns how many processes it held.
-int remove_cgroup(const std::string& dir) {
-  const int held = static_cast<int>(pids_in(dir).size());
-  if (populated(dir)) {
-    kill_cgroup(dir);
-    wait_until_empty(dir, k_empty_limit);
-  }
-  for (int tries = 0; rmdir(dir.c_str()) != 0 && errno == EBUSY && tries < 100; ++tries)
-    std::this_thread::sleep_for(milliseconds(1));
-  return held;
-}
-
 std::vector<std::string> subdirectories(const std::string& dir, std::string_view prefix) {
   std::vector<std::string> out;
   DIR* d = opendir(dir.c_str());
   if (!d) return out;
   std::unique_ptr<DIR, int (*)(DIR*)> closer(d, closedir);
   while (dirent* entry = readdir(d))
-    if (entry->d_type == DT_DIR && std::string_view(entry->d_name).rfind(prefix, 0) == 0)
+    if (entry->d_type == DT_DIR && entry->d_name[0] != '.' &&
+        std::string_view(entry->d_name).rfind(prefix, 0) == 0)
       out.push_back(dir + "/" + entry->d_name);
   return out;
+}
+
+// Kills, waits for and removes one cgroup and those under it (a faultline run by
+// a workload makes its own there); returns how many processes they held.
+int remove_cgroup(const std::string& dir) {
+  int held = static_cast<int>(pids_in(dir).size());
+  if (populated(dir)) {
+    kill_cgroup(dir);  // cgroup.kill reaches the cgroups under it too
+    wait_until_empty(dir, k_empty_limit);
+  }
+  for (const std::string& child : subdirectories(dir, "")) held += remove_cgroup(child);
+  for (int tries = 0; rmdir(dir.c_str()) != 0 && errno == EBUSY && tries < 100; ++tries)
+    std::this_thread::sleep_for(milliseconds(1));
+  return held;
 }
 
 }  // namespace

@@ -96,6 +96,46 @@ TEST_F(CgroupTest, ADaemonThatLeftTheSessionAndClearedItsEnvironmentDiesWithTheR
   EXPECT_EQ(reap_stray_children(), 0);
 }
 
+// A process that moves itself into `cgroup_dir` and sleeps; its pid once it is in.
+pid_t sleeper_in(const std::string& cgroup_dir) {
+  const std::string procs = cgroup_dir + "/cgroup.procs";
+  pid_t sleeper = fork();
+  if (sleeper == 0) {
+    std::ofstream(procs) << "0";
+    execl("/usr/bin/sleep", "sleep", "300", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int tries = 0; tries < 2000 && state_of(sleeper) != 0; ++tries) {
+    std::ifstream in(procs);
+    pid_t member = 0;
+    if (in >> member && member == sleeper) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return sleeper;
+}
+
+int wait_status(pid_t pid) {
+  int status = 0;
+  EXPECT_EQ(waitpid(pid, &status, 0), pid);
+  return status;
+}
+
+TEST_F(CgroupTest, RemovingARunsCgroupKillsAndRemovesTheCgroupsUnderIt) {
+  // A faultline run as a workload makes its own cgroups inside the run's.
+  auto run = RunCgroup::create();
+  ASSERT_TRUE(run);
+  const std::string path = run->path();
+  ASSERT_TRUE(fs::create_directories(path + "/faultline-1/run-1"));
+  pid_t sleeper = sleeper_in(path + "/faultline-1/run-1");
+  int status = 0;
+  // Reaped as soon as it dies, as its parent would: a zombie keeps its cgroup busy.
+  std::thread reaper([&] { status = wait_status(sleeper); });
+  run->remove();
+  reaper.join();
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "status " << status;
+  EXPECT_FALSE(fs::exists(path));
+}
+
 TEST_F(CgroupTest, TheNextFaultlineKillsWhatADeadOnesCgroupsStillHold) {
   auto probe = RunCgroup::create();
   ASSERT_TRUE(probe);
@@ -105,23 +145,9 @@ TEST_F(CgroupTest, TheNextFaultlineKillsWhatADeadOnesCgroupsStillHold) {
   ASSERT_EQ(waitpid(gone, nullptr, 0), gone);
   const fs::path abandoned = parent / ("faultline-" + std::to_string(gone));
   ASSERT_TRUE(fs::create_directories(abandoned / "run-1"));
-  const std::string procs = (abandoned / "run-1" / "cgroup.procs").string();
-  pid_t sleeper = fork();
-  if (sleeper == 0) {
-    std::ofstream(procs) << "0";
-    execl("/usr/bin/sleep", "sleep", "300", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  // Wait until it is in the cgroup (it moves itself before exec).
-  for (int tries = 0; tries < 2000 && state_of(sleeper) != 0; ++tries) {
-    std::ifstream in(procs);
-    pid_t member = 0;
-    if (in >> member && member == sleeper) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  pid_t sleeper = sleeper_in((abandoned / "run-1").string());
   EXPECT_EQ(kill_abandoned_workloads(), 1);
-  int status = 0;
-  ASSERT_EQ(waitpid(sleeper, &status, 0), sleeper);
+  const int status = wait_status(sleeper);
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "status " << status;
   EXPECT_FALSE(fs::exists(abandoned));
 }
