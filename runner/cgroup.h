@@ -22,16 +22,18 @@ namespace faultline::runner {
 
 class RunCgroup {
  public:
-  // A new cgroup for one run: DIR/faultline-<pid>/run-<n>, with its cgroup.procs
+  // An empty cgroup for one run: DIR/faultline-<pid>/run-<n>, with its cgroup.procs
   // open for the child to move itself into. nullopt when this machine or user has
   // no usable cgroup v2 (not mounted, not writable, disabled after a failure).
   static std::optional<RunCgroup> create();
 
   RunCgroup(RunCgroup&& other) noexcept;
   RunCgroup& operator=(RunCgroup&& other) noexcept;  // removes this one first
-  ~RunCgroup() { remove(); }
+  ~RunCgroup() { remove(); }                         // see remove()
 
-  // Kills what is left, waits (at most 2 s) until it is empty and removes it.
+  // Kills what is left and waits (at most 2 s) until it is empty; then keeps it
+  // for a later run (removed when faultline exits), or removes it and the cgroups
+  // made under it.
   void remove();
 
   // cgroup.procs, open for writing: a process writing "0" to it joins the cgroup.

@@ -75,7 +75,12 @@ struct Home {
   std::string reason;  // why not
   std::atomic<bool> disabled{false};
   std::atomic<unsigned> runs{0};
+  // Emptied run cgroups, kept for the next runs: making and removing one per run
+  // costs more than the run of a small program (docs/benchmarks.md).
+  std::mutex idle_lock;
+  std::vector<std::string> idle;
   ~Home() {
+    for (const std::string& run : idle) (void)rmdir(run.c_str());
     if (!dir.empty()) (void)rmdir(dir.c_str());
   }
 };
@@ -172,8 +177,18 @@ int remove_cgroup(const std::string& dir) {
 std::optional<RunCgroup> RunCgroup::create() {
   Home& h = home();
   if (h.dir.empty() || h.disabled.load()) return std::nullopt;
-  std::string path = h.dir + "/run-" + std::to_string(++h.runs);
-  if (mkdir(path.c_str(), 0755) != 0) return std::nullopt;
+  std::string path;
+  {
+    std::lock_guard lock(h.idle_lock);
+    if (!h.idle.empty()) {
+      path = std::move(h.idle.back());
+      h.idle.pop_back();
+    }
+  }
+  if (path.empty()) {
+    path = h.dir + "/run-" + std::to_string(++h.runs);
+    if (mkdir(path.c_str(), 0755) != 0) return std::nullopt;
+  }
   UniqueFd procs(open((path + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
   if (!procs) {
     (void)rmdir(path.c_str());
@@ -196,7 +211,18 @@ RunCgroup& RunCgroup::operator=(RunCgroup&& other) noexcept {
 void RunCgroup::remove() {
   if (m_path.empty()) return;
   m_procs.reset();
-  (void)remove_cgroup(std::exchange(m_path, std::string()));
+  std::string path = std::exchange(m_path, std::string());
+  if (populated(path)) {
+    kill_cgroup(path);
+    wait_until_empty(path, k_empty_limit);
+  }
+  if (!populated(path) && subdirectories(path, "").empty()) {  // as new: for the next run
+    Home& h = home();
+    std::lock_guard lock(h.idle_lock);
+    h.idle.push_back(std::move(path));
+    return;
+  }
+  (void)remove_cgroup(path);
 }
 
 std::vector<pid_t> RunCgroup::pids() const { return pids_in(m_path); }
