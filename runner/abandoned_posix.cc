@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "runner/abandoned.h"
+#include "runner/cgroup.h"
 #include "runner/fd.h"
 
 namespace faultline::runner {
@@ -37,10 +38,10 @@ bool exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 }  // namespace
 
 int kill_abandoned_workloads() {
+  int killed = kill_abandoned_cgroups();
   DIR* dir = opendir("/proc");
-  if (!dir) return 0;
+  if (!dir) return killed;
   std::unique_ptr<DIR, int (*)(DIR*)> closer(dir, closedir);
-  int killed = 0;
   while (dirent* entry = readdir(dir)) {
     std::string name = entry->d_name;
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;

@@ -14,6 +14,7 @@
 #include "matrix/variables.h"
 #include "runner/content_key.h"
 #include "runner/process.h"
+#include "runner/process_runner.h"
 
 namespace faultline::runner {
 
@@ -80,6 +81,7 @@ class Builder {
   std::vector<BuildOutcome> run(const std::vector<std::size_t>& needed);
 
  private:
+  ProcessRunner& processes() const { return processes_or_real(m_options.processes); }
   std::size_t dep_build(const matrix::BuildRef& b, std::size_t dep) const;
   void read_inputs(const std::set<std::size_t>& builds);
   std::string compiler_command(const matrix::Component& comp) const;
@@ -159,7 +161,7 @@ void Builder::read_inputs(const std::set<std::size_t>& builds) {
     if (comp.build.value.empty()) continue;  // nothing is built, nothing is read
     const std::string cc = compiler_command(comp);
     if (!m_inputs.compiler_version.count(cc)) {
-      auto version = command_output({cc, "--version"});
+      auto version = command_output(processes(), {cc, "--version"});
       m_inputs.compiler_version[cc] =
           version ? version->substr(0, version->find('\n')) : "unavailable";
     }
@@ -181,8 +183,8 @@ std::string Builder::source_of(const matrix::BuildRef& b, std::string& error) {
   const matrix::Component& comp = m_config.components[b.component];
   if (comp.source_git) {
     const std::string repo = (fs::path(m_options.matrix_dir) / *comp.source_git).string();
-    auto commit = command_output(
-        {"git", "-C", repo, "rev-parse", "--verify", "--quiet", b.version + "^{commit}"});
+    auto commit = command_output(processes(), {"git", "-C", repo, "rev-parse", "--verify",
+                                               "--quiet", b.version + "^{commit}"});
     return "git:" + *comp.source_git + ":" +
            (commit ? std::string(trim(*commit)) : "unresolved " + b.version);
   }
@@ -268,10 +270,10 @@ Status Builder::materialise_source(const matrix::Component& comp, const std::str
   if (ec) return fail(infrastructure("cannot create " + dir + ": " + ec.message()));
   const std::string tar = dir + ".tar";
   // git archive reads the repository only: the user's checkout is never touched.
-  auto archived =
-      command_output({"git", "-C", repo.string(), "archive", "--format=tar", "-o", tar, version});
+  auto archived = command_output(
+      processes(), {"git", "-C", repo.string(), "archive", "--format=tar", "-o", tar, version});
   if (!archived) return fail(archived.error());
-  auto extracted = command_output({"tar", "-xf", tar, "-C", dir});
+  auto extracted = command_output(processes(), {"tar", "-xf", tar, "-C", dir});
   fs::remove(tar, ec);
   if (!extracted) return fail(extracted.error());
   return Ok{};
@@ -322,7 +324,7 @@ void Builder::build_one(std::size_t index) {
     p.working_directory = cwd;
     p.timeout = milliseconds(m_options.timeout_ms);
     p.cancel = m_options.cancel;
-    auto result = run_process(p);
+    auto result = processes().run(p);
     if (!result) {
       out.error = result.error().message;
       log += out.error + "\n";

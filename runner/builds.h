@@ -20,6 +20,8 @@
 
 namespace faultline::runner {
 
+class ProcessRunner;  // runner/process_runner.h
+
 enum class BuildState { ok, failed, dependency_failed, not_needed };
 
 struct BuildOutcome {
@@ -47,6 +49,9 @@ struct BuildOptions {
   Redactor redactor;  // masks secrets in build.log, the log tail, the command and errors
   // Called (from worker threads, one at a time) as each build ends or is found cached.
   std::function<void(std::size_t build, const BuildOutcome&)> on_done;
+  // Runs build commands and their helpers (the compiler's --version, git, tar);
+  // nullptr: real processes. Tests pass a FakeProcessRunner. Outlives run_builds.
+  ProcessRunner* processes = nullptr;
 };
 
 // Builds every build in `needed` (indices into expansion.builds) and what they

@@ -410,19 +410,4 @@ std::string core_stack_note(const CorePattern& pattern, bool have_gdb) {
   return "crashes that print no stack get their core's stack (" + shown + ", gdb)";
 }
 
-std::vector<std::string> argv_with_core_limit(const std::string& program,
-                                              const std::vector<std::string>& argv) {
-  const std::string raise = "ulimit -c unlimited 2>/dev/null || ulimit -c \"$(ulimit -H -c)\"; ";
-  // A shell command already: the shell raises the limit first, no exec more.
-  if (program == "/bin/sh" && argv.size() >= 3 && argv[1] == "-c") {
-    std::vector<std::string> out = argv;
-    out[0] = program;
-    out[2] = raise + argv[2];
-    return out;
-  }
-  std::vector<std::string> out = {"/bin/sh", "-c", raise + "exec \"$@\"", "sh", program};
-  if (argv.size() > 1) out.insert(out.end(), argv.begin() + 1, argv.end());
-  return out;
-}
-
 }  // namespace faultline::runner

@@ -91,11 +91,4 @@ std::optional<CoreStack> take_core_stack(const CoreFiles& where, pid_t process_g
 // starting "warning: ") when crashes cannot get a native stack, else a note.
 std::string core_stack_note(const CorePattern& pattern, bool have_gdb);
 
-// `argv` run through /bin/sh so that the core limit is raised (soft to the hard
-// limit) before the program starts: what ProcessOptions::core_dumps does. `program`
-// is argv[0] already resolved to a path. A `/bin/sh -c CMD` gets the `ulimit` line
-// before CMD; anything else becomes `/bin/sh -c '…; exec "$@"' sh PROGRAM ARGS…`.
-std::vector<std::string> argv_with_core_limit(const std::string& program,
-                                              const std::vector<std::string>& argv);
-
 }  // namespace faultline::runner

@@ -3,7 +3,8 @@
 // controlling terminal, stdin from /dev/null, killed by the kernel if faultline dies),
 // bounded capture of stdout, stderr and their interleaving, timeouts (SIGTERM, grace,
 // SIGKILL to the group), cancellation, killing and reaping every descendant it can
-// reach, and the run's resource usage. Leaves to others: what to run (build cache,
+// reach (a cgroup v2 per run where one can be made: runner/cgroup.h), and the run's
+// resource usage. Leaves to others: what to run (build cache,
 // stress loop), how many at once (callers run one per thread), what the output means.
 #pragma once
 
@@ -53,7 +54,7 @@ struct ProcessOptions {
 
   // Raise the soft core-file limit (RLIMIT_CORE) to the hard limit for the child
   // and its descendants, so a crash leaves a core (runner/core_stack.h reads it).
-  // Done by starting argv through /bin/sh, which sets the limit and execs it.
+  // Set by setrlimit() in the child before exec; faultline's own limit is unchanged.
   bool core_dumps = false;
 
   // Called with each chunk of output as it is read (stream 1 stdout, 2 stderr),
@@ -125,9 +126,10 @@ std::vector<std::string> environment_with(
 //  - every process still in the run's process group is killed and reaped;
 //  - descendants that left the group (setsid/setpgid) but kept the environment
 //    variable FAULTLINE_RUN_TOKEN that each run gets are killed and reaped too.
-// Not covered, with or without it: descendants that left the group and cleared or
-// replaced their environment (found by no one), and any descendant of a still
-// running command whose parent is alive (they are handled when that run ends).
+// Not covered, with or without it, unless the run has a cgroup (runner/cgroup.h:
+// then every process in it is killed, and as subreaper reaped): descendants that
+// left the group and cleared or replaced their environment; and any descendant of
+// a still running command whose parent is alive (handled when that run ends).
 // Without it only the group is killed (SIGKILL), and reaping is left to init.
 // Call once, early, before starting threads. Process-wide; cannot be undone here.
 Status become_subreaper();

@@ -29,9 +29,10 @@
 #include <thread>
 
 #include "base/text.h"
-#include "runner/core_stack.h"
+#include "runner/cgroup.h"
 #include "runner/fd.h"
 #include "runner/process.h"
+#include "runner/process_runner.h"
 
 extern char** environ;
 
@@ -173,7 +174,11 @@ struct ChildPlan {
   int out_fd = -1;
   int err_fd = -1;
   pid_t parent = -1;
-  volatile int error = 0;  // errno of the step that failed; 0 when exec succeeded
+  int cgroup_procs = -1;          // the run's cgroup.procs: the child moves itself in; -1: none
+  volatile int cgroup_error = 0;  // errno of that move; the run then goes without its cgroup
+  bool set_core_limit = false;    // ProcessOptions::core_dumps
+  rlimit core_limit{};            // soft raised to the hard limit, read before the fork
+  volatile int error = 0;         // errno of the step that failed; 0 when exec succeeded
 };
 
 // The child side: die with faultline (SIGKILL when the spawning thread ends, and
@@ -187,7 +192,10 @@ struct ChildPlan {
 [[noreturn]] void become_workload(ChildPlan& plan) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail_child(plan, errno);
   if (getppid() != plan.parent) _exit(127);  // faultline died before PDEATHSIG was set
+  if (plan.cgroup_procs >= 0 && write(plan.cgroup_procs, "0", 1) != 1)
+    plan.cgroup_error = errno != 0 ? errno : EIO;  // "0": the writing process
   if (setsid() < 0) fail_child(plan, errno);
+  if (plan.set_core_limit && setrlimit(RLIMIT_CORE, &plan.core_limit) != 0) fail_child(plan, errno);
   struct sigaction action {};
   action.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; ++sig)
@@ -236,6 +244,7 @@ struct Child {
   UniqueFd err;
   UniqueFd pidfd;  // invalid when the kernel has no pidfd_open
   std::string token;
+  std::optional<RunCgroup> cgroup;  // the run's cgroup, holding the child and its descendants
 };
 
 UniqueFd open_pidfd(pid_t pid) {
@@ -266,10 +275,7 @@ Expected<Child> spawn(const ProcessOptions& options) {
     env_copy.push_back(std::string(k_token_name) + "=" + child.token);
     env = &env_copy;
   }
-  const std::vector<std::string> core_argv =
-      options.core_dumps ? argv_with_core_limit(program, options.argv) : std::vector<std::string>();
-  if (options.core_dumps) program = core_argv[0];
-  std::vector<char*> argv = c_strings(options.core_dumps ? core_argv : options.argv);
+  std::vector<char*> argv = c_strings(options.argv);
   std::vector<char*> envp;
   if (env) envp = c_strings(*env);
 
@@ -281,10 +287,21 @@ Expected<Child> spawn(const ProcessOptions& options) {
       options.working_directory.empty() ? nullptr : options.working_directory.c_str();
   plan.out_fd = out.write.get();
   plan.err_fd = err.write.get();
+  if (options.core_dumps && getrlimit(RLIMIT_CORE, &plan.core_limit) == 0) {
+    plan.core_limit.rlim_cur = plan.core_limit.rlim_max;
+    plan.set_core_limit = true;
+  }
+
+  child.cgroup = RunCgroup::create();
+  plan.cgroup_procs = child.cgroup ? child.cgroup->procs_fd() : -1;
 
   std::shared_lock spawning(g_spawn_lock);
   child.pid = start_child(plan);
   if (child.pid < 0) return fail(spawn_error(options, program, -child.pid));
+  if (plan.cgroup_error != 0) {  // not delegated to us after all: the fallback from now on
+    disable_cgroups();
+    child.cgroup.reset();
+  }
   {
     std::lock_guard lock(g_running_lock);
     g_running.insert(child.pid);
@@ -404,6 +421,7 @@ class RunningProcess {
     // Descendants still holding the pipes: the group, and (as subreaper) escaped
     // ones with the run's token. The child itself stays a zombie until reap().
     kill_group(m_child.pid, SIGKILL);
+    kill_cgroup();
     if (g_subreaper.load() && (m_child.out || m_child.err))
       reap_orphans_of(m_child.pid, m_child.token);
     drain_for(m_options.drain_after_exit);
@@ -411,10 +429,31 @@ class RunningProcess {
     m_child.err.reset();
     reap();
     clean_up_descendants(m_child.pid, m_child.token);
+    reap_cgroup_members();
     return std::move(m_result);
   }
 
  private:
+  // SIGKILL to every process of the run's cgroup, remembering who they were.
+  void kill_cgroup() {
+    if (!m_child.cgroup) return;
+    for (pid_t pid : m_child.cgroup->pids()) m_cgroup_members.insert(pid);
+    m_child.cgroup->kill();
+  }
+
+  // Once the cgroup is empty, reaps its members that came to faultline as orphans
+  // (subreaper): they left the group and the token, but not the cgroup.
+  void reap_cgroup_members() {
+    if (!m_child.cgroup) return;
+    if (!m_child.cgroup->wait_empty(milliseconds(0))) {
+      kill_cgroup();  // anything forked since the first kill
+      m_child.cgroup->wait_empty(k_group_cleanup_limit);
+    }
+    if (!g_subreaper.load()) return;
+    for (pid_t pid : children_of_faultline())
+      if (m_cgroup_members.count(pid) && !is_running_child(pid)) kill_and_reap(pid);
+  }
+
   // One poll() round: read output, notice exit, act on the deadline and cancellation.
   void step() {
     pollfd fds[3];
@@ -513,6 +552,7 @@ class RunningProcess {
     if (m_options.cancel && m_options.cancel->load() && !m_result.cancelled) {
       m_result.cancelled = true;
       kill_group(m_child.pid, SIGKILL);
+      kill_cgroup();
     }
     if (m_deadline && now >= *m_deadline && !m_result.timed_out && !m_result.cancelled) {
       m_result.timed_out = true;
@@ -522,6 +562,7 @@ class RunningProcess {
     }
     if (m_kill_at && now >= *m_kill_at) {
       kill_group(m_child.pid, SIGKILL);
+      kill_cgroup();
       m_kill_at.reset();
     }
   }
@@ -575,6 +616,7 @@ class RunningProcess {
   std::optional<Clock::time_point> m_kill_at;
   bool m_exited = false;
   bool m_poll_failed = false;
+  std::set<pid_t> m_cgroup_members;  // every process seen in the run's cgroup when it was killed
 };
 
 std::string signal_name(int sig) {
@@ -619,14 +661,7 @@ Expected<ProcessResult> run_command(std::vector<std::string> argv, std::string w
 
 Expected<std::string> command_output(std::vector<std::string> argv, std::string working_directory,
                                      milliseconds timeout) {
-  std::string shown = argv.empty() ? std::string() : argv[0];
-  FAULTLINE_TRY(ProcessResult result,
-                run_command(std::move(argv), std::move(working_directory), timeout));
-  if (result.succeeded()) return result.stdout_capture.text();
-  std::string message = "'" + shown + "' failed (" + result.describe() + ")";
-  std::string err(trim(result.stderr_capture.text()));
-  if (!err.empty()) message += ": " + err;
-  return fail(infrastructure(message));
+  return command_output(real_processes(), std::move(argv), std::move(working_directory), timeout);
 }
 
 std::vector<std::string> current_environment() {

@@ -7,11 +7,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -130,6 +132,43 @@ TEST_F(RunnerProcessTest, CoreDumpIsReported) {
   EXPECT_EQ(r.signal, SIGSEGV);
   EXPECT_TRUE(r.core_dumped);
   EXPECT_EQ(r.describe(), "signal 11 (SIGSEGV), core dumped");
+}
+
+// The soft and hard "Max core file size" of /proc/self/limits as the program
+// itself printed them ("unlimited" or bytes).
+std::pair<std::string, std::string> core_limits(const std::string& limits) {
+  std::istringstream in(limits);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Max core file size", 0) != 0) continue;
+    std::istringstream fields(line.substr(std::strlen("Max core file size")));
+    std::string soft, hard;
+    fields >> soft >> hard;
+    return {soft, hard};
+  }
+  return {};
+}
+
+std::string shown_limit(rlim_t limit) {
+  return limit == RLIM_INFINITY ? "unlimited" : std::to_string(limit);
+}
+
+TEST_F(RunnerProcessTest, CoreDumpsRaiseTheProgramsSoftCoreLimitToTheHardOneWithoutAShell) {
+  rlimit own{};
+  ASSERT_EQ(getrlimit(RLIMIT_CORE, &own), 0);
+  ProcessOptions options;
+  options.argv = {"cat", "/proc/self/limits"};  // cat reads its own limits: no shell between
+  options.core_dumps = true;
+  ProcessResult raised = must(run_process(options));
+  EXPECT_EQ(core_limits(raised.stdout_capture.text()),
+            std::make_pair(shown_limit(own.rlim_max), shown_limit(own.rlim_max)));
+  options.core_dumps = false;
+  ProcessResult plain = must(run_process(options));
+  EXPECT_EQ(core_limits(plain.stdout_capture.text()),
+            std::make_pair(shown_limit(own.rlim_cur), shown_limit(own.rlim_max)));
+  rlimit after{};
+  ASSERT_EQ(getrlimit(RLIMIT_CORE, &after), 0);
+  EXPECT_EQ(after.rlim_cur, own.rlim_cur);  // faultline's own limit is unchanged
 }
 
 TEST_F(RunnerProcessTest, AbortIsSigabrtWithItsMessage) {

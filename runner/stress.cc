@@ -13,6 +13,7 @@
 #include "matrix/variables.h"
 #include "runner/builds.h"
 #include "runner/process.h"
+#include "runner/process_runner.h"
 #include "sanitizers/parser.h"
 
 namespace faultline::runner {
@@ -227,7 +228,7 @@ RunRecord StressLoop::execute(
   p.core_dumps = m_core_files.has_value();
   p.on_output = on_output;
   const double started = unix_seconds();
-  auto result = run_process(p);
+  auto result = processes_or_real(m_options.processes).run(p);
   if (!result) {
     rec.outcome = "crash";
     sanitizers::Crash c;
@@ -340,7 +341,10 @@ void StressLoop::run(const std::function<void(const RunRecord&)>& on_record) {
       RunRecord rec = execute(item.first, item.second);
       std::lock_guard<std::mutex> lock(mutex);
       --in_flight[item.first];
-      if (rec.outcome == "cancelled") return;
+      if (rec.outcome == "cancelled") {
+        ++m_results[rec.cell].interrupted;
+        return;
+      }
       count(rec);
       on_record(rec);
     }

@@ -23,6 +23,8 @@
 
 namespace faultline::runner {
 
+class ProcessRunner;  // runner/process_runner.h
+
 struct RunRecord {
   std::size_t cell = 0;
   int index = 0;        // 0-based run number within the cell
@@ -46,6 +48,7 @@ struct CellResult {
   int runs = 0;
   int crashes = 0;
   int hangs = 0;
+  int interrupted = 0;  // runs ended by cancellation (Ctrl-C): not in `runs`, never a pass
   double wall_seconds = 0;
   std::map<std::string, int> signatures;  // signature hash -> runs showing it
   std::string hung_stacks;                // gdb's backtraces of the first hung run, when taken
@@ -76,6 +79,9 @@ struct StressOptions {
   bool keep_cores = false;  // kept as STATE/work/<cell hash>/core.<run>; else deleted
   const std::atomic<bool>* cancel = nullptr;
   std::vector<std::string> frame_filters;  // extra frames to skip in signatures
+  // Runs each workload command; nullptr: real processes. Tests pass a
+  // FakeProcessRunner (runner/fake_process_runner.h). Outlives the loop.
+  ProcessRunner* processes = nullptr;
 };
 
 class StressLoop {
