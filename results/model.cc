@@ -98,6 +98,7 @@ void to_json(json& j, const Signature& x) {
   write(j, "attribution", x.attribution);
   write(j, "family", x.family);
   write(j, "baseline", x.baseline);
+  write(j, "attribution", x.attribution);
 }
 
 void from_json(const json& j, Signature& x) {
@@ -287,6 +288,21 @@ void from_json(const json& j, BisectAnswer& x) {
   x.extra = unknown_keys(j, k_bisect_keys);
 }
 
+void to_json(json& j, const AxisAttribution& x) {
+  j = json::object();
+  write(j, "signature", x.signature);
+  write(j, "axis", x.axis);
+  write(j, "summary", x.summary);
+  write(j, "axes", x.axes);
+}
+
+void from_json(const json& j, AxisAttribution& x) {
+  read(j, "signature", x.signature);
+  read(j, "axis", x.axis);
+  read(j, "summary", x.summary);
+  read(j, "axes", x.axes);
+}
+
 void to_json(json& j, const Results& x) {
   j = x.extra.is_object() ? x.extra : json::object();
   j.update({{"schema", x.schema},
@@ -307,6 +323,7 @@ void to_json(json& j, const Results& x) {
   write(j, "store", x.store);
   write(j, "bisect", x.bisect);
   write(j, "baseline", x.baseline);
+  write(j, "attribution", x.attribution);
 }
 
 namespace {
@@ -316,7 +333,7 @@ const std::vector<std::string_view> k_results_keys = {
     "started_at", "finished_at", "interrupted", "options",
     "axes",       "cells",       "signatures",  "families",
     "builds",     "totals",      "merged",      "store",
-    "bisect",     "baseline"};
+    "bisect",     "baseline",    "attribution"};
 
 // `bisect`: a list of answers; a file of an early version held one object.
 std::optional<std::vector<BisectAnswer>> bisect_of(const json& j) {
@@ -349,6 +366,8 @@ void from_json(const json& j, Results& x) {
   read(j, "store", x.store);
   x.bisect = bisect_of(j);
   read(j, "baseline", x.baseline);
+  if (auto it = j.find("attribution"); it != j.end() && it->is_object())
+    x.attribution = it->get<AxisAttribution>();
   x.extra = unknown_keys(j, k_results_keys);
 }
 

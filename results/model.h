@@ -246,6 +246,22 @@ struct BisectAnswer {
   bool operator==(const BisectAnswer&) const = default;
 };
 
+// `attribution` of early `faultline bisect` versions: which axis explains a
+// signature, as a table (rendered as "Which axis"); signatures[].attribution
+// and families[].attribution replaced it.
+struct AxisEffect {
+  std::string name;
+  std::string effect;  // decisive, necessary, none
+  std::string detail;
+  bool operator==(const AxisEffect&) const = default;
+};
+
+struct AxisAttribution {
+  std::optional<std::string> signature, axis, summary;
+  std::optional<std::vector<AxisEffect>> axes;
+  bool operator==(const AxisAttribution&) const = default;
+};
+
 // The whole document.
 struct Results {
   std::string schema = k_schema;
@@ -266,6 +282,7 @@ struct Results {
   std::optional<StoreRef> store;
   std::optional<std::vector<BisectAnswer>> bisect;  // an old single object reads as one entry
   std::optional<Baseline> baseline;
+  std::optional<AxisAttribution> attribution;
   nlohmann::json extra = nlohmann::json::object();  // keys not known here
   bool operator==(const Results&) const = default;
 };
@@ -289,6 +306,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectCheck, runs, crashes, othe
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectVerification, culprit, predecessor, successor)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ManifestationChange, without_target, with_target)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Contradiction, crashing, passing)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AxisEffect, name, effect, detail)
 
 // Hand-written (model.cc): optional keys, a renamed key, unknown keys kept.
 void to_json(nlohmann::json& j, const Options& x);
@@ -307,6 +325,8 @@ void to_json(nlohmann::json& j, const BisectStep& x);
 void from_json(const nlohmann::json& j, BisectStep& x);
 void to_json(nlohmann::json& j, const BisectAnswer& x);
 void from_json(const nlohmann::json& j, BisectAnswer& x);
+void to_json(nlohmann::json& j, const AxisAttribution& x);
+void from_json(const nlohmann::json& j, AxisAttribution& x);
 void to_json(nlohmann::json& j, const Results& x);
 void from_json(const nlohmann::json& j, Results& x);
 

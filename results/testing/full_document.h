@@ -114,6 +114,8 @@ inline Results full_document() {
                         {"15027b82e369"},
                         {},
                         {{"895dbc99d66b", "exit nonzero-exit", "exit", "nonzero-exit", 4}}};
+  r.attribution = AxisAttribution{"15027b82e369", "library", "the library, not the binding",
+                                  std::vector<AxisEffect>{{"library", "decisive", "1.0: 0 of 20"}}};
   return r;
 }
 
