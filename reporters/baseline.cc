@@ -9,13 +9,12 @@
 namespace faultline::reporters {
 
 using nlohmann::json;
+using results::Results;
 
 namespace {
 
 const char* const k_new = "new";
 const char* const k_still = "still present";
-
-bool has_baseline(const json& r) { return r.contains("baseline") && r["baseline"].is_object(); }
 
 std::string md_signature(const std::string& hash, const std::string& tool,
                          const std::string& kind) {
@@ -29,81 +28,92 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 }  // namespace
 
-Baseline baseline_from_results(const json& r, const std::string& source) {
+Baseline baseline_from_results(const Results& r, const std::string& source) {
   Baseline b{source, {}};
-  for (const auto& s : r.value("signatures", json::array()))
-    b.signatures.push_back({s.value("hash", ""), s.value("text", ""), s.value("tool", ""),
-                            s.value("kind", ""), s.value("runs", 0)});
+  for (const auto& s : r.signatures)
+    b.signatures.push_back({s.hash, s.text, s.tool, s.kind, s.runs});
   return b;
 }
 
-void mark_against_baseline(json& r, const Baseline& baseline) {
-  std::map<std::string, const BaselineSignature*> before;
-  for (const auto& s : baseline.signatures) before.emplace(s.hash, &s);
-  json fresh = json::array(), still = json::array(), fixed = json::array();
-  std::set<std::string> now;
-  for (auto& s : r["signatures"]) {
-    const std::string hash = s.value("hash", "");
-    now.insert(hash);
-    const bool known = before.count(hash) > 0;
-    s["baseline"] = known ? k_still : k_new;
-    (known ? still : fresh).push_back(hash);
-  }
-  for (const auto& s : baseline.signatures)
-    if (!now.count(s.hash))
-      fixed.push_back({{"hash", s.hash},
-                       {"text", s.text},
-                       {"tool", s.tool},
-                       {"kind", s.kind},
-                       {"runs", s.runs}});
-  r["baseline"] = {
-      {"source", baseline.source}, {"new", fresh}, {"still_present", still}, {"fixed", fixed}};
+Baseline baseline_from_results(const json& r, const std::string& source) {
+  return baseline_from_results(r.get<Results>(), source);
 }
 
-std::vector<std::size_t> signatures_new_first(const json& r) {
+void mark_against_baseline(Results& r, const Baseline& baseline) {
+  std::map<std::string, const BaselineSignature*> before;
+  for (const auto& s : baseline.signatures) before.emplace(s.hash, &s);
+  results::Baseline marked{baseline.source, {}, {}, {}};
+  std::set<std::string> now;
+  for (auto& s : r.signatures) {
+    now.insert(s.hash);
+    const bool known = before.count(s.hash) > 0;
+    s.baseline = known ? k_still : k_new;
+    (known ? marked.still_present : marked.new_signatures).push_back(s.hash);
+  }
+  for (const auto& s : baseline.signatures)
+    if (!now.count(s.hash)) marked.fixed.push_back({s.hash, s.text, s.tool, s.kind, s.runs});
+  r.baseline = std::move(marked);
+}
+
+void mark_against_baseline(json& r, const Baseline& baseline) {
+  Results typed = r.get<Results>();
+  mark_against_baseline(typed, baseline);
+  r["signatures"] = typed.signatures;
+  r["baseline"] = *typed.baseline;
+}
+
+std::vector<std::size_t> signatures_new_first(const Results& r) {
   std::vector<std::size_t> order, later;
-  const json& sigs = r["signatures"];
-  for (std::size_t i = 0; i < sigs.size(); ++i)
-    (sigs[i].value("baseline", "") == k_new ? order : later).push_back(i);
+  for (std::size_t i = 0; i < r.signatures.size(); ++i)
+    (r.signatures[i].baseline == k_new ? order : later).push_back(i);
   order.insert(order.end(), later.begin(), later.end());
   return order;
 }
 
-std::string baseline_line(const json& r) {
-  if (!has_baseline(r)) return "";
-  const json& b = r["baseline"];
-  return "against " + b.value("source", "the baseline") + ": " +
-         plural(b["new"].size(), "new signature", "new signatures") + ", " +
-         std::to_string(b["still_present"].size()) + " still present, " +
-         std::to_string(b["fixed"].size()) + " fixed";
+std::string baseline_line(const Results& r) {
+  if (!r.baseline) return "";
+  const results::Baseline& b = *r.baseline;
+  return "against " + b.source + ": " +
+         plural(b.new_signatures.size(), "new signature", "new signatures") + ", " +
+         std::to_string(b.still_present.size()) + " still present, " +
+         std::to_string(b.fixed.size()) + " fixed";
 }
 
-std::string baseline_markdown(const json& r) {
-  if (!has_baseline(r)) return "";
-  const json& b = r["baseline"];
+namespace {
+
+// "- `hash` tool kind — 2 cells, 5 runs" for each new signature (at most 20).
+std::string new_signatures(const Results& r) {
   std::ostringstream out;
-  const std::string source = md_inline(clean_text(utf8_prefix(b.value("source", ""), 300)));
-  if (b["new"].empty())
+  std::size_t listed = 0;
+  for (const auto& s : r.signatures) {
+    if (s.baseline != k_new) continue;
+    if (++listed > 20) break;
+    out << "- " << md_signature(s.hash, s.tool, s.kind) << " — "
+        << plural(s.cells.size(), "cell", "cells") << ", " << plural(s.runs, "run", "runs") << "\n";
+  }
+  if (listed > 20) out << "- … and " << r.baseline->new_signatures.size() - 20 << " more below\n";
+  if (listed) out << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+std::string baseline_markdown(const Results& r) {
+  if (!r.baseline) return "";
+  const results::Baseline& b = *r.baseline;
+  std::ostringstream out;
+  const std::string source = md_inline(clean_text(utf8_prefix(b.source, 300)));
+  if (b.new_signatures.empty())
     out << "**No new crash signature** against " << source << ".\n\n";
   else
-    out << "**🆕 " << plural(b["new"].size(), "new crash signature", "new crash signatures")
+    out << "**🆕 " << plural(b.new_signatures.size(), "new crash signature", "new crash signatures")
         << "** against " << source << ":\n\n";
-  std::size_t listed = 0;
-  for (const auto& s : r["signatures"]) {
-    if (s.value("baseline", "") != k_new) continue;
-    if (++listed > 20) break;
-    out << "- " << md_signature(s.value("hash", ""), s.value("tool", ""), s.value("kind", ""))
-        << " — " << plural(s["cells"].size(), "cell", "cells") << ", "
-        << plural(s.value("runs", 0), "run", "runs") << "\n";
-  }
-  if (listed > 20) out << "- … and " << b["new"].size() - 20 << " more below\n";
-  if (listed) out << "\n";
-  out << "Still present: " << b["still_present"].size() << " · Fixed: " << b["fixed"].size();
+  out << new_signatures(r);
+  out << "Still present: " << b.still_present.size() << " · Fixed: " << b.fixed.size();
   std::size_t n = 0;
-  for (const auto& f : b["fixed"]) {
+  for (const auto& f : b.fixed) {
     if (n++ >= 10) break;
-    out << (n == 1 ? " (" : ", ")
-        << md_signature(f.value("hash", ""), f.value("tool", ""), f.value("kind", ""));
+    out << (n == 1 ? " (" : ", ") << md_signature(f.hash, f.tool, f.kind);
   }
   if (n > 10) out << ", …";
   if (n) out << ")";
@@ -111,8 +121,8 @@ std::string baseline_markdown(const json& r) {
   return out.str();
 }
 
-std::string baseline_label(const json& s) {
-  const std::string mark = s.value("baseline", "");
+std::string baseline_label(const results::Signature& s) {
+  const std::string mark = s.baseline.value_or("");
   if (mark == k_new) return " · 🆕 **new**";
   if (mark == k_still) return " · still present";
   return "";

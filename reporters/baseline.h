@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "results/model.h"
+
 namespace faultline::reporters {
 
 struct BaselineSignature {
@@ -21,23 +23,26 @@ struct Baseline {
   std::vector<BaselineSignature> signatures;
 };
 
+Baseline baseline_from_results(const results::Results& results, const std::string& source);
 Baseline baseline_from_results(const nlohmann::json& results, const std::string& source);
 
 // Adds `signatures[].baseline` ("new" or "still present") and a top-level
 // `baseline` {source, new[], still_present[], fixed[]} (schema: docs/results.md).
+void mark_against_baseline(results::Results& results, const Baseline& baseline);
+// The same on a results.json: only `signatures[].baseline` and `baseline` change.
 void mark_against_baseline(nlohmann::json& results, const Baseline& baseline);
 
-// Indices of results["signatures"], new ones first (each group in its order).
-std::vector<std::size_t> signatures_new_first(const nlohmann::json& results);
+// Indices of results.signatures, new ones first (each group in its order).
+std::vector<std::size_t> signatures_new_first(const results::Results& results);
 
 // "against session 12 (faultline.db): 1 new, 2 still present, 1 fixed"; "" without a baseline.
-std::string baseline_line(const nlohmann::json& results);
+std::string baseline_line(const results::Results& results);
 
 // The Markdown lead: the new signatures by name, then what is still present
 // and what was fixed; "" without a baseline.
-std::string baseline_markdown(const nlohmann::json& results);
+std::string baseline_markdown(const results::Results& results);
 
 // " · new" / " · still present" for a signature's heading; "" without a mark.
-std::string baseline_label(const nlohmann::json& signature);
+std::string baseline_label(const results::Signature& signature);
 
 }  // namespace faultline::reporters

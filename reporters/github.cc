@@ -9,6 +9,7 @@
 namespace faultline::reporters {
 
 using nlohmann::json;
+using results::Results;
 
 std::string workflow_data(std::string_view text) {
   std::string out;
@@ -41,36 +42,33 @@ std::string workflow_property(std::string_view text) {
 namespace {
 
 // The innermost frame whose file lies inside `root`, as (relative path, line).
-std::optional<std::pair<std::string, int>> place_in(const json& frames, const std::string& root) {
+std::optional<std::pair<std::string, int>> place_in(const std::vector<results::Frame>& frames,
+                                                    const std::string& root) {
   namespace fs = std::filesystem;
   const fs::path base = fs::path(root).lexically_normal();
   for (const auto& f : frames) {
-    const std::string file = f.value("file", "");
-    const int line = f.value("line", 0);
-    if (file.empty() || line <= 0 || file[0] != '/') continue;
-    const fs::path rel = fs::path(file).lexically_normal().lexically_relative(base);
+    if (f.file.empty() || f.line <= 0 || f.file[0] != '/') continue;
+    const fs::path rel = fs::path(f.file).lexically_normal().lexically_relative(base);
     if (rel.empty() || *rel.begin() == "..") continue;
-    return std::make_pair(rel.string(), line);
+    return std::make_pair(rel.string(), f.line);
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-std::string github_annotations(const json& results, const std::string& repo_root, std::size_t max) {
+std::string github_annotations(const Results& r, const std::string& repo_root, std::size_t max) {
   std::string out;
   std::size_t n = 0;
-  for (const auto& s : results["signatures"]) {
+  for (const auto& s : r.signatures) {
     if (n >= max) break;
-    auto place = place_in(s["frames"], repo_root);
+    auto place = place_in(s.frames, repo_root);
     if (!place) continue;
     ++n;
-    const std::string title = "faultline: " + s.value("tool", "") + " " + s.value("kind", "");
-    std::string message =
-        clean_text(s.value("summary", "")) + " — in " + std::to_string(s["cells"].size()) +
-        " cells, " + std::to_string(s.value("runs", 0)) + " runs; signature " + s.value("hash", "");
-    if (!s.value("attribution", "").empty())
-      message += "\n" + clean_text(s.value("attribution", ""));
+    const std::string title = "faultline: " + s.tool + " " + s.kind;
+    std::string message = clean_text(s.summary) + " — in " + std::to_string(s.cells.size()) +
+                          " cells, " + std::to_string(s.runs) + " runs; signature " + s.hash;
+    if (!s.attribution.value_or("").empty()) message += "\n" + clean_text(*s.attribution);
     out += "::error file=" + workflow_property(place->first) +
            ",line=" + std::to_string(place->second) + ",title=" + workflow_property(title) +
            "::" + workflow_data(message) + "\n";
@@ -78,17 +76,15 @@ std::string github_annotations(const json& results, const std::string& repo_root
   return out;
 }
 
-std::string github_groups(const json& results) {
+std::string github_groups(const Results& r) {
   std::string out;
-  for (const auto& s : results["signatures"]) {
-    const std::string excerpt = s.value("excerpt", "");
-    if (excerpt.empty()) continue;
-    out +=
-        "::group::" +
-        workflow_data("faultline: " + s.value("tool", "") + " " + s.value("kind", "") + " [" +
-                      s.value("hash", "") + "], " + std::to_string(s["cells"].size()) + " cells") +
-        "\n";
-    out += without_workflow_commands(clean_text(excerpt));
+  for (const auto& s : r.signatures) {
+    if (s.excerpt.empty()) continue;
+    out += "::group::" +
+           workflow_data("faultline: " + s.tool + " " + s.kind + " [" + s.hash + "], " +
+                         std::to_string(s.cells.size()) + " cells") +
+           "\n";
+    out += without_workflow_commands(clean_text(s.excerpt));
     out += "::endgroup::\n";
   }
   return out;
@@ -101,21 +97,26 @@ std::string without_workflow_commands(const std::string& text) {
          (text.empty() || text.back() == '\n' ? "" : "\n") + "::" + token + "::\n";
 }
 
-std::string github_outputs(const nlohmann::json& results) {
-  const nlohmann::json& t = results.at("totals");
-  const int cells = t.value("cells", 0), crashes = t.value("crash", 0), hangs = t.value("hang", 0);
-  const char* verdict = results.value("interrupted", false)               ? "interrupted"
-                        : cells > 0 && t.value("build_error", 0) == cells ? "error"
-                        : crashes + hangs > 0                             ? "crash"
-                                                                          : "pass";
+std::string github_outputs(const Results& r) {
+  const results::Totals& t = r.totals;
+  const char* verdict = r.interrupted                             ? "interrupted"
+                        : t.cells > 0 && t.build_error == t.cells ? "error"
+                        : t.crash + t.hang > 0                    ? "crash"
+                                                                  : "pass";
   std::string out = std::string("verdict=") + verdict + "\n";
-  for (const auto& [name, key] : {std::pair{"crashes", "crash"},
-                                  {"hangs", "hang"},
-                                  {"cells", "cells"},
-                                  {"crashing_runs", "crashing_runs"},
-                                  {"signatures", "signatures"}})
-    out += std::string(name) + "=" + std::to_string(t.value(key, 0)) + "\n";
+  for (const auto& [name, value] : {std::pair{"crashes", t.crash},
+                                    {"hangs", t.hang},
+                                    {"cells", t.cells},
+                                    {"crashing_runs", t.crashing_runs},
+                                    {"signatures", t.signatures}})
+    out += std::string(name) + "=" + std::to_string(value) + "\n";
   return out;
 }
+
+std::string github_annotations(const json& r, const std::string& repo_root, std::size_t max) {
+  return github_annotations(r.get<Results>(), repo_root, max);
+}
+std::string github_groups(const json& r) { return github_groups(r.get<Results>()); }
+std::string github_outputs(const json& r) { return github_outputs(r.get<Results>()); }
 
 }  // namespace faultline::reporters

@@ -4,7 +4,7 @@
 
 namespace faultline::reporters {
 
-using nlohmann::json;
+using results::Results;
 
 namespace {
 
@@ -23,12 +23,12 @@ std::map<std::string, std::size_t> positions(const std::vector<std::string>& val
   return index;
 }
 
-void add(GridCell& g, const json& cell, std::size_t index) {
+void add(GridCell& g, const results::Cell& cell, std::size_t index) {
   g.cells.push_back(index);
-  g.runs += cell.value("runs", 0);
-  g.crashes += cell.value("crashes", 0);
-  g.hangs += cell.value("hangs", 0);
-  const std::string verdict = cell.value("verdict", "");
+  g.runs += cell.runs;
+  g.crashes += cell.crashes;
+  g.hangs += cell.hangs;
+  const std::string& verdict = cell.verdict;
   if (verdict == "build-error") ++g.build_errors;
   if (verdict == "skipped") ++g.skipped;
   if (verdict_rank(verdict) > verdict_rank(g.verdict)) g.verdict = verdict;
@@ -36,29 +36,31 @@ void add(GridCell& g, const json& cell, std::size_t index) {
 
 }  // namespace
 
-std::optional<Grid> make_grid(const json& results) {
-  std::vector<const json*> components;
-  for (const auto& axis : results["axes"])
-    if (axis.value("kind", "") == "component") components.push_back(&axis);
+std::optional<Grid> make_grid(const Results& r) {
+  std::vector<const results::Axis*> components;
+  for (const auto& axis : r.axes)
+    if (axis.kind == "component") components.push_back(&axis);
   if (components.empty()) return std::nullopt;
   Grid grid;
-  grid.row_axis = components[0]->value("name", "");
-  grid.rows = components[0]->value("values", std::vector<std::string>{});
+  grid.row_axis = components[0]->name;
+  grid.rows = components[0]->values;
   if (components.size() > 1) {
-    grid.column_axis = components[1]->value("name", "");
-    grid.columns = components[1]->value("values", std::vector<std::string>{});
+    grid.column_axis = components[1]->name;
+    grid.columns = components[1]->values;
   }
   if (grid.columns.empty()) grid.columns.push_back("");
   grid.at.resize(grid.rows.size() * grid.columns.size());
   const auto row_index = positions(grid.rows), column_index = positions(grid.columns);
-  const json& cells = results["cells"];
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    const json values = cells[i].value("values", json::object());
-    auto r = row_index.find(values.value(grid.row_axis, ""));
+  const auto value = [](const results::Cell& cell, const std::string& axis) {
+    auto it = cell.values.find(axis);
+    return it == cell.values.end() ? std::string() : it->second;
+  };
+  for (std::size_t i = 0; i < r.cells.size(); ++i) {
+    auto row = row_index.find(value(r.cells[i], grid.row_axis));
     auto c = grid.column_axis.empty() ? column_index.find("")
-                                      : column_index.find(values.value(grid.column_axis, ""));
-    if (r == row_index.end() || c == column_index.end()) continue;
-    add(grid.at[r->second * grid.columns.size() + c->second], cells[i], i);
+                                      : column_index.find(value(r.cells[i], grid.column_axis));
+    if (row == row_index.end() || c == column_index.end()) continue;
+    add(grid.at[row->second * grid.columns.size() + c->second], r.cells[i], i);
   }
   return grid;
 }

@@ -4,15 +4,16 @@
 // and HTML draw it; how to draw it is theirs.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "results/model.h"
+
 namespace faultline::reporters {
 
 struct GridCell {
-  std::vector<std::size_t> cells;  // indexes into results["cells"]
+  std::vector<std::size_t> cells;  // indexes into Results::cells
   int runs = 0;
   int crashes = 0;
   int hangs = 0;
@@ -34,7 +35,7 @@ struct Grid {
 };
 
 // The grid of `results`, or nullopt when it has no component axis.
-std::optional<Grid> make_grid(const nlohmann::json& results);
+std::optional<Grid> make_grid(const results::Results& results);
 
 // A short mark for a grid cell, e.g. "✗ 3/20", "✓ 20", "hang 1/20", "build error", "–".
 std::string grid_mark(const GridCell& cell);

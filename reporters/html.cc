@@ -11,6 +11,7 @@
 namespace faultline::reporters {
 
 using nlohmann::json;
+using results::Results;
 
 namespace {
 
@@ -111,31 +112,26 @@ std::string hover(const Grid& grid, std::size_t r, std::size_t c) {
 }
 
 // Bisect steps by grid position, numbered in the order they were tried.
-std::map<std::pair<std::string, std::string>, int> bisect_steps(const json& r, const Grid& grid) {
+std::map<std::pair<std::string, std::string>, int> bisect_steps(const Results& r,
+                                                                const Grid& grid) {
   std::map<std::pair<std::string, std::string>, int> steps;
-  if (!r.contains("bisect")) return steps;
   // One search, or a list of them: the latest is numbered.
-  const json& b = r["bisect"].is_array() && !r["bisect"].empty() ? r["bisect"].back() : r["bisect"];
-  if (!b.is_object() || !b.contains("steps") || !b["steps"].is_array()) return steps;
+  if (!r.bisect || r.bisect->empty() || !r.bisect->back().steps) return steps;
+  const auto value = [](const results::Values& v, const std::string& axis) {
+    auto it = v.find(axis);
+    return it == v.end() ? std::string() : it->second;
+  };
   int n = 0;
-  for (const auto& s : b["steps"]) {
+  for (const auto& s : *r.bisect->back().steps) {
     ++n;
-    if (!s.is_object() || !s.contains("values") || !s["values"].is_object()) continue;
-    const json& v = s["values"];
-    const std::string row = v.contains(grid.row_axis) && v[grid.row_axis].is_string()
-                                ? v[grid.row_axis].get<std::string>()
-                                : "";
-    const std::string column = grid.column_axis.empty() ? ""
-                               : v.contains(grid.column_axis) && v[grid.column_axis].is_string()
-                                   ? v[grid.column_axis].get<std::string>()
-                                   : "";
-    steps.emplace(std::pair{row, column}, n);
+    const std::string column = grid.column_axis.empty() ? "" : value(s.values, grid.column_axis);
+    steps.emplace(std::pair{value(s.values, grid.row_axis), column}, n);
   }
   return steps;
 }
 
 // The heat map table, and the grid cell → matrix cells index the script reads.
-std::string heat_map(const json& r, const Grid& grid, json& index) {
+std::string heat_map(const Results& r, const Grid& grid, json& index) {
   const auto steps = bisect_steps(r, grid);
   std::ostringstream out;
   out << "<table class=\"grid\"><tr><th>" << attr(grid.row_axis)
@@ -165,39 +161,39 @@ std::string heat_map(const json& r, const Grid& grid, json& index) {
 }
 
 // A grid of one column, one row per matrix cell, when there is no component axis.
-Grid cell_list(const json& r) {
+Grid cell_list(const Results& r) {
   Grid grid;
   grid.row_axis = "cell";
   grid.columns.push_back("");
-  for (std::size_t i = 0; i < r["cells"].size(); ++i) {
-    const json& c = r["cells"][i];
-    grid.rows.push_back(c.value("id", ""));
+  for (std::size_t i = 0; i < r.cells.size(); ++i) {
+    const results::Cell& c = r.cells[i];
+    grid.rows.push_back(c.id);
     GridCell g;
     g.cells.push_back(i);
-    g.runs = c.value("runs", 0);
-    g.crashes = c.value("crashes", 0);
-    g.hangs = c.value("hangs", 0);
-    g.verdict = c.value("verdict", "");
+    g.runs = c.runs;
+    g.crashes = c.crashes;
+    g.hangs = c.hangs;
+    g.verdict = c.verdict;
     grid.at.push_back(g);
   }
   return grid;
 }
 
-json page_data(const json& r, json grid_index) {
+// What the page's script reads (its own keys, not results.json's).
+json page_data(const Results& r, json grid_index) {
   json cells = json::array();
-  for (const auto& c : r["cells"])
-    cells.push_back({{"id", clean_text(utf8_prefix(c.value("id", ""), 2'000))},
-                     {"verdict", c.value("verdict", "")},
-                     {"summary", clean_text(utf8_prefix(c.value("summary", ""), 500))},
-                     {"runs", c.value("runs", 0)},
-                     {"signatures", c["signatures"]},
-                     {"repro", bounded_text(c.value("repro", ""), {20, 2'000, 4'000})}});
+  for (const auto& c : r.cells)
+    cells.push_back({{"id", clean_text(utf8_prefix(c.id, 2'000))},
+                     {"verdict", c.verdict},
+                     {"summary", clean_text(utf8_prefix(c.summary, 500))},
+                     {"runs", c.runs},
+                     {"signatures", c.signatures},
+                     {"repro", bounded_text(c.repro.value_or(""), {20, 2'000, 4'000})}});
   json sigs = json::object();
-  for (const auto& s : r["signatures"])
-    sigs[s.value("hash", "")] = {
-        {"text", clean_text(utf8_prefix(s.value("text", ""), 500))},
-        {"summary", clean_text(utf8_prefix(s.value("summary", ""), 500))},
-        {"excerpt", bounded_text(s.value("excerpt", ""), {80, 400, 8'000})}};
+  for (const auto& s : r.signatures)
+    sigs[s.hash] = {{"text", clean_text(utf8_prefix(s.text, 500))},
+                    {"summary", clean_text(utf8_prefix(s.summary, 500))},
+                    {"excerpt", bounded_text(s.excerpt, {80, 400, 8'000})}};
   return {{"cells", cells}, {"signatures", sigs}, {"grid", std::move(grid_index)}};
 }
 
@@ -206,15 +202,14 @@ json page_data(const json& r, json grid_index) {
 namespace {
 
 // The crash families, one item per bug: its manifestations and where it appears.
-std::string families_list(const json& r) {
+std::string families_list(const Results& r) {
   const std::string headline = families_headline(r);
   if (headline.empty()) return "";
   std::ostringstream out;
   out << "<section class=\"families\"><p><strong>" << attr(headline) << "</strong></p><ul>\n";
-  for (const auto& f : r["families"]) {
-    out << "<li><code>" << attr(f.value("hash", "")) << "</code>: " << attr(f.value("summary", ""));
-    if (!f.value("attribution", "").empty())
-      out << "<br>where: " << attr(f.value("attribution", ""));
+  for (const auto& f : r.families) {
+    out << "<li><code>" << attr(f.hash) << "</code>: " << attr(f.summary);
+    if (!f.attribution.value_or("").empty()) out << "<br>where: " << attr(*f.attribution);
     out << "</li>\n";
   }
   return out.str() + "</ul></section>\n";
@@ -222,12 +217,12 @@ std::string families_list(const json& r) {
 
 }  // namespace
 
-std::string render_html(const json& r) {
+std::string render_html(const Results& r) {
   auto grid = make_grid(r);
   if (!grid) grid = cell_list(r);
   json index = json::array();
   const std::string map = heat_map(r, *grid, index);
-  const std::string title = "faultline: " + r.value("name", "");
+  const std::string title = "faultline: " + r.name;
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
@@ -247,5 +242,7 @@ std::string render_html(const json& r) {
       << "</script>\n</body></html>\n";
   return out.str();
 }
+
+std::string render_html(const json& r) { return render_html(r.get<Results>()); }
 
 }  // namespace faultline::reporters

@@ -8,8 +8,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "results/model.h"
+
 namespace faultline::reporters {
 
+std::string render_html(const results::Results& results);
+// The same, of a results.json (converted with results/model.h).
 std::string render_html(const nlohmann::json& results);
 
 }  // namespace faultline::reporters

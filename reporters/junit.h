@@ -8,6 +8,7 @@
 #include <string>
 
 #include "reporters/text.h"
+#include "results/model.h"
 
 namespace faultline::reporters {
 
@@ -16,6 +17,8 @@ struct JunitOptions {
   std::size_t max_signatures = 5;   // per failing cell
 };
 
+std::string render_junit(const results::Results& results, const JunitOptions& options = {});
+// The same, of a results.json (converted with results/model.h).
 std::string render_junit(const nlohmann::json& results, const JunitOptions& options = {});
 
 }  // namespace faultline::reporters

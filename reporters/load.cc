@@ -147,4 +147,22 @@ Expected<json> load_results(const std::string& path) {
   return parse_results(*text, path);
 }
 
+Expected<results::Results> to_model(const json& r, const std::string& name) {
+  try {
+    return r.get<results::Results>();
+  } catch (const json::exception& e) {
+    return fail(bad_input(name + ": a field of the wrong type (" + e.what() + ")"));
+  }
+}
+
+Expected<results::Results> parse(const std::string& text, const std::string& name) {
+  FAULTLINE_TRY(const json r, parse_results(text, name));
+  return to_model(r, name);
+}
+
+Expected<results::Results> load(const std::string& path) {
+  FAULTLINE_TRY(const json r, load_results(path));
+  return to_model(r, path);
+}
+
 }  // namespace faultline::reporters

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "reporters/text.h"
+#include "results/model.h"
 
 namespace faultline::reporters {
 
@@ -23,6 +24,8 @@ struct MarkdownOptions {
   Bounds excerpt{40, 300, 6'000};
 };
 
+std::string render_markdown(const results::Results& results, const MarkdownOptions& options = {});
+// The same, of a results.json (converted with results/model.h).
 std::string render_markdown(const nlohmann::json& results, const MarkdownOptions& options = {});
 
 }  // namespace faultline::reporters

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "reporters/load.h"
 #include "reporters/results.h"
 
 namespace faultline::reporters {
@@ -16,6 +17,7 @@ struct Shard {
   std::uint32_t k = 0;
   std::uint32_t n = 0;
   const ShardResults* source = nullptr;
+  results::Results results;  // source->results, typed
 };
 
 // "K/N" with 1 <= K <= N.
@@ -37,34 +39,41 @@ std::string shard_name(std::uint32_t k, std::uint32_t n) {
   return std::to_string(k) + "/" + std::to_string(n);
 }
 
-Expected<Shard> read_shard(const ShardResults& s) {
+// The JSON shape the model cannot see: a schema string, and each cell's index
+// present (a missing one would read as 0).
+Status check_raw(const ShardResults& s) {
   const json& r = s.results;
-  if (!r.is_object() || r.value("schema", "") != k_results_schema)
+  if (!r.is_object() || !r.contains("schema") || r["schema"] != k_results_schema)
     return fail(bad_input(s.name + ": not a results.json of schema '" + k_results_schema + "'"));
-  const json* shard =
-      r.contains("options") && r["options"].is_object() && r["options"].contains("shard")
-          ? &r["options"]["shard"]
-          : nullptr;
-  if (!shard || !shard->is_string())
+  if (r.contains("cells") && r["cells"].is_array())
+    for (const auto& c : r["cells"])
+      if (!c.contains("index") || !c["index"].is_number_unsigned())
+        return fail(bad_input(s.name + ": cell " +
+                              (c.contains("id") && c["id"].is_string() ? c["id"].get<std::string>()
+                                                                       : std::string("?")) +
+                              " has no index (written by an older "
+                              "faultline?); rerun the shard to merge it"));
+  return Ok{};
+}
+
+Expected<Shard> read_shard(const ShardResults& s) {
+  if (Status raw = check_raw(s); !raw) return fail(raw.error());
+  Shard out;
+  out.source = &s;
+  FAULTLINE_TRY(out.results, to_model(s.results, s.name));
+  const std::optional<std::string>& shard = out.results.options.shard;
+  if (!shard)
     return fail(
         bad_input(s.name +
                   ": options.shard is null: not the results of `faultline run --shard K/N`, "
                   "so there is nothing to merge it with"));
-  Shard out;
-  out.source = &s;
-  if (!parse_k_of_n(shard->get<std::string>(), out.k, out.n))
-    return fail(
-        bad_input(s.name + ": options.shard '" + shard->get<std::string>() + "' is not K/N"));
-  if (!r.contains("matrix_fingerprint") || !r["matrix_fingerprint"].is_string())
+  if (!parse_k_of_n(*shard, out.k, out.n))
+    return fail(bad_input(s.name + ": options.shard '" + *shard + "' is not K/N"));
+  if (!out.results.matrix_fingerprint)
     return fail(
         bad_input(s.name +
                   ": no matrix_fingerprint (written by an older faultline?); rerun the shard "
                   "to merge it"));
-  for (const auto& c : r["cells"])
-    if (!c.contains("index") || !c["index"].is_number_unsigned())
-      return fail(bad_input(s.name + ": cell " + c.value("id", "?") +
-                            " has no index (written by an older "
-                            "faultline?); rerun the shard to merge it"));
   return out;
 }
 
@@ -75,8 +84,8 @@ std::string describe(const json& j) {
 
 // Every input must come from the same matrix run the same way as the first.
 Status check_same_matrix(const Shard& first, const Shard& other) {
-  const json& a = first.source->results;
-  const json& b = other.source->results;
+  const results::Results& a = first.results;
+  const results::Results& b = other.results;
   const auto mismatch = [&](const std::string& field, const json& x, const json& y) {
     return fail(bad_input(other.source->name + ": " + field + " " + describe(y) + " differs from " +
                           describe(x) + " in " + first.source->name +
@@ -85,15 +94,15 @@ Status check_same_matrix(const Shard& first, const Shard& other) {
   if (other.n != first.n)
     return mismatch("options.shard (of N)", json(shard_name(first.k, first.n)),
                     json(shard_name(other.k, other.n)));
-  if (a["name"] != b["name"]) return mismatch("name", a["name"], b["name"]);
-  if (a["matrix_fingerprint"] != b["matrix_fingerprint"])
-    return mismatch("matrix_fingerprint (a hash of the matrix file)", a["matrix_fingerprint"],
-                    b["matrix_fingerprint"]);
-  if (a["axes"] != b["axes"]) return mismatch("axes", a["axes"], b["axes"]);
-  for (const char* option : {"runs", "stop"})
-    if (a["options"].value(option, json()) != b["options"].value(option, json()))
-      return mismatch(std::string("options.") + option, a["options"].value(option, json()),
-                      b["options"].value(option, json()));
+  if (a.name != b.name) return mismatch("name", a.name, b.name);
+  if (a.matrix_fingerprint != b.matrix_fingerprint)
+    return mismatch("matrix_fingerprint (a hash of the matrix file)", *a.matrix_fingerprint,
+                    *b.matrix_fingerprint);
+  if (a.axes != b.axes) return mismatch("axes", a.axes, b.axes);
+  if (a.options.runs != b.options.runs)
+    return mismatch("options.runs", a.options.runs, b.options.runs);
+  if (a.options.stop != b.options.stop)
+    return mismatch("options.stop", a.options.stop, b.options.stop);
   return Ok{};
 }
 
@@ -104,7 +113,7 @@ Expected<std::vector<Shard>> read_shards(const std::vector<ShardResults>& inputs
     FAULTLINE_TRY(Shard s, read_shard(input));
     if (Status same = shards.empty() ? Status(Ok{}) : check_same_matrix(shards.front(), s); !same)
       return fail(same.error());
-    shards.push_back(s);
+    shards.push_back(std::move(s));
   }
   std::stable_sort(shards.begin(), shards.end(),
                    [](const Shard& a, const Shard& b) { return a.k < b.k; });
@@ -115,10 +124,10 @@ Expected<std::vector<Shard>> read_shards(const std::vector<ShardResults>& inputs
                             "; merge each shard once"));
   std::map<std::string, const Shard*> cell_owner;
   for (const auto& s : shards)
-    for (const auto& c : s.source->results["cells"]) {
-      auto [it, fresh] = cell_owner.emplace(c["hash"].get<std::string>(), &s);
+    for (const auto& c : s.results.cells) {
+      auto [it, fresh] = cell_owner.emplace(c.hash, &s);
       if (!fresh)
-        return fail(bad_input("cell " + c.value("id", "") + " (" + it->first + ") is in both " +
+        return fail(bad_input("cell " + c.id + " (" + it->first + ") is in both " +
                               it->second->source->name + " and " + s.source->name +
                               "; each cell must come from one shard"));
     }
@@ -126,90 +135,73 @@ Expected<std::vector<Shard>> read_shards(const std::vector<ShardResults>& inputs
 }
 
 // Every input's cells, in matrix order.
-json merged_cells(const std::vector<Shard>& shards) {
-  json cells = json::array();
+std::vector<results::Cell> merged_cells(const std::vector<Shard>& shards) {
+  std::vector<results::Cell> cells;
   for (const auto& s : shards)
-    for (const auto& c : s.source->results["cells"]) cells.push_back(c);
-  std::stable_sort(cells.begin(), cells.end(), [](const json& a, const json& b) {
-    return a["index"].get<std::size_t>() < b["index"].get<std::size_t>();
-  });
+    cells.insert(cells.end(), s.results.cells.begin(), s.results.cells.end());
+  std::stable_sort(cells.begin(), cells.end(),
+                   [](const auto& a, const auto& b) { return a.index < b.index; });
   return cells;
 }
 
 // Each build once, in matrix order; built (not cached) if any shard built it,
 // as one run building it once would say.
-json merged_builds(const std::vector<Shard>& shards) {
-  std::map<std::string, json> by_id;
+std::vector<results::Build> merged_builds(const std::vector<Shard>& shards) {
+  std::map<std::string, results::Build> by_id;
   for (const auto& s : shards)
-    for (const auto& b : s.source->results["builds"]) {
-      auto [it, fresh] = by_id.emplace(b.value("id", ""), b);
-      if (!fresh && it->second.value("cached", false) && !b.value("cached", false)) it->second = b;
+    for (const auto& b : s.results.builds) {
+      auto [it, fresh] = by_id.emplace(b.id, b);
+      if (!fresh && it->second.cached && !b.cached) it->second = b;
     }
-  json builds = json::array();
+  std::vector<results::Build> builds;
   for (auto& [id, b] : by_id) builds.push_back(std::move(b));
-  std::stable_sort(builds.begin(), builds.end(), [](const json& a, const json& b) {
-    return a.value("index", std::size_t{0}) < b.value("index", std::size_t{0});
-  });
+  std::stable_sort(builds.begin(), builds.end(),
+                   [](const auto& a, const auto& b) { return a.index < b.index; });
   return builds;
 }
 
 // Each signature's details from the shard holding the earliest cell that showed
 // it: the same instance an unsharded run keeps (runner::StressLoop::signatures).
-json merged_signatures(const std::vector<Shard>& shards) {
-  std::map<std::string, std::pair<std::size_t, const json*>> earliest;
+std::vector<results::Signature> merged_signatures(const std::vector<Shard>& shards) {
+  std::map<std::string, std::pair<std::size_t, const results::Signature*>> earliest;
   for (const auto& s : shards) {
-    std::map<std::string, const json*> details;
-    for (const auto& sig : s.source->results["signatures"]) details[sig.value("hash", "")] = &sig;
-    for (const auto& c : s.source->results["cells"])
-      for (const auto& cs : c["signatures"]) {
-        const std::string hash = cs.value("hash", "");
-        auto d = details.find(hash);
+    std::map<std::string, const results::Signature*> details;
+    for (const auto& sig : s.results.signatures) details[sig.hash] = &sig;
+    for (const auto& c : s.results.cells)
+      for (const auto& cs : c.signatures) {
+        auto d = details.find(cs.hash);
         if (d == details.end()) continue;
-        const std::size_t index = c["index"].get<std::size_t>();
-        auto it = earliest.find(hash);
-        if (it == earliest.end() || index < it->second.first) earliest[hash] = {index, d->second};
+        auto it = earliest.find(cs.hash);
+        if (it == earliest.end() || c.index < it->second.first)
+          earliest[cs.hash] = {c.index, d->second};
       }
   }
-  json signatures = json::array();
+  std::vector<results::Signature> signatures;
   for (const auto& [hash, chosen] : earliest) signatures.push_back(*chosen.second);
   return signatures;
 }
 
-json merged_header(const std::vector<Shard>& shards, const std::vector<std::uint32_t>& missing) {
-  json r = shards.front().source->results;
-  std::string started = r.value("started_at", ""), finished = r.value("finished_at", "");
-  bool interrupted = false;
-  int jobs = 0;
-  json names = json::array();
+results::Results merged_header(const std::vector<Shard>& shards,
+                               const std::vector<std::uint32_t>& missing) {
+  results::Results r = shards.front().results;
+  std::vector<std::string> names;
   for (const auto& s : shards) {
-    const json& x = s.source->results;
-    started = std::min(started, x.value("started_at", started));
-    finished = std::max(finished, x.value("finished_at", finished));
-    interrupted = interrupted || x.value("interrupted", false);
-    jobs = std::max(jobs, x["options"].value("jobs", 0));
+    const results::Results& x = s.results;
+    r.started_at = std::min(r.started_at, x.started_at);
+    r.finished_at = std::max(r.finished_at, x.finished_at);
+    r.interrupted = r.interrupted || x.interrupted;
+    r.options.jobs = std::max(r.options.jobs, x.options.jobs);
     names.push_back(shard_name(s.k, s.n));
   }
-  r["started_at"] = started;
-  r["finished_at"] = finished;
-  r["interrupted"] = interrupted;
-  r["options"]["jobs"] = jobs;
-  r["options"]["shard"] = nullptr;
-  r.erase("store");  // each shard's own results store, on its own machine
+  r.options.shard.reset();
+  r.store.reset();  // each shard's own results store, on its own machine
   // Answers of `faultline bisect` recorded in any shard's file are kept, each once.
-  json bisect = json::array();
-  for (const auto& s : shards) {
-    const json& b = s.source->results.value("bisect", json::array());
-    for (const auto& entry : b.is_array() ? b : json::array({b}))
+  std::vector<results::BisectAnswer> bisect;
+  for (const auto& s : shards)
+    for (const auto& entry : s.results.bisect.value_or(std::vector<results::BisectAnswer>{}))
       if (std::find(bisect.begin(), bisect.end(), entry) == bisect.end()) bisect.push_back(entry);
-  }
-  if (bisect.empty())
-    r.erase("bisect");
-  else
-    r["bisect"] = bisect;
-  r["merged"] = {{"shards", names},
-                 {"of", shards.front().n},
-                 {"missing", missing},
-                 {"partial", !missing.empty()}};
+  r.bisect = bisect.empty() ? std::nullopt : std::optional(std::move(bisect));
+  r.merged = results::Merged{names, shards.front().n, missing, !missing.empty()};
   return r;
 }
 
@@ -232,12 +224,12 @@ Expected<json> merge_results(std::vector<ShardResults> inputs, const MergeOption
                           std::to_string(shards.size()) + " of " + std::to_string(n) +
                           " given); merge every shard, or pass --allow-partial"));
   }
-  json r = merged_header(shards, missing);
-  r["cells"] = merged_cells(shards);
-  r["builds"] = merged_builds(shards);
-  r["signatures"] = merged_signatures(shards);
+  results::Results r = merged_header(shards, missing);
+  r.cells = merged_cells(shards);
+  r.builds = merged_builds(shards);
+  r.signatures = merged_signatures(shards);
   derive_summary(r);
-  return r;
+  return json(r);
 }
 
 }  // namespace faultline::reporters

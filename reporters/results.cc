@@ -12,6 +12,7 @@
 namespace faultline::reporters {
 
 using nlohmann::json;
+using results::Results;
 
 namespace {
 
@@ -47,302 +48,280 @@ std::string_view build_state(runner::BuildState s) {
 
 // The verdict of a cell an interrupted run left unfinished: its runs so far
 // cannot make a pass, so it is skipped with the reason (crashes stand).
-void mark_unfinished(json& cell, int planned) {
-  const std::string verdict = cell["verdict"];
-  if (verdict != "pass" && verdict != "skipped") return;
-  const int runs = cell["runs"];
-  cell["verdict"] = "skipped";
-  cell["skipped_reason"] = runs == 0
-                               ? "interrupted before its first run"
-                               : "interrupted after " + std::to_string(runs) + " of " +
-                                     std::to_string(planned) + (planned == 1 ? " run" : " runs");
+void mark_unfinished(results::Cell& cell, int planned) {
+  if (cell.verdict != "pass" && cell.verdict != "skipped") return;
+  const int runs = cell.runs;
+  cell.verdict = "skipped";
+  cell.skipped_reason = runs == 0 ? "interrupted before its first run"
+                                  : "interrupted after " + std::to_string(runs) + " of " +
+                                        std::to_string(planned) + (planned == 1 ? " run" : " runs");
 }
 
-json cell_json(const matrix::Expansion& e, std::size_t c, const runner::CellResult& r,
-               const std::string& repro) {
-  json values = json::object();
+results::Cell cell_of(const matrix::Expansion& e, std::size_t c, const runner::CellResult& r,
+                      const std::string& repro) {
+  results::Cell cell;
   for (std::size_t a = 0; a < e.cells.stride(); ++a)
-    if (const std::string* v = e.cells.value(c, a)) values[e.cells.axes[a].name] = *v;
-  runner::RateInterval rate = runner::crash_rate(r.crashes, r.runs);
-  json sigs = json::array();
-  for (const auto& [hash, n] : r.signatures) sigs.push_back({{"hash", hash}, {"runs", n}});
-  json j = {{"id", e.cells.id(c)},
-            {"hash", e.cells.hash(c)},
-            {"index", c},
-            {"values", values},
-            {"verdict", runner::verdict_name(r.verdict())},
-            {"runs", r.runs},
-            {"crashes", r.crashes},
-            {"hangs", r.hangs},
-            {"rate", {{"estimate", rate.estimate}, {"low", rate.low}, {"high", rate.high}}},
-            {"summary", runner::describe_rate(r.crashes, r.runs)},
-            {"signatures", sigs},
-            {"wall_seconds", r.wall_seconds}};
-  if (!repro.empty()) j["repro"] = repro;
-  if (!r.hung_stacks.empty()) j["hung_stacks"] = r.hung_stacks;
+    if (const std::string* v = e.cells.value(c, a)) cell.values[e.cells.axes[a].name] = *v;
+  const runner::RateInterval rate = runner::crash_rate(r.crashes, r.runs);
+  for (const auto& [hash, n] : r.signatures) cell.signatures.push_back({hash, n});
+  cell.id = e.cells.id(c);
+  cell.hash = e.cells.hash(c);
+  cell.index = c;
+  cell.verdict = runner::verdict_name(r.verdict());
+  cell.runs = r.runs;
+  cell.crashes = r.crashes;
+  cell.hangs = r.hangs;
+  cell.rate = {rate.estimate, rate.low, rate.high};
+  cell.summary = runner::describe_rate(r.crashes, r.runs);
+  cell.wall_seconds = r.wall_seconds;
+  if (!repro.empty()) cell.repro = repro;
+  if (!r.hung_stacks.empty()) cell.hung_stacks = r.hung_stacks;
   if (!r.build_error.empty())
-    j["build_error"] = {
-        {"error", r.build_error}, {"command", r.build_command}, {"log_tail", r.build_log}};
-  return j;
+    cell.build_error = results::BuildError{r.build_error, r.build_command, r.build_log};
+  return cell;
 }
 
-json signature_json(const sanitizers::Crash& c) {
-  json frames = json::array();
-  for (const auto& f : c.frames)
-    frames.push_back(
-        {{"function", f.function}, {"file", f.file}, {"line", f.line}, {"module", f.module}});
-  return {{"hash", c.signature.hash},
-          {"text", c.signature.text},
-          {"tool", c.tool},
-          {"kind", c.kind},
-          {"location", c.location},
-          {"summary", c.summary},
-          {"top_frame", bisect::top_frame(c)},
-          {"frames", frames},
-          {"excerpt", c.excerpt}};
+results::Signature signature_of(const sanitizers::Crash& c) {
+  results::Signature s;
+  for (const auto& f : c.frames) s.frames.push_back({f.function, f.file, f.line, f.module});
+  s.hash = c.signature.hash;
+  s.text = c.signature.text;
+  s.tool = c.tool;
+  s.kind = c.kind;
+  s.location = c.location;
+  s.summary = c.summary;
+  s.top_frame = bisect::top_frame(c);
+  s.excerpt = c.excerpt;
+  return s;
 }
 
-std::vector<bisect::AttributionAxis> attribution_axes(const json& results) {
+std::vector<bisect::AttributionAxis> attribution_axes(const Results& r) {
   std::vector<bisect::AttributionAxis> axes;
-  for (const auto& a : results["axes"]) {
-    const std::string kind = a.value("kind", "");
-    axes.push_back({a.value("name", ""), a["values"].get<std::vector<std::string>>(),
-                    kind == "component" || kind == "param"});
-  }
+  for (const auto& a : r.axes)
+    axes.push_back({a.name, a.values, a.kind == "component" || a.kind == "param"});
   return axes;
 }
 
 // Which axes explain where any of `members` (signature hashes) appears, in plain words.
-std::string attribution_text(const json& results, const std::vector<bisect::AttributionAxis>& axes,
+std::string attribution_text(const Results& r, const std::vector<bisect::AttributionAxis>& axes,
                              const std::set<std::string>& members, const std::string& label) {
   bisect::AttributionInput input;
   input.signature = label;
   input.axes = axes;
-  for (const auto& c : results["cells"]) {
+  for (const auto& c : r.cells) {
     bisect::CellResult cell;
     for (const auto& a : axes)
-      if (c["values"].contains(a.name))
-        cell.values[a.name] = c["values"][a.name].get<std::string>();
+      if (auto v = c.values.find(a.name); v != c.values.end()) cell.values[a.name] = v->second;
     // A run that crashed with another signature first (ASan stops at its first
     // report) could not show this one: it is not evidence of its absence.
     int other = 0;
-    for (const auto& cs : c["signatures"]) {
-      if (members.count(cs.value("hash", "")))
-        cell.target += cs.value("runs", 0);
-      else
-        other += cs.value("runs", 0);
-    }
-    cell.target = std::min(cell.target, c.value("runs", 0));
-    cell.runs = std::max(cell.target, c.value("runs", 0) - other);
+    for (const auto& cs : c.signatures) (members.count(cs.hash) ? cell.target : other) += cs.runs;
+    cell.target = std::min(cell.target, c.runs);
+    cell.runs = std::max(cell.target, c.runs - other);
     if (cell.values.size() == axes.size()) input.cells.push_back(std::move(cell));
   }
   auto a = bisect::attribute(input);
   return a ? a->text : "";
 }
 
+std::optional<std::string> unless_empty(std::string text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
 // For each signature and each family, which axes explain where it appears (bisect/attribution.h).
-void add_attribution(json& results) {
-  const std::vector<bisect::AttributionAxis> axes = attribution_axes(results);
-  for (auto& s : results["signatures"]) {
-    s.erase("attribution");
-    const std::string label =
-        s.value("hash", "") + " (" + s.value("tool", "") + " " + s.value("kind", "") + ")";
-    if (std::string text = attribution_text(results, axes, {s.value("hash", "")}, label);
-        !text.empty())
-      s["attribution"] = text;
-  }
-  for (auto& f : results["families"]) {
-    f.erase("attribution");
-    const auto members = f["signatures"].get<std::set<std::string>>();
-    if (std::string text =
-            attribution_text(results, axes, members, "family " + f.value("hash", ""));
-        !text.empty())
-      f["attribution"] = text;
-  }
+void add_attribution(Results& r) {
+  const std::vector<bisect::AttributionAxis> axes = attribution_axes(r);
+  for (auto& s : r.signatures)
+    s.attribution = unless_empty(
+        attribution_text(r, axes, {s.hash}, s.hash + " (" + s.tool + " " + s.kind + ")"));
+  for (auto& f : r.families)
+    f.attribution = unless_empty(
+        attribution_text(r, axes, {f.signatures.begin(), f.signatures.end()}, "family " + f.hash));
 }
 
 // "asan heap-use-after-free in worker_main", "signal SIGSEGV": a manifestation in a few words.
-std::string manifestation_text(const json& s) {
-  const std::string top = s.value("top_frame", "");
-  return s.value("tool", "") + " " + s.value("kind", "") + (top.empty() ? "" : " in " + top);
+std::string manifestation_text(const results::Signature& s) {
+  const std::string top = s.top_frame.value_or("");
+  return s.tool + " " + s.kind + (top.empty() ? "" : " in " + top);
 }
 
-json family_json(const bisect::Family& f, json& results) {
-  std::map<std::string, json*> by_hash;
-  for (auto& s : results["signatures"]) by_hash[s.value("hash", "")] = &s;
+results::Family family_of(const bisect::Family& f, Results& r) {
+  std::map<std::string, results::Signature*> by_hash;
+  for (auto& s : r.signatures) by_hash[s.hash] = &s;
   const std::set<std::string> members(f.signatures.begin(), f.signatures.end());
-  json cells = json::array();
-  int runs = 0;
-  for (const auto& c : results["cells"]) {
+  results::Family family;
+  for (const auto& c : r.cells) {
     int shown = 0;
-    for (const auto& cs : c["signatures"])
-      if (members.count(cs.value("hash", ""))) shown += cs.value("runs", 0);
+    for (const auto& cs : c.signatures)
+      if (members.count(cs.hash)) shown += cs.runs;
     if (shown == 0) continue;
-    cells.push_back(c.value("hash", ""));
-    runs += std::min(shown, c.value("runs", 0));
+    family.cells.push_back(c.hash);
+    family.runs += std::min(shown, c.runs);
   }
   std::vector<std::string> parts;
   for (const auto& hash : f.signatures) {
-    json& s = *by_hash.at(hash);
-    s["family"] = f.signatures[0];
-    const int n = s.value("runs", 0);
-    parts.push_back(manifestation_text(s) + " (" + std::to_string(n) +
-                    (n == 1 ? " run)" : " runs)"));
+    results::Signature& s = *by_hash.at(hash);
+    s.family = f.signatures[0];
+    parts.push_back(manifestation_text(s) + " (" + std::to_string(s.runs) +
+                    (s.runs == 1 ? " run)" : " runs)"));
   }
   const std::size_t n = f.signatures.size();
-  return {{"hash", f.signatures[0]},
-          {"text", by_hash.at(f.signatures[0])->value("text", "")},
-          {"signatures", f.signatures},
-          {"top_frame", f.top_frame},
-          {"cells", cells},
-          {"runs", runs},
-          {"summary", std::to_string(n) + (n == 1 ? " manifestation: " : " manifestations: ") +
-                          join(parts, ", ")}};
+  family.hash = f.signatures[0];
+  family.text = by_hash.at(f.signatures[0])->text;
+  family.signatures = f.signatures;
+  family.top_frame = f.top_frame;
+  family.summary =
+      std::to_string(n) + (n == 1 ? " manifestation: " : " manifestations: ") + join(parts, ", ");
+  return family;
 }
 
 // The signatures of one bug, grouped (bisect/families.h); each signature's `family`.
-void add_families(json& results) {
+void add_families(Results& r) {
   std::vector<bisect::Manifestation> signatures;
-  for (const auto& s : results["signatures"]) signatures.push_back(manifestation_of(s));
+  for (const auto& s : r.signatures) signatures.push_back(manifestation_of(s));
   std::vector<bisect::CellSignatures> cells;
-  for (const auto& c : results["cells"]) {
+  for (const auto& c : r.cells) {
     bisect::CellSignatures shown;
-    for (const auto& cs : c["signatures"]) shown[cs.value("hash", "")] += cs.value("runs", 0);
+    for (const auto& cs : c.signatures) shown[cs.hash] += cs.runs;
     cells.push_back(std::move(shown));
   }
-  json families = json::array();
+  std::vector<results::Family> families;
   for (const auto& f : bisect::group_families(signatures, cells))
-    families.push_back(family_json(f, results));
-  results["families"] = std::move(families);
+    families.push_back(family_of(f, r));
+  r.families = std::move(families);
 }
 
 // Each signature's cells[] and runs from cells[]; signatures no cell shows are
 // dropped; most widespread first (more cells, then more runs, then by hash).
-void derive_signatures(json& results) {
+void derive_signatures(Results& r) {
   std::map<std::string, std::vector<std::string>> sig_cells;
   std::map<std::string, int> sig_runs;
-  for (const auto& c : results["cells"])
-    for (const auto& s : c["signatures"]) {
-      sig_cells[s["hash"].get<std::string>()].push_back(c["hash"].get<std::string>());
-      sig_runs[s["hash"].get<std::string>()] += s["runs"].get<int>();
+  for (const auto& c : r.cells)
+    for (const auto& s : c.signatures) {
+      sig_cells[s.hash].push_back(c.hash);
+      sig_runs[s.hash] += s.runs;
     }
-  json signatures = json::array();
-  for (auto& s : results["signatures"]) {
-    const std::string hash = s["hash"];
-    if (!sig_cells.count(hash)) continue;
-    s["cells"] = sig_cells[hash];
-    s["runs"] = sig_runs[hash];
+  std::vector<results::Signature> signatures;
+  for (auto& s : r.signatures) {
+    if (!sig_cells.count(s.hash)) continue;
+    s.cells = sig_cells[s.hash];
+    s.runs = sig_runs[s.hash];
     signatures.push_back(std::move(s));
   }
-  std::stable_sort(signatures.begin(), signatures.end(), [](const json& a, const json& b) {
-    if (a["cells"].size() != b["cells"].size()) return a["cells"].size() > b["cells"].size();
-    if (a["runs"] != b["runs"]) return a["runs"].get<int>() > b["runs"].get<int>();
-    return a["hash"].get<std::string>() < b["hash"].get<std::string>();
+  std::stable_sort(signatures.begin(), signatures.end(), [](const auto& a, const auto& b) {
+    if (a.cells.size() != b.cells.size()) return a.cells.size() > b.cells.size();
+    if (a.runs != b.runs) return a.runs > b.runs;
+    return a.hash < b.hash;
   });
-  results["signatures"] = std::move(signatures);
+  r.signatures = std::move(signatures);
 }
 
-json totals_json(const json& results) {
-  std::map<std::string, int> verdicts;
-  int total_runs = 0, crashing_runs = 0;
-  for (const auto& c : results["cells"]) {
-    ++verdicts[c["verdict"].get<std::string>()];
-    total_runs += c["runs"].get<int>();
-    crashing_runs += c["crashes"].get<int>();
+results::Totals totals_of(const Results& r) {
+  results::Totals t;
+  t.cells = static_cast<int>(r.cells.size());
+  for (const auto& c : r.cells) {
+    t.pass += c.verdict == "pass";
+    t.crash += c.verdict == "crash";
+    t.hang += c.verdict == "hang";
+    t.build_error += c.verdict == "build-error";
+    t.skipped += c.verdict == "skipped";
+    t.runs += c.runs;
+    t.crashing_runs += c.crashes;
   }
-  int built = 0, cached = 0, failed = 0;
-  for (const auto& b : results["builds"]) {
-    if (b["state"] != "ok")
-      ++failed;
+  for (const auto& b : r.builds) {
+    if (b.state != "ok")
+      ++t.builds_failed;
     else
-      (b.value("cached", false) ? cached : built)++;
+      ++(b.cached ? t.builds_cached : t.builds_run);
   }
-  return {{"cells", results["cells"].size()},
-          {"pass", verdicts["pass"]},
-          {"crash", verdicts["crash"]},
-          {"hang", verdicts["hang"]},
-          {"build_error", verdicts["build-error"]},
-          {"skipped", verdicts["skipped"]},
-          {"runs", total_runs},
-          {"crashing_runs", crashing_runs},
-          {"signatures", results["signatures"].size()},
-          {"families", results["families"].size()},
-          {"builds_run", built},
-          {"builds_cached", cached},
-          {"builds_failed", failed}};
+  t.signatures = static_cast<int>(r.signatures.size());
+  t.families = static_cast<int>(r.families.size());
+  return t;
+}
+
+std::vector<results::Build> builds_of(const matrix::Expansion& e,
+                                      const std::vector<runner::BuildOutcome>& builds) {
+  std::vector<results::Build> list;
+  for (std::size_t b = 0; b < builds.size(); ++b) {
+    const auto& o = builds[b];
+    if (o.state == runner::BuildState::not_needed) continue;
+    list.push_back({e.builds[b].id, b, std::string(build_state(o.state)), o.cached, o.seconds,
+                    o.dir, o.log_path, o.command,
+                    o.error.empty() ? std::nullopt : std::optional(o.error)});
+  }
+  return list;
 }
 
 }  // namespace
+
+Results results_model(const matrix::Config& config, const matrix::Expansion& e,
+                      const std::vector<std::size_t>& selected, const runner::StressLoop& loop,
+                      const std::vector<runner::BuildOutcome>& builds,
+                      const std::map<std::size_t, std::string>& repro, const RunInfo& info) {
+  Results r;
+  for (std::size_t a = 0; a < e.cells.product_axes; ++a)
+    r.axes.push_back({e.cells.axes[a].name, std::string(axis_kind(e.cells.axes[a].kind)),
+                      e.cells.axes[a].values});
+  std::set<std::string> shown;
+  for (std::size_t c : selected) {
+    const runner::CellResult& result = loop.results().at(c);
+    auto it = repro.find(c);
+    r.cells.push_back(cell_of(e, c, result, it == repro.end() ? "" : it->second));
+    if (info.interrupted && loop.wants_more(c)) mark_unfinished(r.cells.back(), info.runs);
+    for (const auto& [hash, n] : result.signatures) shown.insert(hash);
+  }
+  for (const auto& [hash, crash] : loop.signatures())
+    if (shown.count(hash)) r.signatures.push_back(signature_of(crash));
+  r.builds = builds_of(e, builds);
+  r.name = config.name;
+  r.matrix_file = info.matrix_file;
+  r.started_at = info.started_at;
+  r.finished_at = info.finished_at;
+  r.interrupted = info.interrupted;
+  r.options = {info.runs, info.jobs, info.stop,
+               info.shard.empty() ? std::nullopt : std::optional(info.shard)};
+  derive_summary(r);
+  return r;
+}
 
 json results_json(const matrix::Config& config, const matrix::Expansion& e,
                   const std::vector<std::size_t>& selected, const runner::StressLoop& loop,
                   const std::vector<runner::BuildOutcome>& builds,
                   const std::map<std::size_t, std::string>& repro, const RunInfo& info) {
-  json axes = json::array();
-  for (std::size_t a = 0; a < e.cells.product_axes; ++a)
-    axes.push_back({{"name", e.cells.axes[a].name},
-                    {"kind", axis_kind(e.cells.axes[a].kind)},
-                    {"values", e.cells.axes[a].values}});
-  json cells = json::array();
-  std::set<std::string> shown;
-  for (std::size_t c : selected) {
-    const runner::CellResult& r = loop.results().at(c);
-    auto it = repro.find(c);
-    cells.push_back(cell_json(e, c, r, it == repro.end() ? "" : it->second));
-    if (info.interrupted && loop.wants_more(c)) mark_unfinished(cells.back(), info.runs);
-    for (const auto& [hash, n] : r.signatures) shown.insert(hash);
-  }
-  json signatures = json::array();
-  for (const auto& [hash, crash] : loop.signatures())
-    if (shown.count(hash)) signatures.push_back(signature_json(crash));
-  json build_list = json::array();
-  for (std::size_t b = 0; b < builds.size(); ++b) {
-    const auto& o = builds[b];
-    if (o.state == runner::BuildState::not_needed) continue;
-    json j = {{"id", e.builds[b].id}, {"index", b},           {"state", build_state(o.state)},
-              {"cached", o.cached},   {"seconds", o.seconds}, {"dir", o.dir},
-              {"log", o.log_path},    {"command", o.command}};
-    if (!o.error.empty()) j["error"] = o.error;
-    build_list.push_back(j);
-  }
-  json results = {{"schema", k_results_schema},
-                  {"name", config.name},
-                  {"matrix_file", info.matrix_file},
-                  {"started_at", info.started_at},
-                  {"finished_at", info.finished_at},
-                  {"interrupted", info.interrupted},
-                  {"options",
-                   {{"runs", info.runs},
-                    {"jobs", info.jobs},
-                    {"stop", info.stop},
-                    {"shard", info.shard.empty() ? json() : json(info.shard)}}},
-                  {"axes", axes},
-                  {"cells", cells},
-                  {"signatures", signatures},
-                  {"builds", build_list}};
-  derive_summary(results);
-  return results;
+  return results_model(config, e, selected, loop, builds, repro, info);
+}
+
+void derive_summary(Results& r) {
+  derive_signatures(r);
+  add_families(r);
+  add_attribution(r);
+  r.totals = totals_of(r);
 }
 
 void derive_summary(json& results) {
-  derive_signatures(results);
-  add_families(results);
-  add_attribution(results);
-  results["totals"] = totals_json(results);
+  Results r = results.get<Results>();
+  derive_summary(r);
+  results["signatures"] = r.signatures;
+  results["families"] = r.families;
+  results["totals"] = r.totals;
 }
 
-bisect::Manifestation manifestation_of(const json& signature) {
-  bisect::Manifestation m{signature.value("hash", ""), signature.value("tool", ""), ""};
-  if (signature.contains("top_frame") && signature["top_frame"].is_string()) {
-    m.top_frame = signature["top_frame"].get<std::string>();
+bisect::Manifestation manifestation_of(const results::Signature& signature) {
+  bisect::Manifestation m{signature.hash, signature.tool, ""};
+  if (signature.top_frame) {
+    m.top_frame = *signature.top_frame;
     return m;
   }
   sanitizers::Crash crash;  // a results.json from before `top_frame`: from its frames
-  for (const auto& f : signature.value("frames", json::array()))
-    crash.frames.push_back({f.value("function", ""), f.value("file", ""), f.value("line", 0),
-                            f.value("module", ""), 0, ""});
+  for (const auto& f : signature.frames)
+    crash.frames.push_back({f.function, f.file, f.line, f.module, 0, ""});
   m.top_frame = bisect::top_frame(crash);
   return m;
+}
+
+bisect::Manifestation manifestation_of(const json& signature) {
+  return manifestation_of(signature.get<results::Signature>());
 }
 
 namespace {

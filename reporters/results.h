@@ -11,12 +11,13 @@
 #include "bisect/families.h"
 #include "matrix/config.h"
 #include "matrix/expand.h"
+#include "results/model.h"
 #include "runner/builds.h"
 #include "runner/stress.h"
 
 namespace faultline::reporters {
 
-inline constexpr const char* k_results_schema = "faultline.results/1";
+inline constexpr const char* k_results_schema = results::k_schema;
 
 struct RunInfo {
   std::string matrix_file;
@@ -30,6 +31,13 @@ struct RunInfo {
 };
 
 // `selected`: the cells this run was asked to run (shard, --only), in cell order.
+results::Results results_model(const matrix::Config& config, const matrix::Expansion& expansion,
+                               const std::vector<std::size_t>& selected,
+                               const runner::StressLoop& loop,
+                               const std::vector<runner::BuildOutcome>& builds,
+                               const std::map<std::size_t, std::string>& repro_commands,
+                               const RunInfo& info);
+// The same as results.json.
 nlohmann::json results_json(const matrix::Config& config, const matrix::Expansion& expansion,
                             const std::vector<std::size_t>& selected,
                             const runner::StressLoop& loop,
@@ -43,10 +51,13 @@ nlohmann::json results_json(const matrix::Config& config, const matrix::Expansio
 // the crash families (bisect/families.h) and each signature's `family`, the
 // attribution of signatures and families (bisect/attribution.h), and totals. results_json ends with
 // it, and `faultline merge` calls it on joined shards, so both agree exactly.
+void derive_summary(results::Results& results);
+// The same on a results.json: only `signatures`, `families` and `totals` are rewritten.
 void derive_summary(nlohmann::json& results);
 
 // A results.json signature entry as family grouping sees it (its `top_frame`;
 // in a file from before that field, the first meaningful of its `frames`).
+bisect::Manifestation manifestation_of(const results::Signature& signature);
 bisect::Manifestation manifestation_of(const nlohmann::json& signature);
 
 // For people: every "ROOT/" in every string (frames, locations, excerpts, repro

@@ -9,6 +9,9 @@
 namespace faultline::reporters {
 
 using nlohmann::json;
+using results::Cell;
+using results::Results;
+using results::Signature;
 namespace fs = std::filesystem;
 
 namespace {
@@ -16,8 +19,8 @@ namespace {
 constexpr const char* k_schema = "https://json.schemastore.org/sarif-2.1.0.json";
 constexpr const char* k_root = "SRCROOT";
 
-std::string text(const json& j, const char* key, std::size_t max_bytes = 2'000) {
-  return clean_text(utf8_prefix(j.value(key, ""), max_bytes));
+std::string text(const std::string& raw, std::size_t max_bytes = 2'000) {
+  return clean_text(utf8_prefix(raw, max_bytes));
 }
 
 // `file` relative to the repository root, or "" when it lies outside it.
@@ -54,8 +57,8 @@ std::string camel(const std::string& kind) {
   return out.empty() ? "Crash" : out;
 }
 
-json rule(const json& s) {
-  const std::string tool = text(s, "tool", 100), kind = text(s, "kind", 200);
+json rule(const Signature& s) {
+  const std::string tool = text(s.tool, 100), kind = text(s.kind, 200);
   return {{"id", tool + "/" + kind},
           {"name", camel(kind)},
           {"shortDescription", {{"text", tool + ": " + kind}}},
@@ -64,27 +67,27 @@ json rule(const json& s) {
           {"properties", {{"tags", {"crash", tool}}}}};
 }
 
-std::string frame_text(const json& f) {
-  std::string t = clean_text(utf8_prefix(f.value("function", "?"), 300));
-  std::string where = f.value("file", "");
-  if (where.empty()) where = f.value("module", "");
+std::string frame_text(const results::Frame& f) {
+  std::string t = text(f.function, 300);
+  std::string where = f.file;
+  if (where.empty()) where = f.module;
   if (!where.empty()) {
-    t += " (" + clean_text(utf8_prefix(fs::path(where).filename().string(), 200));
-    if (f.value("line", 0) > 0) t += ":" + std::to_string(f.value("line", 0));
+    t += " (" + text(fs::path(where).filename().string(), 200);
+    if (f.line > 0) t += ":" + std::to_string(f.line);
     t += ")";
   }
   return t;
 }
 
-json code_flow(const json& frames, const SarifOptions& o) {
+json code_flow(const std::vector<results::Frame>& frames, const SarifOptions& o) {
   json steps = json::array();
   // Outermost first, so the flow reads as the path execution took to the crash.
   const std::size_t n = std::min(frames.size(), o.max_flow_frames);
   for (std::size_t i = n; i-- > 0;) {
-    const json& f = frames[i];
+    const results::Frame& f = frames[i];
     json location = {{"message", {{"text", frame_text(f)}}}};
-    const std::string rel = in_repo(f.value("file", ""), o.repo_root);
-    if (!rel.empty()) location["physicalLocation"] = physical(rel, f.value("line", 0));
+    const std::string rel = in_repo(f.file, o.repo_root);
+    if (!rel.empty()) location["physicalLocation"] = physical(rel, f.line);
     steps.push_back({{"location", location}, {"nestingLevel", n - 1 - i}});
   }
   return json::array({{{"message", {{"text", "the stack of the crash, outermost frame first"}}},
@@ -92,76 +95,80 @@ json code_flow(const json& frames, const SarifOptions& o) {
 }
 
 // The crash's place: the innermost frame inside the repository, else the matrix file.
-json location(const json& s, const json& r, const SarifOptions& o) {
-  for (const auto& f : s["frames"]) {
-    const std::string rel = in_repo(f.value("file", ""), o.repo_root);
-    if (!rel.empty()) return physical(rel, f.value("line", 0));
+json location(const Signature& s, const Results& r, const SarifOptions& o) {
+  for (const auto& f : s.frames) {
+    const std::string rel = in_repo(f.file, o.repo_root);
+    if (!rel.empty()) return physical(rel, f.line);
   }
-  std::string matrix = in_repo(r.value("matrix_file", ""), o.repo_root);
+  std::string matrix = in_repo(r.matrix_file, o.repo_root);
   if (matrix.empty()) matrix = "faultline.yaml";
   return physical(matrix, 1);
 }
 
-std::string message(const json& s, const json* first) {
-  const std::size_t cells = s["cells"].size();
-  std::string m = text(s, "text", 1'000) + " — in " + std::to_string(cells) +
-                  (cells == 1 ? " cell, " : " cells, ") + std::to_string(s.value("runs", 0)) +
-                  " runs.";
-  if (!s.value("summary", "").empty()) m += " " + text(s, "summary", 1'000);
-  if (first) m += " First in: " + text(*first, "id", 1'000) + ".";
+std::string message(const Signature& s, const Cell* first) {
+  const std::size_t cells = s.cells.size();
+  std::string m = text(s.text, 1'000) + " — in " + std::to_string(cells) +
+                  (cells == 1 ? " cell, " : " cells, ") + std::to_string(s.runs) + " runs.";
+  if (!s.summary.empty()) m += " " + text(s.summary, 1'000);
+  if (first) m += " First in: " + text(first->id, 1'000) + ".";
   return m;
+}
+
+// One result: the signature as a SARIF result under rule `rule_id` (index `rule`).
+json result_of(const Signature& s, const Results& r,
+               const std::map<std::string, const Cell*>& cells, const std::string& rule_id,
+               std::size_t rule, const SarifOptions& o) {
+  const Cell* first = nullptr;
+  if (!s.cells.empty())
+    if (auto c = cells.find(s.cells[0]); c != cells.end()) first = c->second;
+  json cell_ids = json::array();
+  for (const auto& h : s.cells)
+    if (auto c = cells.find(h); c != cells.end() && cell_ids.size() < 100)
+      cell_ids.push_back(text(c->second->id, 1'000));
+  json result = {{"ruleId", rule_id},
+                 {"ruleIndex", rule},
+                 {"level", "error"},
+                 {"message", {{"text", message(s, first)}}},
+                 {"locations", json::array({{{"physicalLocation", location(s, r, o)}}})},
+                 {"partialFingerprints", {{"faultlineSignature/v1", text(s.hash, 64)}}},
+                 {"properties",
+                  {{"signature", text(s.hash, 64)},
+                   {"runs", s.runs},
+                   {"cells", cell_ids},
+                   {"excerpt", bounded_text(s.excerpt, {60, 300, 4'000})}}}};
+  if (!s.frames.empty()) result["codeFlows"] = code_flow(s.frames, o);
+  if (first && first->repro) result["properties"]["repro"] = text(*first->repro, 4'000);
+  return result;
 }
 
 }  // namespace
 
-json sarif_json(const json& r, const SarifOptions& o) {
-  std::map<std::string, const json*> cells;
-  for (const auto& c : r["cells"]) cells.emplace(c.value("hash", ""), &c);
+json sarif_json(const Results& r, const SarifOptions& o) {
+  std::map<std::string, const Cell*> cells;
+  for (const auto& c : r.cells) cells.emplace(c.hash, &c);
   json rules = json::array(), results = json::array();
   std::map<std::string, std::size_t> rule_index;
   std::size_t bytes = 0, left_out = 0;
-  for (const auto& s : r["signatures"]) {
+  for (const auto& s : r.signatures) {
     if (results.size() >= o.max_results || bytes >= o.max_bytes) {
       ++left_out;
       continue;
     }
-    const std::string id = text(s, "tool", 100) + "/" + text(s, "kind", 200);
+    const std::string id = text(s.tool, 100) + "/" + text(s.kind, 200);
     auto [it, added] = rule_index.try_emplace(id, rules.size());
     if (added) rules.push_back(rule(s));
-    const json* first = nullptr;
-    if (!s["cells"].empty() && s["cells"][0].is_string()) {
-      auto c = cells.find(s["cells"][0].get<std::string>());
-      if (c != cells.end()) first = c->second;
-    }
-    json cell_ids = json::array();
-    for (const auto& h : s["cells"])
-      if (h.is_string() && cells.count(h.get<std::string>()) && cell_ids.size() < 100)
-        cell_ids.push_back(text(*cells[h.get<std::string>()], "id", 1'000));
-    json result = {{"ruleId", id},
-                   {"ruleIndex", it->second},
-                   {"level", "error"},
-                   {"message", {{"text", message(s, first)}}},
-                   {"locations", json::array({{{"physicalLocation", location(s, r, o)}}})},
-                   {"partialFingerprints", {{"faultlineSignature/v1", text(s, "hash", 64)}}},
-                   {"properties",
-                    {{"signature", text(s, "hash", 64)},
-                     {"runs", s.value("runs", 0)},
-                     {"cells", cell_ids},
-                     {"excerpt", bounded_text(s.value("excerpt", ""), {60, 300, 4'000})}}}};
-    if (!s["frames"].empty()) result["codeFlows"] = code_flow(s["frames"], o);
-    if (first && first->contains("repro"))
-      result["properties"]["repro"] = text(*first, "repro", 4'000);
+    json result = result_of(s, r, cells, id, it->second, o);
     bytes += result.dump(-1, ' ', false, json::error_handler_t::replace).size();
     results.push_back(std::move(result));
   }
   json run = {
       {"tool",
        {{"driver", {{"name", "faultline"}, {"version", o.tool_version}, {"rules", rules}}}}},
-      {"automationDetails", {{"id", "faultline/" + text(r, "name", 200) + "/"}}},
+      {"automationDetails", {{"id", "faultline/" + text(r.name, 200) + "/"}}},
       {"originalUriBaseIds", {{k_root, {{"description", {{"text", "the repository root"}}}}}}},
       {"results", results},
-      {"properties", {{"matrix", text(r, "name", 200)}, {"signaturesLeftOut", left_out}}}};
-  if (r.value("interrupted", false)) {
+      {"properties", {{"matrix", text(r.name, 200)}, {"signaturesLeftOut", left_out}}}};
+  if (r.interrupted) {
     // SARIF 2.1.0 §3.20: an invocation that did not finish, and why.
     const std::string why =
         "the run was interrupted: it is partial, and the cells it did not finish are skipped, "
@@ -175,8 +182,14 @@ json sarif_json(const json& r, const SarifOptions& o) {
   return {{"$schema", k_schema}, {"version", "2.1.0"}, {"runs", json::array({run})}};
 }
 
-std::string render_sarif(const json& r, const SarifOptions& o) {
+std::string render_sarif(const Results& r, const SarifOptions& o) {
   return sarif_json(r, o).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+json sarif_json(const json& r, const SarifOptions& o) { return sarif_json(r.get<Results>(), o); }
+
+std::string render_sarif(const json& r, const SarifOptions& o) {
+  return render_sarif(r.get<Results>(), o);
 }
 
 }  // namespace faultline::reporters

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "results/model.h"
+
 namespace faultline::reporters {
 
 struct SarifOptions {
@@ -17,9 +19,11 @@ struct SarifOptions {
   std::string tool_version = "0.1.0";
 };
 
+nlohmann::json sarif_json(const results::Results& results, const SarifOptions& options);
 nlohmann::json sarif_json(const nlohmann::json& results, const SarifOptions& options);
 
 // sarif_json as text (invalid UTF-8 already replaced).
+std::string render_sarif(const results::Results& results, const SarifOptions& options);
 std::string render_sarif(const nlohmann::json& results, const SarifOptions& options);
 
 }  // namespace faultline::reporters

@@ -13,6 +13,7 @@
 namespace faultline::reporters {
 
 using nlohmann::json;
+using results::Results;
 
 namespace {
 
@@ -29,8 +30,9 @@ const char* verdict_color(const std::string& v) {
 }
 
 // A string of the results as the terminal may show it (text.h: terminal_text).
-std::string text_of(const json& object, const char* key, const char* fallback = "") {
-  return terminal_text(object.value(key, fallback));
+std::string text_of(const std::string& value) { return terminal_text(value); }
+std::string text_of(const std::optional<std::string>& value) {
+  return terminal_text(value.value_or(""));
 }
 
 std::string pad(std::string s, std::size_t width) {
@@ -40,25 +42,23 @@ std::string pad(std::string s, std::size_t width) {
 
 // A grid square's text: crashing (or hung) cells of those two versions over all
 // their cells, "." when none crashed, "-" when there are none.
-std::string square_text(const json& cells, const GridCell& g) {
+std::string square_text(const std::vector<results::Cell>& cells, const GridCell& g) {
   if (g.cells.empty()) return "-";
   if (static_cast<std::size_t>(g.build_errors) == g.cells.size()) return "build-err";
   std::size_t failing = 0;
-  for (std::size_t i : g.cells) {
-    const std::string v = cells[i].value("verdict", "");
-    failing += v == "crash" || v == "hang";
-  }
+  for (std::size_t i : g.cells)
+    failing += cells[i].verdict == "crash" || cells[i].verdict == "hang";
   if (failing == 0) return ".";
   return std::to_string(failing) + "/" + std::to_string(g.cells.size());
 }
 
 }  // namespace
 
-std::string render_grid(const json& r, bool color) {
+std::string render_grid(const Results& r, bool color) {
   const std::optional<Grid> grid = make_grid(r);
   if (!grid || grid->column_axis.empty() || grid->rows.size() < 2 || grid->columns.size() < 2)
     return "";
-  const json& cells = r["cells"];
+  const auto& cells = r.cells;
   std::size_t width = grid->column_axis.size() + 2;
   for (const auto& g : grid->at) width = std::max(width, square_text(cells, g).size() + 2);
   for (const auto& v : grid->columns) width = std::max(width, v.size() + 2);
@@ -85,34 +85,32 @@ std::string render_grid(const json& r, bool color) {
   return out.str();
 }
 
-std::string one_line_verdict(const json& r) {
-  const json& t = r["totals"];
+std::string one_line_verdict(const Results& r) {
+  const results::Totals& t = r.totals;
   std::ostringstream out;
-  const std::size_t cells = t.value("cells", 0), crash = t.value("crash", 0),
-                    sigs = t.value("signatures", 0);
+  const std::size_t cells = t.cells, crash = t.crash, sigs = t.signatures;
   if (crash == 0)
     out << "no crash in " << cells << (cells == 1 ? " cell" : " cells");
-  else if (const std::size_t bugs = r.value("families", json::array()).size();
-           bugs > 0 && bugs < sigs)
+  else if (const std::size_t bugs = r.families.size(); bugs > 0 && bugs < sigs)
     out << bugs << (bugs == 1 ? " bug (" : " bugs (") << sigs << " crash signatures) in " << crash
         << " of " << cells << " cells";
   else
     out << sigs << (sigs == 1 ? " crash signature in " : " crash signatures in ") << crash << " of "
         << cells << " cells";
-  out << " (" << t.value("runs", 0) << " runs";
-  if (t.value("hang", 0)) out << ", " << t.value("hang", 0) << " hung";
-  if (t.value("build_error", 0)) out << ", " << t.value("build_error", 0) << " build errors";
-  if (t.value("skipped", 0)) out << ", " << t.value("skipped", 0) << " skipped";
+  out << " (" << t.runs << " runs";
+  if (t.hang) out << ", " << t.hang << " hung";
+  if (t.build_error) out << ", " << t.build_error << " build errors";
+  if (t.skipped) out << ", " << t.skipped << " skipped";
   out << ")";
-  if (r.value("interrupted", false)) out << " — interrupted, partial";
+  if (r.interrupted) out << " — interrupted, partial";
   return out.str();
 }
 
-std::string families_headline(const json& r) {
-  if (!r.contains("families") || !r["families"].is_array() || r["families"].empty()) return "";
-  const std::size_t bugs = r["families"].size(), signatures = r["signatures"].size();
+std::string families_headline(const Results& r) {
+  if (r.families.empty()) return "";
+  const std::size_t bugs = r.families.size(), signatures = r.signatures.size();
   std::string line = std::to_string(bugs) + (bugs == 1 ? " bug, " : " bugs, ");
-  if (bugs == 1) return line + r["families"][0].value("summary", "");
+  if (bugs == 1) return line + r.families[0].summary;
   return line + std::to_string(signatures) +
          (signatures == 1 ? " manifestation" : " manifestations");
 }
@@ -120,129 +118,136 @@ std::string families_headline(const json& r) {
 namespace {
 
 // Each family in a line or two, with the axes that explain where it appears.
-std::string render_families(const json& r, bool color) {
+std::string render_families(const Results& r, bool color) {
   const std::string headline = families_headline(r);
   if (headline.empty()) return "";
   std::ostringstream out;
   out << "\n" << paint(headline, "1", color) << "\n";
-  for (const auto& f : r["families"]) {
-    const std::size_t cells = f.value("cells", json::array()).size();
-    out << "  bug " << f.value("hash", "") << ": " << f.value("summary", "") << " — " << cells
+  for (const auto& f : r.families) {
+    const std::size_t cells = f.cells.size();
+    out << "  bug " << f.hash << ": " << f.summary << " — " << cells
         << (cells == 1 ? " cell\n" : " cells\n");
-    if (!f.value("attribution", "").empty())
-      out << "    where: " << f.value("attribution", "") << "\n";
+    if (!f.attribution.value_or("").empty()) out << "    where: " << *f.attribution << "\n";
   }
   return out.str();
 }
 
 // "lib=6 bind=3": the searched axes' values of a bisect answer.
-std::string searched(const json& b, const json& values) {
+std::string searched(const results::BisectAnswer& b, const results::Values& values) {
   std::string text;
-  if (!values.is_object()) return text;
-  for (const auto& a : b.value("axes", json::array()))
-    if (a.is_string() && values.contains(a.get<std::string>()) &&
-        values[a.get<std::string>()].is_string())
-      text += (text.empty() ? "" : " ") + terminal_text(a.get<std::string>()) + "=" +
-              terminal_text(values[a.get<std::string>()].get<std::string>());
+  for (const auto& a : b.axes.value_or(std::vector<std::string>{}))
+    if (auto v = values.find(a); v != values.end())
+      text += (text.empty() ? "" : " ") + terminal_text(a) + "=" + terminal_text(v->second);
   return text;
 }
 
 }  // namespace
 
-std::string render_bisect(const json& r) {
-  if (!r.contains("bisect") || !r["bisect"].is_array() || r["bisect"].empty()) return "";
+std::string render_bisect(const Results& r) {
+  if (!r.bisect || r.bisect->empty()) return "";
   std::ostringstream out;
   out << "\n";
-  for (const auto& b : r["bisect"]) {
-    if (!b.is_object()) continue;
-    std::vector<std::string> axes;
-    for (const auto& a : b.value("axes", json::array()))
-      if (a.is_string()) axes.push_back(a.get<std::string>());
-    out << "bisect " << join(axes, " × ") << (text_of(b, "direction") == "fixed" ? " (fixed)" : "")
-        << " for " << text_of(b, "signature") << " with " << text_of(b, "base") << ": "
-        << text_of(b, "status") << "\n";
-    for (const char* key : {"first_crashing", "last_passing", "first_fixed", "last_crashing"})
-      if (b.contains(key) && !b.contains("minimal_pairs")) {
-        std::string label = key;
-        std::replace(label.begin(), label.end(), '_', ' ');
-        out << "  " << label << ": " << searched(b, b[key]) << "\n";
-      }
-    for (const auto& p : b.value("minimal_pairs", json::array()))
+  for (const auto& b : *r.bisect) {
+    out << "bisect " << join(b.axes.value_or(std::vector<std::string>{}), " × ")
+        << (text_of(b.direction) == "fixed" ? " (fixed)" : "") << " for " << text_of(b.signature)
+        << " with " << text_of(b.base) << ": " << text_of(b.status) << "\n";
+    for (const auto& [label, values] : {std::pair{"first crashing", &b.first_crashing},
+                                        {"last passing", &b.last_passing},
+                                        {"first fixed", &b.first_fixed},
+                                        {"last crashing", &b.last_crashing}})
+      if (*values && !b.minimal_pairs)
+        out << "  " << label << ": " << searched(b, **values) << "\n";
+    for (const auto& p : b.minimal_pairs.value_or(std::vector<results::Values>{}))
       out << "  minimal pair: " << searched(b, p) << "\n";
-    if (!text_of(b, "summary").empty()) out << "  " << text_of(b, "summary") << "\n";
+    if (!text_of(b.summary).empty()) out << "  " << text_of(b.summary) << "\n";
   }
   return out.str();
 }
 
-std::string render_terminal(const json& r, const TerminalOptions& options) {
+namespace {
+
+// A signature's block: kind, rate where it appeared, frames, the first cell and its repro.
+std::string signature_block(const Results& r, const results::Signature& s,
+                            const TerminalOptions& options) {
   std::ostringstream out;
-  const json& cells = r["cells"];
+  // Its rate: the runs that showed it among all runs of the cells it appeared in.
+  int cell_runs = 0;
+  for (const auto& hash : s.cells)
+    for (const auto& c : r.cells)
+      if (text_of(c.hash) == hash) cell_runs += c.runs;
+  out << "\n"
+      << paint("crash " + text_of(s.hash), "1", options.color) << "  " << text_of(s.tool) << " "
+      << text_of(s.kind) << " — " << s.cells.size()
+      << (s.cells.size() == 1 ? " cell, " : " cells, ") << s.runs << " of " << cell_runs
+      << (cell_runs == 1 ? " run" : " runs") << " there"
+      << (s.baseline ? "  [" + text_of(s.baseline) + "]" : "") << "\n";
+  if (!text_of(s.summary).empty()) out << "  " << text_of(s.summary) << "\n";
+  if (!text_of(s.attribution).empty()) out << "  where:    " << text_of(s.attribution) << "\n";
+  std::size_t n = 0;
+  for (const auto& f : s.frames) {
+    if (n >= options.max_frames) break;
+    std::string where = text_of(f.file);
+    if (!where.empty() && f.line > 0) where += ":" + std::to_string(f.line);
+    if (where.empty()) where = text_of(f.module);
+    out << "    #" << n++ << " " << text_of(f.function) << (where.empty() ? "" : "  " + where)
+        << "\n";
+  }
+  // The first affected cell, and how to reproduce it.
+  const std::string first = s.cells.empty() ? "" : s.cells[0];
+  for (const auto& c : r.cells)
+    if (text_of(c.hash) == first) {
+      out << "  first in: " << text_of(c.id) << "\n";
+      if (c.repro) out << "  repro:    " << text_of(c.repro) << "\n";
+    }
+  return out.str();
+}
+
+}  // namespace
+
+std::string render_terminal(const Results& r, const TerminalOptions& options) {
+  std::ostringstream out;
   std::size_t shown = 0;
-  for (const auto& c : cells) {
+  for (const auto& c : r.cells) {
     if (shown++ >= options.max_cells) {
-      out << "  … and " << cells.size() - options.max_cells
+      out << "  … and " << r.cells.size() - options.max_cells
           << " more cells (all in results.json)\n";
       break;
     }
-    const std::string verdict = text_of(c, "verdict");
+    const std::string verdict = text_of(c.verdict);
     out << "  " << paint(pad(verdict, 11), verdict_color(verdict), options.color) << " "
-        << text_of(c, "id");
+        << text_of(c.id);
     if (verdict == "build-error")
-      out << "  — " << text_of(c["build_error"], "error");
-    else if (c.contains("skipped_reason"))
-      out << "  — " << text_of(c, "skipped_reason");
+      out << "  — " << text_of(c.build_error ? c.build_error->error : "");
+    else if (c.skipped_reason)
+      out << "  — " << text_of(c.skipped_reason);
     else
-      out << "  — " << text_of(c, "summary");
-    if (!c["signatures"].empty()) out << "  [" << c["signatures"][0].value("hash", "") << "]";
+      out << "  — " << text_of(c.summary);
+    if (!c.signatures.empty()) out << "  [" << c.signatures[0].hash << "]";
     out << "\n";
   }
   out << render_families(r, options.color);
-  for (const auto& s : r["signatures"]) {
-    // Its rate: the runs that showed it among all runs of the cells it appeared in.
-    int cell_runs = 0;
-    for (const auto& hash : s["cells"])
-      for (const auto& c : cells)
-        if (text_of(c, "hash") == hash.get<std::string>()) cell_runs += c.value("runs", 0);
-    out << "\n"
-        << paint("crash " + text_of(s, "hash"), "1", options.color) << "  " << text_of(s, "tool")
-        << " " << text_of(s, "kind") << " — " << s["cells"].size()
-        << (s["cells"].size() == 1 ? " cell, " : " cells, ") << s.value("runs", 0) << " of "
-        << cell_runs << (cell_runs == 1 ? " run" : " runs") << " there"
-        << (s.contains("baseline") ? "  [" + text_of(s, "baseline") + "]" : "") << "\n";
-    if (!text_of(s, "summary").empty()) out << "  " << text_of(s, "summary") << "\n";
-    if (!text_of(s, "attribution").empty())
-      out << "  where:    " << text_of(s, "attribution") << "\n";
-    std::size_t n = 0;
-    for (const auto& f : s["frames"]) {
-      if (n >= options.max_frames) break;
-      std::string where = text_of(f, "file");
-      if (!where.empty() && f.value("line", 0) > 0)
-        where += ":" + std::to_string(f.value("line", 0));
-      if (where.empty()) where = text_of(f, "module");
-      out << "    #" << n++ << " " << text_of(f, "function", "?")
-          << (where.empty() ? "" : "  " + where) << "\n";
-    }
-    // The first affected cell, and how to reproduce it.
-    const std::string first = s["cells"].empty() ? "" : s["cells"][0].get<std::string>();
-    for (const auto& c : cells)
-      if (text_of(c, "hash") == first) {
-        out << "  first in: " << text_of(c, "id") << "\n";
-        if (c.contains("repro")) out << "  repro:    " << text_of(c, "repro") << "\n";
-      }
-  }
+  for (const auto& s : r.signatures) out << signature_block(r, s, options);
   if (std::string grid = render_grid(r, options.color); !grid.empty()) out << "\n" << grid;
   out << render_bisect(r);
   bool any_build_error = false;
-  for (const auto& b : r["builds"])
-    if (text_of(b, "state") == "failed") {
+  for (const auto& b : r.builds)
+    if (text_of(b.state) == "failed") {
       if (!any_build_error) out << "\n";
       any_build_error = true;
-      out << paint("build failed", "33", options.color) << "  " << text_of(b, "id") << ": "
-          << text_of(b, "error") << "\n  log: " << text_of(b, "log") << "\n";
+      out << paint("build failed", "33", options.color) << "  " << text_of(b.id) << ": "
+          << text_of(b.error) << "\n  log: " << text_of(b.log) << "\n";
     }
   out << "\n" << one_line_verdict(r) << "\n";
   if (std::string line = baseline_line(r); !line.empty()) out << line << "\n";
   return out.str();
 }
+
+std::string render_terminal(const json& r, const TerminalOptions& options) {
+  return render_terminal(r.get<Results>(), options);
+}
+std::string render_grid(const json& r, bool color) { return render_grid(r.get<Results>(), color); }
+std::string one_line_verdict(const json& r) { return one_line_verdict(r.get<Results>()); }
+std::string families_headline(const json& r) { return families_headline(r.get<Results>()); }
+std::string render_bisect(const json& r) { return render_bisect(r.get<Results>()); }
 
 }  // namespace faultline::reporters

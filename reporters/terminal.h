@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "results/model.h"
+
 namespace faultline::reporters {
 
 struct TerminalOptions {
@@ -15,21 +17,28 @@ struct TerminalOptions {
   std::size_t max_frames = 5;   // frames per signature
 };
 
+std::string render_terminal(const results::Results& results, const TerminalOptions& options = {});
+// The same, of a results.json (converted with results/model.h; throws
+// nlohmann::json::exception on a field of the wrong type).
 std::string render_terminal(const nlohmann::json& results, const TerminalOptions& options = {});
 
 // The matrix as a grid (reporters/grid.h: the first component's versions as
 // rows, the second's as columns, as in Markdown and HTML); each square counts
 // crashing cells over every other axis. Empty unless both have two or more versions.
+std::string render_grid(const results::Results& results, bool color = false);
 std::string render_grid(const nlohmann::json& results, bool color = false);
 
 // The one-line verdict: "2 crash signatures in 14 of 48 cells (3 build errors)".
+std::string one_line_verdict(const results::Results& results);
 std::string one_line_verdict(const nlohmann::json& results);
 
 // The crash families lead: "1 bug, 3 manifestations: signal SIGSEGV (6 runs), …"
 // with one family; "2 bugs, 5 manifestations" with several ("" when none).
+std::string families_headline(const results::Results& results);
 std::string families_headline(const nlohmann::json& results);
 
 // The `bisect` section: per search, its answer in a few lines ("" when none).
+std::string render_bisect(const results::Results& results);
 std::string render_bisect(const nlohmann::json& results);
 
 }  // namespace faultline::reporters

@@ -34,14 +34,6 @@ double unix_seconds() { return seconds(std::chrono::system_clock::now().time_sin
 
 }  // namespace
 
-Verdict CellResult::verdict(bool selected) const {
-  if (!build_error.empty()) return Verdict::build_error;
-  if (crashes > 0) return Verdict::crash;
-  if (hangs > 0) return Verdict::hang;
-  if (runs == 0 || !selected) return Verdict::skipped;
-  return Verdict::pass;
-}
-
 StressLoop::StressLoop(const matrix::Config& config, const matrix::Expansion& expansion,
                        StressOptions options)
     : m_config(config), m_e(expansion), m_options(std::move(options)) {

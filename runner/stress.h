@@ -17,6 +17,7 @@
 #include "matrix/config.h"
 #include "matrix/expand.h"
 #include "matrix/template.h"
+#include "results/records.h"
 #include "runner/core_stack.h"
 #include "runner/verdict.h"
 #include "sanitizers/crash.h"
@@ -25,38 +26,9 @@ namespace faultline::runner {
 
 class ProcessRunner;  // runner/process_runner.h
 
-struct RunRecord {
-  std::size_t cell = 0;
-  int index = 0;        // 0-based run number within the cell
-  std::string outcome;  // "pass", "crash", "hang"
-  std::optional<int> exit_code;
-  std::optional<int> signal;
-  bool core_dumped = false;
-  double wall_seconds = 0;
-  double cpu_seconds = 0;
-  std::int64_t peak_rss_bytes = 0;
-  std::uint64_t stdout_bytes = 0;
-  std::uint64_t stderr_bytes = 0;
-  std::string command;  // as run by /bin/sh: placeholders are references to command_env
-  std::vector<std::pair<std::string, std::string>>
-      command_env;  // FAULTLINE_* the command references
-  std::vector<sanitizers::Crash> crashes;
-  std::string hung_stacks;
-};
-
-struct CellResult {
-  int runs = 0;
-  int crashes = 0;
-  int hangs = 0;
-  int interrupted = 0;  // runs ended by cancellation (Ctrl-C): not in `runs`, never a pass
-  double wall_seconds = 0;
-  std::map<std::string, int> signatures;  // signature hash -> runs showing it
-  std::string hung_stacks;                // gdb's backtraces of the first hung run, when taken
-  std::string build_error;                // set: the cell could not run
-  std::string build_log;
-  std::string build_command;
-  Verdict verdict(bool selected = true) const;
-};
+// The plain records live below runner/ and store/ (results/records.h).
+using results::CellResult;
+using results::RunRecord;
 
 struct StressOptions {
   int jobs = 1;

@@ -5,22 +5,6 @@
 
 namespace faultline::runner {
 
-std::string_view verdict_name(Verdict v) {
-  switch (v) {
-    case Verdict::pass:
-      return "pass";
-    case Verdict::crash:
-      return "crash";
-    case Verdict::hang:
-      return "hang";
-    case Verdict::build_error:
-      return "build-error";
-    case Verdict::skipped:
-      return "skipped";
-  }
-  return "?";
-}
-
 RateInterval crash_rate(int crashes, int runs) {
   if (runs <= 0) return {0, 0, 1};
   const double n = runs, k = crashes, z = 1.959963984540054;

@@ -5,11 +5,13 @@
 
 #include <string>
 
+#include "results/records.h"
+
 namespace faultline::runner {
 
-enum class Verdict { pass, crash, hang, build_error, skipped };
-
-std::string_view verdict_name(Verdict v);  // "pass", "crash", "hang", "build-error", "skipped"
+// The verdict names live with the plain records (results/records.h).
+using results::Verdict;
+using results::verdict_name;
 
 struct RateInterval {
   double estimate = 0;

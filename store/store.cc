@@ -243,7 +243,7 @@ Status Store::record_runs(std::int64_t session, const std::vector<RunToStore>& r
 }
 
 Status Store::insert_run(std::int64_t session, const RunToStore& run) {
-  const runner::RunRecord& r = run.record;
+  const results::RunRecord& r = run.record;
   // Every signature first, so runs and crashes can refer to it.
   std::set<std::string> seen;
   for (const auto& c : r.crashes) {
@@ -292,7 +292,7 @@ Expected<Statement*> Store::cached(const char* sql) {
   return &m_statements.emplace(sql, std::move(s)).first->second;
 }
 
-Expected<std::vector<runner::RunRecord>> Store::runs_of(
+Expected<std::vector<results::RunRecord>> Store::runs_of(
     std::int64_t session, const std::map<std::string, std::size_t>& cell_by_hash) {
   FAULTLINE_TRY(Statement s, m_db.prepare("SELECT id, cell_hash, idx, outcome, exit_code, signal, "
                                           "core_dumped, wall_seconds, cpu_seconds, peak_rss_bytes, "
@@ -304,13 +304,13 @@ Expected<std::vector<runner::RunRecord>> Store::runs_of(
                              "c.location, c.summary, c.frames, c.excerpt "
                              "FROM crashes c LEFT JOIN signatures g ON g.hash = c.signature WHERE "
                              "c.run_id = ?1 ORDER BY c.position"));
-  std::vector<runner::RunRecord> out;
+  std::vector<results::RunRecord> out;
   while (true) {
     FAULTLINE_TRY(const bool row, s.step());
     if (!row) break;
     auto cell = cell_by_hash.find(s.text(1));
     if (cell == cell_by_hash.end()) continue;
-    runner::RunRecord r;
+    results::RunRecord r;
     r.cell = cell->second;
     r.index = static_cast<int>(s.integer(2));
     r.outcome = s.text(3);

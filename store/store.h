@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "base/expected.h"
-#include "runner/stress.h"
+#include "results/records.h"
 #include "store/sqlite.h"
 
 namespace faultline::store {
@@ -73,7 +73,7 @@ struct StoredBuild {
 struct RunToStore {
   std::string cell_hash;
   std::string finished_at;
-  runner::RunRecord record;
+  results::RunRecord record;
 };
 
 // One signature's life across every session in the store.
@@ -153,7 +153,7 @@ class Store {
   Status record_runs(std::int64_t session, const std::vector<RunToStore>& runs);
   // The runs a session recorded, for --resume: cells mapped to their index in
   // the current matrix by hash; runs of cells no longer in it are left out.
-  Expected<std::vector<runner::RunRecord>> runs_of(
+  Expected<std::vector<results::RunRecord>> runs_of(
       std::int64_t session, const std::map<std::string, std::size_t>& cell_by_hash);
   Expected<std::int64_t> run_count(std::int64_t session);
 

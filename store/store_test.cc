@@ -51,8 +51,8 @@ class StoreTest : public ::testing::Test {
   std::string m_path;
 };
 
-runner::RunRecord crash_run(int index, const std::string& signature, const std::string& text) {
-  runner::RunRecord r;
+results::RunRecord crash_run(int index, const std::string& signature, const std::string& text) {
+  results::RunRecord r;
   r.index = index;
   r.outcome = "crash";
   r.signal = 6;
@@ -71,8 +71,8 @@ runner::RunRecord crash_run(int index, const std::string& signature, const std::
   return r;
 }
 
-runner::RunRecord pass_run(int index) {
-  runner::RunRecord r;
+results::RunRecord pass_run(int index) {
+  results::RunRecord r;
   r.index = index;
   r.outcome = "pass";
   r.exit_code = 0;
@@ -122,7 +122,7 @@ TEST_F(StoreTest, ReopeningLosesNothing) {
   ASSERT_EQ(runs->size(), 2u);
   EXPECT_EQ((*runs)[0].cell, 7u);
   EXPECT_EQ((*runs)[0].exit_code, 0);
-  const runner::RunRecord& r = (*runs)[1];
+  const results::RunRecord& r = (*runs)[1];
   EXPECT_EQ(r.cell, 9u);
   EXPECT_EQ(r.outcome, "crash");
   EXPECT_EQ(r.signal, 6);

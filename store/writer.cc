@@ -7,7 +7,7 @@ namespace faultline::store {
 // Masks the captured text of a run: its command, hung stacks, and each crash's
 // location, summary, excerpt, readable signature and frames. Outcome, tool,
 // kind and signature hash stay as judged (they are keys and verdicts).
-runner::RunRecord redacted(runner::RunRecord r, const Redactor& redactor) {
+results::RunRecord redacted(results::RunRecord r, const Redactor& redactor) {
   if (redactor.empty()) return r;
   auto mask = [&](std::string& s) { s = redactor.apply(s); };
   mask(r.command);
@@ -28,7 +28,7 @@ RunWriter::RunWriter(Store& store, std::int64_t session, WriterOptions options)
 
 RunWriter::~RunWriter() { (void)close(); }
 
-void RunWriter::add(const std::string& cell_hash, const runner::RunRecord& record) {
+void RunWriter::add(const std::string& cell_hash, const results::RunRecord& record) {
   RunToStore run{cell_hash, utc_timestamp(), redacted(record, m_options.redactor)};
   {
     std::lock_guard<std::mutex> lock(m_mutex);

@@ -34,7 +34,7 @@ class RunWriter {
   RunWriter& operator=(const RunWriter&) = delete;
 
   // Queues a finished run of the cell with hash `cell_hash`, stamped now.
-  void add(const std::string& cell_hash, const runner::RunRecord& record);
+  void add(const std::string& cell_hash, const results::RunRecord& record);
   // Commits everything queued and stops the thread. The first write error, if any.
   Status close();
   // The first write error so far (runs after it are still attempted).
@@ -60,6 +60,6 @@ class RunWriter {
 };
 
 // `record` with every secret value masked in its text fields.
-runner::RunRecord redacted(runner::RunRecord record, const Redactor& redactor);
+results::RunRecord redacted(results::RunRecord record, const Redactor& redactor);
 
 }  // namespace faultline::store

@@ -60,7 +60,7 @@ TEST_F(WriterTest, ManyWorkersAtOnceLoseNothingAndShareTransactions) {
   for (int c = 0; c < 8; ++c)
     workers.emplace_back([&writer, c] {
       for (int i = 0; i < 250; ++i) {
-        runner::RunRecord r;
+        results::RunRecord r;
         r.index = i;
         r.outcome = i % 50 == 0 ? "crash" : "pass";
         if (i % 50 == 0) {
@@ -87,7 +87,7 @@ TEST_F(WriterTest, ManyWorkersAtOnceLoseNothingAndShareTransactions) {
 TEST_F(WriterTest, OneTransactionPerRunWhenTheBatchIsOne) {
   RunWriter writer(*m_store, m_session, {1, std::chrono::milliseconds(0), {}});
   for (int i = 0; i < 20; ++i) {
-    runner::RunRecord r;
+    results::RunRecord r;
     r.index = i;
     r.outcome = "pass";
     writer.add("cell0001", r);
@@ -102,7 +102,7 @@ TEST_F(WriterTest, SecretsAreMaskedBeforeTheyReachTheFile) {
   redactor.add("hunter2-secret-value");
   {
     RunWriter writer(*m_store, m_session, {256, std::chrono::milliseconds(5), redactor});
-    runner::RunRecord r;
+    results::RunRecord r;
     r.outcome = "crash";
     r.command = "./bug --token hunter2-secret-value";
     sanitizers::Crash c;
@@ -120,7 +120,7 @@ TEST_F(WriterTest, SecretsAreMaskedBeforeTheyReachTheFile) {
 
 TEST_F(WriterTest, AFailedWriteIsReportedByClose) {
   RunWriter writer(*m_store, m_session + 100);  // no such session: the foreign key refuses
-  runner::RunRecord r;
+  results::RunRecord r;
   r.outcome = "pass";
   writer.add("cell0001", r);
   auto closed = writer.close();

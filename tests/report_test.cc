@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "base/text.h"
@@ -17,6 +19,7 @@
 #include "reporters/load.h"
 #include "reporters/markdown.h"
 #include "reporters/sarif.h"
+#include "reporters/terminal.h"
 #include "runner/process.h"
 
 namespace faultline {
@@ -111,6 +114,56 @@ TEST(ReportGolden, Junit) {
 
 TEST(ReportGolden, Sarif) {
   expect_golden("results.sarif.json", reporters::render_sarif(fixture(), sarif_options()));
+}
+
+// The typed model (results/model.h) read by reporters::load renders exactly what
+// the JSON did before it: results.txt and results.html were written by the
+// renderers that read results.json by string keys, and are kept as they were.
+TEST(ReportGolden, TerminalFromTheTypedModel) {
+  auto r = reporters::load((k_fixtures / "results.json").string());
+  ASSERT_TRUE(r) << r.error().message;
+  expect_golden("results.txt", reporters::render_terminal(*r));
+  EXPECT_EQ(reporters::render_terminal(fixture()), reporters::render_terminal(*r));
+}
+
+TEST(ReportGolden, HtmlFromTheTypedModel) {
+  auto r = reporters::load((k_fixtures / "results.json").string());
+  ASSERT_TRUE(r) << r.error().message;
+  expect_golden("results.html", reporters::render_html(*r));
+}
+
+TEST(ReportGolden, MarkdownJunitAndSarifFromTheTypedModel) {
+  auto r = reporters::load((k_fixtures / "results.json").string());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(reporters::render_markdown(*r), slurp(k_fixtures / "results.md"));
+  EXPECT_EQ(reporters::render_junit(*r), slurp(k_fixtures / "results.junit.xml"));
+  EXPECT_EQ(reporters::render_sarif(*r, sarif_options()), slurp(k_fixtures / "results.sarif.json"));
+}
+
+// The fixture (written before cells[].index, builds[].index, top_frame and
+// families existed) loads into the model and back without losing or changing a
+// field: the only differences are the newer fields, added with their defaults.
+TEST(ReportGolden, TheFixtureSurvivesTheTypedModel) {
+  const json before = fixture();
+  const json after = before.get<results::Results>();
+  std::set<std::string> added;
+  for (const auto& op : json::diff(before, after)) {
+    EXPECT_EQ(op["op"], "add") << op.dump();
+    added.insert(std::regex_replace(op["path"].get<std::string>(), std::regex("[0-9]+"), "N"));
+  }
+  EXPECT_EQ(added, (std::set<std::string>{"/builds/N/index", "/cells/N/index", "/families",
+                                          "/totals/families"}));
+}
+
+TEST(ReportLoad, AFieldOfTheWrongTypeIsRefusedWithTheFileName) {
+  Scratch scratch;
+  json r = fixture();
+  r["cells"][0]["rate"] = "high";
+  const fs::path file = scratch.write("r.json", r.dump());
+  auto loaded = reporters::load(file.string());
+  ASSERT_FALSE(loaded);
+  EXPECT_THAT(loaded.error().message, HasSubstr(file.string() + ": a field of the wrong type ("));
+  EXPECT_TRUE(reporters::load_results(file.string()));  // the shape check alone lets it through
 }
 
 // ---- what the golden output must say ----
