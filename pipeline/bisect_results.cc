@@ -80,15 +80,23 @@ std::optional<bisect::Observation> observation_in(const json& results, const std
 }
 
 const json* most_frequent_family(const json& results, const std::string& cell_hash) {
-  const json* c = find_cell(results, cell_hash);
-  if (!c || !c->contains("signatures") || !results.contains("families")) return nullptr;
+  return most_frequent_family(results, std::vector<std::string>{cell_hash});
+}
+
+const json* most_frequent_family(const json& results, const std::vector<std::string>& cell_hashes) {
+  if (!results.contains("families")) return nullptr;
+  std::vector<const json*> cells;
+  for (const auto& hash : cell_hashes)
+    if (const json* c = find_cell(results, hash); c && c->contains("signatures"))
+      cells.push_back(c);
   const json* best = nullptr;
   int most = 0;
   for (const auto& f : results["families"]) {
     const auto members = f.value("signatures", std::set<std::string>{});
     int runs = 0;
-    for (const auto& s : (*c)["signatures"])
-      if (members.count(s.value("hash", ""))) runs += s.value("runs", 0);
+    for (const json* c : cells)
+      for (const auto& s : (*c)["signatures"])
+        if (members.count(s.value("hash", ""))) runs += s.value("runs", 0);
     if (runs > most) {
       most = runs;
       best = &f;

@@ -32,6 +32,10 @@ std::optional<bisect::Observation> observation_in(const nlohmann::json& results,
 const nlohmann::json* most_frequent_family(const nlohmann::json& results,
                                            const std::string& cell_hash);
 
+// The family (an entry of `families`) most runs of the cells `cell_hashes` showed; null when none.
+const nlohmann::json* most_frequent_family(const nlohmann::json& results,
+                                           const std::vector<std::string>& cell_hashes);
+
 // The family with the signature `prefix` starts (an entry of `families`), and that signature; null
 // when none.
 const nlohmann::json* family_with(const nlohmann::json& results, const std::string& prefix,

@@ -329,5 +329,86 @@ done
   EXPECT_EQ(*status, "");
 }
 
+// A git history of N commits whose commit K introduces a heap-use-after-free
+// and commit M fixes it (M > N: never fixed); the matrix lists the range.
+void make_history(const fs::path& dir, int commits, int introduced, int fixed) {
+  const std::string script = R"sh(set -e
+git init -q lib && cd lib && git config user.email t@t && git config user.name t
+for i in $(seq 1 $N); do
+  if [ $i -ge $K ] && [ $i -lt $M ]; then use='p[1]'; else use=0; fi
+  printf '/* commit %s */\n#include <stdlib.h>\nint main(void) { char* volatile p = malloc(8); free(p); return %s; }\n' "$i" "$use" > lib.c
+  git add lib.c && git commit -qm "commit $i" && git tag c$i
+done
+)sh";
+  auto made =
+      runner::run_command({"/bin/sh", "-c",
+                           "N=" + std::to_string(commits) + " K=" + std::to_string(introduced) +
+                               " M=" + std::to_string(fixed) + "\n" + script},
+                          dir.string());
+  ASSERT_TRUE(made && made->succeeded())
+      << (made ? made->stderr_capture.text() : made.error().message);
+  std::ofstream(dir / "faultline.yaml")
+      << "version: 1\ncomponents:\n  lib:\n    versions: { git: { repo: lib, range: c1..c"
+      << commits
+      << " } }\n"
+         "    source: { git: lib }\n"
+         "    build: $CC $SAN_CFLAGS -g -o {{ prefix }}/prog lib.c $SAN_LDFLAGS\n"
+         "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n";
+}
+
+std::string commit_of(const fs::path& dir, const std::string& tag) {
+  auto hash = runner::command_output({"git", "-C", (dir / "lib").string(), "rev-parse", tag});
+  return hash ? hash->substr(0, 12) : "?";
+}
+
+// The issue's case: the bug came in at commit 20 and went at 45; the newest
+// commit (64) is fixed, there are no hints and no earlier run. Both ends are
+// named, spread probes included, within a bounded number of runs.
+TEST_F(GitHistory, NewestAlreadyFixedNoHintsFindsBothEnds) {
+  make_history(m_dir, 64, 20, 45);
+  Outcome o = faultline({"bisect", "--axis", "lib"});
+  EXPECT_EQ(o.status, 1) << o.err;
+  json a = answer();
+  EXPECT_EQ(a["interval"]["first_crashing"], commit_of(m_dir, "c20")) << o.out << o.err;
+  EXPECT_EQ(a["interval"]["last_good"], commit_of(m_dir, "c19"));
+  EXPECT_EQ(a["interval"]["last_crashing"], commit_of(m_dir, "c44"));
+  EXPECT_EQ(a["interval"]["first_fixed"], commit_of(m_dir, "c45"));
+  EXPECT_EQ(a["interval"]["start_open"], false);
+  EXPECT_EQ(a["interval"]["end_open"], false);
+  EXPECT_THAT(o.out, HasSubstr("first fixed: lib=" + commit_of(m_dir, "c45")));
+  EXPECT_LE(a["runs"].get<int>(), 60) << o.out;
+  std::cerr << "interval case: " << a["runs"] << " runs\n";
+}
+
+// --fixed alone: the end of the interval that holds the crash the spread
+// probes meet, not the oldest commit taken as the crashing end (it predates the bug).
+TEST_F(GitHistory, FixedAloneFindsTheEndOfTheInterval) {
+  make_history(m_dir, 16, 5, 12);
+  Outcome o = faultline({"bisect", "--axis", "lib", "--fixed"});
+  EXPECT_EQ(o.status, 1) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("first fixed: lib=" + commit_of(m_dir, "c12") +
+                               "; last crashing: lib=" + commit_of(m_dir, "c11")))
+      << o.out << o.err;
+  EXPECT_EQ(answer()["interval"].value("first_crashing", ""), "");
+}
+
+// A deterministic crash over 64 commits (introduced at 37, never fixed):
+// about what `git bisect run` costs (6 builds, 6 runs).
+TEST_F(GitHistory, DeterministicCrashCostsAboutWhatGitBisectCosts) {
+  make_history(m_dir, 64, 37, 1000);
+  Outcome o = faultline({"bisect", "--axis", "lib"});
+  EXPECT_EQ(o.status, 1) << o.err;
+  json a = answer();
+  EXPECT_EQ(a["first_bad"], commit_of(m_dir, "c37")) << o.out << o.err;
+  EXPECT_EQ(a["interval"]["end_open"], true);
+  std::ifstream in(m_dir / ".faultline/results.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const json r = json::parse(text.str());
+  std::cerr << "deterministic 64: " << a["runs"] << " runs, " << r["cells"].size()
+            << " cells built\n";
+  EXPECT_LE(a["runs"].get<int>(), 30) << o.out;
+}
+
 }  // namespace
 }  // namespace faultline
