@@ -41,6 +41,23 @@ class SubAxis : public Oracle {
   std::size_t m_offset;
 };
 
+// The whole axis, counting the runs it performs: a probe the spread phase made
+// is evidence for a boundary search, and counted once.
+class CountingOracle : public Oracle {
+ public:
+  explicit CountingOracle(Oracle& oracle) : m_oracle(oracle) {}
+  Expected<Observation> observe(std::size_t index, int runs, bool stop_at_first) override {
+    FAULTLINE_TRY(Observation seen, m_oracle.observe(index, runs, stop_at_first));
+    m_runs += seen.runs;
+    return seen;
+  }
+  int runs() const { return m_runs; }
+
+ private:
+  Oracle& m_oracle;
+  int m_runs = 0;
+};
+
 // A sub-search's report in whole-axis indices.
 void shift(SearchReport& r, std::size_t offset) {
   r.first_bad += offset;
@@ -58,6 +75,7 @@ class IntervalSearch {
   IntervalSearch(std::size_t n, Oracle& oracle, const IntervalOptions& options,
                  const std::vector<PriorObservation>& prior, const ObservationSink& sink)
       : m_n(n), m_oracle(oracle), m_options(options), m_prior(prior), m_sink(sink) {}
+  IntervalSearch(const IntervalSearch&) = delete;
 
   Expected<IntervalReport> run();
 
@@ -69,7 +87,7 @@ class IntervalSearch {
   void write_summary();
 
   std::size_t m_n;
-  Oracle& m_oracle;
+  CountingOracle m_oracle;
   const IntervalOptions& m_options;
   std::vector<PriorObservation> m_prior;  // grows with the spread probes
   const ObservationSink& m_sink;
@@ -98,10 +116,10 @@ Expected<bool> IntervalSearch::find_crash() {
   for (const int goal : {1, 5, m_options.spread_runs}) {
     for (const std::size_t v : order) {
       const int want = std::min(goal, m_options.spread_runs) - runs[v];
-      if (want <= 0 || m_report.runs >= m_options.search.max_runs) continue;
+      if (want <= 0 || m_oracle.runs() >= m_options.search.max_runs) continue;
       FAULTLINE_TRY(Observation seen, m_oracle.observe(v, want, true));
       runs[v] += seen.runs;
-      m_report.runs += seen.runs;
+      m_report.runs = m_oracle.runs();
       m_report.spread.push_back({v, seen});
       m_prior.emplace_back(v, seen);
       if (m_sink) m_sink(v, seen);
@@ -117,7 +135,7 @@ Expected<bool> IntervalSearch::find_crash() {
 Expected<SearchReport> IntervalSearch::search(std::size_t lo, std::size_t hi, bool fixed) {
   SearchOptions options = m_options.search;
   options.fixed = fixed;
-  options.max_runs = std::max(1, m_options.search.max_runs - m_report.runs);
+  options.max_runs = std::max(1, m_options.search.max_runs - m_oracle.runs());
   options.names.clear();
   for (std::size_t v = lo; v <= hi; ++v) options.names.push_back(name(v));
   if (m_options.search.on_step)
@@ -136,7 +154,7 @@ Expected<SearchReport> IntervalSearch::search(std::size_t lo, std::size_t hi, bo
   SubAxis axis(m_oracle, lo);
   FAULTLINE_TRY(SearchReport report, bisect_1d(hi - lo + 1, axis, options, prior, sink));
   shift(report, lo);
-  m_report.runs += report.runs;
+  m_report.runs = m_oracle.runs();
   return report;
 }
 

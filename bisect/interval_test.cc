@@ -70,7 +70,7 @@ TEST(BisectInterval, OpenStartAndSummary) {
   EXPECT_EQ(r.end->first_bad, 9u);
   EXPECT_EQ(
       r.summary,
-      "the target crashes from the oldest version, v0 (start open) to v8 (first fixed v9) (15 "
+      "the target crashes from the oldest version, v0 (start open) to v8 (first fixed v9) (12 "
       "runs)");
 }
 

@@ -290,7 +290,12 @@ Expected<bool> Search::verify(const Boundary& found) {
   const int runs = runs_to_see(m_model.crash_rate_at_or_below(found.first_bad),
                                m_options.verify_confidence, m_options.max_end_runs);
   FAULTLINE_TRY(m_report.verify_culprit, ask(Phase::verify, found.first_bad, runs));
-  FAULTLINE_TRY(m_report.verify_predecessor, ask(Phase::verify, found.last_good, runs));
+  // While every run on the crashing side crashed (a deterministic crash so far), the
+  // predecessor's silent runs count toward its check: it reruns the rest, one at least.
+  const CrashRate side = crash_side_rate(found.first_bad, m_n);
+  const int predecessor_runs =
+      side.target == side.runs ? std::max(1, runs - m_model.runs_at(found.last_good)) : runs;
+  FAULTLINE_TRY(m_report.verify_predecessor, ask(Phase::verify, found.last_good, predecessor_runs));
   const std::size_t next = found.first_bad + 1;
   if (next < m_n && !m_model.unbuildable(next) && m_model.target_at(next) == 0) {
     // A spot-check of monotonicity: the successor must crash too (unless it already has).

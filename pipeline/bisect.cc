@@ -557,19 +557,6 @@ void interval_target(Context& ctx, const Plane& plane) {
   }
 }
 
-// Cells of the line with runs in the earlier run's results (a session records
-// their evidence first, one observation each).
-std::size_t evidence_cells(const Context& ctx, const Plane& plane) {
-  std::size_t count = 0;
-  if (ctx.evidence.is_null()) return count;
-  for (std::size_t i = 0; i < plane.rows; ++i)
-    if (auto c = plane.at(i))
-      count += observation_in(ctx.evidence, ctx.in.expansion.cells.hash(*c), ctx.prober.target,
-                              ctx.prober.any_crash)
-                   .has_value();
-  return count;
-}
-
 // No target yet (interval mode, none in the evidence): the first crash the
 // probes meet chooses it, and the probe's runs are recounted against it.
 bisect::Observation adopt_first_crash(Context& ctx, std::size_t cell, std::size_t from) {
@@ -605,16 +592,16 @@ class ReplayOracle : public bisect::Oracle {
 class IntervalLog {
  public:
   IntervalLog(Context& ctx, SessionLog& log, json header)
-      : m_ctx(ctx), m_log(log), m_header(std::move(header)) {}
+      : header(std::move(header)), m_ctx(ctx), m_log(log) {}
   Status start_if_known() {
     if (m_started || (m_ctx.target.empty() && !m_ctx.prober.any_crash)) return Ok{};
     return start();
   }
   Status start() {
-    m_header["target"] = m_ctx.target;
-    m_header["target_text"] = m_ctx.target_text;
-    m_header["family"] = m_ctx.family;
-    FAULTLINE_TRY(Ok begun, m_log.start(m_header));
+    header["target"] = m_ctx.target;
+    header["target_text"] = m_ctx.target_text;
+    header["family"] = m_ctx.family;
+    FAULTLINE_TRY(Ok begun, m_log.start(header));
     (void)begun;
     m_started = true;
     for (const json& j : m_waiting) m_log.record(j);
@@ -629,12 +616,12 @@ class IntervalLog {
       m_waiting.push_back(std::move(j));
   }
   bool started() const { return m_started; }
+  json header;                          // the session's header, written when it starts
   void resumed() { m_started = true; }  // --resume: the session exists, with its target
 
  private:
   Context& m_ctx;
   SessionLog& m_log;
-  json m_header;
   bool m_started = false;
   std::vector<json> m_waiting;
 };
@@ -674,13 +661,17 @@ std::vector<bisect::PriorObservation> line_evidence(Context& ctx, const Plane& p
     if (auto c = plane.at(i))
       if (auto o = observation_in(ctx.evidence, ctx.in.expansion.cells.hash(*c), ctx.prober.target,
                                   ctx.prober.any_crash)) {
-        json j = observation_json(*o);
-        j["index"] = i;
-        j["source"] = "results";
-        log.record(j);
         prior.emplace_back(i, *o);
         reused += o->runs;
       }
+  // The header says how many of the session's first observations are evidence (for --resume).
+  log.header["evidence"] = prior.size();
+  for (const auto& [i, o] : prior) {
+    json j = observation_json(o);
+    j["index"] = i;
+    j["source"] = "results";
+    log.record(j);
+  }
   if (reused) ctx.log << "bisect: " << reused << " runs of the earlier run taken as evidence\n";
   return prior;
 }
@@ -792,7 +783,7 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
   if (ctx.flags.resume) {
     if (auto status = resume_session(ctx, session, header)) return *status;
     // The first entries are the earlier run's evidence; the rest the search's own, replayed.
-    const std::size_t evidence = evidence_cells(ctx, plane);
+    const std::size_t evidence = session.header.value("evidence", std::size_t{0});
     for (const auto& j : session.observations)
       (prior.size() < evidence ? prior : recorded)
           .emplace_back(j.value("index", std::size_t{0}), observation_from(j));

@@ -407,7 +407,8 @@ TEST_F(GitHistory, DeterministicCrashCostsAboutWhatGitBisectCosts) {
   const json r = json::parse(text.str());
   std::cerr << "deterministic 64: " << a["runs"] << " runs, " << r["cells"].size()
             << " cells built\n";
-  EXPECT_LE(a["runs"].get<int>(), 30) << o.out;
+  EXPECT_LE(a["runs"].get<int>(), 14) << o.out;
+  EXPECT_LE(r["cells"].size(), 6u + 2u) << "git bisect builds 6 of 64 commits";
 }
 
 }  // namespace
