@@ -29,7 +29,7 @@ struct BisectFlags {
 };
 
 // The searched axes: --axes ROWS,COLUMNS, else --axis, else the matrix's
-// bisect.axes (its first). Empty after printing why (exit 2).
+// bisect.axes (two: a 2-D search; one: that axis). Empty after printing why (exit 2).
 std::vector<std::string> axis_names(const BisectFlags& flags, const MatrixInput& in) {
   std::vector<std::string> names;
   if (!flags.axes.empty()) {
@@ -46,7 +46,10 @@ std::vector<std::string> axis_names(const BisectFlags& flags, const MatrixInput&
     return names;
   }
   std::string axis = flags.axis;
-  if (axis.empty() && !in.config.bisect.axes.empty()) axis = in.config.bisect.axes[0].value;
+  const auto& configured = in.config.bisect.axes;
+  if (axis.empty() && configured.size() == 2)  // the matrix's bisect.axes: a 2-D search
+    return {configured[0].value, configured[1].value};
+  if (axis.empty() && !configured.empty()) axis = configured[0].value;
   if (axis.empty()) {
     std::cerr << "faultline bisect: name the axis to search with --axis (or bisect.axes in the "
                  "matrix file)\n";

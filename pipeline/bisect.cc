@@ -811,6 +811,129 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
   return finish_interval(ctx, plane, axis, versions, *report, options.search.confidence);
 }
 
+// The plane's cells in the earlier run as observations of the target, row-major
+// (nullopt: excluded, or no runs there).
+std::vector<std::optional<bisect::Observation>> plane_evidence(const Context& ctx,
+                                                               const Plane& plane) {
+  std::vector<std::optional<bisect::Observation>> seen(plane.rows * plane.cols);
+  if (ctx.evidence.is_null()) return seen;
+  for (std::size_t r = 0; r < plane.rows; ++r)
+    for (std::size_t c = 0; c < plane.cols; ++c)
+      if (auto cell = plane.at(r, c))
+        seen[r * plane.cols + c] = observation_in(ctx.evidence, ctx.in.expansion.cells.hash(*cell),
+                                                  ctx.prober.target, ctx.prober.any_crash);
+  return seen;
+}
+
+// With no --signature and no crash at the newest pair in the earlier run, the
+// target is the family most runs of the whole plane showed there.
+void plane_target(Context& ctx, const Plane& plane, std::size_t corner) {
+  if (ctx.evidence.is_null() || ctx.prober.any_crash || !ctx.flags.signature.empty()) return;
+  const auto& t = ctx.in.expansion.cells;
+  if (most_frequent_family(ctx.evidence, t.hash(corner))) return;
+  std::vector<std::string> hashes;
+  for (const auto& cell : plane.cells)
+    if (cell) hashes.push_back(t.hash(*cell));
+  if (const json* f = most_frequent_family(ctx.evidence, hashes)) {
+    set_target(ctx, family_target(ctx.evidence, *f), f->value("hash", ""), f->value("text", ""),
+               false);
+    ctx.log << "bisect: target " << target_words(ctx)
+            << ", the most frequent crash of this plane in the earlier run\n";
+  }
+}
+
+// The earlier run settled the newest pair as passing while other pairs crash:
+// the crash was fixed on the way, so the staircase (which assumes crashes go on
+// to the newest pair) does not apply; the evidence bounds the region instead.
+bool newest_pair_fixed(const Context& ctx, const Plane& plane) {
+  const auto seen = plane_evidence(ctx, plane);
+  const auto& corner = seen.back();
+  if (!corner || corner->target > 0 || corner->runs < ctx.flags.runs_per_pair) return false;
+  return std::any_of(seen.begin(), seen.end(), [](const auto& o) { return o && o->target > 0; });
+}
+
+// "crashes from library=1.0 to library=1.7 (8 of 8 cells with runs)", or "no crash (…)".
+std::string row_words(const Context& ctx, const Plane& plane, std::size_t r,
+                      const std::vector<std::optional<bisect::Observation>>& seen) {
+  const auto& axis = ctx.in.expansion.cells.axes[plane.axes[1]];
+  std::size_t first = plane.cols, last = 0;
+  int crashing = 0, probed = 0, runs = 0;
+  for (std::size_t c = 0; c < plane.cols; ++c) {
+    const auto& o = seen[r * plane.cols + c];
+    if (!o) continue;
+    ++probed;
+    runs += o->runs;
+    if (o->target == 0) continue;
+    ++crashing;
+    first = std::min(first, c);
+    last = c;
+  }
+  const std::string counted =
+      std::to_string(crashing) + " of " + std::to_string(probed) + " cells with runs";
+  if (crashing == 0) return "no crash (" + counted + ", " + std::to_string(runs) + " runs)";
+  return "crashes from " + axis.name + "=" + axis.values[first] + " to " + axis.name + "=" +
+         axis.values[last] + " (" + counted + ")";
+}
+
+// The span of rows (or columns) holding a crash: [first, last]; first > last when none.
+std::pair<std::size_t, std::size_t> crashing_span(
+    const Plane& plane, const std::vector<std::optional<bisect::Observation>>& seen, bool rows) {
+  std::size_t first = rows ? plane.rows : plane.cols, last = 0;
+  for (std::size_t r = 0; r < plane.rows; ++r)
+    for (std::size_t c = 0; c < plane.cols; ++c)
+      if (const auto& o = seen[r * plane.cols + c]; o && o->target > 0) {
+        first = std::min(first, rows ? r : c);
+        last = std::max(last, rows ? r : c);
+      }
+  return {first, last};
+}
+
+// The crashing region the earlier run's results show, row by row, with its
+// bounding box and which of its ends are open; no new runs.
+int bound_from_evidence(Context& ctx, const Plane& plane, const std::string& name) {
+  const auto& t = ctx.in.expansion.cells;
+  const auto& rows = t.axes[plane.axes[0]];
+  const auto& cols = t.axes[plane.axes[1]];
+  const auto seen = plane_evidence(ctx, plane);
+  const auto [r0, r1] = crashing_span(plane, seen, true);
+  const auto [c0, c1] = crashing_span(plane, seen, false);
+  const int cells = int(
+      std::count_if(seen.begin(), seen.end(), [](const auto& o) { return o && o->target > 0; }));
+  auto span = [](const matrix::Axis& a, std::size_t lo, std::size_t hi) {
+    const bool open_start = lo == 0, open_end = hi + 1 == a.values.size();
+    return a.name + " " + a.values[lo] + "–" + a.values[hi] + " (" +
+           (open_start ? "from the oldest" : "first crashing " + a.values[lo]) + ", " +
+           (open_end ? "to the newest" : "first fixed " + a.values[hi + 1]) + ")";
+  };
+  const std::string summary =
+      "the crashing region from the earlier run's results: " + std::to_string(cells) +
+      " crashing cells within " + span(rows, r0, r1) + " × " + span(cols, c0, c1);
+  ctx.out << "bisect " << rows.name << " × " << cols.name << " (" << plane.base << "), target "
+          << target_words(ctx) << "\n"
+          << summary << "\n";
+  json per_row = json::array();
+  for (std::size_t r = 0; r < plane.rows; ++r) {
+    const std::string words = row_words(ctx, plane, r, seen);
+    ctx.out << "  " << rows.name << "=" << rows.values[r] << ": " << words << "\n";
+    per_row.push_back({{rows.name, rows.values[r]}, {"words", words}});
+  }
+  json section = {{"signature", ctx.target},
+                  {"signature_text", ctx.target_text},
+                  {"family", ctx.family},
+                  {"axes", {rows.name, cols.name}},
+                  {"base", plane.base},
+                  {"status", "region"},
+                  {"summary", summary},
+                  {"runs", 0},
+                  {"region",
+                   {{"cells", cells},
+                    {rows.name, {rows.values[r0], rows.values[r1]}},
+                    {cols.name, {cols.values[c0], cols.values[c1]}},
+                    {"rows", per_row}}}};
+  return finish(ctx, ctx.places.state_dir + "/bisect-" + name + ".json", section, section,
+                k_exit_crashes);
+}
+
 int bisect_plane(Context& ctx, const Plane& plane) {
   const BisectRequest& flags = ctx.flags;
   if (!flags.good.empty() || !flags.bad.empty() || flags.fixed) {
@@ -850,8 +973,11 @@ int bisect_plane(Context& ctx, const Plane& plane) {
               << plane.base << "; a 2-D search starts from it\n";
       return k_exit_bad_input;
     }
+    plane_target(ctx, plane, *corner);
     auto discovered =
-        find_target(ctx, *corner, oracle.m_plane_name(plane.rows - 1, plane.cols - 1));
+        ctx.target.empty()
+            ? find_target(ctx, *corner, oracle.m_plane_name(plane.rows - 1, plane.cols - 1))
+            : Expected<std::optional<bisect::Observation>>(std::optional<bisect::Observation>{});
     if (!discovered)
       return ctx.cancelled() ? k_exit_interrupted : exit_status_for(discovered.error());
     if (!*discovered && !prober.any_crash && prober.target.signatures.empty()) {
@@ -879,6 +1005,8 @@ int bisect_plane(Context& ctx, const Plane& plane) {
                 oracle.recorded[{r, c}].push_back(*o);
               }
   }
+  if (!flags.resume && newest_pair_fixed(ctx, plane))
+    return bound_from_evidence(ctx, plane, rows + "-" + cols);
   bisect::StaircaseOptions options;
   options.runs_per_cell = flags.runs_per_pair;
   auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);

@@ -269,6 +269,43 @@ int main(int argc, char** argv) {
   EXPECT_EQ(observations("lib-bind"), before);
 }
 
+// The crash came with bind 3 and went with bind 5, under every lib: the newest
+// pair passes, so plain `faultline bisect` (bisect.axes: [bind, lib]) bounds the
+// crashing region from the earlier run's results instead of "nothing to bisect".
+TEST_F(BisectTest, TwoAxesBoundTheCrashingRegionFromTheEvidence) {
+  std::ofstream(m_dir / "pair.c") << K_USE_AFTER_FREE R"(#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char** argv) {
+  int bind = atoi(argv[1]);
+  if (bind >= 3 && bind < 5) USE_AFTER_FREE;
+  puts("ok");
+  return 0;
+}
+)";
+  std::ofstream(m_dir / "faultline.yaml")
+      << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\"]\n"
+      << "    build: \"$CC $SAN_CFLAGS -O1 -g -DV={{ version }} -o {{ prefix }}/pair pair.c "
+         "$SAN_LDFLAGS\"\n"
+      << "  bind:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]\n"
+      << "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/pair {{ bind }}\" }\n"
+      << "bisect: { axes: [bind, lib] }\n";
+  Outcome run = faultline({"run", "--runs", "10", "--stop", "all"});
+  ASSERT_EQ(run.status, 1) << run.err;
+  Outcome o = faultline({"bisect"});
+  ASSERT_EQ(o.status, 1) << o.out << o.err;
+  EXPECT_THAT(o.out, HasSubstr("the crashing region from the earlier run's results: 6 crashing "
+                               "cells within bind 3–4 (first crashing 3, first fixed 5) × lib "
+                               "1–3 (from the oldest, to the newest)"));
+  EXPECT_THAT(o.out, HasSubstr("bind=3: crashes from lib=1 to lib=3 (3 of 3 cells with runs)"));
+  EXPECT_THAT(o.out, HasSubstr("bind=6: no crash (0 of 3 cells with runs, 30 runs)"));
+  std::ifstream in(m_dir / ".faultline/results.json");
+  json b = json::parse(in)["bisect"][0];
+  EXPECT_EQ(b["status"], "region");
+  EXPECT_EQ(b["region"]["cells"], 6);
+  EXPECT_EQ(b["region"]["bind"], json::array({"3", "4"}));
+  EXPECT_EQ(b["region"]["lib"], json::array({"1", "3"}));
+}
+
 TEST_F(BisectTest, TwoAxesRefuseOneAxisFlags) {
   matrix(6, 100, 100);
   Outcome o = faultline({"bisect", "--axes", "lib"});
