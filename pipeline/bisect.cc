@@ -384,6 +384,47 @@ int finish(Context& ctx, const std::string& answer_path, const json& answer, jso
   return status;
 }
 
+// --good names a version the evidence shows crashing: bad input, with the runs
+// that show it, before any run is spent (exit 2).
+std::optional<int> good_end_contradicts(const Context& ctx, const std::string& axis,
+                                        const std::vector<std::string>& versions,
+                                        const std::vector<bisect::PriorObservation>& prior) {
+  if (ctx.flags.good.empty()) return std::nullopt;
+  const std::size_t good = ctx.flags.fixed ? versions.size() - 1 : 0;
+  int target = 0, runs = 0;
+  for (const auto& [i, o] : prior)
+    if (i == good) {
+      target += o.target;
+      runs += o.runs;
+    }
+  if (target == 0) return std::nullopt;
+  ctx.log << "faultline bisect: --good " << ctx.flags.good << " contradicts the evidence: " << axis
+          << "=" << versions[good] << " crashed with the target in "
+          << bisect::describe_counts(target, runs)
+          << " (earlier runs); choose a --good that does not crash, or leave --good out to "
+             "find the interval\n";
+  return k_exit_bad_input;
+}
+
+// Every version the interval search tried failed to build: exit 3, with the
+// tail of the last failed build's log.
+std::optional<int> nothing_built(const Context& ctx, const std::string& axis,
+                                 const bisect::IntervalReport& r) {
+  if (r.crashes || r.spread.empty() ||
+      !std::all_of(r.spread.begin(), r.spread.end(),
+                   [](const bisect::SpreadProbe& p) { return p.seen.unbuildable; }))
+    return std::nullopt;
+  const runner::BuildOutcome* last = nullptr;
+  for (const auto& b : ctx.prober.builds())
+    if (b.state == runner::BuildState::failed) last = &b;
+  ctx.log << "faultline bisect: no version of " << axis << " that was tried builds ("
+          << r.spread.size() << " tried)";
+  if (last)
+    ctx.log << "; the last failed build (" << last->log_path << ") ends:\n" << last->log_tail;
+  ctx.log << "\n";
+  return k_exit_infrastructure;
+}
+
 int bisect_interval_line(Context& ctx, const Plane& plane);
 
 int bisect_line(Context& ctx, const Plane& plane) {
@@ -487,6 +528,7 @@ int bisect_line(Context& ctx, const Plane& plane) {
             << versions[s.leading] << " (posterior " << posterior << ")\n";
     if (ctx.output.on_step) ctx.output.on_step(s);
   };
+  if (auto status = good_end_contradicts(ctx, axis_name, versions, prior)) return *status;
   auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
   if (!report) return search_failed(ctx, report.error());
   ctx.out << "bisect " << axis_name << " (" << plane.base << "), target " << target_words(ctx)
@@ -806,6 +848,7 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
   };
   auto report = bisect::bisect_interval(versions.size(), oracle, options, prior, sink);
   if (!report) return search_failed(ctx, report.error());
+  if (auto status = nothing_built(ctx, axis, *report)) return *status;
   if (!log.started()) (void)log.start();
   print_interval(ctx, plane, axis, versions, *report);
   return finish_interval(ctx, plane, axis, versions, *report, options.search.confidence);

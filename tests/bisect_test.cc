@@ -306,6 +306,29 @@ int main(int argc, char** argv) {
   EXPECT_EQ(b["region"]["lib"], json::array({"1", "3"}));
 }
 
+TEST_F(BisectTest, AGoodEndThatCrashesInTheEvidenceIsBadInput) {
+  matrix(3, 100, 100);
+  Outcome run = faultline({"run", "--runs", "2", "--stop", "all"});
+  ASSERT_EQ(run.status, 1) << run.err;
+  Outcome o = faultline({"bisect", "--axis", "lib", "--good", "4"});
+  EXPECT_EQ(o.status, 2) << o.out << o.err;
+  EXPECT_THAT(o.err, HasSubstr("faultline bisect: --good 4 contradicts the evidence: lib=4 "
+                               "crashed with the target in 2 of 2 runs; ≥ 34% at 95% (earlier "
+                               "runs)"));
+}
+
+TEST_F(BisectTest, ARangeWhereNothingBuildsIsAnInfrastructureFailure) {
+  std::ofstream(m_dir / "faultline.yaml")
+      << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\"]\n"
+      << "    build: \"echo compiler says no >&2; exit 1\"\n"
+      << "sanitizers: [asan]\nworkloads:\n  w: { run: \"true\" }\n";
+  Outcome o = faultline({"bisect", "--axis", "lib"});
+  EXPECT_EQ(o.status, 3) << o.out << o.err;
+  EXPECT_THAT(o.err,
+              HasSubstr("faultline bisect: no version of lib that was tried builds (3 tried)"));
+  EXPECT_THAT(o.err, HasSubstr("compiler says no"));
+}
+
 TEST_F(BisectTest, TwoAxesRefuseOneAxisFlags) {
   matrix(6, 100, 100);
   Outcome o = faultline({"bisect", "--axes", "lib"});
