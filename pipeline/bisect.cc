@@ -132,7 +132,7 @@ bisect::Observation observation_from(const json& j) {
 
 std::string describe(const bisect::Observation& o) {
   if (o.unbuildable) return "does not build; skipped";
-  return std::to_string(o.target) + " of " + std::to_string(o.runs) + " runs show the target" +
+  return "target in " + bisect::describe_counts(o.target, o.runs) +
          (o.other ? ", " + std::to_string(o.other) + " other crashes" : "");
 }
 

@@ -160,11 +160,9 @@ json observation_json(const bisect::Observation& o) {
 }
 
 json rate_json(const bisect::CrashRate& r) {
-  return {{"estimate", r.estimate},
-          {"low", r.low},
-          {"high", r.high},
-          {"target_runs", r.target},
-          {"runs", r.runs}};
+  return {{"estimate", r.estimate}, {"low", r.low},
+          {"high", r.high},         {"target_runs", r.target},
+          {"runs", r.runs},         {"words", bisect::describe_counts(r.target, r.runs)}};
 }
 
 std::string status_1d(bisect::Outcome o) {
