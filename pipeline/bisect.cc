@@ -427,6 +427,66 @@ std::optional<int> nothing_built(const Context& ctx, const std::string& axis,
 
 int bisect_interval_line(Context& ctx, const Plane& plane);
 
+// An explicit span's search options: confidence, budget, names, and the step
+// log (one line per probe, then the output's hook).
+bisect::SearchOptions line_options(Context& ctx, const std::string& axis_name,
+                                   const std::vector<std::string>& versions) {
+  bisect::SearchOptions options;
+  options.fixed = ctx.flags.fixed;
+  options.max_runs = ctx.flags.max_runs;
+  options.confidence =
+      ctx.flags.confidence > 0 ? ctx.flags.confidence : ctx.in.config.bisect.confidence;
+  for (const auto& v : versions) options.names.push_back(axis_name + "=" + v);
+  // The step log: what each probe saw, and where the posterior now leads.
+  options.on_step = [&ctx, axis_name, &versions](const bisect::Step& s) {
+    char posterior[16];
+    std::snprintf(posterior, sizeof posterior, "%.3f", s.leading_posterior);
+    ctx.log << "  " << bisect::phase_name(s.phase) << " " << axis_name << "=" << versions[s.index]
+            << ": " << describe(s.seen) << "; leading "
+            << (ctx.flags.fixed ? "first fixed " : "first crashing ") << axis_name << "="
+            << versions[s.leading] << " (posterior " << posterior << ")\n";
+    if (ctx.output.on_step) ctx.output.on_step(s);
+  };
+  return options;
+}
+
+// The answer of a search over an explicit span: stdout, the answer file, results.json.
+int finish_line(Context& ctx, const Plane& plane, const std::string& axis_name,
+                const std::vector<std::string>& versions, std::size_t lo,
+                const bisect::SearchReport& report, double confidence) {
+  ctx.out << "bisect " << axis_name << " (" << plane.base << "), target " << target_words(ctx)
+          << "\n";
+  if (ctx.family.is_object() && ctx.family.value("widened", false))
+    ctx.out << "target widened: " << ctx.target << " has no frames, so its family is the target\n";
+  ctx.out << "outcome: " << bisect::outcome_name(report.outcome) << "\n";
+  if (report.outcome == bisect::Outcome::culprit || report.outcome == bisect::Outcome::range)
+    ctx.out << (ctx.flags.fixed ? "first fixed: " : "first crashing: ") << axis_name << "="
+            << versions[report.first_bad] << "; last "
+            << (ctx.flags.fixed ? "crashing: " : "good: ") << axis_name << "="
+            << versions[report.last_good] << " (posterior " << report.posterior << ")\n";
+  if (report.outcome == bisect::Outcome::manifestation_changed)
+    ctx.out << "manifestation changed at " << axis_name << "=" << versions[report.first_bad]
+            << " (after " << axis_name << "=" << versions[report.last_good] << "): not a "
+            << (ctx.flags.fixed ? "fix" : "culprit") << "\n";
+  ctx.out << "runs: " << report.runs << "\n" << report.summary << "\n";
+  json answer = {{"axis", axis_name},
+                 {"base", plane.base},
+                 {"target", ctx.target},
+                 {"family", ctx.family},
+                 {"outcome", bisect::outcome_name(report.outcome)},
+                 {"first_bad", versions[report.first_bad]},
+                 {"last_good", versions[report.last_good]},
+                 {"posterior", report.posterior},
+                 {"runs", report.runs},
+                 {"fixed", ctx.flags.fixed},
+                 {"summary", report.summary}};
+  Bisect1D b{plane,      versions,        lo,         ctx.flags.fixed,
+             ctx.target, ctx.target_text, confidence, ctx.family};
+  const int status = report.outcome == bisect::Outcome::bad_end_passes ? k_exit_ok : k_exit_crashes;
+  return finish(ctx, ctx.places.state_dir + "/bisect-" + axis_name + ".json", answer,
+                section_1d(ctx.in, b, report), status);
+}
+
 int bisect_line(Context& ctx, const Plane& plane) {
   const BisectRequest& flags = ctx.flags;
   if (flags.good.empty() && flags.bad.empty()) return bisect_interval_line(ctx, plane);
@@ -508,61 +568,16 @@ int bisect_line(Context& ctx, const Plane& plane) {
     if (reused) ctx.log << "bisect: " << reused << " runs of the earlier run taken as evidence\n";
   }
 
-  bisect::SearchOptions options;
-  options.fixed = flags.fixed;
-  options.max_runs = flags.max_runs;
-  options.confidence = flags.confidence > 0 ? flags.confidence : ctx.in.config.bisect.confidence;
-  for (const auto& v : versions) options.names.push_back(axis_name + "=" + v);
+  bisect::SearchOptions options = line_options(ctx, axis_name, versions);
   auto sink = [&](std::size_t index, const bisect::Observation& o) {
     json j = observation_json(o);
     j["index"] = index;
     log.record(j);
   };
-  // The step log: what each probe saw, and where the posterior now leads.
-  options.on_step = [&](const bisect::Step& s) {
-    char posterior[16];
-    std::snprintf(posterior, sizeof posterior, "%.3f", s.leading_posterior);
-    ctx.log << "  " << bisect::phase_name(s.phase) << " " << axis_name << "=" << versions[s.index]
-            << ": " << describe(s.seen) << "; leading "
-            << (flags.fixed ? "first fixed " : "first crashing ") << axis_name << "="
-            << versions[s.leading] << " (posterior " << posterior << ")\n";
-    if (ctx.output.on_step) ctx.output.on_step(s);
-  };
   if (auto status = good_end_contradicts(ctx, axis_name, versions, prior)) return *status;
   auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
   if (!report) return search_failed(ctx, report.error());
-  ctx.out << "bisect " << axis_name << " (" << plane.base << "), target " << target_words(ctx)
-          << "\n";
-  if (ctx.family.is_object() && ctx.family.value("widened", false))
-    ctx.out << "target widened: " << ctx.target << " has no frames, so its family is the target\n";
-  ctx.out << "outcome: " << bisect::outcome_name(report->outcome) << "\n";
-  if (report->outcome == bisect::Outcome::culprit || report->outcome == bisect::Outcome::range)
-    ctx.out << (flags.fixed ? "first fixed: " : "first crashing: ") << axis_name << "="
-            << versions[report->first_bad] << "; last " << (flags.fixed ? "crashing: " : "good: ")
-            << axis_name << "=" << versions[report->last_good] << " (posterior "
-            << report->posterior << ")\n";
-  if (report->outcome == bisect::Outcome::manifestation_changed)
-    ctx.out << "manifestation changed at " << axis_name << "=" << versions[report->first_bad]
-            << " (after " << axis_name << "=" << versions[report->last_good] << "): not a "
-            << (flags.fixed ? "fix" : "culprit") << "\n";
-  ctx.out << "runs: " << report->runs << "\n" << report->summary << "\n";
-  json answer = {{"axis", axis_name},
-                 {"base", plane.base},
-                 {"target", ctx.target},
-                 {"family", ctx.family},
-                 {"outcome", bisect::outcome_name(report->outcome)},
-                 {"first_bad", versions[report->first_bad]},
-                 {"last_good", versions[report->last_good]},
-                 {"posterior", report->posterior},
-                 {"runs", report->runs},
-                 {"fixed", flags.fixed},
-                 {"summary", report->summary}};
-  Bisect1D b{plane,           versions,           lo,        flags.fixed, ctx.target,
-             ctx.target_text, options.confidence, ctx.family};
-  const int status =
-      report->outcome == bisect::Outcome::bad_end_passes ? k_exit_ok : k_exit_crashes;
-  return finish(ctx, ctx.places.state_dir + "/bisect-" + axis_name + ".json", answer,
-                section_1d(ctx.in, b, *report), status);
+  return finish_line(ctx, plane, axis_name, versions, lo, *report, options.confidence);
 }
 
 // The family most runs on the line showed in the earlier run; null when none.
