@@ -31,6 +31,8 @@ std::string_view phase_name(Phase p) {
   switch (p) {
     case Phase::prior:
       return "prior";
+    case Phase::spread:
+      return "spread";
     case Phase::bad_end:
       return "bad-end";
     case Phase::search:
@@ -39,6 +41,32 @@ std::string_view phase_name(Phase p) {
       return "verify";
   }
   return "?";
+}
+
+namespace {
+
+std::string percent(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", x * 100);
+  return buf;
+}
+
+std::string whole_percent(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f%%", x * 100);
+  return buf;
+}
+
+}  // namespace
+
+std::string describe_counts(int target, int runs) {
+  const std::string counts =
+      std::to_string(target) + " of " + std::to_string(runs) + (runs == 1 ? " run" : " runs");
+  if (runs <= 0) return counts;
+  const runner::RateInterval r = runner::crash_rate(target, runs);
+  if (target == 0) return counts + "; < " + whole_percent(r.high) + " at 95%";
+  if (target == runs) return counts + "; ≥ " + whole_percent(r.low) + " at 95%";
+  return counts + "; " + whole_percent(r.low) + "–" + whole_percent(r.high) + " at 95%";
 }
 
 namespace {
@@ -129,8 +157,12 @@ void Search::record(Phase phase, std::size_t v, const Observation& seen) {
     m_other[v] += seen.other;
   }
   m_report.other_crashes += seen.other;
+  // The leading boundary b is the first changed version internally; in fix mode
+  // the first fixed version is the one before it (internal order is reversed).
   const std::size_t lead = leading();
-  m_report.steps.push_back({phase, caller(v), seen, caller(lead), m_model.posterior()[lead]});
+  const std::size_t first_changed = m_options.fixed ? caller(lead - 1) : caller(lead);
+  m_report.steps.push_back(
+      {phase, caller(v), seen, first_changed, m_model.posterior()[lead], m_options.fixed});
 }
 
 // Prior observations answer the search's questions in order while they match
@@ -258,7 +290,12 @@ Expected<bool> Search::verify(const Boundary& found) {
   const int runs = runs_to_see(m_model.crash_rate_at_or_below(found.first_bad),
                                m_options.verify_confidence, m_options.max_end_runs);
   FAULTLINE_TRY(m_report.verify_culprit, ask(Phase::verify, found.first_bad, runs));
-  FAULTLINE_TRY(m_report.verify_predecessor, ask(Phase::verify, found.last_good, runs));
+  // While every run on the crashing side crashed (a deterministic crash so far), the
+  // predecessor's silent runs count toward its check: it reruns the rest, one at least.
+  const CrashRate side = crash_side_rate(found.first_bad, m_n);
+  const int predecessor_runs =
+      side.target == side.runs ? std::max(1, runs - m_model.runs_at(found.last_good)) : runs;
+  FAULTLINE_TRY(m_report.verify_predecessor, ask(Phase::verify, found.last_good, predecessor_runs));
   const std::size_t next = found.first_bad + 1;
   if (next < m_n && !m_model.unbuildable(next) && m_model.target_at(next) == 0) {
     // A spot-check of monotonicity: the successor must crash too (unless it already has).
@@ -365,12 +402,6 @@ Expected<SearchReport> Search::run() {
   return m_report;
 }
 
-std::string percent(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", x * 100);
-  return buf;
-}
-
 void Search::write_summary() {
   const SearchReport& r = m_report;
   auto name = [&](std::size_t i) {
@@ -382,7 +413,8 @@ void Search::write_summary() {
     case Outcome::culprit:
       m_report.summary = "the target " + changed + " first at " + name(r.first_bad) +
                          " (last unchanged " + name(r.last_good) + "), posterior " +
-                         percent(r.posterior) + ", crash rate " + percent(r.rate.estimate) + cost;
+                         percent(r.posterior) + ", crash rate " +
+                         describe_counts(r.rate.target, r.rate.runs) + cost;
       break;
     case Outcome::range:
       m_report.summary = "the target " + changed + " somewhere after " + name(r.last_good) +

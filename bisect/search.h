@@ -49,7 +49,12 @@ enum class Outcome {
 // "culprit", "range", "not-on-axis", "noise", "bad-end-passes", "manifestation-changed"
 std::string_view outcome_name(Outcome o);
 
-enum class Phase { prior, bad_end, search, verify };
+// A crash count as people read it, with runner/verdict.h's 95% interval (Wilson
+// score; with no crash the one-sided Clopper-Pearson bound): "7 of 7 runs; ≥ 65% at
+// 95%", "0 of 30 runs; < 10% at 95%", "3 of 20 runs; 5%–36% at 95%".
+std::string describe_counts(int target, int runs);
+
+enum class Phase { prior, spread, bad_end, search, verify };
 
 std::string_view phase_name(Phase p);
 
@@ -59,6 +64,7 @@ struct Step {
   Observation seen;
   std::size_t leading = 0;       // the most probable first-changed version after this step
   double leading_posterior = 0;  // its posterior
+  bool fixed = false;            // a fix search: `leading` is the first fixed version
 };
 
 struct CrashRate {

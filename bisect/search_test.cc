@@ -275,3 +275,26 @@ TEST(Bisect1D, RejectsAnAxisOfOne) {
 
 }  // namespace
 }  // namespace faultline::bisect
+
+namespace faultline::bisect {
+namespace {
+
+TEST(DescribeCounts, CountsWithTheirInterval) {
+  EXPECT_EQ(describe_counts(7, 7), "7 of 7 runs; ≥ 65% at 95%");
+  EXPECT_EQ(describe_counts(0, 30), "0 of 30 runs; < 10% at 95%");
+  EXPECT_EQ(describe_counts(3, 20), "3 of 20 runs; 5%–36% at 95%");
+  EXPECT_EQ(describe_counts(0, 0), "0 of 0 runs");
+}
+
+TEST(Bisect1D, FixedStepLogLeadsWithTheFirstFixedVersion) {
+  SimulatedAxis axis(SimulatedAxis::step(16, 9, 1.0, /*fixed=*/true), 1);
+  SearchOptions options;
+  options.fixed = true;
+  auto r = bisect_1d(16, axis, options);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->first_bad, 9u) << r->summary;
+  EXPECT_EQ(r->steps.back().leading, 9u) << "the step log names the first fixed version";
+}
+
+}  // namespace
+}  // namespace faultline::bisect

@@ -1,717 +1,100 @@
-// `faultline bisect`: along one ordered version axis, with every other axis
-// fixed, the first version at which a crash signature appears (or, --fixed,
-// stops); or across two (--axes), the staircase of minimal crashing pairs.
-// Wiring only: the searches are bisect/; cells are probed through
-// cli/bisect_cells.h; evidence and the answer go through results.json
-// (cli/bisect_results.h). The session's observations are kept in the results
-// store (store/store.h) as they are made, so --resume continues without repeating a run.
-#include <signal.h>
+// `faultline bisect`: the flags, parsed into a pipeline::BisectRequest, the
+// searched line or plane of cells, and where state lives; the session itself
+// (target, evidence, search, store, answer) is pipeline/bisect.h.
+#include "pipeline/bisect.h"
 
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
-#include <sstream>
-#include <thread>
 
 #include "base/exit_status.h"
 #include "base/text.h"
-#include "bisect/search.h"
-#include "cli/bisect_cells.h"
-#include "cli/bisect_results.h"
 #include "cli/command.h"
 #include "cli/matrix_input.h"
 #include "cli/session.h"
-#include "reporters/results.h"
-#include "runner/builds.h"
-#include "runner/process.h"
-#include "runner/stress.h"
 #include "store/store.h"
 
 namespace faultline::cli {
 
-namespace fs = std::filesystem;
-using nlohmann::json;
-
 namespace {
 
-std::atomic<bool>& g_cancel = interrupted();
-
+// The flags: what the session is asked (`request`), and what the command line
+// alone decides (the axes, --only, jobs and state places).
 struct BisectFlags {
-  std::string file = k_default_matrix_file;
+  pipeline::BisectRequest request{k_default_matrix_file};
   std::string axis;
   std::string axes;  // "ROWS,COLUMNS": a 2-D search
   std::vector<std::string> only;
-  std::string signature;
-  bool any_crash = false;
-  bool fixed = false;
-  std::string
-      good;  // a version known not to show the crash (default: the oldest, or newest with --fixed)
-  std::string bad;  // a version known to show it (default: the newest, or oldest with --fixed)
-  bool resume = false;
-  double confidence = 0;
-  int max_runs = 5000;
-  int runs_per_pair = 10;
   int jobs = 0;
   std::string state_dir;
   std::string db;
-  std::string
-      results;  // evidence from an earlier run (default: STATE/results.json when it matches)
-  bool no_results = false;
 };
 
-// What every bisect shares: the matrix, where state lives, the prober, and the
-// evidence of an earlier `faultline run` (empty when there is none).
-struct Context {
-  const BisectFlags& flags;
-  const MatrixInput& in;
-  Places places;
-  CellProber& prober;
-  json evidence;
-  std::string target_text;
-  store::Store* db = nullptr;
-  std::string target;  // the target's leading signature hash (a prefix with --signature)
-  json family;         // the target family as the session header and the bisect section keep it
-};
-
-// The session, kept in the results store: the search's header, then each
-// observation committed as it is made, so --resume repeats no run. 1-D
-// observations are keyed by index, 2-D ones by row and column.
-class SessionLog {
- public:
-  json header;
-  std::vector<json> observations;  // as recorded, in order
-
-  SessionLog(store::Store& db, std::string key, store::NewSession info)
-      : m_db(db), m_key(std::move(key)), m_info(std::move(info)) {}
-  ~SessionLog() {
-    if (m_session)
-      (void)m_db.finish_session(m_session, store::utc_timestamp(), interrupted().load());
-  }
-
-  // The latest session of this search, to continue.
-  Status read() {
-    FAULTLINE_TRY(const auto found, m_db.latest_bisect(m_key));
-    if (!found)
-      return fail(
-          bad_input("--resume: no bisect session of " + m_key + " to resume in " + m_db.path()));
-    m_session = found->session.id;
-    header = json::parse(found->header, nullptr, false);
-    if (!header.is_object())
-      return fail(infrastructure(where() + ": the session's header is not JSON"));
-    for (const auto& o : found->observations) {
-      json j = {{"runs", o.runs},
-                {"target", o.target},
-                {"other", o.other},
-                {"unbuildable", o.unbuildable}};
-      if (o.y) {
-        j["row"] = o.x;
-        j["col"] = *o.y;
-      } else {
-        j["index"] = o.x;
-      }
-      observations.push_back(std::move(j));
-    }
-    return m_db.mark_resumed(m_session);
-  }
-  // A new session of the search `h` describes.
-  Status start(const json& h) {
-    header = h;
-    FAULTLINE_TRY(m_session, m_db.begin_bisect(m_info, m_key, h.dump()));
-    return Ok{};
-  }
-  // One observation (index, or row and col; runs, target, other, unbuildable).
-  void record(const json& j) {
-    store::BisectObservation o;
-    o.x = j.value(j.contains("row") ? "row" : "index", 0);
-    if (j.contains("col")) o.y = j.value("col", 0);
-    o.runs = j.value("runs", 0);
-    o.target = j.value("target", 0);
-    o.other = j.value("other", 0);
-    o.unbuildable = j.value("unbuildable", false);
-    if (auto s = m_db.add_bisect_observation(m_session, o); !s && !m_failed) {
-      m_failed = true;
-      std::cerr << "faultline bisect: " << s.error().message << "\n";
-    }
-  }
-  std::string where() const {
-    return m_db.path() + " (bisect session " + std::to_string(m_session) + ")";
-  }
-
- private:
-  store::Store& m_db;
-  std::string m_key;
-  store::NewSession m_info;
-  std::int64_t m_session = 0;
-  bool m_failed = false;
-};
-
-json observation_json(const bisect::Observation& o) {
-  return {{"type", "observation"},
-          {"runs", o.runs},
-          {"target", o.target},
-          {"other", o.other},
-          {"unbuildable", o.unbuildable}};
-}
-
-bisect::Observation observation_from(const json& j) {
-  return {j.value("runs", 0), j.value("target", 0), j.value("other", 0),
-          j.value("unbuildable", false)};
-}
-
-std::string describe(const bisect::Observation& o) {
-  if (o.unbuildable) return "does not build; skipped";
-  return std::to_string(o.target) + " of " + std::to_string(o.runs) + " runs show the target" +
-         (o.other ? ", " + std::to_string(o.other) + " other crashes" : "");
-}
-
-// The session must search what it searched before; else say what it was.
-bool same_session(const json& recorded, const json& now, const std::string& path) {
-  for (const char* key : {"axes", "base", "fixed", "from", "to", "any_crash"})
-    if (recorded.value(key, json()) != now.value(key, json())) {
-      std::cerr << "faultline bisect: --resume: " << path << " searched "
-                << recorded.value("axes", json()).dump() << " with " << recorded.value("base", "")
-                << " (" << key << " differs); run without --resume to start afresh\n";
-      return false;
-    }
-  return true;
-}
-
-// A search that stopped on an error: Ctrl-C (resumable) or what the oracle met.
-int search_failed(const Error& error) {
-  if (interrupted()) {
-    std::cerr << "faultline bisect: interrupted; continue with `faultline bisect --resume`\n";
-    return k_exit_interrupted;
-  }
-  std::cerr << "faultline bisect: " << error.message << "\n";
-  return exit_status_for(error);
-}
-
-json target_json(const bisect::FamilyTarget& t, bool widened) {
-  return {{"signatures", t.signatures},
-          {"top_frame", t.top_frame},
-          {"frameless", t.frameless},
-          {"exact", t.exact},
-          {"widened", widened}};
-}
-
-bisect::FamilyTarget target_from(const json& j) {
-  return {j.value("signatures", std::set<std::string>{}), j.value("top_frame", ""),
-          j.value("frameless", false), j.value("exact", false)};
-}
-
-// --resume: reads the latest session of this search, which must have searched
-// what `header` describes, and takes its target. The exit status on failure.
-std::optional<int> resume_session(Context& ctx, SessionLog& log, const json& header) {
-  if (auto s = log.read(); !s) {
-    std::cerr << "faultline bisect: " << s.error().message << "\n";
-    return exit_status_for(s.error());
-  }
-  if (!same_session(log.header, header, log.where())) return k_exit_bad_input;
-  ctx.target = log.header.value("target", "");
-  ctx.target_text = log.header.value("target_text", "");
-  ctx.family = log.header.value("family", json());
-  ctx.prober.target = ctx.family.is_object() ? target_from(ctx.family)
-                                             : bisect::FamilyTarget{{ctx.target}, "", false, true};
-  std::cerr << "bisect: resuming with " << log.observations.size() << " recorded observations\n";
-  return std::nullopt;
-}
-
-// A new session (with --resume, the one continued) starts in the store with this.
-store::NewSession new_session(const Context& ctx) {
-  std::ifstream in(ctx.flags.file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return {"bisect",
-          ctx.in.config.name,
-          ctx.flags.file,
-          hex16(fnv1a64(text.str())),
-          store::utc_timestamp(),
-          ""};
-}
-
-// Starts the session with its header; the exit status when the store refuses.
-std::optional<int> start_session(SessionLog& log, const json& header) {
-  if (auto s = log.start(header); !s) {
-    std::cerr << "faultline bisect: " << s.error().message << "\n";
-    return exit_status_for(s.error());
-  }
-  return std::nullopt;
-}
-
-// "the family of 0af3… (asan SEGV: worker_main): 2 signatures, every crash in worker_main".
-std::string target_words(const Context& ctx) {
-  if (ctx.prober.any_crash) return "any crash";
-  const bisect::FamilyTarget& t = ctx.prober.target;
-  std::string words = ctx.target + (ctx.target_text.empty() ? "" : " (" + ctx.target_text + ")");
-  if (t.exact) return words;
-  std::vector<std::string> what;
-  if (t.signatures.size() > 1) what.push_back(std::to_string(t.signatures.size()) + " signatures");
-  if (!t.top_frame.empty()) what.push_back("every crash whose top frame is " + t.top_frame);
-  if (t.frameless)
-    what.push_back("every frame-less crash (a signal alone, a one-line runtime panic)");
-  return "the family of " + words + (what.empty() ? "" : ": " + join(what, ", "));
-}
-
-void set_target(Context& ctx, bisect::FamilyTarget t, std::string hash, std::string text,
-                bool widened) {
-  ctx.prober.target = std::move(t);
-  ctx.target = std::move(hash);
-  ctx.target_text = std::move(text);
-  ctx.family = target_json(ctx.prober.target, widened);
-}
-
-// A crash's family, as far as one crash tells: its signature, every crash with
-// its top frame, or (with none) every frame-less crash. A bare exit stands alone.
-bisect::FamilyTarget family_of_crash(const sanitizers::Crash& c) {
-  const std::string top = bisect::top_frame(c);
-  return {{c.signature.hash},
-          top,
-          top.empty() && !bisect::stands_alone(c.tool),
-          bisect::stands_alone(c.tool)};
-}
-
-// --signature S: S alone when it has frames of its own; else widened to its
-// family (from the earlier run's results, or what its first crash at the bad
-// end shows), saying so. The bad end's runs when it had to look.
-Expected<std::optional<bisect::Observation>> signature_target(Context& ctx, std::size_t bad_cell,
-                                                              const std::string& where) {
-  const std::string& s = ctx.flags.signature;
-  const json* sig = nullptr;
-  const json* family = ctx.evidence.is_null() ? nullptr : family_with(ctx.evidence, s, &sig);
-  if (family && sig) {
-    const bisect::Manifestation m = reporters::manifestation_of(*sig);
-    const bool framed = !m.top_frame.empty() || bisect::stands_alone(m.tool);
-    bisect::FamilyTarget t = framed ? bisect::FamilyTarget{{s}, m.top_frame, false, true}
-                                    : family_target(ctx.evidence, *family);
-    t.frameless = t.frameless || !framed;
-    set_target(ctx, std::move(t), s, sig->value("text", ""), !framed);
-    std::cerr << "bisect: target " << target_words(ctx)
-              << (framed ? "" : " (it has no frames: widened to its family)") << "\n";
-    return std::optional<bisect::Observation>{};
-  }
-  set_target(ctx, bisect::FamilyTarget{{s}, "", false, true}, s, "", false);
-  std::cerr << "bisect: looking for " << s << " at " << where << "\n";
-  const std::size_t from = ctx.prober.records().size();
-  FAULTLINE_TRY(bisect::Observation seen, ctx.prober.observe(bad_cell, 20, true));
-  for (std::size_t i = from; i < ctx.prober.records().size(); ++i)
-    for (const auto& c : ctx.prober.records()[i].crashes)
-      if (c.signature.hash.rfind(s, 0) == 0) {
-        bisect::FamilyTarget t = family_of_crash(c);
-        const bool widened = !t.exact && t.top_frame.empty();
-        if (!widened) t = {{s}, t.top_frame, false, true};
-        set_target(ctx, std::move(t), s, c.signature.text, widened);
-        std::cerr << "bisect: target " << target_words(ctx)
-                  << (widened ? " (it has no frames: widened to its family)" : "") << "\n";
-        return std::optional<bisect::Observation>{ctx.prober.recount(bad_cell, from)};
-      }
-  return std::optional<bisect::Observation>{seen};
-}
-
-// The target family: that of --signature; else the family most runs showed at
-// the bad end in the earlier run's results; else the family of the first crash
-// in up to 20 runs there. nullopt with a message when the bad end does not crash (exit 0).
-Expected<std::optional<bisect::Observation>> find_target(Context& ctx, std::size_t bad_cell,
-                                                         const std::string& where) {
-  CellProber& prober = ctx.prober;
-  if (prober.any_crash) return std::optional<bisect::Observation>{};
-  if (!ctx.flags.signature.empty()) return signature_target(ctx, bad_cell, where);
-  if (!ctx.evidence.is_null())
-    if (const json* f = most_frequent_family(ctx.evidence, ctx.in.expansion.cells.hash(bad_cell))) {
-      set_target(ctx, family_target(ctx.evidence, *f), f->value("hash", ""), f->value("text", ""),
-                 false);
-      std::cerr << "bisect: target " << target_words(ctx) << ", the most frequent crash at "
-                << where << " in the earlier run\n";
-      return std::optional<bisect::Observation>{};
-    }
-  std::cerr << "bisect: finding the target crash at " << where << "\n";
-  const std::size_t from = prober.records().size();
-  FAULTLINE_TRY(bisect::Observation seen, prober.observe(bad_cell, 20, true));
-  (void)seen;
-  if (!prober.first_crash()) return std::optional<bisect::Observation>{std::nullopt};
-  const sanitizers::Crash& c = *prober.first_crash();
-  set_target(ctx, family_of_crash(c), c.signature.hash, c.signature.text, false);
-  std::cerr << "bisect: target " << target_words(ctx) << "\n";
-  return std::optional<bisect::Observation>{prober.recount(bad_cell, from)};
-}
-
-// Answers the 1-D search with the cells of the plane's one axis.
-class LineOracle : public bisect::Oracle {
- public:
-  LineOracle(CellProber& prober, const Plane& plane, std::size_t offset)
-      : m_prober(prober), m_plane(plane), m_offset(offset) {}
-  Expected<bisect::Observation> observe(std::size_t index, int runs, bool stop_at_first) override {
-    auto cell = m_plane.at(index + m_offset);
-    if (!cell) return bisect::Observation{0, 0, 0, true};
-    return m_prober.observe(*cell, runs, stop_at_first);
-  }
-
- private:
-  CellProber& m_prober;
-  const Plane& m_plane;
-  std::size_t m_offset;
-};
-
-// Answers the 2-D search, first from recorded observations (a resumed session,
-// an earlier run's results), then with new runs, recording each.
-class PlaneOracle : public bisect::Oracle2D {
- public:
-  PlaneOracle(CellProber& prober, const Plane& plane, SessionLog& log)
-      : m_prober(prober), m_plane(plane), m_log(log) {}
-  std::map<std::pair<std::size_t, std::size_t>, std::vector<bisect::Observation>> recorded;
-
-  Expected<bisect::Observation> observe(std::size_t row, std::size_t col, int runs,
-                                        bool stop_at_first) override {
-    auto& queue = recorded[{row, col}];
-    if (!queue.empty()) {
-      bisect::Observation o = queue.front();
-      queue.erase(queue.begin());
-      return o;
-    }
-    auto cell = m_plane.at(row, col);
-    bisect::Observation seen{0, 0, 0, true};
-    if (cell) {
-      FAULTLINE_TRY(bisect::Observation o, m_prober.observe(*cell, runs, stop_at_first));
-      seen = o;
-    }
-    json j = observation_json(seen);
-    j["row"] = row;
-    j["col"] = col;
-    m_log.record(j);
-    std::cerr << "  " << m_plane_name(row, col) << ": " << describe(seen) << "\n";
-    return seen;
-  }
-  std::function<std::string(std::size_t, std::size_t)> m_plane_name;
-
- private:
-  CellProber& m_prober;
-  const Plane& m_plane;
-  SessionLog& m_log;
-};
-
-int finish(Context& ctx, const std::string& answer_path, const json& answer, json section,
-           int status) {
-  std::ofstream(answer_path) << answer.dump(2) << "\n";
-  const std::string results_path =
-      ctx.flags.results.empty() ? ctx.places.state_dir + "/results.json" : ctx.flags.results;
-  auto written =
-      record_bisect(results_path, ctx.in, ctx.prober, ctx.flags.file, std::move(section));
-  if (!written) {
-    std::cerr << "faultline bisect: " << written.error().message << "\n";
-    return k_exit_infrastructure;
-  }
-  std::cout << "results: " << *written << " (bisect section; render with `faultline report`)\n";
-  return status;
-}
-
-int bisect_line(Context& ctx, const Plane& plane) {
-  const BisectFlags& flags = ctx.flags;
-  const auto& t = ctx.in.expansion.cells;
-  const std::string axis_name = t.axes[plane.axes[0]].name;
-  const auto& all_versions = t.axes[plane.axes[0]].values;
-  auto position = [&](const std::string& v, std::size_t fallback) -> std::optional<std::size_t> {
-    if (v.empty()) return fallback;
-    auto it = std::find(all_versions.begin(), all_versions.end(), v);
-    if (it == all_versions.end()) return std::nullopt;
-    return static_cast<std::size_t>(it - all_versions.begin());
-  };
-  // The searched span: from the good end to the bad end (reversed roles with --fixed).
-  auto good = position(flags.good, flags.fixed ? all_versions.size() - 1 : 0);
-  auto bad = position(flags.bad, flags.fixed ? 0 : all_versions.size() - 1);
-  if (!good || !bad) {
-    std::cerr << "faultline bisect: '" << (!good ? flags.good : flags.bad)
-              << "' is not a version of " << axis_name << " (versions: " << join(all_versions, ", ")
-              << ")\n";
-    return k_exit_bad_input;
-  }
-  const std::size_t lo = std::min(*good, *bad), hi = std::max(*good, *bad);
-  if (hi - lo < 1 || (flags.fixed ? *bad > *good : *good > *bad)) {
-    std::cerr << "faultline bisect: the good version must come "
-              << (flags.fixed ? "after" : "before") << " the bad one on " << axis_name
-              << ", with at least two versions to search\n";
-    return k_exit_bad_input;
-  }
-  const std::vector<std::string> versions(
-      all_versions.begin() + static_cast<std::ptrdiff_t>(lo),
-      all_versions.begin() + static_cast<std::ptrdiff_t>(hi) + 1);
-  const std::size_t bad_end = flags.fixed ? 0 : versions.size() - 1;
-  CellProber& prober = ctx.prober;
-  LineOracle oracle(prober, plane, lo);
-
-  SessionLog log(*ctx.db, axis_name, new_session(ctx));
-  json header = {{"type", "session"},    {"axes", {axis_name}},          {"base", plane.base},
-                 {"fixed", flags.fixed}, {"any_crash", flags.any_crash}, {"from", versions.front()},
-                 {"to", versions.back()}};
-  std::vector<bisect::PriorObservation> prior;
-  if (flags.resume) {
-    if (auto status = resume_session(ctx, log, header)) return *status;
-    for (const auto& j : log.observations)
-      prior.emplace_back(j.value("index", std::size_t{0}), observation_from(j));
-  } else {
-    auto bad_cell = plane.at(bad_end + lo);
-    if (!bad_cell) {
-      std::cerr << "faultline bisect: " << axis_name << "=" << versions[bad_end]
-                << " is excluded with " << plane.base << "; choose another --bad\n";
-      return k_exit_bad_input;
-    }
-    auto discovered =
-        find_target(ctx, *bad_cell, axis_name + "=" + versions[bad_end] + " (" + plane.base + ")");
-    if (!discovered)
-      return interrupted() ? k_exit_interrupted : exit_status_for(discovered.error());
-    if (!*discovered && !prober.any_crash && prober.target.signatures.empty()) {
-      std::cout << "no crash at " << axis_name << "=" << versions[bad_end]
-                << ": nothing to bisect (" << plane.base << ")\n";
-      return k_exit_ok;
-    }
-    header["target"] = ctx.target;
-    header["target_text"] = ctx.target_text;
-    header["family"] = ctx.family;
-    if (auto status = start_session(log, header)) return *status;
-    auto note = [&](std::size_t index, const bisect::Observation& o, const char* source) {
-      json j = observation_json(o);
-      j["index"] = index;
-      j["source"] = source;
-      log.record(j);
-      prior.emplace_back(index, o);
-    };
-    if (*discovered) note(bad_end, **discovered, "run");
-    int reused = 0;
-    if (!ctx.evidence.is_null())
-      for (std::size_t i = 0; i < versions.size(); ++i)
-        if (auto c = plane.at(i + lo))
-          if (auto o = observation_in(ctx.evidence, t.hash(*c), prober.target, prober.any_crash)) {
-            note(i, *o, "results");
-            reused += o->runs;
-          }
-    if (reused) std::cerr << "bisect: " << reused << " runs of the earlier run taken as evidence\n";
-  }
-
-  bisect::SearchOptions options;
-  options.fixed = flags.fixed;
-  options.max_runs = flags.max_runs;
-  options.confidence = flags.confidence > 0 ? flags.confidence : ctx.in.config.bisect.confidence;
-  for (const auto& v : versions) options.names.push_back(axis_name + "=" + v);
-  auto sink = [&](std::size_t index, const bisect::Observation& o) {
-    json j = observation_json(o);
-    j["index"] = index;
-    log.record(j);
-  };
-  // The step log: what each probe saw, and where the posterior now leads.
-  options.on_step = [&](const bisect::Step& s) {
-    char posterior[16];
-    std::snprintf(posterior, sizeof posterior, "%.3f", s.leading_posterior);
-    std::cerr << "  " << bisect::phase_name(s.phase) << " " << axis_name << "=" << versions[s.index]
-              << ": " << describe(s.seen) << "; leading "
-              << (flags.fixed ? "first fixed " : "first crashing ") << axis_name << "="
-              << versions[s.leading] << " (posterior " << posterior << ")\n";
-  };
-  auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
-  if (!report) return search_failed(report.error());
-  std::cout << "bisect " << axis_name << " (" << plane.base << "), target " << target_words(ctx)
-            << "\n";
-  if (ctx.family.is_object() && ctx.family.value("widened", false))
-    std::cout << "target widened: " << ctx.target
-              << " has no frames, so its family is the target\n";
-  std::cout << "outcome: " << bisect::outcome_name(report->outcome) << "\n";
-  if (report->outcome == bisect::Outcome::culprit || report->outcome == bisect::Outcome::range)
-    std::cout << (flags.fixed ? "first fixed: " : "first crashing: ") << axis_name << "="
-              << versions[report->first_bad] << "; last " << (flags.fixed ? "crashing: " : "good: ")
-              << axis_name << "=" << versions[report->last_good] << " (posterior "
-              << report->posterior << ")\n";
-  if (report->outcome == bisect::Outcome::manifestation_changed)
-    std::cout << "manifestation changed at " << axis_name << "=" << versions[report->first_bad]
-              << " (after " << axis_name << "=" << versions[report->last_good] << "): not a "
-              << (flags.fixed ? "fix" : "culprit") << "\n";
-  std::cout << "runs: " << report->runs << "\n" << report->summary << "\n";
-  json answer = {{"axis", axis_name},
-                 {"base", plane.base},
-                 {"target", ctx.target},
-                 {"family", ctx.family},
-                 {"outcome", bisect::outcome_name(report->outcome)},
-                 {"first_bad", versions[report->first_bad]},
-                 {"last_good", versions[report->last_good]},
-                 {"posterior", report->posterior},
-                 {"runs", report->runs},
-                 {"fixed", flags.fixed},
-                 {"summary", report->summary}};
-  Bisect1D b{plane,           versions,           lo,        flags.fixed, ctx.target,
-             ctx.target_text, options.confidence, ctx.family};
-  const int status =
-      report->outcome == bisect::Outcome::bad_end_passes ? k_exit_ok : k_exit_crashes;
-  return finish(ctx, ctx.places.state_dir + "/bisect-" + axis_name + ".json", answer,
-                section_1d(ctx.in, b, *report), status);
-}
-
-int bisect_plane(Context& ctx, const Plane& plane) {
-  const BisectFlags& flags = ctx.flags;
-  if (!flags.good.empty() || !flags.bad.empty() || flags.fixed) {
-    std::cerr << "faultline bisect: --good, --bad and --fixed search one axis; a 2-D search "
-                 "(--axes) covers both "
-                 "axes whole\n";
-    return k_exit_bad_input;
-  }
-  const auto& t = ctx.in.expansion.cells;
-  const std::string rows = t.axes[plane.axes[0]].name, cols = t.axes[plane.axes[1]].name;
-  CellProber& prober = ctx.prober;
-  const std::string name = rows + "-" + cols;
-  SessionLog log(*ctx.db, name, new_session(ctx));
-  PlaneOracle oracle(prober, plane, log);
-  oracle.m_plane_name = [&](std::size_t r, std::size_t c) {
-    return rows + "=" + t.axes[plane.axes[0]].values[r] + " " + cols + "=" +
-           t.axes[plane.axes[1]].values[c];
-  };
-  json header = {{"type", "session"},
-                 {"axes", {rows, cols}},
-                 {"base", plane.base},
-                 {"fixed", false},
-                 {"any_crash", flags.any_crash},
-                 {"from", ""},
-                 {"to", ""},
-                 {"runs_per_pair", flags.runs_per_pair}};
-  if (flags.resume) {
-    if (auto status = resume_session(ctx, log, header)) return *status;
-    for (const auto& j : log.observations)
-      oracle.recorded[{j.value("row", std::size_t{0}), j.value("col", std::size_t{0})}].push_back(
-          observation_from(j));
-  } else {
-    auto corner = plane.at(plane.rows - 1, plane.cols - 1);
-    if (!corner) {
-      std::cerr << "faultline bisect: the newest pair "
-                << oracle.m_plane_name(plane.rows - 1, plane.cols - 1) << " is excluded with "
-                << plane.base << "; a 2-D search starts from it\n";
-      return k_exit_bad_input;
-    }
-    auto discovered =
-        find_target(ctx, *corner, oracle.m_plane_name(plane.rows - 1, plane.cols - 1));
-    if (!discovered)
-      return interrupted() ? k_exit_interrupted : exit_status_for(discovered.error());
-    if (!*discovered && !prober.any_crash && prober.target.signatures.empty()) {
-      std::cout << "no crash at " << oracle.m_plane_name(plane.rows - 1, plane.cols - 1)
-                << ": nothing to bisect (" << plane.base << ")\n";
-      return k_exit_ok;
-    }
-    header["target"] = ctx.target;
-    header["target_text"] = ctx.target_text;
-    header["family"] = ctx.family;
-    if (auto status = start_session(log, header)) return *status;
-    // An earlier run's cells answer the probes they can: a crash, or enough silent runs.
-    if (!ctx.evidence.is_null())
-      for (std::size_t r = 0; r < plane.rows; ++r)
-        for (std::size_t c = 0; c < plane.cols; ++c)
-          if (auto cell = plane.at(r, c))
-            if (auto o =
-                    observation_in(ctx.evidence, t.hash(*cell), prober.target, prober.any_crash))
-              if (o->target > 0 || o->runs >= flags.runs_per_pair) {
-                json j = observation_json(*o);
-                j["row"] = r;
-                j["col"] = c;
-                j["source"] = "results";
-                log.record(j);
-                oracle.recorded[{r, c}].push_back(*o);
-              }
-  }
-  bisect::StaircaseOptions options;
-  options.runs_per_cell = flags.runs_per_pair;
-  auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);
-  if (!report) return search_failed(report.error());
-  Bisect2D b{plane, ctx.target, ctx.target_text, flags.runs_per_pair, ctx.family};
-  json section = section_2d(ctx.in, b, *report);
-  std::cout << "bisect " << rows << " × " << cols << " (" << plane.base << "), target "
-            << target_words(ctx) << "\n";
-  std::cout << section.value("summary", "") << "\n";
-  for (std::size_t r = 0; r < plane.rows; ++r) {
-    const std::size_t c = report->first_crashing_col[r];
-    std::cout << "  " << rows << "=" << t.axes[plane.axes[0]].values[r] << ": "
-              << (c < plane.cols ? "crashes from " + cols + "=" + t.axes[plane.axes[1]].values[c]
-                                 : "no crash")
-              << "\n";
-  }
-  for (const auto& x : report->contradictions)
-    std::cout << "  contradiction: " << oracle.m_plane_name(x.crashing.row, x.crashing.col)
-              << " crashed but " << oracle.m_plane_name(x.passing.row, x.passing.col)
-              << " passed\n";
-  const int status = report->minimal_pairs.empty() ? k_exit_ok : k_exit_crashes;
-  return finish(ctx, ctx.places.state_dir + "/bisect-" + name + ".json", section, section, status);
-}
-
-int run_bisect(const BisectFlags& flags) {
-  auto in = read_matrix(flags.file, 100'000'000);
-  if (!in) return k_exit_bad_input;
-  std::vector<std::string> axis_names;
+// The searched axes: --axes ROWS,COLUMNS, else --axis, else the matrix's
+// bisect.axes (two: a 2-D search; one: that axis). Empty after printing why (exit 2).
+std::vector<std::string> axis_names(const BisectFlags& flags, const MatrixInput& in) {
+  std::vector<std::string> names;
   if (!flags.axes.empty()) {
     std::string rest = flags.axes;
     for (std::size_t comma; (comma = rest.find(',')) != std::string::npos;
          rest = rest.substr(comma + 1))
-      axis_names.emplace_back(trim(rest.substr(0, comma)));
-    axis_names.emplace_back(trim(rest));
-    if (axis_names.size() != 2 || !flags.axis.empty()) {
+      names.emplace_back(trim(rest.substr(0, comma)));
+    names.emplace_back(trim(rest));
+    if (names.size() != 2 || !flags.axis.empty()) {
       std::cerr << "faultline bisect: --axes takes two component axes, ROWS,COLUMNS (e.g. "
-                   "library,binding); "
-                   "--axis takes one\n";
-      return k_exit_bad_input;
+                   "library,binding); --axis takes one\n";
+      return {};
     }
-  } else {
-    std::string axis = flags.axis;
-    if (axis.empty() && !in->config.bisect.axes.empty()) axis = in->config.bisect.axes[0].value;
-    if (axis.empty()) {
-      std::cerr << "faultline bisect: name the axis to search with --axis (or bisect.axes in the "
-                   "matrix file)\n";
-      return k_exit_bad_input;
-    }
-    axis_names.push_back(axis);
+    return names;
   }
-  auto plane = find_plane(*in, axis_names, flags.only);
+  std::string axis = flags.axis;
+  const auto& configured = in.config.bisect.axes;
+  if (axis.empty() && configured.size() == 2)  // the matrix's bisect.axes: a 2-D search
+    return {configured[0].value, configured[1].value};
+  if (axis.empty() && !configured.empty()) axis = configured[0].value;
+  if (axis.empty()) {
+    std::cerr << "faultline bisect: name the axis to search with --axis (or bisect.axes in the "
+                 "matrix file)\n";
+    return {};
+  }
+  return {axis};
+}
+
+// The line or plane of cells searched; nullopt after printing why (exit 2).
+std::optional<pipeline::Plane> searched_plane(const BisectFlags& flags, const MatrixInput& in) {
+  const std::vector<std::string> names = axis_names(flags, in);
+  if (names.empty()) return std::nullopt;
+  auto only = parse_only(flags.only, in.expansion.cells);
+  if (!only) {
+    std::cerr << "faultline bisect: " << only.error().message << "\n";
+    return std::nullopt;
+  }
+  auto plane = pipeline::find_plane({in.config, in.expansion}, names, *only);
   if (!plane) {
     std::cerr << "faultline bisect: " << plane.error().message << "\n";
-    return k_exit_bad_input;
+    return std::nullopt;
   }
+  return *plane;
+}
+
+int run_bisect(const BisectFlags& flags) {
+  auto in = read_matrix(flags.request.file, 100'000'000);
+  if (!in) return k_exit_bad_input;
+  auto plane = searched_plane(flags, *in);
+  if (!plane) return k_exit_bad_input;
   std::string place_error;
-  const Places places = places_for(flags.file, flags.state_dir, place_error);
+  const Places places = places_for(flags.request.file, flags.state_dir, place_error);
   if (places.state_dir.empty()) {
     std::cerr << "faultline bisect: " << place_error << "\n";
     return k_exit_infrastructure;
   }
-  const int jobs = flags.jobs > 0 ? flags.jobs : default_jobs();
   catch_interrupts();
-
-  runner::BuildOptions bopts;
-  bopts.state_dir = places.state_dir;
-  bopts.matrix_dir = places.matrix_dir;
-  bopts.jobs = jobs;
-  bopts.matrix_file = flags.file;
-  bopts.cancel = &g_cancel;
-  bopts.redactor = Redactor::from_environment(in->config.secrets);
-  runner::StressOptions sopts;
-  sopts.jobs = jobs;
-  sopts.matrix_dir = places.matrix_dir;
-  sopts.state_dir = places.state_dir;
-  sopts.cancel = &g_cancel;
-  CellProber prober(*in, bopts, sopts);
-  prober.any_crash = flags.any_crash;
-  const std::string db_path =
-      flags.db.empty() ? places.state_dir + "/" + store::k_db_file_name : flags.db;
-  auto db = store::Store::open(db_path);
-  if (!db) {
-    std::cerr << "faultline bisect: " << db.error().message << "\n";
-    return exit_status_for(db.error());
-  }
-  Context ctx{flags, *in, places, prober, json(), "", db->get(), "", json()};
-
-  if (!flags.no_results) {
-    const std::string path =
-        flags.results.empty() ? places.state_dir + "/results.json" : flags.results;
-    std::string why;
-    if (auto r = matching_results(path, *in, why)) {
-      ctx.evidence = std::move(*r);
-    } else if (!flags.results.empty()) {
-      std::cerr << "faultline bisect: --results: " << (why.empty() ? path + " does not exist" : why)
-                << "\n";
-      return k_exit_bad_input;
-    } else if (!why.empty()) {
-      std::cerr << "bisect: " << why << "\n";
-    }
-  }
-  return plane->axes.size() == 2 ? bisect_plane(ctx, *plane) : bisect_line(ctx, *plane);
+  pipeline::BisectPlace place;
+  place.matrix_dir = places.matrix_dir;
+  place.state_dir = places.state_dir;
+  place.db_path = flags.db.empty() ? places.state_dir + "/" + store::k_db_file_name : flags.db;
+  place.jobs = flags.jobs > 0 ? flags.jobs : default_jobs();
+  place.cancel = &interrupted();
+  const pipeline::BisectOutput output{std::cout, std::cerr, {}};
+  return pipeline::run_bisect(flags.request, {in->config, in->expansion}, *plane, place, output);
 }
 
 }  // namespace
@@ -746,34 +129,34 @@ void add_bisect_command(CLI::App& app, Action& action) {
       "sanitizer=asan \\\n"
       "      --only workload=callbacks --only threads=8\n"
       "  faultline bisect --resume ...");
-  cmd->add_option("file", flags->file, "the matrix file")->capture_default_str();
+  cmd->add_option("file", flags->request.file, "the matrix file")->capture_default_str();
   cmd->add_option("--axis", flags->axis,
                   "the component axis to search (default: the first of bisect.axes)");
   cmd->add_option("--axes", flags->axes,
                   "two component axes, ROWS,COLUMNS: find the minimal crashing pairs");
   cmd->add_option("--only", flags->only, "fix another axis: AXIS=VALUE (repeatable)");
-  cmd->add_option("--signature", flags->signature,
+  cmd->add_option("--signature", flags->request.signature,
                   "the crash signature to look for (a hash or its prefix)");
-  cmd->add_flag("--any-crash", flags->any_crash, "count every crash, not one signature");
-  cmd->add_flag("--fixed", flags->fixed, "find the first version where the crash stops");
-  cmd->add_option("--good", flags->good,
+  cmd->add_flag("--any-crash", flags->request.any_crash, "count every crash, not one signature");
+  cmd->add_flag("--fixed", flags->request.fixed, "find the first version where the crash stops");
+  cmd->add_option("--good", flags->request.good,
                   "a version without the crash (default: the oldest; the newest with --fixed)");
-  cmd->add_option("--bad", flags->bad,
+  cmd->add_option("--bad", flags->request.bad,
                   "a version with the crash (default: the newest; the oldest with --fixed)");
-  cmd->add_flag("--resume", flags->resume, "continue the recorded session");
-  cmd->add_option("--confidence", flags->confidence,
+  cmd->add_flag("--resume", flags->request.resume, "continue the recorded session");
+  cmd->add_option("--confidence", flags->request.confidence,
                   "posterior at which to stop (default: bisect.confidence)")
       ->check(CLI::Range(0.5, 0.9999));
-  cmd->add_option("--max-runs", flags->max_runs, "budget of runs for the whole search")
+  cmd->add_option("--max-runs", flags->request.max_runs, "budget of runs for the whole search")
       ->capture_default_str();
-  cmd->add_option("--runs-per-pair", flags->runs_per_pair,
+  cmd->add_option("--runs-per-pair", flags->request.runs_per_pair,
                   "2-D: runs before a pair counts as passing")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
-  cmd->add_option("--results", flags->results,
+  cmd->add_option("--results", flags->request.results,
                   "an earlier run's results.json to take evidence from and add the answer to "
                   "(default: STATE/results.json when it records this matrix)");
-  cmd->add_flag("--no-results", flags->no_results,
+  cmd->add_flag("--no-results", flags->request.no_results,
                 "ignore earlier results: run every probe afresh");
   cmd->add_option("-j,--jobs", flags->jobs, "runs and builds at once");
   cmd->add_option("--db", flags->db,

@@ -269,6 +269,66 @@ int main(int argc, char** argv) {
   EXPECT_EQ(observations("lib-bind"), before);
 }
 
+// The crash came with bind 3 and went with bind 5, under every lib: the newest
+// pair passes, so plain `faultline bisect` (bisect.axes: [bind, lib]) bounds the
+// crashing region from the earlier run's results instead of "nothing to bisect".
+TEST_F(BisectTest, TwoAxesBoundTheCrashingRegionFromTheEvidence) {
+  std::ofstream(m_dir / "pair.c") << K_USE_AFTER_FREE R"(#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char** argv) {
+  int bind = atoi(argv[1]);
+  if (bind >= 3 && bind < 5) USE_AFTER_FREE;
+  puts("ok");
+  return 0;
+}
+)";
+  std::ofstream(m_dir / "faultline.yaml")
+      << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\"]\n"
+      << "    build: \"$CC $SAN_CFLAGS -O1 -g -DV={{ version }} -o {{ prefix }}/pair pair.c "
+         "$SAN_LDFLAGS\"\n"
+      << "  bind:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]\n"
+      << "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/pair {{ bind }}\" }\n"
+      << "bisect: { axes: [bind, lib] }\n";
+  Outcome run = faultline({"run", "--runs", "10", "--stop", "all"});
+  ASSERT_EQ(run.status, 1) << run.err;
+  Outcome o = faultline({"bisect"});
+  ASSERT_EQ(o.status, 1) << o.out << o.err;
+  EXPECT_THAT(o.out, HasSubstr("the crashing region from the earlier run's results: 6 crashing "
+                               "cells within bind 3–4 (first crashing 3, first fixed 5) × lib "
+                               "1–3 (from the oldest, to the newest)"));
+  EXPECT_THAT(o.out, HasSubstr("bind=3: crashes from lib=1 to lib=3 (3 of 3 cells with runs)"));
+  EXPECT_THAT(o.out, HasSubstr("bind=6: no crash (0 of 3 cells with runs, 30 runs)"));
+  std::ifstream in(m_dir / ".faultline/results.json");
+  json b = json::parse(in)["bisect"][0];
+  EXPECT_EQ(b["status"], "region");
+  EXPECT_EQ(b["region"]["cells"], 6);
+  EXPECT_EQ(b["region"]["bind"], json::array({"3", "4"}));
+  EXPECT_EQ(b["region"]["lib"], json::array({"1", "3"}));
+}
+
+TEST_F(BisectTest, AGoodEndThatCrashesInTheEvidenceIsBadInput) {
+  matrix(3, 100, 100);
+  Outcome run = faultline({"run", "--runs", "2", "--stop", "all"});
+  ASSERT_EQ(run.status, 1) << run.err;
+  Outcome o = faultline({"bisect", "--axis", "lib", "--good", "4"});
+  EXPECT_EQ(o.status, 2) << o.out << o.err;
+  EXPECT_THAT(o.err, HasSubstr("faultline bisect: --good 4 contradicts the evidence: lib=4 "
+                               "crashed with the target in 2 of 2 runs; ≥ 34% at 95% (earlier "
+                               "runs)"));
+}
+
+TEST_F(BisectTest, ARangeWhereNothingBuildsIsAnInfrastructureFailure) {
+  std::ofstream(m_dir / "faultline.yaml")
+      << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\"]\n"
+      << "    build: \"echo compiler says no >&2; exit 1\"\n"
+      << "sanitizers: [asan]\nworkloads:\n  w: { run: \"true\" }\n";
+  Outcome o = faultline({"bisect", "--axis", "lib"});
+  EXPECT_EQ(o.status, 3) << o.out << o.err;
+  EXPECT_THAT(o.err,
+              HasSubstr("faultline bisect: no version of lib that was tried builds (3 tried)"));
+  EXPECT_THAT(o.err, HasSubstr("compiler says no"));
+}
+
 TEST_F(BisectTest, TwoAxesRefuseOneAxisFlags) {
   matrix(6, 100, 100);
   Outcome o = faultline({"bisect", "--axes", "lib"});
@@ -327,6 +387,88 @@ done
       runner::command_output({"git", "-C", (m_dir / "lib").string(), "status", "--porcelain"});
   ASSERT_TRUE(status);
   EXPECT_EQ(*status, "");
+}
+
+// A git history of N commits whose commit K introduces a heap-use-after-free
+// and commit M fixes it (M > N: never fixed); the matrix lists the range.
+void make_history(const fs::path& dir, int commits, int introduced, int fixed) {
+  const std::string script = R"sh(set -e
+git init -q lib && cd lib && git config user.email t@t && git config user.name t
+for i in $(seq 1 $N); do
+  if [ $i -ge $K ] && [ $i -lt $M ]; then use='p[1]'; else use=0; fi
+  printf '/* commit %s */\n#include <stdlib.h>\nint main(void) { char* volatile p = malloc(8); free(p); return %s; }\n' "$i" "$use" > lib.c
+  git add lib.c && git commit -qm "commit $i" && git tag c$i
+done
+)sh";
+  auto made =
+      runner::run_command({"/bin/sh", "-c",
+                           "N=" + std::to_string(commits) + " K=" + std::to_string(introduced) +
+                               " M=" + std::to_string(fixed) + "\n" + script},
+                          dir.string());
+  ASSERT_TRUE(made && made->succeeded())
+      << (made ? made->stderr_capture.text() : made.error().message);
+  std::ofstream(dir / "faultline.yaml")
+      << "version: 1\ncomponents:\n  lib:\n    versions: { git: { repo: lib, range: c1..c"
+      << commits
+      << " } }\n"
+         "    source: { git: lib }\n"
+         "    build: $CC $SAN_CFLAGS -g -o {{ prefix }}/prog lib.c $SAN_LDFLAGS\n"
+         "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n";
+}
+
+std::string commit_of(const fs::path& dir, const std::string& tag) {
+  auto hash = runner::command_output({"git", "-C", (dir / "lib").string(), "rev-parse", tag});
+  return hash ? hash->substr(0, 12) : "?";
+}
+
+// The issue's case: the bug came in at commit 20 and went at 45; the newest
+// commit (64) is fixed, there are no hints and no earlier run. Both ends are
+// named, spread probes included, within a bounded number of runs.
+TEST_F(GitHistory, NewestAlreadyFixedNoHintsFindsBothEnds) {
+  make_history(m_dir, 64, 20, 45);
+  Outcome o = faultline({"bisect", "--axis", "lib"});
+  EXPECT_EQ(o.status, 1) << o.err;
+  json a = answer();
+  EXPECT_EQ(a["interval"]["first_crashing"], commit_of(m_dir, "c20")) << o.out << o.err;
+  EXPECT_EQ(a["interval"]["last_good"], commit_of(m_dir, "c19"));
+  EXPECT_EQ(a["interval"]["last_crashing"], commit_of(m_dir, "c44"));
+  EXPECT_EQ(a["interval"]["first_fixed"], commit_of(m_dir, "c45"));
+  EXPECT_EQ(a["interval"]["start_open"], false);
+  EXPECT_EQ(a["interval"]["end_open"], false);
+  EXPECT_THAT(o.out, HasSubstr("first fixed: lib=" + commit_of(m_dir, "c45")));
+  EXPECT_LE(a["runs"].get<int>(), 60) << o.out;
+  std::cerr << "interval case: " << a["runs"] << " runs\n";
+}
+
+// --fixed alone: the end of the interval that holds the crash the spread
+// probes meet, not the oldest commit taken as the crashing end (it predates the bug).
+TEST_F(GitHistory, FixedAloneFindsTheEndOfTheInterval) {
+  make_history(m_dir, 16, 5, 12);
+  Outcome o = faultline({"bisect", "--axis", "lib", "--fixed"});
+  EXPECT_EQ(o.status, 1) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("first fixed: lib=" + commit_of(m_dir, "c12") +
+                               "; last crashing: lib=" + commit_of(m_dir, "c11")))
+      << o.out << o.err;
+  EXPECT_EQ(answer()["interval"].value("first_crashing", ""), "");
+}
+
+// A deterministic crash over 64 commits (introduced at 37, never fixed):
+// about what `git bisect run` costs (6 builds, 6 runs).
+TEST_F(GitHistory, DeterministicCrashCostsAboutWhatGitBisectCosts) {
+  make_history(m_dir, 64, 37, 1000);
+  Outcome o = faultline({"bisect", "--axis", "lib"});
+  EXPECT_EQ(o.status, 1) << o.err;
+  json a = answer();
+  EXPECT_EQ(a["first_bad"], commit_of(m_dir, "c37")) << o.out << o.err;
+  EXPECT_EQ(a["interval"]["end_open"], true);
+  std::ifstream in(m_dir / ".faultline/results.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const json r = json::parse(text.str());
+  std::cerr << "deterministic 64: " << a["runs"] << " runs, " << r["cells"].size()
+            << " cells built\n";
+  EXPECT_LE(a["runs"].get<int>(), 14) << o.out;
+  EXPECT_LE(r["cells"].size(), 6u + 2u) << "git bisect builds 6 of 64 commits";
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "cli/bisect_results.h"
+#include "pipeline/bisect_results.h"
 
 #include <filesystem>
 #include <fstream>
@@ -7,15 +7,14 @@
 
 #include "base/text.h"
 #include "base/time.h"
-#include "cli/session.h"
 #include "reporters/results.h"
 
-namespace faultline::cli {
+namespace faultline::pipeline {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::optional<json> matching_results(const std::string& path, const MatrixInput& in,
+std::optional<json> matching_results(const std::string& path, const BisectMatrix& in,
                                      std::string& why) {
   std::ifstream file(path);
   if (!file) return std::nullopt;
@@ -81,15 +80,23 @@ std::optional<bisect::Observation> observation_in(const json& results, const std
 }
 
 const json* most_frequent_family(const json& results, const std::string& cell_hash) {
-  const json* c = find_cell(results, cell_hash);
-  if (!c || !c->contains("signatures") || !results.contains("families")) return nullptr;
+  return most_frequent_family(results, std::vector<std::string>{cell_hash});
+}
+
+const json* most_frequent_family(const json& results, const std::vector<std::string>& cell_hashes) {
+  if (!results.contains("families")) return nullptr;
+  std::vector<const json*> cells;
+  for (const auto& hash : cell_hashes)
+    if (const json* c = find_cell(results, hash); c && c->contains("signatures"))
+      cells.push_back(c);
   const json* best = nullptr;
   int most = 0;
   for (const auto& f : results["families"]) {
     const auto members = f.value("signatures", std::set<std::string>{});
     int runs = 0;
-    for (const auto& s : (*c)["signatures"])
-      if (members.count(s.value("hash", ""))) runs += s.value("runs", 0);
+    for (const json* c : cells)
+      for (const auto& s : (*c)["signatures"])
+        if (members.count(s.value("hash", ""))) runs += s.value("runs", 0);
     if (runs > most) {
       most = runs;
       best = &f;
@@ -133,7 +140,7 @@ namespace {
 
 // The values at a position of the plane: the cell's, or (excluded there) the
 // searched axes' values with the fixed ones.
-json plane_values(const MatrixInput& in, const Plane& plane, std::size_t row, std::size_t col) {
+json plane_values(const BisectMatrix& in, const Plane& plane, std::size_t row, std::size_t col) {
   const auto& t = in.expansion.cells;
   if (auto c = plane.at(row, col)) return cell_values(t, *c);
   json v = json::object();
@@ -153,11 +160,9 @@ json observation_json(const bisect::Observation& o) {
 }
 
 json rate_json(const bisect::CrashRate& r) {
-  return {{"estimate", r.estimate},
-          {"low", r.low},
-          {"high", r.high},
-          {"target_runs", r.target},
-          {"runs", r.runs}};
+  return {{"estimate", r.estimate}, {"low", r.low},
+          {"high", r.high},         {"target_runs", r.target},
+          {"runs", r.runs},         {"words", bisect::describe_counts(r.target, r.runs)}};
 }
 
 std::string status_1d(bisect::Outcome o) {
@@ -180,7 +185,7 @@ std::string status_1d(bisect::Outcome o) {
 
 }  // namespace
 
-json section_1d(const MatrixInput& in, const Bisect1D& b, const bisect::SearchReport& report) {
+json section_1d(const BisectMatrix& in, const Bisect1D& b, const bisect::SearchReport& report) {
   const auto& t = in.expansion.cells;
   const std::string& axis = t.axes[b.plane.axes[0]].name;
   auto values_at = [&](std::size_t search_index) {
@@ -230,7 +235,7 @@ json section_1d(const MatrixInput& in, const Bisect1D& b, const bisect::SearchRe
   return s;
 }
 
-json section_2d(const MatrixInput& in, const Bisect2D& b, const bisect::StaircaseReport& report) {
+json section_2d(const BisectMatrix& in, const Bisect2D& b, const bisect::StaircaseReport& report) {
   const auto& t = in.expansion.cells;
   const std::string rows = t.axes[b.plane.axes[0]].name, cols = t.axes[b.plane.axes[1]].name;
   json pairs = json::array();
@@ -297,7 +302,7 @@ bool same_search(const json& a, const json& b) {
 }
 
 // A results.json of the bisect's own runs: every probed cell, as `run` would record it.
-json results_of_prober(const MatrixInput& in, const CellProber& prober,
+json results_of_prober(const BisectMatrix& in, const CellProber& prober,
                        const std::string& matrix_file) {
   runner::StressLoop loop(in.config, in.expansion, runner::StressOptions{});
   std::set<std::size_t> cells;
@@ -314,7 +319,7 @@ json results_of_prober(const MatrixInput& in, const CellProber& prober,
 
 }  // namespace
 
-Expected<std::string> record_bisect(const std::string& results_path, const MatrixInput& in,
+Expected<std::string> record_bisect(const std::string& results_path, const BisectMatrix& in,
                                     const CellProber& prober, const std::string& matrix_file,
                                     json section) {
   std::string why, path = results_path;
@@ -347,4 +352,4 @@ Expected<std::string> record_bisect(const std::string& results_path, const Matri
   return path;
 }
 
-}  // namespace faultline::cli
+}  // namespace faultline::pipeline

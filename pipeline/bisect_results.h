@@ -12,13 +12,13 @@
 #include "base/expected.h"
 #include "bisect/search.h"
 #include "bisect/staircase.h"
-#include "cli/bisect_cells.h"
+#include "pipeline/bisect_cells.h"
 
-namespace faultline::cli {
+namespace faultline::pipeline {
 
 // results.json at `path` when it exists and records this matrix (same name and
 // axes); nullopt otherwise, with the reason in `why` when there was a file.
-std::optional<nlohmann::json> matching_results(const std::string& path, const MatrixInput& in,
+std::optional<nlohmann::json> matching_results(const std::string& path, const BisectMatrix& in,
                                                std::string& why);
 
 // A cell's runs in `results` as an observation of `target` (with `any_crash`,
@@ -31,6 +31,10 @@ std::optional<bisect::Observation> observation_in(const nlohmann::json& results,
 // The family (an entry of `families`) most runs of the cell showed in `results`; null when none.
 const nlohmann::json* most_frequent_family(const nlohmann::json& results,
                                            const std::string& cell_hash);
+
+// The family (an entry of `families`) most runs of the cells `cell_hashes` showed; null when none.
+const nlohmann::json* most_frequent_family(const nlohmann::json& results,
+                                           const std::vector<std::string>& cell_hashes);
 
 // The family with the signature `prefix` starts (an entry of `families`), and that signature; null
 // when none.
@@ -54,7 +58,7 @@ struct Bisect1D {
   nlohmann::json family;  // the target family: {signatures, top_frame, frameless, exact, widened}
 };
 
-nlohmann::json section_1d(const MatrixInput& in, const Bisect1D& b,
+nlohmann::json section_1d(const BisectMatrix& in, const Bisect1D& b,
                           const bisect::SearchReport& report);
 
 struct Bisect2D {
@@ -64,7 +68,7 @@ struct Bisect2D {
   nlohmann::json family;
 };
 
-nlohmann::json section_2d(const MatrixInput& in, const Bisect2D& b,
+nlohmann::json section_2d(const BisectMatrix& in, const Bisect2D& b,
                           const bisect::StaircaseReport& report);
 
 // Records `section` in the `bisect` array of results.json at `path` (replacing
@@ -72,8 +76,8 @@ nlohmann::json section_2d(const MatrixInput& in, const Bisect2D& b,
 // path written. With no results.json there, writes one of the prober's runs and
 // builds; when it records another matrix, leaves it alone and writes
 // bisect-results.json beside it.
-Expected<std::string> record_bisect(const std::string& path, const MatrixInput& in,
+Expected<std::string> record_bisect(const std::string& path, const BisectMatrix& in,
                                     const CellProber& prober, const std::string& matrix_file,
                                     nlohmann::json section);
 
-}  // namespace faultline::cli
+}  // namespace faultline::pipeline

@@ -1,20 +1,18 @@
-#include "cli/bisect_cells.h"
+#include "pipeline/bisect_cells.h"
 
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "base/text.h"
-#include "cli/session.h"
 
-namespace faultline::cli {
+namespace faultline::pipeline {
 
 namespace {
 
 // The --only values, one per axis.
-Expected<std::map<std::size_t, std::string>> fixed_values(const std::vector<std::string>& only,
+Expected<std::map<std::size_t, std::string>> fixed_values(const AxisFilter& filter,
                                                           const matrix::CellTable& t) {
-  FAULTLINE_TRY(const OnlyFilter filter, parse_only(only, t));
   std::map<std::size_t, std::string> fixed;
   for (const auto& [a, values] : filter) {
     if (values.size() > 1)
@@ -27,8 +25,8 @@ Expected<std::map<std::size_t, std::string>> fixed_values(const std::vector<std:
 
 }  // namespace
 
-Expected<Plane> find_plane(const MatrixInput& in, const std::vector<std::string>& axis_names,
-                           const std::vector<std::string>& only) {
+Expected<Plane> find_plane(const BisectMatrix& in, const std::vector<std::string>& axis_names,
+                           const AxisFilter& only) {
   const auto& t = in.expansion.cells;
   Plane plane;
   for (const auto& name : axis_names) {
@@ -89,7 +87,7 @@ Expected<Plane> find_plane(const MatrixInput& in, const std::vector<std::string>
 }
 
 Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bool stop_at_first) {
-  if (interrupted()) return fail(Error{ErrorKind::infrastructure, "interrupted"});
+  if (cancelled()) return fail(Error{ErrorKind::infrastructure, "interrupted"});
   bisect::Observation seen;
   const auto& needed_set = m_in.expansion.cell_builds[cell];
   std::vector<std::size_t> needed(needed_set.begin(), needed_set.end());
@@ -120,7 +118,7 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
     if (!r.crashes.empty() && !m_first_crash) m_first_crash = r.crashes.front();
     m_records.push_back(r);
   });
-  if (interrupted()) return fail(Error{ErrorKind::infrastructure, "interrupted"});
+  if (cancelled()) return fail(Error{ErrorKind::infrastructure, "interrupted"});
   return recount(cell, from);
 }
 
@@ -143,4 +141,4 @@ bisect::Observation CellProber::recount(std::size_t cell, std::size_t from) cons
   return seen;
 }
 
-}  // namespace faultline::cli
+}  // namespace faultline::pipeline

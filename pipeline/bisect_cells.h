@@ -5,18 +5,32 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "base/expected.h"
 #include "bisect/families.h"
 #include "bisect/oracle.h"
-#include "cli/matrix_input.h"
+#include "matrix/config.h"
+#include "matrix/expand.h"
 #include "runner/builds.h"
 #include "runner/stress.h"
 
-namespace faultline::cli {
+namespace faultline::pipeline {
+
+// The matrix a bisect searches: the loaded configuration and its expansion
+// (both owned by the caller, which outlives every bisect object).
+struct BisectMatrix {
+  const matrix::Config& config;
+  const matrix::Expansion& expansion;
+};
+
+// `--only AXIS=VALUE` filters as cli/matrix_input.h parses them: per product
+// axis index, the values wanted.
+using AxisFilter = std::map<std::size_t, std::set<std::string>>;
 
 // The searched axes (one or two component axes) and, for each position on them,
 // the matrix cell there; the other axes are fixed to one value each.
@@ -31,15 +45,15 @@ struct Plane {
   }
 };
 
-// Bad input when an axis is not a component, --only leaves another axis varying
+// Bad input when an axis is not a component, `only` leaves another axis varying
 // or gives it two values, or no cell matches.
-Expected<Plane> find_plane(const MatrixInput& in, const std::vector<std::string>& axis_names,
-                           const std::vector<std::string>& only);
+Expected<Plane> find_plane(const BisectMatrix& in, const std::vector<std::string>& axis_names,
+                           const AxisFilter& only);
 
 // Builds a cell's components (through the build cache) and runs it.
 class CellProber {
  public:
-  CellProber(const MatrixInput& in, runner::BuildOptions builds, runner::StressOptions stress)
+  CellProber(BisectMatrix in, runner::BuildOptions builds, runner::StressOptions stress)
       : m_in(in), m_builds(std::move(builds)), m_stress(std::move(stress)) {}
 
   bisect::FamilyTarget
@@ -61,12 +75,15 @@ class CellProber {
   const std::vector<runner::BuildOutcome>& builds() const { return m_outcomes; }
 
  private:
-  const MatrixInput& m_in;
+  const BisectMatrix m_in;
   runner::BuildOptions m_builds;
   runner::StressOptions m_stress;
   std::vector<runner::RunRecord> m_records;
   std::vector<runner::BuildOutcome> m_outcomes;
   std::optional<sanitizers::Crash> m_first_crash;
+
+  // Ctrl-C: the stress options' cancel flag is set.
+  bool cancelled() const { return m_stress.cancel && m_stress.cancel->load(); }
 };
 
-}  // namespace faultline::cli
+}  // namespace faultline::pipeline
