@@ -124,13 +124,13 @@ std::string render_families(const json& r, bool color) {
   const std::string headline = families_headline(r);
   if (headline.empty()) return "";
   std::ostringstream out;
-  out << "\n" << paint(headline, "1", color) << "\n";
+  out << "\n" << paint(terminal_text(headline), "1", color) << "\n";
   for (const auto& f : r["families"]) {
     const std::size_t cells = f.value("cells", json::array()).size();
-    out << "  bug " << f.value("hash", "") << ": " << f.value("summary", "") << " — " << cells
+    out << "  bug " << text_of(f, "hash") << ": " << text_of(f, "summary") << " — " << cells
         << (cells == 1 ? " cell\n" : " cells\n");
     if (!f.value("attribution", "").empty())
-      out << "    where: " << f.value("attribution", "") << "\n";
+      out << "    where: " << text_of(f, "attribution") << "\n";
   }
   return out.str();
 }
