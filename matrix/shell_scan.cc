@@ -41,6 +41,17 @@ bool is_assignment(std::string_view word) {
          });
 }
 
+// A word before a command's name that leaves the next word the name: an assignment, a reserved
+// word that starts a command (`!`, `if`, `do`, `{`, `time`, …), or `command`/`builtin` and their
+// options (`command -p eval …` runs eval).
+bool is_name_prefix(std::string_view word) {
+  if (is_assignment(word) || (word.size() > 1 && word[0] == '-')) return true;
+  for (std::string_view w : {"!", "if", "then", "elif", "else", "while", "until", "do", "{", "time",
+                             "command", "builtin"})
+    if (word == w) return true;
+  return word.size() > 2 && word.substr(word.size() - 2) == "()";  // f() { …
+}
+
 }  // namespace
 
 void ShellScan::feed(std::string_view text) {
@@ -295,9 +306,9 @@ void ShellScan::body_char(char c) {
 void ShellScan::end_word() {
   Level& top = m_stack.back();
   if (!top.in_word) return;
-  // The command's name is its first word that is not an assignment.
+  // The command's name is its first word that is not an assignment, reserved word or prefix.
   const bool named = std::any_of(top.words.begin(), top.words.end(),
-                                 [](const std::string& w) { return !is_assignment(w); });
+                                 [](const std::string& w) { return !is_name_prefix(w); });
   if (!named &&
       (top.word == "eval" || top.word == "ssh" || top.word == "trap" || top.word == "alias"))
     top.all_code = true;

@@ -235,6 +235,25 @@ TEST(Template, RefusesPlacesWhereNoReferenceIsSafe) {
             "'{{ n }}' is inside $'…' quoting; use '…' or \"…\" there");
 }
 
+// A reserved word (`if`, `!`, `do`, `{`…) or `command`/`builtin` before eval, let or [[ does not
+// make it an argument of another command: dash and bash still run the value as code.
+TEST(Template, RefusesCodeAfterReservedWordsAndCommandPrefixes) {
+  const std::string code = refusal("eval run {{ n }}");
+  EXPECT_EQ(refusal("command eval run {{ n }}"), code);
+  EXPECT_EQ(refusal("command -p eval run {{ n }}"), code);
+  EXPECT_EQ(refusal("builtin eval run {{ n }}"), code);
+  EXPECT_EQ(refusal("! eval run {{ n }}"), code);
+  EXPECT_EQ(refusal("if eval run {{ n }}; then :; fi"), code);
+  EXPECT_EQ(refusal("while eval run {{ n }}; do break; done"), code);
+  EXPECT_EQ(refusal("for i in 1; do eval run {{ n }}; done"), code);
+  EXPECT_EQ(refusal("{ eval run {{ n }}; }"), code);
+  EXPECT_EQ(refusal("f() { eval run {{ n }}; }; f"), code);
+  EXPECT_EQ(refusal("if trap 'rm {{ n }}' EXIT; then :; fi"), code);
+  EXPECT_EQ(refusal("if [[ {{ n }} -eq 1 ]]; then run; fi"), refusal("[[ {{ n }} -eq 1 ]] && run"));
+  EXPECT_EQ(refusal("command let x={{ n }}"), refusal("let x={{ n }}"));
+  parse_ok("echo if eval {{ n }}");  // here eval is only an argument of echo
+}
+
 TEST(Template, AcceptsWhatOnlyLooksLikeThosePlaces) {
   parse_ok("sh -c 'echo \"$1\"' sh {{ n }}");      // an argument after the script is data
   parse_ok("echo $((1 + 2)) {{ n }}");             // after the arithmetic closes

@@ -122,12 +122,13 @@ std::string render_families(const Results& r, bool color) {
   const std::string headline = families_headline(r);
   if (headline.empty()) return "";
   std::ostringstream out;
-  out << "\n" << paint(headline, "1", color) << "\n";
+  out << "\n" << paint(terminal_text(headline), "1", color) << "\n";
   for (const auto& f : r.families) {
     const std::size_t cells = f.cells.size();
-    out << "  bug " << f.hash << ": " << f.summary << " — " << cells
+    out << "  bug " << terminal_text(f.hash) << ": " << terminal_text(f.summary) << " — " << cells
         << (cells == 1 ? " cell\n" : " cells\n");
-    if (!f.attribution.value_or("").empty()) out << "    where: " << *f.attribution << "\n";
+    if (!f.attribution.value_or("").empty())
+      out << "    where: " << terminal_text(*f.attribution) << "\n";
   }
   return out.str();
 }

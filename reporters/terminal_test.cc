@@ -67,5 +67,25 @@ TEST(TerminalReport, WorkloadTextCannotDriveTheTerminal) {
       "1 crash signature in 1 of 1 cells (1 runs)\n");
 }
 
+// A family's summary and attribution come from a frame's function name, which the workload
+// printed: they are shown, never obeyed.
+TEST(TerminalReport, FamilyLinesCannotDriveTheTerminal) {
+  const json r = json::parse(
+      "{\"cells\": [], \"signatures\": [{\"hash\": \"abc\", \"tool\": \"asan\", \"kind\": \"uaf\", "
+      "\"runs\": 1, \"cells\": [\"h1\"], \"frames\": []}], \"builds\": [], \"axes\": [],"
+      " \"families\": [{\"hash\": \"fam1\", \"cells\": [\"h1\"],"
+      " \"summary\": \"asan uaf in evil\\u001b]0;PWN\\u0007 (1 run)\","
+      " \"attribution\": \"where \\u001b[2J\"}],"
+      " \"totals\": {\"cells\": 1, \"crash\": 1, \"signatures\": 1, \"runs\": 1}}");
+  const std::string out = render_terminal(r);
+  EXPECT_NE(out.find("\n1 bug, asan uaf in evil\\x1b]0;PWN\\x07 (1 run)\n"
+                     "  bug fam1: asan uaf in evil\\x1b]0;PWN\\x07 (1 run) — 1 cell\n"
+                     "    where: where \\x1b[2J\n"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_EQ(out.find('\x07'), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace faultline::reporters
