@@ -10,7 +10,7 @@
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/command.h"
-#include "cli/matrix_input.h"
+#include "pipeline/matrix_input.h"
 #include "store/store.h"
 
 namespace faultline::cli {
@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct HistoryFlags {
-  std::string file = k_default_matrix_file;
+  std::string file = pipeline::k_default_matrix_file;
   std::string db;
   std::string signature;
 };

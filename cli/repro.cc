@@ -14,9 +14,9 @@
 #include "base/redact.h"
 #include "base/text.h"
 #include "cli/command.h"
-#include "cli/matrix_input.h"
-#include "cli/progress.h"
-#include "cli/session.h"
+#include "pipeline/matrix_input.h"
+#include "pipeline/progress.h"
+#include "pipeline/session.h"
 #include "runner/builds.h"
 #include "runner/process.h"
 #include "runner/stress.h"
@@ -28,7 +28,7 @@ namespace {
 struct ReproFlags {
   std::vector<std::string> positional;  // [CELL] [FILE]
   std::vector<std::string> only;
-  std::string file = k_default_matrix_file;
+  std::string file = pipeline::k_default_matrix_file;
   std::string cell;
   std::string state_dir;
   int run = 0;
@@ -76,7 +76,7 @@ Expected<std::size_t> find_cell(const std::string& name, const matrix::CellTable
 }
 
 Expected<std::size_t> cell_of_only(const ReproFlags& flags, const matrix::CellTable& t) {
-  FAULTLINE_TRY(const OnlyFilter wanted, parse_only(flags.only, t));
+  FAULTLINE_TRY(const pipeline::OnlyFilter wanted, pipeline::parse_only(flags.only, t));
   std::vector<std::size_t> matching;
   for (std::size_t c = 0; c < t.size(); ++c) {
     bool ok = std::all_of(wanted.begin(), wanted.end(), [&](const auto& w) {
@@ -95,11 +95,12 @@ Expected<std::size_t> cell_of_only(const ReproFlags& flags, const matrix::CellTa
 }
 
 // The cell's builds, through the cache; their prefixes by component, or the failure.
-Expected<std::vector<std::string>> build_cell(const MatrixInput& in, std::size_t cell,
-                                              const Places& places, const ReproFlags& flags) {
+Expected<std::vector<std::string>> build_cell(const pipeline::MatrixInput& in, std::size_t cell,
+                                              const pipeline::Places& places,
+                                              const ReproFlags& flags) {
   const auto& e = in.expansion;
   std::vector<std::size_t> needed(e.cell_builds[cell].begin(), e.cell_builds[cell].end());
-  Progress progress(false);
+  pipeline::Progress progress(false);
   progress.start_builds(needed.size());
   runner::BuildOptions options;
   options.state_dir = places.state_dir;
@@ -107,7 +108,7 @@ Expected<std::vector<std::string>> build_cell(const MatrixInput& in, std::size_t
   options.matrix_file = flags.file;  // the build cache key leaves it out of the local inputs
   options.redactor = Redactor::from_environment(in.config.secrets);
   options.rebuild = flags.rebuild;
-  options.cancel = &interrupted();
+  options.cancel = &pipeline::interrupted();
   options.on_done = [&](std::size_t b, const runner::BuildOutcome& o) {
     progress.build_done(e.builds[b].id, o);
   };
@@ -178,7 +179,7 @@ int repro(ReproFlags flags) {
     std::cerr << "faultline repro: " << split.error().message << "\n";
     return k_exit_bad_input;
   }
-  auto in = read_matrix(flags.file, 1'000'000);
+  auto in = pipeline::read_matrix(flags.file, 1'000'000);
   if (!in) return k_exit_bad_input;
   const auto& t = in->expansion.cells;
   auto cell = flags.only.empty() ? find_cell(flags.cell, t, flags.file) : cell_of_only(flags, t);
@@ -187,22 +188,22 @@ int repro(ReproFlags flags) {
     return k_exit_bad_input;
   }
   std::string place_error;
-  const Places places = places_for(flags.file, flags.state_dir, place_error);
+  const pipeline::Places places = pipeline::places_for(flags.file, flags.state_dir, place_error);
   if (places.state_dir.empty()) {
     std::cerr << "faultline repro: " << place_error << "\n";
     return k_exit_infrastructure;
   }
-  catch_interrupts();
+  pipeline::catch_interrupts();
   auto prefixes = build_cell(*in, *cell, places, flags);
   if (!prefixes) {
     std::cerr << "faultline repro: " << prefixes.error().message << "\n";
-    return interrupted() ? k_exit_interrupted : k_exit_infrastructure;
+    return pipeline::interrupted() ? k_exit_interrupted : k_exit_infrastructure;
   }
   runner::StressOptions options;
   options.runs = 1;
   options.matrix_dir = places.matrix_dir;
   options.state_dir = places.state_dir;
-  options.cancel = &interrupted();
+  options.cancel = &pipeline::interrupted();
   options.keep_cores = flags.keep_core || in->config.stress.keep_cores;
   runner::StressLoop loop(in->config, in->expansion, options);
   loop.add_cell(*cell, *prefixes);

@@ -16,12 +16,12 @@
 #include "base/text.h"
 #include "base/time.h"
 #include "cli/command.h"
-#include "cli/matrix_input.h"
 #include "cli/post.h"
-#include "cli/progress.h"
-#include "cli/report.h"
-#include "cli/session.h"
 #include "matrix/variables.h"
+#include "pipeline/matrix_input.h"
+#include "pipeline/progress.h"
+#include "pipeline/render.h"
+#include "pipeline/session.h"
 #include "reporters/github.h"
 #include "reporters/markdown.h"
 #include "reporters/results.h"
@@ -39,7 +39,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct RunFlags {
-  std::string file = k_default_matrix_file;
+  std::string file = pipeline::k_default_matrix_file;
   int jobs = 0;
   int runs = 0;
   std::string stop;
@@ -59,13 +59,14 @@ struct RunFlags {
 };
 
 // --only axis=value filters: the same axis given twice means either value.
-Expected<std::vector<std::size_t>> select_cells(const RunFlags& flags, const MatrixInput& in) {
+Expected<std::vector<std::size_t>> select_cells(const RunFlags& flags,
+                                                const pipeline::MatrixInput& in) {
   const auto& t = in.expansion.cells;
-  FAULTLINE_TRY(const OnlyFilter wanted, parse_only(flags.only, t));
+  FAULTLINE_TRY(const pipeline::OnlyFilter wanted, pipeline::parse_only(flags.only, t));
   std::vector<std::uint32_t> shard_of;
   std::optional<std::pair<std::uint32_t, std::uint32_t>> shard;
   if (!flags.shard.empty()) {
-    shard = parse_shard(flags.shard);
+    shard = pipeline::parse_shard(flags.shard);
     if (!shard)
       return fail(
           bad_input("--shard '" + flags.shard + "' is not K/N with 1 <= K <= N (e.g. 2/4)"));
@@ -108,10 +109,11 @@ std::string matrix_fingerprint(const std::string& file) {
 Status claim_for_resume(store::Store& db, std::int64_t id, bool wait) {
   bool told = false;
   while (true) {
-    FAULTLINE_TRY(const auto holder, db.claim_session(id, this_process(), claimant_alive));
+    FAULTLINE_TRY(const auto holder,
+                  db.claim_session(id, pipeline::this_process(), pipeline::claimant_alive));
     if (!holder) return Ok{};
     const std::string who = "session " + std::to_string(id) + " in " + db.path() +
-                            " is being run by " + describe(*holder);
+                            " is being run by " + pipeline::describe(*holder);
     if (!wait) return fail(bad_input("--resume: " + who + "; wait for it to end, or pass --wait"));
     if (!told)
       std::cerr << "faultline run: --resume --wait: " << who << "; waiting for it to end\n";
@@ -122,7 +124,8 @@ Status claim_for_resume(store::Store& db, std::int64_t id, bool wait) {
 
 // The session this run records into: a new one, or with --resume the latest
 // run session in the store (of the same matrix file), whose runs go to `previous`.
-Expected<std::int64_t> open_session(store::Store& db, const RunFlags& flags, const MatrixInput& in,
+Expected<std::int64_t> open_session(store::Store& db, const RunFlags& flags,
+                                    const pipeline::MatrixInput& in,
                                     const std::vector<std::size_t>& selected,
                                     std::vector<runner::RunRecord>& previous) {
   const std::string fingerprint = matrix_fingerprint(flags.file);
@@ -133,7 +136,7 @@ Expected<std::int64_t> open_session(store::Store& db, const RunFlags& flags, con
   if (!flags.resume)
     return db.begin_session(
         {"run", in.config.name, flags.file, fingerprint, store::utc_timestamp(), flags.shard},
-        this_process());
+        pipeline::this_process());
   FAULTLINE_TRY(const auto latest, db.latest_session("run"));
   if (latest) FAULTLINE_STORE_CHECK(claim_for_resume(db, latest->id, flags.wait));
   if (!latest)
@@ -177,7 +180,7 @@ int write_results(const std::string& path, const nlohmann::json& results) {
 }
 
 int run(const RunFlags& flags) {
-  auto in = read_matrix(flags.file, flags.max_cells);
+  auto in = pipeline::read_matrix(flags.file, flags.max_cells);
   if (!in) return k_exit_bad_input;
   const matrix::Config& config = in->config;
   const matrix::Expansion& e = in->expansion;
@@ -187,7 +190,7 @@ int run(const RunFlags& flags) {
     return k_exit_bad_input;
   }
   std::string place_error;
-  const Places places = places_for(flags.file, flags.state_dir, place_error);
+  const pipeline::Places places = pipeline::places_for(flags.file, flags.state_dir, place_error);
   if (places.state_dir.empty()) {
     std::cerr << "faultline run: " << place_error << "\n";
     return k_exit_infrastructure;
@@ -196,7 +199,7 @@ int run(const RunFlags& flags) {
   const std::string& state_dir = places.state_dir;
   const std::string out_path = flags.out.empty() ? state_dir + "/results.json" : flags.out;
   const std::string db_path = flags.db.empty() ? state_dir + "/" + store::k_db_file_name : flags.db;
-  if (auto replaceable = replaceable_output("--out", out_path); !replaceable) {
+  if (auto replaceable = pipeline::replaceable_output("--out", out_path); !replaceable) {
     std::cerr << "faultline run: " << replaceable.error().message << "\n";
     return k_exit_bad_input;
   }
@@ -217,9 +220,9 @@ int run(const RunFlags& flags) {
     std::cerr << "faultline run: " << session.error().message << "\n";
     return exit_status_for(session.error());
   }
-  const int jobs = flags.jobs > 0
-                       ? flags.jobs
-                       : (config.stress.parallel > 0 ? config.stress.parallel : default_jobs());
+  const int jobs = flags.jobs > 0 ? flags.jobs
+                                  : (config.stress.parallel > 0 ? config.stress.parallel
+                                                                : pipeline::default_jobs());
   int runs = flags.runs > 0 ? flags.runs : config.stress.runs;
   int budget_runs = 0;
   double budget_seconds = 0;
@@ -245,8 +248,8 @@ int run(const RunFlags& flags) {
   else if (flags.stop == "confidence")
     stop = matrix::StopPolicy::confidence;
 
-  catch_interrupts();
-  std::atomic<bool>& g_interrupted = interrupted();
+  pipeline::catch_interrupts();
+  std::atomic<bool>& g_interrupted = pipeline::interrupted();
   const Redactor redactor = Redactor::from_environment(config.secrets);
 
   reporters::RunInfo info{flags.file,
@@ -259,7 +262,7 @@ int run(const RunFlags& flags) {
                           : stop == matrix::StopPolicy::confidence ? "confidence"
                                                                    : "first-crash",
                           flags.shard};
-  Progress progress(isatty(STDERR_FILENO) != 0);
+  pipeline::Progress progress(isatty(STDERR_FILENO) != 0);
   if (flags.post) post_run_started(config.name, selected->size());
 
   // Builds.
@@ -341,22 +344,23 @@ int run(const RunFlags& flags) {
     store_failed = true;
     std::cerr << "faultline run: " << s.error().message << "\n";
   }
-  (void)db.release_session(*session,
-                           this_process());  // a claim left behind is taken over once we are gone
+  (void)db.release_session(
+      *session,
+      pipeline::this_process());  // a claim left behind is taken over once we are gone
   nlohmann::json results = reporters::results_json(config, e, *selected, loop, builds, repro, info);
   results["matrix_fingerprint"] =
       matrix_fingerprint(flags.file);  // `faultline merge` checks shards share it
   results["store"] = {{"db", db_path}, {"session", *session}};
   reporters::mask_secrets(results, redactor);
   reporters::TerminalOptions topts;
-  topts.color = wants_colour(STDOUT_FILENO);
+  topts.color = pipeline::wants_colour(STDOUT_FILENO);
   const char* actions = std::getenv("GITHUB_ACTIONS");
   const bool on_github = actions && std::string(actions) == "true";
   if (on_github)
     for (const auto& secret : redactor.values())
       std::cout << "::add-mask::" << reporters::workflow_data(secret) << "\n";
   // Reports for people name paths relative to the repository; results.json keeps them absolute.
-  const std::string repo_root = default_repo_root();
+  const std::string repo_root = pipeline::default_repo_root();
   nlohmann::json shown = results;
   reporters::make_paths_relative(shown, repo_root);
   const std::string report = reporters::render_terminal(shown, topts);
@@ -376,9 +380,9 @@ int run(const RunFlags& flags) {
     if (format == "terminal") continue;  // printed above
     std::error_code dir_ec;
     fs::create_directories(report_dir, dir_ec);
-    const fs::path path = report_dir / report_file_name(format);
+    const fs::path path = report_dir / pipeline::report_file_name(format);
     std::ofstream file(path, std::ios::binary);
-    file << render_report(results, {format, repo_root, out_path, false});
+    file << pipeline::render_report(results, {format, repo_root, out_path, false});
     if (!file) {
       std::cerr << "faultline run: cannot write " << path.string() << "\n";
       return k_exit_infrastructure;
