@@ -94,6 +94,30 @@ int run(RunFlags flags) {
   return status;
 }
 
+// The matrix file, which cells, how many runs, and the reports to write.
+void add_selection_flags(CLI::App* cmd, RunFlags& flags) {
+  cmd->add_option("file", flags.file, "the matrix file")->capture_default_str();
+  cmd->add_option("-j,--jobs", flags.jobs,
+                  "runs and builds at once (default: stress.parallel, else the cores)")
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--runs", flags.runs, "runs per cell (default: stress.runs)")
+      ->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("--stop", flags.stop, "first-crash, all or confidence (default: stress.stop)")
+      ->check(CLI::IsMember({"first-crash", "all", "confidence"}));
+  cmd->add_option("--budget", flags.budget,
+                  "per cell: at most this many runs (500) or this much run time (90s, 10m); with "
+                  "--stop confidence, "
+                  "runs continue until the crash-rate interval is narrow or the budget is spent");
+  cmd->add_option("--shard", flags.shard,
+                  "run only shard K of N (as `plan --shards N` split them)");
+  cmd->add_option("--only", flags.only, "run only cells with AXIS=VALUE (repeatable)");
+  cmd->add_option(
+         "--report", flags.reports,
+         "also write this report (md, junit, sarif, html, json) into report.dir; repeatable; "
+         "replaces the matrix's report.formats")
+      ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal"}));
+}
+
 }  // namespace
 
 void add_run_command(CLI::App& app, Action& action) {
@@ -115,26 +139,7 @@ void add_run_command(CLI::App& app, Action& action) {
       "  faultline run examples/ffi-race/faultline.yaml --runs 5 --only sanitizer=asan\n"
       "  faultline run --shard 2/4 --out results-2.json\n"
       "  faultline run --resume");
-  cmd->add_option("file", flags->file, "the matrix file")->capture_default_str();
-  cmd->add_option("-j,--jobs", flags->jobs,
-                  "runs and builds at once (default: stress.parallel, else the cores)")
-      ->check(CLI::Range(1, 4096));
-  cmd->add_option("--runs", flags->runs, "runs per cell (default: stress.runs)")
-      ->check(CLI::Range(1, 10'000'000));
-  cmd->add_option("--stop", flags->stop, "first-crash, all or confidence (default: stress.stop)")
-      ->check(CLI::IsMember({"first-crash", "all", "confidence"}));
-  cmd->add_option("--budget", flags->budget,
-                  "per cell: at most this many runs (500) or this much run time (90s, 10m); with "
-                  "--stop confidence, "
-                  "runs continue until the crash-rate interval is narrow or the budget is spent");
-  cmd->add_option("--shard", flags->shard,
-                  "run only shard K of N (as `plan --shards N` split them)");
-  cmd->add_option("--only", flags->only, "run only cells with AXIS=VALUE (repeatable)");
-  cmd->add_option(
-         "--report", flags->reports,
-         "also write this report (md, junit, sarif, html, json) into report.dir; repeatable; "
-         "replaces the matrix's report.formats")
-      ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal"}));
+  add_selection_flags(cmd, *flags);
   cmd->add_flag("--rebuild", flags->rebuild, "ignore the build cache");
   cmd->add_flag(
       "--keep-cores", flags->keep_cores,
