@@ -2,6 +2,8 @@
 // remembers — each crash signature's first and last sighting and the cells it
 // appeared in, and the sessions (runs and bisects) with their ids, which
 // `report --baseline` accepts. Reading only: the store is store/store.h.
+#include "pipeline/history.h"
+
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -10,28 +12,18 @@
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/command.h"
-#include "cli/matrix_input.h"
+#include "pipeline/matrix_input.h"
 #include "store/store.h"
 
 namespace faultline::cli {
 
-namespace fs = std::filesystem;
-
 namespace {
 
 struct HistoryFlags {
-  std::string file = k_default_matrix_file;
+  std::string file = pipeline::k_default_matrix_file;
   std::string db;
   std::string signature;
 };
-
-// --db, else the store beside the matrix file (STATE = MATRIX_DIR/.faultline).
-std::string db_path(const HistoryFlags& flags) {
-  if (!flags.db.empty()) return flags.db;
-  return (fs::absolute(flags.file).parent_path() / ".faultline" / store::k_db_file_name)
-      .lexically_normal()
-      .string();
-}
 
 // "2026-11-22T00:12:19.123Z" → "2026-11-22 00:12:19".
 std::string when(const std::string& stamp) {
@@ -79,36 +71,8 @@ int list_signatures(store::Store& db) {
   return k_exit_ok;
 }
 
-// The one signature whose hash starts with `prefix`; bad input otherwise, with
-// a did-you-mean among the recorded hashes when one is close.
-Expected<store::SignatureHistory> find_signature(store::Store& db, const std::string& prefix) {
-  FAULTLINE_TRY(const auto all, db.signatures());
-  std::vector<const store::SignatureHistory*> matches;
-  for (const auto& s : all)
-    if (s.hash.rfind(prefix, 0) == 0) matches.push_back(&s);
-  if (matches.size() == 1) return *matches.front();
-  if (matches.size() > 1) {
-    std::vector<std::string> hashes;
-    for (const auto* m : matches) hashes.push_back(m->hash);
-    return fail(bad_input("--signature '" + prefix + "' matches " + std::to_string(matches.size()) +
-                          " signatures (" + join(hashes, ", ") + "); give more digits"));
-  }
-  std::vector<std::string> heads;
-  for (const auto& s : all)
-    heads.push_back(s.hash.substr(0, std::max(prefix.size(), std::size_t{1})));
-  std::string message = "no recorded signature starts with '" + prefix + "' in " + db.path();
-  // A suggestion only for a prefix long enough to have been meant (a typo in a copied hash).
-  if (auto close = prefix.size() >= 4 ? did_you_mean(prefix, heads) : std::nullopt)
-    for (const auto& s : all)
-      if (s.hash.rfind(*close, 0) == 0) {
-        message += " (did you mean '" + s.hash + "'?)";
-        break;
-      }
-  return fail(bad_input(message + "; `faultline history` lists them"));
-}
-
 int show_signature(store::Store& db, const std::string& prefix) {
-  auto found = find_signature(db, prefix);
+  auto found = pipeline::find_signature(db, prefix);
   if (!found) return report_error("history", found.error());
   auto seen = db.sightings(found->hash);
   if (!seen) return report_error("history", seen.error());
@@ -130,13 +94,15 @@ int show_signature(store::Store& db, const std::string& prefix) {
 }
 
 int run_history(const HistoryFlags& flags) {
-  auto db = store::Store::open(db_path(flags), store::Database::Mode::existing);
+  auto db = store::Store::open(pipeline::store_path(flags.file, flags.db),
+                               store::Database::Mode::existing);
   if (!db) return report_error("history", db.error());
   return flags.signature.empty() ? list_signatures(**db) : show_signature(**db, flags.signature);
 }
 
 int run_sessions(const HistoryFlags& flags) {
-  auto db = store::Store::open(db_path(flags), store::Database::Mode::existing);
+  auto db = store::Store::open(pipeline::store_path(flags.file, flags.db),
+                               store::Database::Mode::existing);
   if (!db) return report_error("sessions", db.error());
   auto all = (*db)->sessions();
   if (!all) return report_error("sessions", all.error());

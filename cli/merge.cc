@@ -10,7 +10,7 @@
 #include "base/exit_status.h"
 #include "base/files.h"
 #include "cli/command.h"
-#include "cli/session.h"
+#include "pipeline/session.h"
 #include "reporters/load.h"
 #include "reporters/results.h"
 
@@ -43,7 +43,7 @@ std::string summary(const nlohmann::json& r) {
 
 int run_merge(const MergeFlags& flags) {
   if (!flags.out.empty() && flags.out != "-")
-    if (auto replaceable = replaceable_output("-o", flags.out); !replaceable) {
+    if (auto replaceable = pipeline::replaceable_output("-o", flags.out); !replaceable) {
       std::cerr << "faultline merge: " << replaceable.error().message << "\n";
       return k_exit_bad_input;
     }

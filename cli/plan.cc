@@ -6,7 +6,7 @@
 
 #include "base/exit_status.h"
 #include "cli/command.h"
-#include "cli/matrix_input.h"
+#include "pipeline/matrix_input.h"
 
 namespace faultline::cli {
 
@@ -16,14 +16,14 @@ namespace {
 constexpr std::uint32_t k_github_max_jobs = 256;
 
 struct PlanFlags {
-  std::string file = k_default_matrix_file;
+  std::string file = pipeline::k_default_matrix_file;
   std::string format = "table";
   std::uint32_t shards = 0;
   std::string shard;
   std::size_t max_cells = 100'000;
 };
 
-nlohmann::json cell_json(const MatrixInput& in, std::size_t c) {
+nlohmann::json cell_json(const pipeline::MatrixInput& in, std::size_t c) {
   const auto& t = in.expansion.cells;
   nlohmann::json values = nlohmann::json::object();
   for (std::size_t a = 0; a < t.stride(); ++a)
@@ -33,7 +33,7 @@ nlohmann::json cell_json(const MatrixInput& in, std::size_t c) {
   return {{"id", t.id(c)}, {"hash", t.hash(c)}, {"values", values}, {"builds", builds}};
 }
 
-int print_shards(const PlanFlags& flags, const MatrixInput& in) {
+int print_shards(const PlanFlags& flags, const pipeline::MatrixInput& in) {
   auto assignment = matrix::assign_shards(in.expansion, flags.shards);
   std::vector<std::size_t> counts(flags.shards, 0);
   std::vector<std::set<std::uint32_t>> builds(flags.shards);
@@ -50,11 +50,11 @@ int print_shards(const PlanFlags& flags, const MatrixInput& in) {
   return k_exit_ok;
 }
 
-int print_cells(const PlanFlags& flags, const MatrixInput& in) {
+int print_cells(const PlanFlags& flags, const pipeline::MatrixInput& in) {
   std::optional<std::pair<std::uint32_t, std::uint32_t>> shard;
   std::vector<std::uint32_t> assignment;
   if (!flags.shard.empty()) {
-    shard = parse_shard(flags.shard);
+    shard = pipeline::parse_shard(flags.shard);
     assignment = matrix::assign_shards(in.expansion, shard->second);
   }
   const auto& t = in.expansion.cells;
@@ -85,12 +85,12 @@ int run_plan(const PlanFlags& flags) {
               << " jobs per workflow run; use --shards " << k_github_max_jobs << " or fewer\n";
     return k_exit_bad_input;
   }
-  if (!flags.shard.empty() && !parse_shard(flags.shard)) {
+  if (!flags.shard.empty() && !pipeline::parse_shard(flags.shard)) {
     std::cerr << "faultline plan: --shard '" << flags.shard
               << "' is not K/N with 1 <= K <= N (e.g. 2/4)\n";
     return k_exit_bad_input;
   }
-  auto in = read_matrix(flags.file, flags.max_cells);
+  auto in = pipeline::read_matrix(flags.file, flags.max_cells);
   if (!in) return k_exit_bad_input;
   if (flags.shards > in->expansion.cells.size()) {
     std::cerr << "faultline plan: --shards " << flags.shards << " is more than the "

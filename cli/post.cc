@@ -15,7 +15,7 @@
 #include "ci/context.h"
 #include "ci/publish.h"
 #include "cli/command.h"
-#include "cli/session.h"
+#include "pipeline/session.h"
 #include "reporters/github.h"
 #include "reporters/load.h"
 #include "reporters/markdown.h"
@@ -122,7 +122,7 @@ int run_post(const PostFlags& flags) {
     return k_exit_bad_input;
   }
   const std::string markdown =
-      comment_markdown(*results, name, default_repo_root(),
+      comment_markdown(*results, name, pipeline::default_repo_root(),
                        flags.full_report.empty() ? flags.file : flags.full_report);
   const ci::CommitStatus status = ci::status_for(*results);
   if (flags.dry_run) return print_dry_run(status, name, markdown), k_exit_ok;

@@ -1,7 +1,5 @@
 // `faultline report`: render a saved results.json in any report format, to
-// stdout or a file. Every format is rendered from the JSON alone.
-#include "cli/report.h"
-
+// stdout or a file. Every format is rendered from the JSON alone (pipeline/render).
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,17 +10,11 @@
 
 #include "base/exit_status.h"
 #include "cli/command.h"
-#include "cli/session.h"
-#include "reporters/baseline.h"
-#include "reporters/github.h"
-#include "reporters/html.h"
-#include "reporters/junit.h"
+#include "pipeline/baseline.h"
+#include "pipeline/render.h"
+#include "pipeline/session.h"
 #include "reporters/load.h"
-#include "reporters/markdown.h"
 #include "reporters/results.h"
-#include "reporters/sarif.h"
-#include "reporters/terminal.h"
-#include "store/store.h"
 
 namespace faultline::cli {
 
@@ -38,45 +30,13 @@ struct ReportFlags {
   std::string db;
 };
 
-// --baseline REF: a stored session when REF is a number (and no such file),
-// read from --db, else the store results.json names, else .faultline/faultline.db;
-// otherwise a results.json.
-Expected<reporters::Baseline> load_baseline(const ReportFlags& flags,
-                                            const nlohmann::json& results) {
-  const std::string& ref = flags.baseline;
-  const bool number =
-      !ref.empty() && ref.size() < 18 && ref.find_first_not_of("0123456789") == std::string::npos;
-  std::error_code ec;
-  if (!number || std::filesystem::exists(ref, ec)) {
-    FAULTLINE_TRY(const nlohmann::json base, reporters::load_results(ref));
-    return reporters::baseline_from_results(base, ref);
-  }
-  std::string db_path = flags.db;
-  if (db_path.empty() && results.contains("store") && results["store"].is_object())
-    db_path = results["store"].value("db", "");
-  if (db_path.empty()) db_path = std::string(".faultline/") + store::k_db_file_name;
-  FAULTLINE_TRY(auto db, store::Store::open(db_path, store::Database::Mode::existing));
-  const std::int64_t id = std::stoll(ref);
-  FAULTLINE_TRY(const auto session, db->session(id));
-  if (!session)
-    return fail(
-        bad_input(db_path + " has no session " + ref + " (`faultline sessions` lists them)"));
-  FAULTLINE_TRY(const auto signatures, db->session_signatures(id));
-  reporters::Baseline b{
-      "session " + ref + " (" + session->kind + " of " + session->started_at.substr(0, 19) + "Z)",
-      {}};
-  for (const auto& s : signatures)
-    b.signatures.push_back({s.hash, s.text, s.tool, s.kind, static_cast<int>(s.runs)});
-  return b;
-}
-
 std::string render(const ReportFlags& flags, const nlohmann::json& results, bool to_tty) {
-  RenderOptions o;
+  pipeline::RenderOptions o;
   o.format = flags.format;
   o.repo_root = std::filesystem::absolute(flags.repo_root).lexically_normal().string();
   o.full_report = flags.full_report.empty() ? flags.file : flags.full_report;
   o.color = to_tty;
-  return render_report(results, o);
+  return pipeline::render_report(results, o);
 }
 
 int run_report(const ReportFlags& flags) {
@@ -86,7 +46,7 @@ int run_report(const ReportFlags& flags) {
     return k_exit_bad_input;
   }
   if (!flags.baseline.empty()) {
-    auto baseline = load_baseline(flags, *results);
+    auto baseline = pipeline::load_baseline(flags.baseline, flags.db, *results);
     if (!baseline) {
       std::cerr << "faultline report: --baseline: " << baseline.error().message << "\n";
       return exit_status_for(baseline.error());
@@ -98,7 +58,7 @@ int run_report(const ReportFlags& flags) {
   const bool to_stdout = flags.out.empty() || flags.out == "-";
   std::string text;
   try {
-    text = render(flags, *results, to_stdout && wants_colour(STDOUT_FILENO));
+    text = render(flags, *results, to_stdout && pipeline::wants_colour(STDOUT_FILENO));
   } catch (const nlohmann::json::exception&
                e) {  // a field of the wrong type that the loader does not check
     std::cerr << "faultline report: " << flags.file
@@ -121,41 +81,6 @@ int run_report(const ReportFlags& flags) {
 }
 
 }  // namespace
-
-bool wants_colour(int fd) { return isatty(fd) != 0 && std::getenv("NO_COLOR") == nullptr; }
-
-std::string report_file_name(const std::string& format) {
-  if (format == "junit") return "report.junit.xml";
-  if (format == "sarif") return "report.sarif";
-  if (format == "terminal") return "report.txt";
-  return "report." + format;
-}
-
-std::string render_report(const nlohmann::json& results, const RenderOptions& options) {
-  // For people, paths relative to the repository; SARIF relativises on its own,
-  // and json stays as saved.
-  nlohmann::json shown = results;
-  if (options.format != "sarif" && options.format != "json")
-    reporters::make_paths_relative(shown, options.repo_root);
-  if (options.format == "md") {
-    reporters::MarkdownOptions o;
-    o.full_report = options.full_report;
-    return reporters::render_markdown(shown, o);
-  }
-  if (options.format == "junit") return reporters::render_junit(shown);
-  if (options.format == "html") return reporters::render_html(shown);
-  if (options.format == "sarif") {
-    reporters::SarifOptions o;
-    o.repo_root = options.repo_root;
-    return reporters::render_sarif(results, o);
-  }
-  if (options.format == "github-outputs") return reporters::github_outputs(results);
-  if (options.format == "json")
-    return results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  reporters::TerminalOptions o;
-  o.color = options.color;
-  return reporters::render_terminal(shown, o);
-}
 
 void add_report_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<ReportFlags>();
@@ -199,7 +124,7 @@ void add_report_command(CLI::App& app, Action& action) {
                   "the results store for --baseline SESSION (default: the one RESULTS names, else "
                   ".faultline/faultline.db)");
   cmd->callback([flags, &action] {
-    if (flags->repo_root.empty()) flags->repo_root = default_repo_root();
+    if (flags->repo_root.empty()) flags->repo_root = pipeline::default_repo_root();
     action = [flags] { return run_report(*flags); };
   });
 }

@@ -1,9 +1,10 @@
-// `faultline repro CELL`: one cell, once, in the foreground. Builds what the cell
-// needs through the build cache (runner/builds), prints the exact working
-// directory, environment and command, streams the workload's output live, and
-// then says which crash it showed and its signature. The run itself is the
-// stress loop's (runner::StressLoop::run_once), so it is the run `faultline run`
-// makes, core-file stacks included.
+// `faultline repro CELL`: one cell, once, in the foreground. The session
+// (finding the cell, its builds, the stress loop's run) is pipeline/repro.h's;
+// this file prints the exact working directory, environment and command,
+// streams the workload's output live, and then says which crash it showed and
+// its signature.
+#include "pipeline/repro.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,29 +12,16 @@
 #include <iostream>
 
 #include "base/exit_status.h"
-#include "base/redact.h"
 #include "base/text.h"
 #include "cli/command.h"
-#include "cli/matrix_input.h"
-#include "cli/progress.h"
-#include "cli/session.h"
-#include "runner/builds.h"
-#include "runner/process.h"
-#include "runner/stress.h"
+#include "pipeline/matrix_input.h"
 
 namespace faultline::cli {
 
 namespace {
 
-struct ReproFlags {
+struct ReproFlags : pipeline::ReproRequest {
   std::vector<std::string> positional;  // [CELL] [FILE]
-  std::vector<std::string> only;
-  std::string file = k_default_matrix_file;
-  std::string cell;
-  std::string state_dir;
-  int run = 0;
-  bool rebuild = false;
-  bool keep_core = false;
 };
 
 // CELL and FILE from the positional words: with --only, the one word is the file.
@@ -52,77 +40,6 @@ Status split_positional(ReproFlags& flags) {
   flags.cell = words[0];
   if (words.size() > 1) flags.file = words[1];
   return Ok{};
-}
-
-// The one cell whose id or hash is `name`, or whose hash starts with it.
-Expected<std::size_t> find_cell(const std::string& name, const matrix::CellTable& t,
-                                const std::string& file) {
-  std::vector<std::size_t> by_prefix;
-  std::vector<std::string> names;
-  for (std::size_t c = 0; c < t.size(); ++c) {
-    if (t.id(c) == name || t.hash(c) == name) return c;
-    if (name.size() >= 4 && t.hash(c).rfind(name, 0) == 0) by_prefix.push_back(c);
-    names.push_back(t.id(c));
-    names.push_back(t.hash(c));
-  }
-  if (by_prefix.size() == 1) return by_prefix[0];
-  if (by_prefix.size() > 1)
-    return fail(bad_input("cell hash prefix '" + name + "' is ambiguous in " + file + ": " +
-                          std::to_string(by_prefix.size()) + " cells (" + t.hash(by_prefix[0]) +
-                          ", " + t.hash(by_prefix[1]) + ", …); give more digits"));
-  std::string message = "no cell '" + name + "' in " + file;
-  if (auto near = did_you_mean(name, names)) message += " (did you mean '" + *near + "'?)";
-  return fail(bad_input(message + "; `faultline plan " + file + "` lists the cells"));
-}
-
-Expected<std::size_t> cell_of_only(const ReproFlags& flags, const matrix::CellTable& t) {
-  FAULTLINE_TRY(const OnlyFilter wanted, parse_only(flags.only, t));
-  std::vector<std::size_t> matching;
-  for (std::size_t c = 0; c < t.size(); ++c) {
-    bool ok = std::all_of(wanted.begin(), wanted.end(), [&](const auto& w) {
-      const std::string* v = t.value(c, w.first);
-      return v && w.second.count(*v);
-    });
-    if (ok) matching.push_back(c);
-  }
-  const std::string filter = "--only " + join(flags.only, " --only ");
-  if (matching.empty()) return fail(bad_input("no cell matches " + filter));
-  if (matching.size() > 1)
-    return fail(bad_input(filter + " matches " + std::to_string(matching.size()) + " cells (" +
-                          t.id(matching[0]) + "; " + t.id(matching[1]) +
-                          "; …); fix every axis to one value"));
-  return matching[0];
-}
-
-// The cell's builds, through the cache; their prefixes by component, or the failure.
-Expected<std::vector<std::string>> build_cell(const MatrixInput& in, std::size_t cell,
-                                              const Places& places, const ReproFlags& flags) {
-  const auto& e = in.expansion;
-  std::vector<std::size_t> needed(e.cell_builds[cell].begin(), e.cell_builds[cell].end());
-  Progress progress(false);
-  progress.start_builds(needed.size());
-  runner::BuildOptions options;
-  options.state_dir = places.state_dir;
-  options.matrix_dir = places.matrix_dir;
-  options.matrix_file = flags.file;  // the build cache key leaves it out of the local inputs
-  options.redactor = Redactor::from_environment(in.config.secrets);
-  options.rebuild = flags.rebuild;
-  options.cancel = &interrupted();
-  options.on_done = [&](std::size_t b, const runner::BuildOutcome& o) {
-    progress.build_done(e.builds[b].id, o);
-  };
-  auto outcomes = runner::run_builds(in.config, e, needed, options);
-  progress.end_builds();
-  std::vector<std::string> prefixes(in.config.components.size());
-  for (std::size_t b : needed) {
-    const runner::BuildOutcome& o = outcomes[b];
-    if (o.state != runner::BuildState::ok)
-      return fail(infrastructure("build " + e.builds[b].id + " failed: " + o.error +
-                                 "\n  command: " + o.command + "\n  log: " + o.log_path + "\n" +
-                                 o.log_tail));
-    prefixes[e.builds[b].component] = o.prefix;
-  }
-  return prefixes;
 }
 
 void print_invocation(const runner::StressLoop::Invocation& call, const std::string& cell_id,
@@ -178,50 +95,18 @@ int repro(ReproFlags flags) {
     std::cerr << "faultline repro: " << split.error().message << "\n";
     return k_exit_bad_input;
   }
-  auto in = read_matrix(flags.file, 1'000'000);
+  auto in = pipeline::read_matrix(flags.file, 1'000'000);
   if (!in) return k_exit_bad_input;
-  const auto& t = in->expansion.cells;
-  auto cell = flags.only.empty() ? find_cell(flags.cell, t, flags.file) : cell_of_only(flags, t);
-  if (!cell) {
-    std::cerr << "faultline repro: " << cell.error().message << "\n";
-    return k_exit_bad_input;
+  auto repro = pipeline::prepare_repro(flags, *in);
+  if (!repro) {
+    std::cerr << "faultline repro: " << repro.error().message << "\n";
+    return pipeline::interrupted() ? k_exit_interrupted : exit_status_for(repro.error());
   }
-  std::string place_error;
-  const Places places = places_for(flags.file, flags.state_dir, place_error);
-  if (places.state_dir.empty()) {
-    std::cerr << "faultline repro: " << place_error << "\n";
-    return k_exit_infrastructure;
-  }
-  catch_interrupts();
-  auto prefixes = build_cell(*in, *cell, places, flags);
-  if (!prefixes) {
-    std::cerr << "faultline repro: " << prefixes.error().message << "\n";
-    return interrupted() ? k_exit_interrupted : k_exit_infrastructure;
-  }
-  runner::StressOptions options;
-  options.runs = 1;
-  options.matrix_dir = places.matrix_dir;
-  options.state_dir = places.state_dir;
-  options.cancel = &interrupted();
-  options.keep_cores = flags.keep_core || in->config.stress.keep_cores;
-  runner::StressLoop loop(in->config, in->expansion, options);
-  loop.add_cell(*cell, *prefixes);
-  auto call = loop.invocation(*cell, flags.run);
-  if (!call) {
-    std::cerr
-        << "faultline repro: the cell's workload or sanitizer is not usable on this machine\n";
-    return k_exit_infrastructure;
-  }
-  if (!call->missing.empty()) {
-    std::cerr << "faultline repro: the cell's run command uses {{ " << call->missing
-              << " }}, which this cell lacks\n";
-    return k_exit_bad_input;
-  }
-  print_invocation(*call, t.id(*cell), t.hash(*cell), flags.run, places.matrix_dir);
+  const auto& cells = in->expansion.cells;
+  print_invocation(repro->invocation, cells.id(repro->cell), cells.hash(repro->cell), flags.run,
+                   repro->places.matrix_dir);
   std::cout << "--- output ---\n" << std::flush;
-  const runner::RunRecord rec = loop.run_once(*cell, flags.run, stream_output);
-  runner::reap_stray_children();
-  return report(rec);
+  return report(pipeline::run_repro(*repro, flags.run, stream_output));
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/command.h"
-#include "cli/matrix_input.h"
 #include "matrix/variables.h"
+#include "pipeline/matrix_input.h"
 #include "runner/core_stack.h"
 #include "runner/probe.h"
 
@@ -17,7 +17,7 @@ namespace faultline::cli {
 namespace {
 
 struct ValidateFlags {
-  std::string file = k_default_matrix_file;
+  std::string file = pipeline::k_default_matrix_file;
   std::size_t max_cells = 100'000;
   bool probe = true;
 };
@@ -81,7 +81,7 @@ std::string stop_name(matrix::StopPolicy p) {
   return "";
 }
 
-void print_summary(const ValidateFlags& flags, const MatrixInput& in) {
+void print_summary(const ValidateFlags& flags, const pipeline::MatrixInput& in) {
   const auto& cfg = in.config;
   const auto& e = in.expansion;
   std::vector<std::string> axes;
@@ -152,7 +152,7 @@ void add_validate_command(CLI::App& app, Action& action) {
       "do not check that each sanitizer builds and runs a one-line program (checks are cached)");
   cmd->callback([flags, &action] {
     action = [flags] {
-      auto in = read_matrix(flags->file, flags->max_cells);
+      auto in = pipeline::read_matrix(flags->file, flags->max_cells);
       if (!in) return static_cast<int>(k_exit_bad_input);
       print_summary(*flags, *in);
       print_core_note();

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
@@ -21,11 +22,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using e2e::Outcome;
 
 // lib 3 and 4 segfault under mode=segv; under mode=exit they print their own
 // message and exit 3 (one signature, a different excerpt per cell); the rest pass.
@@ -44,38 +41,15 @@ workloads:
 stress: { runs: 3, stop: all }
 )";
 
-class MergeTest : public ::testing::Test {
+class MergeTest : public e2e::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-merge-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-    write("faultline.yaml", k_matrix);
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(m_dir / name) << text;
-  }
+  MergeTest() : ScratchTest("merge") {}
+  void SetUp() override { write("faultline.yaml", k_matrix); }
   std::string read(const std::string& name) {
     std::ifstream in(m_dir / name);
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
-  }
-  Outcome faultline(std::vector<std::string> args) {
-    args.insert(args.begin(), FAULTLINE_BINARY);
-    runner::ProcessOptions p;
-    p.argv = args;
-    p.working_directory = m_dir.string();
-    p.timeout = std::chrono::minutes(5);
-    auto r = runner::run_process(p);
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
   }
   // Shard K of 3 into rK.json, each with its own state folder (as separate CI jobs).
   void run_shards() {
@@ -98,7 +72,6 @@ class MergeTest : public ::testing::Test {
     for (auto& b : r["builds"]) b.erase("seconds");
     return r;
   }
-  fs::path m_dir;
 };
 
 TEST_F(MergeTest, MergedShardsEqualOneUnshardedRun) {

@@ -15,6 +15,7 @@
 #include "base/text.h"
 #include "runner/core_stack.h"
 #include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
@@ -23,11 +24,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using e2e::Outcome;
 
 // store_answer() is line 3; main's call of it is line 7.
 const char* k_crash_c =
@@ -58,39 +55,12 @@ bool machine_writes_core_files() {
          access("/usr/bin/gdb", X_OK) == 0;
 }
 
-class ReproTest : public ::testing::Test {
+class ReproTest : public e2e::ScratchTest {
  protected:
+  ReproTest() : ScratchTest("repro") {}
   void SetUp() override {
-    char tmpl[] = "/tmp/faultline-repro-XXXXXX";
-    m_dir = mkdtemp(tmpl);
     write("crash.c", k_crash_c);
     write("faultline.yaml", k_matrix);
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(m_dir / name) << text;
-  }
-  json results() {
-    std::ifstream in(m_dir / ".faultline/results.json");
-    std::stringstream s;
-    s << in.rdbuf();
-    return json::parse(s.str());
-  }
-  Outcome faultline(std::vector<std::string> args) {
-    args.insert(args.begin(), FAULTLINE_BINARY);
-    runner::ProcessOptions p;
-    p.argv = args;
-    p.working_directory = m_dir.string();
-    p.timeout = std::chrono::minutes(3);
-    auto r = runner::run_process(p);
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
   }
   // Files named core or core.* in the matrix folder: cores faultline left behind.
   std::vector<std::string> stray_cores() {
@@ -101,7 +71,6 @@ class ReproTest : public ::testing::Test {
     }
     return out;
   }
-  fs::path m_dir;
 };
 
 const std::string k_crashing = "lib=2 sanitizer=none workload=w";

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
@@ -20,18 +21,12 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-  double seconds = 0;
-};
+using e2e::Outcome;
 
-class RunTest : public ::testing::Test {
+class RunTest : public e2e::ScratchTest {
  protected:
+  RunTest() : ScratchTest("run") {}
   void SetUp() override {
-    char tmpl[] = "/tmp/faultline-run-XXXXXX";
-    m_dir = mkdtemp(tmpl);
     write("bug.c",
           "#include <stdio.h>\n#include <stdlib.h>\n"
           "int main(int argc, char** argv) {\n"
@@ -39,36 +34,6 @@ class RunTest : public ::testing::Test {
           "  if (v >= 3) { char* volatile p = malloc(8); free(p); return p[0]; }\n"
           "  printf(\"ok %d\\n\", v);\n  return 0;\n}\n");
   }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(m_dir / name) << text;
-  }
-  std::string read(const fs::path& p) {
-    std::ifstream in(p);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  Outcome faultline(std::vector<std::string> args,
-                    std::chrono::milliseconds timeout = std::chrono::minutes(5)) {
-    args.insert(args.begin(), FAULTLINE_BINARY);
-    runner::ProcessOptions p;
-    p.argv = args;
-    p.working_directory = m_dir.string();
-    p.timeout = timeout;
-    p.kill_grace = std::chrono::seconds(30);
-    auto r = runner::run_process(p);
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text(),
-            std::chrono::duration<double>(r->wall).count()};
-  }
-  json results() { return json::parse(read(m_dir / ".faultline/results.json")); }
   // The exit status of another program run in the scratch directory.
   int tool_status(std::vector<std::string> argv) {
     runner::ProcessOptions p;
@@ -97,7 +62,6 @@ class RunTest : public ::testing::Test {
     sqlite3_close(db);
     return value;
   }
-  fs::path m_dir;
 };
 
 const char* k_matrix = R"(version: 1

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "runner/process.h"
+#include "tests/support.h"
 
 extern char** environ;
 
@@ -32,43 +33,18 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using e2e::Outcome;
 
-class StoreE2eTest : public ::testing::Test {
+class StoreE2eTest : public e2e::ScratchTest {
  protected:
+  StoreE2eTest() : ScratchTest("store-e2e") {}
   void SetUp() override {
-    char tmpl[] = "/tmp/faultline-store-e2e-XXXXXX";
-    m_dir = mkdtemp(tmpl);
     write("bug.c",
           "#include <stdio.h>\n#include <stdlib.h>\n"
           "int main(int argc, char** argv) {\n"
           "  int v = atoi(argv[1]);\n"
           "  if (v >= 3) { char* volatile p = malloc(8); free(p); return p[0]; }\n"
           "  printf(\"ok %d\\n\", v);\n  return 0;\n}\n");
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(m_dir / name) << text;
-  }
-  Outcome faultline(std::vector<std::string> args) {
-    args.insert(args.begin(), FAULTLINE_BINARY);
-    runner::ProcessOptions p;
-    p.argv = args;
-    p.working_directory = m_dir.string();
-    p.timeout = std::chrono::minutes(5);
-    auto r = runner::run_process(p);
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
   }
   std::string db_path() const { return (m_dir / ".faultline/faultline.db").string(); }
   // The first column of the first row `sql` returns, as text, read with plain SQLite
@@ -91,7 +67,6 @@ class StoreE2eTest : public ::testing::Test {
     const std::string t = db_text(sql);
     return t.empty() ? -1 : std::stoi(t);
   }
-  fs::path m_dir;
 };
 
 const char* k_matrix = R"(version: 1

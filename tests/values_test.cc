@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
@@ -19,44 +20,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using e2e::Outcome;
 
-class ValuesTest : public ::testing::Test {
+class ValuesTest : public e2e::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-values-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(m_dir / name) << text;
-  }
-  std::string read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  Outcome faultline(std::vector<std::string> args) {
-    args.insert(args.begin(), FAULTLINE_BINARY);
-    runner::ProcessOptions p;
-    p.argv = args;
-    p.working_directory = m_dir.string();
-    p.timeout = std::chrono::minutes(3);
-    auto r = runner::run_process(p);
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
-  }
+  ValuesTest() : ScratchTest("values") {}
   // Every file named PWNED anywhere under the scratch directory.
   std::vector<std::string> pwned() {
     std::vector<std::string> out;
@@ -64,7 +32,6 @@ class ValuesTest : public ::testing::Test {
       if (e.path().filename() == "PWNED") out.push_back(e.path().string());
     return out;
   }
-  fs::path m_dir;
 };
 
 // The values: each would run `touch PWNED` if a shell read it as code.

@@ -1,4 +1,4 @@
-#include "cli/matrix_input.h"
+#include "pipeline/matrix_input.h"
 
 #include <algorithm>
 #include <iostream>
@@ -9,7 +9,7 @@
 #include "matrix/load.h"
 #include "runner/process.h"
 
-namespace faultline::cli {
+namespace faultline::pipeline {
 
 Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir,
                                                   const std::string& range, bool first_parent) {
@@ -141,4 +141,4 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_shard(const std::st
   return std::make_pair(k, n);
 }
 
-}  // namespace faultline::cli
+}  // namespace faultline::pipeline

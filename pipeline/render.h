@@ -1,14 +1,15 @@
 // Rendering a results.json in one format, shared by `faultline report` and the
-// report files `faultline run` writes (report.formats / --report).
+// report files `faultline run` writes (report.formats / --report); the one
+// colour policy of both.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace faultline::cli {
+namespace faultline::pipeline {
 
 struct RenderOptions {
-  std::string format = "terminal";  // md, junit, sarif, html, json, terminal
+  std::string format = "terminal";  // md, junit, sarif, html, json, terminal, github-outputs
   std::string repo_root;            // absolute
   std::string full_report;          // named when Markdown is trimmed
   bool color = false;
@@ -24,4 +25,4 @@ bool wants_colour(int fd);
 // The file name `run` writes a format to: report.md, report.junit.xml, …
 std::string report_file_name(const std::string& format);
 
-}  // namespace faultline::cli
+}  // namespace faultline::pipeline

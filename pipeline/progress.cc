@@ -1,11 +1,11 @@
-#include "cli/progress.h"
+#include "pipeline/progress.h"
 
 #include <iostream>
 #include <sstream>
 
 #include "reporters/text.h"
 
-namespace faultline::cli {
+namespace faultline::pipeline {
 
 namespace {
 std::string fmt_seconds(double s) {
@@ -125,4 +125,4 @@ void Progress::end_runs() {
             << " crashing\n";
 }
 
-}  // namespace faultline::cli
+}  // namespace faultline::pipeline

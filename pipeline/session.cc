@@ -1,4 +1,4 @@
-#include "cli/session.h"
+#include "pipeline/session.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -14,7 +14,7 @@
 #include "runner/abandoned.h"
 #include "runner/process.h"
 
-namespace faultline::cli {
+namespace faultline::pipeline {
 
 namespace fs = std::filesystem;
 
@@ -117,4 +117,4 @@ std::string default_repo_root() {
 
 int default_jobs() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
-}  // namespace faultline::cli
+}  // namespace faultline::pipeline

@@ -9,7 +9,7 @@
 #include "runner/builds.h"
 #include "runner/stress.h"
 
-namespace faultline::cli {
+namespace faultline::pipeline {
 
 class Progress {
  public:
@@ -39,4 +39,4 @@ class Progress {
   bool m_in_runs = false;
 };
 
-}  // namespace faultline::cli
+}  // namespace faultline::pipeline
