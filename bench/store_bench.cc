@@ -20,13 +20,13 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace store = faultline::store;
-namespace runner = faultline::runner;
+namespace results = faultline::results;
 
 constexpr int k_cells = 64;
 constexpr int k_runs = 4000;  // per iteration, over both producers
 
-runner::RunRecord make_run(int index) {
-  runner::RunRecord r;
+results::RunRecord make_run(int index) {
+  results::RunRecord r;
   r.index = index;
   r.outcome = index % 10 == 0 ? "crash" : "pass";
   r.wall_seconds = 0.2;
@@ -79,7 +79,7 @@ std::unique_ptr<store::Store> fresh_store(const fs::path& dir, std::int64_t& ses
 void BM_WriterRunsPerSecond(benchmark::State& state) {
   const std::size_t batch = static_cast<std::size_t>(state.range(0));
   Scratch scratch;
-  std::vector<runner::RunRecord> runs;
+  std::vector<results::RunRecord> runs;
   for (int i = 0; i < k_runs; ++i) runs.push_back(make_run(i));
   std::size_t transactions = 0;
   for (auto _ : state) {
