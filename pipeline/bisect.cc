@@ -243,25 +243,31 @@ bisect::FamilyTarget family_of_crash(const sanitizers::Crash& c) {
           bisect::stands_alone(c.tool)};
 }
 
+// --signature S found in the earlier run's results: S alone when it has frames
+// of its own, else widened to its family, saying so. False when the evidence lacks S.
+bool signature_from_evidence(Context& ctx) {
+  const std::string& s = ctx.flags.signature;
+  const json* sig = nullptr;
+  const json* family = ctx.evidence.is_null() ? nullptr : family_with(ctx.evidence, s, &sig);
+  if (!family || !sig) return false;
+  const bisect::Manifestation m = reporters::manifestation_of(*sig);
+  const bool framed = !m.top_frame.empty() || bisect::stands_alone(m.tool);
+  bisect::FamilyTarget t = framed ? bisect::FamilyTarget{{s}, m.top_frame, false, true}
+                                  : family_target(ctx.evidence, *family);
+  t.frameless = t.frameless || !framed;
+  set_target(ctx, std::move(t), s, sig->value("text", ""), !framed);
+  ctx.log << "bisect: target " << target_words(ctx)
+          << (framed ? "" : " (it has no frames: widened to its family)") << "\n";
+  return true;
+}
+
 // --signature S: S alone when it has frames of its own; else widened to its
 // family (from the earlier run's results, or what its first crash at the bad
 // end shows), saying so. The bad end's runs when it had to look.
 Expected<std::optional<bisect::Observation>> signature_target(Context& ctx, std::size_t bad_cell,
                                                               const std::string& where) {
   const std::string& s = ctx.flags.signature;
-  const json* sig = nullptr;
-  const json* family = ctx.evidence.is_null() ? nullptr : family_with(ctx.evidence, s, &sig);
-  if (family && sig) {
-    const bisect::Manifestation m = reporters::manifestation_of(*sig);
-    const bool framed = !m.top_frame.empty() || bisect::stands_alone(m.tool);
-    bisect::FamilyTarget t = framed ? bisect::FamilyTarget{{s}, m.top_frame, false, true}
-                                    : family_target(ctx.evidence, *family);
-    t.frameless = t.frameless || !framed;
-    set_target(ctx, std::move(t), s, sig->value("text", ""), !framed);
-    ctx.log << "bisect: target " << target_words(ctx)
-            << (framed ? "" : " (it has no frames: widened to its family)") << "\n";
-    return std::optional<bisect::Observation>{};
-  }
+  if (signature_from_evidence(ctx)) return std::optional<bisect::Observation>{};
   set_target(ctx, bisect::FamilyTarget{{s}, "", false, true}, s, "", false);
   ctx.log << "bisect: looking for " << s << " at " << where << "\n";
   const std::size_t from = ctx.prober.records().size();
@@ -595,13 +601,8 @@ void interval_target(Context& ctx, const Plane& plane) {
   if (ctx.prober.any_crash) return;
   const std::string& s = ctx.flags.signature;
   if (!s.empty()) {
-    const json* sig = nullptr;
-    const json* family = ctx.evidence.is_null() ? nullptr : family_with(ctx.evidence, s, &sig);
-    if (family && sig) {
-      set_target(ctx, family_target(ctx.evidence, *family), s, sig->value("text", ""), false);
-    } else {
-      set_target(ctx, bisect::FamilyTarget{{s}, "", false, true}, s, "", false);
-    }
+    if (signature_from_evidence(ctx)) return;
+    set_target(ctx, bisect::FamilyTarget{{s}, "", false, true}, s, "", false);
     ctx.log << "bisect: target " << target_words(ctx) << "\n";
     return;
   }

@@ -168,6 +168,24 @@ void from_json(const json& j, Baseline& x) {
   read(j, "fixed", x.fixed);
 }
 
+void to_json(json& j, const BisectRate& x) {
+  j = {{"estimate", x.estimate},
+       {"low", x.low},
+       {"high", x.high},
+       {"target_runs", x.target_runs},
+       {"runs", x.runs}};
+  write(j, "words", x.words);
+}
+
+void from_json(const json& j, BisectRate& x) {
+  read(j, "estimate", x.estimate);
+  read(j, "low", x.low);
+  read(j, "high", x.high);
+  read(j, "target_runs", x.target_runs);
+  read(j, "runs", x.runs);
+  read(j, "words", x.words);
+}
+
 void to_json(json& j, const BisectStep& x) {
   j = {{"values", x.values},
        {"runs", x.runs},
@@ -219,7 +237,8 @@ const std::vector<std::string_view> k_bisect_keys = {"signature",      "signatur
                                                      "steps",          "manifestation_changed",
                                                      "minimal_pairs",  "first_crashing_by_row",
                                                      "contradictions", "probes",
-                                                     "grid_cells",     "runs_per_pair"};
+                                                     "grid_cells",     "runs_per_pair",
+                                                     "interval",       "region"};
 
 }  // namespace
 
@@ -247,6 +266,8 @@ void to_json(json& j, const BisectAnswer& x) {
   write(j, "contradicting", x.contradicting);
   write(j, "steps", x.steps);
   write(j, "manifestation_changed", x.manifestation_changed);
+  write(j, "interval", x.interval);
+  write(j, "region", x.region);
   write(j, "minimal_pairs", x.minimal_pairs);
   if (x.first_crashing_by_row) j["first_crashing_by_row"] = rows_json(*x.first_crashing_by_row);
   write(j, "contradictions", x.contradictions);
@@ -278,6 +299,8 @@ void from_json(const json& j, BisectAnswer& x) {
   read(j, "contradicting", x.contradicting);
   read(j, "steps", x.steps);
   read(j, "manifestation_changed", x.manifestation_changed);
+  read(j, "interval", x.interval);
+  read(j, "region", x.region);
   read(j, "minimal_pairs", x.minimal_pairs);
   if (auto it = j.find("first_crashing_by_row"); it != j.end() && it->is_object())
     x.first_crashing_by_row = rows_of(*it);

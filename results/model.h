@@ -187,6 +187,7 @@ struct BisectRate {
   double estimate = 0, low = 0, high = 0;
   int target_runs = 0;
   int runs = 0;
+  std::optional<std::string> words;  // as people read it: "7 of 7 runs; ≥ 65% at 95%"
   bool operator==(const BisectRate&) const = default;
 };
 
@@ -237,11 +238,14 @@ struct BisectAnswer {
   std::optional<std::vector<std::string>> unbuildable, contradicting;
   std::optional<std::vector<BisectStep>> steps;
   std::optional<ManifestationChange> manifestation_changed;
+  // 1-D interval search (docs/bisect.md "Intervals"); kept as written by pipeline/bisect
+  std::optional<nlohmann::json> interval;
   // 2-D only
   std::optional<std::vector<Values>> minimal_pairs;
   std::optional<std::map<std::string, std::optional<std::string>>> first_crashing_by_row;
   std::optional<std::vector<Contradiction>> contradictions;
   std::optional<int> probes, grid_cells, runs_per_pair;
+  std::optional<nlohmann::json> region;             // 2-D bounded from evidence (status "region")
   nlohmann::json extra = nlohmann::json::object();  // keys not known here
   bool operator==(const BisectAnswer&) const = default;
 };
@@ -301,7 +305,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StoreRef, db, session)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FixedSignature, hash, text, tool, kind, runs)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectFamily, signatures, top_frame, frameless,
                                                 exact, widened)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectRate, estimate, low, high, target_runs, runs)
+void to_json(nlohmann::json& j, const BisectRate& x);  // model.cc: `words` only when set
+void from_json(const nlohmann::json& j, BisectRate& x);
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectCheck, runs, crashes, other, verdict)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectVerification, culprit, predecessor, successor)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ManifestationChange, without_target, with_target)

@@ -179,6 +179,8 @@ struct ChildPlan {
   bool set_core_limit = false;    // ProcessOptions::core_dumps
   rlimit core_limit{};            // soft raised to the hard limit, read before the fork
   volatile int error = 0;         // errno of the step that failed; 0 when exec succeeded
+  int error_fd = -1;  // write end of a close-on-exec pipe that carries that errno too: vfork
+                      // shares memory, but a fork (TSan's vfork interceptor forks) does not
 };
 
 // The child side: die with faultline (SIGKILL when the spawning thread ends, and
@@ -186,6 +188,7 @@ struct ChildPlan {
 // terminal (so /dev/tty cannot be opened), stdin from /dev/null, default signals.
 [[noreturn]] void fail_child(ChildPlan& plan, int error) {
   plan.error = error;
+  if (plan.error_fd >= 0) (void)!write(plan.error_fd, &error, sizeof error);
   _exit(127);
 }
 
@@ -215,6 +218,9 @@ struct ChildPlan {
 // vfork() with every signal blocked, so no faultline handler runs in the child.
 // Returns the child's pid, or -errno when it could not start.
 pid_t start_child(ChildPlan& plan) {
+  int error_pipe[2];
+  if (pipe2(error_pipe, O_CLOEXEC) != 0) return -errno;
+  plan.error_fd = error_pipe[1];
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -223,11 +229,20 @@ pid_t start_child(ChildPlan& plan) {
   if (pid == 0) become_workload(plan);
   int vfork_error = errno;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  close(error_pipe[1]);
+  int error = 0;
+  ssize_t n = 0;
+  if (pid >= 0) {
+    do n = read(error_pipe[0], &error, sizeof error);
+    while (n < 0 && errno == EINTR);
+  }
+  close(error_pipe[0]);
   if (pid < 0) return -vfork_error;
-  if (plan.error == 0) return pid;
+  if (n != static_cast<ssize_t>(sizeof error)) error = plan.error;
+  if (error == 0) return pid;
   while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
-  return -plan.error;
+  return -error;
 }
 
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {

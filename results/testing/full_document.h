@@ -64,7 +64,7 @@ inline BisectAnswer full_bisect_answer() {
   b.last_crashing = Values{{"library", "1.2"}};
   b.confidence = 0.995;
   b.confidence_goal = 0.99;
-  b.crash_rate = BisectRate{0.15, 0.05, 0.36, 3, 20};
+  b.crash_rate = BisectRate{0.15, 0.05, 0.36, 3, 20, "3 of 20 runs; 5.2–36% at 95%"};
   b.runs = 40;
   b.other_crashes = 0;
   b.verification = BisectVerification{{20, 3, 0, "crash"}, {20, 0, 0, "pass"}, {20, 4, 0, "crash"}};
@@ -72,7 +72,8 @@ inline BisectAnswer full_bisect_answer() {
   b.contradicting = std::vector<std::string>{};
   b.steps =
       std::vector<BisectStep>{{{{"library", "1.1"}}, "search", 20, 3, 0, "crash", "1.1", 0.9}};
-  b.manifestation_changed = ManifestationChange{{0.1, 0.02, 0.3, 2, 20}, {0, 0, 0.14, 0, 20}};
+  b.manifestation_changed =
+      ManifestationChange{{0.1, 0.02, 0.3, 2, 20, std::nullopt}, {0, 0, 0.14, 0, 20, std::nullopt}};
   b.minimal_pairs = std::vector<Values>{{{"library", "1.1"}, {"binding", "0.8"}}};
   b.first_crashing_by_row =
       std::map<std::string, std::optional<std::string>>{{"1.0", std::nullopt}, {"1.1", "0.8"}};
@@ -81,6 +82,17 @@ inline BisectAnswer full_bisect_answer() {
   b.probes = 5;
   b.grid_cells = 9;
   b.runs_per_pair = 20;
+  b.interval = nlohmann::json{{"start_open", false},
+                              {"end_open", false},
+                              {"first_crashing", {{"library", "1.1"}}},
+                              {"last_good", {{"library", "1.0"}}},
+                              {"last_crashing", {{"library", "1.2"}}},
+                              {"first_fixed", {{"library", "1.3"}}},
+                              {"start_outcome", "culprit"},
+                              {"end_outcome", "culprit"},
+                              {"spread", nlohmann::json::array()},
+                              {"summary", "crashes from 1.1 to 1.2"}};
+  b.region = nlohmann::json{{"cells", 16}, {"rows", nlohmann::json::array()}};
   return b;
 }
 
