@@ -8,8 +8,8 @@
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/command.h"
-#include "cli/matrix_input.h"
-#include "cli/session.h"
+#include "pipeline/matrix_input.h"
+#include "pipeline/session.h"
 #include "store/store.h"
 
 namespace faultline::cli {
@@ -19,7 +19,7 @@ namespace {
 // The flags: what the session is asked (`request`), and what the command line
 // alone decides (the axes, --only, jobs and state places).
 struct BisectFlags {
-  pipeline::BisectRequest request{k_default_matrix_file};
+  pipeline::BisectRequest request{pipeline::k_default_matrix_file};
   std::string axis;
   std::string axes;  // "ROWS,COLUMNS": a 2-D search
   std::vector<std::string> only;
@@ -30,7 +30,7 @@ struct BisectFlags {
 
 // The searched axes: --axes ROWS,COLUMNS, else --axis, else the matrix's
 // bisect.axes (two: a 2-D search; one: that axis). Empty after printing why (exit 2).
-std::vector<std::string> axis_names(const BisectFlags& flags, const MatrixInput& in) {
+std::vector<std::string> axis_names(const BisectFlags& flags, const pipeline::MatrixInput& in) {
   std::vector<std::string> names;
   if (!flags.axes.empty()) {
     std::string rest = flags.axes;
@@ -59,10 +59,11 @@ std::vector<std::string> axis_names(const BisectFlags& flags, const MatrixInput&
 }
 
 // The line or plane of cells searched; nullopt after printing why (exit 2).
-std::optional<pipeline::Plane> searched_plane(const BisectFlags& flags, const MatrixInput& in) {
+std::optional<pipeline::Plane> searched_plane(const BisectFlags& flags,
+                                              const pipeline::MatrixInput& in) {
   const std::vector<std::string> names = axis_names(flags, in);
   if (names.empty()) return std::nullopt;
-  auto only = parse_only(flags.only, in.expansion.cells);
+  auto only = pipeline::parse_only(flags.only, in.expansion.cells);
   if (!only) {
     std::cerr << "faultline bisect: " << only.error().message << "\n";
     return std::nullopt;
@@ -76,23 +77,24 @@ std::optional<pipeline::Plane> searched_plane(const BisectFlags& flags, const Ma
 }
 
 int run_bisect(const BisectFlags& flags) {
-  auto in = read_matrix(flags.request.file, 100'000'000);
+  auto in = pipeline::read_matrix(flags.request.file, 100'000'000);
   if (!in) return k_exit_bad_input;
   auto plane = searched_plane(flags, *in);
   if (!plane) return k_exit_bad_input;
   std::string place_error;
-  const Places places = places_for(flags.request.file, flags.state_dir, place_error);
+  const pipeline::Places places =
+      pipeline::places_for(flags.request.file, flags.state_dir, place_error);
   if (places.state_dir.empty()) {
     std::cerr << "faultline bisect: " << place_error << "\n";
     return k_exit_infrastructure;
   }
-  catch_interrupts();
+  pipeline::catch_interrupts();
   pipeline::BisectPlace place;
   place.matrix_dir = places.matrix_dir;
   place.state_dir = places.state_dir;
   place.db_path = flags.db.empty() ? places.state_dir + "/" + store::k_db_file_name : flags.db;
-  place.jobs = flags.jobs > 0 ? flags.jobs : default_jobs();
-  place.cancel = &interrupted();
+  place.jobs = flags.jobs > 0 ? flags.jobs : pipeline::default_jobs();
+  place.cancel = &pipeline::interrupted();
   const pipeline::BisectOutput output{std::cout, std::cerr, {}};
   return pipeline::run_bisect(flags.request, {in->config, in->expansion}, *plane, place, output);
 }

@@ -28,7 +28,7 @@ struct BisectMatrix {
   const matrix::Expansion& expansion;
 };
 
-// `--only AXIS=VALUE` filters as cli/matrix_input.h parses them: per product
+// `--only AXIS=VALUE` filters as pipeline/matrix_input.h parses them: per product
 // axis index, the values wanted.
 using AxisFilter = std::map<std::size_t, std::set<std::string>>;
 
