@@ -174,29 +174,44 @@ struct ChildPlan {
   int out_fd = -1;
   int err_fd = -1;
   pid_t parent = -1;
-  int cgroup_procs = -1;          // the run's cgroup.procs: the child moves itself in; -1: none
-  volatile int cgroup_error = 0;  // errno of that move; the run then goes without its cgroup
-  bool set_core_limit = false;    // ProcessOptions::core_dumps
-  rlimit core_limit{};            // soft raised to the hard limit, read before the fork
-  volatile int error = 0;         // errno of the step that failed; 0 when exec succeeded
-  int error_fd = -1;  // write end of a close-on-exec pipe that carries that errno too: vfork
-                      // shares memory, but a fork (TSan's vfork interceptor forks) does not
+  int cgroup_procs = -1;        // the run's cgroup.procs: the child moves itself in; -1: none
+  bool set_core_limit = false;  // ProcessOptions::core_dumps
+  rlimit core_limit{};          // soft raised to the hard limit, read before the fork
+  int notes_fd = -1;  // write end of a close-on-exec pipe carrying the child's ChildNotes:
+                      // vfork shares memory, but a fork (TSan's vfork interceptor forks)
+                      // does not, so the pipe is their only way to the parent
 };
+
+// What the child tells the parent through ChildPlan::notes_fd, one record of two
+// ints (kind, errno) per write (atomic: under PIPE_BUF), read until the pipe closes
+// at exec or exit.
+enum class ChildNote : int {
+  cgroup_refused = 1,  // the move into the run's cgroup failed; the child goes on without it
+  failed = 2,          // a step before exec (or exec) failed; the child exits 127
+};
+struct ChildNotes {
+  int cgroup_error = 0;  // errno of the refused cgroup move; 0 when it moved (or had none)
+  int error = 0;         // errno of the step that failed; 0 when exec succeeded
+};
+
+void note_to_parent(const ChildPlan& plan, ChildNote note, int error) {
+  const int record[2] = {static_cast<int>(note), error};
+  (void)!write(plan.notes_fd, record, sizeof record);
+}
 
 // The child side: die with faultline (SIGKILL when the spawning thread ends, and
 // at once if faultline is already gone), a new session with no controlling
 // terminal (so /dev/tty cannot be opened), stdin from /dev/null, default signals.
-[[noreturn]] void fail_child(ChildPlan& plan, int error) {
-  plan.error = error;
-  if (plan.error_fd >= 0) (void)!write(plan.error_fd, &error, sizeof error);
+[[noreturn]] void fail_child(const ChildPlan& plan, int error) {
+  note_to_parent(plan, ChildNote::failed, error);
   _exit(127);
 }
 
-[[noreturn]] void become_workload(ChildPlan& plan) {
+[[noreturn]] void become_workload(const ChildPlan& plan) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) fail_child(plan, errno);
   if (getppid() != plan.parent) _exit(127);  // faultline died before PDEATHSIG was set
-  if (plan.cgroup_procs >= 0 && write(plan.cgroup_procs, "0", 1) != 1)
-    plan.cgroup_error = errno != 0 ? errno : EIO;  // "0": the writing process
+  if (plan.cgroup_procs >= 0 && write(plan.cgroup_procs, "0", 1) != 1)  // "0": the writer
+    note_to_parent(plan, ChildNote::cgroup_refused, errno != 0 ? errno : EIO);
   if (setsid() < 0) fail_child(plan, errno);
   if (plan.set_core_limit && setrlimit(RLIMIT_CORE, &plan.core_limit) != 0) fail_child(plan, errno);
   struct sigaction action {};
@@ -215,12 +230,29 @@ struct ChildPlan {
   fail_child(plan, errno);
 }
 
+// The child's notes, read until the pipe closes (at exec, or at the child's exit).
+ChildNotes read_child_notes(int fd) {
+  ChildNotes notes;
+  int record[2];
+  std::size_t have = 0;
+  for (;;) {
+    ssize_t n = read(fd, reinterpret_cast<char*>(record) + have, sizeof record - have);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return notes;
+    have += static_cast<std::size_t>(n);
+    if (have < sizeof record) continue;
+    have = 0;
+    if (record[0] == static_cast<int>(ChildNote::cgroup_refused)) notes.cgroup_error = record[1];
+    if (record[0] == static_cast<int>(ChildNote::failed)) notes.error = record[1];
+  }
+}
+
 // vfork() with every signal blocked, so no faultline handler runs in the child.
-// Returns the child's pid, or -errno when it could not start.
-pid_t start_child(ChildPlan& plan) {
-  int error_pipe[2];
-  if (pipe2(error_pipe, O_CLOEXEC) != 0) return -errno;
-  plan.error_fd = error_pipe[1];
+// Returns the child's pid and its notes, or -errno when it could not start.
+pid_t start_child(ChildPlan& plan, ChildNotes& notes) {
+  int notes_pipe[2];
+  if (pipe2(notes_pipe, O_CLOEXEC) != 0) return -errno;
+  plan.notes_fd = notes_pipe[1];
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -229,20 +261,14 @@ pid_t start_child(ChildPlan& plan) {
   if (pid == 0) become_workload(plan);
   int vfork_error = errno;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  close(error_pipe[1]);
-  int error = 0;
-  ssize_t n = 0;
-  if (pid >= 0) {
-    do n = read(error_pipe[0], &error, sizeof error);
-    while (n < 0 && errno == EINTR);
-  }
-  close(error_pipe[0]);
+  close(notes_pipe[1]);
+  if (pid >= 0) notes = read_child_notes(notes_pipe[0]);
+  close(notes_pipe[0]);
   if (pid < 0) return -vfork_error;
-  if (n != static_cast<ssize_t>(sizeof error)) error = plan.error;
-  if (error == 0) return pid;
+  if (notes.error == 0) return pid;
   while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
-  return -error;
+  return -notes.error;
 }
 
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
@@ -311,9 +337,10 @@ Expected<Child> spawn(const ProcessOptions& options) {
   plan.cgroup_procs = child.cgroup ? child.cgroup->procs_fd() : -1;
 
   std::shared_lock spawning(g_spawn_lock);
-  child.pid = start_child(plan);
+  ChildNotes notes;
+  child.pid = start_child(plan, notes);
   if (child.pid < 0) return fail(spawn_error(options, program, -child.pid));
-  if (plan.cgroup_error != 0) {  // not delegated to us after all: the fallback from now on
+  if (notes.cgroup_error != 0) {  // not delegated to us after all: the fallback from now on
     disable_cgroups();
     child.cgroup.reset();
   }
