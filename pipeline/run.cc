@@ -85,6 +85,9 @@ namespace {
 
 // What the steps of one session share.
 struct Session {
+  Session(const RunRequest& run_request, const MatrixInput& matrix, const RunHooks& run_hooks)
+      : request(run_request), input(matrix), hooks(run_hooks) {}
+
   const RunRequest& request;
   const MatrixInput& input;
   const RunHooks& hooks;
@@ -365,7 +368,7 @@ Status prepare(Session& s) {
 
 Expected<RunOutcome> run_session(const RunRequest& request, const MatrixInput& input,
                                  const RunHooks& hooks) {
-  Session s{request, input, hooks};
+  Session s(request, input, hooks);
   FAULTLINE_STORE_CHECK(prepare(s));
   reporters::RunInfo info = run_info(s, utc_timestamp());
   Progress progress(request.progress_tty);

@@ -86,7 +86,19 @@ class Builder {
   void read_inputs(const std::set<std::size_t>& builds);
   std::string compiler_command(const matrix::Component& comp) const;
   std::string source_of(const matrix::BuildRef& b, std::string& error);
+  struct Dependencies {
+    std::vector<std::string> keys, prefixes;  // of each dependency's build, in b.deps order
+    std::string failed;                       // id of a dependency that failed; "" when none
+  };
+  Dependencies dependencies_of(const matrix::BuildRef& b) const;
+  void place(std::size_t index, const sanitizers::Profile* profile,
+             const std::vector<std::string>& dep_keys, const std::string& source);
+  void render_command(std::size_t index, const sanitizers::Profile& profile,
+                      const std::vector<std::string>& dep_prefixes);
   void prepare(std::size_t index);
+  bool reuse_or_clear(BuildOutcome& out, const std::filesystem::path& ok_marker) const;
+  std::string run_command(std::size_t index, const std::string& cwd);
+  void record(std::size_t index, std::string log, std::chrono::steady_clock::time_point start);
   void build_one(std::size_t index);
   Status materialise_source(const matrix::Component& comp, const std::string& version,
                             const std::string& dir);
@@ -194,27 +206,29 @@ std::string Builder::source_of(const matrix::BuildRef& b, std::string& error) {
   return local ? "files:" + *local : "";
 }
 
-// Key, directory and rendered command: needs the dependencies' keys, so called
-// level by level.
-void Builder::prepare(std::size_t index) {
-  const matrix::BuildRef& b = m_e.builds[index];
-  BuildOutcome& out = m_out[index];
-  const matrix::Component& comp = m_config.components[b.component];
-  auto profile = matrix::profile_for(m_config, b.sanitizer);
-  std::vector<std::string> dep_keys, dep_prefixes;
-  std::string failed_dep;
+// The keys and prefixes of b's dependencies' builds (prepared at a lower level).
+Builder::Dependencies Builder::dependencies_of(const matrix::BuildRef& b) const {
+  Dependencies deps;
   for (std::size_t d = 0; d < b.deps.size(); ++d) {
     std::size_t db = dep_build(b, d);
     if (db == SIZE_MAX) continue;
-    dep_keys.push_back(m_out[db].key);
-    dep_prefixes.push_back(m_out[db].prefix);
+    deps.keys.push_back(m_out[db].key);
+    deps.prefixes.push_back(m_out[db].prefix);
     if (m_out[db].state == BuildState::failed || m_out[db].state == BuildState::dependency_failed)
-      failed_dep = m_e.builds[db].id;
+      deps.failed = m_e.builds[db].id;
   }
-  std::string inputs_error;
-  const std::string source = source_of(b, inputs_error);
+  return deps;
+}
+
+// The build's content key and where it lives: STATE/builds/<name>-<key>/ with
+// prefix/ and build.log.
+void Builder::place(std::size_t index, const sanitizers::Profile* profile,
+                    const std::vector<std::string>& dep_keys, const std::string& source) {
+  const matrix::BuildRef& b = m_e.builds[index];
+  BuildOutcome& out = m_out[index];
+  const matrix::Component& comp = m_config.components[b.component];
   const auto version = m_inputs.compiler_version.find(compiler_command(comp));
-  out.key = content_key(m_config, b, profile.value_or(sanitizers::Profile{}),
+  out.key = content_key(m_config, b, profile ? *profile : sanitizers::Profile{},
                         version == m_inputs.compiler_version.end() ? "" : version->second, source,
                         dep_keys);
   out.dir = (fs::path(m_options.state_dir) / "builds" /
@@ -223,25 +237,18 @@ void Builder::prepare(std::size_t index) {
                 .string();
   out.prefix = out.dir + "/prefix";
   out.log_path = out.dir + "/build.log";
-  if (!failed_dep.empty()) {
-    out.state = BuildState::dependency_failed;
-    out.error = "its dependency " + failed_dep + " failed to build";
-    return;
-  }
-  if (!inputs_error.empty()) {
-    out.state = BuildState::failed;
-    out.error = inputs_error;
-    return;
-  }
-  if (!profile) {
-    out.state = BuildState::failed;
-    out.error = "sanitizer '" + b.sanitizer + "' is not available for " +
-                std::string(sanitizers::compiler_name(m_config.compiler));
-    return;
-  }
+}
+
+// The build command rendered with the build's variables, and its environment; a
+// command that cannot be rendered fails the build.
+void Builder::render_command(std::size_t index, const sanitizers::Profile& profile,
+                             const std::vector<std::string>& dep_prefixes) {
+  const matrix::BuildRef& b = m_e.builds[index];
+  BuildOutcome& out = m_out[index];
+  const matrix::Component& comp = m_config.components[b.component];
   matrix::BuildPaths paths{out.prefix, comp.source_git ? out.dir + "/src" : "", dep_prefixes,
                            m_options.jobs};
-  matrix::Binding binding = matrix::build_binding(m_config, b, *profile, paths);
+  matrix::Binding binding = matrix::build_binding(m_config, b, profile, paths);
   auto parsed = matrix::Template::parse(comp.build.value);
   auto* command = std::get_if<matrix::Template>(&parsed);
   std::string missing;
@@ -259,6 +266,31 @@ void Builder::prepare(std::size_t index) {
   for (auto& kv : command->environment(binding.vars))
     binding.env.push_back(std::move(kv));  // last: these win
   m_bindings[index] = std::move(binding.env);
+}
+
+// Key, directory and rendered command: needs the dependencies' keys, so called
+// level by level.
+void Builder::prepare(std::size_t index) {
+  const matrix::BuildRef& b = m_e.builds[index];
+  BuildOutcome& out = m_out[index];
+  auto profile = matrix::profile_for(m_config, b.sanitizer);
+  const Dependencies deps = dependencies_of(b);
+  std::string inputs_error;
+  const std::string source = source_of(b, inputs_error);
+  place(index, profile ? &*profile : nullptr, deps.keys, source);
+  if (!deps.failed.empty()) {
+    out.state = BuildState::dependency_failed;
+    out.error = "its dependency " + deps.failed + " failed to build";
+  } else if (!inputs_error.empty()) {
+    out.state = BuildState::failed;
+    out.error = inputs_error;
+  } else if (!profile) {
+    out.state = BuildState::failed;
+    out.error = "sanitizer '" + b.sanitizer + "' is not available for " +
+                std::string(sanitizers::compiler_name(m_config.compiler));
+  } else {
+    render_command(index, *profile, deps.prefixes);
+  }
 }
 
 Status Builder::materialise_source(const matrix::Component& comp, const std::string& version,
@@ -279,6 +311,63 @@ Status Builder::materialise_source(const matrix::Component& comp, const std::str
   return Ok{};
 }
 
+// True when the build's `ok` marker says it is cached (and --rebuild is not given);
+// else clears what an earlier build left and makes an empty prefix/ (false, with
+// out.error set, when it cannot).
+bool Builder::reuse_or_clear(BuildOutcome& out, const fs::path& ok_marker) const {
+  if (!m_options.rebuild && fs::exists(ok_marker)) {
+    out.state = BuildState::ok;
+    out.cached = true;
+    return true;
+  }
+  std::error_code ec;
+  fs::remove(ok_marker, ec);
+  fs::remove_all(out.prefix, ec);
+  fs::create_directories(out.prefix, ec);
+  out.state = BuildState::failed;
+  if (ec) out.error = "cannot create " + out.prefix + ": " + ec.message();
+  return false;
+}
+
+// Runs the build command in `cwd` with the build's environment; returns the log
+// ("$ COMMAND" then its interleaved output) and sets out.error when it failed.
+std::string Builder::run_command(std::size_t index, const std::string& cwd) {
+  BuildOutcome& out = m_out[index];
+  std::string log = "$ " + out.command + "\n";
+  if (out.command.empty()) return log;
+  std::map<std::string, std::optional<std::string>> changes;
+  for (const auto& [k, v] : m_bindings.at(index)) changes[k] = v;
+  ProcessOptions p;
+  p.argv = {"/bin/sh", "-c", out.command};
+  p.environment = environment_with(changes);
+  p.working_directory = cwd;
+  p.timeout = milliseconds(m_options.timeout_ms);
+  p.cancel = m_options.cancel;
+  auto result = processes().run(p);
+  if (!result) {
+    out.error = result.error().message;
+    return log + out.error + "\n";
+  }
+  if (!result->succeeded()) out.error = "the build command " + result->describe();
+  return log + result->interleaved.text();
+}
+
+// Writes the build's log (secrets masked) and, when it succeeded, its `ok` marker.
+void Builder::record(std::size_t index, std::string log,
+                     std::chrono::steady_clock::time_point start) {
+  BuildOutcome& out = m_out[index];
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  log = m_options.redactor.apply(log);
+  out.error = m_options.redactor.apply(out.error);
+  std::ofstream(out.log_path, std::ios::binary) << log;
+  out.log_tail = last_lines(log, 20);
+  if (out.error.empty()) {
+    out.state = BuildState::ok;
+    std::ofstream(fs::path(out.dir) / "ok") << m_e.builds[index].id << "\n"
+                                            << m_options.redactor.apply(out.command) << "\n";
+  }
+}
+
 void Builder::build_one(std::size_t index) {
   const matrix::BuildRef& b = m_e.builds[index];
   BuildOutcome& out = m_out[index];
@@ -290,22 +379,8 @@ void Builder::build_one(std::size_t index) {
   };
   if (out.state == BuildState::dependency_failed || out.state == BuildState::failed)
     return report();
-  const fs::path ok_marker = fs::path(out.dir) / "ok";
-  if (!m_options.rebuild && fs::exists(ok_marker)) {
-    out.state = BuildState::ok;
-    out.cached = true;
-    return report();
-  }
   const auto start = std::chrono::steady_clock::now();
-  std::error_code ec;
-  fs::remove(ok_marker, ec);
-  fs::remove_all(out.prefix, ec);
-  fs::create_directories(out.prefix, ec);
-  out.state = BuildState::failed;
-  if (ec) {
-    out.error = "cannot create " + out.prefix + ": " + ec.message();
-    return report();
-  }
+  if (reuse_or_clear(out, fs::path(out.dir) / "ok") || !out.error.empty()) return report();
   std::string cwd = m_options.matrix_dir;
   if (comp.source_git) {
     cwd = out.dir + "/src";
@@ -314,34 +389,7 @@ void Builder::build_one(std::size_t index) {
       return report();
     }
   }
-  std::string log = "$ " + out.command + "\n";
-  if (!out.command.empty()) {
-    std::map<std::string, std::optional<std::string>> changes;
-    for (const auto& [k, v] : m_bindings[index]) changes[k] = v;
-    ProcessOptions p;
-    p.argv = {"/bin/sh", "-c", out.command};
-    p.environment = environment_with(changes);
-    p.working_directory = cwd;
-    p.timeout = milliseconds(m_options.timeout_ms);
-    p.cancel = m_options.cancel;
-    auto result = processes().run(p);
-    if (!result) {
-      out.error = result.error().message;
-      log += out.error + "\n";
-    } else {
-      log += result->interleaved.text();
-      if (!result->succeeded()) out.error = "the build command " + result->describe();
-    }
-  }
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  log = m_options.redactor.apply(log);
-  out.error = m_options.redactor.apply(out.error);
-  std::ofstream(out.log_path, std::ios::binary) << log;
-  out.log_tail = last_lines(log, 20);
-  if (out.error.empty()) {
-    out.state = BuildState::ok;
-    std::ofstream(ok_marker) << b.id << "\n" << m_options.redactor.apply(out.command) << "\n";
-  }
+  record(index, run_command(index, cwd), start);
   report();
 }
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "matrix/load.h"
 #include "runner/fake_process_runner.h"
+#include "runner/testing/matrix_fixture.h"
 
 namespace faultline::runner {
 namespace {
@@ -31,29 +31,14 @@ workloads:
 
 using Argv = std::vector<std::string>;
 
-class BuildsTest : public ::testing::Test {
+class BuildsTest : public testing::MatrixFixture {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/faultline-builds-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    m_scratch = pattern;
-    matrix::LoadResult loaded = matrix::load_text(k_matrix, m_scratch + "/faultline.yaml");
-    ASSERT_TRUE(loaded.diagnostics.empty()) << loaded.diagnostics.render("faultline.yaml");
-    m_config = std::move(loaded.config);
-    matrix::Diagnostics d;
-    m_expansion = matrix::expand(m_config, d);
-    ASSERT_TRUE(d.empty()) << d.render("faultline.yaml");
+    load("builds", k_matrix);
+    if (HasFatalFailure()) return;
     ASSERT_EQ(m_expansion.builds.size(), 2u);
     ASSERT_EQ(m_expansion.builds[0].id, "lib=1.0 sanitizer=none");
     ASSERT_EQ(m_expansion.builds[1].id, "app=2.0 lib=1.0 sanitizer=none");
-  }
-  void TearDown() override {
-    if (HasFailure()) {
-      std::printf("scratch directory: %s\n", m_scratch.c_str());
-    } else {
-      std::error_code ec;
-      std::filesystem::remove_all(m_scratch, ec);
-    }
   }
 
   // Builds what the app needs (and so lib first) with `fake`.
@@ -66,10 +51,6 @@ class BuildsTest : public ::testing::Test {
     o.processes = &fake;
     return run_builds(m_config, m_expansion, {1}, o);
   }
-
-  std::string m_scratch;
-  matrix::Config m_config;
-  matrix::Expansion m_expansion;
 };
 
 // Answers the compiler's --version and fails the build commands listed.

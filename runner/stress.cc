@@ -149,6 +149,42 @@ RunRecord template_error(RunRecord rec, const std::string& missing) {
   return rec;
 }
 
+// A run that could not be started: faultline's own failure, never a pass.
+RunRecord spawn_failed(RunRecord rec, const std::string& message) {
+  rec.outcome = "crash";
+  sanitizers::Crash c;
+  c.tool = "faultline";
+  c.kind = "spawn-failed";
+  c.summary = message;
+  sanitizers::finalize(c, {});
+  rec.crashes.push_back(std::move(c));
+  return rec;
+}
+
+// How the run ended and what it cost: status, times, memory, output sizes.
+void take_measurements(RunRecord& rec, const ProcessResult& result) {
+  rec.exit_code = result.exit_code;
+  rec.signal = result.signal;
+  rec.core_dumped = result.core_dumped;
+  rec.wall_seconds = seconds(result.wall);
+  rec.cpu_seconds = seconds(result.user_cpu + result.system_cpu);
+  rec.peak_rss_bytes = result.peak_rss_bytes;
+  rec.stdout_bytes = result.stdout_capture.total_bytes();
+  rec.stderr_bytes = result.stderr_capture.total_bytes();
+  rec.hung_stacks = result.hung_stacks;
+}
+
+// A failed run with no crash report: its status and the output's last 20 lines.
+sanitizers::Crash nonzero_exit(const ProcessResult& result) {
+  sanitizers::Crash c;
+  c.tool = "exit";
+  c.kind = "nonzero-exit";
+  c.summary = "the workload ended with " + result.describe() + " and no crash report";
+  c.excerpt = last_lines(result.interleaved.text(), 20);
+  sanitizers::finalize(c, {});
+  return c;
+}
+
 }  // namespace
 
 std::optional<StressLoop::Invocation> StressLoop::invocation(std::size_t cell, int index) const {
@@ -192,6 +228,27 @@ RunRecord StressLoop::run_once(
   return execute(cell, index, on_output);
 }
 
+// The process a run of `cell` is: argv, environment, the matrix folder as its
+// cwd, the workload's timeout, cancellation, stacks of a hang, core dumps.
+ProcessOptions StressLoop::process_options(
+    std::size_t cell, const Invocation& call,
+    const std::function<void(int stream, std::string_view bytes)>& on_output) const {
+  const matrix::Workload* workload = m_config.workload(*m_e.cells.value(cell, "workload"));
+  std::map<std::string, std::optional<std::string>> changes(call.environment.begin(),
+                                                            call.environment.end());
+  ProcessOptions p;
+  p.argv = call.argv;
+  p.environment = environment_with(changes);
+  p.working_directory = m_options.matrix_dir;
+  p.timeout = milliseconds(workload->timeout_ms);
+  p.kill_grace = milliseconds(2000);
+  p.stacks_on_timeout = m_options.stacks_on_timeout && m_have_gdb;
+  p.cancel = m_options.cancel;
+  p.core_dumps = m_core_files.has_value();
+  p.on_output = on_output;
+  return p;
+}
+
 RunRecord StressLoop::execute(
     std::size_t cell, int index,
     const std::function<void(int stream, std::string_view bytes)>& on_output) {
@@ -204,48 +261,15 @@ RunRecord StressLoop::execute(
     return rec;
   }
   if (!call->missing.empty()) return template_error(std::move(rec), call->missing);
-  const matrix::Workload* workload = m_config.workload(*m_e.cells.value(cell, "workload"));
   rec.command = call->command;
   rec.command_env = call->command_env;
-  std::map<std::string, std::optional<std::string>> changes(call->environment.begin(),
-                                                            call->environment.end());
-  ProcessOptions p;
-  p.argv = call->argv;
-  p.environment = environment_with(changes);
-  p.working_directory = m_options.matrix_dir;
-  p.timeout = milliseconds(workload->timeout_ms);
-  p.kill_grace = milliseconds(2000);
-  p.stacks_on_timeout = m_options.stacks_on_timeout && m_have_gdb;
-  p.cancel = m_options.cancel;
-  p.core_dumps = m_core_files.has_value();
-  p.on_output = on_output;
+  const ProcessOptions p = process_options(cell, *call, on_output);
   const double started = unix_seconds();
   auto result = processes_or_real(m_options.processes).run(p);
-  if (!result) {
-    rec.outcome = "crash";
-    sanitizers::Crash c;
-    c.tool = "faultline";
-    c.kind = "spawn-failed";
-    c.summary = result.error().message;
-    sanitizers::finalize(c, {});
-    rec.crashes.push_back(std::move(c));
-    return rec;
-  }
-  rec.exit_code = result->exit_code;
-  rec.signal = result->signal;
-  rec.core_dumped = result->core_dumped;
-  rec.wall_seconds = seconds(result->wall);
-  rec.cpu_seconds = seconds(result->user_cpu + result->system_cpu);
-  rec.peak_rss_bytes = result->peak_rss_bytes;
-  rec.stdout_bytes = result->stdout_capture.total_bytes();
-  rec.stderr_bytes = result->stderr_capture.total_bytes();
-  rec.hung_stacks = result->hung_stacks;
-  if (result->cancelled) {
-    rec.outcome = "cancelled";
-    return rec;
-  }
-  if (result->timed_out) {
-    rec.outcome = "hang";
+  if (!result) return spawn_failed(std::move(rec), result.error().message);
+  take_measurements(rec, *result);
+  if (result->cancelled || result->timed_out) {
+    rec.outcome = result->cancelled ? "cancelled" : "hang";
     return rec;
   }
   sanitizers::ParseOptions parse;
@@ -253,15 +277,7 @@ RunRecord StressLoop::execute(
   parse.exit_codes = call->exit_codes;
   rec.crashes = sanitizers::parse_output(result->interleaved.text(),
                                          {result->exit_code, result->signal}, parse);
-  if (rec.crashes.empty() && !result->succeeded()) {
-    sanitizers::Crash c;
-    c.tool = "exit";
-    c.kind = "nonzero-exit";
-    c.summary = "the workload ended with " + result->describe() + " and no crash report";
-    c.excerpt = last_lines(result->interleaved.text(), 20);
-    sanitizers::finalize(c, {});
-    rec.crashes.push_back(std::move(c));
-  }
+  if (rec.crashes.empty() && !result->succeeded()) rec.crashes.push_back(nonzero_exit(*result));
   if (!result->succeeded() && p.core_dumps) add_core_stack(rec, cell, result->pid, started);
   rec.outcome = rec.crashes.empty() ? "pass" : "crash";
   return rec;

@@ -24,7 +24,8 @@
 
 namespace faultline::runner {
 
-class ProcessRunner;  // runner/process_runner.h
+class ProcessRunner;    // runner/process_runner.h
+struct ProcessOptions;  // runner/process.h
 
 // The plain records live below runner/ and store/ (results/records.h).
 using results::CellResult;
@@ -104,6 +105,9 @@ class StressLoop {
   bool wants_more(std::size_t cell) const;
 
  private:
+  ProcessOptions process_options(
+      std::size_t cell, const Invocation& call,
+      const std::function<void(int stream, std::string_view bytes)>& on_output) const;
   RunRecord execute(std::size_t cell, int index,
                     const std::function<void(int stream, std::string_view bytes)>& on_output = {});
   void add_core_stack(RunRecord& rec, std::size_t cell, pid_t process_group, double started) const;

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "matrix/load.h"
 #include "runner/fake_process_runner.h"
+#include "runner/testing/matrix_fixture.h"
 
 namespace faultline::runner {
 namespace {
@@ -33,28 +33,13 @@ workloads:
 )";
 const std::string k_cell_a = "lib=1.0 sanitizer=none workload=w n=a";
 
-class StressLoopTest : public ::testing::Test {
+class StressLoopTest : public testing::MatrixFixture {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/faultline-stress-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    m_scratch = pattern;
-    matrix::LoadResult loaded = matrix::load_text(k_matrix, m_scratch + "/faultline.yaml");
-    ASSERT_TRUE(loaded.diagnostics.empty()) << loaded.diagnostics.render("faultline.yaml");
-    m_config = std::move(loaded.config);
-    matrix::Diagnostics d;
-    m_expansion = matrix::expand(m_config, d);
-    ASSERT_TRUE(d.empty()) << d.render("faultline.yaml");
+    load("stress", k_matrix);
+    if (HasFatalFailure()) return;
     ASSERT_EQ(m_expansion.cells.size(), 2u);
     ASSERT_EQ(m_expansion.cells.id(0), k_cell_a);
-  }
-  void TearDown() override {
-    if (HasFailure()) {
-      std::printf("scratch directory: %s\n", m_scratch.c_str());
-    } else {
-      std::error_code ec;
-      std::filesystem::remove_all(m_scratch, ec);
-    }
   }
 
   StressOptions options(FakeProcessRunner& fake, int runs, matrix::StopPolicy stop) {
@@ -76,10 +61,6 @@ class StressLoopTest : public ::testing::Test {
     loop.run([&](const RunRecord& r) { records.push_back(r); });
     return records;
   }
-
-  std::string m_scratch;
-  matrix::Config m_config;
-  matrix::Expansion m_expansion;
 };
 
 // The (cell, run index) of each call, in the order the calls started.
