@@ -11,13 +11,15 @@
 #            example, the 1-in-10 flaky bisect, the families workload, the GitHub
 #            files' validators: tests/CMakeLists.txt). They would cost ~80 s of
 #            tests and ~25 s of build here.
-#   tsan     clang 14, RelWithDebInfo, faultline under ThreadSanitizer: only the
-#            `unit` tests and the `threaded` e2e scenarios (the stress loop's workers
-#            and the store's writer in `run`, the bot's server and workers) are built
-#            and run (FAULTLINE_TEST_LABELS): the other e2e scenarios run nothing
-#            threaded that these do not. Built with clang 14, this is also the check
-#            that clang 14 compiles faultline, every library and the unit tests (a
-#            separate clang build cost ~5 minutes of CI).
+#   tsan     clang 14, -O1 -gline-tables-only, faultline under ThreadSanitizer:
+#            only the tests labelled `threaded` are built and run
+#            (FAULTLINE_TEST_LABELS): the unit tests of what starts threads (runner's
+#            processes, stress loop and build cache, the store's writer, base's
+#            timestamps) and the e2e scenarios of `run` (workers, writer) and of the
+#            bot (server, workers). TSan finds races between threads only; the other
+#            tests start none of faultline's, and would cost ~2 min here. Built with
+#            clang 14, this is also the check that clang 14 compiles faultline and
+#            every library (a separate clang build cost ~5 minutes of CI).
 # A build leaves out the tests its preset does not run (FAULTLINE_TEST_LABELS and
 # FAULTLINE_TEST_SKIP_LABELS in CMakeLists.txt), so `ctest --preset NAME` runs the
 # same set by hand. Measured times: docs/architecture.md, "What runs under each preset".
