@@ -1,53 +1,54 @@
 #include "tests/support.h"
 
-#include <stdlib.h>
-
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <thread>
 
 #include "runner/process.h"
 
 namespace faultline::e2e {
 
-namespace fs = std::filesystem;
+namespace {
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+Expected<runner::ProcessResult> spawn(std::vector<std::string> argv, const Launch& launch) {
+  runner::ProcessOptions p;
+  p.argv = std::move(argv);
+  p.working_directory = launch.cwd.string();
+  p.environment = launch.environment;
+  p.timeout = launch.timeout;
+  p.kill_grace = std::chrono::seconds(30);
+  return runner::run_process(p);
 }
 
-ScratchTest::ScratchTest(const std::string& name) {
-  std::string tmpl = "/tmp/faultline-" + name + "-XXXXXX";
-  m_dir = mkdtemp(tmpl.data());
+Outcome outcome_of(const runner::ProcessResult& r) {
+  return {r.exit_code.value_or(-1), r.stdout_capture.text(), r.stderr_capture.text(),
+          std::chrono::duration<double>(r.wall).count()};
 }
 
-ScratchTest::~ScratchTest() {
-  if (HasFailure())
-    std::cerr << "scratch directory kept: " << m_dir << "\n";
-  else
-    fs::remove_all(m_dir);
+}  // namespace
+
+Outcome run_program(std::vector<std::string> argv, const Launch& launch) {
+  auto r = spawn(std::move(argv), launch);
+  if (!r) return {-1, "", r.error().message + "\n"};
+  return outcome_of(*r);
 }
 
-std::string ScratchTest::write(const std::string& name, const std::string& text) {
-  std::ofstream(m_dir / name, std::ios::binary) << text;
-  return (m_dir / name).string();
+Outcome run_faultline(std::vector<std::string> args, const Launch& launch) {
+  args.insert(args.begin(), FAULTLINE_BINARY);
+  auto r = spawn(std::move(args), launch);
+  EXPECT_TRUE(r) << (r ? "" : r.error().message);
+  return r ? outcome_of(*r) : Outcome{};
+}
+
+bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
 }
 
 Outcome ScratchTest::faultline(std::vector<std::string> args, std::chrono::milliseconds timeout) {
-  args.insert(args.begin(), FAULTLINE_BINARY);
-  runner::ProcessOptions p;
-  p.argv = args;
-  p.working_directory = m_dir.string();
-  p.timeout = timeout;
-  p.kill_grace = std::chrono::seconds(30);
-  auto r = runner::run_process(p);
-  EXPECT_TRUE(r) << (r ? "" : r.error().message);
-  if (!r) return {};
-  return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text(),
-          std::chrono::duration<double>(r->wall).count()};
+  return run_faultline(std::move(args), {m_dir, std::nullopt, timeout});
 }
 
 void ScratchTest::sh(const std::string& command) {
