@@ -2,11 +2,9 @@
 // crash report in the middle of a long log, print terminal escapes, kill
 // faultline, open /dev/tty. The real binary, real processes, a scratch
 // directory per test (kept and named on failure).
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <pty.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,8 +15,6 @@
 
 #include "runner/process.h"
 #include "tests/support.h"
-
-extern char** environ;
 
 namespace faultline {
 namespace {
@@ -60,25 +56,7 @@ class HostileWorkloadTest : public e2e::ScratchTest {
 
   // faultline run in the background (in its own process group when `group`).
   pid_t start(bool group = false) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addchdir_np(&actions, m_dir.c_str());
-    posix_spawn_file_actions_addopen(&actions, 1, (m_dir / "out.txt").c_str(), O_WRONLY | O_CREAT,
-                                     0644);
-    posix_spawn_file_actions_addopen(&actions, 2, (m_dir / "err.txt").c_str(), O_WRONLY | O_CREAT,
-                                     0644);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    if (group) {
-      posix_spawnattr_setpgroup(&attr, 0);
-      posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    }
-    char* argv[] = {const_cast<char*>(FAULTLINE_BINARY), const_cast<char*>("run"), nullptr};
-    pid_t pid = -1;
-    EXPECT_EQ(posix_spawn(&pid, FAULTLINE_BINARY, &actions, &attr, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    return pid;
+    return e2e::start_faultline({"run"}, m_dir, m_dir / "out.txt", m_dir / "err.txt", group);
   }
 
   // The pid the workload wrote to workload.pid, once it has (0 after 30 s).

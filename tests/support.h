@@ -5,8 +5,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -47,6 +49,18 @@ Outcome run_program(std::vector<std::string> argv, const Launch& launch = {});
 // The faultline binary under test with ARGS; that it cannot start fails the test.
 Outcome run_faultline(std::vector<std::string> args, const Launch& launch = {});
 
+// faultline ARGS started in the background in `cwd`, stdin from /dev/null, stdout
+// to the file `out` and stderr to `err` (one file when they are the same), in a
+// process group of its own when `own_group` (as a shell job). Its pid; -1, and a
+// failure of the test, when it cannot start. The caller waits for it.
+pid_t start_faultline(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                      const std::filesystem::path& out, const std::filesystem::path& err,
+                      bool own_group = false);
+
+// The first column of the first row `sql` returns from the SQLite file `db`, as
+// text, read-only beside any writer (waiting up to 5 s on a lock); "" when none.
+std::string sql_text(const std::filesystem::path& db, const std::string& sql);
+
 // Polls `done` every 50 ms for up to `limit`; true once it holds.
 bool eventually(const std::function<bool()>& done,
                 std::chrono::milliseconds limit = std::chrono::minutes(2));
@@ -63,6 +77,9 @@ class ScratchTest : public testing::ScratchTest {
   void sh(const std::string& command);
   // DIR/.faultline/results.json, parsed.
   nlohmann::json results() const;
+  // sql_text() and its integer (-1 for none) from DIR/.faultline/faultline.db, the store.
+  std::string db_text(const std::string& sql) const;
+  std::int64_t db_int(const std::string& sql) const;
 };
 
 }  // namespace faultline::e2e
