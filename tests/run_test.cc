@@ -26,12 +26,7 @@ class RunTest : public e2e::ScratchTest {
  protected:
   RunTest() : ScratchTest("run") {}
   void SetUp() override {
-    write("bug.c",
-          "#include <stdio.h>\n#include <stdlib.h>\n"
-          "int main(int argc, char** argv) {\n"
-          "  int v = atoi(argv[1]);\n"
-          "  if (v >= 3) { char* volatile p = malloc(8); free(p); return p[0]; }\n"
-          "  printf(\"ok %d\\n\", v);\n  return 0;\n}\n");
+    write("bug.c", e2e::k_bug_c);
   }
   // `faultline run -j 2` on 4 cells × 10 runs of 0.2 s, interrupted by a real
   // SIGINT (Ctrl-C) 1.5 s in.

@@ -35,12 +35,7 @@ class StoreE2eTest : public e2e::ScratchTest {
  protected:
   StoreE2eTest() : ScratchTest("store-e2e") {}
   void SetUp() override {
-    write("bug.c",
-          "#include <stdio.h>\n#include <stdlib.h>\n"
-          "int main(int argc, char** argv) {\n"
-          "  int v = atoi(argv[1]);\n"
-          "  if (v >= 3) { char* volatile p = malloc(8); free(p); return p[0]; }\n"
-          "  printf(\"ok %d\\n\", v);\n  return 0;\n}\n");
+    write("bug.c", e2e::k_bug_c);
   }
   std::string db_path() const { return (m_dir / ".faultline/faultline.db").string(); }
 };

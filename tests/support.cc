@@ -12,6 +12,13 @@ extern char** environ;
 
 namespace faultline::e2e {
 
+const char* const k_bug_c =
+    "#include <stdio.h>\n#include <stdlib.h>\n"
+    "int main(int argc, char** argv) {\n"
+    "  int v = atoi(argv[1]);\n"
+    "  if (v >= 3) { char* volatile p = malloc(8); free(p); return p[0]; }\n"
+    "  printf(\"ok %d\\n\", v);\n  return 0;\n}\n";
+
 namespace {
 
 Expected<runner::ProcessResult> spawn(std::vector<std::string> argv, const Launch& launch) {

@@ -31,6 +31,11 @@ struct Outcome {
   double seconds = 0;
 };
 
+// bug.c, a C program for a matrix to build: `bug V` prints "ok V" and exits 0
+// for V < 3; for V >= 3 it reads freed memory at bug.c:5 (a heap-use-after-free
+// under ASan).
+extern const char* const k_bug_c;
+
 // How to run a program: in `cwd` ("" the test's own), with `environment` as its
 // whole environment (NAME=VALUE; nullopt inherits the test's), ended after `timeout`.
 struct Launch {
