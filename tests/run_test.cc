@@ -25,9 +25,7 @@ using e2e::Outcome;
 class RunTest : public e2e::ScratchTest {
  protected:
   RunTest() : ScratchTest("run") {}
-  void SetUp() override {
-    write("bug.c", e2e::k_bug_c);
-  }
+  void SetUp() override { write("bug.c", e2e::k_bug_c); }
   // `faultline run -j 2` on 4 cells × 10 runs of 0.2 s, interrupted by a real
   // SIGINT (Ctrl-C) 1.5 s in.
   Outcome interrupted_run() {

@@ -34,9 +34,7 @@ using e2e::Outcome;
 class StoreE2eTest : public e2e::ScratchTest {
  protected:
   StoreE2eTest() : ScratchTest("store-e2e") {}
-  void SetUp() override {
-    write("bug.c", e2e::k_bug_c);
-  }
+  void SetUp() override { write("bug.c", e2e::k_bug_c); }
   std::string db_path() const { return (m_dir / ".faultline/faultline.db").string(); }
 };
 
