@@ -1,49 +1,39 @@
 #include "base/files.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
-#include <iostream>
+
+#include "base/testing/scratch_dir.h"
 
 namespace faultline {
 namespace {
 
 namespace fs = std::filesystem;
 
-class FilesTest : public ::testing::Test {
+class FilesTest : public testing::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-files-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
-  std::string m_dir;
+  FilesTest() : ScratchTest("files") {}
 };
 
 TEST_F(FilesTest, ReadsEveryByte) {
-  const std::string path = m_dir + "/f";
+  const std::string path = m_dir.string() + "/f";
   std::ofstream(path, std::ios::binary) << std::string("a\0b\r\n\xff", 6);
   EXPECT_EQ(*read_file(path), std::string("a\0b\r\n\xff", 6));
-  std::ofstream(m_dir + "/empty");
-  EXPECT_EQ(*read_file(m_dir + "/empty"), "");
+  std::ofstream(m_dir.string() + "/empty");
+  EXPECT_EQ(*read_file(m_dir.string() + "/empty"), "");
 }
 
 TEST_F(FilesTest, AMissingFileSaysWhy) {
-  auto text = read_file(m_dir + "/absent");
+  auto text = read_file(m_dir.string() + "/absent");
   ASSERT_FALSE(text);
   EXPECT_EQ(text.error().kind, ErrorKind::bad_input);
   EXPECT_EQ(text.error().message, "No such file or directory");
 }
 
 TEST_F(FilesTest, WritesWholeAndLeavesNoTemporaryFile) {
-  const std::string path = m_dir + "/results.json";
+  const std::string path = m_dir.string() + "/results.json";
   std::ofstream(path) << "old";
   ASSERT_TRUE(write_file_atomically(path, "{\"new\": true}\n"));
   EXPECT_EQ(*read_file(path), "{\"new\": true}\n");
@@ -51,7 +41,7 @@ TEST_F(FilesTest, WritesWholeAndLeavesNoTemporaryFile) {
 }
 
 TEST_F(FilesTest, AnUnwritableTemporaryFileIsAnInfrastructureErrorAndTheOldFileStays) {
-  const std::string path = m_dir + "/results.json";
+  const std::string path = m_dir.string() + "/results.json";
   std::ofstream(path) << "old";
   fs::create_directory(path + ".tmp");  // cannot be opened for writing, even by root
   auto written = write_file_atomically(path, "new");
@@ -62,7 +52,7 @@ TEST_F(FilesTest, AnUnwritableTemporaryFileIsAnInfrastructureErrorAndTheOldFileS
 }
 
 TEST_F(FilesTest, ARenameOntoAFolderSaysWhy) {
-  const std::string path = m_dir + "/taken";
+  const std::string path = m_dir.string() + "/taken";
   fs::create_directories(path + "/inside");
   auto written = write_file_atomically(path, "new");
   ASSERT_FALSE(written);

@@ -2,23 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include "base/testing/shell_output.h"
 
 namespace faultline {
 namespace {
 
 // Runs `printf '%s|' <command words>` through a real /bin/sh and returns what it printed.
 std::string shell_echo(const std::string& words) {
-  std::string command = "/bin/sh -c " + shell_quote("printf '%s|' " + words);
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string out;
-  char buf[256];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  pclose(pipe);
-  return out;
+  return testing::shell_output("/bin/sh -c " + shell_quote("printf '%s|' " + words));
 }
 
 TEST(ShellQuote, PlainWordsStayReadable) {

@@ -4,11 +4,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include "base/testing/shell_output.h"
 #include "base/text.h"
 
 namespace faultline::matrix {
@@ -45,13 +45,7 @@ std::string run_in(const std::string& shell, const fs::path& dir, const Template
   for (const auto& [k, v] : t.environment(vars)) env += k + "=" + shell_quote(v) + " ";
   std::string full =
       "cd " + shell_quote(dir.string()) + " && env " + env + shell + " -c " + shell_quote(*command);
-  FILE* pipe = popen(full.c_str(), "r");
-  std::string out;
-  char buf[256];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  pclose(pipe);
-  return out;
+  return testing::shell_output(full);
 }
 
 std::vector<std::string> shells() {

@@ -3,61 +3,34 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
 #include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
 const std::string k_example =
     std::string(FAULTLINE_SOURCE_DIR) + "/examples/ffi-race/faultline.yaml";
 
-struct Outcome {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using e2e::Outcome;
 
-Outcome faultline(std::vector<std::string> args, const std::string& cwd = {}) {
-  args.insert(args.begin(), FAULTLINE_BINARY);
-  auto r = runner::run_command(args, cwd);
-  EXPECT_TRUE(r) << (r ? "" : r.error().message);
-  if (!r) return {};
-  return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
-}
-
-// A scratch directory, left behind (and named) when the test fails.
-class Scratch : public ::testing::Test {
+// Each test in its own scratch directory, where faultline runs.
+class CliTest : public e2e::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-cli-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
-  std::string write(const std::string& name, const std::string& text) {
-    std::ofstream(m_dir / name) << text;
-    return (m_dir / name).string();
-  }
-  void sh(const std::string& command) {
-    auto r = runner::run_command({"/bin/sh", "-c", command}, m_dir.string());
-    ASSERT_TRUE(r && r->succeeded())
-        << command << ": " << (r ? r->stderr_capture.text() : r.error().message);
-  }
-  fs::path m_dir;
+  CliTest() : ScratchTest("cli") {}
 };
+class Validate : public CliTest {};
+class Usage : public CliTest {};
+class Plan : public CliTest {};
+class Triage : public CliTest {};
 
-TEST(Validate, SummarisesTheExample) {
+TEST_F(Validate, SummarisesTheExample) {
   Outcome o = faultline({"validate", k_example});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_THAT(o.out, HasSubstr(": valid\n"));
@@ -70,18 +43,15 @@ TEST(Validate, SummarisesTheExample) {
   EXPECT_EQ(o.err, "");
 }
 
-TEST(Validate, ReportsEveryErrorWithItsPlaceAndExitsTwo) {
+TEST_F(Validate, ReportsEveryErrorWithItsPlaceAndExitsTwo) {
   const std::string dir = std::string(FAULTLINE_SOURCE_DIR) + "/matrix/testdata/bad";
-  Outcome o = faultline({"validate", "unknown-template-variable.yaml"}, dir);
+  Outcome o = e2e::run_faultline({"validate", "unknown-template-variable.yaml"}, {dir});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.out, "");
-  std::ifstream expected(dir + "/unknown-template-variable.expected");
-  std::stringstream text;
-  text << expected.rdbuf();
-  EXPECT_EQ(o.err, text.str());
+  EXPECT_EQ(o.err, e2e::read_text(dir + "/unknown-template-variable.expected"));
 }
 
-TEST(Validate, AMissingFileIsBadInput) {
+TEST_F(Validate, AMissingFileIsBadInput) {
   Outcome o = faultline({"validate", "/nonexistent/faultline.yaml"});
   EXPECT_EQ(o.status, 2);
   EXPECT_EQ(o.err,
@@ -89,7 +59,7 @@ TEST(Validate, AMissingFileIsBadInput) {
             "directory\n");
 }
 
-TEST(Usage, EveryCommandHasHelpWithAnExample) {
+TEST_F(Usage, EveryCommandHasHelpWithAnExample) {
   for (std::string command : {"validate", "plan", "triage"}) {
     Outcome o = faultline({command, "--help"});
     EXPECT_EQ(o.status, 0) << command;
@@ -101,7 +71,7 @@ TEST(Usage, EveryCommandHasHelpWithAnExample) {
   EXPECT_EQ(none.status, 2);
 }
 
-TEST(Plan, ListsCellsAsATableAndAsJson) {
+TEST_F(Plan, ListsCellsAsATableAndAsJson) {
   Outcome table = faultline({"plan", k_example});
   EXPECT_EQ(table.status, 0) << table.err;
   EXPECT_THAT(table.out,
@@ -114,7 +84,7 @@ TEST(Plan, ListsCellsAsATableAndAsJson) {
   EXPECT_EQ(doc["cells"][0]["hash"].get<std::string>().size(), 8u);
 }
 
-TEST(Plan, ShardsFormAGithubMatrixAndCoverEveryCellOnce) {
+TEST_F(Plan, ShardsFormAGithubMatrixAndCoverEveryCellOnce) {
   Outcome o = faultline({"plan", "--shards", "4", k_example});
   ASSERT_EQ(o.status, 0) << o.err;
   auto doc = nlohmann::json::parse(o.out);
@@ -133,7 +103,7 @@ TEST(Plan, ShardsFormAGithubMatrixAndCoverEveryCellOnce) {
   EXPECT_EQ(ids.size(), 608u);
 }
 
-TEST(Plan, RefusesMoreShardsThanGithubRunsAndBadShardSyntax) {
+TEST_F(Plan, RefusesMoreShardsThanGithubRunsAndBadShardSyntax) {
   Outcome many = faultline({"plan", "--shards", "300", k_example});
   EXPECT_EQ(many.status, 2);
   EXPECT_THAT(many.err, HasSubstr("a matrix generates at most 256 jobs per workflow run"));
@@ -142,13 +112,13 @@ TEST(Plan, RefusesMoreShardsThanGithubRunsAndBadShardSyntax) {
   EXPECT_EQ(bad.err, "faultline plan: --shard '5/4' is not K/N with 1 <= K <= N (e.g. 2/4)\n");
 }
 
-TEST(Plan, MaxCellsLimitsTheMatrix) {
+TEST_F(Plan, MaxCellsLimitsTheMatrix) {
   Outcome o = faultline({"plan", "--max-cells", "100", k_example});
   EXPECT_EQ(o.status, 2);
   EXPECT_THAT(o.err, HasSubstr("expands to 608 cells, more than the limit of 100"));
 }
 
-TEST(Triage, NamesEachCrashInALogAndExitsOne) {
+TEST_F(Triage, NamesEachCrashInALogAndExitsOne) {
   const std::string fixtures = std::string(FAULTLINE_SOURCE_DIR) + "/sanitizers/testdata/fixtures/";
   Outcome o = faultline({"triage", "--json", fixtures + "tsan_race_gcc12.txt"});
   EXPECT_EQ(o.status, 1) << o.err;
@@ -161,7 +131,7 @@ TEST(Triage, NamesEachCrashInALogAndExitsOne) {
 }
 
 // A report as pasted from docker compose: every line carries "api-1     | ".
-TEST(Triage, ReadsAPrefixedReportAsPasted) {
+TEST_F(Triage, ReadsAPrefixedReportAsPasted) {
   Outcome o = faultline({"triage", std::string(FAULTLINE_SOURCE_DIR) +
                                        "/sanitizers/testdata/pasted/compose_prefixed_asan.log"});
   EXPECT_EQ(o.status, 1) << o.err;
@@ -175,7 +145,7 @@ TEST(Triage, ReadsAPrefixedReportAsPasted) {
                         "handle_request > worker_loop\n\n1 crash found\n"));
 }
 
-TEST(Triage, CleanOutputIsExitZeroAndAMissingFileIsTwo) {
+TEST_F(Triage, CleanOutputIsExitZeroAndAMissingFileIsTwo) {
   Outcome clean = faultline({"triage", std::string(FAULTLINE_SOURCE_DIR) + "/README.md"});
   EXPECT_EQ(clean.status, 0) << clean.out;
   Outcome missing = faultline({"triage", "/nonexistent.log"});
@@ -183,7 +153,7 @@ TEST(Triage, CleanOutputIsExitZeroAndAMissingFileIsTwo) {
   EXPECT_THAT(missing.err, HasSubstr("/nonexistent.log"));
 }
 
-class Probe : public Scratch {};
+class Probe : public CliTest {};
 
 TEST_F(Probe, ASanitizerThatCannotBuildHereIsNamedWithExitThree) {
   const std::string file = write("faultline.yaml",
@@ -200,7 +170,7 @@ TEST_F(Probe, ASanitizerThatCannotBuildHereIsNamedWithExitThree) {
   EXPECT_EQ(skipped.status, 0);
 }
 
-class GitRange : public Scratch {};
+class GitRange : public CliTest {};
 
 TEST_F(GitRange, VersionsAreTheCommitsOfTheRangeOldestFirst) {
   sh("git init -q lib && cd lib && git config user.email t@t && git config user.name t && "
@@ -241,7 +211,7 @@ TEST_F(GitRange, ARangeThatDoesNotResolveIsAnErrorAtItsPlace) {
                 "resolve in 'lib': 'v9.9' is not a commit there\n"));
 }
 
-class Include : public Scratch {};
+class Include : public CliTest {};
 
 // An extra named like an axis (cxx beside cc) is valid, and reaches each cell.
 TEST_F(Include, AnExtraBesideACloseAxisIsAcceptedAndReachesItsCells) {

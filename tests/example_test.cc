@@ -6,50 +6,31 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
-#include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
 const std::string k_matrix =
     std::string(FAULTLINE_SOURCE_DIR) + "/examples/ffi-race/faultline.yaml";
 
-struct Outcome {
-  int status = -1;
-  std::string out, err;
-};
+using e2e::Outcome;
 
-class ExampleTest : public ::testing::Test {
+class ExampleTest : public e2e::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-example-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
+  ExampleTest() : ScratchTest("example") {}
   // faultline COMMAND on the example, with builds, sessions and reports in the scratch directory.
   Outcome faultline(const std::string& command, const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {FAULTLINE_BINARY, command, k_matrix, "--state-dir",
-                                     (m_dir / "state").string()};
+    std::vector<std::string> argv = {command, k_matrix, "--state-dir", (m_dir / "state").string()};
     argv.insert(argv.end(), args.begin(), args.end());
-    auto r = runner::run_command(argv, m_dir.string(), std::chrono::minutes(10));
-    EXPECT_TRUE(r) << (r ? "" : r.error().message);
-    if (!r) return {};
-    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
+    return ScratchTest::faultline(argv, std::chrono::minutes(10));
   }
   // `faultline run` on a slice; results.json goes to NAME.json in the scratch directory. Up to
   // 4 runs per cell: a cell of either bug crashes in at least 5 runs of 6 (README.md).
@@ -59,18 +40,11 @@ class ExampleTest : public ::testing::Test {
     for (const auto& o : only) args.insert(args.end(), {"--only", o});
     Outcome o = faultline("run", args);
     EXPECT_EQ(o.status, expected_status) << name << "\n" << o.out << o.err;
-    std::ifstream in(m_dir / (name + ".json"));
-    std::stringstream s;
-    s << in.rdbuf();
-    return json::parse(s.str(), nullptr, false);
+    return json::parse(read(m_dir / (name + ".json")), nullptr, false);
   }
   json bisect_answer(const std::string& axis) {
-    std::ifstream in(m_dir / "state" / ("bisect-" + axis + ".json"));
-    std::stringstream s;
-    s << in.rdbuf();
-    return json::parse(s.str(), nullptr, false);
+    return json::parse(read(m_dir / "state" / ("bisect-" + axis + ".json")), nullptr, false);
   }
-  fs::path m_dir;
 };
 
 // The cell of `results` with these values (library, binding, workload, threads; ASan), or null.

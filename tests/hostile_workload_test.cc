@@ -2,73 +2,45 @@
 // crash report in the middle of a long log, print terminal escapes, kill
 // faultline, open /dev/tty. The real binary, real processes, a scratch
 // directory per test (kept and named on failure).
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <pty.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
-#include <thread>
 
 #include "runner/process.h"
-
-extern char** environ;
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
 
-namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 using std::chrono::seconds;
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using e2e::Outcome;
+using e2e::read_text;
 
 // True once `pid` has exited (gone, or a zombie nobody has reaped yet).
 bool gone(pid_t pid) {
   if (::kill(pid, 0) != 0) return errno == ESRCH;
-  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
   std::size_t close = stat.rfind(')');
   return close == std::string::npos || (close + 2 < stat.size() && stat[close + 2] == 'Z');
 }
 
-bool gone_within(pid_t pid, Clock::duration limit) {
-  const auto until = Clock::now() + limit;
-  while (!gone(pid)) {
-    if (Clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
+bool gone_within(pid_t pid, std::chrono::milliseconds limit) {
+  return e2e::eventually([&] { return gone(pid); }, limit);
 }
 
-class HostileWorkloadTest : public ::testing::Test {
+class HostileWorkloadTest : public e2e::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-hostile-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-  }
+  HostileWorkloadTest() : ScratchTest("hostile") {}
   void TearDown() override {
     if (m_workload > 0 && !gone(m_workload)) ::kill(m_workload, SIGKILL);
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(m_dir / name) << text;
   }
   void matrix(const std::string& run) {
     write("faultline.yaml",
@@ -78,48 +50,25 @@ class HostileWorkloadTest : public ::testing::Test {
 
   // faultline run, to completion; its exit status and stdout.
   std::pair<int, std::string> run_to_end() {
-    runner::ProcessOptions p;
-    p.argv = {FAULTLINE_BINARY, "run"};
-    p.working_directory = m_dir.string();
-    p.timeout = std::chrono::minutes(5);
-    auto r = runner::run_process(p);
-    EXPECT_TRUE(r);
-    if (!r) return {-1, ""};
-    return {r->exit_code.value_or(-1), r->stdout_capture.text()};
+    Outcome o = faultline({"run"});
+    return {o.status, o.out};
   }
 
   // faultline run in the background (in its own process group when `group`).
   pid_t start(bool group = false) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addchdir_np(&actions, m_dir.c_str());
-    posix_spawn_file_actions_addopen(&actions, 1, (m_dir / "out.txt").c_str(), O_WRONLY | O_CREAT,
-                                     0644);
-    posix_spawn_file_actions_addopen(&actions, 2, (m_dir / "err.txt").c_str(), O_WRONLY | O_CREAT,
-                                     0644);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    if (group) {
-      posix_spawnattr_setpgroup(&attr, 0);
-      posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    }
-    char* argv[] = {const_cast<char*>(FAULTLINE_BINARY), const_cast<char*>("run"), nullptr};
-    pid_t pid = -1;
-    EXPECT_EQ(posix_spawn(&pid, FAULTLINE_BINARY, &actions, &attr, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    return pid;
+    return e2e::start_faultline({"run"}, m_dir, m_dir / "out.txt", m_dir / "err.txt", group);
   }
 
   // The pid the workload wrote to workload.pid, once it has (0 after 30 s).
   pid_t workload_pid() {
-    const auto until = Clock::now() + seconds(30);
-    while (Clock::now() < until) {
-      std::string text = read_file(m_dir / "workload.pid");
-      if (!text.empty() && text.back() == '\n') return m_workload = std::stoi(text);
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return 0;
+    std::string text;
+    const bool written = e2e::eventually(
+        [&] {
+          text = read(m_dir / "workload.pid");
+          return !text.empty() && text.back() == '\n';
+        },
+        seconds(30));
+    return written ? m_workload = std::stoi(text) : 0;
   }
 
   // How faultline ended: the signal that killed it, or -1.
@@ -130,14 +79,13 @@ class HostileWorkloadTest : public ::testing::Test {
     return WIFSIGNALED(status) ? WTERMSIG(status) : -1;
   }
 
-  fs::path m_dir;
   pid_t m_workload = 0;
 };
 
 // ---- Every report in the output is seen ----
 
 TEST_F(HostileWorkloadTest, AReportInTheMiddleOfALongLogOfAPassingHarnessIsACrash) {
-  std::string report = read_file(std::string(FIXTURES) + "/asan_uaf_clang14.txt");
+  std::string report = read_text(std::string(FIXTURES) + "/asan_uaf_clang14.txt");
   ASSERT_FALSE(report.empty());
   write("report.txt", report);
   // 2 × 3,000,000 lines (66 MB) around the report; the harness exits 0.
@@ -145,7 +93,7 @@ TEST_F(HostileWorkloadTest, AReportInTheMiddleOfALongLogOfAPassingHarnessIsACras
       "yes worker-ok | head -n 3000000; cat report.txt; yes worker-ok | head -n 3000000; exit 0");
   auto [status, out] = run_to_end();
   EXPECT_EQ(status, 1) << out;
-  nlohmann::json results = nlohmann::json::parse(read_file(m_dir / ".faultline/results.json"));
+  nlohmann::json results = this->results();
   ASSERT_EQ(results["signatures"].size(), 1u) << out;
   EXPECT_EQ(results["signatures"][0]["tool"], "asan");
   EXPECT_EQ(results["signatures"][0]["kind"], "heap-use-after-free");
@@ -185,14 +133,9 @@ TEST_F(HostileWorkloadTest, EscapesInTheOutputAreShownNotObeyed) {
   EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
   EXPECT_EQ(out.find('\x07'), std::string::npos) << out;
   EXPECT_NE(out.find("runtime error: \\x1b[2J\\x1b]0;pwned\\x07 boom"), std::string::npos) << out;
-  runner::ProcessOptions p;
-  p.argv = {FAULTLINE_BINARY, "report", "--format", "terminal", ".faultline/results.json"};
-  p.working_directory = m_dir.string();
-  auto report = runner::run_process(p);
-  ASSERT_TRUE(report);
-  EXPECT_EQ(report->stdout_capture.text().find('\x1b'), std::string::npos)
-      << report->stdout_capture.text();
-  EXPECT_NE(report->stdout_capture.text().find("\\x1b]0;pwned\\x07 boom"), std::string::npos);
+  Outcome report = faultline({"report", "--format", "terminal", ".faultline/results.json"});
+  EXPECT_EQ(report.out.find('\x1b'), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("\\x1b]0;pwned\\x07 boom"), std::string::npos);
 }
 
 // ---- Nothing outlives faultline ----
@@ -201,7 +144,7 @@ TEST_F(HostileWorkloadTest, AWorkloadDiesWhenFaultlineIsKilled) {
   matrix("echo $$ > workload.pid; exec sleep 1000");
   pid_t faultline = start();
   pid_t workload = workload_pid();
-  ASSERT_GT(workload, 0) << read_file(m_dir / "err.txt");
+  ASSERT_GT(workload, 0) << read(m_dir / "err.txt");
   ASSERT_EQ(::kill(faultline, SIGKILL), 0);
   EXPECT_EQ(killed_by(faultline), SIGKILL);
   EXPECT_TRUE(gone_within(workload, seconds(5)));
@@ -211,7 +154,7 @@ TEST_F(HostileWorkloadTest, AWorkloadDiesWhenFaultlinesProcessGroupIsKilled) {
   matrix("echo $$ > workload.pid; exec sleep 1000");
   pid_t faultline = start(/*group=*/true);
   pid_t workload = workload_pid();
-  ASSERT_GT(workload, 0) << read_file(m_dir / "err.txt");
+  ASSERT_GT(workload, 0) << read(m_dir / "err.txt");
   ASSERT_EQ(::kill(-faultline, SIGKILL), 0);
   EXPECT_EQ(killed_by(faultline), SIGKILL);
   EXPECT_TRUE(gone_within(workload, seconds(5)));
@@ -222,7 +165,7 @@ TEST_F(HostileWorkloadTest, AWorkloadThatKillsFaultlineDiesWithIt) {
   pid_t faultline = start();
   EXPECT_EQ(killed_by(faultline), SIGKILL);
   pid_t workload = workload_pid();
-  ASSERT_GT(workload, 0) << read_file(m_dir / "err.txt");
+  ASSERT_GT(workload, 0) << read(m_dir / "err.txt");
   EXPECT_TRUE(gone_within(workload, seconds(5)));
 }
 
@@ -239,11 +182,11 @@ TEST_F(HostileWorkloadTest, AWorkloadCannotOpenTheTerminal) {
     _exit(127);
   }
   char buf[4096];
-  while (read(master, buf, sizeof buf) > 0 || errno == EINTR) {
+  while (::read(master, buf, sizeof buf) > 0 || errno == EINTR) {
   }
   close(master);
   EXPECT_EQ(killed_by(faultline), -1);
-  EXPECT_EQ(read_file(m_dir / "tty.txt"), "refused\n");
+  EXPECT_EQ(read(m_dir / "tty.txt"), "refused\n");
 }
 
 TEST_F(HostileWorkloadTest, TheNextFaultlineKillsWhatAKilledOneLeftBehind) {
@@ -251,22 +194,17 @@ TEST_F(HostileWorkloadTest, TheNextFaultlineKillsWhatAKilledOneLeftBehind) {
   matrix("sleep 1000 & echo $! > workload.pid; wait");
   pid_t faultline = start();
   pid_t grandchild = workload_pid();
-  ASSERT_GT(grandchild, 0) << read_file(m_dir / "err.txt");
+  ASSERT_GT(grandchild, 0) << read(m_dir / "err.txt");
   ASSERT_EQ(::kill(faultline, SIGKILL), 0);
   EXPECT_EQ(killed_by(faultline), SIGKILL);
   EXPECT_FALSE(gone_within(grandchild, std::chrono::milliseconds(500)));
   matrix("true");
-  runner::ProcessOptions p;
-  p.argv = {FAULTLINE_BINARY, "run"};
-  p.working_directory = m_dir.string();
-  p.timeout = std::chrono::minutes(2);
-  auto next = runner::run_process(p);
-  ASSERT_TRUE(next);
-  EXPECT_EQ(next->exit_code, 0) << next->interleaved.text();
-  EXPECT_NE(next->stderr_capture.text().find(
-                "faultline: killed 1 process left running by a faultline that was killed\n"),
-            std::string::npos)
-      << next->stderr_capture.text();
+  Outcome next = e2e::run_faultline({"run"}, {m_dir, std::nullopt, std::chrono::minutes(2)});
+  EXPECT_EQ(next.status, 0) << next.out << next.err;
+  EXPECT_NE(
+      next.err.find("faultline: killed 1 process left running by a faultline that was killed\n"),
+      std::string::npos)
+      << next.err;
   EXPECT_TRUE(gone_within(grandchild, seconds(5)));
 }
 

@@ -7,14 +7,15 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
+#include <iomanip>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "ci/testing/github_fake.h"
 #include "reporters/load.h"
 #include "reporters/markdown.h"
-#include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
@@ -31,23 +32,12 @@ constexpr const char* k_token = "ghs_e2eSECRETtoken0123456789abcdefABCDEF";
 const std::string k_sha = "6666666666666666666666666666666666666666";
 const fs::path k_results = fs::path(FAULTLINE_SOURCE_DIR) / "tests/reporters/results.json";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using e2e::Outcome;
+using e2e::read_text;
 
-struct Outcome {
-  int status = -1;
-  std::string out, err;
-};
-
-class PostTest : public ::testing::Test {
+class PostTest : public e2e::ScratchTest {
  protected:
-  PostTest() : fake(k_token) {
-    char tmpl[] = "/tmp/faultline-post-XXXXXX";
-    dir = mkdtemp(tmpl);
+  PostTest() : ScratchTest("post"), fake(k_token) {
     fake.add_pull("o/r", 7, k_sha);
     event = write("event.json",
                   json{{"pull_request", {{"number", 7}, {"head", {{"sha", k_sha}}}}}}.dump());
@@ -59,34 +49,14 @@ class PostTest : public ::testing::Test {
            {"GITHUB_SERVER_URL", "https://github.com"},
            {"GITHUB_RUN_ID", "77"}};
   }
-  ~PostTest() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << dir << "\n";
-    else
-      fs::remove_all(dir);
-  }
-
-  fs::path write(const std::string& name, const std::string& text) {
-    std::ofstream(dir / name, std::ios::binary) << text;
-    return dir / name;
-  }
-
   // Runs faultline with only PATH, HOME and `env`; every output is checked for the token.
   Outcome faultline(std::vector<std::string> args) {
-    runner::ProcessOptions p;
-    p.argv = {FAULTLINE_BINARY};
-    p.argv.insert(p.argv.end(), args.begin(), args.end());
     std::vector<std::string> base = {"PATH=" + std::string(std::getenv("PATH")),
-                                     "HOME=" + dir.string()};
+                                     "HOME=" + m_dir.string()};
     for (const char* keep : {"ASAN_OPTIONS", "UBSAN_OPTIONS"})
       if (const char* v = std::getenv(keep)) base.push_back(std::string(keep) + "=" + v);
     for (const auto& [k, v] : env) base.push_back(k + "=" + v);
-    p.environment = base;
-    p.working_directory = dir.string();
-    p.timeout = std::chrono::seconds(120);
-    auto r = runner::run_process(p);
-    if (!r) return {};
-    Outcome o{r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
+    Outcome o = e2e::run_faultline(std::move(args), {m_dir, base, std::chrono::seconds(120)});
     EXPECT_THAT(o.out + o.err, Not(HasSubstr(k_token)))
         << "the token leaked into faultline's output";
     return o;
@@ -99,7 +69,7 @@ class PostTest : public ::testing::Test {
   }
 
   GitHubFake fake;
-  fs::path dir, event;
+  fs::path event;
   std::map<std::string, std::string> env;
 };
 
@@ -130,8 +100,9 @@ TEST_F(PostTest, PostsOneStickyCommentAndAStatusThenUpdatesItInPlace) {
   reporters::MarkdownOptions md;
   md.max_bytes = 65'536 - std::string("<!-- faultline:gate-demo -->\n").size();
   md.full_report = k_results.string();
-  const std::string expected_body = "<!-- faultline:gate-demo -->\n" +
-                                    reporters::render_markdown(json::parse(slurp(k_results)), md);
+  const std::string expected_body =
+      "<!-- faultline:gate-demo -->\n" +
+      reporters::render_markdown(json::parse(read_text(k_results)), md);
   EXPECT_EQ(requests[4].json(), json({{"body", expected_body}}));
   EXPECT_THAT(expected_body, HasSubstr("4 crash signatures in 4 of 12 cells (48 runs)"));
   EXPECT_EQ(requests[8].json(),
@@ -146,7 +117,7 @@ TEST_F(PostTest, PostsOneStickyCommentAndAStatusThenUpdatesItInPlace) {
                                std::to_string(id)));
 
   // The next run of the same matrix edits that comment.
-  json next = json::parse(slurp(k_results));
+  json next = json::parse(read_text(k_results));
   next["totals"]["runs"] = 96;
   for (auto& c : next["cells"]) c["runs"] = 8;
   write("next.json", next.dump());
@@ -207,7 +178,7 @@ TEST_F(PostTest, AnUnknownPullRequestIsOneSentenceAndExit3) {
 
 TEST_F(PostTest, AForkPullRequestWarnsAndWritesTheJobSummaryUnlessStrict) {
   fake.deny_writes(true);
-  env["GITHUB_STEP_SUMMARY"] = (dir / "summary.md").string();
+  env["GITHUB_STEP_SUMMARY"] = (m_dir / "summary.md").string();
   env["GITHUB_ACTIONS"] = "true";
   Outcome o = faultline({"post", k_results.string()});
   EXPECT_EQ(o.status, 0) << o.err;
@@ -218,7 +189,7 @@ TEST_F(PostTest, AForkPullRequestWarnsAndWritesTheJobSummaryUnlessStrict) {
           "o/r (a pull request from a fork gets a read-only token); the report is in the job "
           "summary instead"));
   EXPECT_THAT(o.out, HasSubstr("::warning::GitHub refused to let the token write"));
-  EXPECT_THAT(slurp(dir / "summary.md"),
+  EXPECT_THAT(read_text(m_dir / "summary.md"),
               HasSubstr("4 crash signatures in 4 of 12 cells (48 runs)"));
   EXPECT_TRUE(fake.comments("o/r", 7).empty());
   o = faultline({"post", k_results.string(), "--strict"});
@@ -226,7 +197,7 @@ TEST_F(PostTest, AForkPullRequestWarnsAndWritesTheJobSummaryUnlessStrict) {
 }
 
 TEST_F(PostTest, AReportOverGitHubsLimitIsTrimmedNeverRefused) {
-  json r = json::parse(slurp(k_results));
+  json r = json::parse(read_text(k_results));
   json many = json::array();
   for (int i = 0; i < 400; ++i) {
     json s = r["signatures"][i % r["signatures"].size()];
@@ -238,7 +209,7 @@ TEST_F(PostTest, AReportOverGitHubsLimitIsTrimmedNeverRefused) {
   }
   r["signatures"] = many;
   write("big.json", r.dump());
-  Outcome o = faultline({"post", (dir / "big.json").string()});
+  Outcome o = faultline({"post", (m_dir / "big.json").string()});
   ASSERT_EQ(o.status, 0) << o.err;
   auto comments = fake.comments("o/r", 7);
   ASSERT_EQ(comments.size(), 1u);
@@ -278,11 +249,11 @@ TEST_F(PostTest, DryRunSendsNothing) {
 // Every way out — success, retries, refusals, a fork, --verbose traces — and a
 // crash excerpt that printed the token: no output, summary, comment or status has it.
 TEST_F(PostTest, TheTokenIsInNoOutputCommentOrStatus) {
-  json r = json::parse(slurp(k_results));
+  json r = json::parse(read_text(k_results));
   r["signatures"][0]["excerpt"] =
       std::string("the workload printed its environment: GITHUB_TOKEN=") + k_token + "\n";
   write("leaky.json", r.dump());
-  env["GITHUB_STEP_SUMMARY"] = (dir / "summary.md").string();
+  env["GITHUB_STEP_SUMMARY"] = (m_dir / "summary.md").string();
   std::vector<Outcome> outcomes;
   fake.fail_next(1, 502);
   outcomes.push_back(faultline({"post", "leaky.json", "--verbose"}));
@@ -291,7 +262,7 @@ TEST_F(PostTest, TheTokenIsInNoOutputCommentOrStatus) {
   fake.deny_writes(false);
   outcomes.push_back(faultline({"post", "leaky.json", "--verbose", "--pr", "99"}));
   outcomes.push_back(faultline({"post", "leaky.json", "--dry-run"}));
-  std::string everything = slurp(dir / "summary.md");
+  std::string everything = read_text(m_dir / "summary.md");
   for (const auto& o : outcomes) everything += o.out + o.err;
   for (const auto& c : fake.comments("o/r", 7)) everything += c.body;
   for (const auto& s : fake.statuses("o/r", k_sha)) everything += s.description + s.target_url;

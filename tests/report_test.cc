@@ -13,14 +13,14 @@
 #include <set>
 #include <sstream>
 
-#include "base/text.h"
+#include "base/utf8.h"
 #include "reporters/html.h"
 #include "reporters/junit.h"
 #include "reporters/load.h"
 #include "reporters/markdown.h"
 #include "reporters/sarif.h"
 #include "reporters/terminal.h"
-#include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
@@ -34,12 +34,10 @@ const fs::path k_fixtures = fs::path(FAULTLINE_SOURCE_DIR) / "tests/reporters";
 const fs::path k_npm = fs::path(FAULTLINE_SOURCE_DIR) / "build/npm";
 constexpr const char* k_repo_root = "/src/gate-demo";  // where the fixture's run happened
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using e2e::Outcome;
+using e2e::read_text;
+using e2e::run_program;
+using testing::ScratchDir;
 
 json fixture() {
   auto r = reporters::load_results((k_fixtures / "results.json").string());
@@ -50,7 +48,7 @@ json fixture() {
 void expect_golden(const std::string& name, const std::string& actual) {
   const fs::path expected = k_fixtures / name;
   if (std::getenv("FAULTLINE_UPDATE_GOLDEN")) std::ofstream(expected, std::ios::binary) << actual;
-  EXPECT_EQ(actual, slurp(expected))
+  EXPECT_EQ(actual, read_text(expected))
       << "differs from " << expected << " (FAULTLINE_UPDATE_GOLDEN=1 rewrites it)";
 }
 
@@ -60,51 +58,13 @@ reporters::SarifOptions sarif_options() {
   return o;
 }
 
-struct Tool {
-  int status = -1;
-  std::string output;
-};
-
-Tool run(std::vector<std::string> argv, const fs::path& cwd = {}) {
-  runner::ProcessOptions p;
-  p.argv = std::move(argv);
-  p.working_directory = cwd.string();
-  p.timeout = std::chrono::seconds(60);
-  auto r = runner::run_process(p);
-  if (!r) return {};
-  return {r->exit_code.value_or(-1), r->stdout_capture.text() + r->stderr_capture.text()};
-}
-
-// A scratch directory, kept and named when the test fails.
-class Scratch {
- public:
-  Scratch() {
-    char tmpl[] = "/tmp/faultline-report-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-  }
-  ~Scratch() {
-    if (::testing::Test::HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
-  fs::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(m_dir / name, std::ios::binary) << text;
-    return m_dir / name;
-  }
-  const fs::path& dir() const { return m_dir; }
-
- private:
-  fs::path m_dir;
-};
-
 // ---- golden ----
 
 TEST(ReportGolden, Markdown) { expect_golden("results.md", reporters::render_markdown(fixture())); }
 
 TEST(ReportGolden, MarkdownWithBisectAndAttribution) {
   json r = fixture();
-  r.update(json::parse(slurp(k_fixtures / "bisect.json")));
+  r.update(json::parse(read_text(k_fixtures / "bisect.json")));
   expect_golden("results.bisect.md", reporters::render_markdown(r));
 }
 
@@ -135,9 +95,10 @@ TEST(ReportGolden, HtmlFromTheTypedModel) {
 TEST(ReportGolden, MarkdownJunitAndSarifFromTheTypedModel) {
   auto r = reporters::load((k_fixtures / "results.json").string());
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(reporters::render_markdown(*r), slurp(k_fixtures / "results.md"));
-  EXPECT_EQ(reporters::render_junit(*r), slurp(k_fixtures / "results.junit.xml"));
-  EXPECT_EQ(reporters::render_sarif(*r, sarif_options()), slurp(k_fixtures / "results.sarif.json"));
+  EXPECT_EQ(reporters::render_markdown(*r), read_text(k_fixtures / "results.md"));
+  EXPECT_EQ(reporters::render_junit(*r), read_text(k_fixtures / "results.junit.xml"));
+  EXPECT_EQ(reporters::render_sarif(*r, sarif_options()),
+            read_text(k_fixtures / "results.sarif.json"));
 }
 
 // The fixture (written before cells[].index, builds[].index, top_frame and
@@ -156,7 +117,7 @@ TEST(ReportGolden, TheFixtureSurvivesTheTypedModel) {
 }
 
 TEST(ReportLoad, AFieldOfTheWrongTypeIsRefusedWithTheFileName) {
-  Scratch scratch;
+  ScratchDir scratch("report");
   json r = fixture();
   r["cells"][0]["rate"] = "high";
   const fs::path file = scratch.write("r.json", r.dump());
@@ -240,15 +201,16 @@ TEST(ReportRobust, MarkdownKeepsCrashOutputInsideItsBlocks) {
   EXPECT_LE(md.size(), 65'536u);
   const fs::path commonmark = k_npm / "node_modules/.bin/commonmark";
   if (!fs::exists(commonmark)) GTEST_SKIP() << "run scripts/install-test-tools.sh for commonmark";
-  Scratch scratch;
-  const Tool html = run({commonmark.string(), scratch.write("r.md", md).string()});
-  ASSERT_EQ(html.status, 0) << html.output;
+  ScratchDir scratch("report");
+  const Outcome html = run_program({commonmark.string(), scratch.write("r.md", md).string()});
+  const std::string output = html.out + html.err;
+  ASSERT_EQ(html.status, 0) << output;
   // Every <details> we open is still closed by us; no tag or comment leaks from the output.
-  EXPECT_EQ(count(html.output, "<details>"), count(md, "<details>"));
-  EXPECT_EQ(count(html.output, "</details>"), count(md, "\n</details>\n"));
-  EXPECT_THAT(html.output, Not(HasSubstr("<script")));
-  EXPECT_THAT(html.output, Not(HasSubstr("<!--")));
-  EXPECT_THAT(html.output, Not(HasSubstr("<b>")));
+  EXPECT_EQ(count(output, "<details>"), count(md, "<details>"));
+  EXPECT_EQ(count(output, "</details>"), count(md, "\n</details>\n"));
+  EXPECT_THAT(output, Not(HasSubstr("<script")));
+  EXPECT_THAT(output, Not(HasSubstr("<!--")));
+  EXPECT_THAT(output, Not(HasSubstr("<b>")));
 }
 
 TEST(ReportRobust, MarkdownAlwaysFitsAGithubComment) {
@@ -266,15 +228,15 @@ TEST(ReportRobust, JunitIsValidXmlAgainstTheSchema) {
   const std::string xml = reporters::render_junit(hostile());
   expect_clean(xml);
   EXPECT_EQ(xml.find("]]>"), std::string::npos);
-  if (run({"xmllint", "--version"}).status != 0)
+  if (run_program({"xmllint", "--version"}).status != 0)
     GTEST_SKIP() << "xmllint (libxml2-utils) is not installed";
-  Scratch scratch;
+  ScratchDir scratch("report");
   const fs::path schema = k_fixtures / "junit.xsd";
-  for (const auto& [name, text] :
-       {std::pair{"hostile.xml", xml}, {"golden.xml", slurp(k_fixtures / "results.junit.xml")}}) {
-    const Tool t = run(
+  for (const auto& [name, text] : {std::pair{"hostile.xml", xml},
+                                   {"golden.xml", read_text(k_fixtures / "results.junit.xml")}}) {
+    const Outcome t = run_program(
         {"xmllint", "--noout", "--schema", schema.string(), scratch.write(name, text).string()});
-    EXPECT_EQ(t.status, 0) << name << ": " << t.output;
+    EXPECT_EQ(t.status, 0) << name << ": " << (t.out + t.err);
   }
 }
 
@@ -288,7 +250,7 @@ TEST(ReportRobust, SarifIsValidAgainstTheOfficialSchema) {
   const fs::path ajv = k_npm / "node_modules/.bin/ajv", schema = k_npm / "sarif-2.1.0.json";
   if (!fs::exists(ajv) || !fs::exists(schema))
     GTEST_SKIP() << "run scripts/install-test-tools.sh for ajv";
-  Scratch scratch;
+  ScratchDir scratch("report");
   json broken = s;
   broken["runs"][0]["results"][0]["level"] = "fatal";  // proves the validator is awake
   const auto validate = [&](const std::vector<fs::path>& files) {
@@ -296,12 +258,12 @@ TEST(ReportRobust, SarifIsValidAgainstTheOfficialSchema) {
         ajv.string(),  "validate", "--spec=draft2020", "--strict=false", "-c",
         "ajv-formats", "-s",       schema.string()};
     for (const auto& f : files) argv.insert(argv.end(), {"-d", f.string()});
-    return run(argv, k_npm);
+    return run_program(argv, {k_npm});
   };
-  const Tool good =
+  const Outcome good =
       validate({scratch.write("hostile.sarif.json", sarif),
-                scratch.write("golden.sarif.json", slurp(k_fixtures / "results.sarif.json"))});
-  EXPECT_EQ(good.status, 0) << good.output.substr(0, 2'000);
+                scratch.write("golden.sarif.json", read_text(k_fixtures / "results.sarif.json"))});
+  EXPECT_EQ(good.status, 0) << (good.out + good.err).substr(0, 2'000);
   EXPECT_EQ(validate({scratch.write("broken.sarif.json", broken.dump())}).status, 1);
 }
 
@@ -347,9 +309,9 @@ TEST(ReportRobust, HtmlKeepsCrashOutputOutOfTheMarkup) {
 TEST(ReportHtml, ShowsACellsCrashesInChromium) {
   std::string chromium;
   for (const char* name : {"chromium", "chromium-browser"})
-    if (run({"sh", "-c", std::string("command -v ") + name}).status == 0) chromium = name;
+    if (run_program({"sh", "-c", std::string("command -v ") + name}).status == 0) chromium = name;
   if (chromium.empty()) GTEST_SKIP() << "chromium is not installed";
-  Scratch scratch;
+  ScratchDir scratch("report");
   // The page as rendered, plus a test script at the end that records any error
   // and clicks the sixth cell of the grid like a person would.
   std::string html = reporters::render_html(fixture());
@@ -361,73 +323,75 @@ TEST(ReportHtml, ShowsACellsCrashesInChromium) {
       "if (cell) cell.dispatchEvent(new MouseEvent('click', {bubbles: true}));</script>";
   html.insert(html.rfind("</body>"), probe);
   const fs::path page = scratch.write("r.html", html);
-  fs::create_directories(scratch.dir() / "profile");
-  const std::vector<std::string> flags = {chromium,
-                                          "--headless",
-                                          "--no-sandbox",
-                                          "--disable-gpu",
-                                          "--disable-background-networking",
-                                          "--no-first-run",
-                                          "--user-data-dir=" + (scratch.dir() / "profile").string(),
-                                          "--enable-logging=stderr",
-                                          "--v=0"};
+  fs::create_directories(scratch.path() / "profile");
+  const std::vector<std::string> flags = {
+      chromium,
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--no-first-run",
+      "--user-data-dir=" + (scratch.path() / "profile").string(),
+      "--enable-logging=stderr",
+      "--v=0"};
   std::vector<std::string> dump = flags;
   dump.insert(dump.end(), {"--dump-dom", "file://" + page.string()});
-  const Tool t = run(dump);
-  ASSERT_EQ(t.status, 0) << t.output.substr(0, 2'000);
-  EXPECT_THAT(t.output, HasSubstr("data-clicked=\"yes\""));
-  EXPECT_THAT(t.output, ::testing::Not(HasSubstr("data-js-error")));
-  EXPECT_THAT(t.output, ::testing::Not(HasSubstr("Uncaught")));
-  EXPECT_THAT(t.output, HasSubstr("class=\"cell-details\""));
-  EXPECT_THAT(t.output, HasSubstr("heap-use-after-free"));
+  const Outcome t = run_program(dump);
+  const std::string output = t.out + t.err;
+  ASSERT_EQ(t.status, 0) << output.substr(0, 2'000);
+  EXPECT_THAT(output, HasSubstr("data-clicked=\"yes\""));
+  EXPECT_THAT(output, ::testing::Not(HasSubstr("data-js-error")));
+  EXPECT_THAT(output, ::testing::Not(HasSubstr("Uncaught")));
+  EXPECT_THAT(output, HasSubstr("class=\"cell-details\""));
+  EXPECT_THAT(output, HasSubstr("heap-use-after-free"));
   // And a screenshot of the page.
   std::vector<std::string> shot = flags;
-  const fs::path png = scratch.dir() / "report.png";
+  const fs::path png = scratch.path() / "report.png";
   shot.insert(shot.end(), {"--window-size=1280,900", "--screenshot=" + png.string(),
                            "file://" + page.string()});
-  const Tool s = run(shot);
-  ASSERT_EQ(s.status, 0) << s.output.substr(0, 2'000);
+  const Outcome s = run_program(shot);
+  ASSERT_EQ(s.status, 0) << (s.out + s.err).substr(0, 2'000);
   ASSERT_TRUE(fs::exists(png));
   EXPECT_GT(fs::file_size(png), 1'000u);
-  EXPECT_EQ(slurp(png).substr(1, 3), "PNG");
+  EXPECT_EQ(read_text(png).substr(1, 3), "PNG");
 }
 
 // ---- faultline report ----
 
-class ReportCommand : public ::testing::Test {
+class ReportCommand : public e2e::ScratchTest {
  protected:
-  Tool report(std::vector<std::string> args) {
-    args.insert(args.begin(), {FAULTLINE_BINARY, "report"});
-    return run(args, m_scratch.dir());
+  ReportCommand() : ScratchTest("report") {}
+  Outcome report(std::vector<std::string> args) {
+    args.insert(args.begin(), "report");
+    return faultline(args);
   }
-  Scratch m_scratch;
 };
 
 TEST_F(ReportCommand, RendersEveryFormatOfASavedRun) {
   const std::string in = (k_fixtures / "results.json").string();
   for (const char* format : {"md", "junit", "sarif", "html", "json", "terminal"}) {
-    const Tool t = report({"--format", format, in, "-o", std::string("out.") + format});
-    EXPECT_EQ(t.status, 0) << format << ": " << t.output;
+    const Outcome t = report({"--format", format, in, "-o", std::string("out.") + format});
+    EXPECT_EQ(t.status, 0) << format << ": " << (t.out + t.err);
   }
-  EXPECT_EQ(slurp(m_scratch.dir() / "out.md"), slurp(k_fixtures / "results.md"));
-  EXPECT_EQ(json::parse(slurp(m_scratch.dir() / "out.json")), fixture());
-  EXPECT_THAT(slurp(m_scratch.dir() / "out.terminal"), HasSubstr("asan heap-use-after-free"));
+  EXPECT_EQ(read_text(m_dir / "out.md"), read_text(k_fixtures / "results.md"));
+  EXPECT_EQ(json::parse(read_text(m_dir / "out.json")), fixture());
+  EXPECT_THAT(read_text(m_dir / "out.terminal"), HasSubstr("asan heap-use-after-free"));
 }
 
 TEST_F(ReportCommand, ReadsTheDefaultResultsFile) {
-  fs::create_directories(m_scratch.dir() / ".faultline");
-  m_scratch.write(".faultline/results.json", slurp(k_fixtures / "results.json"));
-  const Tool t = report({"-f", "md"});
-  EXPECT_EQ(t.status, 0) << t.output;
-  EXPECT_THAT(t.output, HasSubstr("## faultline: gate-demo"));
+  fs::create_directories(m_dir / ".faultline");
+  write(".faultline/results.json", read_text(k_fixtures / "results.json"));
+  const Outcome t = report({"-f", "md"});
+  EXPECT_EQ(t.status, 0) << (t.out + t.err);
+  EXPECT_THAT(t.out + t.err, HasSubstr("## faultline: gate-demo"));
 }
 
 TEST_F(ReportCommand, RefusesWhatIsNotAResultsFile) {
-  m_scratch.write("bad.json", "{\"schema\": ");
-  m_scratch.write("other.json", "{\"schema\": \"faultline.results/9\"}");
+  write("bad.json", "{\"schema\": ");
+  write("other.json", "{\"schema\": \"faultline.results/9\"}");
   json r = fixture();
   r["cells"][2].erase("verdict");
-  m_scratch.write("shape.json", r.dump());
+  write("shape.json", r.dump());
   const std::map<std::string, std::string> expected = {
       {"missing.json",
        "faultline report: missing.json: cannot read (run `faultline run` first, or name a "
@@ -440,16 +404,16 @@ TEST_F(ReportCommand, RefusesWhatIsNotAResultsFile) {
        "('faultline.results/1')\n"},
       {"shape.json", "faultline report: shape.json: cells[2].verdict: missing\n"}};
   for (const auto& [file, message] : expected) {
-    const Tool t = report({file});
+    const Outcome t = report({file});
     EXPECT_EQ(t.status, 2) << file;
-    EXPECT_EQ(t.output, message);
+    EXPECT_EQ(t.out + t.err, message);
   }
 }
 
 TEST_F(ReportCommand, HelpShowsAnExample) {
-  const Tool t = report({"--help"});
+  const Outcome t = report({"--help"});
   EXPECT_EQ(t.status, 0);
-  EXPECT_THAT(t.output, HasSubstr("faultline report --format md -o comment.md"));
+  EXPECT_THAT(t.out + t.err, HasSubstr("faultline report --format md -o comment.md"));
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 // real processes, in a scratch directory per test (kept and named on failure).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -26,41 +25,21 @@ using e2e::Outcome;
 class RunTest : public e2e::ScratchTest {
  protected:
   RunTest() : ScratchTest("run") {}
-  void SetUp() override {
-    write("bug.c",
-          "#include <stdio.h>\n#include <stdlib.h>\n"
-          "int main(int argc, char** argv) {\n"
-          "  int v = atoi(argv[1]);\n"
-          "  if (v >= 3) { char* volatile p = malloc(8); free(p); return p[0]; }\n"
-          "  printf(\"ok %d\\n\", v);\n  return 0;\n}\n");
-  }
-  // The exit status of another program run in the scratch directory.
-  int tool_status(std::vector<std::string> argv) {
-    runner::ProcessOptions p;
-    p.argv = std::move(argv);
-    p.working_directory = m_dir.string();
-    p.timeout = std::chrono::minutes(1);
-    auto r = runner::run_process(p);
-    return r ? r->exit_code.value_or(-1) : -1;
+  void SetUp() override { write("bug.c", e2e::k_bug_c); }
+  // `faultline run -j 2` on 4 cells × 10 runs of 0.2 s, interrupted by a real
+  // SIGINT (Ctrl-C) 1.5 s in.
+  Outcome interrupted_run() {
+    write("faultline.yaml",
+          "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
+          "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
+    return e2e::run_program({"/bin/sh", "-c",
+                             std::string(FAULTLINE_BINARY) +
+                                 " run -j 2 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid"},
+                            {m_dir, std::nullopt, std::chrono::minutes(2)});
   }
   int lines(const std::string& name) {
     std::string t = read(m_dir / name);
     return static_cast<int>(std::count(t.begin(), t.end(), '\n'));
-  }
-  // The single integer `sql` returns from the results store, read with plain SQLite.
-  std::int64_t db_scalar(const std::string& sql) {
-    sqlite3* db = nullptr;
-    std::int64_t value = -1;
-    if (sqlite3_open_v2((m_dir / ".faultline/faultline.db").c_str(), &db, SQLITE_OPEN_READONLY,
-                        nullptr) == SQLITE_OK) {
-      sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-          sqlite3_step(stmt) == SQLITE_ROW)
-        value = sqlite3_column_int64(stmt, 0);
-      sqlite3_finalize(stmt);
-    }
-    sqlite3_close(db);
-    return value;
   }
 };
 
@@ -110,15 +89,13 @@ TEST_F(RunTest, FindsTheCrashingVersionsAndNamesTheBug) {
 
 TEST_F(RunTest, OnGithubActionsAnnotatesFencesOutputAndWritesTheStepSummary) {
   write("faultline.yaml", k_matrix);
-  runner::ProcessOptions p;
-  p.argv = {FAULTLINE_BINARY, "run", "--only", "sanitizer=asan"};
-  p.working_directory = m_dir.string();
-  p.environment = runner::environment_with(
-      {{"GITHUB_ACTIONS", "true"}, {"GITHUB_STEP_SUMMARY", (m_dir / "summary.md").string()}});
-  auto r = runner::run_process(p);
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->exit_code, 1);
-  const std::string out = r->stdout_capture.text();
+  Outcome o = e2e::run_faultline(
+      {"run", "--only", "sanitizer=asan"},
+      {m_dir,
+       runner::environment_with({{"GITHUB_ACTIONS", "true"},
+                                 {"GITHUB_STEP_SUMMARY", (m_dir / "summary.md").string()}})});
+  EXPECT_EQ(o.status, 1);
+  const std::string out = o.out;
   // bug.c line 5 is the use after free; the scratch folder is the repository root.
   EXPECT_THAT(out,
               HasSubstr("::error file=bug.c,line=5,title=faultline%3A asan heap-use-after-free::"));
@@ -133,19 +110,15 @@ TEST_F(RunTest, SecretsNeverReachTheJournalTheResultsOrTheTerminal) {
         "version: 1\nsecrets: [MY_DEPLOY_KEY]\ncomponents:\n  lib: { versions: [\"1\"] }\n"
         "workloads: { w: { run: \"echo leaking $MY_DEPLOY_KEY $GITHUB_TOKEN; exit 3\" } }\n"
         "stress: { runs: 2, stop: all }\n");
-  runner::ProcessOptions p;
-  p.argv = {FAULTLINE_BINARY, "run"};
-  p.working_directory = m_dir.string();
-  p.environment = runner::environment_with({{"MY_DEPLOY_KEY", "deploy-key-9f8e7d"},
-                                            {"GITHUB_TOKEN", "ghp_0123456789abcdef"},
-                                            {"GITHUB_ACTIONS", "true"}});
-  auto r = runner::run_process(p);
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->exit_code, 1);
-  const std::string out = r->stdout_capture.text();
+  Outcome o = e2e::run_faultline(
+      {"run"}, {m_dir, runner::environment_with({{"MY_DEPLOY_KEY", "deploy-key-9f8e7d"},
+                                                 {"GITHUB_TOKEN", "ghp_0123456789abcdef"},
+                                                 {"GITHUB_ACTIONS", "true"}})});
+  EXPECT_EQ(o.status, 1);
+  const std::string out = o.out;
   const std::string journal =
       read(m_dir / ".faultline/faultline.db") + read(m_dir / ".faultline/faultline.db-wal");
-  EXPECT_EQ(db_scalar("SELECT count(*) FROM runs"), 2);
+  EXPECT_EQ(db_int("SELECT count(*) FROM runs"), 2);
   const std::string results_text = read(m_dir / ".faultline/results.json");
   EXPECT_THAT(results_text, HasSubstr("leaking *** ***"));
   for (const std::string* text : {&journal, &results_text}) {
@@ -167,15 +140,11 @@ TEST_F(RunTest, ASecretEqualToAVerdictAKeyOrANameBendsNoResult) {
         "}\n"
         "workloads: { deploy-gate: { run: \"echo runs crash deploy-gate $S1; exit 3\" } }\n"
         "stress: { runs: 2, stop: all }\n");
-  runner::ProcessOptions p;
-  p.argv = {FAULTLINE_BINARY, "run"};
-  p.working_directory = m_dir.string();
-  p.environment =
-      runner::environment_with({{"S1", "crash"}, {"S2", "runs"}, {"S3", "deploy-gate"}});
-  auto r = runner::run_process(p);
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->exit_code, 1) << r->stderr_capture.text();  // crashes found: exit 1 stays exit 1
-  EXPECT_THAT(r->stderr_capture.text(),
+  Outcome o = e2e::run_faultline(
+      {"run"},
+      {m_dir, runner::environment_with({{"S1", "crash"}, {"S2", "runs"}, {"S3", "deploy-gate"}})});
+  EXPECT_EQ(o.status, 1) << o.err;  // crashes found: exit 1 stays exit 1
+  EXPECT_THAT(o.err,
               HasSubstr("faultline.yaml: warning: secret S3 cannot be masked safely: its value is "
                         "also a name or value "
                         "in the matrix, which stays readable in ids and verdicts but is masked in "
@@ -207,18 +176,14 @@ TEST_F(RunTest, AShortSecretIsNamedAsUnmaskableAndBuildLogsAreMasked) {
         "version: 1\nsecrets: [PIN]\ncomponents:\n  lib:\n    versions: [\"1\"]\n"
         "    build: echo building with $DEPLOY_ACCESS_KEY and $AWS_SECRET_KEY\n"
         "workloads: { w: { run: \"true\" } }\nstress: { runs: 1 }\n");
-  runner::ProcessOptions p;
-  p.argv = {FAULTLINE_BINARY, "run"};
-  p.working_directory = m_dir.string();
-  p.environment = runner::environment_with({{"PIN", "123"},
-                                            {"DEPLOY_ACCESS_KEY", "AKIAEXAMPLE0001"},
-                                            {"AWS_SECRET_KEY", "wJalrEXAMPLEKEY"}});
-  auto r = runner::run_process(p);
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->exit_code, 0) << r->stderr_capture.text();
-  EXPECT_THAT(r->stderr_capture.text(), HasSubstr("faultline.yaml: warning: secret PIN cannot be "
-                                                  "masked safely: its value is shorter than 4 "
-                                                  "characters, so it is left unmasked\n"));
+  Outcome o = e2e::run_faultline(
+      {"run"}, {m_dir, runner::environment_with({{"PIN", "123"},
+                                                 {"DEPLOY_ACCESS_KEY", "AKIAEXAMPLE0001"},
+                                                 {"AWS_SECRET_KEY", "wJalrEXAMPLEKEY"}})});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("faultline.yaml: warning: secret PIN cannot be "
+                               "masked safely: its value is shorter than 4 "
+                               "characters, so it is left unmasked\n"));
   const json results = json::parse(read(m_dir / ".faultline/results.json"));
   const std::string log = read(results["builds"][0]["log"].get<std::string>());
   EXPECT_THAT(log, HasSubstr("building with *** and ***\n"));
@@ -410,52 +375,28 @@ TEST_F(RunTest, OnlyAndShardSelectCells) {
 }
 
 TEST_F(RunTest, InterruptKeepsFinishedRunsAndResumeRepeatsNone) {
-  write("faultline.yaml",
-        "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
-        "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
-  // A real SIGINT (Ctrl-C) 1.5 s into the run.
-  runner::ProcessOptions p;
-  p.argv = {
-      "/bin/sh", "-c",
-      std::string(FAULTLINE_BINARY) + " run -j 2 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid"};
-  p.working_directory = m_dir.string();
-  p.timeout = std::chrono::minutes(2);
-  auto interrupted = runner::run_process(p);
-  ASSERT_TRUE(interrupted);
-  Outcome first{interrupted->exit_code.value_or(-1), interrupted->stdout_capture.text(),
-                interrupted->stderr_capture.text()};
+  Outcome first = interrupted_run();
   EXPECT_EQ(first.status, 130) << first.err;
   EXPECT_THAT(first.out, HasSubstr("interrupted, partial"));
   EXPECT_THAT(first.err, HasSubstr("continue with `faultline run --resume`"));
-  const std::int64_t recorded = db_scalar("SELECT count(*) FROM runs");
+  const std::int64_t recorded = db_int("SELECT count(*) FROM runs");
   EXPECT_GT(recorded, 2);
   EXPECT_LT(recorded, 40);
-  EXPECT_EQ(db_scalar("SELECT interrupted FROM sessions"), 1);
+  EXPECT_EQ(db_int("SELECT interrupted FROM sessions"), 1);
   Outcome second = faultline({"run", "-j", "2", "--resume"});
   EXPECT_EQ(second.status, 0) << second.err;
   EXPECT_THAT(second.err, HasSubstr("(" + std::to_string(recorded) + " resumed from the store)"));
   // One session, continued: every (cell, run) once.
-  EXPECT_EQ(db_scalar("SELECT count(*) FROM sessions"), 1);
-  EXPECT_EQ(db_scalar("SELECT count(*) FROM runs"), 40);
-  EXPECT_EQ(db_scalar("SELECT count(*) FROM (SELECT DISTINCT cell_hash, idx FROM runs)"), 40);
+  EXPECT_EQ(db_int("SELECT count(*) FROM sessions"), 1);
+  EXPECT_EQ(db_int("SELECT count(*) FROM runs"), 40);
+  EXPECT_EQ(db_int("SELECT count(*) FROM (SELECT DISTINCT cell_hash, idx FROM runs)"), 40);
   const json final_results = results();
   for (const auto& c : final_results["cells"]) EXPECT_EQ(c["runs"], 10);
 }
 
 // An interrupted run is partial in every format, and no unfinished cell passes.
 TEST_F(RunTest, AnInterruptedRunSaysSoInEveryFormatAndPassesNoUnfinishedCell) {
-  write("faultline.yaml",
-        "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
-        "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
-  runner::ProcessOptions p;
-  p.argv = {
-      "/bin/sh", "-c",
-      std::string(FAULTLINE_BINARY) + " run -j 2 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid"};
-  p.working_directory = m_dir.string();
-  p.timeout = std::chrono::minutes(2);
-  auto interrupted = runner::run_process(p);
-  ASSERT_TRUE(interrupted);
-  EXPECT_EQ(interrupted->exit_code, 130);
+  EXPECT_EQ(interrupted_run().status, 130);
   const json r = results();
   EXPECT_EQ(r["interrupted"], true);
   int unfinished = 0;
@@ -487,8 +428,9 @@ TEST_F(RunTest, AnInterruptedRunSaysSoInEveryFormatAndPassesNoUnfinishedCell) {
   EXPECT_EQ(skipped, static_cast<std::size_t>(unfinished)) << xml;
   const std::string schema = std::string(FAULTLINE_SOURCE_DIR) + "/tests/reporters/junit.xsd";
   if (fs::exists("/usr/bin/xmllint")) {
-    EXPECT_EQ(tool_status(
-                  {"/usr/bin/xmllint", "--noout", "--schema", schema, (m_dir / "r.xml").string()}),
+    EXPECT_EQ(e2e::run_program(
+                  {"/usr/bin/xmllint", "--noout", "--schema", schema, (m_dir / "r.xml").string()})
+                  .status,
               0);
   }
   const json sarif = json::parse(faultline({"report", "--format", "sarif"}).out);

@@ -23,6 +23,7 @@
 #include "ci/serve/signature.h"
 #include "ci/testing/github_fake.h"
 #include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
@@ -30,6 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 using ci::serve::sign;
 using ci::testing::GitHubFake;
+using e2e::Outcome;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
@@ -38,15 +40,8 @@ constexpr const char* k_token = "ghp_serve_test_token_0123456789";
 constexpr const char* k_repo = "acme/widgets";
 constexpr const char* k_context = "faultline/serve";
 
-// Polls `done` every 50 ms for up to `seconds`; true once it holds.
-bool eventually(const std::function<bool()>& done, int seconds = 120) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
+using e2e::eventually;
+using std::chrono::seconds;
 
 // `faultline serve` as a child process, its stderr collected.
 class Bot {
@@ -97,7 +92,7 @@ class Bot {
           std::string err = stderr_text();
           return std::regex_search(err, m, listening) || exited();
         },
-        30);
+        seconds(30));
     std::string err = stderr_text();
     return std::regex_search(err, m, listening) ? std::stoi(m[1]) : 0;
   }
@@ -116,7 +111,7 @@ class Bot {
   // SIGTERM, then its exit status (-1 unless it exited on its own).
   int terminate() {
     kill(m_pid, SIGTERM);
-    eventually([&] { return exited(); }, 60);
+    eventually([&] { return exited(); }, seconds(60));
     return WIFEXITED(m_status) ? WEXITSTATUS(m_status) : -1;
   }
 
@@ -128,30 +123,19 @@ class Bot {
   std::string m_err;
 };
 
-class Serve : public ::testing::Test {
+class Serve : public e2e::ScratchTest {
  protected:
+  Serve() : ScratchTest("serve") {}
   void SetUp() override {
-    char tmpl[] = "/tmp/faultline-serve-XXXXXX";
-    m_dir = mkdtemp(tmpl);
     sh("git init -q --bare remote.git && git init -q work && cd work && git config user.email t@t "
        "&& "
        "git config user.name t");
     m_fake.set_permission(k_repo, "alice", "write");
     m_fake.set_permission(k_repo, "bob", "read");
   }
+  // The bot stops before the scratch directory goes (members before the base).
   void TearDown() override {
-    if (HasFailure()) {
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-      if (m_bot) std::cerr << "faultline serve said:\n" << m_bot->stderr_text();
-    } else {
-      m_bot.reset();
-      fs::remove_all(m_dir);
-    }
-  }
-  void sh(const std::string& command) {
-    auto r = runner::run_command({"/bin/sh", "-c", command}, m_dir.string());
-    ASSERT_TRUE(r && r->succeeded())
-        << command << ": " << (r ? r->stderr_capture.text() : r.error().message);
+    if (HasFailure() && m_bot) std::cerr << "faultline serve said:\n" << m_bot->stderr_text();
   }
   // A commit on pull request `pr` whose matrix runs `workload`, pushed as GitHub
   // publishes it (the head branch and refs/pull/N/head); the fake's head follows it.
@@ -162,7 +146,7 @@ class Serve : public ::testing::Test {
                            workload + "\" } }\nstress: { runs: 2 }\n");
   }
   std::string push_matrix(int pr, const std::string& matrix) {
-    std::ofstream(m_dir / "work/faultline.yaml") << matrix;
+    write("work/faultline.yaml", matrix);
     sh("cd work && git add faultline.yaml && git commit -q --allow-empty -m 'pr " +
        std::to_string(pr) + "' && git push -q -f ../remote.git HEAD:refs/heads/pr-" +
        std::to_string(pr) + " HEAD:refs/pull/" + std::to_string(pr) + "/head");
@@ -244,12 +228,11 @@ class Serve : public ::testing::Test {
       for (const auto& job : jobs()) out.push_back(job.state);
       return out;
     };
-    bool ok = eventually([&] { return now() == expected; }, 30);
+    bool ok = eventually([&] { return now() == expected; }, seconds(30));
     if (!ok) ADD_FAILURE() << "job states: " << ::testing::PrintToString(now());
     return ok;
   }
 
-  fs::path m_dir;
   GitHubFake m_fake{k_token};
   std::unique_ptr<Bot> m_bot;
   int m_port = 0;
@@ -286,30 +269,23 @@ TEST_F(Serve, ASignedPushIsRunAndReportedOnThePullRequest) {
 }
 
 TEST_F(Serve, ConfigurationProblemsExitTwoNamingThePlace) {
-  std::ofstream(m_dir / "bot.yaml")
-      << "secret_env: FAULTLINE_UNSET_SECRET_FOR_TEST\nrepositories: [a/b]\n";
-  auto unset =
-      runner::run_command({FAULTLINE_BINARY, "serve", "--config", (m_dir / "bot.yaml").string()});
-  ASSERT_TRUE(unset);
-  EXPECT_EQ(unset->exit_code, 2);
-  EXPECT_EQ(unset->stderr_capture.text(),
-            (m_dir / "bot.yaml").string() +
-                ": error: the environment variable FAULTLINE_UNSET_SECRET_FOR_TEST "
-                "(named by 'secret_env') is not set\n");
-  std::ofstream(m_dir / "bad.yaml")
-      << "secret_env: S\nrepositories: [a/b]\nlisten: 127.0.0.1:http\n";
-  auto bad =
-      runner::run_command({FAULTLINE_BINARY, "serve", "--config", (m_dir / "bad.yaml").string()});
-  ASSERT_TRUE(bad);
-  EXPECT_EQ(bad->exit_code, 2);
-  EXPECT_EQ(bad->stderr_capture.text(),
-            (m_dir / "bad.yaml").string() +
-                ":3:9: error: 'listen' must be HOST:PORT (e.g. 127.0.0.1:8080), not "
-                "'127.0.0.1:http'\n");
-  auto help = runner::run_command({FAULTLINE_BINARY, "serve", "--help"});
-  ASSERT_TRUE(help);
-  EXPECT_EQ(help->exit_code, 0);
-  EXPECT_THAT(help->stdout_capture.text(), HasSubstr("secret_env: FAULTLINE_WEBHOOK_SECRET"));
+  const std::string config =
+      write("bot.yaml", "secret_env: FAULTLINE_UNSET_SECRET_FOR_TEST\nrepositories: [a/b]\n");
+  Outcome unset = faultline({"serve", "--config", config});
+  EXPECT_EQ(unset.status, 2);
+  EXPECT_EQ(unset.err, config +
+                           ": error: the environment variable FAULTLINE_UNSET_SECRET_FOR_TEST "
+                           "(named by 'secret_env') is not set\n");
+  const std::string bad_config =
+      write("bad.yaml", "secret_env: S\nrepositories: [a/b]\nlisten: 127.0.0.1:http\n");
+  Outcome bad = faultline({"serve", "--config", bad_config});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err, bad_config +
+                         ":3:9: error: 'listen' must be HOST:PORT (e.g. 127.0.0.1:8080), not "
+                         "'127.0.0.1:http'\n");
+  Outcome help = faultline({"serve", "--help"});
+  EXPECT_EQ(help.status, 0);
+  EXPECT_THAT(help.out, HasSubstr("secret_env: FAULTLINE_WEBHOOK_SECRET"));
 }
 
 TEST_F(Serve, UnsignedAndWronglySignedDeliveriesAre401AndQueueNothing) {
@@ -442,7 +418,7 @@ TEST_F(Serve, ANewPushCancelsTheRunningJob) {
   start();
   const std::string slow = push(7, "sleep 60");
   ASSERT_EQ(deliver("pull_request", pull_event("opened", 7, slow).dump())->status, 202);
-  ASSERT_TRUE(eventually([&] { return fs::exists(m_dir / "jobs/job-1/state"); }, 60))
+  ASSERT_TRUE(eventually([&] { return fs::exists(m_dir / "jobs/job-1/state"); }, seconds(60)))
       << m_bot->stderr_text();
   const std::string fast = push(7, "true");
   auto r = deliver("pull_request", pull_event("synchronize", 7, fast).dump());
@@ -461,7 +437,7 @@ TEST_F(Serve, ARestartWithQueuedJobsLosesNone) {
   std::vector<std::string> shas = {push(1, "sleep 3"), push(2, "true"), push(3, "true")};
   for (int pr = 1; pr <= 3; ++pr)
     ASSERT_EQ(deliver("pull_request", pull_event("opened", pr, shas[pr - 1]).dump())->status, 202);
-  ASSERT_TRUE(eventually([&] { return fs::exists(m_dir / "jobs/job-1/state"); }, 60))
+  ASSERT_TRUE(eventually([&] { return fs::exists(m_dir / "jobs/job-1/state"); }, seconds(60)))
       << m_bot->stderr_text();
   EXPECT_EQ(m_bot->terminate(), 0) << m_bot->stderr_text();
   EXPECT_THAT(m_bot->stderr_text(), HasSubstr("requeued job 1 (acme/widgets#1"));

@@ -1,11 +1,9 @@
 // End-to-end tests of the results store through the real `faultline` binary:
 // a real kill -9 in the middle of a run, then --resume; history and sessions;
 // new-versus-known crashes with report --baseline; refusing a bad store file.
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -23,8 +21,6 @@
 #include "runner/process.h"
 #include "tests/support.h"
 
-extern char** environ;
-
 namespace faultline {
 namespace {
 
@@ -38,35 +34,8 @@ using e2e::Outcome;
 class StoreE2eTest : public e2e::ScratchTest {
  protected:
   StoreE2eTest() : ScratchTest("store-e2e") {}
-  void SetUp() override {
-    write("bug.c",
-          "#include <stdio.h>\n#include <stdlib.h>\n"
-          "int main(int argc, char** argv) {\n"
-          "  int v = atoi(argv[1]);\n"
-          "  if (v >= 3) { char* volatile p = malloc(8); free(p); return p[0]; }\n"
-          "  printf(\"ok %d\\n\", v);\n  return 0;\n}\n");
-  }
+  void SetUp() override { write("bug.c", e2e::k_bug_c); }
   std::string db_path() const { return (m_dir / ".faultline/faultline.db").string(); }
-  // The first column of the first row `sql` returns, as text, read with plain SQLite
-  // (read-only, beside any writer: the store is in WAL mode). "" when there is none.
-  std::string db_text(const std::string& sql) {
-    sqlite3* db = nullptr;
-    std::string value;
-    if (sqlite3_open_v2(db_path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-      sqlite3_busy_timeout(db, 5000);
-      sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-          sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
-        value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-      sqlite3_finalize(stmt);
-    }
-    sqlite3_close(db);
-    return value;
-  }
-  int db_int(const std::string& sql) {
-    const std::string t = db_text(sql);
-    return t.empty() ? -1 : std::stoi(t);
-  }
 };
 
 const char* k_matrix = R"(version: 1
@@ -81,38 +50,13 @@ workloads:
 stress: { runs: 3, stop: all }
 )";
 
-// faultline started in its own process group, as a shell job would be.
-pid_t spawn_in_own_group(const std::vector<std::string>& args, const fs::path& dir,
-                         const fs::path& log) {
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&files, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&files, 1, 2);
-  const std::string cwd = fs::current_path().string();
-  fs::current_path(dir);  // posix_spawn has no portable chdir action
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &files, &attr, argv.data(), environ);
-  fs::current_path(cwd);
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attr);
-  return rc == 0 ? pid : -1;
-}
-
 TEST_F(StoreE2eTest, KillNineMidRunLosesOnlyRunsInFlightAndResumeRepeatsNone) {
   // 4 cells × 10 runs of 0.2 s, two at a time: about 4 s in all.
   write("faultline.yaml",
         "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
         "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
-  const pid_t pid =
-      spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "2"}, m_dir, m_dir / "first.log");
+  const pid_t pid = e2e::start_faultline({"run", "-j", "2"}, m_dir, m_dir / "first.log",
+                                         m_dir / "first.log", /*own_group=*/true);
   ASSERT_GT(pid, 0);
   // Wait until some runs are committed, then kill the whole process group without warning.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -144,8 +88,7 @@ TEST_F(StoreE2eTest, KillNineMidRunLosesOnlyRunsInFlightAndResumeRepeatsNone) {
       db_text("SELECT group_concat(cell_hash || ':' || idx) FROM (SELECT * FROM runs ORDER BY id)"),
       StartsWith(kept_ids));
   EXPECT_EQ(db_int("SELECT resumed FROM sessions"), 1);
-  std::ifstream results(m_dir / ".faultline/results.json");
-  const json r = json::parse(results);
+  const json r = results();
   for (const auto& c : r["cells"]) EXPECT_EQ(c["runs"], 10) << c["id"];
 }
 
@@ -271,26 +214,17 @@ TEST_F(StoreE2eTest, AStoreThatIsNotFaultlinesIsNamedAndNothingRuns) {
   EXPECT_THAT(none.err, HasSubstr("absent.db: no results store here"));
 }
 
-// Waits (up to a minute) until `ready` holds; false on timeout.
-bool eventually(const std::function<bool()>& ready) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!ready()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
-
 TEST_F(StoreE2eTest, ASessionBeingRunIsNeverResumedTwiceAndWaitWaitsForIt) {
   // 4 cells × 10 runs of 0.2 s, two at a time: about 4 s.
   write("faultline.yaml",
         "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\", \"3\", \"4\"] }\n"
         "workloads: { w: { run: \"sleep 0.2\" } }\nstress: { runs: 10, stop: all }\n");
-  const pid_t first =
-      spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "2"}, m_dir, m_dir / "first.log");
+  const pid_t first = e2e::start_faultline({"run", "-j", "2"}, m_dir, m_dir / "first.log",
+                                           m_dir / "first.log", /*own_group=*/true);
   ASSERT_GT(first, 0);
-  ASSERT_TRUE(eventually(
-      [&] { return db_int("SELECT pid FROM session_claims WHERE session_id = 1") == first; }));
+  ASSERT_TRUE(e2e::eventually(
+      [&] { return db_int("SELECT pid FROM session_claims WHERE session_id = 1") == first; },
+      std::chrono::minutes(1)));
   // A second process resuming that session is refused, naming the one that holds it.
   Outcome refused = faultline({"run", "-j", "2", "--resume"});
   EXPECT_EQ(refused.status, 2);
@@ -316,24 +250,23 @@ TEST_F(StoreE2eTest, TwoResumesAtOnceRunEachMissingRunOnce) {
   write("faultline.yaml",
         "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\"] }\n"
         "workloads: { w: { run: \"sleep 0.1\" } }\nstress: { runs: 10, stop: all }\n");
-  const pid_t killed =
-      spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1"}, m_dir, m_dir / "killed.log");
+  const pid_t killed = e2e::start_faultline({"run", "-j", "1"}, m_dir, m_dir / "killed.log",
+                                            m_dir / "killed.log", /*own_group=*/true);
   ASSERT_GT(killed, 0);
-  ASSERT_TRUE(eventually([&] { return db_int("SELECT count(*) FROM runs") >= 2; }));
+  ASSERT_TRUE(e2e::eventually([&] { return db_int("SELECT count(*) FROM runs") >= 2; },
+                              std::chrono::minutes(1)));
   ASSERT_EQ(kill(-killed, SIGKILL), 0);
   int status = 0;
   ASSERT_EQ(waitpid(killed, &status, 0), killed);
   // The claim of the killed process is left behind; the next resumes take it over, one at a time.
-  const pid_t a =
-      spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1", "--resume"}, m_dir, m_dir / "a.log");
-  const pid_t b =
-      spawn_in_own_group({FAULTLINE_BINARY, "run", "-j", "1", "--resume"}, m_dir, m_dir / "b.log");
+  const pid_t a = e2e::start_faultline({"run", "-j", "1", "--resume"}, m_dir, m_dir / "a.log",
+                                       m_dir / "a.log", /*own_group=*/true);
+  const pid_t b = e2e::start_faultline({"run", "-j", "1", "--resume"}, m_dir, m_dir / "b.log",
+                                       m_dir / "b.log", /*own_group=*/true);
   int status_a = 0, status_b = 0;
   ASSERT_EQ(waitpid(a, &status_a, 0), a);
   ASSERT_EQ(waitpid(b, &status_b, 0), b);
-  std::ifstream log_a(m_dir / "a.log"), log_b(m_dir / "b.log");
-  const std::string text_a((std::istreambuf_iterator<char>(log_a)), {}),
-      text_b((std::istreambuf_iterator<char>(log_b)), {});
+  const std::string text_a = read(m_dir / "a.log"), text_b = read(m_dir / "b.log");
   // One ran the missing runs (exit 0); the other was refused (exit 2) — or, had the first
   // finished before it looked, found nothing left to run (exit 0).
   const std::set<int> statuses = {WEXITSTATUS(status_a), WEXITSTATUS(status_b)};
@@ -354,15 +287,15 @@ TEST_F(StoreE2eTest, RunsStartingTogetherOnANewStoreAllRecord) {
         "version: 1\ncomponents:\n  lib: { versions: [\"1\"] }\n"
         "workloads: { w: { run: \"true\" } }\nstress: { runs: 3, stop: all }\n");
   std::vector<pid_t> pids;
-  for (int i = 0; i < 6; ++i)
-    pids.push_back(
-        spawn_in_own_group({FAULTLINE_BINARY, "run", "--out", "r" + std::to_string(i) + ".json"},
-                           m_dir, m_dir / ("run" + std::to_string(i) + ".log")));
+  for (int i = 0; i < 6; ++i) {
+    const fs::path log = m_dir / ("run" + std::to_string(i) + ".log");
+    pids.push_back(e2e::start_faultline({"run", "--out", "r" + std::to_string(i) + ".json"}, m_dir,
+                                        log, log, /*own_group=*/true));
+  }
   for (std::size_t i = 0; i < pids.size(); ++i) {
     int status = 0;
     ASSERT_EQ(waitpid(pids[i], &status, 0), pids[i]);
-    std::ifstream log(m_dir / ("run" + std::to_string(i) + ".log"));
-    const std::string text((std::istreambuf_iterator<char>(log)), {});
+    const std::string text = read(m_dir / ("run" + std::to_string(i) + ".log"));
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text;
     EXPECT_EQ(text.find("locked"), std::string::npos) << text;
     for (const char* sql : {"CREATE", "INSERT", "SELECT", "PRAGMA", "BEGIN"})
