@@ -58,10 +58,9 @@ std::string_view base_name(std::string_view word) {
 }
 
 // Words a command's name may follow that leave it the program which reads the input:
-// `env A=1 sh`, `timeout 5 bash`, `sudo -u x sh`, `xargs sh`.
+// `env A=1 sh`, `timeout 5 bash`, `nice -n 5 sh`.
 bool is_wrapper(std::string_view word) {
-  for (std::string_view w : {"env", "exec", "nohup", "nice", "sudo", "doas", "timeout", "stdbuf",
-                             "setsid", "xargs", "chroot", "unshare", "nsenter"})
+  for (std::string_view w : {"env", "exec", "nohup", "nice", "timeout", "stdbuf", "setsid"})
     if (word == w) return true;
   return !word.empty() && std::isdigit(static_cast<unsigned char>(word[0]));  // timeout 5s
 }
@@ -106,22 +105,51 @@ bool reads_script_from_input(const std::vector<std::string>& words, std::size_t 
   return true;
 }
 
+// Programs that run another command, named somewhere among their arguments, with their input:
+// `docker exec -i c sh`, `kubectl exec -i pod -- bash`, `sudo -u root sh`, `chroot /srv sh`.
+bool is_runner(std::string_view word) {
+  for (std::string_view w :
+       {"sudo", "doas", "docker", "podman", "nerdctl", "kubectl", "chroot", "nsenter", "unshare",
+        "runuser", "setpriv", "flock", "systemd-run", "lxc-attach", "schroot", "xargs"})
+    if (word == w) return true;
+  return false;
+}
+
+// Programs that always run what they read as shell commands: at and batch queue it, GNU
+// parallel runs each line, ssh hands it to the remote shell.
+bool runs_input(std::string_view name) {
+  return name == "at" || name == "batch" || name == "parallel" || name == "ssh";
+}
+
+// From words[k], the program that reads its input as code, if any (see input_reader).
+std::optional<std::string> reader_at(const std::vector<std::string>& words, std::size_t k,
+                                     bool through_runner) {
+  const std::string& w = words[k];
+  const std::string_view name = base_name(w);
+  if (name == "eval" || runs_input(name)) return w;
+  if (name == "source" || name == ".")
+    return k + 1 < words.size() && is_stdin_path(words[k + 1]) ? std::optional(w) : std::nullopt;
+  if (!is_shell(w) && !is_interpreter(w)) return std::nullopt;
+  if (through_runner || reads_script_from_input(words, k)) return w;
+  return std::nullopt;
+}
+
 // The program of a finished simple command that reads its standard input as code (a shell or
 // interpreter given no script, `source /dev/stdin`, eval, which can read input only through a
-// substitution, or xargs handing its input to a shell), as written; nullopt for any other.
+// substitution, at/batch/parallel/ssh, or a shell a runner such as xargs, sudo or docker
+// starts), as written; nullopt for any other.
 std::optional<std::string> input_reader(const std::vector<std::string>& words) {
-  bool xargs = false;
   for (std::size_t k = 0; k < words.size(); ++k) {
-    const std::string& w = words[k];
-    xargs = xargs || w == "xargs";
-    if (is_name_prefix(w) || is_wrapper(w)) continue;
-    const std::string_view name = base_name(w);
-    if (name == "eval") return w;
-    if (name == "source" || name == ".")
-      return k + 1 < words.size() && is_stdin_path(words[k + 1]) ? std::optional(w) : std::nullopt;
-    if (!is_shell(w) && !is_interpreter(w)) return std::nullopt;
-    if (xargs || reads_script_from_input(words, k)) return w;
-    return std::nullopt;
+    const std::string_view name = base_name(words[k]);
+    if (is_runner(name)) {
+      // A shell anywhere after a runner: its options are the runner's business.
+      for (std::size_t j = k + 1; j < words.size(); ++j)
+        if (is_shell(words[j]) || is_interpreter(words[j]))
+          return reader_at(words, j, name == "xargs");
+      return std::nullopt;
+    }
+    if (is_name_prefix(words[k]) || is_wrapper(words[k])) continue;
+    return reader_at(words, k, false);
   }
   return std::nullopt;
 }
@@ -420,6 +448,12 @@ std::size_t ShellScan::redirect_char(std::string_view s, std::size_t i) {
     top.word += '<';
     top.in_word = true;
     return 0;
+  }
+  if (!top.word.empty() && std::all_of(top.word.begin(), top.word.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+      })) {  // 0<<EOF: the descriptor's number, not a word
+    top.word.clear();
+    top.in_word = false;
   }
   end_word();
   if (i + 2 < s.size() && s[i + 2] == '<') {

@@ -305,6 +305,14 @@ TEST(Template, RefusesTextAShellReadsFromItsInput) {
       {"python3 - <<EOF\nprint('{{ x }}')\nEOF", "python3"},
       {"perl <<EOF\nprint '{{ x }}';\nEOF", "perl"},
       {"make && cat <<EOF | sh\n{{ x }}\nEOF", "sh"},
+      {"sh 0<<EOF\necho {{ x }}\nEOF", "sh"},
+      {"sudo -u root sh <<EOF\necho {{ x }}\nEOF", "sh"},
+      {"docker exec -i box sh <<EOF\necho {{ x }}\nEOF", "sh"},
+      {"kubectl exec -i pod -- bash <<EOF\necho {{ x }}\nEOF", "bash"},
+      {"ssh host <<EOF\necho {{ x }}\nEOF", "ssh"},
+      {"echo {{ x }} | parallel", "parallel"},
+      {"echo {{ x }} | at now", "at"},
+      {"echo {{ x }} | nice -n 5 bash", "bash"},
   };
   for (const auto& [text, reader] : cases) EXPECT_EQ(refusal(text), read_as_code(reader)) << text;
   // The first placeholder that reaches the reader is named, wherever it stands.
@@ -327,6 +335,9 @@ TEST(Template, AcceptsInputThatIsOnlyData) {
   parse_ok("sh | cat <<EOF\n{{ x }}\nEOF");  // cat's input, after sh in the pipeline
   parse_ok("echo {{ x }} 2>&1 | grep -q a && echo ok");
   parse_ok("(echo {{ x }}) ; sh <<'EOF'\nexit 0\nEOF");
+  parse_ok("docker run --rm img cat <<EOF\n{{ x }}\nEOF");  // no shell: cat prints it
+  parse_ok("sudo tee /etc/x.conf <<EOF\n{{ x }}\nEOF");
+  parse_ok("kubectl exec -i pod -- bash -c 'cat > f' <<EOF\n{{ x }}\nEOF");
 }
 
 // The safe way to hand a value to a shell that reads its input: the quoted here-document passes
