@@ -68,19 +68,45 @@ void print_invocation(const runner::StressLoop::Invocation& call, const std::str
   std::cout << shown(join(quoted, " ")) << "\n" << std::flush;
 }
 
+// Where a line longer than LiveOutput's limit may be cut: at or before `at`, not inside a
+// secret's occurrence (which would then be shown in part) nor inside a UTF-8 character.
+std::size_t safe_cut(std::string_view text, std::size_t at, const Redactor& redactor) {
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const std::string& secret : redactor.values()) {
+      const std::size_t from = at >= secret.size() ? at - secret.size() + 1 : 0;
+      const std::size_t hit = text.find(secret, from);
+      if (hit != std::string_view::npos && hit < at && hit + secret.size() > at) {
+        at = hit;
+        moved = true;
+      }
+    }
+  }
+  while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+  return at;
+}
+
 // The workload's output as it comes, a line at a time per stream, so that a secret or a UTF-8
-// character split between two reads is masked or shown whole; what is left of a last line
-// without a newline is shown at the end.
+// character split between two reads is masked or shown whole; a line longer than k_line_limit
+// is shown in pieces cut where no secret spans the cut (memory stays bounded); what is left of a
+// last line without a newline is shown at the end.
 class LiveOutput {
  public:
-  explicit LiveOutput(const Shown& shown) : m_shown(shown) {}
+  static constexpr std::size_t k_line_limit = 64 * 1024;
+
+  LiveOutput(const Shown& shown, const Redactor& redactor) : m_shown(shown), m_redactor(redactor) {}
   void add(int stream, std::string_view bytes) {
     std::string& pending = m_pending[stream == 2 ? 1 : 0];
     pending.append(bytes);
-    const std::size_t end = pending.rfind('\n');
-    if (end == std::string::npos) return;
-    write(stream, std::string_view(pending).substr(0, end + 1));
-    pending.erase(0, end + 1);
+    std::size_t end = pending.rfind('\n');
+    if (end != std::string::npos) {
+      write(stream, std::string_view(pending).substr(0, end + 1));
+      pending.erase(0, end + 1);
+    }
+    if (pending.size() <= k_line_limit) return;
+    end = safe_cut(pending, pending.size() - k_line_limit / 2, m_redactor);
+    write(stream, std::string_view(pending).substr(0, end));
+    pending.erase(0, end);
   }
   void finish() {
     for (int stream : {1, 2}) {
@@ -98,6 +124,7 @@ class LiveOutput {
     std::fflush(to);
   }
   const Shown& m_shown;
+  const Redactor& m_redactor;
   std::string m_pending[2];  // stdout, stderr: the line read so far
 };
 
@@ -151,7 +178,7 @@ int repro(ReproFlags flags) {
   print_invocation(repro->invocation, cells.id(repro->cell), cells.hash(repro->cell), flags.run,
                    repro->places.matrix_dir, shown);
   std::cout << "--- output ---\n" << std::flush;
-  LiveOutput live(shown);
+  LiveOutput live(shown, repro->redactor);
   const runner::RunRecord record = pipeline::run_repro(
       *repro, flags.run, [&](int stream, std::string_view bytes) { live.add(stream, bytes); });
   live.finish();
