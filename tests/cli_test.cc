@@ -317,7 +317,8 @@ TEST_F(Include, AnEntryWithNoEffectIsAWarningAtItsLine) {
                                  "version: 1\ncomponents: { lib: { versions: [\"1.0\"] } }\n"
                                  "workloads: { deploy: { run: \"deploy {{ site }}\" } }\n"
                                  "matrix:\n  include:\n    - { site: production }\n"
-                                 "    - { site: staging }\n");
+                                 "    - { site: staging }\n"
+                                 "stress: { parallel: 1 }\n");  // no core_pattern warning
   Outcome o = faultline({"validate", "--no-probe", file});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_THAT(o.out, HasSubstr("cells      1 (1 combinations, 0 excluded, 0 added by include)"));
