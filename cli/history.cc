@@ -10,9 +10,11 @@
 #include <sstream>
 
 #include "base/exit_status.h"
+#include "base/redact.h"
 #include "base/text.h"
 #include "cli/command.h"
 #include "pipeline/matrix_input.h"
+#include "reporters/text.h"
 #include "store/store.h"
 
 namespace faultline::cli {
@@ -40,6 +42,13 @@ std::string cells_text(const std::vector<std::string>& cells, std::size_t shown 
   return text;
 }
 
+// Crash text from the store as a terminal may show it: secret-looking variables' values masked,
+// control characters visible (reporters/text.h).
+std::string shown(std::string_view text) {
+  static const Redactor redactor = Redactor::from_environment();
+  return reporters::terminal_text(redactor.apply(text));
+}
+
 int report_error(const char* command, const Error& e) {
   std::cerr << "faultline " << command << ": " << e.message << "\n";
   return exit_status_for(e);
@@ -60,8 +69,8 @@ int list_signatures(store::Store& db) {
             << "cells\n";
   for (const auto& s : *all) {
     std::cout << std::left << std::setw(14) << s.hash << std::setw(28)
-              << (s.tool + " " + s.kind).substr(0, 27) << std::right << std::setw(6) << s.count
-              << "  " << std::left << std::setw(31)
+              << shown((s.tool + " " + s.kind).substr(0, 27)) << std::right << std::setw(6)
+              << s.count << "  " << std::left << std::setw(31)
               << when(s.first_seen) + " #" + std::to_string(s.first_session) << std::setw(31)
               << when(s.last_seen) + " #" + std::to_string(s.last_session) << cells_text(s.cells)
               << "\n";
@@ -76,8 +85,9 @@ int show_signature(store::Store& db, const std::string& prefix) {
   if (!found) return report_error("history", found.error());
   auto seen = db.sightings(found->hash);
   if (!seen) return report_error("history", seen.error());
-  std::cout << "signature " << found->hash << ": " << found->tool << " " << found->kind << "\n";
-  if (!found->text.empty()) std::cout << "  " << found->text << "\n";
+  std::cout << "signature " << found->hash << ": " << shown(found->tool) << " "
+            << shown(found->kind) << "\n";
+  if (!found->text.empty()) std::cout << "  " << shown(found->text) << "\n";
   std::cout << "first seen " << when(found->first_seen) << " (session " << found->first_session
             << "), last seen " << when(found->last_seen) << " (session " << found->last_session
             << "); " << found->count << (found->count == 1 ? " run" : " runs") << " in "

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/exit_status.h"
+#include "base/redact.h"
 #include "base/text.h"
 #include "cli/command.h"
 #include "reporters/text.h"
@@ -28,9 +29,13 @@ struct TriageOptions {
   std::size_t frames_shown = 5;
 };
 
-// Text from the log as a terminal may show it: control characters and invalid
-// bytes as \xHH (reporters/text.h), so the log cannot drive the terminal.
-std::string valid_utf8(std::string_view text) { return reporters::terminal_text(text); }
+// Text from the log as a terminal may show it: the values of secret-looking environment
+// variables masked (base/redact.h), control characters and invalid bytes as \xHH
+// (reporters/text.h), so the log can neither leak a token nor drive the terminal.
+std::string valid_utf8(std::string_view text) {
+  static const Redactor redactor = Redactor::from_environment();
+  return reporters::terminal_text(redactor.apply(text));
+}
 
 std::string describe_frame(const sanitizers::Frame& f) {
   std::string where;

@@ -3,12 +3,15 @@
 
 #include <iostream>
 #include <map>
+#include <utility>
 
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/command.h"
 #include "matrix/variables.h"
 #include "pipeline/matrix_input.h"
+#include "pipeline/session.h"
+#include "runner/cgroup.h"
 #include "runner/core_stack.h"
 #include "runner/probe.h"
 
@@ -19,6 +22,7 @@ namespace {
 struct ValidateFlags {
   std::string file = pipeline::k_default_matrix_file;
   std::size_t max_cells = 100'000;
+  int jobs = 0;  // -j: the runs at once `run` will make; 0: stress.parallel, else the cores
   bool probe = true;
 };
 
@@ -53,8 +57,18 @@ int probe_toolchain(const ValidateFlags& flags, const matrix::Config& cfg) {
   return status;
 }
 
-// Once per validate: whether crashes that print no stack can get one from a core file.
-void print_core_note() {
+// The runs at once `faultline run` makes with the same -j, and where the number comes from.
+std::pair<int, std::string> jobs_of(const ValidateFlags& flags, const matrix::Config& cfg) {
+  if (flags.jobs > 0) return {flags.jobs, "-j " + std::to_string(flags.jobs)};
+  if (cfg.stress.parallel > 0)
+    return {cfg.stress.parallel, "stress.parallel: " + std::to_string(cfg.stress.parallel)};
+  const int cores = pipeline::default_jobs();
+  return {cores, "stress.parallel: auto, " + std::to_string(cores) + " cores"};
+}
+
+// Once per validate: whether crashes that print no stack can get one from a core file, and
+// whether parallel runs would share one.
+void print_core_note(const ValidateFlags& flags, const matrix::Config& cfg) {
   auto pattern = runner::read_core_pattern();
   if (!pattern) {
     std::cerr << "warning: " << pattern.error().message
@@ -67,6 +81,9 @@ void print_core_note() {
     std::cerr << note << "\n";
   else
     std::cout << "  cores      " << note << "\n";
+  const auto [jobs, from] = jobs_of(flags, cfg);
+  if (auto shared = runner::parallel_core_warning(*pattern, jobs, from))
+    std::cerr << *shared << "\n";
 }
 
 std::string stop_name(matrix::StopPolicy p) {
@@ -147,6 +164,10 @@ void add_validate_command(CLI::App& app, Action& action) {
   cmd->add_option("file", flags->file, "the matrix file")->capture_default_str();
   cmd->add_option("--max-cells", flags->max_cells, "refuse a matrix of more cells than this")
       ->capture_default_str();
+  cmd->add_option("-j,--jobs", flags->jobs,
+                  "the runs at once `run` will make (default: stress.parallel, else the cores); "
+                  "checked against core_pattern")
+      ->check(CLI::Range(1, 4096));
   cmd->add_flag(
       "!--no-probe", flags->probe,
       "do not check that each sanitizer builds and runs a one-line program (checks are cached)");
@@ -155,7 +176,8 @@ void add_validate_command(CLI::App& app, Action& action) {
       auto in = pipeline::read_matrix(flags->file, flags->max_cells);
       if (!in) return static_cast<int>(k_exit_bad_input);
       print_summary(*flags, *in);
-      print_core_note();
+      std::cout << "  runs end   " << runner::containment_note() << "\n";
+      print_core_note(*flags, in->config);
       return flags->probe ? probe_toolchain(*flags, in->config) : static_cast<int>(k_exit_ok);
     };
   });

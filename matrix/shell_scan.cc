@@ -52,18 +52,171 @@ bool is_name_prefix(std::string_view word) {
   return word.size() > 2 && word.substr(word.size() - 2) == "()";  // f() { …
 }
 
+std::string_view base_name(std::string_view word) {
+  const std::size_t slash = word.rfind('/');
+  return slash == std::string_view::npos ? word : word.substr(slash + 1);
+}
+
+// Words a command's name may follow that leave it the program which reads the input:
+// `env A=1 sh`, `timeout 5 bash`, `nice -n 5 sh`.
+bool is_wrapper(std::string_view word) {
+  for (std::string_view w : {"env", "exec", "nohup", "nice", "timeout", "stdbuf", "setsid"})
+    if (word == w) return true;
+  return !word.empty() && std::isdigit(static_cast<unsigned char>(word[0]));  // timeout 5s
+}
+
+bool is_stdin_path(std::string_view word) {
+  return word == "-" || word == "/dev/stdin" || word == "/dev/fd/0" || word == "/proc/self/fd/0";
+}
+
+// `>log`, `2>&1`, `<file`, `>`: a redirection, not an operand; true in `*target` when the
+// next word is its file.
+bool is_redirection(std::string_view word, bool* target) {
+  std::size_t i = 0;
+  while (i < word.size() && std::isdigit(static_cast<unsigned char>(word[i]))) ++i;
+  if (i >= word.size() || (word[i] != '<' && word[i] != '>')) return false;
+  *target = word.find_first_not_of("0123456789<>&|", i) == std::string_view::npos &&
+            word.back() != '-' && !std::isdigit(static_cast<unsigned char>(word.back()));
+  return true;
+}
+
+// After a shell's or interpreter's name (`words[k]`): does it read its script from its input?
+// Yes with no operand, `-s`, or `-` / `/dev/stdin`; no with -c (-e … for an interpreter) or a
+// script file.
+bool reads_script_from_input(const std::vector<std::string>& words, std::size_t k) {
+  const bool shell = is_shell(words[k]);
+  for (std::size_t j = k + 1; j < words.size(); ++j) {
+    const std::string& w = words[j];
+    bool target = false;
+    if (is_redirection(w, &target)) {
+      j += target;
+    } else if (is_stdin_path(w)) {
+      return true;
+    } else if (w.size() > 1 && (w[0] == '-' || w[0] == '+') && w != "--") {
+      if (shell ? is_script_option(w)
+                : (w == "-c" || w == "-e" || w == "-E" || w == "-r" || w == "-m"))
+        return false;
+      if (shell && w[1] != '-' && w.find('s') != std::string::npos) return true;
+      if (w == "-o" || w == "+o" || (!shell && (w == "-W" || w == "-X"))) ++j;
+    } else if (w != "--" && !(shell && base_name(words[k]) == "su")) {
+      return false;  // a script file (su's operand is a user)
+    }
+  }
+  return true;
+}
+
+// Programs that run another command, named somewhere among their arguments, with their input:
+// `docker exec -i c sh`, `kubectl exec -i pod -- bash`, `sudo -u root sh`, `chroot /srv sh`.
+bool is_runner(std::string_view word) {
+  for (std::string_view w :
+       {"sudo", "doas", "docker", "podman", "nerdctl", "kubectl", "chroot", "nsenter", "unshare",
+        "runuser", "setpriv", "flock", "systemd-run", "lxc-attach", "schroot", "xargs"})
+    if (word == w) return true;
+  return false;
+}
+
+// Programs that always run what they read as shell commands: at and batch queue it, GNU
+// parallel runs each line, ssh hands it to the remote shell.
+bool runs_input(std::string_view name) {
+  return name == "at" || name == "batch" || name == "parallel" || name == "ssh";
+}
+
+// From words[k], the program that reads its input as code, if any (see input_reader).
+std::optional<std::string> reader_at(const std::vector<std::string>& words, std::size_t k,
+                                     bool through_runner) {
+  const std::string& w = words[k];
+  const std::string_view name = base_name(w);
+  if (name == "eval" || runs_input(name)) return w;
+  if (name == "source" || name == ".")
+    return k + 1 < words.size() && is_stdin_path(words[k + 1]) ? std::optional(w) : std::nullopt;
+  if (!is_shell(w) && !is_interpreter(w)) return std::nullopt;
+  if (through_runner || reads_script_from_input(words, k)) return w;
+  return std::nullopt;
+}
+
+// The program of a finished simple command that reads its standard input as code (a shell or
+// interpreter given no script, `source /dev/stdin`, eval, which can read input only through a
+// substitution, at/batch/parallel/ssh, or a shell a runner such as xargs, sudo or docker
+// starts), as written; nullopt for any other.
+std::optional<std::string> input_reader(const std::vector<std::string>& words) {
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    const std::string_view name = base_name(words[k]);
+    if (is_runner(name)) {
+      // A shell anywhere after a runner: its options are the runner's business.
+      for (std::size_t j = k + 1; j < words.size(); ++j)
+        if (is_shell(words[j]) || is_interpreter(words[j]))
+          return reader_at(words, j, name == "xargs");
+      return std::nullopt;
+    }
+    if (is_name_prefix(words[k]) || is_wrapper(words[k])) continue;
+    return reader_at(words, k, false);
+  }
+  return std::nullopt;
+}
+
+std::string input_code(const std::string& reader) {
+  return "is in text that " + reader +
+         " reads from its input and runs as code (a here-document, here-string or pipe into "
+         "it), so the value would run; read the environment variable in that code instead: "
+         "\"$VAR\" inside a quoted here-document (<<'EOF') or single quotes for a shell";
+}
+
+// A reserved word that opens (+1) or closes (-1) a compound command, which a pipe may follow.
+int group_change(std::string_view word) {
+  for (std::string_view w : {"{", "if", "while", "until", "for", "case", "select"})
+    if (word == w) return 1;
+  for (std::string_view w : {"}", "fi", "done", "esac"})
+    if (word == w) return -1;
+  return 0;
+}
+
 }  // namespace
 
 void ShellScan::feed(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) i += step(text, i);
 }
 
+void ShellScan::finish() {
+  if (m_in_body) return;  // its pipeline was judged at the newline before the body
+  for (std::size_t i = m_stack.size(); i-- > 0;) {
+    const Frame k = m_stack[i].kind;
+    if (k == Frame::command || k == Frame::subst || k == Frame::backquote) {
+      if (i + 1 == m_stack.size()) end_word();
+      judge_input(m_stack[i]);
+    }
+  }
+}
+
 void ShellScan::placeholder() {
+  const std::size_t id = m_placeholders++;
   m_dollar = false;
-  if (m_in_body)
-    m_line += "x";
-  else if (commandlike())
-    m_stack.back().in_word = true;
+  if (!m_in_body) {
+    if (commandlike()) m_stack.back().in_word = true;
+    note_placeholder(id, m_stack.size());
+    return;
+  }
+  m_line += "x";
+  const Heredoc& doc = m_pending.front();
+  note_placeholder(id, doc.level);
+  if (doc.level < m_stack.size() && m_stack[doc.level].pipeline == doc.pipeline)
+    m_stack[doc.level].upstream.push_back(id);  // the pipeline goes on after the body
+}
+
+// Placeholder `id` stands in the current words of the first `levels` levels of the stack.
+void ShellScan::note_placeholder(std::size_t id, std::size_t levels) {
+  for (std::size_t i = 0; i < levels && i < m_stack.size(); ++i) {
+    Level& level = m_stack[i];
+    const Frame k = level.kind;
+    if (k != Frame::command && k != Frame::subst && k != Frame::backquote) continue;
+    level.stage.push_back(id);
+    if (level.herestring) level.input.push_back(id);
+  }
+}
+
+void ShellScan::refuse(std::size_t placeholder, std::string why) {
+  for (const auto& [id, reason] : m_refused)
+    if (id == placeholder) return;
+  m_refused.emplace_back(placeholder, std::move(why));
 }
 
 bool ShellScan::commandlike() const {
@@ -76,6 +229,7 @@ void ShellScan::push(Frame kind, int depth) {
   Level level;
   level.kind = kind;
   level.depth = depth;
+  level.pipeline = ++m_pipelines;
   m_stack.push_back(std::move(level));
 }
 
@@ -96,11 +250,9 @@ std::size_t ShellScan::step(std::string_view s, std::size_t i) {
     return 0;
   }
   if (m_comment) {
-    if (c == '\n') {
-      m_comment = false;
-      return command_char(s, i);
-    }
-    return 0;
+    if (c != '\n') return 0;
+    m_comment = false;
+    return command_char(s, i);
   }
   if (m_delimiter) return delimiter_char(s, i);
   return commandlike() ? command_char(s, i) : quoted_char(s, i);
@@ -121,29 +273,9 @@ std::size_t ShellScan::quoted_char(std::string_view s, std::size_t i) {
         m_stack.pop_back();
       return 0;
     case Frame::dq:
-      if (c == '\\')
-        m_escape = true;
-      else if (c == '"')
-        m_stack.pop_back();
-      else if (c == '`')
-        push(Frame::backquote);
-      else if (c == '$')
-        return dollar(s, i);
-      return 0;
+      return c == '$' ? dollar(s, i) : dq_char(c);
     case Frame::param:
-      if (c == '\\')
-        m_escape = true;
-      else if (c == '{')
-        ++top.depth;
-      else if (c == '}' && top.depth-- == 0)
-        m_stack.pop_back();
-      else if (c == '\'')
-        push(Frame::sq);
-      else if (c == '"')
-        push(Frame::dq);
-      else if (c == '$')
-        return dollar(s, i);
-      return 0;
+      return param_char(s, i);
     case Frame::arith:
       if (c == '(')
         ++top.depth;
@@ -155,6 +287,34 @@ std::size_t ShellScan::quoted_char(std::string_view s, std::size_t i) {
     default:
       return 0;
   }
+}
+
+std::size_t ShellScan::dq_char(char c) {
+  if (c == '\\')
+    m_escape = true;
+  else if (c == '"')
+    m_stack.pop_back();
+  else if (c == '`')
+    push(Frame::backquote);
+  return 0;
+}
+
+std::size_t ShellScan::param_char(std::string_view s, std::size_t i) {
+  const char c = s[i];
+  Level& top = m_stack.back();
+  if (c == '\\')
+    m_escape = true;
+  else if (c == '{')
+    ++top.depth;
+  else if (c == '}' && top.depth-- == 0)
+    m_stack.pop_back();
+  else if (c == '\'')
+    push(Frame::sq);
+  else if (c == '"')
+    push(Frame::dq);
+  else if (c == '$')
+    return dollar(s, i);
+  return 0;
 }
 
 std::size_t ShellScan::dollar(std::string_view s, std::size_t i) {
@@ -186,7 +346,6 @@ std::size_t ShellScan::dollar(std::string_view s, std::size_t i) {
 std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
   const char c = s[i];
   Level& top = m_stack.back();
-  const char next = i + 1 < s.size() ? s[i + 1] : '\0';
   switch (c) {
     case '\\':
       m_escape = true;
@@ -204,18 +363,64 @@ std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
     case '\t':
       end_word();
       return 0;
+    case '#':
+      if (top.in_word) break;
+      m_comment = true;
+      return 0;
+    case '<':
+      return redirect_char(s, i);
     case ';':
     case '&':
     case '|':
-      end_command();
-      return 0;
     case '(':
-      end_command();
+    case ')':
+    case '`':
+    case '\n':
+      return operator_char(s, i);
+    default:
+      break;
+  }
+  top.word += c;
+  top.in_word = true;
+  return 0;
+}
+
+// The operators that end a simple command: ; & && | || |& ( ) ` and a newline. `>&` and `>|`
+// belong to a redirection.
+std::size_t ShellScan::operator_char(std::string_view s, std::size_t i) {
+  const char c = s[i];
+  Level& top = m_stack.back();
+  const char next = i + 1 < s.size() ? s[i + 1] : '\0';
+  const bool redirect = !top.word.empty() && (top.word.back() == '>' || top.word.back() == '<');
+  if ((c == '&' || c == '|') && (redirect || (c == '&' && next == '>'))) {
+    top.word += c;
+    top.in_word = true;
+    return 0;
+  }
+  switch (c) {
+    case '|':
+      if (next == '|') {
+        end_command(End::list);
+        return 1;
+      }
+      end_command(End::pipe);
+      return next == '&' ? 1 : 0;
+    case '(':
+      end_command(End::group);
+      ++top.groups;
       if (next == '(') {  // (( … )): bash's arithmetic command
         push(Frame::arith, 2);
         return 1;
       }
       ++top.depth;
+      return 0;
+    case ')':
+      end_command(End::group);
+      top.groups = std::max(0, top.groups - 1);
+      if (top.kind == Frame::subst && top.depth == 0)
+        m_stack.pop_back();
+      else
+        --top.depth;
       return 0;
     case '`':
       if (top.kind != Frame::backquote) {
@@ -225,38 +430,42 @@ std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
       end_command();
       m_stack.pop_back();
       return 0;
-    case ')':
-      end_command();
-      if (top.kind == Frame::subst && top.depth == 0)
-        m_stack.pop_back();
-      else
-        --top.depth;
-      return 0;
     case '\n':
       end_command();
       if (!m_pending.empty()) m_in_body = true;
       return 0;
-    case '#':
-      if (!top.in_word) {
-        m_comment = true;
-        return 0;
-      }
-      break;
-    case '<':
-      if (next != '<') break;
-      end_word();
-      if (i + 2 < s.size() && s[i + 2] == '<')
-        return 2;  // <<< here-string: a word, not a here-document
-      m_next = Heredoc{};
-      m_next.strip_tabs = i + 2 < s.size() && s[i + 2] == '-';
-      m_delimiter = 1;
-      return m_next.strip_tabs ? 2 : 1;
-    default:
-      break;
+    default:  // ; & &&
+      end_command();
+      return next == '&' ? 1 : 0;
   }
-  top.word += c;
-  top.in_word = true;
-  return 0;
+}
+
+// << starts a here-document's delimiter, <<- one whose body may be indented with tabs, <<< a
+// here-string (the next word is the command's input).
+std::size_t ShellScan::redirect_char(std::string_view s, std::size_t i) {
+  Level& top = m_stack.back();
+  if (i + 1 >= s.size() || s[i + 1] != '<') {
+    top.word += '<';
+    top.in_word = true;
+    return 0;
+  }
+  if (!top.word.empty() && std::all_of(top.word.begin(), top.word.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+      })) {  // 0<<EOF: the descriptor's number, not a word
+    top.word.clear();
+    top.in_word = false;
+  }
+  end_word();
+  if (i + 2 < s.size() && s[i + 2] == '<') {
+    top.herestring = true;
+    return 2;
+  }
+  m_next = Heredoc{};
+  m_next.strip_tabs = i + 2 < s.size() && s[i + 2] == '-';
+  m_next.level = m_stack.size() - 1;
+  m_next.pipeline = top.pipeline;
+  m_delimiter = 1;
+  return m_next.strip_tabs ? 2 : 1;
 }
 
 // The word after << or <<-: quoting any part of it quotes the whole body.
@@ -306,6 +515,19 @@ void ShellScan::body_char(char c) {
 void ShellScan::end_word() {
   Level& top = m_stack.back();
   if (!top.in_word) return;
+  if (top.herestring) {  // the command's input, not one of its words
+    top.herestring = false;
+  } else {
+    note_word(top);
+    top.words.push_back(std::move(top.word));
+  }
+  top.word.clear();
+  top.in_word = false;
+  top.pipe_open = false;
+}
+
+// What the finished word `top.word` makes of the command.
+void ShellScan::note_word(Level& top) {
   // The command's name is its first word that is not an assignment, reserved word or prefix.
   const bool named = std::any_of(top.words.begin(), top.words.end(),
                                  [](const std::string& w) { return !is_name_prefix(w); });
@@ -313,6 +535,7 @@ void ShellScan::end_word() {
       (top.word == "eval" || top.word == "ssh" || top.word == "trap" || top.word == "alias"))
     top.all_code = true;
   if (!named && (top.word == "let" || top.word == "[[")) top.arithmetic = true;
+  if (!named) top.groups = std::max(0, top.groups + group_change(top.word));
   if (top.word == "]]") top.arithmetic = false;
   const bool shell = std::any_of(top.words.begin(), top.words.end(),
                                  [](const std::string& w) { return is_shell(w); });
@@ -322,22 +545,70 @@ void ShellScan::end_word() {
                              (interpreter && (top.word == "-c" || top.word == "-e" ||
                                               top.word == "-E" || top.word == "-r"));
   if (top.script_word == SIZE_MAX && script_option) top.script_word = top.words.size() + 1;
-  top.words.push_back(std::move(top.word));
-  top.word.clear();
-  top.in_word = false;
 }
 
-void ShellScan::end_command() {
+void ShellScan::end_command(End end) {
   end_word();
   Level& top = m_stack.back();
+  if (end == End::list && top.pipe_open) return;  // `a |` then a newline: the pipeline goes on
+  judge_input(top);
+  top.upstream.insert(top.upstream.end(), top.stage.begin(), top.stage.end());
+  if (end == End::list && top.groups == 0) {
+    top.upstream.clear();
+    top.pipeline = ++m_pipelines;
+  }
+  top.pipe_open = end == End::pipe;
+  top.stage.clear();
+  top.input.clear();
   top.words.clear();
   top.all_code = false;
   top.arithmetic = false;
   top.script_word = SIZE_MAX;
 }
 
+// The simple command just read: when it reads its input as code, what flows into it is refused —
+// its here-strings, what the pipeline's earlier stages printed, and its pipeline's here-documents.
+void ShellScan::judge_input(Level& top) {
+  const auto reader = input_reader(top.words);
+  if (!reader) return;
+  for (std::size_t id : top.upstream) refuse(id, input_code(*reader));
+  for (std::size_t id : top.input) refuse(id, input_code(*reader));
+  const auto level = static_cast<std::size_t>(&top - m_stack.data());
+  for (Heredoc& doc : m_pending)
+    if (doc.level == level && doc.pipeline == top.pipeline && doc.reader.empty())
+      doc.reader = *reader;
+}
+
+// The first enclosing level where text is run as code, or evaluated as arithmetic.
+std::optional<std::string> ShellScan::enclosing_code() const {
+  for (const Level& level : m_stack) {
+    if (level.kind == Frame::arith)
+      return std::string(
+          "is inside arithmetic $(( … )), where the shell evaluates a value as an expression (bash "
+          "runs commands found in one); use $VAR outside it after checking it is a number");
+    if (level.kind == Frame::param)
+      return std::string(
+          "is inside a parameter expansion ${…}; give the value a shell variable first "
+          "(v={{ … }}) and expand that");
+    if (level.kind == Frame::ansi_sq)
+      return std::string("is inside $'…' quoting; use '…' or \"…\" there");
+    if (level.arithmetic)
+      return std::string(
+          "is in bash's [[ … ]] or let, which may evaluate a value as arithmetic (and run commands "
+          "found in it); compare with [ … ] instead");
+    if (level.all_code || level.words.size() == level.script_word)
+      return std::string(
+          "is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the "
+          "value would be read as code; read the environment variable inside that code instead "
+          "(\"$VAR\" for a shell)");
+  }
+  return std::nullopt;
+}
+
 std::variant<PlaceholderContext, std::string> ShellScan::body_context() const {
   const Heredoc& doc = m_pending.front();
+  if (!doc.reader.empty()) return input_code(doc.reader);
+  if (auto code = enclosing_code()) return *code;
   if (doc.quoted)
     return std::string("is inside a quoted here-document (<<'" + doc.delimiter +
                        "'), where nothing expands; write <<" + doc.delimiter + " without quotes");
@@ -368,27 +639,7 @@ std::variant<PlaceholderContext, std::string> ShellScan::here() const {
         "follows a backslash, which would quote the reference; remove the backslash");
   if (m_dollar) return std::string("follows a '$'; write the placeholder on its own");
   if (m_comment) return PlaceholderContext::comment;
-  for (const Level& level : m_stack) {
-    if (level.kind == Frame::arith)
-      return std::string(
-          "is inside arithmetic $(( … )), where the shell evaluates a value as an expression (bash "
-          "runs commands found in one); use $VAR outside it after checking it is a number");
-    if (level.kind == Frame::param)
-      return std::string(
-          "is inside a parameter expansion ${…}; give the value a shell variable first "
-          "(v={{ … }}) and expand that");
-    if (level.kind == Frame::ansi_sq)
-      return std::string("is inside $'…' quoting; use '…' or \"…\" there");
-    if (level.arithmetic)
-      return std::string(
-          "is in bash's [[ … ]] or let, which may evaluate a value as arithmetic (and run commands "
-          "found in it); compare with [ … ] instead");
-    if (level.all_code || level.words.size() == level.script_word)
-      return std::string(
-          "is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the "
-          "value would be read as code; read the environment variable inside that code instead "
-          "(\"$VAR\" for a shell)");
-  }
+  if (auto code = enclosing_code()) return *code;
   switch (m_stack.back().kind) {
     case Frame::dq:
       return PlaceholderContext::double_quoted;

@@ -3,14 +3,19 @@
 // the text between template placeholders that follows quotes, command
 // substitution ($(…) and `…`), parameter expansion, arithmetic, comments and
 // here-documents, and notices commands that run text as shell code (eval,
-// `sh -c SCRIPT`, ssh). matrix/template uses it to write each placeholder's
-// reference for its place, or to refuse the place.
+// `sh -c SCRIPT`, ssh) and commands that read their input as code (`sh <<EOF`,
+// `bash -s <<< …`, `… | sh`, `python -`). matrix/template uses it to write each
+// placeholder's reference for its place, or to refuse the place. A pipe into a
+// shell is seen only after the text before it, so those refusals come late:
+// `refused()` names placeholders by their number, after `finish()`.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -28,9 +33,17 @@ class ShellScan {
   // safe there: a sentence to follow the placeholder ("is inside …; …"), in
   // which "$VAR" stands for its environment variable.
   std::variant<PlaceholderContext, std::string> here() const;
+  // The command's text has ended: judges its last pipeline.
+  void finish();
+  // Placeholders refused after they were accepted (their text reached a program that reads its
+  // input as code), as (placeholder number from 0, sentence as for `here`), in the order found.
+  const std::vector<std::pair<std::size_t, std::string>>& refused() const { return m_refused; }
 
  private:
   enum class Frame { command, subst, backquote, dq, sq, ansi_sq, param, arith };
+  // What ends a simple command: `|` (the pipeline goes on), `;`, `&`, `&&`, `||` or a newline
+  // (a list: the pipeline ends, unless inside a group), or a group's `(` / `)`.
+  enum class End { pipe, list, group };
   struct Level {
     Frame kind = Frame::command;
     int depth = 0;                   // open parentheses or braces inside this frame
@@ -40,24 +53,44 @@ class ShellScan {
     bool all_code = false;    // eval, ssh: every later word is run as code
     bool arithmetic = false;  // let, [[ … ]]: later words may be evaluated as arithmetic
     std::size_t script_word = SIZE_MAX;  // sh -c: index of the word that is the script
+    // Placeholders (numbered from 0) whose text may flow down the current pipeline: those of its
+    // finished stages and groups (`upstream`), of the current simple command (`stage`), and of
+    // its here-strings (`input`).
+    std::vector<std::size_t> upstream, stage, input;
+    int groups = 0;  // open compound commands: ( … ), { …; }, if, while, until, for, case
+    bool pipe_open = false;    // the last operator was '|': a newline goes on with the pipeline
+    bool herestring = false;   // the word being read follows <<<
+    std::size_t pipeline = 0;  // the current pipeline's number, unique in the scan
   };
   struct Heredoc {
     std::string delimiter;
     bool quoted = false;
     bool strip_tabs = false;
+    std::size_t level = 0;     // index in m_stack of the command it is attached to
+    std::size_t pipeline = 0;  // that command's pipeline
+    std::string reader;        // the program that reads the body as code, or empty
   };
 
   std::size_t step(std::string_view s, std::size_t i);
   std::size_t command_char(std::string_view s, std::size_t i);
+  std::size_t operator_char(std::string_view s, std::size_t i);
+  std::size_t redirect_char(std::string_view s, std::size_t i);
   std::size_t dollar(std::string_view s, std::size_t i);
+  std::size_t dq_char(char c);
+  std::size_t param_char(std::string_view s, std::size_t i);
   std::size_t quoted_char(std::string_view s, std::size_t i);
   std::size_t delimiter_char(std::string_view s, std::size_t i);
   void body_char(char c);
   void push(Frame kind, int depth = 0);
   void end_word();
-  void end_command();
+  void note_word(Level& top);
+  void end_command(End end = End::list);
+  void judge_input(Level& top);
+  void refuse(std::size_t placeholder, std::string why);
+  void note_placeholder(std::size_t placeholder, std::size_t levels);
   bool commandlike() const;
   std::variant<PlaceholderContext, std::string> body_context() const;
+  std::optional<std::string> enclosing_code() const;
 
   std::vector<Level> m_stack{Level{}};
   bool m_escape = false;  // a backslash waits for the character it quotes
@@ -68,7 +101,10 @@ class ShellScan {
   Heredoc m_next;                  // the delimiter being read
   std::vector<Heredoc> m_pending;  // here-documents whose bodies start at the next newline
   bool m_in_body = false;
-  std::string m_line;  // the body line read so far
+  std::string m_line;              // the body line read so far
+  std::size_t m_placeholders = 0;  // placeholders seen
+  std::size_t m_pipelines = 0;     // pipelines begun
+  std::vector<std::pair<std::size_t, std::string>> m_refused;
 };
 
 }  // namespace faultline::matrix

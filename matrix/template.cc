@@ -1,5 +1,6 @@
 #include "matrix/template.h"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -56,6 +57,16 @@ std::string environment_name(std::string_view variable) {
   return "FAULTLINE_" + env_name(variable);
 }
 
+// The first placeholder the scan refused after accepting it (its text flows into a program that
+// reads its input as code), as a ParseError; nullopt when there is none.
+std::optional<Template::ParseError> Template::late_refusal(const ShellScan& scan) const {
+  if (scan.refused().empty()) return std::nullopt;
+  const auto first = std::min_element(scan.refused().begin(), scan.refused().end());
+  const Placeholder& p = m_placeholders[first->first];
+  return ParseError{p.offset, refusal(std::string_view(m_text).substr(p.offset, p.length), p.name,
+                                      first->second)};
+}
+
 std::variant<Template, Template::ParseError> Template::parse(std::string_view text) {
   Template t;
   t.m_text = std::string(text);
@@ -65,6 +76,9 @@ std::variant<Template, Template::ParseError> Template::parse(std::string_view te
     std::size_t open = text.find("{{", pos);
     if (open == std::string_view::npos) {
       t.m_literals.emplace_back(text.substr(pos));
+      scan.feed(t.m_literals.back());
+      scan.finish();
+      if (auto late = t.late_refusal(scan)) return *late;
       return t;
     }
     std::string_view literal = text.substr(pos, open - pos);
@@ -79,6 +93,7 @@ std::variant<Template, Template::ParseError> Template::parse(std::string_view te
                         "malformed placeholder '" + std::string(raw) +
                             "' (a placeholder is written {{ name }} or {{ prefix.component }})"};
     auto context = scan.here();
+    if (auto late = t.late_refusal(scan)) return *late;
     if (auto* why = std::get_if<std::string>(&context))
       return ParseError{open, refusal(raw, name, *why)};
     t.m_literals.emplace_back(literal);

@@ -30,6 +30,8 @@ using EnvPairs = std::vector<std::pair<std::string, std::string>>;
 // reference is written.
 enum class PlaceholderContext { word, double_quoted, single_quoted, here_document, comment };
 
+class ShellScan;
+
 class Template {
  public:
   struct Placeholder {
@@ -68,6 +70,8 @@ class Template {
   std::optional<std::vector<std::string>> argv(const Vars& vars) const;
 
  private:
+  std::optional<ParseError> late_refusal(const ShellScan& scan) const;
+
   std::string m_text;
   std::vector<std::string> m_literals;  // m_literals.size() == m_placeholders.size() + 1
   std::vector<Placeholder> m_placeholders;

@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -246,6 +248,106 @@ TEST(Template, RefusesCodeAfterReservedWordsAndCommandPrefixes) {
   EXPECT_EQ(refusal("if [[ {{ n }} -eq 1 ]]; then run; fi"), refusal("[[ {{ n }} -eq 1 ]] && run"));
   EXPECT_EQ(refusal("command let x={{ n }}"), refusal("let x={{ n }}"));
   parse_ok("echo if eval {{ n }}");  // here eval is only an argument of echo
+}
+
+std::string read_as_code(const std::string& reader, const std::string& name = "x") {
+  std::string variable = "FAULTLINE_" + name;
+  for (char& c : variable) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return "'{{ " + name + " }}' is in text that " + reader +
+         " reads from its input and runs as code (a here-document, here-string or pipe into it), "
+         "so the value would run; read the environment variable in that code instead: "
+         "\"$" +
+         variable + "\" inside a quoted here-document (<<'EOF') or single quotes for a shell";
+}
+
+// Text a shell (or another interpreter) reads from its standard input is code: a here-document
+// or here-string fed to it, and whatever an earlier stage of its pipeline prints.
+TEST(Template, RefusesTextAShellReadsFromItsInput) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"sh <<EOF\necho {{ x }}\nEOF", "sh"},
+      {"bash <<EOF\necho {{ x }}\nEOF", "bash"},
+      {"dash <<EOF\necho {{ x }}\nEOF", "dash"},
+      {"/bin/sh <<EOF\necho {{ x }}\nEOF", "/bin/sh"},
+      {"sh -s <<EOF\necho {{ x }}\nEOF", "sh"},
+      {"bash -s -- a b <<EOF\necho {{ x }}\nEOF", "bash"},
+      {"bash -ex <<EOF\necho {{ x }}\nEOF", "bash"},
+      {"sh <<-EOF\n\techo {{ x }}\n\tEOF", "sh"},
+      {"sh 2>&1 <<EOF\necho {{ x }}\nEOF", "sh"},
+      {"sh > log <<EOF\necho {{ x }}\nEOF", "sh"},
+      {"sh <<EOF # a comment\necho {{ x }}\nEOF", "sh"},
+      {"env A=1 timeout 5 sh <<EOF\necho {{ x }}\nEOF", "sh"},
+      {"sh <<EOF\necho \"{{ x }}\"\nEOF", "sh"},
+      {"sh <<'EOF'\necho {{ x }}\nEOF", "sh"},
+      {"sh <<< \"echo {{ x }}\"", "sh"},
+      {"bash <<< {{ x }}", "bash"},
+      {"sh -s <<< \"$(echo {{ x }})\"", "sh"},
+      {"echo {{ x }} | sh", "sh"},
+      {"printf '%s\\n' \"{{ x }}\" | bash", "bash"},
+      {"echo {{ x }} | bash -s", "bash"},
+      {"echo {{ x }} |& sh", "sh"},
+      {"echo {{ x }} | tr a b | sh", "sh"},
+      {"echo {{ x }} | xargs -I{} sh -c '{}'", "sh"},
+      {"cat <<EOF | sh\necho {{ x }}\nEOF", "sh"},
+      {"cat <<EOF |\necho {{ x }}\nEOF\nsh\n", "sh"},
+      {"(echo {{ x }}; echo b) | sh", "sh"},
+      {"{ echo {{ x }}; } | sh", "sh"},
+      {"for i in 1; do echo {{ x }}; done | bash", "bash"},
+      {"echo \"$(echo {{ x }})\" | sh", "sh"},
+      {"echo {{ x }} | eval \"$(cat)\"", "eval"},
+      {"echo {{ x }} | . /dev/stdin", "."},
+      {"echo {{ x }} | source /dev/stdin", "source"},
+      {"echo {{ x }} | python3", "python3"},
+      {"python3 - <<EOF\nprint('{{ x }}')\nEOF", "python3"},
+      {"perl <<EOF\nprint '{{ x }}';\nEOF", "perl"},
+      {"make && cat <<EOF | sh\n{{ x }}\nEOF", "sh"},
+      {"sh 0<<EOF\necho {{ x }}\nEOF", "sh"},
+      {"sudo -u root sh <<EOF\necho {{ x }}\nEOF", "sh"},
+      {"docker exec -i box sh <<EOF\necho {{ x }}\nEOF", "sh"},
+      {"kubectl exec -i pod -- bash <<EOF\necho {{ x }}\nEOF", "bash"},
+      {"ssh host <<EOF\necho {{ x }}\nEOF", "ssh"},
+      {"echo {{ x }} | parallel", "parallel"},
+      {"echo {{ x }} | at now", "at"},
+      {"echo {{ x }} | nice -n 5 bash", "bash"},
+  };
+  for (const auto& [text, reader] : cases) EXPECT_EQ(refusal(text), read_as_code(reader)) << text;
+  // The first placeholder that reaches the reader is named, wherever it stands.
+  EXPECT_EQ(refusal("echo {{ n }} {{ x }} | sh"), read_as_code("sh", "n"));
+  // A here-document inside a substitution that eval runs is run as code again.
+  EXPECT_EQ(refusal("eval \"$(cat <<EOF\n{{ x }}\nEOF\n)\""), refusal("eval run {{ x }}"));
+}
+
+TEST(Template, AcceptsInputThatIsOnlyData) {
+  parse_ok("sh -s {{ x }} <<'EOF'\nprintf '%s' \"$1\"\nEOF");  // an argument, not the script
+  parse_ok("sh -c 'cat' <<EOF\n{{ x }}\nEOF");                 // the script is given
+  parse_ok("sh script.sh <<EOF\n{{ x }}\nEOF");                // so is a script file
+  parse_ok("python3 tool.py <<EOF\n{{ x }}\nEOF");
+  parse_ok("echo {{ x }} | cat");
+  parse_ok("echo {{ x }} | sh -c 'read v; printf %s \"$v\"'");
+  parse_ok("echo {{ x }} || sh run.sh");
+  parse_ok("echo {{ x }} && sh <<'EOF'\necho hi\nEOF");
+  parse_ok("echo {{ x }}; sh <<'EOF'\necho hi\nEOF");
+  parse_ok("cat <<EOF\n{{ x }}\nEOF\nsh <<'EOF'\necho hi\nEOF");
+  parse_ok("sh | cat <<EOF\n{{ x }}\nEOF");  // cat's input, after sh in the pipeline
+  parse_ok("echo {{ x }} 2>&1 | grep -q a && echo ok");
+  parse_ok("(echo {{ x }}) ; sh <<'EOF'\nexit 0\nEOF");
+  parse_ok("docker run --rm img cat <<EOF\n{{ x }}\nEOF");  // no shell: cat prints it
+  parse_ok("sudo tee /etc/x.conf <<EOF\n{{ x }}\nEOF");
+  parse_ok("kubectl exec -i pod -- bash -c 'cat > f' <<EOF\n{{ x }}\nEOF");
+}
+
+// The safe way to hand a value to a shell that reads its input: the quoted here-document passes
+// "$FAULTLINE_X" through, and the inner shell expands it once, as text.
+TEST(Template, AShellReadingItsInputGetsTheExactValueFromItsEnvironment) {
+  const fs::path dir = scratch();
+  const Template t = parse_ok("true {{ x }}; sh <<'EOF'\nprintf '<%s>' \"$FAULTLINE_X\"\nEOF");
+  for (const auto& shell : shells())
+    for (const std::string value :
+         {"1.0; touch PWNED", "$(touch PWNED)", "`touch PWNED`", "a'b\"c"}) {
+      EXPECT_EQ(run_in(shell, dir, t, {{"x", {value}}}), "<" + value + ">")
+          << shell << " " << value;
+      EXPECT_FALSE(fs::exists(dir / "PWNED")) << shell << " ran " << value;
+    }
+  fs::remove_all(dir);
 }
 
 TEST(Template, AcceptsWhatOnlyLooksLikeThosePlaces) {

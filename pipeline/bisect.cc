@@ -8,12 +8,14 @@
 #include <thread>
 
 #include "base/exit_status.h"
+#include "base/redact.h"
 #include "base/text.h"
 #include "bisect/interval.h"
 #include "bisect/search.h"
 #include "pipeline/bisect_cells.h"
 #include "pipeline/bisect_results.h"
 #include "reporters/results.h"
+#include "reporters/text.h"
 #include "runner/builds.h"
 #include "runner/process.h"
 #include "runner/stress.h"
@@ -215,7 +217,9 @@ std::optional<int> start_session(const Context& ctx, SessionLog& log, const json
 std::string target_words(const Context& ctx) {
   if (ctx.prober.any_crash) return "any crash";
   const bisect::FamilyTarget& t = ctx.prober.target;
-  std::string words = ctx.target + (ctx.target_text.empty() ? "" : " (" + ctx.target_text + ")");
+  std::string words =
+      ctx.target +
+      (ctx.target_text.empty() ? "" : " (" + reporters::terminal_text(ctx.target_text) + ")");
   if (t.exact) return words;
   std::vector<std::string> what;
   if (t.signatures.size() > 1) what.push_back(std::to_string(t.signatures.size()) + " signatures");
@@ -229,7 +233,7 @@ void set_target(Context& ctx, bisect::FamilyTarget t, std::string hash, std::str
                 bool widened) {
   ctx.prober.target = std::move(t);
   ctx.target = std::move(hash);
-  ctx.target_text = std::move(text);
+  ctx.target_text = Redactor::from_environment(ctx.in.config.secrets).apply(text);
   ctx.family = target_json(ctx.prober.target, widened);
 }
 

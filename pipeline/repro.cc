@@ -116,6 +116,7 @@ Expected<Repro> prepare_repro(const ReproRequest& request, const MatrixInput& in
     return fail(bad_input("the cell's run command uses {{ " + call->missing +
                           " }}, which this cell lacks"));
   repro.invocation = std::move(*call);
+  repro.redactor = Redactor::from_environment(input.config.secrets);
   return repro;
 }
 

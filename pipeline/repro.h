@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/expected.h"
+#include "base/redact.h"
 #include "pipeline/matrix_input.h"
 #include "pipeline/session.h"
 #include "runner/stress.h"
@@ -43,6 +44,7 @@ struct Repro {
   Places places;
   std::unique_ptr<runner::StressLoop> loop;
   runner::StressLoop::Invocation invocation;  // what run() executes
+  Redactor redactor;  // the matrix's secrets and secret-looking variables: masks what is shown
 };
 
 // Finds the cell, builds it (progress on stderr), readies the run. Errors: bad

@@ -410,4 +410,18 @@ std::string core_stack_note(const CorePattern& pattern, bool have_gdb) {
   return "crashes that print no stack get their core's stack (" + shown + ", gdb)";
 }
 
+std::optional<std::string> parallel_core_warning(const CorePattern& pattern, int jobs,
+                                                 const std::string& jobs_from) {
+  if (jobs < 2 || pattern.uses_pid || !core_files(pattern, ".")) return std::nullopt;
+  if (pattern.pattern.find("%p") != std::string::npos ||
+      pattern.pattern.find("%P") != std::string::npos)
+    return std::nullopt;
+  return "warning: core_pattern '" + pattern.pattern +
+         "' gives every process the same core file (no %p or %P, core_uses_pid 0) and " +
+         std::to_string(jobs) + " runs go at once (" + jobs_from +
+         "): two runs crashing together in the matrix folder overwrite each other's core, so a "
+         "crash may get another run's stack or none; add %p to core_pattern (sysctl "
+         "kernel.core_pattern=core.%p), set kernel.core_uses_pid=1, or run with -j 1";
+}
+
 }  // namespace faultline::runner

@@ -91,4 +91,11 @@ std::optional<CoreStack> take_core_stack(const CoreFiles& where, pid_t process_g
 // starting "warning: ") when crashes cannot get a native stack, else a note.
 std::string core_stack_note(const CorePattern& pattern, bool have_gdb);
 
+// A warning (text starting "warning: ") when `jobs` runs at once would share one core file:
+// core_pattern names a file without %p or %P, core_uses_pid is off, and jobs ≥ 2. Runs work in
+// the matrix folder, so two crashing together overwrite one core. `jobs_from` says where the
+// number came from ("-j 2", "stress.parallel: 4", "stress.parallel: auto, 2 cores").
+std::optional<std::string> parallel_core_warning(const CorePattern& pattern, int jobs,
+                                                 const std::string& jobs_from);
+
 }  // namespace faultline::runner

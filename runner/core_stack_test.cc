@@ -128,6 +128,22 @@ TEST_F(CoreStackTest, ValidateWarnsOnceWhereCoresCannotBeRead) {
             "crashes that print no stack get their core's stack (core_pattern 'core.%p', gdb)");
 }
 
+TEST_F(CoreStackTest, ValidateWarnsWhenParallelRunsWouldShareOneCoreFile) {
+  EXPECT_EQ(parallel_core_warning({"core", false}, 2, "-j 2"),
+            "warning: core_pattern 'core' gives every process the same core file (no %p or %P, "
+            "core_uses_pid 0) and 2 runs go at once (-j 2): two runs crashing together in the "
+            "matrix folder overwrite each other's core, so a crash may get another run's stack or "
+            "none; add %p to core_pattern (sysctl kernel.core_pattern=core.%p), set "
+            "kernel.core_uses_pid=1, or run with -j 1");
+  EXPECT_TRUE(parallel_core_warning({"/var/cores/core.%e", false}, 4, "stress.parallel: 4"));
+  EXPECT_EQ(parallel_core_warning({"core", false}, 1, "-j 1"), std::nullopt);
+  EXPECT_EQ(parallel_core_warning({"core", true}, 8, "-j 8"), std::nullopt);  // core.PID
+  EXPECT_EQ(parallel_core_warning({"core.%p", false}, 8, "-j 8"), std::nullopt);
+  EXPECT_EQ(parallel_core_warning({"/tmp/core-%e-%P", false}, 8, "-j 8"), std::nullopt);
+  EXPECT_EQ(parallel_core_warning({"|/usr/share/apport/apport -p%p", false}, 8, "-j 8"),
+            std::nullopt);  // no file: core_stack_note warns instead
+}
+
 TEST_F(CoreStackTest, ReadsCorePatternAndCoreUsesPid) {
   write("core_pattern", "|/usr/lib/systemd/systemd-coredump %P %u %g %s %t %c %h\n");
   write("core_uses_pid", "1\n");

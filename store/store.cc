@@ -105,15 +105,23 @@ Status write_claim(Database& db, std::int64_t session, const Claimant& me) {
   return s.bind_all(session, me.pid, me.process_start, me.host, utc_timestamp()).run();
 }
 
+// The refusal of a damaged file, `why` naming who found the damage (docs/store.md):
+// "SQLite: database disk image is malformed" when SQLite cannot read the file,
+// "SQLite's quick_check: …" when it reads but PRAGMA quick_check finds a fault.
+Error damaged_store(const std::string& path, const std::string& why) {
+  return infrastructure(path + ": the results store is damaged (" + why +
+                        "); move it aside or name another file with --db");
+}
+
+bool is_malformed(const std::string& sqlite_message) {
+  return sqlite_message.find("malformed") != std::string::npos;
+}
+
 // PRAGMA quick_check: a damaged file is refused before any work is done on it.
 Status check_intact(Database& db) {
-  auto damaged = [&](const std::string& why) {
-    return fail(infrastructure(db.path() + ": the results store is damaged (" + why +
-                               "); move it aside or name another file with --db"));
-  };
   auto refused = [&](const Error& e) {
-    const bool corrupt = e.message.find("malformed") != std::string::npos;
-    return corrupt ? damaged(e.message.substr(db.path().size() + 2)) : fail(e);
+    if (!is_malformed(e.message)) return fail(e);
+    return fail(damaged_store(db.path(), "SQLite: " + e.message.substr(db.path().size() + 2)));
   };
   auto check = db.prepare("PRAGMA quick_check(1)");
   if (!check) return refused(check.error());
@@ -122,7 +130,7 @@ Status check_intact(Database& db) {
   std::string verdict = *row ? check->text(0) : "no answer";
   for (std::size_t nl = verdict.find('\n'); nl != std::string::npos; nl = verdict.find('\n', nl))
     verdict.replace(nl, 1, " ");  // one line: "*** in database main *** Page 19: …"
-  if (verdict != "ok") return damaged("SQLite's quick_check: " + verdict);
+  if (verdict != "ok") return fail(damaged_store(db.path(), "SQLite's quick_check: " + verdict));
   return Ok{};
 }
 
@@ -135,10 +143,7 @@ Expected<std::unique_ptr<Store>> Store::open(const std::string& path, Database::
   // The first statement reads the file: a file that is not SQLite fails here.
   if (auto wal = db.exec("PRAGMA journal_mode = WAL"); !wal) {
     const std::string why = wal.error().message.substr(wal.error().message.rfind(": ") + 2);
-    if (why.find("malformed") !=
-        std::string::npos)  // SQLite's, but damaged: as quick_check says it
-      return fail(infrastructure(path + ": the results store is damaged (" + why +
-                                 "); move it aside or name another file with --db"));
+    if (is_malformed(why)) return fail(damaged_store(path, "SQLite: " + why));
     return fail(infrastructure(path + ": cannot use as faultline's results store: " + why +
                                " (name another file with --db)"));
   }

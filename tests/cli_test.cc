@@ -3,10 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
+#include "runner/cgroup.h"
+#include "runner/core_stack.h"
 #include "runner/process.h"
 #include "tests/support.h"
 
@@ -19,6 +23,8 @@ const std::string k_example =
     std::string(FAULTLINE_SOURCE_DIR) + "/examples/ffi-race/faultline.yaml";
 
 using e2e::Outcome;
+
+int pipeline_jobs() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
 // Each test in its own scratch directory, where faultline runs.
 class CliTest : public e2e::ScratchTest {
@@ -40,7 +46,51 @@ TEST_F(Validate, SummarisesTheExample) {
   EXPECT_THAT(o.out,
               HasSubstr("cells      608 (640 combinations, 32 excluded, 0 added by include)"));
   EXPECT_THAT(o.out, HasSubstr("builds     "));
-  EXPECT_EQ(o.err, "");
+  EXPECT_THAT(o.out, HasSubstr("runs end   "));
+  // stress.parallel is auto: on a machine whose cores share one file, that is the only warning.
+  const auto pattern = runner::read_core_pattern();
+  const auto shared =
+      pattern ? runner::parallel_core_warning(*pattern, pipeline_jobs(), "") : std::nullopt;
+  if (!shared) EXPECT_EQ(o.err, "");
+  if (shared) EXPECT_THAT(o.err, ::testing::StartsWith("warning: core_pattern '"));
+}
+
+class Containment : public CliTest {};
+
+// validate names the guarantee that ends a run's processes here, and warns when runs in
+// parallel would overwrite one core file (this machine's core_pattern decides which holds).
+TEST_F(Containment, ValidateSaysWhatEndsARunAndWhenParallelRunsShareACore) {
+  const std::string file = write("faultline.yaml",
+                                 "version: 1\ncomponents: { lib: { versions: [\"1\"] } }\n"
+                                 "workloads: { w: { run: \"true\" } }\nstress: { parallel: 1 }\n");
+  Outcome one = faultline({"validate", "--no-probe", file});
+  EXPECT_EQ(one.status, 0) << one.err;
+  const std::string note = runner::containment_note();
+  if (note.rfind("cgroup v2 per run (", 0) == 0)
+    EXPECT_THAT(one.out, ::testing::ContainsRegex(
+                             "\n  runs end   cgroup v2 per run \\(/[^ ]*/faultline-[0-9]+/"
+                             "run-<n>\\): every descendant ends with its run\n"));
+  else
+    EXPECT_THAT(one.out, HasSubstr("\n  runs end   " + note + "\n"));
+  const auto pattern = runner::read_core_pattern();
+  if (!pattern || pattern->piped() || !runner::core_files(*pattern, "/"))
+    GTEST_SKIP() << "core_pattern is piped or unreadable here: no core files to share";
+  EXPECT_EQ(one.err, "");  // parallel: 1
+  Outcome two = faultline({"validate", "--no-probe", "-j", "2", file});
+  EXPECT_EQ(two.status, 0);
+  const bool per_process = pattern->uses_pid || pattern->pattern.find("%p") != std::string::npos ||
+                           pattern->pattern.find("%P") != std::string::npos;
+  if (per_process) {
+    EXPECT_EQ(two.err, "") << "core_pattern '" << pattern->pattern << "' names a file per process";
+    return;
+  }
+  EXPECT_EQ(two.err,
+            "warning: core_pattern '" + pattern->pattern +
+                "' gives every process the same core file (no %p or %P, core_uses_pid 0) and 2 "
+                "runs go at once (-j 2): two runs crashing together in the matrix folder overwrite "
+                "each other's core, so a crash may get another run's stack or none; add %p to "
+                "core_pattern (sysctl kernel.core_pattern=core.%p), set kernel.core_uses_pid=1, or "
+                "run with -j 1\n");
 }
 
 TEST_F(Validate, ReportsEveryErrorWithItsPlaceAndExitsTwo) {
@@ -237,7 +287,8 @@ TEST_F(Include, AnEntryWithNoEffectIsAWarningAtItsLine) {
                                  "version: 1\ncomponents: { lib: { versions: [\"1.0\"] } }\n"
                                  "workloads: { deploy: { run: \"deploy {{ site }}\" } }\n"
                                  "matrix:\n  include:\n    - { site: production }\n"
-                                 "    - { site: staging }\n");
+                                 "    - { site: staging }\n"
+                                 "stress: { parallel: 1 }\n");  // no core_pattern warning
   Outcome o = faultline({"validate", "--no-probe", file});
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_THAT(o.out, HasSubstr("cells      1 (1 combinations, 0 excluded, 0 added by include)"));

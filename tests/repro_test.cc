@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -135,6 +136,45 @@ TEST_F(ReproTest, KeptCoreIsMovedBesideTheCellsWork) {
   EXPECT_EQ(notes->signal, 11);
   EXPECT_EQ(fs::path(notes->executable).filename(), "crash");
   EXPECT_TRUE(stray_cores().empty());
+}
+
+// What repro shows of a run is what `run` would report: secrets masked, control characters
+// visible, a last line without a newline shown at the end.
+TEST_F(ReproTest, OutputAndCrashAreMaskedAndCannotDriveTheTerminal) {
+  write("faultline.yaml", R"Y(version: 1
+secrets: [MY_REPRO_TOKEN]
+components:
+  lib: { versions: ["1"] }
+workloads:
+  w:
+    run: |
+      printf '\033]0;title\007\033[2J token=%s\n' "$MY_REPRO_TOKEN"
+      head -c 150000 /dev/zero | tr '\0' a; printf '%s' "$MY_REPRO_TOKEN"; head -c 150000 /dev/zero | tr '\0' b; echo
+      printf '==12==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc 0x1 bp 0x2 sp 0x3\nREAD of size 4 at 0x602000000010 thread T0\n    #0 0x4005d4 in use_%s /src/a.c:3\n\nSUMMARY: AddressSanitizer: heap-use-after-free /src/a.c:3 in use_%s\n' "$MY_REPRO_TOKEN" "$MY_REPRO_TOKEN"
+      printf 'partial \033[31m' >&2
+      exit 1
+)Y");
+  const std::string secret = "s3cr3t-repro-value-42";
+  setenv("MY_REPRO_TOKEN", secret.c_str(), 1);
+  Outcome o = faultline({"repro", "--only", "lib=1"});
+  unsetenv("MY_REPRO_TOKEN");
+  EXPECT_EQ(o.status, 1) << o.out << o.err;
+  EXPECT_THAT(o.out, HasSubstr("--- output ---\n\\x1b]0;title\\x07\\x1b[2J token=***\n"));
+  EXPECT_THAT(o.out, HasSubstr("    #0 0x4005d4 in use_*** /src/a.c:3\n"));
+  EXPECT_THAT(o.out, HasSubstr("crash:   asan heap-use-after-free"));
+  EXPECT_THAT(o.out, HasSubstr("  summary:   SUMMARY: AddressSanitizer: heap-use-after-free "
+                               "/src/a.c:3 in use_***\n"));
+  EXPECT_THAT(o.out, HasSubstr("  asan heap-use-after-free: use_***\n"));  // the signature
+  EXPECT_THAT(o.out, HasSubstr("  #0 use_*** /src/a.c:3\n"));
+  EXPECT_THAT(o.err, HasSubstr("partial \\x1b[31m\n"));
+  // A 300 kB line is shown in pieces, none cutting the secret.
+  EXPECT_THAT(o.out,
+              HasSubstr("\n" + std::string(150000, 'a') + "***" + std::string(150000, 'b') + "\n"));
+  for (const std::string& text : {o.out, o.err}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << text;
+    EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+    EXPECT_EQ(text.find('\x07'), std::string::npos) << text;
+  }
 }
 
 TEST_F(ReproTest, PassingCellExitsZero) {

@@ -323,9 +323,39 @@ TEST_F(StoreE2eTest, ADamagedStoreIsRefusedBeforeAnyWork) {
   fs::remove(m_dir / "ran.log");
   Outcome o = faultline({"run"});
   EXPECT_EQ(o.status, 3);
-  EXPECT_THAT(o.err,
-              StartsWith("faultline run: " + db_path() + ": the results store is damaged ("));
-  EXPECT_THAT(o.err, HasSubstr("); move it aside or name another file with --db\n"));
+  EXPECT_EQ(o.err, "faultline run: " + db_path() +
+                       ": the results store is damaged (SQLite: database disk image is "
+                       "malformed); move it aside or name another file with --db\n");
+  EXPECT_FALSE(fs::exists(m_dir / "ran.log"));  // no run happened
+}
+
+// The wordings docs/store.md gives: a truncated file SQLite cannot read, and a file it reads
+// whose header quick_check finds wrong (a freelist count of 3 with no freelist).
+TEST_F(StoreE2eTest, ATruncatedOrInconsistentStoreIsRefusedInTheDocumentedWords) {
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1\", \"2\"] }\n"
+        "workloads: { w: { run: \"echo ran >> ran.log\" } }\nstress: { runs: 50, stop: all }\n");
+  ASSERT_EQ(faultline({"run"}).status, 0);
+  const std::string original = read(db_path());
+  ASSERT_GE(original.size(), 4u * 4096);
+  fs::remove(m_dir / "ran.log");
+  fs::remove(db_path() + "-wal");  // none after a clean end; the test replaces the file alone
+  fs::remove(db_path() + "-shm");
+  const std::string refusal = "faultline run: " + db_path() + ": the results store is damaged (";
+  const std::string advice = "); move it aside or name another file with --db\n";
+  write(".faultline/faultline.db", original.substr(0, original.size() / 2));
+  Outcome truncated = faultline({"run"});
+  EXPECT_EQ(truncated.status, 3);
+  EXPECT_EQ(truncated.err, refusal + "SQLite: database disk image is malformed" + advice);
+  std::string freelist = original;
+  freelist.replace(36, 4, std::string("\0\0\0\3", 4));  // header: total freelist pages
+  write(".faultline/faultline.db", freelist);
+  Outcome inconsistent = faultline({"run"});
+  EXPECT_EQ(inconsistent.status, 3);
+  EXPECT_EQ(inconsistent.err, refusal +
+                                  "SQLite's quick_check: *** in database main *** Main freelist: "
+                                  "size is 0 but should be 3" +
+                                  advice);
   EXPECT_FALSE(fs::exists(m_dir / "ran.log"));  // no run happened
 }
 

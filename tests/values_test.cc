@@ -176,5 +176,83 @@ TEST_F(ValuesTest, APlaceWhereAValueWouldRunAsCodeIsRefusedAtItsPlace) {
   EXPECT_EQ(pwned(), std::vector<std::string>{});
 }
 
+// A here-document, here-string or pipe whose text a shell reads as code: each placeholder in it
+// is refused at its place, by validate and by run, before anything runs.
+TEST_F(ValuesTest, TextAShellReadsFromItsInputIsRefusedAtItsPlace) {
+  write("faultline.yaml", R"Y(version: 1
+components:
+  lib:
+    versions: ["1.0"]
+    build: |
+      sh <<EOF
+      echo {{ prefix }} > /dev/null
+      EOF
+workloads:
+  here_doc:
+    params: { x: ["$(touch PWNED)", "1.0; touch PWNED"] }
+    run: |
+      dash -s <<EOF
+      echo {{ x }}
+      EOF
+  here_string:
+    params: { x: ["$(touch PWNED)"] }
+    run: bash <<< "echo {{ x }}"
+  pipe:
+    params: { x: ["1.0; touch PWNED"] }
+    run: echo {{ x }} | sh
+  cat_pipe:
+    params: { x: ["$(touch PWNED)"] }
+    run: |
+      cat <<EOF | bash
+      {{ x }}
+      EOF
+)Y");
+  auto why = [](const std::string& placeholder, const std::string& reader,
+                const std::string& variable) {
+    return "'" + placeholder + "' is in text that " + reader +
+           " reads from its input and runs as code (a here-document, here-string or pipe into "
+           "it), so the value would run; read the environment variable in that code instead: \"$" +
+           variable + "\" inside a quoted here-document (<<'EOF') or single quotes for a shell\n";
+  };
+  const std::string want =
+      "faultline.yaml:7:12: error: components.lib.build: " +
+      why("{{ prefix }}", "sh", "FAULTLINE_PREFIX") +
+      "faultline.yaml:14:12: error: workloads.here_doc.run: " +
+      why("{{ x }}", "dash", "FAULTLINE_X") +
+      "faultline.yaml:18:25: error: workloads.here_string.run: " +
+      why("{{ x }}", "bash", "FAULTLINE_X") +
+      "faultline.yaml:21:15: error: workloads.pipe.run: " + why("{{ x }}", "sh", "FAULTLINE_X") +
+      "faultline.yaml:26:7: error: workloads.cat_pipe.run: " +
+      why("{{ x }}", "bash", "FAULTLINE_X");
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, want) << command;
+  }
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  EXPECT_FALSE(fs::exists(m_dir / ".faultline/results.json"));
+}
+
+// What the refusal says to write instead: the value reaches the inner shell as its variable.
+TEST_F(ValuesTest, AShellReadingAQuotedHereDocumentGetsTheExactValue) {
+  std::string xs;
+  for (const auto& v : k_values) xs += (xs.empty() ? "" : ", ") + yaml_quoted(v);
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1.0\"] }\nworkloads:\n"
+        "  w:\n    params: { x: [" +
+            xs +
+            "] }\n    run: |\n"
+            "      sh <<'EOF'\n      printf '%s' \"$FAULTLINE_X\" > \"$FAULTLINE_WORKDIR/seen\"\n"
+            "      EOF\n      true {{ workdir }}\nstress: { runs: 1 }\n");
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 0) << o.out << o.err;
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  const json r = results();
+  ASSERT_EQ(r["cells"].size(), k_values.size());
+  for (const auto& c : r["cells"])
+    EXPECT_EQ(read(m_dir / ".faultline/work" / c["hash"].get<std::string>() / "seen"),
+              c["values"]["x"].get<std::string>());
+}
+
 }  // namespace
 }  // namespace faultline
