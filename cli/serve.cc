@@ -3,6 +3,7 @@
 // webhook server, and on SIGTERM or SIGINT stops both (running jobs requeued).
 #include <signal.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -58,7 +59,8 @@ Status make_places(const BotConfig& cfg) {
 }
 
 // SIGTERM and SIGINT go to a thread that stops the server; the workers then stop too.
-std::thread watch_signals(WebhookServer& server, int& which) {
+// `which` is read by the serving thread while this one may write it: atomic (TSan).
+std::thread watch_signals(WebhookServer& server, std::atomic<int>& which) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
@@ -107,16 +109,16 @@ int serve(const std::string& config_file) {
   auto port = server.bind();
   if (!port) return report(port.error());
 
-  int signal_number = 0;
+  std::atomic<int> signal_number{0};
   std::thread signals = watch_signals(server, signal_number);
   workers.start();
   std::cerr << "faultline serve: listening on http://" << cfg->host << ":" << *port << "/webhook ("
             << *requeued << " running jobs requeued from the last run)" << std::endl;
   server.listen();
-  if (signal_number == 0)
+  if (signal_number.load() == 0)
     kill(getpid(), SIGUSR1);  // the listener ended on its own: release the signal thread
   signals.join();
-  std::cerr << "faultline serve: stopping (signal " << signal_number
+  std::cerr << "faultline serve: stopping (signal " << signal_number.load()
             << "); running jobs go back to the queue" << std::endl;
   workers.stop();
   return k_exit_ok;
