@@ -178,19 +178,6 @@ std::vector<bisect::PriorObservation> line_evidence(Context& ctx, const Plane& p
   return prior;
 }
 
-// "first crashing: lib=6; last good: lib=5 (posterior 0.99)" and the like, for one end.
-void print_end(Context& ctx, const std::string& axis, const std::vector<std::string>& versions,
-               const bisect::SearchReport& r, bool fixed) {
-  if (r.outcome == bisect::Outcome::culprit || r.outcome == bisect::Outcome::range)
-    ctx.out << (fixed ? "first fixed: " : "first crashing: ") << axis << "="
-            << versions[r.first_bad] << "; last " << (fixed ? "crashing: " : "good: ") << axis
-            << "=" << versions[r.last_good] << " (posterior " << r.posterior << ")\n";
-  if (r.outcome == bisect::Outcome::manifestation_changed)
-    ctx.out << "manifestation changed at " << axis << "=" << versions[r.first_bad] << " (after "
-            << axis << "=" << versions[r.last_good] << "): not a " << (fixed ? "fix" : "culprit")
-            << "\n";
-}
-
 // The interval's answer: its ends, open or found, then each end's search.
 void print_interval(Context& ctx, const Plane& plane, const std::string& axis,
                     const std::vector<std::string>& versions, const bisect::IntervalReport& r) {

@@ -1,5 +1,7 @@
 // A 1-D bisect between --good and --bad (or the default ends): the span, the bad end's target, the
 // search, the answer.
+#include <algorithm>
+
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "pipeline/bisect_results.h"
@@ -63,15 +65,7 @@ int finish_line(Context& ctx, const Plane& plane, const std::string& axis_name,
   if (ctx.family.is_object() && ctx.family.value("widened", false))
     ctx.out << "target widened: " << ctx.target << " has no frames, so its family is the target\n";
   ctx.out << "outcome: " << bisect::outcome_name(report.outcome) << "\n";
-  if (report.outcome == bisect::Outcome::culprit || report.outcome == bisect::Outcome::range)
-    ctx.out << (ctx.flags.fixed ? "first fixed: " : "first crashing: ") << axis_name << "="
-            << versions[report.first_bad] << "; last "
-            << (ctx.flags.fixed ? "crashing: " : "good: ") << axis_name << "="
-            << versions[report.last_good] << " (posterior " << report.posterior << ")\n";
-  if (report.outcome == bisect::Outcome::manifestation_changed)
-    ctx.out << "manifestation changed at " << axis_name << "=" << versions[report.first_bad]
-            << " (after " << axis_name << "=" << versions[report.last_good] << "): not a "
-            << (ctx.flags.fixed ? "fix" : "culprit") << "\n";
+  print_end(ctx, axis_name, versions, report, ctx.flags.fixed);
   ctx.out << "runs: " << report.runs << "\n" << report.summary << "\n";
   json answer = {{"axis", axis_name},
                  {"base", plane.base},
@@ -91,11 +85,18 @@ int finish_line(Context& ctx, const Plane& plane, const std::string& axis_name,
                 section_1d(ctx.in, b, report), status);
 }
 
-}  // namespace
+// The searched span of one axis: from the good end to the bad end (reversed
+// roles with --fixed), as versions; `lo` is the span's first version on the axis.
+struct Span {
+  std::string axis;
+  std::vector<std::string> versions;
+  std::size_t lo = 0;
+  std::size_t bad_end = 0;  // the bad end's index in `versions`
+};
 
-int bisect_line(Context& ctx, const Plane& plane) {
+// The span --good and --bad ask for; nullopt after saying why (exit 2).
+std::optional<Span> searched_span(const Context& ctx, const Plane& plane) {
   const BisectRequest& flags = ctx.flags;
-  if (flags.good.empty() && flags.bad.empty()) return bisect_interval_line(ctx, plane);
   const auto& t = ctx.in.expansion.cells;
   const std::string axis_name = t.axes[plane.axes[0]].name;
   const auto& all_versions = t.axes[plane.axes[0]].values;
@@ -105,85 +106,121 @@ int bisect_line(Context& ctx, const Plane& plane) {
     if (it == all_versions.end()) return std::nullopt;
     return static_cast<std::size_t>(it - all_versions.begin());
   };
-  // The searched span: from the good end to the bad end (reversed roles with --fixed).
   auto good = position(flags.good, flags.fixed ? all_versions.size() - 1 : 0);
   auto bad = position(flags.bad, flags.fixed ? 0 : all_versions.size() - 1);
   if (!good || !bad) {
     ctx.log << "faultline bisect: '" << (!good ? flags.good : flags.bad) << "' is not a version of "
             << axis_name << " (versions: " << join(all_versions, ", ") << ")\n";
-    return k_exit_bad_input;
+    return std::nullopt;
   }
   const std::size_t lo = std::min(*good, *bad), hi = std::max(*good, *bad);
   if (hi - lo < 1 || (flags.fixed ? *bad > *good : *good > *bad)) {
     ctx.log << "faultline bisect: the good version must come " << (flags.fixed ? "after" : "before")
             << " the bad one on " << axis_name << ", with at least two versions to search\n";
+    return std::nullopt;
+  }
+  Span span{axis_name,
+            {all_versions.begin() + static_cast<std::ptrdiff_t>(lo),
+             all_versions.begin() + static_cast<std::ptrdiff_t>(hi) + 1},
+            lo,
+            0};
+  span.bad_end = flags.fixed ? 0 : span.versions.size() - 1;
+  return span;
+}
+
+// --resume: the recorded session's observations become the search's prior.
+std::optional<int> resume_line(Context& ctx, SessionLog& log, const json& header,
+                               std::vector<bisect::PriorObservation>& prior) {
+  if (auto status = resume_session(ctx, log, header)) return *status;
+  for (const auto& j : log.observations)
+    prior.emplace_back(j.value("index", std::size_t{0}), observation_from(j));
+  return std::nullopt;
+}
+
+// One observation at `index` of the span, recorded in the session (with where
+// it came from) and added to the prior.
+void note_prior(SessionLog& log, std::vector<bisect::PriorObservation>& prior, std::size_t index,
+                const bisect::Observation& o, const char* source) {
+  json j = observation_json(o);
+  j["index"] = index;
+  j["source"] = source;
+  log.record(j);
+  prior.emplace_back(index, o);
+}
+
+// The earlier run's runs of the span's cells, taken as evidence.
+void note_line_evidence(Context& ctx, const Plane& plane, const Span& span, SessionLog& log,
+                        std::vector<bisect::PriorObservation>& prior) {
+  if (ctx.evidence.is_null()) return;
+  const CellProber& prober = ctx.prober;
+  int reused = 0;
+  for (std::size_t i = 0; i < span.versions.size(); ++i)
+    if (auto c = plane.at(i + span.lo))
+      if (auto o = observation_in(ctx.evidence, ctx.in.expansion.cells.hash(*c), prober.target,
+                                  prober.any_crash)) {
+        note_prior(log, prior, i, *o, "results");
+        reused += o->runs;
+      }
+  if (reused) ctx.log << "bisect: " << reused << " runs of the earlier run taken as evidence\n";
+}
+
+// A new session: the target (found at the bad end when nothing names it), the
+// session started in the store, and the prior from the target's discovery and
+// the earlier run. The exit status when the session stops here.
+std::optional<int> start_line(Context& ctx, const Plane& plane, const Span& span, SessionLog& log,
+                              json header, std::vector<bisect::PriorObservation>& prior) {
+  const std::string& bad_version = span.versions[span.bad_end];
+  auto bad_cell = plane.at(span.bad_end + span.lo);
+  if (!bad_cell) {
+    ctx.log << "faultline bisect: " << span.axis << "=" << bad_version << " is excluded with "
+            << plane.base << "; choose another --bad\n";
     return k_exit_bad_input;
   }
-  const std::vector<std::string> versions(
-      all_versions.begin() + static_cast<std::ptrdiff_t>(lo),
-      all_versions.begin() + static_cast<std::ptrdiff_t>(hi) + 1);
-  const std::size_t bad_end = flags.fixed ? 0 : versions.size() - 1;
-  CellProber& prober = ctx.prober;
-  LineOracle oracle(prober, plane, lo);
+  auto discovered =
+      find_target(ctx, *bad_cell, span.axis + "=" + bad_version + " (" + plane.base + ")");
+  if (!discovered)
+    return ctx.cancelled() ? k_exit_interrupted : exit_status_for(discovered.error());
+  if (!*discovered && !ctx.prober.any_crash && ctx.prober.target.signatures.empty()) {
+    ctx.out << "no crash at " << span.axis << "=" << bad_version << ": nothing to bisect ("
+            << plane.base << ")\n";
+    return k_exit_ok;
+  }
+  header["target"] = ctx.target;
+  header["target_text"] = ctx.target_text;
+  header["family"] = ctx.family;
+  if (auto status = start_session(ctx, log, header)) return *status;
+  if (*discovered) note_prior(log, prior, span.bad_end, **discovered, "run");
+  note_line_evidence(ctx, plane, span, log, prior);
+  return std::nullopt;
+}
 
-  SessionLog log(ctx, axis_name, new_session(ctx));
-  json header = {{"type", "session"},    {"axes", {axis_name}},          {"base", plane.base},
+}  // namespace
+
+int bisect_line(Context& ctx, const Plane& plane) {
+  const BisectRequest& flags = ctx.flags;
+  if (flags.good.empty() && flags.bad.empty()) return bisect_interval_line(ctx, plane);
+  const std::optional<Span> span = searched_span(ctx, plane);
+  if (!span) return k_exit_bad_input;
+  const std::vector<std::string>& versions = span->versions;
+  SessionLog log(ctx, span->axis, new_session(ctx));
+  json header = {{"type", "session"},    {"axes", {span->axis}},         {"base", plane.base},
                  {"fixed", flags.fixed}, {"any_crash", flags.any_crash}, {"from", versions.front()},
                  {"to", versions.back()}};
   std::vector<bisect::PriorObservation> prior;
-  if (flags.resume) {
-    if (auto status = resume_session(ctx, log, header)) return *status;
-    for (const auto& j : log.observations)
-      prior.emplace_back(j.value("index", std::size_t{0}), observation_from(j));
-  } else {
-    auto bad_cell = plane.at(bad_end + lo);
-    if (!bad_cell) {
-      ctx.log << "faultline bisect: " << axis_name << "=" << versions[bad_end]
-              << " is excluded with " << plane.base << "; choose another --bad\n";
-      return k_exit_bad_input;
-    }
-    auto discovered =
-        find_target(ctx, *bad_cell, axis_name + "=" + versions[bad_end] + " (" + plane.base + ")");
-    if (!discovered)
-      return ctx.cancelled() ? k_exit_interrupted : exit_status_for(discovered.error());
-    if (!*discovered && !prober.any_crash && prober.target.signatures.empty()) {
-      ctx.out << "no crash at " << axis_name << "=" << versions[bad_end] << ": nothing to bisect ("
-              << plane.base << ")\n";
-      return k_exit_ok;
-    }
-    header["target"] = ctx.target;
-    header["target_text"] = ctx.target_text;
-    header["family"] = ctx.family;
-    if (auto status = start_session(ctx, log, header)) return *status;
-    auto note = [&](std::size_t index, const bisect::Observation& o, const char* source) {
-      json j = observation_json(o);
-      j["index"] = index;
-      j["source"] = source;
-      log.record(j);
-      prior.emplace_back(index, o);
-    };
-    if (*discovered) note(bad_end, **discovered, "run");
-    int reused = 0;
-    if (!ctx.evidence.is_null())
-      for (std::size_t i = 0; i < versions.size(); ++i)
-        if (auto c = plane.at(i + lo))
-          if (auto o = observation_in(ctx.evidence, t.hash(*c), prober.target, prober.any_crash)) {
-            note(i, *o, "results");
-            reused += o->runs;
-          }
-    if (reused) ctx.log << "bisect: " << reused << " runs of the earlier run taken as evidence\n";
-  }
-
-  bisect::SearchOptions options = line_options(ctx, axis_name, versions);
+  if (auto status = flags.resume ? resume_line(ctx, log, header, prior)
+                                 : start_line(ctx, plane, *span, log, header, prior))
+    return *status;
+  bisect::SearchOptions options = line_options(ctx, span->axis, versions);
   auto sink = [&](std::size_t index, const bisect::Observation& o) {
     json j = observation_json(o);
     j["index"] = index;
     log.record(j);
   };
-  if (auto status = good_end_contradicts(ctx, axis_name, versions, prior)) return *status;
+  if (auto status = good_end_contradicts(ctx, span->axis, versions, prior)) return *status;
+  LineOracle oracle(ctx.prober, plane, span->lo);
   auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
   if (!report) return search_failed(ctx, report.error());
-  return finish_line(ctx, plane, axis_name, versions, lo, *report, options.confidence);
+  return finish_line(ctx, plane, span->axis, versions, span->lo, *report, options.confidence);
 }
 
 }  // namespace faultline::pipeline

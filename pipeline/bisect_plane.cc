@@ -171,22 +171,105 @@ int bound_from_evidence(Context& ctx, const Plane& plane, const std::string& nam
                 k_exit_crashes);
 }
 
+// --good, --bad and --fixed bound one axis; a 2-D search refuses them (exit 2).
+std::optional<int> one_axis_flags(const Context& ctx) {
+  const BisectRequest& flags = ctx.flags;
+  if (flags.good.empty() && flags.bad.empty() && !flags.fixed) return std::nullopt;
+  ctx.log << "faultline bisect: --good, --bad and --fixed search one axis; a 2-D search "
+             "(--axes) covers both "
+             "axes whole\n";
+  return k_exit_bad_input;
+}
+
+// An earlier run's cells answer the probes they can: a crash, or enough silent runs.
+void note_plane_evidence(Context& ctx, const Plane& plane, SessionLog& log, PlaneOracle& oracle) {
+  if (ctx.evidence.is_null()) return;
+  const auto& t = ctx.in.expansion.cells;
+  const CellProber& prober = ctx.prober;
+  for (std::size_t r = 0; r < plane.rows; ++r)
+    for (std::size_t c = 0; c < plane.cols; ++c)
+      if (auto cell = plane.at(r, c))
+        if (auto o = observation_in(ctx.evidence, t.hash(*cell), prober.target, prober.any_crash))
+          if (o->target > 0 || o->runs >= ctx.flags.runs_per_pair) {
+            json j = observation_json(*o);
+            j["row"] = r;
+            j["col"] = c;
+            j["source"] = "results";
+            log.record(j);
+            oracle.recorded[{r, c}].push_back(*o);
+          }
+}
+
+// --resume: the recorded observations answer the staircase's probes first.
+std::optional<int> resume_plane(Context& ctx, SessionLog& log, PlaneOracle& oracle,
+                                const json& header) {
+  if (auto status = resume_session(ctx, log, header)) return *status;
+  for (const auto& j : log.observations)
+    oracle.recorded[{j.value("row", std::size_t{0}), j.value("col", std::size_t{0})}].push_back(
+        observation_from(j));
+  return std::nullopt;
+}
+
+// A new session: the target (from the evidence, else found at the newest
+// pair), the session started in the store, the earlier run's cells recorded.
+// The exit status when the session stops here.
+std::optional<int> start_plane(Context& ctx, const Plane& plane, SessionLog& log,
+                               PlaneOracle& oracle, json header) {
+  const std::string newest = oracle.m_plane_name(plane.rows - 1, plane.cols - 1);
+  auto corner = plane.at(plane.rows - 1, plane.cols - 1);
+  if (!corner) {
+    ctx.log << "faultline bisect: the newest pair " << newest << " is excluded with " << plane.base
+            << "; a 2-D search starts from it\n";
+    return k_exit_bad_input;
+  }
+  plane_target(ctx, plane, *corner);
+  auto discovered =
+      ctx.target.empty()
+          ? find_target(ctx, *corner, newest)
+          : Expected<std::optional<bisect::Observation>>(std::optional<bisect::Observation>{});
+  if (!discovered)
+    return ctx.cancelled() ? k_exit_interrupted : exit_status_for(discovered.error());
+  if (!*discovered && !ctx.prober.any_crash && ctx.prober.target.signatures.empty()) {
+    ctx.out << "no crash at " << newest << ": nothing to bisect (" << plane.base << ")\n";
+    return k_exit_ok;
+  }
+  header["target"] = ctx.target;
+  header["target_text"] = ctx.target_text;
+  header["family"] = ctx.family;
+  if (auto status = start_session(ctx, log, header)) return *status;
+  note_plane_evidence(ctx, plane, log, oracle);
+  return std::nullopt;
+}
+
+// The staircase's answer on stdout: per row, the first crashing column; the contradictions.
+void print_staircase(Context& ctx, const Plane& plane, const PlaneOracle& oracle,
+                     const bisect::StaircaseReport& report, const json& section) {
+  const auto& rows = ctx.in.expansion.cells.axes[plane.axes[0]];
+  const auto& cols = ctx.in.expansion.cells.axes[plane.axes[1]];
+  ctx.out << "bisect " << rows.name << " × " << cols.name << " (" << plane.base << "), target "
+          << target_words(ctx) << "\n";
+  ctx.out << section.value("summary", "") << "\n";
+  for (std::size_t r = 0; r < plane.rows; ++r) {
+    const std::size_t c = report.first_crashing_col[r];
+    ctx.out << "  " << rows.name << "=" << rows.values[r] << ": "
+            << (c < plane.cols ? "crashes from " + cols.name + "=" + cols.values[c] : "no crash")
+            << "\n";
+  }
+  for (const auto& x : report.contradictions)
+    ctx.out << "  contradiction: " << oracle.m_plane_name(x.crashing.row, x.crashing.col)
+            << " crashed but " << oracle.m_plane_name(x.passing.row, x.passing.col) << " passed\n";
+}
+
 }  // namespace
 
 int bisect_plane(Context& ctx, const Plane& plane) {
+  if (auto status = one_axis_flags(ctx)) return *status;
   const BisectRequest& flags = ctx.flags;
-  if (!flags.good.empty() || !flags.bad.empty() || flags.fixed) {
-    ctx.log << "faultline bisect: --good, --bad and --fixed search one axis; a 2-D search "
-               "(--axes) covers both "
-               "axes whole\n";
-    return k_exit_bad_input;
-  }
   const auto& t = ctx.in.expansion.cells;
   const std::string rows = t.axes[plane.axes[0]].name, cols = t.axes[plane.axes[1]].name;
-  CellProber& prober = ctx.prober;
   const std::string name = rows + "-" + cols;
   SessionLog log(ctx, name, new_session(ctx));
-  PlaneOracle oracle(prober, plane, log, ctx.log);
+  PlaneOracle oracle(ctx.prober, plane, log, ctx.log);
   oracle.m_plane_name = [&](std::size_t r, std::size_t c) {
     return rows + "=" + t.axes[plane.axes[0]].values[r] + " " + cols + "=" +
            t.axes[plane.axes[1]].values[c];
@@ -199,72 +282,17 @@ int bisect_plane(Context& ctx, const Plane& plane) {
                  {"from", ""},
                  {"to", ""},
                  {"runs_per_pair", flags.runs_per_pair}};
-  if (flags.resume) {
-    if (auto status = resume_session(ctx, log, header)) return *status;
-    for (const auto& j : log.observations)
-      oracle.recorded[{j.value("row", std::size_t{0}), j.value("col", std::size_t{0})}].push_back(
-          observation_from(j));
-  } else {
-    auto corner = plane.at(plane.rows - 1, plane.cols - 1);
-    if (!corner) {
-      ctx.log << "faultline bisect: the newest pair "
-              << oracle.m_plane_name(plane.rows - 1, plane.cols - 1) << " is excluded with "
-              << plane.base << "; a 2-D search starts from it\n";
-      return k_exit_bad_input;
-    }
-    plane_target(ctx, plane, *corner);
-    auto discovered =
-        ctx.target.empty()
-            ? find_target(ctx, *corner, oracle.m_plane_name(plane.rows - 1, plane.cols - 1))
-            : Expected<std::optional<bisect::Observation>>(std::optional<bisect::Observation>{});
-    if (!discovered)
-      return ctx.cancelled() ? k_exit_interrupted : exit_status_for(discovered.error());
-    if (!*discovered && !prober.any_crash && prober.target.signatures.empty()) {
-      ctx.out << "no crash at " << oracle.m_plane_name(plane.rows - 1, plane.cols - 1)
-              << ": nothing to bisect (" << plane.base << ")\n";
-      return k_exit_ok;
-    }
-    header["target"] = ctx.target;
-    header["target_text"] = ctx.target_text;
-    header["family"] = ctx.family;
-    if (auto status = start_session(ctx, log, header)) return *status;
-    // An earlier run's cells answer the probes they can: a crash, or enough silent runs.
-    if (!ctx.evidence.is_null())
-      for (std::size_t r = 0; r < plane.rows; ++r)
-        for (std::size_t c = 0; c < plane.cols; ++c)
-          if (auto cell = plane.at(r, c))
-            if (auto o =
-                    observation_in(ctx.evidence, t.hash(*cell), prober.target, prober.any_crash))
-              if (o->target > 0 || o->runs >= flags.runs_per_pair) {
-                json j = observation_json(*o);
-                j["row"] = r;
-                j["col"] = c;
-                j["source"] = "results";
-                log.record(j);
-                oracle.recorded[{r, c}].push_back(*o);
-              }
-  }
-  if (!flags.resume && newest_pair_fixed(ctx, plane))
-    return bound_from_evidence(ctx, plane, rows + "-" + cols);
+  if (auto status = flags.resume ? resume_plane(ctx, log, oracle, header)
+                                 : start_plane(ctx, plane, log, oracle, header))
+    return *status;
+  if (!flags.resume && newest_pair_fixed(ctx, plane)) return bound_from_evidence(ctx, plane, name);
   bisect::StaircaseOptions options;
   options.runs_per_cell = flags.runs_per_pair;
   auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);
   if (!report) return search_failed(ctx, report.error());
   Bisect2D b{plane, ctx.target, ctx.target_text, flags.runs_per_pair, ctx.family};
   json section = section_2d(ctx.in, b, *report);
-  ctx.out << "bisect " << rows << " × " << cols << " (" << plane.base << "), target "
-          << target_words(ctx) << "\n";
-  ctx.out << section.value("summary", "") << "\n";
-  for (std::size_t r = 0; r < plane.rows; ++r) {
-    const std::size_t c = report->first_crashing_col[r];
-    ctx.out << "  " << rows << "=" << t.axes[plane.axes[0]].values[r] << ": "
-            << (c < plane.cols ? "crashes from " + cols + "=" + t.axes[plane.axes[1]].values[c]
-                               : "no crash")
-            << "\n";
-  }
-  for (const auto& x : report->contradictions)
-    ctx.out << "  contradiction: " << oracle.m_plane_name(x.crashing.row, x.crashing.col)
-            << " crashed but " << oracle.m_plane_name(x.passing.row, x.passing.col) << " passed\n";
+  print_staircase(ctx, plane, oracle, *report, section);
   const int status = report->minimal_pairs.empty() ? k_exit_ok : k_exit_crashes;
   return finish(ctx, ctx.places.state_dir + "/bisect-" + name + ".json", section, section, status);
 }

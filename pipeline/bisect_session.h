@@ -137,6 +137,10 @@ std::optional<int> start_session(const Context& ctx, SessionLog& log, const json
 int finish(Context& ctx, const std::string& answer_path, const json& answer, json section,
            int status);
 
+// "first crashing: lib=6; last good: lib=5 (posterior 0.99)" and the like, for one end.
+void print_end(Context& ctx, const std::string& axis, const std::vector<std::string>& versions,
+               const bisect::SearchReport& r, bool fixed);
+
 // "the family of 0af3… (asan SEGV: worker_main): 2 signatures, every crash in worker_main".
 std::string target_words(const Context& ctx);
 
