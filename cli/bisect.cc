@@ -3,6 +3,10 @@
 // (target, evidence, search, store, answer) is pipeline/bisect.h.
 #include "pipeline/bisect.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "base/exit_status.h"
@@ -76,6 +80,18 @@ std::optional<pipeline::Plane> searched_plane(const BisectFlags& flags,
   return *plane;
 }
 
+// A live progress line when stderr is a terminal that can redraw one and no
+// CI log is being written (CI unset, "false" or "0"; TERM not "dumb"); plain
+// progress lines otherwise.
+pipeline::BisectProgress::Mode progress_mode() {
+  const char* ci = std::getenv("CI");
+  const bool on_ci = ci && *ci && std::strcmp(ci, "false") != 0 && std::strcmp(ci, "0") != 0;
+  const char* term = std::getenv("TERM");
+  const bool dumb = term && std::strcmp(term, "dumb") == 0;
+  return isatty(STDERR_FILENO) && !on_ci && !dumb ? pipeline::BisectProgress::Mode::live
+                                                  : pipeline::BisectProgress::Mode::lines;
+}
+
 int run_bisect(const BisectFlags& flags) {
   auto in = pipeline::read_matrix(flags.request.file, 100'000'000);
   if (!in) return k_exit_bad_input;
@@ -95,7 +111,8 @@ int run_bisect(const BisectFlags& flags) {
   place.db_path = flags.db.empty() ? places.state_dir + "/" + store::k_db_file_name : flags.db;
   place.jobs = flags.jobs > 0 ? flags.jobs : pipeline::default_jobs();
   place.cancel = &pipeline::interrupted();
-  const pipeline::BisectOutput output{std::cout, std::cerr, {}};
+  const pipeline::BisectOutput output{
+      std::cout, std::cerr, {}, progress_mode(), isatty(STDOUT_FILENO) != 0};
   return pipeline::run_bisect(flags.request, {in->config, in->expansion}, *plane, place, output);
 }
 

@@ -28,8 +28,12 @@ std::optional<int> take_evidence(Context& ctx) {
   return std::nullopt;
 }
 
-CellProber make_prober(const BisectRequest& request, BisectMatrix in, const BisectPlace& place) {
+CellProber make_prober(const BisectRequest& request, BisectMatrix in, const BisectPlace& place,
+                       BisectProgress& progress) {
   runner::BuildOptions bopts;
+  bopts.on_done = [&progress](std::size_t, const runner::BuildOutcome& o) {
+    progress.build_finished(o);
+  };
   bopts.state_dir = place.state_dir;
   bopts.matrix_dir = place.matrix_dir;
   bopts.jobs = place.jobs;
@@ -43,6 +47,7 @@ CellProber make_prober(const BisectRequest& request, BisectMatrix in, const Bise
   sopts.cancel = place.cancel;
   CellProber prober(in, bopts, sopts);
   prober.any_crash = request.any_crash;
+  prober.progress = &progress;
   return prober;
 }
 
@@ -50,7 +55,10 @@ CellProber make_prober(const BisectRequest& request, BisectMatrix in, const Bise
 
 int run_bisect(const BisectRequest& request, BisectMatrix in, const Plane& plane,
                const BisectPlace& place, const BisectOutput& output) {
-  CellProber prober = make_prober(request, in, place);
+  BisectProgress progress(
+      output.progress, output.log, output.out_on_terminal ? &output.out : nullptr,
+      [&](std::size_t cell) { return cell_label(in.expansion.cells, plane.axes, cell); });
+  CellProber prober = make_prober(request, in, place, progress);
   auto db = store::Store::open(place.db_path);
   if (!db) {
     output.log << "faultline bisect: " << db.error().message << "\n";
@@ -58,6 +66,7 @@ int run_bisect(const BisectRequest& request, BisectMatrix in, const Plane& plane
   }
   Context ctx{request, in,     place, output,    output.out, output.log,
               prober,  json(), "",    db->get(), "",         json()};
+  ctx.progress = &progress;
   if (auto status = take_evidence(ctx)) return *status;
   return plane.axes.size() == 2 ? bisect_plane(ctx, plane) : bisect_line(ctx, plane);
 }

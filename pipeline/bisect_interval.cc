@@ -146,6 +146,9 @@ bisect::IntervalOptions interval_options(Context& ctx, const std::string& axis,
       std::snprintf(posterior, sizeof posterior, "%.3f", s.leading_posterior);
       ctx.log << "; leading " << (s.fixed ? "first fixed " : "first crashing ") << axis << "="
               << versions[s.leading] << " (posterior " << posterior << ")";
+      ctx.leading(std::string(s.fixed ? "first fixed " : "first crashing ") + axis + "=" +
+                      versions[s.leading],
+                  s.leading_posterior);
     }
     ctx.log << "\n";
     if (ctx.output.on_step) ctx.output.on_step(s);
@@ -179,15 +182,20 @@ std::vector<bisect::PriorObservation> line_evidence(Context& ctx, const Plane& p
 }
 
 // The interval's answer: its ends, open or found, then each end's search.
-void print_interval(Context& ctx, const Plane& plane, const std::string& axis,
-                    const std::vector<std::string>& versions, const bisect::IntervalReport& r) {
+// Returns the commit behind the primary end (the start; the end with --fixed)
+// when the versions are git commits.
+std::optional<CommitAnswer> print_interval(Context& ctx, const Plane& plane,
+                                           const std::string& axis,
+                                           const std::vector<std::string>& versions,
+                                           const bisect::IntervalReport& r) {
   ctx.out << "bisect " << axis << " (" << plane.base << "), target " << target_words(ctx) << "\n";
   if (ctx.family.is_object() && ctx.family.value("widened", false))
     ctx.out << "target widened: " << ctx.target << " has no frames, so its family is the target\n";
   const bisect::SearchReport* primary = r.start ? &*r.start : r.end ? &*r.end : nullptr;
   if (primary) ctx.out << "outcome: " << bisect::outcome_name(primary->outcome) << "\n";
-  if (r.start) print_end(ctx, axis, versions, *r.start, false);
-  if (r.end) print_end(ctx, axis, versions, *r.end, true);
+  std::optional<CommitAnswer> start, end;
+  if (r.start) start = print_end(ctx, axis, versions, *r.start, false);
+  if (r.end) end = print_end(ctx, axis, versions, *r.end, true);
   if (r.start_open)
     ctx.out << "start: open (" << axis << "=" << versions.front()
             << ", the oldest version, crashes)\n";
@@ -195,6 +203,7 @@ void print_interval(Context& ctx, const Plane& plane, const std::string& axis,
     ctx.out << "end: open (" << axis << "=" << versions.back()
             << ", the newest version, crashes)\n";
   ctx.out << "runs: " << r.runs << "\n" << r.summary << "\n";
+  return r.start ? start : end;
 }
 
 json interval_json(const std::vector<std::string>& versions, const bisect::IntervalReport& r) {
@@ -224,7 +233,7 @@ json interval_json(const std::vector<std::string>& versions, const bisect::Inter
 // The answer file and the results section of an interval search.
 int finish_interval(Context& ctx, const Plane& plane, const std::string& axis,
                     const std::vector<std::string>& versions, const bisect::IntervalReport& r,
-                    double confidence) {
+                    double confidence, const std::optional<CommitAnswer>& commits) {
   const bisect::SearchReport* primary = r.start ? &*r.start : r.end ? &*r.end : nullptr;
   const bool fixed = !r.start && r.end;
   json answer = {{"axis", axis},         {"base", plane.base},
@@ -248,6 +257,10 @@ int finish_interval(Context& ctx, const Plane& plane, const std::string& axis,
                {"direction", "interval"}};
   }
   section["interval"] = interval_json(versions, r);
+  if (commits) {
+    add_commit_answer(answer, *commits);
+    add_commit_answer(section, *commits);
+  }
   const int status = r.crashes ? k_exit_crashes : k_exit_ok;
   return finish(ctx, ctx.places.state_dir + "/bisect-" + axis + ".json", answer, section, status);
 }
@@ -295,12 +308,14 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
     j["index"] = index;
     log.record(j);
   };
+  ctx.search_started(versions.size(), options.search.confidence);
   auto report = bisect::bisect_interval(versions.size(), oracle, options, prior, sink);
+  ctx.search_ended();
   if (!report) return search_failed(ctx, report.error());
   if (auto status = nothing_built(ctx, axis, *report)) return *status;
   if (!log.started()) (void)log.start();
-  print_interval(ctx, plane, axis, versions, *report);
-  return finish_interval(ctx, plane, axis, versions, *report, options.search.confidence);
+  const auto commits = print_interval(ctx, plane, axis, versions, *report);
+  return finish_interval(ctx, plane, axis, versions, *report, options.search.confidence, commits);
 }
 
 }  // namespace faultline::pipeline

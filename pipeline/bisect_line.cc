@@ -51,6 +51,9 @@ bisect::SearchOptions line_options(Context& ctx, const std::string& axis_name,
             << ": " << describe(s.seen) << "; leading "
             << (ctx.flags.fixed ? "first fixed " : "first crashing ") << axis_name << "="
             << versions[s.leading] << " (posterior " << posterior << ")\n";
+    ctx.leading((ctx.flags.fixed ? "first fixed " : "first crashing ") + axis_name + "=" +
+                    versions[s.leading],
+                s.leading_posterior);
     if (ctx.output.on_step) ctx.output.on_step(s);
   };
   return options;
@@ -65,7 +68,7 @@ int finish_line(Context& ctx, const Plane& plane, const std::string& axis_name,
   if (ctx.family.is_object() && ctx.family.value("widened", false))
     ctx.out << "target widened: " << ctx.target << " has no frames, so its family is the target\n";
   ctx.out << "outcome: " << bisect::outcome_name(report.outcome) << "\n";
-  print_end(ctx, axis_name, versions, report, ctx.flags.fixed);
+  const auto commits = print_end(ctx, axis_name, versions, report, ctx.flags.fixed);
   ctx.out << "runs: " << report.runs << "\n" << report.summary << "\n";
   json answer = {{"axis", axis_name},
                  {"base", plane.base},
@@ -81,8 +84,13 @@ int finish_line(Context& ctx, const Plane& plane, const std::string& axis_name,
   Bisect1D b{plane,      versions,        lo,         ctx.flags.fixed,
              ctx.target, ctx.target_text, confidence, ctx.family};
   const int status = report.outcome == bisect::Outcome::bad_end_passes ? k_exit_ok : k_exit_crashes;
+  json section = section_1d(ctx.in, b, report);
+  if (commits) {
+    add_commit_answer(answer, *commits);
+    add_commit_answer(section, *commits);
+  }
   return finish(ctx, ctx.places.state_dir + "/bisect-" + axis_name + ".json", answer,
-                section_1d(ctx.in, b, report), status);
+                std::move(section), status);
 }
 
 // The searched span of one axis: from the good end to the bad end (reversed
@@ -218,7 +226,9 @@ int bisect_line(Context& ctx, const Plane& plane) {
   };
   if (auto status = good_end_contradicts(ctx, span->axis, versions, prior)) return *status;
   LineOracle oracle(ctx.prober, plane, span->lo);
+  ctx.search_started(versions.size(), options.confidence);
   auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
+  ctx.search_ended();
   if (!report) return search_failed(ctx, report.error());
   return finish_line(ctx, plane, span->axis, versions, span->lo, *report, options.confidence);
 }

@@ -289,6 +289,7 @@ int bisect_plane(Context& ctx, const Plane& plane) {
   bisect::StaircaseOptions options;
   options.runs_per_cell = flags.runs_per_pair;
   auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);
+  ctx.search_ended();
   if (!report) return search_failed(ctx, report.error());
   Bisect2D b{plane, ctx.target, ctx.target_text, flags.runs_per_pair, ctx.family};
   json section = section_2d(ctx.in, b, *report);

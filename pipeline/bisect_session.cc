@@ -116,8 +116,9 @@ int finish(Context& ctx, const std::string& answer_path, const json& answer, jso
 }
 
 // "first crashing: lib=6; last good: lib=5 (posterior 0.99)" and the like, for one end.
-void print_end(Context& ctx, const std::string& axis, const std::vector<std::string>& versions,
-               const bisect::SearchReport& r, bool fixed) {
+std::optional<CommitAnswer> print_end(Context& ctx, const std::string& axis,
+                                      const std::vector<std::string>& versions,
+                                      const bisect::SearchReport& r, bool fixed) {
   if (r.outcome == bisect::Outcome::culprit || r.outcome == bisect::Outcome::range)
     ctx.out << (fixed ? "first fixed: " : "first crashing: ") << axis << "="
             << versions[r.first_bad] << "; last " << (fixed ? "crashing: " : "good: ") << axis
@@ -126,6 +127,9 @@ void print_end(Context& ctx, const std::string& axis, const std::vector<std::str
     ctx.out << "manifestation changed at " << axis << "=" << versions[r.first_bad] << " (after "
             << axis << "=" << versions[r.last_good] << "): not a " << (fixed ? "fix" : "culprit")
             << "\n";
+  auto commits = commit_answer(ctx.in, ctx.places.matrix_dir, axis, versions, r);
+  if (commits) ctx.out << commit_answer_text(*commits);
+  return commits;
 }
 
 }  // namespace faultline::pipeline

@@ -18,6 +18,8 @@
 #include "bisect/search.h"
 #include "pipeline/bisect.h"
 #include "pipeline/bisect_cells.h"
+#include "pipeline/bisect_commit.h"
+#include "pipeline/bisect_progress.h"
 #include "store/store.h"
 
 namespace faultline::pipeline {
@@ -39,8 +41,20 @@ struct Context {
   store::Store* db = nullptr;
   std::string target;  // the target's leading signature hash (a prefix with --signature)
   json family;         // the target family as the session header and the bisect section keep it
+  BisectProgress* progress = nullptr;  // the progress shown on the log
 
   bool cancelled() const { return places.cancel && places.cancel->load(); }
+  // The progress line: a search over `versions` versions toward `confidence`
+  // began; after a step, what leads ("first fixed lib=7"); the search ended.
+  void search_started(std::size_t versions, double confidence) const {
+    if (progress) progress->search_started(versions, confidence);
+  }
+  void leading(const std::string& words, double posterior) const {
+    if (progress) progress->leading(words, posterior);
+  }
+  void search_ended() const {
+    if (progress) progress->done();
+  }
 };
 
 // The session, kept in the results store: the search's header, then each
@@ -137,9 +151,12 @@ std::optional<int> start_session(const Context& ctx, SessionLog& log, const json
 int finish(Context& ctx, const std::string& answer_path, const json& answer, json section,
            int status);
 
-// "first crashing: lib=6; last good: lib=5 (posterior 0.99)" and the like, for one end.
-void print_end(Context& ctx, const std::string& axis, const std::vector<std::string>& versions,
-               const bisect::SearchReport& r, bool fixed);
+// "first crashing: lib=6; last good: lib=5 (posterior 0.99)" and the like, for
+// one end; then, when the versions are git commits, the commit behind it
+// (pipeline/bisect_commit.h), which is returned for the answer's JSON.
+std::optional<CommitAnswer> print_end(Context& ctx, const std::string& axis,
+                                      const std::vector<std::string>& versions,
+                                      const bisect::SearchReport& r, bool fixed);
 
 // "the family of 0af3… (asan SEGV: worker_main): 2 signatures, every crash in worker_main".
 std::string target_words(const Context& ctx);
