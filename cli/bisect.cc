@@ -3,6 +3,10 @@
 // (target, evidence, search, store, answer) is pipeline/bisect.h.
 #include "pipeline/bisect.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "base/exit_status.h"
@@ -76,6 +80,18 @@ std::optional<pipeline::Plane> searched_plane(const BisectFlags& flags,
   return *plane;
 }
 
+// A live progress line when stderr is a terminal that can redraw one and no
+// CI log is being written (CI unset, "false" or "0"; TERM not "dumb"); plain
+// progress lines otherwise.
+pipeline::BisectProgress::Mode progress_mode() {
+  const char* ci = std::getenv("CI");
+  const bool on_ci = ci && *ci && std::strcmp(ci, "false") != 0 && std::strcmp(ci, "0") != 0;
+  const char* term = std::getenv("TERM");
+  const bool dumb = term && std::strcmp(term, "dumb") == 0;
+  return isatty(STDERR_FILENO) && !on_ci && !dumb ? pipeline::BisectProgress::Mode::live
+                                                  : pipeline::BisectProgress::Mode::lines;
+}
+
 int run_bisect(const BisectFlags& flags) {
   auto in = pipeline::read_matrix(flags.request.file, 100'000'000);
   if (!in) return k_exit_bad_input;
@@ -95,8 +111,79 @@ int run_bisect(const BisectFlags& flags) {
   place.db_path = flags.db.empty() ? places.state_dir + "/" + store::k_db_file_name : flags.db;
   place.jobs = flags.jobs > 0 ? flags.jobs : pipeline::default_jobs();
   place.cancel = &pipeline::interrupted();
-  const pipeline::BisectOutput output{std::cout, std::cerr, {}};
+  const pipeline::BisectOutput output{
+      std::cout, std::cerr, {}, progress_mode(), isatty(STDOUT_FILENO) != 0};
   return pipeline::run_bisect(flags.request, {in->config, in->expansion}, *plane, place, output);
+}
+
+// The command's footer: what bisect searches, what it keeps, its exit status, examples.
+const char* const k_bisect_footer =
+    "Searches one ordered component axis (--axis) with every other axis fixed by --only, or two\n"
+    "(--axes ROWS,COLUMNS) for the staircase of minimal crashing pairs. The target is "
+    "--signature,\n"
+    "else the most frequent crash at the newest version in an earlier `faultline run`'s\n"
+    "results.json, else the first crash seen there (--any-crash counts every crash). Crashes "
+    "that\n"
+    "happen in only some runs are expected: every run is evidence, the earlier run's included, "
+    "and\n"
+    "the search stops when one boundary reaches the confidence. Unbuildable versions are "
+    "skipped.\n"
+    "The session is kept in the results store (STATE/faultline.db); Ctrl-C, then --resume,\n"
+    "repeats no run. The answer is printed, written to STATE/bisect-AXIS.json and added to "
+    "results.json's `bisect`\n"
+    "section, which `faultline report` renders.\n"
+    "Exit status: 1 when the target crash exists (whatever the outcome), 0 when the bad end\n"
+    "never crashed, 2 bad input, 3 infrastructure, 130 interrupted.\n\n"
+    "Examples:\n"
+    "  faultline bisect examples/ffi-race/faultline.yaml --axis binding --only library=1.0 \\\n"
+    "      --only sanitizer=asan --only workload=gates --only threads=8\n"
+    "  faultline bisect ... --bad 0.9                  # the newest version has the fix\n"
+    "  faultline bisect ... --fixed --bad 0.8          # the first version where it stops\n"
+    "  faultline bisect examples/ffi-race/faultline.yaml --axes library,binding --only "
+    "sanitizer=asan \\\n"
+    "      --only workload=callbacks --only threads=8\n"
+    "  faultline bisect --resume ...";
+
+// What is searched: the matrix, the axes, the fixed values, the target, the ends.
+void add_search_flags(CLI::App& cmd, BisectFlags& flags) {
+  cmd.add_option("file", flags.request.file, "the matrix file")->capture_default_str();
+  cmd.add_option("--axis", flags.axis,
+                 "the component axis to search (default: the first of bisect.axes)");
+  cmd.add_option("--axes", flags.axes,
+                 "two component axes, ROWS,COLUMNS: find the minimal crashing pairs");
+  cmd.add_option("--only", flags.only, "fix another axis: AXIS=VALUE (repeatable)");
+  cmd.add_option("--signature", flags.request.signature,
+                 "the crash signature to look for (a hash or its prefix)");
+  cmd.add_flag("--any-crash", flags.request.any_crash, "count every crash, not one signature");
+  cmd.add_flag("--fixed", flags.request.fixed, "find the first version where the crash stops");
+  cmd.add_option("--good", flags.request.good,
+                 "a version without the crash (default: the oldest; the newest with --fixed)");
+  cmd.add_option("--bad", flags.request.bad,
+                 "a version with the crash (default: the newest; the oldest with --fixed)");
+}
+
+// How it is searched and where its state lives: confidence, budget, evidence, jobs, store.
+void add_session_flags(CLI::App& cmd, BisectFlags& flags) {
+  cmd.add_flag("--resume", flags.request.resume, "continue the recorded session");
+  cmd.add_option("--confidence", flags.request.confidence,
+                 "posterior at which to stop (default: bisect.confidence)")
+      ->check(CLI::Range(0.5, 0.9999));
+  cmd.add_option("--max-runs", flags.request.max_runs, "budget of runs for the whole search")
+      ->capture_default_str();
+  cmd.add_option("--runs-per-pair", flags.request.runs_per_pair,
+                 "2-D: runs before a pair counts as passing")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  cmd.add_option("--results", flags.request.results,
+                 "an earlier run's results.json to take evidence from and add the answer to "
+                 "(default: STATE/results.json when it records this matrix)");
+  cmd.add_flag("--no-results", flags.request.no_results,
+               "ignore earlier results: run every probe afresh");
+  cmd.add_option("-j,--jobs", flags.jobs, "runs and builds at once");
+  cmd.add_option("--db", flags.db,
+                 "the results store keeping the session (default: STATE/faultline.db)");
+  cmd.add_option("--state-dir", flags.state_dir,
+                 "builds and sessions (default: .faultline beside the matrix file)");
 }
 
 }  // namespace
@@ -105,66 +192,9 @@ void add_bisect_command(CLI::App& app, Action& action) {
   auto flags = std::make_shared<BisectFlags>();
   CLI::App* cmd = app.add_subcommand(
       "bisect", "Find the first version at which a crash appears (or, --fixed, stops)");
-  cmd->footer(
-      "Searches one ordered component axis (--axis) with every other axis fixed by --only, or two\n"
-      "(--axes ROWS,COLUMNS) for the staircase of minimal crashing pairs. The target is "
-      "--signature,\n"
-      "else the most frequent crash at the newest version in an earlier `faultline run`'s\n"
-      "results.json, else the first crash seen there (--any-crash counts every crash). Crashes "
-      "that\n"
-      "happen in only some runs are expected: every run is evidence, the earlier run's included, "
-      "and\n"
-      "the search stops when one boundary reaches the confidence. Unbuildable versions are "
-      "skipped.\n"
-      "The session is kept in the results store (STATE/faultline.db); Ctrl-C, then --resume,\n"
-      "repeats no run. The answer is printed, written to STATE/bisect-AXIS.json and added to "
-      "results.json's `bisect`\n"
-      "section, which `faultline report` renders.\n"
-      "Exit status: 1 when the target crash exists (whatever the outcome), 0 when the bad end\n"
-      "never crashed, 2 bad input, 3 infrastructure, 130 interrupted.\n\n"
-      "Examples:\n"
-      "  faultline bisect examples/ffi-race/faultline.yaml --axis binding --only library=1.0 \\\n"
-      "      --only sanitizer=asan --only workload=gates --only threads=8\n"
-      "  faultline bisect ... --bad 0.9                  # the newest version has the fix\n"
-      "  faultline bisect ... --fixed --bad 0.8          # the first version where it stops\n"
-      "  faultline bisect examples/ffi-race/faultline.yaml --axes library,binding --only "
-      "sanitizer=asan \\\n"
-      "      --only workload=callbacks --only threads=8\n"
-      "  faultline bisect --resume ...");
-  cmd->add_option("file", flags->request.file, "the matrix file")->capture_default_str();
-  cmd->add_option("--axis", flags->axis,
-                  "the component axis to search (default: the first of bisect.axes)");
-  cmd->add_option("--axes", flags->axes,
-                  "two component axes, ROWS,COLUMNS: find the minimal crashing pairs");
-  cmd->add_option("--only", flags->only, "fix another axis: AXIS=VALUE (repeatable)");
-  cmd->add_option("--signature", flags->request.signature,
-                  "the crash signature to look for (a hash or its prefix)");
-  cmd->add_flag("--any-crash", flags->request.any_crash, "count every crash, not one signature");
-  cmd->add_flag("--fixed", flags->request.fixed, "find the first version where the crash stops");
-  cmd->add_option("--good", flags->request.good,
-                  "a version without the crash (default: the oldest; the newest with --fixed)");
-  cmd->add_option("--bad", flags->request.bad,
-                  "a version with the crash (default: the newest; the oldest with --fixed)");
-  cmd->add_flag("--resume", flags->request.resume, "continue the recorded session");
-  cmd->add_option("--confidence", flags->request.confidence,
-                  "posterior at which to stop (default: bisect.confidence)")
-      ->check(CLI::Range(0.5, 0.9999));
-  cmd->add_option("--max-runs", flags->request.max_runs, "budget of runs for the whole search")
-      ->capture_default_str();
-  cmd->add_option("--runs-per-pair", flags->request.runs_per_pair,
-                  "2-D: runs before a pair counts as passing")
-      ->check(CLI::Range(1, 10000))
-      ->capture_default_str();
-  cmd->add_option("--results", flags->request.results,
-                  "an earlier run's results.json to take evidence from and add the answer to "
-                  "(default: STATE/results.json when it records this matrix)");
-  cmd->add_flag("--no-results", flags->request.no_results,
-                "ignore earlier results: run every probe afresh");
-  cmd->add_option("-j,--jobs", flags->jobs, "runs and builds at once");
-  cmd->add_option("--db", flags->db,
-                  "the results store keeping the session (default: STATE/faultline.db)");
-  cmd->add_option("--state-dir", flags->state_dir,
-                  "builds and sessions (default: .faultline beside the matrix file)");
+  cmd->footer(k_bisect_footer);
+  add_search_flags(*cmd, *flags);
+  add_session_flags(*cmd, *flags);
   cmd->callback([flags, &action] { action = [flags] { return run_bisect(*flags); }; });
 }
 

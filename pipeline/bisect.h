@@ -14,6 +14,7 @@
 
 #include "bisect/search.h"
 #include "pipeline/bisect_cells.h"
+#include "pipeline/bisect_progress.h"
 
 namespace faultline::pipeline {
 
@@ -44,13 +45,17 @@ struct BisectPlace {
   const std::atomic<bool>* cancel = nullptr;  // Ctrl-C
 };
 
-// Where the session reports: `out` the answer, `log` the step log and notes.
-// `on_step` (when set) sees every new 1-D observation with the search's state
-// after it; progress displays hook here.
+// Where the session reports: `out` the answer, `log` the step log, notes and
+// progress (pipeline/bisect_progress.h: a live line when `progress` is live,
+// plain lines at least every 8 s otherwise; `out_on_terminal`: `out` shares the
+// live line's terminal, so its lines erase it first too). `on_step` (when set)
+// sees every new 1-D observation with the search's state after it.
 struct BisectOutput {
   std::ostream& out;
   std::ostream& log;
   std::function<void(const bisect::Step&)> on_step;
+  BisectProgress::Mode progress = BisectProgress::Mode::lines;
+  bool out_on_terminal = false;
 };
 
 // The exit status of the session (base/exit_status.h): 1 when the target crash

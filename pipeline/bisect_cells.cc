@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/text.h"
+#include "pipeline/bisect_progress.h"
 
 namespace faultline::pipeline {
 
@@ -88,6 +89,7 @@ Expected<Plane> find_plane(const BisectMatrix& in, const std::vector<std::string
 
 Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bool stop_at_first) {
   if (cancelled()) return fail(Error{ErrorKind::infrastructure, "interrupted"});
+  if (progress) progress->probe_started(cell, runs);
   bisect::Observation seen;
   const auto& needed_set = m_in.expansion.cell_builds[cell];
   std::vector<std::size_t> needed(needed_set.begin(), needed_set.end());
@@ -103,6 +105,7 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
     }
     prefixes[m_in.expansion.builds[b].component] = outcomes[b].prefix;
   }
+  if (progress) progress->runs_started();
   runner::StressOptions options = m_stress;
   options.runs = runs;
   options.first_index =
@@ -117,6 +120,7 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
   loop.run([&](const runner::RunRecord& r) {
     if (!r.crashes.empty() && !m_first_crash) m_first_crash = r.crashes.front();
     m_records.push_back(r);
+    if (progress) progress->run_finished(r);
   });
   if (cancelled()) return fail(Error{ErrorKind::infrastructure, "interrupted"});
   return recount(cell, from);

@@ -50,6 +50,8 @@ struct Plane {
 Expected<Plane> find_plane(const BisectMatrix& in, const std::vector<std::string>& axis_names,
                            const AxisFilter& only);
 
+class BisectProgress;
+
 // Builds a cell's components (through the build cache) and runs it.
 class CellProber {
  public:
@@ -59,6 +61,7 @@ class CellProber {
   bisect::FamilyTarget
       target;  // what counts as the target; no signatures: not chosen yet, or any_crash
   bool any_crash = false;
+  BisectProgress* progress = nullptr;  // told of each probe, its builds' end and each run
 
   // `runs` more runs of `cell` (stopping at the first target crash when
   // `stop_at_first`; at any crash while there is no target); unbuildable when

@@ -7,8 +7,7 @@
 
 namespace faultline::pipeline {
 
-namespace {
-std::string fmt_seconds(double s) {
+std::string duration_text(double s) {
   std::ostringstream out;
   if (s >= 3600)
     out << static_cast<int>(s / 3600) << "h" << static_cast<int>(s / 60) % 60 << "m";
@@ -18,10 +17,9 @@ std::string fmt_seconds(double s) {
     out << static_cast<int>(s + 0.5) << "s";
   return out.str();
 }
-}  // namespace
 
 void Progress::line(const std::string& text) {
-  if (m_tty && m_status_shown) std::cerr << "\r\033[K";
+  if (m_tty && m_status_shown) std::cerr << k_erase_line;
   std::cerr << reporters::terminal_text(text) << "\n";
   m_status_shown = false;
   if (m_tty) status(true);
@@ -30,7 +28,7 @@ void Progress::line(const std::string& text) {
 std::string Progress::eta() const {
   if (m_runs_done == 0 || m_runs_planned <= m_runs_done) return "";
   double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
-  return ", ETA ≤ " + fmt_seconds(elapsed / m_runs_done * (m_runs_planned - m_runs_done));
+  return ", ETA ≤ " + duration_text(elapsed / m_runs_done * (m_runs_planned - m_runs_done));
 }
 
 void Progress::status(bool force) {
@@ -47,7 +45,7 @@ void Progress::status(bool force) {
       << " crashing, cells crashed " << m_crashed_cells << "/" << m_cells << eta();
   }
   if (m_tty) {
-    std::cerr << "\r\033[K" << s.str() << std::flush;
+    std::cerr << k_erase_line << s.str() << std::flush;
     m_status_shown = true;
   } else if (!force) {
     std::cerr << "progress: " << s.str() << "\n";
@@ -83,7 +81,7 @@ void Progress::build_done(const std::string& id, const runner::BuildOutcome& o) 
 }
 
 void Progress::end_builds() {
-  if (m_tty && m_status_shown) std::cerr << "\r\033[K";
+  if (m_tty && m_status_shown) std::cerr << k_erase_line;
   m_status_shown = false;
   std::cerr << "builds: " << m_builds_run << " built, " << m_builds_cached << " cached, "
             << m_builds_failed << " failed\n";
@@ -118,10 +116,10 @@ void Progress::run_done(const std::string& cell_id, const runner::RunRecord& r,
 }
 
 void Progress::end_runs() {
-  if (m_tty && m_status_shown) std::cerr << "\r\033[K";
+  if (m_tty && m_status_shown) std::cerr << k_erase_line;
   m_status_shown = false;
   double elapsed = std::chrono::duration<double>(Clock::now() - m_start).count();
-  std::cerr << "runs: " << m_runs_done << " done in " << fmt_seconds(elapsed) << ", " << m_crashes
+  std::cerr << "runs: " << m_runs_done << " done in " << duration_text(elapsed) << ", " << m_crashes
             << " crashing\n";
 }
 

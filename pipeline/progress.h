@@ -11,6 +11,12 @@
 
 namespace faultline::pipeline {
 
+// Erases the status line drawn in place on a terminal ("\r", then clear to the end of the line).
+inline constexpr const char* k_erase_line = "\r\033[K";
+
+// A duration as the progress lines print it: "7s", "2m5s", "1h12m".
+std::string duration_text(double seconds);
+
 class Progress {
  public:
   explicit Progress(bool tty) : m_tty(tty) {}

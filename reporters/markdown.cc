@@ -1,5 +1,8 @@
 #include "reporters/markdown.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <map>
 #include <sstream>
 
@@ -166,6 +169,27 @@ std::string bisect_steps(const results::BisectAnswer& b) {
   return out.str();
 }
 
+// A compare link that is a plain https://github.com/… URL (no Markdown can ride in it).
+bool plain_github_link(const std::string& url) {
+  return url.rfind("https://github.com/", 0) == 0 && url.size() < 300 &&
+         std::all_of(url.begin(), url.end(), [](char ch) {
+           return std::isalnum(static_cast<unsigned char>(ch)) ||
+                  (ch != '\0' && std::strchr("-._/:", ch));
+         });
+}
+
+// "- commit `a01d03fb8b48` widget: … — Ada Lovelace \<ada@example.com\>, 2026-01-09T…"
+// and "- compare: https://github.com/…" for an answer on git commits.
+std::string bisect_commit_lines(const results::BisectAnswer& b) {
+  std::string out;
+  if (const auto& c = b.first_commit)
+    out += "- commit " + code(c->hash.substr(0, 12), 12) + " " + inline_text(c->subject, 200) +
+           " — " + inline_text(c->author, 100) + ", " + inline_text(c->date, 40) + "\n";
+  if (b.compare_url && plain_github_link(*b.compare_url))
+    out += "- compare: " + *b.compare_url + "\n";
+  return out;
+}
+
 std::string bisect_one(const results::BisectAnswer& b) {
   std::ostringstream out;
   out << "**" << bisect_title(b) << "**";
@@ -179,6 +203,7 @@ std::string bisect_one(const results::BisectAnswer& b) {
                                       {&b.first_fixed, "first fixed"},
                                       {&b.last_crashing, "last crashing"}})
     if (*values) out << "- " << label << ": " << searched_values(b, **values) << "\n";
+  out << bisect_commit_lines(b);
   std::size_t n = 0;
   for (const auto& p : b.minimal_pairs.value_or(std::vector<results::Values>{}))
     if (++n <= 30) out << "- minimal crashing pair: " << searched_values(b, p) << "\n";

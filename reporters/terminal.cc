@@ -142,6 +142,16 @@ std::string searched(const results::BisectAnswer& b, const results::Values& valu
   return text;
 }
 
+// "  commit a01d03fb8b48 "subject" by Name <email> on DATE" and "  compare: URL".
+std::string commit_lines(const results::BisectAnswer& b) {
+  std::string out;
+  if (const auto& c = b.first_commit)
+    out += "  commit " + text_of(c->hash.substr(0, 12)) + " \"" + text_of(c->subject) + "\" by " +
+           text_of(c->author) + " on " + text_of(c->date) + "\n";
+  if (!text_of(b.compare_url).empty()) out += "  compare: " + text_of(b.compare_url) + "\n";
+  return out;
+}
+
 }  // namespace
 
 std::string render_bisect(const Results& r) {
@@ -160,6 +170,7 @@ std::string render_bisect(const Results& r) {
         out << "  " << label << ": " << searched(b, **values) << "\n";
     for (const auto& p : b.minimal_pairs.value_or(std::vector<results::Values>{}))
       out << "  minimal pair: " << searched(b, p) << "\n";
+    out << commit_lines(b);
     if (!text_of(b.summary).empty()) out << "  " << text_of(b.summary) << "\n";
   }
   return out.str();

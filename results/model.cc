@@ -238,7 +238,8 @@ const std::vector<std::string_view> k_bisect_keys = {"signature",      "signatur
                                                      "minimal_pairs",  "first_crashing_by_row",
                                                      "contradictions", "probes",
                                                      "grid_cells",     "runs_per_pair",
-                                                     "interval",       "region"};
+                                                     "interval",       "region",
+                                                     "first_commit",   "compare_url"};
 
 }  // namespace
 
@@ -266,6 +267,8 @@ void to_json(json& j, const BisectAnswer& x) {
   write(j, "contradicting", x.contradicting);
   write(j, "steps", x.steps);
   write(j, "manifestation_changed", x.manifestation_changed);
+  write(j, "first_commit", x.first_commit);
+  write(j, "compare_url", x.compare_url);
   write(j, "interval", x.interval);
   write(j, "region", x.region);
   write(j, "minimal_pairs", x.minimal_pairs);
@@ -299,6 +302,8 @@ void from_json(const json& j, BisectAnswer& x) {
   read(j, "contradicting", x.contradicting);
   read(j, "steps", x.steps);
   read(j, "manifestation_changed", x.manifestation_changed);
+  read(j, "first_commit", x.first_commit);
+  read(j, "compare_url", x.compare_url);
   read(j, "interval", x.interval);
   read(j, "region", x.region);
   read(j, "minimal_pairs", x.minimal_pairs);

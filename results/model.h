@@ -218,6 +218,16 @@ struct BisectStep {
   bool operator==(const BisectStep&) const = default;
 };
 
+// The commit behind a bisect's answer when the searched versions are git
+// commits (runner/git_info.h): the first changed one.
+struct BisectCommit {
+  std::string hash;     // all 40 hex digits
+  std::string subject;  // the first line of its message
+  std::string author;   // "Name <email>"
+  std::string date;     // the author date, strict ISO 8601: "2026-01-09T10:00:00+00:00"
+  bool operator==(const BisectCommit&) const = default;
+};
+
 struct Contradiction {
   Values crashing, passing;
   bool operator==(const Contradiction&) const = default;
@@ -238,6 +248,10 @@ struct BisectAnswer {
   std::optional<std::vector<std::string>> unbuildable, contradicting;
   std::optional<std::vector<BisectStep>> steps;
   std::optional<ManifestationChange> manifestation_changed;
+  // 1-D over git commits: the first changed commit, and the GitHub compare link
+  // from the last unchanged one to it ("https://github.com/OWNER/REPO/compare/A...B")
+  std::optional<BisectCommit> first_commit;
+  std::optional<std::string> compare_url;
   // 1-D interval search (docs/bisect.md "Intervals"); kept as written by pipeline/bisect
   std::optional<nlohmann::json> interval;
   // 2-D only
@@ -309,6 +323,7 @@ void to_json(nlohmann::json& j, const BisectRate& x);  // model.cc: `words` only
 void from_json(const nlohmann::json& j, BisectRate& x);
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectCheck, runs, crashes, other, verdict)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectVerification, culprit, predecessor, successor)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectCommit, hash, subject, author, date)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ManifestationChange, without_target, with_target)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Contradiction, crashing, passing)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AxisEffect, name, effect, detail)

@@ -74,6 +74,10 @@ inline BisectAnswer full_bisect_answer() {
       std::vector<BisectStep>{{{{"library", "1.1"}}, "search", 20, 3, 0, "crash", "1.1", 0.9}};
   b.manifestation_changed =
       ManifestationChange{{0.1, 0.02, 0.3, 2, 20, std::nullopt}, {0, 0, 0.14, 0, 20, std::nullopt}};
+  b.first_commit = BisectCommit{"a01d03fb8b48c0ffee0123456789abcdef012345",
+                                "widget: read the buffer after freeing it",
+                                "Ada Lovelace <ada@example.com>", "2026-01-09T10:00:00+00:00"};
+  b.compare_url = "https://github.com/acme/widget/compare/765b794fa60c...a01d03fb8b48";
   b.minimal_pairs = std::vector<Values>{{{"library", "1.1"}, {"binding", "0.8"}}};
   b.first_crashing_by_row =
       std::map<std::string, std::optional<std::string>>{{"1.0", std::nullopt}, {"1.1", "0.8"}};
