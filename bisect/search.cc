@@ -203,10 +203,12 @@ Expected<Observation> Search::ask(Phase phase, std::size_t v, int runs) {
 // would show it with `end_confidence` at the rate seen so far.
 Expected<bool> Search::check_ends() {
   const std::size_t bad = m_n - 1;
+  const int end_runs = m_options.bad_end_runs > 0
+                           ? std::min(m_options.bad_end_runs, m_options.max_end_runs)
+                           : m_options.max_end_runs;
   while (m_model.target_at(bad) == 0 && !m_model.unbuildable(bad) &&
-         m_model.runs_at(bad) < m_options.max_end_runs && budget_left() > 0) {
-    FAULTLINE_TRY(Observation seen,
-                  ask(Phase::bad_end, bad, m_options.max_end_runs - m_model.runs_at(bad)));
+         m_model.runs_at(bad) < end_runs && budget_left() > 0) {
+    FAULTLINE_TRY(Observation seen, ask(Phase::bad_end, bad, end_runs - m_model.runs_at(bad)));
     (void)seen;
   }
   if (m_model.unbuildable(bad) || m_model.unbuildable(0)) {

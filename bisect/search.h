@@ -20,11 +20,13 @@ namespace faultline::bisect {
 struct Step;
 
 struct SearchOptions {
-  double confidence = 0.99;         // posterior needed to name one boundary
-  bool fixed = false;               // find where the crash stops instead of where it starts
-  int max_runs = 5000;              // budget for the whole search, checks and verification included
-  int max_end_runs = 400;           // runs allowed to see the bad end crash
-  double end_confidence = 0.95;     // the good end must pass runs that would show p̂ this often
+  double confidence = 0.99;      // posterior needed to name one boundary
+  bool fixed = false;            // find where the crash stops instead of where it starts
+  int max_runs = 5000;           // budget for the whole search, checks and verification included
+  int max_end_runs = 400;        // runs allowed to see the bad end crash
+  int bad_end_runs = 0;          // when > 0, the bad end's check stops after this many silent runs
+                                 // (the caller's stated power: enough to exclude a known rate)
+  double end_confidence = 0.95;  // the good end must pass runs that would show p̂ this often
   double verify_confidence = 0.99;  // verification reruns sized to show p̂ this often
   // The search alone stops at 1 - k (1 - confidence) with k = 3; the verification
   // reruns, the most informative runs left, then carry it to `confidence`.

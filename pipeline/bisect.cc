@@ -12,6 +12,7 @@
 #include "bisect/interval.h"
 #include "bisect/search.h"
 #include "pipeline/bisect_cells.h"
+#include "pipeline/bisect_ends.h"
 #include "pipeline/bisect_results.h"
 #include "reporters/results.h"
 #include "runner/builds.h"
@@ -432,6 +433,7 @@ std::optional<int> nothing_built(const Context& ctx, const std::string& axis,
 }
 
 int bisect_interval_line(Context& ctx, const Plane& plane);
+void interval_target(Context& ctx, const Plane& plane);
 
 // An explicit span's search options: confidence, budget, names, and the step
 // log (one line per probe, then the output's hook).
@@ -542,8 +544,15 @@ int bisect_line(Context& ctx, const Plane& plane) {
               << " is excluded with " << plane.base << "; choose another --bad\n";
       return k_exit_bad_input;
     }
+    // A bad end the earlier run shows no crash at: the line's crash is the target (bisect_ends.h).
+    if (!ctx.evidence.is_null() && flags.signature.empty() &&
+        !most_frequent_family(ctx.evidence, t.hash(*bad_cell)))
+      interval_target(ctx, plane);
     auto discovered =
-        find_target(ctx, *bad_cell, axis_name + "=" + versions[bad_end] + " (" + plane.base + ")");
+        ctx.target.empty()
+            ? find_target(ctx, *bad_cell,
+                          axis_name + "=" + versions[bad_end] + " (" + plane.base + ")")
+            : Expected<std::optional<bisect::Observation>>(std::optional<bisect::Observation>{});
     if (!discovered)
       return ctx.cancelled() ? k_exit_interrupted : exit_status_for(discovered.error());
     if (!*discovered && !prober.any_crash && prober.target.signatures.empty()) {
@@ -581,8 +590,13 @@ int bisect_line(Context& ctx, const Plane& plane) {
     log.record(j);
   };
   if (auto status = good_end_contradicts(ctx, axis_name, versions, prior)) return *status;
-  auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
+  const StatedEnds ends{axis_name, versions, flags.fixed, flags.good, flags.bad};
+  if (auto status = refused(ctx.log, bad_end_contradiction(ends, prior, nullptr))) return *status;
+  options.bad_end_runs = runs_to_exclude(prior, ends.bad_index(), options.max_end_runs);
+  GoodEndGuard guarded(oracle, ends, prior);
+  auto report = bisect::bisect_1d(versions.size(), guarded, options, prior, sink);
   if (!report) return search_failed(ctx, report.error());
+  if (auto status = refused(ctx.log, bad_end_contradiction(ends, prior, &*report))) return *status;
   return finish_line(ctx, plane, axis_name, versions, lo, *report, options.confidence);
 }
 
