@@ -128,6 +128,8 @@ class Search {
   bool replay(Phase phase, std::size_t v, Observation* seen);
   Expected<bool> check_ends();
   Expected<Boundary> search(double confidence);
+  std::size_t cheapest_information(const std::vector<double>& gain) const;
+  int probe_runs(std::size_t v) const;
   Expected<bool> verify(const Boundary& found);
   bool concluded(Boundary* found, double confidence) const;
   Boundary credible_range() const;
@@ -273,15 +275,36 @@ Boundary Search::credible_range() const {
   return range;
 }
 
+// The runs a search probe at `v` asks for: enough that a miss halves the odds.
+int Search::probe_runs(std::size_t v) const {
+  return runs_to_see(m_model.crash_rate_at_or_below(v), k_batch_miss_chance, m_options.max_batch);
+}
+
+// The version whose probe gives the most information per second: a run's
+// information over its time, a version not built yet paying its build spread
+// over the probe's runs. With free builds, the most informative run.
+std::size_t Search::cheapest_information(const std::vector<double>& gain) const {
+  const ProbeCost cost = m_options.cost ? m_options.cost() : ProbeCost{};
+  std::size_t best = std::size_t(std::max_element(gain.begin(), gain.end()) - gain.begin());
+  if (cost.build_seconds <= 0) return best;
+  const double run = std::max(cost.run_seconds, 1e-3);
+  double best_rate = -1;
+  for (std::size_t v = 0; v < m_n; ++v) {
+    if (gain[v] < 1e-12) continue;
+    const bool built = m_model.runs_at(v) > 0 || m_model.unbuildable(v);
+    const double seconds = run + (built ? 0 : cost.build_seconds / probe_runs(v));
+    if (gain[v] / seconds > best_rate) best_rate = gain[v] / seconds, best = v;
+  }
+  return best;
+}
+
 Expected<Boundary> Search::search(double confidence) {
   Boundary found;
   while (!concluded(&found, confidence)) {
     const std::vector<double> gain = m_model.information_per_run();
-    const std::size_t v = std::size_t(std::max_element(gain.begin(), gain.end()) - gain.begin());
+    const std::size_t v = cheapest_information(gain);
     if (budget_left() <= 0 || gain[v] < 1e-12) return credible_range();
-    const int runs =
-        runs_to_see(m_model.crash_rate_at_or_below(v), k_batch_miss_chance, m_options.max_batch);
-    FAULTLINE_TRY(Observation seen, ask(Phase::search, v, runs));
+    FAULTLINE_TRY(Observation seen, ask(Phase::search, v, probe_runs(v)));
     (void)seen;
   }
   return found;

@@ -19,6 +19,14 @@ namespace faultline::bisect {
 
 struct Step;
 
+// What a probe costs, in seconds: building its version (once: a version with
+// runs, or known not to build, is built) and each run. The caller measures them
+// as builds and runs happen (bisect/cost.h's MeteredOracle).
+struct ProbeCost {
+  double build_seconds = 0;
+  double run_seconds = 1;
+};
+
 struct SearchOptions {
   double confidence = 0.99;      // posterior needed to name one boundary
   bool fixed = false;            // find where the crash stops instead of where it starts
@@ -35,6 +43,12 @@ struct SearchOptions {
   // Called after each new (not replayed) observation, with the step it made:
   // the caller's progress log (version, runs, crashes, the leading candidate).
   std::function<void(const Step&)> on_step;
+  // The costs the probe choice weighs, asked before each search probe. The probe
+  // maximises expected information per expected second: a run's information
+  // over the run's time plus, for a version not built yet, its build spread
+  // over the runs the probe asks for. Unset (or builds free): the most
+  // informative run, as before costs were counted.
+  std::function<ProbeCost()> cost;
   ModelPrior prior;
 };
 

@@ -9,6 +9,7 @@
 
 #include "base/exit_status.h"
 #include "base/text.h"
+#include "bisect/cost.h"
 #include "bisect/interval.h"
 #include "bisect/search.h"
 #include "pipeline/bisect_cells.h"
@@ -594,8 +595,11 @@ int bisect_line(Context& ctx, const Plane& plane) {
   if (auto status = refused(ctx.log, bad_end_contradiction(ends, prior, nullptr))) return *status;
   options.bad_end_runs = runs_to_exclude(prior, ends.bad_index(), options.max_end_runs);
   GoodEndGuard guarded(oracle, ends, prior);
-  auto report = bisect::bisect_1d(versions.size(), guarded, options, prior, sink);
+  bisect::MeteredOracle metered(guarded);
+  options.cost = [&metered] { return metered.cost(); };
+  auto report = bisect::bisect_1d(versions.size(), metered, options, prior, sink);
   if (!report) return search_failed(ctx, report.error());
+  ctx.log << "bisect: " << bisect::describe_costs(metered) << "\n";
   if (auto status = refused(ctx.log, bad_end_contradiction(ends, prior, &*report))) return *status;
   return finish_line(ctx, plane, axis_name, versions, lo, *report, options.confidence);
 }
@@ -868,8 +872,10 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
   cells.adopt = [&](std::size_t cell, std::size_t from) {
     return adopt_first_crash(ctx, cell, from);
   };
-  ReplayOracle oracle(cells, std::move(recorded));
-  const bisect::IntervalOptions options = interval_options(ctx, axis, versions);
+  bisect::MeteredOracle metered(cells);
+  ReplayOracle oracle(metered, std::move(recorded));
+  bisect::IntervalOptions options = interval_options(ctx, axis, versions);
+  options.search.cost = [&metered] { return metered.cost(); };
   auto sink = [&](std::size_t index, const bisect::Observation& o) {
     if (oracle.replayed) return;
     json j = observation_json(o);
@@ -879,6 +885,7 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
   auto report = bisect::bisect_interval(versions.size(), oracle, options, prior, sink);
   if (!report) return search_failed(ctx, report.error());
   if (auto status = nothing_built(ctx, axis, *report)) return *status;
+  ctx.log << "bisect: " << bisect::describe_costs(metered) << "\n";
   if (!log.started()) (void)log.start();
   print_interval(ctx, plane, axis, versions, *report);
   return finish_interval(ctx, plane, axis, versions, *report, options.search.confidence);
