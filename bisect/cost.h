@@ -17,15 +17,21 @@ namespace faultline::bisect {
 class MeteredOracle : public Oracle {
  public:
   using Clock = std::function<double()>;  // seconds, monotonic
-  explicit MeteredOracle(Oracle& inner, Clock now = {});
+  // `build_clock` (optional): the seconds spent building so far, as the builds
+  // measured them. With it a probe's build time is what that clock advanced and
+  // the rest of its time is runs (crash analysis included); without it the
+  // split is inferred from probes of versions already built.
+  explicit MeteredOracle(Oracle& inner, Clock now = {}, Clock build_clock = {});
 
   Expected<Observation> observe(std::size_t index, int runs, bool stop_at_first) override;
 
-  // Seconds per run: over probes of versions already built (their time is runs
-  // alone); before there is one, the fewest seconds per run of any probe (a
-  // build included), which makes a build look free until runs are measured.
+  // Seconds per run. With a build clock: the probes' time beyond their builds
+  // over their runs. Without: over probes of versions already built (their time
+  // is runs alone); before there is one, the fewest seconds per run of any
+  // probe (a build included), which makes a build look free until runs are measured.
   double run_seconds() const;
-  // Seconds per build: a first probe's time beyond its runs, averaged.
+  // Seconds per build: the build clock's advance, else a first probe's time
+  // beyond its runs; averaged over the versions probed.
   double build_seconds() const;
   ProbeCost cost() const { return {build_seconds(), run_seconds()}; }
 
@@ -35,7 +41,8 @@ class MeteredOracle : public Oracle {
 
  private:
   Oracle& m_inner;
-  Clock m_now;
+  Clock m_now, m_build_clock;
+  double m_built_seconds = 0;  // with a build clock: what it advanced during probes
   std::set<std::size_t> m_built;
   int m_builds = 0, m_runs = 0;
   int m_first_runs = 0, m_repeat_runs = 0;

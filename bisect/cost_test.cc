@@ -49,6 +49,38 @@ TEST(MeteredOracle, SplitsProbeTimeIntoBuildsAndRuns) {
             "2 versions built (60.0 s each), 7 runs (1.0 s each): 127.0 s probing");
 }
 
+// Probes whose builds and runs take what a script says: per probe, the build's
+// seconds and the runs' seconds; `building` counts the build seconds.
+class ScriptedAxis : public Oracle {
+ public:
+  explicit ScriptedAxis(std::vector<std::pair<double, double>> script)
+      : m_script(std::move(script)) {}
+  Expected<Observation> observe(std::size_t, int runs, bool) override {
+    const auto [build, run] = m_script[m_next++];
+    now += build + run;
+    building += build;
+    return Observation{runs, 0, 0, false};
+  }
+  double now = 0, building = 0;
+
+ private:
+  std::vector<std::pair<double, double>> m_script;
+  std::size_t m_next = 0;
+};
+
+// A build clock splits a probe's time as the builds measured it, though a
+// crashing run costs more than a passing one (crash analysis): builds of 0.2 s,
+// then one run of 2 s and one of 0.1 s.
+TEST(MeteredOracle, ABuildClockSplitsWhatTheBuildsMeasured) {
+  ScriptedAxis axis({{0.2, 2}, {0.2, 0.1}});
+  MeteredOracle metered(
+      axis, [&] { return axis.now; }, [&] { return axis.building; });
+  ASSERT_TRUE(metered.observe(3, 1, false));
+  ASSERT_TRUE(metered.observe(4, 1, false));
+  EXPECT_NEAR(metered.build_seconds(), 0.2, 1e-9);
+  EXPECT_NEAR(metered.run_seconds(), 1.05, 1e-9);
+}
+
 struct Tally {
   int correct = 0, builds = 0, runs = 0;
   double seconds = 0;

@@ -13,6 +13,7 @@
 #include "bisect/interval.h"
 #include "bisect/search.h"
 #include "pipeline/bisect_cells.h"
+#include "pipeline/bisect_costs.h"
 #include "pipeline/bisect_ends.h"
 #include "pipeline/bisect_results.h"
 #include "reporters/results.h"
@@ -595,7 +596,7 @@ int bisect_line(Context& ctx, const Plane& plane) {
   if (auto status = refused(ctx.log, bad_end_contradiction(ends, prior, nullptr))) return *status;
   options.bad_end_runs = runs_to_exclude(prior, ends.bad_index(), options.max_end_runs);
   GoodEndGuard guarded(oracle, ends, prior);
-  bisect::MeteredOracle metered(guarded);
+  bisect::MeteredOracle metered(guarded, {}, build_clock(prober));
   options.cost = [&metered] { return metered.cost(); };
   auto report = bisect::bisect_1d(versions.size(), metered, options, prior, sink);
   if (!report) return search_failed(ctx, report.error());
@@ -872,7 +873,7 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
   cells.adopt = [&](std::size_t cell, std::size_t from) {
     return adopt_first_crash(ctx, cell, from);
   };
-  bisect::MeteredOracle metered(cells);
+  bisect::MeteredOracle metered(cells, {}, build_clock(ctx.prober));
   ReplayOracle oracle(metered, std::move(recorded));
   bisect::IntervalOptions options = interval_options(ctx, axis, versions);
   options.search.cost = [&metered] { return metered.cost(); };
