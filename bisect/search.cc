@@ -371,6 +371,12 @@ bool Search::manifestation_changed(const Boundary& found) {
             changed_runs = m_model.runs_at(changed);
   if (other == 0 || changed_runs == 0 || log_same_rate(other, runs, crashed, changed_runs) < 0)
     return false;
+  // Unrelated crashes that happen everywhere (noise) are no new manifestation:
+  // the unchanged version must crash otherwise more than the changed side does.
+  int side_other = 0, side_runs = 0;
+  for (std::size_t v = changed; v < m_n; ++v)
+    side_other += m_other[v], side_runs += m_model.runs_at(v);
+  if (side_runs > 0 && log_same_rate(other, runs, side_other, side_runs) >= 0) return false;
   m_report.without_target = rate_of(other, runs);
   m_report.with_target = rate_of(crashed, changed_runs);
   return true;
