@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <set>
 #include <vector>
 
+#include "bisect/cost.h"
 #include "bisect/search.h"
 #include "bisect/simulated_oracle.h"
 #include "bisect/staircase.h"
@@ -113,6 +115,74 @@ void one_d(int trials) {
   }
 }
 
+// A simulated axis on a fake clock: a version's first probe builds it
+// (`build` seconds), every run takes `run` seconds.
+class TimedAxis : public Oracle {
+ public:
+  TimedAxis(SimulatedAxis& axis, double build, double run)
+      : m_axis(axis), m_build(build), m_run(run) {}
+  faultline::Expected<Observation> observe(std::size_t index, int runs,
+                                           bool stop_at_first) override {
+    if (m_built.insert(index).second) now += m_build;
+    auto seen = m_axis.observe(index, runs, stop_at_first);
+    if (seen) now += seen->runs * m_run;
+    return seen;
+  }
+  double now = 0;
+
+ private:
+  SimulatedAxis& m_axis;
+  double m_build, m_run;
+  std::set<std::size_t> m_built;
+};
+
+struct CostTally {
+  int correct = 0;
+  double builds = 0, runs = 0, seconds = 0;
+};
+
+// Searches whose probes see (`aware`) or ignore the measured costs of an axis
+// whose builds take `build` seconds and runs 1 s.
+CostTally run_costed(std::size_t n, double p, double build, bool aware, int trials) {
+  CostTally t;
+  std::mt19937_64 pick(n * 1000 + std::uint64_t(p * 100));
+  for (int trial = 0; trial < trials; ++trial) {
+    const std::size_t first_bad = std::uniform_int_distribution<std::size_t>(1, n - 1)(pick);
+    SimulatedAxis axis(SimulatedAxis::step(n, first_bad, p), pick());
+    TimedAxis timed(axis, build, 1);
+    MeteredOracle metered(timed, [&] { return timed.now; });
+    SearchOptions options;
+    if (aware) options.cost = [&] { return metered.cost(); };
+    auto report = bisect_1d(n, metered, options);
+    if (!report) continue;
+    t.correct += report->outcome == Outcome::culprit && report->first_bad == first_bad;
+    t.builds += metered.builds();
+    t.runs += metered.runs();
+    t.seconds += timed.now;
+  }
+  return t;
+}
+
+void costs(int trials) {
+  std::printf(
+      "\n## Costs: builds 60 s, runs 1 s, N = 64; probes blind to costs vs choosing the most "
+      "information per second, %d trials\n\n",
+      trials);
+  std::printf(
+      "| p | blind: accuracy | builds | runs | hours | aware: accuracy | builds | runs | hours | "
+      "time aware/blind |\n|---|---|---|---|---|---|---|---|---|---|\n");
+  for (double p : {1.0, 0.5, 0.3, 0.2, 0.05}) {
+    const CostTally blind = run_costed(64, p, 60, false, trials);
+    const CostTally aware = run_costed(64, p, 60, true, trials);
+    std::printf("| %.2f | %.2f%% | %.1f | %.1f | %.3f | %.2f%% | %.1f | %.1f | %.3f | %.2f |\n", p,
+                100.0 * blind.correct / trials, blind.builds / trials, blind.runs / trials,
+                blind.seconds / trials / 3600, 100.0 * aware.correct / trials,
+                aware.builds / trials, aware.runs / trials, aware.seconds / trials / 3600,
+                aware.seconds / blind.seconds);
+    std::fflush(stdout);
+  }
+}
+
 class Grid : public Oracle2D {
  public:
   explicit Grid(std::vector<std::size_t> edge) : m_edge(std::move(edge)) {}
@@ -160,6 +230,7 @@ int main() {
   const char* env = std::getenv("FAULTLINE_BISECT_TRIALS");
   const int trials = env ? std::max(1, std::atoi(env)) : 10000;
   one_d(trials);
+  costs(std::min(trials, 2000));
   two_d(std::min(trials, 1000));
   return 0;
 }

@@ -128,6 +128,8 @@ class Search {
   bool replay(Phase phase, std::size_t v, Observation* seen);
   Expected<bool> check_ends();
   Expected<Boundary> search(double confidence);
+  std::size_t cheapest_information(const std::vector<double>& gain) const;
+  int probe_runs(std::size_t v) const;
   Expected<bool> verify(const Boundary& found);
   bool concluded(Boundary* found, double confidence) const;
   Boundary credible_range() const;
@@ -203,10 +205,12 @@ Expected<Observation> Search::ask(Phase phase, std::size_t v, int runs) {
 // would show it with `end_confidence` at the rate seen so far.
 Expected<bool> Search::check_ends() {
   const std::size_t bad = m_n - 1;
+  const int end_runs = m_options.bad_end_runs > 0
+                           ? std::min(m_options.bad_end_runs, m_options.max_end_runs)
+                           : m_options.max_end_runs;
   while (m_model.target_at(bad) == 0 && !m_model.unbuildable(bad) &&
-         m_model.runs_at(bad) < m_options.max_end_runs && budget_left() > 0) {
-    FAULTLINE_TRY(Observation seen,
-                  ask(Phase::bad_end, bad, m_options.max_end_runs - m_model.runs_at(bad)));
+         m_model.runs_at(bad) < end_runs && budget_left() > 0) {
+    FAULTLINE_TRY(Observation seen, ask(Phase::bad_end, bad, end_runs - m_model.runs_at(bad)));
     (void)seen;
   }
   if (m_model.unbuildable(bad) || m_model.unbuildable(0)) {
@@ -271,15 +275,36 @@ Boundary Search::credible_range() const {
   return range;
 }
 
+// The runs a search probe at `v` asks for: enough that a miss halves the odds.
+int Search::probe_runs(std::size_t v) const {
+  return runs_to_see(m_model.crash_rate_at_or_below(v), k_batch_miss_chance, m_options.max_batch);
+}
+
+// The version whose probe gives the most information per second: a run's
+// information over its time, a version not built yet paying its build spread
+// over the probe's runs. With free builds, the most informative run.
+std::size_t Search::cheapest_information(const std::vector<double>& gain) const {
+  const ProbeCost cost = m_options.cost ? m_options.cost() : ProbeCost{};
+  std::size_t best = std::size_t(std::max_element(gain.begin(), gain.end()) - gain.begin());
+  if (cost.build_seconds <= 0) return best;
+  const double run = std::max(cost.run_seconds, 1e-3);
+  double best_rate = -1;
+  for (std::size_t v = 0; v < m_n; ++v) {
+    if (gain[v] < 1e-12) continue;
+    const bool built = m_model.runs_at(v) > 0 || m_model.unbuildable(v);
+    const double seconds = run + (built ? 0 : cost.build_seconds / probe_runs(v));
+    if (gain[v] / seconds > best_rate) best_rate = gain[v] / seconds, best = v;
+  }
+  return best;
+}
+
 Expected<Boundary> Search::search(double confidence) {
   Boundary found;
   while (!concluded(&found, confidence)) {
     const std::vector<double> gain = m_model.information_per_run();
-    const std::size_t v = std::size_t(std::max_element(gain.begin(), gain.end()) - gain.begin());
+    const std::size_t v = cheapest_information(gain);
     if (budget_left() <= 0 || gain[v] < 1e-12) return credible_range();
-    const int runs =
-        runs_to_see(m_model.crash_rate_at_or_below(v), k_batch_miss_chance, m_options.max_batch);
-    FAULTLINE_TRY(Observation seen, ask(Phase::search, v, runs));
+    FAULTLINE_TRY(Observation seen, ask(Phase::search, v, probe_runs(v)));
     (void)seen;
   }
   return found;
@@ -346,6 +371,12 @@ bool Search::manifestation_changed(const Boundary& found) {
             changed_runs = m_model.runs_at(changed);
   if (other == 0 || changed_runs == 0 || log_same_rate(other, runs, crashed, changed_runs) < 0)
     return false;
+  // Unrelated crashes that happen everywhere (noise) are no new manifestation:
+  // the unchanged version must crash otherwise more than the changed side does.
+  int side_other = 0, side_runs = 0;
+  for (std::size_t v = changed; v < m_n; ++v)
+    side_other += m_other[v], side_runs += m_model.runs_at(v);
+  if (side_runs > 0 && log_same_rate(other, runs, side_other, side_runs) >= 0) return false;
   m_report.without_target = rate_of(other, runs);
   m_report.with_target = rate_of(crashed, changed_runs);
   return true;

@@ -19,12 +19,22 @@ namespace faultline::bisect {
 
 struct Step;
 
+// What a probe costs, in seconds: building its version (once: a version with
+// runs, or known not to build, is built) and each run. The caller measures them
+// as builds and runs happen (bisect/cost.h's MeteredOracle).
+struct ProbeCost {
+  double build_seconds = 0;
+  double run_seconds = 1;
+};
+
 struct SearchOptions {
-  double confidence = 0.99;         // posterior needed to name one boundary
-  bool fixed = false;               // find where the crash stops instead of where it starts
-  int max_runs = 5000;              // budget for the whole search, checks and verification included
-  int max_end_runs = 400;           // runs allowed to see the bad end crash
-  double end_confidence = 0.95;     // the good end must pass runs that would show p̂ this often
+  double confidence = 0.99;      // posterior needed to name one boundary
+  bool fixed = false;            // find where the crash stops instead of where it starts
+  int max_runs = 5000;           // budget for the whole search, checks and verification included
+  int max_end_runs = 400;        // runs allowed to see the bad end crash
+  int bad_end_runs = 0;          // when > 0, the bad end's check stops after this many silent runs
+                                 // (the caller's stated power: enough to exclude a known rate)
+  double end_confidence = 0.95;  // the good end must pass runs that would show p̂ this often
   double verify_confidence = 0.99;  // verification reruns sized to show p̂ this often
   // The search alone stops at 1 - k (1 - confidence) with k = 3; the verification
   // reruns, the most informative runs left, then carry it to `confidence`.
@@ -33,6 +43,12 @@ struct SearchOptions {
   // Called after each new (not replayed) observation, with the step it made:
   // the caller's progress log (version, runs, crashes, the leading candidate).
   std::function<void(const Step&)> on_step;
+  // The costs the probe choice weighs, asked before each search probe. The probe
+  // maximises expected information per expected second: a run's information
+  // over the run's time plus, for a version not built yet, its build spread
+  // over the runs the probe asks for. Unset (or builds free): the most
+  // informative run, as before costs were counted.
+  std::function<ProbeCost()> cost;
   ModelPrior prior;
 };
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "base/exit_status.h"
+#include "bisect/cost.h"
 #include "bisect/interval.h"
+#include "pipeline/bisect_costs.h"
 #include "pipeline/bisect_results.h"
 #include "pipeline/bisect_session.h"
 
@@ -38,6 +40,8 @@ const json* family_on_line(const Context& ctx, const Plane& plane) {
   return most_frequent_family(ctx.evidence, hashes);
 }
 
+}  // namespace
+
 // Interval mode's target: --signature (its family when the earlier run has
 // it), else the family most runs on the line showed in the earlier run, else
 // none yet: the first crash the spread probes meet becomes it (LineOracle).
@@ -58,6 +62,8 @@ void interval_target(Context& ctx, const Plane& plane) {
             << ", the most frequent crash on this line in the earlier run\n";
   }
 }
+
+namespace {
 
 // No target yet (interval mode, none in the evidence): the first crash the
 // probes meet chooses it, and the probe's runs are recounted against it.
@@ -300,8 +306,10 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
   cells.adopt = [&](std::size_t cell, std::size_t from) {
     return adopt_first_crash(ctx, cell, from);
   };
-  ReplayOracle oracle(cells, std::move(recorded));
-  const bisect::IntervalOptions options = interval_options(ctx, axis, versions);
+  bisect::MeteredOracle metered(cells, {}, build_clock(ctx.prober));
+  ReplayOracle oracle(metered, std::move(recorded));
+  bisect::IntervalOptions options = interval_options(ctx, axis, versions);
+  options.search.cost = [&metered] { return metered.cost(); };
   auto sink = [&](std::size_t index, const bisect::Observation& o) {
     if (oracle.replayed) return;
     json j = observation_json(o);
@@ -313,6 +321,7 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
   ctx.search_ended();
   if (!report) return search_failed(ctx, report.error());
   if (auto status = nothing_built(ctx, axis, *report)) return *status;
+  ctx.log << "bisect: " << bisect::describe_costs(metered) << "\n";
   if (!log.started()) (void)log.start();
   const auto commits = print_interval(ctx, plane, axis, versions, *report);
   return finish_interval(ctx, plane, axis, versions, *report, options.search.confidence, commits);

@@ -4,6 +4,9 @@
 
 #include "base/exit_status.h"
 #include "base/text.h"
+#include "bisect/cost.h"
+#include "pipeline/bisect_costs.h"
+#include "pipeline/bisect_ends.h"
 #include "pipeline/bisect_results.h"
 #include "pipeline/bisect_session.h"
 
@@ -184,8 +187,14 @@ std::optional<int> start_line(Context& ctx, const Plane& plane, const Span& span
             << plane.base << "; choose another --bad\n";
     return k_exit_bad_input;
   }
+  // A bad end the earlier run shows no crash at: the line's crash is the target (bisect_ends.h).
+  if (!ctx.evidence.is_null() && ctx.flags.signature.empty() &&
+      !most_frequent_family(ctx.evidence, ctx.in.expansion.cells.hash(*bad_cell)))
+    interval_target(ctx, plane);
   auto discovered =
-      find_target(ctx, *bad_cell, span.axis + "=" + bad_version + " (" + plane.base + ")");
+      ctx.target.empty()
+          ? find_target(ctx, *bad_cell, span.axis + "=" + bad_version + " (" + plane.base + ")")
+          : Expected<std::optional<bisect::Observation>>(std::optional<bisect::Observation>{});
   if (!discovered)
     return ctx.cancelled() ? k_exit_interrupted : exit_status_for(discovered.error());
   if (!*discovered && !ctx.prober.any_crash && ctx.prober.target.signatures.empty()) {
@@ -225,11 +234,19 @@ int bisect_line(Context& ctx, const Plane& plane) {
     log.record(j);
   };
   if (auto status = good_end_contradicts(ctx, span->axis, versions, prior)) return *status;
+  const StatedEnds ends{span->axis, versions, flags.fixed, flags.good, flags.bad};
+  if (auto status = refused(ctx.log, bad_end_contradiction(ends, prior, nullptr))) return *status;
+  options.bad_end_runs = runs_to_exclude(prior, ends.bad_index(), options.max_end_runs);
   LineOracle oracle(ctx.prober, plane, span->lo);
+  GoodEndGuard guarded(oracle, ends, prior);
+  bisect::MeteredOracle metered(guarded, {}, build_clock(ctx.prober));
+  options.cost = [&metered] { return metered.cost(); };
   ctx.search_started(versions.size(), options.confidence);
-  auto report = bisect::bisect_1d(versions.size(), oracle, options, prior, sink);
+  auto report = bisect::bisect_1d(versions.size(), metered, options, prior, sink);
   ctx.search_ended();
   if (!report) return search_failed(ctx, report.error());
+  ctx.log << "bisect: " << bisect::describe_costs(metered) << "\n";
+  if (auto status = refused(ctx.log, bad_end_contradiction(ends, prior, &*report))) return *status;
   return finish_line(ctx, plane, span->axis, versions, span->lo, *report, options.confidence);
 }
 

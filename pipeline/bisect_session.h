@@ -160,6 +160,9 @@ std::optional<CommitAnswer> print_end(Context& ctx, const std::string& axis,
 
 // "the family of 0af3… (asan SEGV: worker_main): 2 signatures, every crash in worker_main".
 std::string target_words(const Context& ctx);
+// Interval mode's target: --signature, else the family most runs on the plane's
+// line showed in the earlier run, else none yet (bisect_interval.cc).
+void interval_target(Context& ctx, const Plane& plane);
 
 void set_target(Context& ctx, bisect::FamilyTarget t, std::string hash, std::string text,
                 bool widened);
