@@ -5,14 +5,13 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
-#include <cstring>
 #include <iostream>
 
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/command.h"
 #include "pipeline/matrix_input.h"
+#include "pipeline/progress.h"
 #include "pipeline/session.h"
 #include "store/store.h"
 
@@ -23,7 +22,7 @@ namespace {
 // The flags: what the session is asked (`request`), and what the command line
 // alone decides (the axes, --only, jobs and state places).
 struct BisectFlags {
-  pipeline::BisectRequest request{pipeline::k_default_matrix_file};
+  pipeline::BisectRequest request;
   std::string axis;
   std::string axes;  // "ROWS,COLUMNS": a 2-D search
   std::vector<std::string> only;
@@ -32,64 +31,25 @@ struct BisectFlags {
   std::string db;
 };
 
-// The searched axes: --axes ROWS,COLUMNS, else --axis, else the matrix's
-// bisect.axes (two: a 2-D search; one: that axis). Empty after printing why (exit 2).
-std::vector<std::string> axis_names(const BisectFlags& flags, const pipeline::MatrixInput& in) {
-  std::vector<std::string> names;
-  if (!flags.axes.empty()) {
-    std::string rest = flags.axes;
-    for (std::size_t comma; (comma = rest.find(',')) != std::string::npos;
-         rest = rest.substr(comma + 1))
-      names.emplace_back(trim(rest.substr(0, comma)));
-    names.emplace_back(trim(rest));
-    if (names.size() != 2 || !flags.axis.empty()) {
-      std::cerr << "faultline bisect: --axes takes two component axes, ROWS,COLUMNS (e.g. "
-                   "library,binding); --axis takes one\n";
-      return {};
-    }
-    return names;
-  }
-  std::string axis = flags.axis;
-  const auto& configured = in.config.bisect.axes;
-  if (axis.empty() && configured.size() == 2)  // the matrix's bisect.axes: a 2-D search
-    return {configured[0].value, configured[1].value};
-  if (axis.empty() && !configured.empty()) axis = configured[0].value;
-  if (axis.empty()) {
-    std::cerr << "faultline bisect: name the axis to search with --axis (or bisect.axes in the "
-                 "matrix file)\n";
-    return {};
-  }
-  return {axis};
-}
-
 // The line or plane of cells searched; nullopt after printing why (exit 2).
 std::optional<pipeline::Plane> searched_plane(const BisectFlags& flags,
                                               const pipeline::MatrixInput& in) {
-  const std::vector<std::string> names = axis_names(flags, in);
-  if (names.empty()) return std::nullopt;
+  auto names = pipeline::searched_axes(flags.axes, flags.axis, in.config);
+  if (!names) {
+    std::cerr << "faultline bisect: " << names.error().message << "\n";
+    return std::nullopt;
+  }
   auto only = pipeline::parse_only(flags.only, in.expansion.cells);
   if (!only) {
     std::cerr << "faultline bisect: " << only.error().message << "\n";
     return std::nullopt;
   }
-  auto plane = pipeline::find_plane({in.config, in.expansion}, names, *only);
+  auto plane = pipeline::find_plane({in.config, in.expansion}, *names, *only);
   if (!plane) {
     std::cerr << "faultline bisect: " << plane.error().message << "\n";
     return std::nullopt;
   }
   return *plane;
-}
-
-// A live progress line when stderr is a terminal that can redraw one and no
-// CI log is being written (CI unset, "false" or "0"; TERM not "dumb"); plain
-// progress lines otherwise.
-pipeline::BisectProgress::Mode progress_mode() {
-  const char* ci = std::getenv("CI");
-  const bool on_ci = ci && *ci && std::strcmp(ci, "false") != 0 && std::strcmp(ci, "0") != 0;
-  const char* term = std::getenv("TERM");
-  const bool dumb = term && std::strcmp(term, "dumb") == 0;
-  return isatty(STDERR_FILENO) && !on_ci && !dumb ? pipeline::BisectProgress::Mode::live
-                                                  : pipeline::BisectProgress::Mode::lines;
 }
 
 int run_bisect(const BisectFlags& flags) {
@@ -111,8 +71,13 @@ int run_bisect(const BisectFlags& flags) {
   place.db_path = flags.db.empty() ? places.state_dir + "/" + store::k_db_file_name : flags.db;
   place.jobs = flags.jobs > 0 ? flags.jobs : pipeline::default_jobs();
   place.cancel = &pipeline::interrupted();
-  const pipeline::BisectOutput output{
-      std::cout, std::cerr, {}, progress_mode(), isatty(STDOUT_FILENO) != 0};
+  const pipeline::BisectOutput output{std::cout,
+                                      std::cerr,
+                                      {},
+                                      pipeline::wants_live_line(STDERR_FILENO)
+                                          ? pipeline::BisectProgress::Mode::live
+                                          : pipeline::BisectProgress::Mode::lines,
+                                      isatty(STDOUT_FILENO) != 0};
   return pipeline::run_bisect(flags.request, {in->config, in->expansion}, *plane, place, output);
 }
 

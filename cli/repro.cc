@@ -8,15 +8,14 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/command.h"
+#include "pipeline/live_output.h"
 #include "pipeline/matrix_input.h"
-#include "reporters/text.h"
 
 namespace faultline::cli {
 
@@ -44,21 +43,9 @@ Status split_positional(ReproFlags& flags) {
   return Ok{};
 }
 
-// Text of the run for the terminal: secrets masked, then control characters made visible.
-class Shown {
- public:
-  explicit Shown(const Redactor& redactor) : m_redactor(redactor) {}
-  std::string operator()(std::string_view text) const {
-    return reporters::terminal_text(m_redactor.apply(text));
-  }
-
- private:
-  const Redactor& m_redactor;
-};
-
 void print_invocation(const runner::StressLoop::Invocation& call, const std::string& cell_id,
                       const std::string& hash, int run, const std::string& matrix_dir,
-                      const Shown& shown) {
+                      const pipeline::Shown& shown) {
   std::cout << "cell:    " << shown(cell_id) << " (" << hash << "), run " << run << "\n"
             << "cd " << shown(shell_quote(matrix_dir)) << "\n";
   for (const auto& [name, value] : call.environment)
@@ -68,67 +55,7 @@ void print_invocation(const runner::StressLoop::Invocation& call, const std::str
   std::cout << shown(join(quoted, " ")) << "\n" << std::flush;
 }
 
-// Where a line longer than LiveOutput's limit may be cut: at or before `at`, not inside a
-// secret's occurrence (which would then be shown in part) nor inside a UTF-8 character.
-std::size_t safe_cut(std::string_view text, std::size_t at, const Redactor& redactor) {
-  for (bool moved = true; moved;) {
-    moved = false;
-    for (const std::string& secret : redactor.values()) {
-      const std::size_t from = at >= secret.size() ? at - secret.size() + 1 : 0;
-      const std::size_t hit = text.find(secret, from);
-      if (hit != std::string_view::npos && hit < at && hit + secret.size() > at) {
-        at = hit;
-        moved = true;
-      }
-    }
-  }
-  while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
-  return at;
-}
-
-// The workload's output as it comes, a line at a time per stream, so that a secret or a UTF-8
-// character split between two reads is masked or shown whole; a line longer than k_line_limit
-// is shown in pieces cut where no secret spans the cut (memory stays bounded); what is left of a
-// last line without a newline is shown at the end.
-class LiveOutput {
- public:
-  static constexpr std::size_t k_line_limit = 64 * 1024;
-
-  LiveOutput(const Shown& shown, const Redactor& redactor) : m_shown(shown), m_redactor(redactor) {}
-  void add(int stream, std::string_view bytes) {
-    std::string& pending = m_pending[stream == 2 ? 1 : 0];
-    pending.append(bytes);
-    std::size_t end = pending.rfind('\n');
-    if (end != std::string::npos) {
-      write(stream, std::string_view(pending).substr(0, end + 1));
-      pending.erase(0, end + 1);
-    }
-    if (pending.size() <= k_line_limit) return;
-    end = safe_cut(pending, pending.size() - k_line_limit / 2, m_redactor);
-    write(stream, std::string_view(pending).substr(0, end));
-    pending.erase(0, end);
-  }
-  void finish() {
-    for (int stream : {1, 2}) {
-      std::string& pending = m_pending[stream - 1];
-      if (!pending.empty()) write(stream, pending + "\n");
-      pending.clear();
-    }
-  }
-
- private:
-  void write(int stream, std::string_view lines) {
-    std::FILE* to = stream == 2 ? stderr : stdout;
-    const std::string text = m_shown(lines);
-    std::fwrite(text.data(), 1, text.size(), to);
-    std::fflush(to);
-  }
-  const Shown& m_shown;
-  const Redactor& m_redactor;
-  std::string m_pending[2];  // stdout, stderr: the line read so far
-};
-
-void print_crash(const sanitizers::Crash& c, const Shown& shown) {
+void print_crash(const sanitizers::Crash& c, const pipeline::Shown& shown) {
   std::cout << "crash:   " << shown(c.tool) << " " << shown(c.kind)
             << (c.location.empty() ? "" : " at " + shown(c.location)) << "\n"
             << "  signature: " << c.signature.hash << "  " << shown(c.signature.text) << "\n";
@@ -142,7 +69,7 @@ void print_crash(const sanitizers::Crash& c, const Shown& shown) {
   }
 }
 
-int report(const runner::RunRecord& rec, const Shown& shown) {
+int report(const runner::RunRecord& rec, const pipeline::Shown& shown) {
   std::cout << "--- end of output: ";
   if (rec.signal)
     std::cout << "signal " << *rec.signal << (rec.core_dumped ? ", core dumped" : "");
@@ -174,11 +101,11 @@ int repro(ReproFlags flags) {
     return pipeline::interrupted() ? k_exit_interrupted : exit_status_for(repro.error());
   }
   const auto& cells = in->expansion.cells;
-  const Shown shown(repro->redactor);
+  const pipeline::Shown shown(repro->redactor);
   print_invocation(repro->invocation, cells.id(repro->cell), cells.hash(repro->cell), flags.run,
                    repro->places.matrix_dir, shown);
   std::cout << "--- output ---\n" << std::flush;
-  LiveOutput live(shown, repro->redactor);
+  pipeline::LiveOutput live(shown, repro->redactor);
   const runner::RunRecord record = pipeline::run_repro(
       *repro, flags.run, [&](int stream, std::string_view bytes) { live.add(stream, bytes); });
   live.finish();

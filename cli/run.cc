@@ -15,6 +15,7 @@
 #include "cli/command.h"
 #include "cli/post.h"
 #include "pipeline/matrix_input.h"
+#include "pipeline/progress.h"
 #include "pipeline/render.h"
 #include "reporters/github.h"
 #include "reporters/terminal.h"
@@ -78,7 +79,7 @@ pipeline::RunHooks hooks_for(const RunFlags& flags, const std::string& name) {
 int run(RunFlags flags) {
   auto in = pipeline::read_matrix(flags.file, flags.max_cells);
   if (!in) return k_exit_bad_input;
-  flags.progress_tty = isatty(STDERR_FILENO) != 0;
+  flags.progress_tty = pipeline::wants_live_line(STDERR_FILENO);
   auto outcome = pipeline::run_session(flags, *in, hooks_for(flags, in->config.name));
   if (!outcome) return complain(outcome.error(), exit_status_for(outcome.error()));
   print_report(*outcome);

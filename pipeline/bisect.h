@@ -15,13 +15,14 @@
 #include "bisect/search.h"
 #include "pipeline/bisect_cells.h"
 #include "pipeline/bisect_progress.h"
+#include "pipeline/matrix_input.h"
 
 namespace faultline::pipeline {
 
 // What the user asked of the search (cli/bisect.cc's flags, parsed).
 struct BisectRequest {
-  std::string file;       // the matrix file
-  std::string signature;  // the target's hash or its prefix; empty: choose one
+  std::string file = k_default_matrix_file;  // the matrix file
+  std::string signature;                     // the target's hash or its prefix; empty: choose one
   bool any_crash = false;
   bool fixed = false;
   std::string good;  // a version known not to show the crash (default: the oldest, or newest

@@ -26,6 +26,29 @@ Expected<std::map<std::size_t, std::string>> fixed_values(const AxisFilter& filt
 
 }  // namespace
 
+Expected<std::vector<std::string>> searched_axes(const std::string& axes, const std::string& axis,
+                                                 const matrix::Config& config) {
+  if (!axes.empty()) {
+    std::vector<std::string> names;
+    std::string rest = axes;
+    for (std::size_t comma; (comma = rest.find(',')) != std::string::npos;
+         rest = rest.substr(comma + 1))
+      names.emplace_back(trim(rest.substr(0, comma)));
+    names.emplace_back(trim(rest));
+    if (names.size() != 2 || !axis.empty())
+      return fail(
+          bad_input("--axes takes two component axes, ROWS,COLUMNS (e.g. library,binding); --axis "
+                    "takes one"));
+    return names;
+  }
+  const auto& configured = config.bisect.axes;
+  if (axis.empty() && configured.size() == 2)  // the matrix's bisect.axes: a 2-D search
+    return std::vector<std::string>{configured[0].value, configured[1].value};
+  if (!axis.empty()) return std::vector<std::string>{axis};
+  if (!configured.empty()) return std::vector<std::string>{configured[0].value};
+  return fail(bad_input("name the axis to search with --axis (or bisect.axes in the matrix file)"));
+}
+
 Expected<Plane> find_plane(const BisectMatrix& in, const std::vector<std::string>& axis_names,
                            const AxisFilter& only) {
   const auto& t = in.expansion.cells;

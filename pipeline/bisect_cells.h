@@ -45,6 +45,12 @@ struct Plane {
   }
 };
 
+// The searched axes' names from `faultline bisect --axes ROWS,COLUMNS` (two), else
+// `--axis NAME` (one), else the matrix's bisect.axes (two: a 2-D search; one: that
+// axis). Bad input for --axes with other than two names, --axes with --axis, or no axis.
+Expected<std::vector<std::string>> searched_axes(const std::string& axes, const std::string& axis,
+                                                 const matrix::Config& config);
+
 // Bad input when an axis is not a component, `only` leaves another axis varying
 // or gives it two values, or no cell matches.
 Expected<Plane> find_plane(const BisectMatrix& in, const std::vector<std::string>& axis_names,

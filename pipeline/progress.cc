@@ -1,11 +1,23 @@
 #include "pipeline/progress.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 
 #include "reporters/text.h"
 
 namespace faultline::pipeline {
+
+bool wants_live_line(int fd) {
+  const char* ci = std::getenv("CI");
+  const bool on_ci = ci && *ci && std::strcmp(ci, "false") != 0 && std::strcmp(ci, "0") != 0;
+  const char* term = std::getenv("TERM");
+  const bool dumb = term && std::strcmp(term, "dumb") == 0;
+  return isatty(fd) != 0 && !on_ci && !dumb;
+}
 
 std::string duration_text(double s) {
   std::ostringstream out;

@@ -14,6 +14,11 @@ namespace faultline::pipeline {
 // Erases the status line drawn in place on a terminal ("\r", then clear to the end of the line).
 inline constexpr const char* k_erase_line = "\r\033[K";
 
+// Whether progress on `fd` is a line redrawn in place: `fd` is a terminal, no CI log is being
+// written (the CI variable, which GitHub Actions and most CI services set, is unset, empty,
+// "false" or "0") and TERM is not "dumb". Otherwise progress is plain lines.
+bool wants_live_line(int fd);
+
 // A duration as the progress lines print it: "7s", "2m5s", "1h12m".
 std::string duration_text(double seconds);
 
