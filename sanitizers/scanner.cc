@@ -229,6 +229,7 @@ bool anchor_spans(std::string_view before, std::string_view after) {
   for (const auto& anchor : k_anchors) {
     for (std::size_t split = 1; split < anchor.text.size(); ++split) {
       if (split > before.size() || anchor.text.size() - split > after.size()) continue;
+      if (before.back() != anchor.text[split - 1]) continue;  // the cheap test first
       if (before.substr(before.size() - split) == anchor.text.substr(0, split) &&
           after.substr(0, anchor.text.size() - split) == anchor.text.substr(split))
         return true;
