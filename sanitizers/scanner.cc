@@ -61,7 +61,7 @@ constexpr unsigned char second_byte(std::size_t i) {
 // True if an anchor whose key bytes sit at `pos` is present in full.
 bool anchor_at(std::string_view text, std::size_t pos) {
   for (const auto& anchor : k_anchors) {
-    if (pos < anchor.key) continue;
+    if (pos < anchor.key || text[pos] != anchor.text[anchor.key]) continue;  // cheap test first
     std::size_t start = pos - anchor.key;
     if (start + anchor.text.size() > text.size()) continue;
     if (std::memcmp(text.data() + start, anchor.text.data(), anchor.text.size()) == 0) return true;
