@@ -99,12 +99,17 @@ void ReportRegions::close() {
 }
 
 void ReportRegions::remember_line(std::string_view bytes, std::uint64_t offset) {
-  const void* nl = memrchr(bytes.data(), '\n', bytes.size());
+  // Only the last k_line_keep + 1 bytes are searched: a line with no '\n' in
+  // them is longer than is kept, so the rest of the chunk is not read twice.
+  const std::size_t window = std::min(bytes.size(), k_line_keep + 1);
+  const void* nl = memrchr(bytes.data() + bytes.size() - window, '\n', window);
   if (nl) {
     std::size_t after = static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1;
     m_line_start = offset + after;
     m_line.assign(bytes.substr(after, std::min(k_line_keep, bytes.size() - after)));
     m_line_whole = bytes.size() - after <= k_line_keep;
+  } else if (bytes.size() > k_line_keep) {
+    m_line_whole = false;
   } else if (m_line_whole) {
     std::size_t room = k_line_keep - m_line.size();
     m_line.append(bytes.substr(0, room));
