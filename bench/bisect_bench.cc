@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
-#include <set>
 #include <vector>
 
 #include "bisect/cost.h"
@@ -114,27 +113,6 @@ void one_d(int trials) {
     }
   }
 }
-
-// A simulated axis on a fake clock: a version's first probe builds it
-// (`build` seconds), every run takes `run` seconds.
-class TimedAxis : public Oracle {
- public:
-  TimedAxis(SimulatedAxis& axis, double build, double run)
-      : m_axis(axis), m_build(build), m_run(run) {}
-  faultline::Expected<Observation> observe(std::size_t index, int runs,
-                                           bool stop_at_first) override {
-    if (m_built.insert(index).second) now += m_build;
-    auto seen = m_axis.observe(index, runs, stop_at_first);
-    if (seen) now += seen->runs * m_run;
-    return seen;
-  }
-  double now = 0;
-
- private:
-  SimulatedAxis& m_axis;
-  double m_build, m_run;
-  std::set<std::size_t> m_built;
-};
 
 struct CostTally {
   int correct = 0;

@@ -3,32 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <random>
-#include <set>
 
 #include "bisect/simulated_oracle.h"
 
 namespace faultline::bisect {
 namespace {
-
-// A simulated axis on a fake clock: a version's first probe takes `build`
-// seconds, every run `run` seconds.
-class TimedAxis : public Oracle {
- public:
-  TimedAxis(SimulatedAxis& axis, double build, double run)
-      : m_axis(axis), m_build(build), m_run(run) {}
-  Expected<Observation> observe(std::size_t index, int runs, bool stop_at_first) override {
-    if (m_built.insert(index).second) now += m_build;
-    FAULTLINE_TRY(Observation seen, m_axis.observe(index, runs, stop_at_first));
-    now += seen.runs * m_run;
-    return seen;
-  }
-  double now = 0;
-
- private:
-  SimulatedAxis& m_axis;
-  double m_build, m_run;
-  std::set<std::size_t> m_built;
-};
 
 TEST(MeteredOracle, SplitsProbeTimeIntoBuildsAndRuns) {
   SimulatedAxis axis(std::vector<double>(8, 0.0), 1);
