@@ -28,6 +28,44 @@ std::vector<std::size_t> spread_order(std::size_t n, std::size_t count) {
 
 namespace {
 
+// The chance that `more` runs at a version that passed `silent` runs show the
+// crash, a priori: the version inside the interval at even odds, the crash
+// deterministic at even odds, else its rate uniform on (0, 1) (a uniform rate
+// passes s runs with probability 1/(s+1)).
+double find_chance(int silent, int more) {
+  const double deterministic = silent == 0 ? 0.5 : 0, flaky = 0.5 / (silent + 1);
+  const double passes = deterministic + flaky;  // P(silent runs | inside)
+  const double inside = passes / (passes + 1);  // P(inside | silent runs), prior odds 1:1
+  const double crash_flaky = 1 - double(silent + 1) / double(silent + more + 1);
+  return inside * (deterministic + flaky * crash_flaky) / passes;
+}
+
+}  // namespace
+
+std::optional<SpreadStep> next_spread_step(const std::vector<std::size_t>& order,
+                                           const std::vector<int>& silent, int spread_runs,
+                                           const ProbeCost& cost) {
+  std::optional<SpreadStep> best;
+  double best_rate = -1;
+  const double run = std::max(cost.run_seconds, 1e-3);
+  for (const std::size_t v : order) {
+    if (silent[v] >= spread_runs) continue;  // its stated power reached (or unbuildable)
+    int goal = spread_runs;
+    for (const int round : {1, 5})
+      if (silent[v] < round) {
+        goal = std::min(round, spread_runs);
+        break;
+      }
+    const int more = goal - silent[v];
+    const double seconds = more * run + (silent[v] == 0 ? std::max(0.0, cost.build_seconds) : 0);
+    const double rate = find_chance(silent[v], more) / seconds;
+    if (rate > best_rate * (1 + 1e-9)) best_rate = rate, best = SpreadStep{v, goal};
+  }
+  return best;
+}
+
+namespace {
+
 // The versions offset..offset+size-1 of a whole axis, as an axis of their own.
 class SubAxis : public Oracle {
  public:
@@ -82,6 +120,8 @@ class IntervalSearch {
  private:
   void take_prior();
   Expected<bool> find_crash();
+  void prefetch_after(const std::vector<std::size_t>& order, std::vector<int> silent,
+                      const SpreadStep& step, const ProbeCost& cost) const;
   Expected<SearchReport> search(std::size_t lo, std::size_t hi, bool fixed);
   std::string name(std::size_t v) const;
   void write_summary();
@@ -105,28 +145,42 @@ void IntervalSearch::take_prior() {
   }
 }
 
-// No version known to crash: probe versions spread across the axis in rounds
-// (1, then 5, then `spread_runs` runs each), stopping at the first target crash.
+// The spread step after `step`, were its runs silent: a version to build ahead
+// (SearchOptions::prefetch) when it is not built yet.
+void IntervalSearch::prefetch_after(const std::vector<std::size_t>& order, std::vector<int> silent,
+                                    const SpreadStep& step, const ProbeCost& cost) const {
+  if (!m_options.search.prefetch) return;
+  silent[step.version] = step.goal;
+  const auto next = next_spread_step(order, silent, m_options.spread_runs, cost);
+  std::vector<std::size_t> versions;
+  if (next && silent[next->version] == 0) versions.push_back(next->version);
+  m_options.search.prefetch(step.version, versions);
+}
+
+// No version known to crash: probe versions spread across the axis
+// (next_spread_step: the likeliest to show a crash per second, their builds and
+// runs as measured), stopping at the first target crash or when each has
+// passed `spread_runs` runs.
 Expected<bool> IntervalSearch::find_crash() {
   const std::vector<std::size_t> order =
       spread_order(m_n, std::size_t(std::max(1, m_options.spread_probes)));
-  std::vector<int> runs(m_n, 0);
+  std::vector<int> silent(m_n, 0);
   for (const auto& [v, seen] : m_prior)
-    if (v < m_n) runs[v] += seen.runs;
-  for (const int goal : {1, 5, m_options.spread_runs}) {
-    for (const std::size_t v : order) {
-      const int want = std::min(goal, m_options.spread_runs) - runs[v];
-      if (want <= 0 || m_oracle.runs() >= m_options.search.max_runs) continue;
-      FAULTLINE_TRY(Observation seen, m_oracle.observe(v, want, true));
-      runs[v] += seen.runs;
-      m_report.runs = m_oracle.runs();
-      m_report.spread.push_back({v, seen});
-      m_prior.emplace_back(v, seen);
-      if (m_sink) m_sink(v, seen);
-      if (m_options.search.on_step) m_options.search.on_step({Phase::spread, v, seen, v, 0, false});
-      if (seen.target > 0) return true;
-      if (seen.unbuildable) runs[v] = m_options.spread_runs;
-    }
+    if (v < m_n) silent[v] += seen.runs;
+  while (m_oracle.runs() < m_options.search.max_runs) {
+    const ProbeCost cost = m_options.search.cost ? m_options.search.cost() : ProbeCost{};
+    const auto step = next_spread_step(order, silent, m_options.spread_runs, cost);
+    if (!step) break;
+    const std::size_t v = step->version;
+    prefetch_after(order, silent, *step, cost);
+    FAULTLINE_TRY(Observation seen, m_oracle.observe(v, step->goal - silent[v], true));
+    silent[v] = seen.unbuildable ? m_options.spread_runs : silent[v] + seen.runs;
+    m_report.runs = m_oracle.runs();
+    m_report.spread.push_back({v, seen});
+    m_prior.emplace_back(v, seen);
+    if (m_sink) m_sink(v, seen);
+    if (m_options.search.on_step) m_options.search.on_step({Phase::spread, v, seen, v, 0, false});
+    if (seen.target > 0) return true;
   }
   return false;
 }
@@ -144,6 +198,12 @@ Expected<SearchReport> IntervalSearch::search(std::size_t lo, std::size_t hi, bo
       whole.index += lo;
       whole.leading += lo;
       m_options.search.on_step(whole);
+    };
+  if (m_options.search.prefetch)
+    options.prefetch = [&, lo](std::size_t probe, const std::vector<std::size_t>& next) {
+      std::vector<std::size_t> whole;
+      for (const std::size_t v : next) whole.push_back(v + lo);
+      m_options.search.prefetch(probe + lo, whole);
     };
   std::vector<PriorObservation> prior;
   for (const auto& [v, seen] : m_prior)

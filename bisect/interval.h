@@ -24,8 +24,12 @@ struct IntervalOptions {
   bool find_start = true;  // false with --fixed alone: only the end is searched
   bool find_end = true;
   // Spread probes, when no version is known to crash: at most `spread_probes`
-  // versions spread across the axis, each run in rounds until it crashes or
-  // has passed `spread_runs` runs (20: "crash rate < 14% at 95%" each).
+  // versions spread across the axis, each run in rounds of 1, 5, then
+  // `spread_runs` runs (20: "crash rate < 14% at 95%" each) until one crashes or
+  // each has passed `spread_runs` runs; the next round at a built version comes
+  // before a new version's build when it is likelier to show the crash per
+  // second (next_spread_step, with `search.cost`). `search.prefetch` is told the
+  // next new version.
   int spread_probes = 8;
   int spread_runs = 20;
 };
@@ -58,6 +62,23 @@ Expected<IntervalReport> bisect_interval(std::size_t n, Oracle& oracle,
                                          const IntervalOptions& options = {},
                                          const std::vector<PriorObservation>& prior = {},
                                          const ObservationSink& sink = {});
+
+// One spread probe: raise `version`'s silent runs to `goal`.
+struct SpreadStep {
+  std::size_t version = 0;
+  int goal = 0;
+};
+
+// The spread probe most likely to show a crash per second: over the versions of
+// `order` below `spread_runs` silent runs (`silent`, per version of the axis; an
+// unbuildable version counts as done), the next round (1, 5, `spread_runs`),
+// a version with no runs paying `cost.build_seconds`; ties go to the earlier in
+// `order`. nullopt when every version has its stated power. With free builds
+// this is round by round across the axis; with a build of 60 runs' time, a built
+// version reaches 5 runs before the next version is built.
+std::optional<SpreadStep> next_spread_step(const std::vector<std::size_t>& order,
+                                           const std::vector<int>& silent, int spread_runs,
+                                           const ProbeCost& cost);
 
 // Up to `count` versions of 0..n-1 spread across the axis in probe order: the
 // newest, the oldest, the middle, then the middles of the halves, and so on.

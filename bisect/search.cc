@@ -128,10 +128,13 @@ class Search {
   bool replay(Phase phase, std::size_t v, Observation* seen);
   Expected<bool> check_ends();
   Expected<Boundary> search(double confidence);
-  std::size_t cheapest_information(const std::vector<double>& gain) const;
-  int probe_runs(std::size_t v) const;
+  std::size_t cheapest_information(const BoundaryModel& model,
+                                   const std::vector<double>& gain) const;
+  int probe_runs(const BoundaryModel& model, std::size_t v) const;
+  void prefetch_next(std::size_t v, int runs, double confidence) const;
+  std::vector<std::size_t> probes_after(const BoundaryModel& model, double confidence) const;
   Expected<bool> verify(const Boundary& found);
-  bool concluded(Boundary* found, double confidence) const;
+  bool concluded(const BoundaryModel& model, Boundary* found, double confidence) const;
   Boundary credible_range() const;
   std::size_t leading() const;
   void finish(const Boundary& found);
@@ -233,15 +236,15 @@ std::size_t Search::leading() const {
 }
 
 // One group of indistinguishable boundaries holds `confidence` of the mass.
-bool Search::concluded(Boundary* found, double confidence) const {
-  const std::vector<double>& post = m_model.posterior();
+bool Search::concluded(const BoundaryModel& model, Boundary* found, double confidence) const {
+  const std::vector<double>& post = model.posterior();
   if (post[0] >= confidence) {
     found->outcome = Outcome::not_on_axis;
     found->posterior = post[0];
     return true;
   }
   for (std::size_t b = 1; b < m_n;) {
-    const std::size_t last = m_model.group_last(b);
+    const std::size_t last = model.group_last(b);
     double mass = 0;
     for (std::size_t c = b; c <= last; ++c) mass += post[c];
     if (mass >= confidence) {
@@ -276,14 +279,15 @@ Boundary Search::credible_range() const {
 }
 
 // The runs a search probe at `v` asks for: enough that a miss halves the odds.
-int Search::probe_runs(std::size_t v) const {
-  return runs_to_see(m_model.crash_rate_at_or_below(v), k_batch_miss_chance, m_options.max_batch);
+int Search::probe_runs(const BoundaryModel& model, std::size_t v) const {
+  return runs_to_see(model.crash_rate_at_or_below(v), k_batch_miss_chance, m_options.max_batch);
 }
 
 // The version whose probe gives the most information per second: a run's
 // information over its time, a version not built yet paying its build spread
 // over the probe's runs. With free builds, the most informative run.
-std::size_t Search::cheapest_information(const std::vector<double>& gain) const {
+std::size_t Search::cheapest_information(const BoundaryModel& model,
+                                         const std::vector<double>& gain) const {
   const ProbeCost cost = m_options.cost ? m_options.cost() : ProbeCost{};
   std::size_t best = std::size_t(std::max_element(gain.begin(), gain.end()) - gain.begin());
   if (cost.build_seconds <= 0) return best;
@@ -291,20 +295,57 @@ std::size_t Search::cheapest_information(const std::vector<double>& gain) const 
   double best_rate = -1;
   for (std::size_t v = 0; v < m_n; ++v) {
     if (gain[v] < 1e-12) continue;
-    const bool built = m_model.runs_at(v) > 0 || m_model.unbuildable(v);
-    const double seconds = run + (built ? 0 : cost.build_seconds / probe_runs(v));
+    const bool built = model.runs_at(v) > 0 || model.unbuildable(v);
+    const double seconds = run + (built ? 0 : cost.build_seconds / probe_runs(model, v));
     if (gain[v] / seconds > best_rate) best_rate = gain[v] / seconds, best = v;
   }
   return best;
 }
 
+// The versions the search would probe next with `model`'s evidence: the most
+// informative per second, or, when it concludes a culprit, the verification's.
+std::vector<std::size_t> Search::probes_after(const BoundaryModel& model,
+                                              double confidence) const {
+  Boundary found;
+  if (!concluded(model, &found, confidence)) {
+    const std::vector<double> gain = model.information_per_run();
+    const std::size_t v = cheapest_information(model, gain);
+    return gain[v] < 1e-12 ? std::vector<std::size_t>{} : std::vector<std::size_t>{v};
+  }
+  if (found.outcome != Outcome::culprit) return {};
+  return {found.first_bad, found.last_good, found.first_bad + 1};
+}
+
+// Tells the caller (SearchOptions::prefetch) which versions, not built yet, the
+// search would probe after `runs` runs at `v`: after a crash in the first run,
+// and after none in all; the likelier outcome's first.
+void Search::prefetch_next(std::size_t v, int runs, double confidence) const {
+  if (!m_options.prefetch || m_replayed < m_prior.size()) return;
+  double at_or_below = 0;  // P(boundary <= v): v is on the crashing side
+  for (std::size_t b = 0; b <= v; ++b) at_or_below += m_model.posterior()[b];
+  const bool crash_first = at_or_below * m_model.crash_rate_at_or_below(v) >= 0.5;
+  std::vector<std::size_t> next;
+  for (const bool crash : {crash_first, !crash_first}) {
+    BoundaryModel model = m_model;
+    model.add(v, crash ? 1 : runs, crash ? 1 : 0);
+    for (const std::size_t w : probes_after(model, confidence)) {
+      const bool built = w >= m_n || w == v || m_model.runs_at(w) > 0 || m_model.unbuildable(w);
+      if (!built && std::find(next.begin(), next.end(), caller(w)) == next.end())
+        next.push_back(caller(w));
+    }
+  }
+  m_options.prefetch(caller(v), next);
+}
+
 Expected<Boundary> Search::search(double confidence) {
   Boundary found;
-  while (!concluded(&found, confidence)) {
+  while (!concluded(m_model, &found, confidence)) {
     const std::vector<double> gain = m_model.information_per_run();
-    const std::size_t v = cheapest_information(gain);
+    const std::size_t v = cheapest_information(m_model, gain);
     if (budget_left() <= 0 || gain[v] < 1e-12) return credible_range();
-    FAULTLINE_TRY(Observation seen, ask(Phase::search, v, probe_runs(v)));
+    const int runs = probe_runs(m_model, v);
+    prefetch_next(v, runs, confidence);
+    FAULTLINE_TRY(Observation seen, ask(Phase::search, v, runs));
     (void)seen;
   }
   return found;

@@ -49,6 +49,14 @@ struct SearchOptions {
   // over the runs the probe asks for. Unset (or builds free): the most
   // informative run, as before costs were counted.
   std::function<ProbeCost()> cost;
+  // Told before each search probe (not a replayed one): the version about to be
+  // probed, then the versions the search would probe after it, not built yet:
+  // the next after a crash (its first run crashes) and the next after silent
+  // runs, the likelier outcome's first; when either outcome would conclude, the
+  // verification's versions. The caller may build them while this probe runs
+  // (`faultline bisect -j 2`); a hint only: the search neither waits for it nor
+  // counts it. Indices in the caller's order.
+  std::function<void(std::size_t probe, const std::vector<std::size_t>& next)> prefetch;
   ModelPrior prior;
 };
 

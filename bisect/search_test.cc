@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <set>
 
 #include "bisect/simulated_oracle.h"
 
@@ -43,6 +45,87 @@ TEST(Bisect1D, FindsFlakyCrashesWithUnknownRate) {
       EXPECT_LT(r.model_rate, p * 3);
     }
   }
+}
+
+// The versions each probe's oracle call asked for, in order.
+class Recorded : public Oracle {
+ public:
+  explicit Recorded(Oracle& inner) : m_inner(inner) {}
+  Expected<Observation> observe(std::size_t index, int runs, bool stop_at_first) override {
+    asked.push_back(index);
+    return m_inner.observe(index, runs, stop_at_first);
+  }
+  std::vector<std::size_t> asked;
+
+ private:
+  Oracle& m_inner;
+};
+
+// What SearchOptions::prefetch was told, call by call.
+struct PrefetchLog {
+  std::vector<std::pair<std::size_t, std::vector<std::size_t>>> calls;
+  SearchOptions options() {
+    SearchOptions o;
+    o.prefetch = [this](std::size_t probe, const std::vector<std::size_t>& next) {
+      calls.emplace_back(probe, next);
+    };
+    return o;
+  }
+};
+
+// A deterministic crash: before each search probe the search names the next
+// version it will build under either outcome, and it is right every time: each
+// new version probed after a search probe was named before it. It names no
+// version already built, a few at most per probe, and probes exactly as
+// without the hint (a hint only).
+TEST(Prefetch, NamesTheNextNewVersionUnderEitherOutcome) {
+  for (std::size_t first_bad : {1, 2, 17, 37, 62, 63}) {
+    SimulatedAxis plain_axis(SimulatedAxis::step(64, first_bad, 1.0), 1);
+    const SearchReport plain = must(bisect_1d(64, plain_axis));
+    SimulatedAxis axis(SimulatedAxis::step(64, first_bad, 1.0), 1);
+    Recorded recorded(axis);
+    PrefetchLog log;
+    const SearchReport r = must(bisect_1d(64, recorded, log.options()));
+    EXPECT_EQ(r.first_bad, plain.first_bad);
+    EXPECT_EQ(r.runs, plain.runs);
+    ASSERT_EQ(r.steps.size(), plain.steps.size());
+    for (std::size_t i = 0; i < r.steps.size(); ++i)
+      EXPECT_EQ(r.steps[i].index, plain.steps[i].index) << "step " << i;
+    ASSERT_FALSE(log.calls.empty());
+    std::set<std::size_t> built;
+    std::size_t call = 0, predicted = 0, new_after_probe = 0;
+    for (std::size_t i = 0; i < recorded.asked.size(); ++i) {
+      const std::size_t v = recorded.asked[i];
+      if (call < log.calls.size() && log.calls[call].first == v) {
+        const std::vector<std::size_t>& next = log.calls[call++].second;
+        EXPECT_LE(next.size(), 4u);
+        for (std::size_t w : next) EXPECT_FALSE(built.count(w) || w == v) << w << " is built";
+        built.insert(v);
+        if (i + 1 < recorded.asked.size() && !built.count(recorded.asked[i + 1])) {
+          ++new_after_probe;
+          const std::size_t w = recorded.asked[i + 1];
+          predicted += std::find(next.begin(), next.end(), w) != next.end();
+        }
+      }
+      built.insert(v);
+    }
+    EXPECT_EQ(call, log.calls.size()) << "every call names the probe that follows it";
+    EXPECT_GE(new_after_probe, 4u) << "first bad " << first_bad;
+    EXPECT_EQ(predicted, new_after_probe) << "first bad " << first_bad;
+  }
+}
+
+// A flaky crash: the hint does not change one probe either.
+TEST(Prefetch, IsAHintOnlyForFlakyCrashesToo) {
+  SimulatedAxis plain_axis(SimulatedAxis::step(64, 37, 0.3), 5);
+  const SearchReport plain = must(bisect_1d(64, plain_axis));
+  SimulatedAxis axis(SimulatedAxis::step(64, 37, 0.3), 5);
+  PrefetchLog log;
+  const SearchReport r = must(bisect_1d(64, axis, log.options()));
+  EXPECT_EQ(r.first_bad, 37u) << r.summary;
+  EXPECT_EQ(r.runs, plain.runs);
+  EXPECT_EQ(r.steps.size(), plain.steps.size());
+  EXPECT_GE(log.calls.size(), 6u);
 }
 
 TEST(Bisect1D, StepLogShowsEveryObservation) {

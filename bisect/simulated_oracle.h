@@ -65,18 +65,20 @@ class SimulatedAxis : public Oracle {
 };
 
 // A simulated axis on a fake clock: a version's first probe builds it (`build`
-// seconds), every run takes `run` seconds; `now` is the clock, in seconds.
+// seconds), every run takes `run` seconds; `now` is the clock, in seconds, and
+// `building` the seconds of builds in it (a build clock, as bisect/cost.h takes).
 class TimedAxis : public Oracle {
  public:
   TimedAxis(SimulatedAxis& axis, double build, double run)
       : m_axis(axis), m_build(build), m_run(run) {}
   Expected<Observation> observe(std::size_t index, int runs, bool stop_at_first) override {
-    if (m_built.insert(index).second) now += m_build;
+    if (m_built.insert(index).second) now += m_build, building += m_build;
     auto seen = m_axis.observe(index, runs, stop_at_first);
     if (seen) now += seen->runs * m_run;
     return seen;
   }
-  double now = 0;
+  int builds() const { return int(m_built.size()); }
+  double now = 0, building = 0;
 
  private:
   SimulatedAxis& m_axis;
