@@ -124,8 +124,10 @@ TEST(SpreadCosts, ExpensiveBuildsRerunBuiltVersionsBeforeBuildingNewOnes) {
     return taken;
   };
   using Steps = std::vector<std::pair<std::size_t, int>>;
-  EXPECT_EQ(steps({0, 1}, 10), (Steps{{63, 1}, {0, 1}, {31, 1}, {15, 1}, {47, 1}, {7, 1},
-                                      {23, 1}, {39, 1}, {63, 5}, {0, 5}}));
+  EXPECT_EQ(
+      steps({0, 1}, 10),
+      (Steps{
+          {63, 1}, {0, 1}, {31, 1}, {15, 1}, {47, 1}, {7, 1}, {23, 1}, {39, 1}, {63, 5}, {0, 5}}));
   EXPECT_EQ(steps({60, 1}, 6), (Steps{{63, 1}, {63, 5}, {0, 1}, {0, 5}, {31, 1}, {31, 5}}));
   EXPECT_EQ(steps({60, 1}, 100).size(), 24u) << "8 versions, 3 rounds each: the stated power";
   EXPECT_FALSE(next_spread_step(order, std::vector<int>(64, 20), 20, {60, 1}));
@@ -165,8 +167,8 @@ TEST(SpreadCosts, ExpensiveBuildsBuildFewerVersionsToFindAFlakyCrash) {
   const SpreadTally cheap = flaky_spreads(0, trials), dear = flaky_spreads(60, trials);
   std::cerr << "spread, builds 0 s: " << double(cheap.builds) / trials
             << " builds; 60 s: " << double(dear.builds) / trials << " builds, "
-            << dear.seconds / trials << " s (blind: "
-            << (cheap.seconds + cheap.builds * 60.0) / trials << " s)\n";
+            << dear.seconds / trials
+            << " s (blind: " << (cheap.seconds + cheap.builds * 60.0) / trials << " s)\n";
   EXPECT_EQ(cheap.found, trials);
   EXPECT_EQ(dear.found, trials);
   EXPECT_LT(dear.builds * 3, cheap.builds * 2) << "at least a third fewer builds";

@@ -304,8 +304,7 @@ std::size_t Search::cheapest_information(const BoundaryModel& model,
 
 // The versions the search would probe next with `model`'s evidence: the most
 // informative per second, or, when it concludes a culprit, the verification's.
-std::vector<std::size_t> Search::probes_after(const BoundaryModel& model,
-                                              double confidence) const {
+std::vector<std::size_t> Search::probes_after(const BoundaryModel& model, double confidence) const {
   Boundary found;
   if (!concluded(model, &found, confidence)) {
     const std::vector<double> gain = model.information_per_run();

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/text.h"
+#include "pipeline/bisect_ahead.h"
 #include "pipeline/bisect_progress.h"
 
 namespace faultline::pipeline {
@@ -116,7 +117,8 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
   bisect::Observation seen;
   const auto& needed_set = m_in.expansion.cell_builds[cell];
   std::vector<std::size_t> needed(needed_set.begin(), needed_set.end());
-  auto outcomes = runner::run_builds(m_in.config, m_in.expansion, needed, m_builds);
+  auto outcomes = ahead ? ahead->build_now(needed, m_builds)
+                        : runner::run_builds(m_in.config, m_in.expansion, needed, m_builds);
   if (m_outcomes.empty()) m_outcomes.resize(outcomes.size());
   std::vector<std::string> prefixes(m_in.config.components.size());
   for (std::size_t b = 0; b < outcomes.size(); ++b)

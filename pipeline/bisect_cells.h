@@ -57,6 +57,7 @@ Expected<Plane> find_plane(const BisectMatrix& in, const std::vector<std::string
                            const AxisFilter& only);
 
 class BisectProgress;
+class BuildAhead;  // pipeline/bisect_ahead.h
 
 // Builds a cell's components (through the build cache) and runs it.
 class CellProber {
@@ -68,6 +69,7 @@ class CellProber {
       target;  // what counts as the target; no signatures: not chosen yet, or any_crash
   bool any_crash = false;
   BisectProgress* progress = nullptr;  // told of each probe, its builds' end and each run
+  BuildAhead* ahead = nullptr;  // set (-j > 1): probes build through it, beside its ahead builds
 
   // `runs` more runs of `cell` (stopping at the first target crash when
   // `stop_at_first`; at any crash while there is no target); unbuildable when
@@ -82,6 +84,7 @@ class CellProber {
   const std::optional<sanitizers::Crash>& first_crash() const { return m_first_crash; }
   // Build outcomes by build index (state `not_needed` for builds never asked for).
   const std::vector<runner::BuildOutcome>& builds() const { return m_outcomes; }
+  const runner::BuildOptions& build_options() const { return m_builds; }
 
  private:
   const BisectMatrix m_in;

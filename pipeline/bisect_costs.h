@@ -1,16 +1,51 @@
-// pipeline/bisect_costs.h — the build seconds a bisect's CellProber has spent,
-// as its builds measured them, for bisect::MeteredOracle's build clock
-// (bisect/cost.h): the search then weighs builds and runs at what they cost.
+// pipeline/bisect_costs.h — what a bisect's builds cost and how it saves on
+// them: the build seconds its CellProber has spent, as its builds measured them,
+// for bisect::MeteredOracle's build clock (bisect/cost.h), so the search weighs
+// builds and runs at what they cost; and with -j above 1, the search's next
+// probes built ahead while a probe runs (pipeline/bisect_ahead.h).
 #pragma once
 
+#include <cstddef>
 #include <functional>
+#include <memory>
+#include <string>
 
+#include "bisect/search.h"
+#include "pipeline/bisect_ahead.h"
 #include "pipeline/bisect_cells.h"
+#include "pipeline/bisect_session.h"
 
 namespace faultline::pipeline {
 
 // A clock of the seconds `prober`'s builds took so far: every build it ran
-// (not found in the cache), each counted once. `prober` must outlive it.
+// (not found in the cache), each counted once, plus the seconds its probes
+// waited for builds made ahead. `prober` must outlive it.
 std::function<double()> build_clock(const CellProber& prober);
+
+// `faultline bisect -j N`, N > 1: for as long as it lives (or until finish()),
+// N − 1 threads build what `options.prefetch` names — the search's next
+// versions, cells of the plane's line at index + `offset` — and the prober
+// builds through them. With -j 1 it does nothing.
+class AheadBuilds {
+ public:
+  AheadBuilds(Context& ctx, const Plane& plane, std::size_t offset, bisect::SearchOptions& options);
+  ~AheadBuilds() { finish(); }
+  AheadBuilds(const AheadBuilds&) = delete;
+  AheadBuilds& operator=(const AheadBuilds&) = delete;
+  // The search ended: ahead builds in flight are cancelled, and ctx.built_ahead
+  // keeps the tally (idempotent).
+  void finish();
+
+ private:
+  Context& m_ctx;
+  std::unique_ptr<BuildAhead> m_ahead;
+};
+
+// "; built ahead: 2, used 1" after a search that built ahead; "" otherwise.
+std::string ahead_costs(const Context& ctx);
+
+// "; its build was made ahead" once per probe that used a build made ahead
+// since the last call, for the step log; "" otherwise.
+std::string ahead_note(Context& ctx);
 
 }  // namespace faultline::pipeline

@@ -156,7 +156,7 @@ bisect::IntervalOptions interval_options(Context& ctx, const std::string& axis,
                       versions[s.leading],
                   s.leading_posterior);
     }
-    ctx.log << "\n";
+    ctx.log << ahead_note(ctx) << "\n";
     if (ctx.output.on_step) ctx.output.on_step(s);
   };
   return options;
@@ -310,6 +310,7 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
   ReplayOracle oracle(metered, std::move(recorded));
   bisect::IntervalOptions options = interval_options(ctx, axis, versions);
   options.search.cost = [&metered] { return metered.cost(); };
+  AheadBuilds ahead(ctx, plane, 0, options.search);
   auto sink = [&](std::size_t index, const bisect::Observation& o) {
     if (oracle.replayed) return;
     json j = observation_json(o);
@@ -318,10 +319,11 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
   };
   ctx.search_started(versions.size(), options.search.confidence);
   auto report = bisect::bisect_interval(versions.size(), oracle, options, prior, sink);
+  ahead.finish();
   ctx.search_ended();
   if (!report) return search_failed(ctx, report.error());
   if (auto status = nothing_built(ctx, axis, *report)) return *status;
-  ctx.log << "bisect: " << bisect::describe_costs(metered) << "\n";
+  ctx.log << "bisect: " << bisect::describe_costs(metered) << ahead_costs(ctx) << "\n";
   if (!log.started()) (void)log.start();
   const auto commits = print_interval(ctx, plane, axis, versions, *report);
   return finish_interval(ctx, plane, axis, versions, *report, options.search.confidence, commits);

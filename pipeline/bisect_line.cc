@@ -53,7 +53,7 @@ bisect::SearchOptions line_options(Context& ctx, const std::string& axis_name,
     ctx.log << "  " << bisect::phase_name(s.phase) << " " << axis_name << "=" << versions[s.index]
             << ": " << describe(s.seen) << "; leading "
             << (ctx.flags.fixed ? "first fixed " : "first crashing ") << axis_name << "="
-            << versions[s.leading] << " (posterior " << posterior << ")\n";
+            << versions[s.leading] << " (posterior " << posterior << ")" << ahead_note(ctx) << "\n";
     ctx.leading((ctx.flags.fixed ? "first fixed " : "first crashing ") + axis_name + "=" +
                     versions[s.leading],
                 s.leading_posterior);
@@ -241,11 +241,13 @@ int bisect_line(Context& ctx, const Plane& plane) {
   GoodEndGuard guarded(oracle, ends, prior);
   bisect::MeteredOracle metered(guarded, {}, build_clock(ctx.prober));
   options.cost = [&metered] { return metered.cost(); };
+  AheadBuilds ahead(ctx, plane, span->lo, options);
   ctx.search_started(versions.size(), options.confidence);
   auto report = bisect::bisect_1d(versions.size(), metered, options, prior, sink);
+  ahead.finish();
   ctx.search_ended();
   if (!report) return search_failed(ctx, report.error());
-  ctx.log << "bisect: " << bisect::describe_costs(metered) << "\n";
+  ctx.log << "bisect: " << bisect::describe_costs(metered) << ahead_costs(ctx) << "\n";
   if (auto status = refused(ctx.log, bad_end_contradiction(ends, prior, &*report))) return *status;
   return finish_line(ctx, plane, span->axis, versions, span->lo, *report, options.confidence);
 }

@@ -102,7 +102,12 @@ std::optional<int> start_session(const Context& ctx, SessionLog& log, const json
 
 int finish(Context& ctx, const std::string& answer_path, const json& answer, json section,
            int status) {
-  std::ofstream(answer_path) << answer.dump(2) << "\n";
+  json written_answer = answer;
+  if (ctx.built_ahead)
+    written_answer["built_ahead"] = {{"built", ctx.built_ahead->built},
+                                     {"used", ctx.built_ahead->used},
+                                     {"cancelled", ctx.built_ahead->cancelled}};
+  std::ofstream(answer_path) << written_answer.dump(2) << "\n";
   const std::string results_path =
       ctx.flags.results.empty() ? ctx.places.state_dir + "/results.json" : ctx.flags.results;
   auto written =
