@@ -11,6 +11,10 @@
 #   runs and wall seconds.
 # FAULTLINE_BENCH_BUILD_SECONDS (default 0) adds that long a sleep to every
 # build of both tools, for histories whose builds cost more than this one's.
+# FAULTLINE_BENCH_AHEAD=TRIALS instead compares `faultline bisect -j 1` with
+# `-j 2` (building ahead) on the deterministic history, TRIALS fresh copies,
+# the two interleaved (their order alternating per trial): one line per run,
+# then a Markdown table of medians and the -j 2 / -j 1 wall-time ratio.
 set -eu
 faultline=$(realpath "${1:?usage: $0 FAULTLINE [COMMITS] [K] [FLAKY_TRIALS]}")
 commits=${2:-64}
@@ -74,9 +78,12 @@ EOF
   echo "$([ "$first" = "$want" ] && echo 1 || echo 0) $(wc -l < "$dir/builds") $(wc -l < "$dir/runs") $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')"
 }
 
-# faultline_trial DIR: faultline bisect over c1..cCOMMITS; prints "correct builds runs seconds".
+# faultline_trial DIR [JOBS]: faultline bisect -j JOBS (default 1) over c1..cCOMMITS;
+# prints "correct builds runs seconds built-ahead used-ahead".
 faultline_trial() {
   dir=$1
+  jobs=${2:-1}
+  rm -rf "$dir/.faultline"
   cat > "$dir/faultline.yaml" <<EOF
 version: 1
 components:
@@ -89,7 +96,7 @@ workloads:
   w: { run: "{{ prefix.lib }}/prog" }
 EOF
   start=$(now)
-  (cd "$dir" && "$faultline" bisect --axis lib -j 1 --no-results > faultline.out 2> faultline.err) || true
+  (cd "$dir" && "$faultline" bisect --axis lib -j "$jobs" --no-results > faultline.out 2> faultline.err) || true
   end=$(now)
   want=$(git -C "$dir/lib" rev-parse "c$k" | cut -c1-12)
   python3 - "$dir" "$want" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')" <<'EOF'
@@ -100,7 +107,8 @@ results = json.load(open(d + "/.faultline/results.json"))
 # Every build the probed versions needed, each built once (a repeated probe finds it cached).
 builds = sum(1 for b in results["builds"] if b["state"] in ("ok", "failed"))
 correct = answer.get("outcome") == "culprit" and answer.get("first_bad") == want
-print(int(correct), builds, results["totals"]["runs"], seconds)
+ahead = answer.get("built_ahead", {})
+print(int(correct), builds, results["totals"]["runs"], seconds, ahead.get("built", 0), ahead.get("used", 0))
 EOF
 }
 
@@ -112,13 +120,50 @@ row() {
     n=$((n + 1))
     dir="$work/$1-$3-$n"
     (history "$dir" "$5") >/dev/null
-    got=$("$3_trial" "$dir")
+    got=$("$3_trial" "$dir" | cut -d' ' -f1-4)
     echo "$1 $3 trial $n: right builds runs seconds = $got" >&2
     sums=$(echo "$sums $got" | awk '{ print $1+$5, $2+$6, $3+$7, $4+$8 }')
   done
   echo "$sums" | awk -v c="$2" -v t="$3" -v n="$4" \
     '{ printf "| %s | %s | %d | %d of %d | %.1f | %.1f | %.1f |\n", c, t == "git" ? "git bisect run" : "faultline bisect", n, $1, n, $2 / n, $3 / n, $4 / n }'
 }
+
+# ahead TRIALS: faultline -j 1 against -j 2 on fresh copies of the deterministic history.
+ahead() {
+  n=0
+  : > "$work/ahead.txt"
+  while [ "$n" -lt "$1" ]; do
+    n=$((n + 1))
+    dir="$work/ahead-$n"
+    (history "$dir" 100) >/dev/null
+    if [ $((n % 2)) -eq 1 ]; then order="1 2"; else order="2 1"; fi
+    for j in $order; do
+      got=$(faultline_trial "$dir" "$j")
+      echo "trial $n -j $j: right builds runs seconds built-ahead used = $got" >&2
+      echo "$j $got" >> "$work/ahead.txt"
+    done
+  done
+  python3 - "$work/ahead.txt" <<'EOF'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+by = {j: [list(map(float, r[1:])) for r in rows if r[0] == j] for j in ("1", "2")}
+med = lambda j, k: statistics.median(r[k] for r in by[j])
+print("| faultline bisect | trials | right answer | builds | runs | built ahead | used | wall s (median) |")
+print("|---|--:|---|--:|--:|--:|--:|--:|")
+for j in ("1", "2"):
+    right = sum(int(r[0]) for r in by[j])
+    print(f"| -j {j} | {len(by[j])} | {right} of {len(by[j])} | {med(j, 1):.0f} | {med(j, 2):.0f} | "
+          f"{med(j, 4):.0f} | {med(j, 5):.0f} | {med(j, 3):.2f} |")
+ratios = sorted(b[3] / a[3] for a, b in zip(by["1"], by["2"]))
+print(f"\nwall time -j 2 / -j 1 per trial: median {statistics.median(ratios):.2f} "
+      f"(range {ratios[0]:.2f}-{ratios[-1]:.2f})")
+EOF
+}
+
+if [ "${FAULTLINE_BENCH_AHEAD:-0}" -gt 0 ]; then
+  ahead "$FAULTLINE_BENCH_AHEAD"
+  exit 0
+fi
 
 echo "| case | tool | trials | right answer | builds | runs | wall s |"
 echo "|---|---|--:|---|--:|--:|--:|"

@@ -1,0 +1,149 @@
+// Tests of pipeline/bisect_ahead.h over the FakeProcessRunner: a build made
+// ahead is a cache hit for the probe that chooses its cell; an ahead build the
+// search no longer names is cancelled and no probe waits for it; a probe that
+// needs a build in flight ahead waits for it instead of building it twice.
+// Threaded: the ahead builds run on their own threads.
+#include "pipeline/bisect_ahead.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runner/fake_process_runner.h"
+#include "runner/testing/matrix_fixture.h"
+
+namespace faultline::pipeline {
+namespace {
+
+using runner::FakeCall;
+using runner::FakeProcess;
+using runner::FakeProcessRunner;
+
+const char* k_matrix = R"(version: 1
+components:
+  lib: { versions: ["1", "2", "3", "4"], build: "make lib", inputs: [] }
+sanitizers: [none]
+workloads:
+  w: { run: "work" }
+)";
+
+// Polls `done` every 5 ms for up to 10 s.
+bool eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 2000 && !done(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  return done();
+}
+
+class BuildAheadTest : public runner::testing::MatrixFixture {
+ protected:
+  void SetUp() override {
+    load("build-ahead", k_matrix);
+    if (HasFatalFailure()) return;
+    ASSERT_EQ(m_expansion.cell_builds.size(), 4u);
+  }
+  runner::BuildOptions options(FakeProcessRunner& fake) const {
+    runner::BuildOptions o;
+    o.state_dir = m_scratch + "/.faultline";
+    o.matrix_dir = m_scratch;
+    o.matrix_file = m_scratch + "/faultline.yaml";
+    o.timeout_ms = 9000;
+    o.processes = &fake;
+    return o;
+  }
+  // The cell of lib version `version`, and its builds.
+  std::size_t cell(const std::string& version) const {
+    for (std::size_t c = 0; c < m_expansion.cell_builds.size(); ++c)
+      if (m_expansion.builds[m_expansion.cell_builds[c][0]].version == version) return c;
+    ADD_FAILURE() << "no cell of lib " << version;
+    return 0;
+  }
+  std::vector<std::size_t> builds(std::size_t c) const {
+    return {m_expansion.cell_builds[c].begin(), m_expansion.cell_builds[c].end()};
+  }
+  // How many build commands ran for lib `version`.
+  static int built(const FakeProcessRunner& fake, const std::string& version) {
+    int n = 0;
+    for (const FakeCall& c : fake.calls())
+      n += c.argv.back() == "make lib" && c.env("FAULTLINE_VERSION") == version;
+    return n;
+  }
+};
+
+// Answers the compiler's --version; the build of lib `blocked` runs until cancelled.
+FakeProcessRunner::Script builds_blocking(const std::string& blocked) {
+  return [blocked](const FakeCall& c) {
+    FakeProcess p;
+    if (c.argv.size() == 2 && c.argv[1] == "--version") p.stdout_text = "fakecc 1.0\n";
+    if (c.argv.back() == "make lib" && c.env("FAULTLINE_VERSION") == blocked)
+      p.wait_for_cancel = true;
+    return p;
+  };
+}
+
+TEST_F(BuildAheadTest, AProbeFindsTheBuildMadeAheadInTheCache) {
+  FakeProcessRunner fake(builds_blocking(""));
+  BuildAhead ahead(BisectMatrix{m_config, m_expansion}, options(fake), 1);
+  ahead.want(cell("1"), {cell("3")});
+  ASSERT_TRUE(eventually([&] { return ahead.tally().built == 1; }));
+  const auto outcomes = ahead.build_now(builds(cell("3")), options(fake));
+  const std::size_t b = builds(cell("3"))[0];
+  EXPECT_EQ(outcomes[b].state, runner::BuildState::ok);
+  EXPECT_TRUE(outcomes[b].cached) << "made ahead: found in the cache";
+  EXPECT_EQ(built(fake, "3"), 1);
+  ahead.stop();
+  const AheadTally t = ahead.tally();
+  EXPECT_EQ(t.built, 1);
+  EXPECT_EQ(t.used, 1);
+  EXPECT_EQ(t.cancelled, 0);
+  EXPECT_EQ(describe_ahead(t), "built ahead: 1, used 1");
+}
+
+// lib 2's ahead build never ends on its own: a probe of lib 4 does not wait
+// for it; once the search names other versions it is cancelled, and counts as
+// cancelled, not built.
+TEST_F(BuildAheadTest, AnAheadBuildTheSearchNoLongerNamesIsCancelledAndNotWaitedFor) {
+  FakeProcessRunner fake(builds_blocking("2"));
+  BuildAhead ahead(BisectMatrix{m_config, m_expansion}, options(fake), 1);
+  ahead.want(cell("1"), {cell("2")});
+  ASSERT_TRUE(eventually([&] { return built(fake, "2") == 1; }));
+  // lib 2 still building: a probe of lib 4 builds at once beside it.
+  const auto outcomes = ahead.build_now(builds(cell("4")), options(fake));
+  EXPECT_EQ(outcomes[builds(cell("4"))[0]].state, runner::BuildState::ok);
+  EXPECT_FALSE(outcomes[builds(cell("4"))[0]].cached);
+  EXPECT_EQ(ahead.tally().cancelled, 0);
+  ahead.want(cell("3"), {});
+  ASSERT_TRUE(eventually([&] { return ahead.tally().cancelled == 1; }));
+  ahead.stop();
+  EXPECT_EQ(ahead.tally().built, 0);
+  EXPECT_EQ(ahead.tally().used, 0);
+  EXPECT_EQ(describe_ahead(ahead.tally()), "built ahead: 0, used 0, cancelled 1");
+}
+
+// A probe of the cell whose build is in flight ahead waits for it (and is not
+// built twice); stopping cancels nothing the probe needed.
+TEST_F(BuildAheadTest, AProbeWaitsForItsBuildInFlightAheadInsteadOfBuildingItTwice) {
+  FakeProcessRunner fake([](const FakeCall& c) {
+    FakeProcess p;
+    if (c.argv.size() == 2 && c.argv[1] == "--version") p.stdout_text = "fakecc 1.0\n";
+    if (c.argv.back() == "make lib") std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    return p;
+  });
+  BuildAhead ahead(BisectMatrix{m_config, m_expansion}, options(fake), 2);
+  ahead.want(cell("1"), {cell("2"), cell("3")});
+  ASSERT_TRUE(eventually([&] { return built(fake, "2") == 1 && built(fake, "3") == 1; }));
+  ahead.want(cell("2"), {cell("3")});
+  const auto outcomes = ahead.build_now(builds(cell("2")), options(fake));
+  EXPECT_EQ(outcomes[builds(cell("2"))[0]].state, runner::BuildState::ok);
+  EXPECT_EQ(built(fake, "2"), 1) << "built once, ahead";
+  ahead.stop();
+  EXPECT_EQ(ahead.tally().used, 1);
+  EXPECT_EQ(ahead.tally().built, 2);
+  EXPECT_GE(fake.max_in_flight(), 2) << "two ahead builds at once with two threads";
+}
+
+}  // namespace
+}  // namespace faultline::pipeline
