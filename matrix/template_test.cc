@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/testing/scratch_dir.h"
 #include "base/testing/shell_output.h"
 #include "base/text.h"
 
@@ -29,12 +30,6 @@ std::string refusal(std::string_view text) {
   auto parsed = Template::parse(text);
   if (!std::holds_alternative<Template::ParseError>(parsed)) return "(accepted)";
   return std::get<Template::ParseError>(parsed).message;
-}
-
-// A fresh scratch directory, the working directory of the commands run in it.
-fs::path scratch() {
-  char pattern[] = "/tmp/faultline-template-XXXXXX";
-  return fs::path(mkdtemp(pattern));
 }
 
 // Runs the rendered command under `shell` in `dir` with the template's
@@ -115,7 +110,8 @@ std::string expected_output(const std::string& idiom, const std::string& value) 
 }
 
 TEST(Template, NoValueExecutesInAnyIdiomOrShell) {
-  const fs::path dir = scratch();
+  const testing::ScratchDir scratch("template");  // where the commands run
+  const fs::path& dir = scratch.path();
   for (const auto& shell : shells())
     for (const auto& idiom : k_idioms) {
       Template t = parse_ok(idiom);
@@ -130,11 +126,11 @@ TEST(Template, NoValueExecutesInAnyIdiomOrShell) {
         }
       }
     }
-  fs::remove_all(dir);
 }
 
 TEST(Template, CommandSubstitutionsSeeTheExactValue) {
-  const fs::path dir = scratch();
+  const testing::ScratchDir scratch("template");  // where the commands run
+  const fs::path& dir = scratch.path();
   Template echo = parse_ok("printf '<%s>' \"$(echo {{ x }})\"");
   Template dirname =
       parse_ok("D=\"$(dirname \"{{ prefix.lib }}/{{ x }}\")\"; printf '<%s>' \"$D\"");
@@ -147,7 +143,6 @@ TEST(Template, CommandSubstitutionsSeeTheExactValue) {
         "/opt/it's/a b>");
     EXPECT_FALSE(fs::exists(dir / "PWNED")) << shell;
   }
-  fs::remove_all(dir);
 }
 
 TEST(Template, PlaceholdersRenderAsReferencesForTheirPlace) {
@@ -168,7 +163,8 @@ TEST(Template, PlaceholdersRenderAsReferencesForTheirPlace) {
 }
 
 TEST(Template, ListValuesSplitIntoWordsInAWordAndJoinInsideQuotes) {
-  const fs::path dir = scratch();
+  const testing::ScratchDir scratch("template");  // where the commands run
+  const fs::path& dir = scratch.path();
   Template t = parse_ok("printf '%s|' {{ flags }} \"{{ flags }}\" x{{ none }}y {{ none }}");
   const Vars vars = {{"flags", {"-fsanitize=address", "-g", "a b"}}, {"none", {}}};
   EXPECT_EQ(t.environment(vars), (EnvPairs{{"FAULTLINE_FLAGS", "-fsanitize=address -g a b"},
@@ -179,7 +175,6 @@ TEST(Template, ListValuesSplitIntoWordsInAWordAndJoinInsideQuotes) {
   for (const auto& shell : shells())
     EXPECT_EQ(run_in(shell, dir, t, vars),
               "-fsanitize=address|-g|a b|-fsanitize=address -g a b|xy|");
-  fs::remove_all(dir);
 }
 
 TEST(Template, PlainCommandsBecomeArgvWithTheExactValues) {
@@ -338,7 +333,8 @@ TEST(Template, AcceptsInputThatIsOnlyData) {
 // The safe way to hand a value to a shell that reads its input: the quoted here-document passes
 // "$FAULTLINE_X" through, and the inner shell expands it once, as text.
 TEST(Template, AShellReadingItsInputGetsTheExactValueFromItsEnvironment) {
-  const fs::path dir = scratch();
+  const testing::ScratchDir scratch("template");  // where the commands run
+  const fs::path& dir = scratch.path();
   const Template t = parse_ok("true {{ x }}; sh <<'EOF'\nprintf '<%s>' \"$FAULTLINE_X\"\nEOF");
   for (const auto& shell : shells())
     for (const std::string value :
@@ -347,7 +343,6 @@ TEST(Template, AShellReadingItsInputGetsTheExactValueFromItsEnvironment) {
           << shell << " " << value;
       EXPECT_FALSE(fs::exists(dir / "PWNED")) << shell << " ran " << value;
     }
-  fs::remove_all(dir);
 }
 
 TEST(Template, AcceptsWhatOnlyLooksLikeThosePlaces) {

@@ -16,6 +16,7 @@
 #include <fstream>
 #include <thread>
 
+#include "base/testing/scratch_dir.h"
 #include "runner/abandoned.h"
 #include "runner/process.h"
 
@@ -44,23 +45,12 @@ bool dies_within(pid_t pid, std::chrono::milliseconds limit) {
   return true;
 }
 
-class CgroupTest : public ::testing::Test {
+class CgroupTest : public testing::ScratchTest {
  protected:
+  CgroupTest() : ScratchTest("cgroup") {}
   void SetUp() override {
-    char pattern[] = "/tmp/faultline-cgroup-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    m_scratch = pattern;
     if (!RunCgroup::create()) GTEST_SKIP() << "no usable cgroup v2 here: " << containment_note();
   }
-  void TearDown() override {
-    if (HasFailure()) {
-      std::printf("scratch directory: %s\n", m_scratch.c_str());
-    } else {
-      std::error_code ec;
-      fs::remove_all(m_scratch, ec);
-    }
-  }
-  std::string m_scratch;
 };
 
 TEST_F(CgroupTest, TheNoteNamesTheCgroupInUse) {
@@ -71,7 +61,7 @@ TEST_F(CgroupTest, TheNoteNamesTheCgroupInUse) {
 }
 
 TEST_F(CgroupTest, ADaemonThatLeftTheSessionAndClearedItsEnvironmentDiesWithTheRun) {
-  const std::string pid_file = m_scratch + "/daemon.pid";
+  const std::string pid_file = (m_dir / "daemon.pid").string();
   ProcessOptions options;
   // A double fork: the subshell exits, the daemon is orphaned, in a session of its
   // own (setsid) and without FAULTLINE_RUN_TOKEN (env -i). The run waits for its pid.

@@ -3,7 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
+
+#include "base/testing/scratch_dir.h"
 
 namespace faultline::runner {
 namespace {
@@ -32,32 +33,24 @@ TEST(GlobMatches, NamesFilesFoldersAndAnyDepth) {
   EXPECT_FALSE(glob_matches("libgate", "libgatebind/a.c"));
 }
 
-class InputsDigest : public ::testing::Test {
+class InputsDigest : public testing::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-inputs-XXXXXX";
-    m_dir = mkdtemp(tmpl);
+  InputsDigest() : ScratchTest("inputs") {
     write("lib/a.c", "int a;\n");
     write("lib/b.c", "int b;\n");
     write("bind/c.c", "int c;\n");
     write(".faultline/results.json", "{}");
   }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
+  // Writes `text` to DIR/name, making its folders.
   void write(const std::string& name, const std::string& text) {
     fs::create_directories((m_dir / name).parent_path());
-    std::ofstream(m_dir / name) << text;
+    ScratchTest::write(name, text);
   }
   std::string digest(std::vector<std::string> globs) {
     auto d = inputs_digest({m_dir.string(), std::move(globs), {(m_dir / ".faultline").string()}});
     EXPECT_TRUE(d) << (d ? "" : d.error().message);
     return d ? *d : "";
   }
-  fs::path m_dir;
 };
 
 TEST_F(InputsDigest, ChangesWithTheContentOfTheNamedFilesOnly) {

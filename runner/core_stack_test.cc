@@ -12,8 +12,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 
+#include "base/testing/scratch_dir.h"
 #include "runner/process.h"
 
 namespace faultline::runner {
@@ -30,23 +30,9 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-class CoreStackTest : public ::testing::Test {
+class CoreStackTest : public testing::ScratchTest {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/faultline-core-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    m_scratch = pattern;
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::printf("scratch directory: %s\n", m_scratch.c_str());
-    else
-      fs::remove_all(m_scratch);
-  }
-
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(m_scratch + "/" + name) << text;
-  }
+  CoreStackTest() : ScratchTest("core") {}
 
   // Skips unless this machine writes cores to files and has gdb.
   std::optional<CoreFiles> where_or_skip(const std::string& cwd) {
@@ -61,7 +47,7 @@ class CoreStackTest : public ::testing::Test {
   ProcessResult crash(std::vector<std::string> argv) {
     ProcessOptions options;
     options.argv = std::move(argv);
-    options.working_directory = m_scratch;
+    options.working_directory = m_dir.string();
     options.core_dumps = true;
     options.timeout = std::chrono::milliseconds(20'000);
     auto result = run_process(options);
@@ -71,12 +57,10 @@ class CoreStackTest : public ::testing::Test {
 
   std::vector<std::string> files() {
     std::vector<std::string> out;
-    for (const auto& entry : fs::directory_iterator(m_scratch))
+    for (const auto& entry : fs::directory_iterator(m_dir))
       out.push_back(entry.path().filename().string());
     return out;
   }
-
-  std::string m_scratch;
 };
 
 // clang-format off
@@ -147,22 +131,22 @@ TEST_F(CoreStackTest, ValidateWarnsWhenParallelRunsWouldShareOneCoreFile) {
 TEST_F(CoreStackTest, ReadsCorePatternAndCoreUsesPid) {
   write("core_pattern", "|/usr/lib/systemd/systemd-coredump %P %u %g %s %t %c %h\n");
   write("core_uses_pid", "1\n");
-  auto pattern = read_core_pattern(m_scratch);
+  auto pattern = read_core_pattern(m_dir.string());
   ASSERT_TRUE(pattern) << pattern.error().message;
   EXPECT_EQ(pattern->pattern, "|/usr/lib/systemd/systemd-coredump %P %u %g %s %t %c %h");
   EXPECT_TRUE(pattern->uses_pid);
   EXPECT_TRUE(pattern->piped());
-  auto missing = read_core_pattern(m_scratch + "/none");
+  auto missing = read_core_pattern(m_dir.string() + "/none");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().message,
-            "cannot read " + m_scratch + "/none/core_pattern: No such file or directory");
+            "cannot read " + m_dir.string() + "/none/core_pattern: No such file or directory");
 }
 
 TEST_F(CoreStackTest, NotACoreFileIsBadInput) {
   write("core", "not an ELF file at all, just text that is long enough for a header..........");
-  auto notes = read_core_notes(m_scratch + "/core");
+  auto notes = read_core_notes(m_dir.string() + "/core");
   ASSERT_FALSE(notes);
-  EXPECT_EQ(notes.error().message, m_scratch + "/core: not a core file (no ELF header)");
+  EXPECT_EQ(notes.error().message, m_dir.string() + "/core: not a core file (no ELF header)");
   auto exe = read_core_notes(CRASH_IN_THREAD);
   ASSERT_FALSE(exe);
   EXPECT_THAT(exe.error().message, HasSubstr("not a core file (ELF type 3, not ET_CORE)"));
@@ -192,7 +176,7 @@ TEST_F(CoreStackTest, ParsesTheCrashingThreadBetweenTheMarkers) {
 }
 
 TEST_F(CoreStackTest, RealCrashGivesTheCrashingThreadsStackAndTheCoreIsDeleted) {
-  auto where = where_or_skip(m_scratch);
+  auto where = where_or_skip(m_dir.string());
   SKIP_WITHOUT_CORE_FILES(where);
   const double started = now_seconds();
   ProcessResult run = crash({CRASH_IN_THREAD});
@@ -216,7 +200,7 @@ TEST_F(CoreStackTest, RealCrashGivesTheCrashingThreadsStackAndTheCoreIsDeleted) 
 }
 
 TEST_F(CoreStackTest, CrashInAChildOfTheShellNamesTheChildsExecutable) {
-  auto where = where_or_skip(m_scratch);
+  auto where = where_or_skip(m_dir.string());
   SKIP_WITHOUT_CORE_FILES(where);
   const double started = now_seconds();
   ProcessResult run = crash({"/bin/sh", "-c", std::string(CRASH_IN_THREAD) + "; exit 7"});
@@ -231,7 +215,7 @@ TEST_F(CoreStackTest, CrashInAChildOfTheShellNamesTheChildsExecutable) {
 }
 
 TEST_F(CoreStackTest, AnotherRunsCoreIsLeftAloneAndAKeptCoreIsMoved) {
-  auto where = where_or_skip(m_scratch);
+  auto where = where_or_skip(m_dir.string());
   SKIP_WITHOUT_CORE_FILES(where);
   const double started = now_seconds();
   ProcessResult run = crash({CRASH_IN_THREAD});
@@ -240,10 +224,10 @@ TEST_F(CoreStackTest, AnotherRunsCoreIsLeftAloneAndAKeptCoreIsMoved) {
   ASSERT_EQ(files().size(), 1u);
   CoreStackOptions keep;
   keep.keep = true;
-  keep.keep_as = m_scratch + "/kept.core";
+  keep.keep_as = m_dir.string() + "/kept.core";
   auto stack = take_core_stack(*where, run.pid, started, keep);
   ASSERT_TRUE(stack);
-  EXPECT_EQ(stack->kept_core, m_scratch + "/kept.core");
+  EXPECT_EQ(stack->kept_core, m_dir.string() + "/kept.core");
   EXPECT_EQ(files(), std::vector<std::string>{"kept.core"});
   auto notes = read_core_notes(stack->kept_core);
   ASSERT_TRUE(notes) << notes.error().message;
@@ -251,7 +235,7 @@ TEST_F(CoreStackTest, AnotherRunsCoreIsLeftAloneAndAKeptCoreIsMoved) {
 }
 
 TEST_F(CoreStackTest, GdbOverrunningItsTimeIsKilledAndSaidSo) {
-  auto where = where_or_skip(m_scratch);
+  auto where = where_or_skip(m_dir.string());
   SKIP_WITHOUT_CORE_FILES(where);
   const double started = now_seconds();
   ProcessResult run = crash({CRASH_IN_THREAD});

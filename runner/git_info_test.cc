@@ -1,22 +1,17 @@
 #include "runner/git_info.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
-
+#include "base/testing/scratch_dir.h"
 #include "runner/process.h"
 
 namespace faultline::runner {
 namespace {
 
-namespace fs = std::filesystem;
-
-class GitInfo : public ::testing::Test {
+class GitInfo : public testing::ScratchTest {
  protected:
+  GitInfo() : ScratchTest("git-info") {}
   void SetUp() override {
-    char tmpl[] = "/tmp/faultline-git-info-XXXXXX";
-    m_dir = mkdtemp(tmpl);
     auto made = run_command(
         {"/bin/sh", "-c",
          "git init -q repo && cd repo && git config user.name 'Ada Lovelace' && "
@@ -26,14 +21,7 @@ class GitInfo : public ::testing::Test {
         m_dir.string());
     ASSERT_TRUE(made && made->succeeded());
   }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
   std::string repo() const { return (m_dir / "repo").string(); }
-  fs::path m_dir;
 };
 
 TEST_F(GitInfo, ACommitByTagHasItsFullHashSubjectAuthorAndDate) {

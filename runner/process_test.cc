@@ -18,6 +18,8 @@
 #include <sstream>
 #include <thread>
 
+#include "base/testing/scratch_dir.h"
+
 namespace faultline::runner {
 namespace {
 
@@ -28,21 +30,9 @@ using ::testing::StartsWith;
 // Orphans must come back to us to be reaped: the mode faultline runs in.
 const bool k_subreaper = become_subreaper().has_value();
 
-class RunnerProcessTest : public ::testing::Test {
+class RunnerProcessTest : public testing::ScratchTest {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/faultline-runner-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    m_scratch = pattern;
-  }
-  void TearDown() override {
-    if (HasFailure()) {
-      std::printf("scratch directory: %s\n", m_scratch.c_str());
-    } else {
-      std::string rm = "rm -rf '" + m_scratch + "'";
-      (void)std::system(rm.c_str());
-    }
-  }
+  RunnerProcessTest() : ScratchTest("runner") {}
 
   ProcessResult run(std::vector<std::string> argv, milliseconds timeout = milliseconds(20'000)) {
     ProcessOptions options;
@@ -60,7 +50,7 @@ class RunnerProcessTest : public ::testing::Test {
   std::vector<pid_t> written_pids() {
     std::vector<pid_t> pids;
     for (int n = 1; n <= 5; ++n) {
-      std::ifstream in(m_scratch + "/pid." + std::to_string(n));
+      std::ifstream in(m_dir.string() + "/pid." + std::to_string(n));
       pid_t pid = 0;
       if (in >> pid) pids.push_back(pid);
     }
@@ -78,7 +68,7 @@ class RunnerProcessTest : public ::testing::Test {
       std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
       std::stringstream text;
       text << in.rdbuf();
-      if (text.str().find(m_scratch) != std::string::npos) out.push_back(pid);
+      if (text.str().find(m_dir.string()) != std::string::npos) out.push_back(pid);
     }
     closedir(dir);
     return out;
@@ -92,8 +82,6 @@ class RunnerProcessTest : public ::testing::Test {
     }
     EXPECT_THAT(processes_mentioning_scratch(), ::testing::IsEmpty());
   }
-
-  std::string m_scratch;
 };
 
 TEST_F(RunnerProcessTest, ExitCodeAndStreamsAreKeptApart) {
@@ -127,7 +115,7 @@ TEST_F(RunnerProcessTest, CoreDumpIsReported) {
   if (pattern.empty()) GTEST_SKIP() << "no core_pattern";
   ProcessOptions options;
   options.argv = {RUNNER_TESTDATA_SEGV, "core"};
-  options.working_directory = m_scratch;
+  options.working_directory = m_dir.string();
   ProcessResult r = must(run_process(options));
   EXPECT_EQ(r.signal, SIGSEGV);
   EXPECT_TRUE(r.core_dumped);
@@ -206,11 +194,11 @@ TEST_F(RunnerProcessTest, EnvironmentAndWorkingDirectory) {
   options.argv = {"sh", "-c", "pwd; echo \"$FAULTLINE_TEST_VALUE\"; echo \"${HOME-unset}\""};
   options.environment =
       environment_with({{"FAULTLINE_TEST_VALUE", "a b 'c'"}, {"HOME", std::nullopt}});
-  options.working_directory = m_scratch;
+  options.working_directory = m_dir.string();
   ProcessResult r = must(run_process(options));
   EXPECT_TRUE(r.succeeded()) << r.describe() << r.stderr_capture.text();
   char real[PATH_MAX];
-  ASSERT_NE(realpath(m_scratch.c_str(), real), nullptr);
+  ASSERT_NE(realpath(m_dir.c_str(), real), nullptr);
   EXPECT_EQ(r.stdout_capture.text(), std::string(real) + "\na b 'c'\nunset\n");
 }
 
@@ -244,7 +232,7 @@ TEST_F(RunnerProcessTest, NoSuchProgramIsAClearError) {
 }
 
 TEST_F(RunnerProcessTest, NotExecutableIsAClearError) {
-  std::string path = m_scratch + "/script";
+  std::string path = m_dir.string() + "/script";
   std::ofstream(path) << "#!/bin/sh\necho hi\n";
   ProcessOptions options;
   options.argv = {path};
@@ -253,7 +241,7 @@ TEST_F(RunnerProcessTest, NotExecutableIsAClearError) {
   EXPECT_EQ(r.error().message, "cannot run '" + path + "': permission denied (not executable?)");
 
   options.argv = {"script"};
-  options.environment = std::vector<std::string>{"PATH=" + m_scratch};
+  options.environment = std::vector<std::string>{"PATH=" + m_dir.string()};
   r = run_process(options);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "cannot run 'script': " + path + " is not executable");
@@ -262,7 +250,7 @@ TEST_F(RunnerProcessTest, NotExecutableIsAClearError) {
 TEST_F(RunnerProcessTest, BadWorkingDirectoryIsAClearError) {
   ProcessOptions options;
   options.argv = {RUNNER_TESTDATA_EXIT3};
-  options.working_directory = m_scratch + "/missing";
+  options.working_directory = m_dir.string() + "/missing";
   auto r = run_process(options);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "cannot use working directory '" + options.working_directory +
@@ -317,7 +305,7 @@ TEST_F(RunnerProcessTest, ChildThatClosedItsOutputStillTimesOut) {
 TEST_F(RunnerProcessTest, GrandchildrenHoldingThePipesDoNotHangTheRun) {
   ASSERT_TRUE(k_subreaper);
   auto start = std::chrono::steady_clock::now();
-  ProcessResult r = run({RUNNER_TESTDATA_FORK_ORPHANS, m_scratch});
+  ProcessResult r = run({RUNNER_TESTDATA_FORK_ORPHANS, m_dir.string()});
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_FALSE(r.timed_out);
@@ -331,7 +319,7 @@ TEST_F(RunnerProcessTest, GrandchildrenHoldingThePipesDoNotHangTheRun) {
 TEST_F(RunnerProcessTest, TimeoutLeavesNoDescendantBehind) {
   ASSERT_TRUE(k_subreaper);
   ProcessOptions options;
-  options.argv = {RUNNER_TESTDATA_FORK_ORPHANS, m_scratch, "hang"};
+  options.argv = {RUNNER_TESTDATA_FORK_ORPHANS, m_dir.string(), "hang"};
   options.timeout = milliseconds(500);
   options.kill_grace = milliseconds(200);
   ProcessResult r = must(run_process(options));
@@ -346,7 +334,7 @@ TEST_F(RunnerProcessTest, TimeoutLeavesNoDescendantBehind) {
 TEST_F(RunnerProcessTest, CancellationKillsPromptly) {
   std::atomic<bool> cancel{false};
   ProcessOptions options;
-  options.argv = {RUNNER_TESTDATA_SLEEP_FOREVER, m_scratch + "/pid.1"};
+  options.argv = {RUNNER_TESTDATA_SLEEP_FOREVER, m_dir.string() + "/pid.1"};
   options.cancel = &cancel;
   std::thread canceller([&] {
     std::this_thread::sleep_for(milliseconds(200));

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/testing/scratch_dir.h"
 #include "store/schema.h"
 
 namespace faultline::store {
@@ -19,19 +20,9 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public testing::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-store-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-    m_path = (m_dir / "faultline.db").string();
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
+  StoreTest() : ScratchTest("store"), m_path((m_dir / "faultline.db").string()) {}
   std::unique_ptr<Store> open_store() {
     auto s = Store::open(m_path);
     EXPECT_TRUE(s) << s.error().message;
@@ -47,8 +38,7 @@ class StoreTest : public ::testing::Test {
     sqlite3_free(error);
     sqlite3_close(db);
   }
-  fs::path m_dir;
-  std::string m_path;
+  const std::string m_path;  // DIR/faultline.db
 };
 
 results::RunRecord crash_run(int index, const std::string& signature, const std::string& text) {

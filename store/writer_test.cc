@@ -11,17 +11,17 @@
 #include <sstream>
 #include <thread>
 
+#include "base/testing/scratch_dir.h"
+
 namespace faultline::store {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-class WriterTest : public ::testing::Test {
+class WriterTest : public testing::ScratchTest {
  protected:
+  WriterTest() : ScratchTest("writer") {}
   void SetUp() override {
-    char tmpl[] = "/tmp/faultline-writer-XXXXXX";
-    m_dir = mkdtemp(tmpl);
     auto s = Store::open((m_dir / "faultline.db").string());
     ASSERT_TRUE(s) << s.error().message;
     m_store = std::move(s).value();
@@ -33,12 +33,6 @@ class WriterTest : public ::testing::Test {
       cells.emplace_back("cell000" + std::to_string(c), "lib=" + std::to_string(c));
     ASSERT_TRUE(m_store->record_cells(cells));
   }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
   std::string file_bytes() {
     std::string all;
     for (const char* suffix : {"", "-wal"}) {
@@ -49,7 +43,6 @@ class WriterTest : public ::testing::Test {
     }
     return all;
   }
-  fs::path m_dir;
   std::unique_ptr<Store> m_store;
   std::int64_t m_session = 0;
 };

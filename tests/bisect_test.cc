@@ -2,19 +2,21 @@
 // bug appears at a known version, real runs under a real sanitizer.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <string>
+#include <vector>
 
 #include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
 
-namespace fs = std::filesystem;
+using e2e::Outcome;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
@@ -39,67 +41,47 @@ int main(void) {
 }
 )";
 
-class BisectTest : public ::testing::Test {
+class BisectTest : public e2e::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-bisect-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-    std::ofstream(m_dir / "prog.c") << k_program;
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
+  BisectTest() : ScratchTest("bisect") { write("prog.c", k_program); }
   void matrix(int bad_from, int fixed_at, int percent, int broken = 0) {
-    std::ofstream(m_dir / "faultline.yaml")
-        << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", "
-           "\"6\", \"7\", \"8\", \"9\", \"10\"]\n"
-        << "    build: \"test {{ version }} != " << broken
-        << " && $CC $SAN_CFLAGS -O1 -g -DV={{ version }} -DBAD_FROM=" << bad_from
-        << " -DFIXED_AT=" << fixed_at << " -DPERCENT=" << percent
-        << " -o {{ prefix }}/prog prog.c $SAN_LDFLAGS\"\n"
-        << "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n";
+    write("faultline.yaml",
+          "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", "
+          "\"6\", \"7\", \"8\", \"9\", \"10\"]\n"
+          "    build: \"test {{ version }} != " +
+              std::to_string(broken) + " && $CC $SAN_CFLAGS -O1 -g -DV={{ version }} -DBAD_FROM=" +
+              std::to_string(bad_from) + " -DFIXED_AT=" + std::to_string(fixed_at) +
+              " -DPERCENT=" + std::to_string(percent) +
+              " -o {{ prefix }}/prog prog.c $SAN_LDFLAGS\"\n"
+              "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n");
   }
-  struct Outcome {
-    int status = -1;
-    std::string out, err;
-  };
+  // Two axes: DIR/pair.c built with -DV=L for each lib version L (LIB_VERSIONS, a
+  // YAML list's items), run with each bind version 1–6 as its argument; `more`
+  // is appended to the matrix.
+  void pair_matrix(const std::string& lib_versions, const std::string& more = "") {
+    write(
+        "faultline.yaml",
+        "version: 1\ncomponents:\n  lib:\n    versions: [" + lib_versions +
+            "]\n"
+            "    build: \"$CC $SAN_CFLAGS -O1 -g -DV={{ version }} -o {{ prefix }}/pair pair.c "
+            "$SAN_LDFLAGS\"\n"
+            "  bind:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]\n"
+            "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/pair {{ bind }}\" }\n" +
+            more);
+  }
+  // A bisect builds and runs many cells: up to 10 minutes each.
   Outcome faultline(std::vector<std::string> args) {
-    args.insert(args.begin(), FAULTLINE_BINARY);
-    auto r = runner::run_command(args, m_dir.string(), std::chrono::minutes(10));
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
+    return ScratchTest::faultline(std::move(args), std::chrono::minutes(10));
   }
   // Observations the results store holds for the bisect sessions of `key` (an
-  // axis, or ROWS-COLUMNS), read with plain SQLite; -1 when it cannot be read.
-  long observations(const std::string& key) {
-    sqlite3* db = nullptr;
-    long n = -1;
-    const std::string sql =
+  // axis, or ROWS-COLUMNS); -1 when it cannot be read.
+  std::int64_t observations(const std::string& key) const {
+    return db_int(
         "SELECT count(*) FROM bisect_observations o JOIN bisect_sessions s "
         "ON s.session_id = o.session_id WHERE s.key = '" +
-        key + "'";
-    if (sqlite3_open_v2((m_dir / ".faultline/faultline.db").c_str(), &db, SQLITE_OPEN_READONLY,
-                        nullptr) == SQLITE_OK) {
-      sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-          sqlite3_step(stmt) == SQLITE_ROW)
-        n = static_cast<long>(sqlite3_column_int64(stmt, 0));
-      sqlite3_finalize(stmt);
-    }
-    sqlite3_close(db);
-    return n;
+        key + "'");
   }
-  json answer() {
-    std::ifstream in(m_dir / ".faultline/bisect-lib.json");
-    std::stringstream s;
-    s << in.rdbuf();
-    return json::parse(s.str());
-  }
-  fs::path m_dir;
+  json answer() const { return bisect_answer("lib"); }
 };
 
 TEST_F(BisectTest, FindsTheFirstCrashingVersionOfADeterministicBug) {
@@ -143,7 +125,7 @@ TEST_F(BisectTest, AVersionThatDoesNotBuildIsSkippedAndTheAmbiguityIsStated) {
 TEST_F(BisectTest, ResumeRepeatsNoRun) {
   matrix(6, 100, 100);
   faultline({"bisect", "--axis", "lib"});
-  const long before = observations("lib");
+  const std::int64_t before = observations("lib");
   EXPECT_GT(before, 2);
   Outcome again = faultline({"bisect", "--axis", "lib", "--resume"});
   EXPECT_EQ(again.status, 1) << again.err;
@@ -157,8 +139,7 @@ TEST_F(BisectTest, TheAnswerIsAddedToResultsJsonAndReportRendersIt) {
   matrix(6, 100, 100);
   Outcome o = faultline({"bisect", "--axis", "lib"});
   ASSERT_EQ(o.status, 1) << o.err;
-  std::ifstream in(m_dir / ".faultline/results.json");
-  json r = json::parse(in);
+  json r = results();
   ASSERT_TRUE(r["bisect"].is_array());
   ASSERT_EQ(r["bisect"].size(), 1u);
   const json& b = r["bisect"][0];
@@ -182,8 +163,7 @@ TEST_F(BisectTest, TheAnswerIsAddedToResultsJsonAndReportRendersIt) {
 
   // A second search of the same line replaces its entry rather than adding one.
   faultline({"bisect", "--axis", "lib", "--no-results"});
-  std::ifstream again(m_dir / ".faultline/results.json");
-  EXPECT_EQ(json::parse(again)["bisect"].size(), 1u);
+  EXPECT_EQ(results()["bisect"].size(), 1u);
 
   Outcome md = faultline({"report", "--format", "md", ".faultline/results.json"});
   EXPECT_EQ(md.status, 0) << md.err;
@@ -196,7 +176,7 @@ TEST_F(BisectTest, AnEarlierRunIsTakenAsEvidenceAndKeepsItsCells) {
   Outcome fresh = faultline({"bisect", "--axis", "lib", "--no-results"});
   ASSERT_EQ(fresh.status, 1) << fresh.err;
   const int fresh_runs = answer()["runs"].get<int>();
-  fs::remove_all(m_dir / ".faultline/results.json");
+  std::filesystem::remove_all(m_dir / ".faultline/results.json");
 
   Outcome run = faultline({"run", "--runs", "4", "--stop", "all"});
   ASSERT_EQ(run.status, 1) << run.err;
@@ -205,50 +185,41 @@ TEST_F(BisectTest, AnEarlierRunIsTakenAsEvidenceAndKeepsItsCells) {
   EXPECT_THAT(o.err, HasSubstr("runs of the earlier run taken as evidence"));
   EXPECT_THAT(o.out, HasSubstr("first crashing: lib=6; last good: lib=5"));
   EXPECT_LT(answer()["runs"].get<int>(), fresh_runs) << o.err;
-  std::ifstream in(m_dir / ".faultline/results.json");
-  json r = json::parse(in);
+  json r = results();
   EXPECT_EQ(r["cells"].size(), 10u);  // the run's cells, untouched
   EXPECT_EQ(r["bisect"][0]["first_crashing"]["lib"], "6");
 }
 
 TEST_F(BisectTest, ResultsOfAnotherMatrixAreLeftAloneAndNamedAsSuch) {
   matrix(6, 100, 100);
-  fs::create_directories(m_dir / ".faultline");
-  std::ofstream(m_dir / ".faultline/results.json")
-      << R"({"name": "other", "axes": [], "cells": []})";
+  std::filesystem::create_directories(m_dir / ".faultline");
+  write(".faultline/results.json", R"({"name": "other", "axes": [], "cells": []})");
   Outcome o = faultline({"bisect", "--axis", "lib"});
   ASSERT_EQ(o.status, 1) << o.err;
   EXPECT_THAT(o.err, HasSubstr("records another matrix"));
-  std::ifstream kept(m_dir / ".faultline/results.json");
-  EXPECT_EQ(json::parse(kept)["name"], "other");
-  std::ifstream beside(m_dir / ".faultline/bisect-results.json");
-  EXPECT_EQ(json::parse(beside)["bisect"][0]["first_crashing"]["lib"], "6");
+  EXPECT_EQ(results()["name"], "other");
+  EXPECT_EQ(json::parse(read(
+                m_dir / ".faultline/bisect-results.json"))["bisect"][0]["first_crashing"]["lib"],
+            "6");
 }
 
 // Two axes: lib L with bind B crashes when L + B >= 9 (a staircase).
 TEST_F(BisectTest, TwoAxesFindTheMinimalCrashingPairsWithFewerProbesThanTheGrid) {
-  std::ofstream(m_dir / "pair.c") << K_USE_AFTER_FREE R"(#include <stdio.h>
+  write("pair.c", K_USE_AFTER_FREE R"(#include <stdio.h>
 #include <stdlib.h>
 int main(int argc, char** argv) {
   if (V + atoi(argv[1]) >= 9) USE_AFTER_FREE;
   puts("ok");
   return 0;
 }
-)";
-  std::ofstream(m_dir / "faultline.yaml")
-      << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", "
-         "\"6\"]\n"
-      << "    build: \"$CC $SAN_CFLAGS -O1 -g -DV={{ version }} -o {{ prefix }}/pair pair.c "
-         "$SAN_LDFLAGS\"\n"
-      << "  bind:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]\n"
-      << "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/pair {{ bind }}\" }\n";
+)");
+  pair_matrix(R"("1", "2", "3", "4", "5", "6")");
   Outcome o = faultline({"bisect", "--axes", "lib,bind", "--runs-per-pair", "2"});
   ASSERT_EQ(o.status, 1) << o.err;
   EXPECT_THAT(o.out, HasSubstr("lib=2: no crash"));
   EXPECT_THAT(o.out, HasSubstr("lib=3: crashes from bind=6"));
   EXPECT_THAT(o.out, HasSubstr("lib=6: crashes from bind=3"));
-  std::ifstream in(m_dir / ".faultline/results.json");
-  json b = json::parse(in)["bisect"][0];
+  json b = results()["bisect"][0];
   EXPECT_EQ(b["axes"], json::array({"lib", "bind"}));
   json pairs = json::array();
   for (int l = 3; l <= 6; ++l)
@@ -261,7 +232,7 @@ int main(int argc, char** argv) {
   EXPECT_LT(b["probes"].get<int>(), 36);
 
   // Resumed, the search replays its journal and runs nothing new.
-  const long before = observations("lib-bind");
+  const std::int64_t before = observations("lib-bind");
   EXPECT_GT(before, 2);
   Outcome again = faultline({"bisect", "--axes", "lib,bind", "--runs-per-pair", "2", "--resume"});
   EXPECT_EQ(again.status, 1) << again.err;
@@ -273,7 +244,7 @@ int main(int argc, char** argv) {
 // pair passes, so plain `faultline bisect` (bisect.axes: [bind, lib]) bounds the
 // crashing region from the earlier run's results instead of "nothing to bisect".
 TEST_F(BisectTest, TwoAxesBoundTheCrashingRegionFromTheEvidence) {
-  std::ofstream(m_dir / "pair.c") << K_USE_AFTER_FREE R"(#include <stdio.h>
+  write("pair.c", K_USE_AFTER_FREE R"(#include <stdio.h>
 #include <stdlib.h>
 int main(int argc, char** argv) {
   int bind = atoi(argv[1]);
@@ -281,14 +252,8 @@ int main(int argc, char** argv) {
   puts("ok");
   return 0;
 }
-)";
-  std::ofstream(m_dir / "faultline.yaml")
-      << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\"]\n"
-      << "    build: \"$CC $SAN_CFLAGS -O1 -g -DV={{ version }} -o {{ prefix }}/pair pair.c "
-         "$SAN_LDFLAGS\"\n"
-      << "  bind:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]\n"
-      << "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/pair {{ bind }}\" }\n"
-      << "bisect: { axes: [bind, lib] }\n";
+)");
+  pair_matrix(R"("1", "2", "3")", "bisect: { axes: [bind, lib] }\n");
   Outcome run = faultline({"run", "--runs", "10", "--stop", "all"});
   ASSERT_EQ(run.status, 1) << run.err;
   Outcome o = faultline({"bisect"});
@@ -298,8 +263,7 @@ int main(int argc, char** argv) {
                                "1–3 (from the oldest, to the newest)"));
   EXPECT_THAT(o.out, HasSubstr("bind=3: crashes from lib=1 to lib=3 (3 of 3 cells with runs)"));
   EXPECT_THAT(o.out, HasSubstr("bind=6: no crash (0 of 3 cells with runs, 30 runs)"));
-  std::ifstream in(m_dir / ".faultline/results.json");
-  json b = json::parse(in)["bisect"][0];
+  json b = results()["bisect"][0];
   EXPECT_EQ(b["status"], "region");
   EXPECT_EQ(b["region"]["cells"], 6);
   EXPECT_EQ(b["region"]["bind"], json::array({"3", "4"}));
@@ -318,10 +282,10 @@ TEST_F(BisectTest, AGoodEndThatCrashesInTheEvidenceIsBadInput) {
 }
 
 TEST_F(BisectTest, ARangeWhereNothingBuildsIsAnInfrastructureFailure) {
-  std::ofstream(m_dir / "faultline.yaml")
-      << "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\"]\n"
-      << "    build: \"echo compiler says no >&2; exit 1\"\n"
-      << "sanitizers: [asan]\nworkloads:\n  w: { run: \"true\" }\n";
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\"]\n"
+        "    build: \"echo compiler says no >&2; exit 1\"\n"
+        "sanitizers: [asan]\nworkloads:\n  w: { run: \"true\" }\n");
   Outcome o = faultline({"bisect", "--axis", "lib"});
   EXPECT_EQ(o.status, 3) << o.out << o.err;
   EXPECT_THAT(o.err,
@@ -351,13 +315,41 @@ TEST_F(BisectTest, AnAxisThatIsNotAComponentIsBadInput) {
 namespace faultline {
 namespace {
 
+// Bisects over a git history the test makes in DIR/lib with tags c1, c2, …
+class GitHistory : public BisectTest {
+ protected:
+  // A history of N commits whose commit K introduces a heap-use-after-free and
+  // commit M fixes it (M > N: never fixed); the matrix lists the range.
+  void make_history(int commits, int introduced, int fixed) {
+    const std::string script = R"sh(set -e
+git init -q lib && cd lib && git config user.email t@t && git config user.name t
+for i in $(seq 1 $N); do
+  if [ $i -ge $K ] && [ $i -lt $M ]; then use='p[1]'; else use=0; fi
+  printf '/* commit %s */\n#include <stdlib.h>\nint main(void) { char* volatile p = malloc(8); free(p); return %s; }\n' "$i" "$use" > lib.c
+  git add lib.c && git commit -qm "commit $i" && git tag c$i
+done
+)sh";
+    sh("N=" + std::to_string(commits) + " K=" + std::to_string(introduced) +
+       " M=" + std::to_string(fixed) + "\n" + script);
+    write("faultline.yaml",
+          "version: 1\ncomponents:\n  lib:\n    versions: { git: { repo: lib, range: c1..c" +
+              std::to_string(commits) +
+              " } }\n"
+              "    source: { git: lib }\n"
+              "    build: $CC $SAN_CFLAGS -g -o {{ prefix }}/prog lib.c $SAN_LDFLAGS\n"
+              "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n");
+  }
+  // The version name of tag `tag` in DIR/lib.
+  std::string commit(const std::string& tag) const {
+    return e2e::commit_version(m_dir / "lib", tag);
+  }
+};
+
 // A git history of 30 commits of a small library: commit 17 introduces a
 // heap-use-after-free, commit 22 does not build. Versions come from the range,
 // sources are checked out per commit with `git archive`, and bisect finds 17.
-class GitHistory : public BisectTest {};
-
 TEST_F(GitHistory, BisectFindsTheCommitThatIntroducedTheBug) {
-  const std::string script = R"sh(set -e
+  ASSERT_NO_FATAL_FAILURE(sh(R"sh(set -e
 git init -q lib && cd lib && git config user.email t@t && git config user.name t
 for i in $(seq 1 30); do
   if [ $i -ge 17 ]; then bug=1; else bug=0; fi
@@ -366,22 +358,19 @@ for i in $(seq 1 30); do
     "$i" "$broken" "$( [ $bug = 1 ] && echo 'p[1]' || echo 0 )" > lib.c
   git add lib.c && git commit -qm "commit $i" && git tag c$i
 done
-)sh";
-  auto made = runner::run_command({"/bin/sh", "-c", script}, m_dir.string());
-  ASSERT_TRUE(made && made->succeeded())
-      << (made ? made->stderr_capture.text() : made.error().message);
-  std::ofstream(m_dir / "faultline.yaml")
-      << "version: 1\ncomponents:\n  lib:\n    versions: { git: { repo: lib, range: c1..c30 } }\n"
-         "    source: { git: lib }\n"
-         "    build: $CC $SAN_CFLAGS -g -o {{ prefix }}/prog lib.c $SAN_LDFLAGS\n"
-         "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n";
-  auto c17 = runner::command_output({"git", "-C", (m_dir / "lib").string(), "rev-parse", "c17"});
-  ASSERT_TRUE(c17);
+)sh"));
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib:\n    versions: { git: { repo: lib, range: c1..c30 } }\n"
+        "    source: { git: lib }\n"
+        "    build: $CC $SAN_CFLAGS -g -o {{ prefix }}/prog lib.c $SAN_LDFLAGS\n"
+        "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n");
+  const std::string c17 = commit("c17");
+  ASSERT_NE(c17, "?");
   Outcome o = faultline({"bisect", "--axis", "lib"});
   EXPECT_EQ(o.status, 1) << o.err;
   json a = answer();
   EXPECT_EQ(a["outcome"], "culprit") << o.out << o.err;
-  EXPECT_EQ(a["first_bad"], c17->substr(0, 12));
+  EXPECT_EQ(a["first_bad"], c17);
   // The user's checkout is untouched: still at c30, clean.
   auto status =
       runner::command_output({"git", "-C", (m_dir / "lib").string(), "status", "--porcelain"});
@@ -389,53 +378,21 @@ done
   EXPECT_EQ(*status, "");
 }
 
-// A git history of N commits whose commit K introduces a heap-use-after-free
-// and commit M fixes it (M > N: never fixed); the matrix lists the range.
-void make_history(const fs::path& dir, int commits, int introduced, int fixed) {
-  const std::string script = R"sh(set -e
-git init -q lib && cd lib && git config user.email t@t && git config user.name t
-for i in $(seq 1 $N); do
-  if [ $i -ge $K ] && [ $i -lt $M ]; then use='p[1]'; else use=0; fi
-  printf '/* commit %s */\n#include <stdlib.h>\nint main(void) { char* volatile p = malloc(8); free(p); return %s; }\n' "$i" "$use" > lib.c
-  git add lib.c && git commit -qm "commit $i" && git tag c$i
-done
-)sh";
-  auto made =
-      runner::run_command({"/bin/sh", "-c",
-                           "N=" + std::to_string(commits) + " K=" + std::to_string(introduced) +
-                               " M=" + std::to_string(fixed) + "\n" + script},
-                          dir.string());
-  ASSERT_TRUE(made && made->succeeded())
-      << (made ? made->stderr_capture.text() : made.error().message);
-  std::ofstream(dir / "faultline.yaml")
-      << "version: 1\ncomponents:\n  lib:\n    versions: { git: { repo: lib, range: c1..c"
-      << commits
-      << " } }\n"
-         "    source: { git: lib }\n"
-         "    build: $CC $SAN_CFLAGS -g -o {{ prefix }}/prog lib.c $SAN_LDFLAGS\n"
-         "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n";
-}
-
-std::string commit_of(const fs::path& dir, const std::string& tag) {
-  auto hash = runner::command_output({"git", "-C", (dir / "lib").string(), "rev-parse", tag});
-  return hash ? hash->substr(0, 12) : "?";
-}
-
 // The issue's case: the bug came in at commit 20 and went at 45; the newest
 // commit (64) is fixed, there are no hints and no earlier run. Both ends are
 // named, spread probes included, within a bounded number of runs.
 TEST_F(GitHistory, NewestAlreadyFixedNoHintsFindsBothEnds) {
-  make_history(m_dir, 64, 20, 45);
+  ASSERT_NO_FATAL_FAILURE(make_history(64, 20, 45));
   Outcome o = faultline({"bisect", "--axis", "lib"});
   EXPECT_EQ(o.status, 1) << o.err;
   json a = answer();
-  EXPECT_EQ(a["interval"]["first_crashing"], commit_of(m_dir, "c20")) << o.out << o.err;
-  EXPECT_EQ(a["interval"]["last_good"], commit_of(m_dir, "c19"));
-  EXPECT_EQ(a["interval"]["last_crashing"], commit_of(m_dir, "c44"));
-  EXPECT_EQ(a["interval"]["first_fixed"], commit_of(m_dir, "c45"));
+  EXPECT_EQ(a["interval"]["first_crashing"], commit("c20")) << o.out << o.err;
+  EXPECT_EQ(a["interval"]["last_good"], commit("c19"));
+  EXPECT_EQ(a["interval"]["last_crashing"], commit("c44"));
+  EXPECT_EQ(a["interval"]["first_fixed"], commit("c45"));
   EXPECT_EQ(a["interval"]["start_open"], false);
   EXPECT_EQ(a["interval"]["end_open"], false);
-  EXPECT_THAT(o.out, HasSubstr("first fixed: lib=" + commit_of(m_dir, "c45")));
+  EXPECT_THAT(o.out, HasSubstr("first fixed: lib=" + commit("c45")));
   EXPECT_LE(a["runs"].get<int>(), 60) << o.out;
   std::cerr << "interval case: " << a["runs"] << " runs\n";
 }
@@ -443,11 +400,11 @@ TEST_F(GitHistory, NewestAlreadyFixedNoHintsFindsBothEnds) {
 // --fixed alone: the end of the interval that holds the crash the spread
 // probes meet, not the oldest commit taken as the crashing end (it predates the bug).
 TEST_F(GitHistory, FixedAloneFindsTheEndOfTheInterval) {
-  make_history(m_dir, 16, 5, 12);
+  ASSERT_NO_FATAL_FAILURE(make_history(16, 5, 12));
   Outcome o = faultline({"bisect", "--axis", "lib", "--fixed"});
   EXPECT_EQ(o.status, 1) << o.err;
-  EXPECT_THAT(o.out, HasSubstr("first fixed: lib=" + commit_of(m_dir, "c12") +
-                               "; last crashing: lib=" + commit_of(m_dir, "c11")))
+  EXPECT_THAT(o.out, HasSubstr("first fixed: lib=" + commit("c12") +
+                               "; last crashing: lib=" + commit("c11")))
       << o.out << o.err;
   EXPECT_EQ(answer()["interval"].value("first_crashing", ""), "");
 }
@@ -455,16 +412,13 @@ TEST_F(GitHistory, FixedAloneFindsTheEndOfTheInterval) {
 // A deterministic crash over 64 commits (introduced at 37, never fixed):
 // about what `git bisect run` costs (6 builds, 6 runs).
 TEST_F(GitHistory, DeterministicCrashCostsAboutWhatGitBisectCosts) {
-  make_history(m_dir, 64, 37, 1000);
+  ASSERT_NO_FATAL_FAILURE(make_history(64, 37, 1000));
   Outcome o = faultline({"bisect", "--axis", "lib"});
   EXPECT_EQ(o.status, 1) << o.err;
   json a = answer();
-  EXPECT_EQ(a["first_bad"], commit_of(m_dir, "c37")) << o.out << o.err;
+  EXPECT_EQ(a["first_bad"], commit("c37")) << o.out << o.err;
   EXPECT_EQ(a["interval"]["end_open"], true);
-  std::ifstream in(m_dir / ".faultline/results.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  const json r = json::parse(text.str());
+  const json r = results();
   std::cerr << "deterministic 64: " << a["runs"] << " runs, " << r["cells"].size()
             << " cells built\n";
   EXPECT_LE(a["runs"].get<int>(), 14) << o.out;

@@ -5,18 +5,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
+#include <string>
 
-#include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
 
-namespace fs = std::filesystem;
+using e2e::Outcome;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
@@ -46,39 +44,12 @@ stress: { runs: 6, stop: all }
 bisect: { axes: [lib], confidence: 0.99 }
 )";
 
-struct Outcome {
-  int status = -1;
-  std::string out, err;
-};
-
-class FamiliesTest : public ::testing::Test {
+class FamiliesTest : public e2e::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-families-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-    std::ofstream(m_dir / "crash.sh") << k_workload;
-    std::ofstream(m_dir / "faultline.yaml") << k_matrix;
+  FamiliesTest() : ScratchTest("families") {
+    write("crash.sh", k_workload);
+    write("faultline.yaml", k_matrix);
   }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
-  Outcome faultline(std::vector<std::string> args) {
-    args.insert(args.begin(), FAULTLINE_BINARY);
-    auto r = runner::run_command(args, m_dir.string(), std::chrono::minutes(5));
-    EXPECT_TRUE(r) << (r ? "" : r.error().message);
-    if (!r) return {};
-    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
-  }
-  json read(const fs::path& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return json::parse(s.str(), nullptr, false);
-  }
-  fs::path m_dir;
 };
 
 // The hash of the signature whose kind is `kind` ("" when none).
@@ -91,7 +62,7 @@ std::string hash_of(const json& results, const std::string& kind) {
 TEST_F(FamiliesTest, RunShowsOneBugWithThreeManifestations) {
   Outcome run = faultline({"run"});
   ASSERT_EQ(run.status, 1) << run.out << run.err;
-  json r = read(m_dir / ".faultline/results.json");
+  json r = results();
   ASSERT_EQ(r["signatures"].size(), 3u) << r["signatures"].dump(1);
   ASSERT_EQ(r["families"].size(), 1u) << r["families"].dump(1);
   const json& family = r["families"][0];
@@ -131,28 +102,28 @@ TEST_F(FamiliesTest, BisectFollowsTheFamilyToTheFirstFixedVersion) {
   EXPECT_THAT(fixed.err,
               HasSubstr("every frame-less crash (a signal alone, a one-line runtime panic)"));
   EXPECT_THAT(fixed.out, HasSubstr("first fixed: lib=4; last crashing: lib=3"));
-  json a = read(m_dir / ".faultline/bisect-lib.json");
+  json a = bisect_answer("lib");
   EXPECT_EQ(a["outcome"], "culprit") << a.dump();
   EXPECT_EQ(a["first_bad"], "4");
   EXPECT_EQ(a["family"]["frameless"], true);
   EXPECT_GE(a["posterior"].get<double>(), 0.99);
   // Every run of a crashing version counted as the target, whichever signal it died of.
-  json results = read(m_dir / ".faultline/results.json");
-  ASSERT_EQ(results["bisect"].size(), 1u);
-  EXPECT_EQ(results["bisect"][0]["other_crashes"], 0) << results["bisect"][0].dump();
-  EXPECT_EQ(results["bisect"][0]["crash_rate"]["estimate"], 1.0);
+  json r = results();
+  ASSERT_EQ(r["bisect"].size(), 1u);
+  EXPECT_EQ(r["bisect"][0]["other_crashes"], 0) << r["bisect"][0].dump();
+  EXPECT_EQ(r["bisect"][0]["crash_rate"]["estimate"], 1.0);
 }
 
 TEST_F(FamiliesTest, ASignatureWithoutFramesIsWidenedToItsFamilyAndSaysSo) {
   ASSERT_EQ(faultline({"run"}).status, 1);
-  const std::string ill = hash_of(read(m_dir / ".faultline/results.json"), "SIGILL");
+  const std::string ill = hash_of(results(), "SIGILL");
   ASSERT_FALSE(ill.empty());
   Outcome fixed = faultline({"bisect", "--fixed", "--signature", ill});
   EXPECT_EQ(fixed.status, 1) << fixed.out << fixed.err;
   EXPECT_THAT(fixed.out, HasSubstr("target widened: " + ill +
                                    " has no frames, so its family is the target\n"));
   EXPECT_THAT(fixed.out, HasSubstr("first fixed: lib=4; last crashing: lib=3"));
-  json a = read(m_dir / ".faultline/bisect-lib.json");
+  json a = bisect_answer("lib");
   EXPECT_EQ(a["family"]["widened"], true);
   EXPECT_EQ(a["family"]["signatures"].size(), 3u);
   EXPECT_EQ(a["first_bad"], "4");

@@ -3,19 +3,20 @@
 // each run's fate from a seeded sequence indexed by faultline's run number, so it repeats.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
-#include <filesystem>
-#include <fstream>
+#include <chrono>
+#include <cstdint>
 #include <nlohmann/json.hpp>
-#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
-#include "runner/process.h"
+#include "tests/support.h"
 
 namespace faultline {
 namespace {
 
-namespace fs = std::filesystem;
+using e2e::Outcome;
 using nlohmann::json;
 
 // Version V crashes (SIGSEGV) from BAD_FROM on, in PERMILLE/1000 of its runs. Run n of a cell
@@ -45,68 +46,34 @@ int main(void) {
 }
 )";
 
-class FlakyBisectTest : public ::testing::Test {
+class FlakyBisectTest : public e2e::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-flaky-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-    std::ofstream(m_dir / "prog.c") << k_program;
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
+  FlakyBisectTest() : ScratchTest("flaky") { write("prog.c", k_program); }
   void matrix(int bad_from, int permille, int seed) {
-    std::ofstream(m_dir / "faultline.yaml")
-        << "version: 1\ncomponents:\n  lib:\n"
-        << "    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"]\n"
-        << "    build: $CC -O1 -DV={{ version }} -DBAD_FROM=" << bad_from
-        << " -DPERMILLE=" << permille << " -DSEED=" << seed << " -o {{ prefix }}/prog prog.c\n"
-        << "sanitizers: [none]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n"
-        << "bisect: { axes: [lib], confidence: 0.99 }\n";
+    write("faultline.yaml",
+          "version: 1\ncomponents:\n  lib:\n"
+          "    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"]\n"
+          "    build: $CC -O1 -DV={{ version }} -DBAD_FROM=" +
+              std::to_string(bad_from) + " -DPERMILLE=" + std::to_string(permille) +
+              " -DSEED=" + std::to_string(seed) +
+              " -o {{ prefix }}/prog prog.c\n"
+              "sanitizers: [none]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n"
+              "bisect: { axes: [lib], confidence: 0.99 }\n");
   }
-  struct Outcome {
-    int status = -1;
-    std::string out, err;
-  };
+  // A bisect of a rare crash gathers many runs: up to 10 minutes each.
   Outcome faultline(std::vector<std::string> args) {
-    args.insert(args.begin(), FAULTLINE_BINARY);
-    auto r = runner::run_command(args, m_dir.string(), std::chrono::minutes(10));
-    EXPECT_TRUE(r);
-    if (!r) return {};
-    return {r->exit_code.value_or(-1), r->stdout_capture.text(), r->stderr_capture.text()};
-  }
-  json answer() {
-    std::ifstream in(m_dir / ".faultline/bisect-lib.json");
-    std::stringstream s;
-    s << in.rdbuf();
-    return json::parse(s.str());
+    return ScratchTest::faultline(std::move(args), std::chrono::minutes(10));
   }
   // Runs and crashes of the version at 0-based `index`, summed over the session's probes.
-  // (The session is in the results store; read with plain SQLite.)
-  std::pair<int, int> observed(int index) {
-    sqlite3* db = nullptr;
-    int runs = 0, crashes = 0;
-    const std::string sql =
-        "SELECT coalesce(sum(o.runs), 0), coalesce(sum(o.target), 0) FROM bisect_observations o "
-        "JOIN bisect_sessions s ON s.session_id = o.session_id WHERE s.key = 'lib' AND o.x = " +
+  // (The session is in the results store.)
+  std::pair<std::int64_t, std::int64_t> observed(int index) const {
+    const std::string where =
+        " FROM bisect_observations o JOIN bisect_sessions s ON s.session_id = o.session_id "
+        "WHERE s.key = 'lib' AND o.x = " +
         std::to_string(index);
-    if (sqlite3_open_v2((m_dir / ".faultline/faultline.db").c_str(), &db, SQLITE_OPEN_READONLY,
-                        nullptr) == SQLITE_OK) {
-      sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-          sqlite3_step(stmt) == SQLITE_ROW) {
-        runs = sqlite3_column_int(stmt, 0);
-        crashes = sqlite3_column_int(stmt, 1);
-      }
-      sqlite3_finalize(stmt);
-    }
-    sqlite3_close(db);
-    return {runs, crashes};
+    return {db_int("SELECT coalesce(sum(o.runs), 0)" + where),
+            db_int("SELECT coalesce(sum(o.target), 0)" + where)};
   }
-  fs::path m_dir;
 };
 
 // The configured confidence (bisect.confidence 0.99) is reached and names version 6, though
@@ -115,7 +82,7 @@ TEST_F(FlakyBisectTest, ACrashInOneRunOfTenIsBisectedToItsVersionAtTheConfigured
   matrix(6, 100, 20261122);
   Outcome o = faultline({"bisect", "--axis", "lib", "--any-crash"});
   ASSERT_EQ(o.status, 1) << o.out << o.err;
-  json a = answer();
+  json a = bisect_answer("lib");
   EXPECT_EQ(a["outcome"], "culprit") << a.dump();
   EXPECT_EQ(a["first_bad"], "6") << a.dump();
   EXPECT_EQ(a["last_good"], "5") << a.dump();
@@ -129,10 +96,7 @@ TEST_F(FlakyBisectTest, ACrashInOneRunOfTenIsBisectedToItsVersionAtTheConfigured
   Outcome measured =
       faultline({"run", "--only", "lib=6", "--runs", "300", "--stop", "all", "--out", "rate.json"});
   ASSERT_EQ(measured.status, 1) << measured.out << measured.err;
-  std::ifstream in(m_dir / "rate.json");
-  std::stringstream s;
-  s << in.rdbuf();
-  json rate = json::parse(s.str())["cells"][0]["rate"];
+  json rate = json::parse(read(m_dir / "rate.json"))["cells"][0]["rate"];
   EXPECT_GT(rate["estimate"].get<double>(), 0.05) << rate.dump();
   EXPECT_LT(rate["estimate"].get<double>(), 0.16) << rate.dump();
 }

@@ -97,6 +97,11 @@ std::string sql_text(const std::filesystem::path& db, const std::string& sql) {
   return value;
 }
 
+std::string commit_version(const std::filesystem::path& repo, const std::string& rev) {
+  auto hash = runner::command_output({"git", "-C", repo.string(), "rev-parse", rev});
+  return hash ? hash->substr(0, 12) : "?";
+}
+
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit) {
   const auto until = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < until) {
@@ -118,6 +123,10 @@ void ScratchTest::sh(const std::string& command) {
 
 nlohmann::json ScratchTest::results() const {
   return nlohmann::json::parse(read_text(m_dir / ".faultline/results.json"));
+}
+
+nlohmann::json ScratchTest::bisect_answer(const std::string& axis) const {
+  return nlohmann::json::parse(read_text(m_dir / ".faultline" / ("bisect-" + axis + ".json")));
 }
 
 std::string ScratchTest::db_text(const std::string& sql) const {

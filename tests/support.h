@@ -66,6 +66,11 @@ pid_t start_faultline(const std::vector<std::string>& args, const std::filesyste
 // text, read-only beside any writer (waiting up to 5 s on a lock); "" when none.
 std::string sql_text(const std::filesystem::path& db, const std::string& sql);
 
+// The version name faultline gives the commit REV (a tag, a hash) of the git
+// repository at `repo`: the commit's first 12 hex digits; "?" when git cannot
+// resolve REV.
+std::string commit_version(const std::filesystem::path& repo, const std::string& rev);
+
 // Polls `done` every 50 ms for up to `limit`; true once it holds.
 bool eventually(const std::function<bool()>& done,
                 std::chrono::milliseconds limit = std::chrono::minutes(2));
@@ -82,6 +87,8 @@ class ScratchTest : public testing::ScratchTest {
   void sh(const std::string& command);
   // DIR/.faultline/results.json, parsed.
   nlohmann::json results() const;
+  // DIR/.faultline/bisect-AXIS.json, the answer of the last bisect of AXIS, parsed.
+  nlohmann::json bisect_answer(const std::string& axis) const;
   // sql_text() and its integer (-1 for none) from DIR/.faultline/faultline.db, the store.
   std::string db_text(const std::string& sql) const;
   std::int64_t db_int(const std::string& sql) const;

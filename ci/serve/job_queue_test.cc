@@ -3,31 +3,18 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include <filesystem>
 #include <fstream>
-#include <iostream>
 
+#include "base/testing/scratch_dir.h"
 #include "store/schema.h"
 #include "store/store.h"
 
 namespace faultline::ci::serve {
 namespace {
 
-namespace fs = std::filesystem;
-
-class JobQueueTest : public ::testing::Test {
+class JobQueueTest : public faultline::testing::ScratchTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/faultline-serve-queue-XXXXXX";
-    m_dir = mkdtemp(tmpl);
-    m_path = m_dir + "/faultline.db";
-  }
-  void TearDown() override {
-    if (HasFailure())
-      std::cerr << "scratch directory kept: " << m_dir << "\n";
-    else
-      fs::remove_all(m_dir);
-  }
+  JobQueueTest() : ScratchTest("serve-queue"), m_path((m_dir / "faultline.db").string()) {}
   std::unique_ptr<JobQueue> open() {
     auto q = JobQueue::open(m_path);
     EXPECT_TRUE(q) << q.error().message;
@@ -44,7 +31,7 @@ class JobQueueTest : public ::testing::Test {
     j.delivery = std::string("d-") + sha;
     return j;
   }
-  std::string m_dir, m_path;
+  const std::string m_path;  // DIR/faultline.db
 };
 
 TEST_F(JobQueueTest, ADeliveryIsRememberedAcrossRestarts) {
