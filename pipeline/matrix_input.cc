@@ -96,17 +96,15 @@ Expected<std::string> run_versions_command(const std::string& command, const std
   options.capture.head_bytes = k_versions_output_limit;
   options.capture.tail_bytes = 0;
   Expected<runner::ProcessResult> r = [&] {
-    SlowCommandNotice notice("faultline: waiting for the versions command '" + command +
-                                 "' (it is given " +
-                                 std::to_string(k_versions_command_timeout.count() / 1000) +
-                                 " s)\n",
-                             k_versions_command_notice);
+    SlowCommandNotice notice(
+        "faultline: waiting for the versions command '" + command + "' (it is given " +
+            std::to_string(k_versions_command_timeout.count() / 1000) + " s)\n",
+        k_versions_command_notice);
     return runner::run_process(options);
   }();
   if (!r) return fail(r.error());
   if (r->stdout_capture.truncated())
-    return fail(bad_input("it printed more than " +
-                          std::to_string(k_versions_output_limit >> 20) +
+    return fail(bad_input("it printed more than " + std::to_string(k_versions_output_limit >> 20) +
                           " MiB; print only the versions"));
   if (r->succeeded()) return r->stdout_capture.text();
   std::string how = r->describe();

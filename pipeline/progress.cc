@@ -99,8 +99,8 @@ void Progress::build_done(const std::string& id, const runner::BuildOutcome& o) 
     ++m_builds_run;
   if (o.state == runner::BuildState::failed) {
     ++m_builds_failed;
-    line("build failed: " + id + ": " + o.error + why_in_log(o.log_tail, o.error) + " (log: " + o.log_path +
-         ")");
+    line("build failed: " + id + ": " + o.error + why_in_log(o.log_tail, o.error) +
+         " (log: " + o.log_path + ")");
   } else if (o.state == runner::BuildState::dependency_failed) {
     ++m_builds_failed;
     line("build skipped: " + id + ": " + o.error);
