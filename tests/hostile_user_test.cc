@@ -123,5 +123,17 @@ TEST_F(HostileUserTest, FailedBuildLineCarriesTheLogsLastLine) {
                                "/bin/sh: 1: no-such-compiler-xyz: not found (log: "));
 }
 
+// `plan --shards 0` printed CLI11's "not in range 0.000000 to 1797693134862315…"
+// (a double's maximum, 309 digits).
+TEST_F(HostileUserTest, ZeroShardsIsRefusedWithAReadableRange) {
+  write("faultline.yaml",
+        "version: 1\ncomponents: { a: { versions: [\"1\"], inputs: [] } }\n"
+        "workloads: { w: { run: \"true\" } }\n");
+  Outcome o = faultline({"plan", "--shards", "0"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "--shards: Value 0 not in range 1 to 1000000\nRun with --help for more information.\n");
+}
+
 }  // namespace
 }  // namespace faultline
