@@ -247,7 +247,9 @@ void Publisher::deny(Published& out, const std::string& what, const std::string&
   if (m_options.summary_written) {
     out.warning += "the report is in the job summary instead";
   } else if (m_options.summary_path.empty()) {
-    out.warning += "GITHUB_STEP_SUMMARY is not set, so the report is only in the job log";
+    out.warning +=
+        "GITHUB_STEP_SUMMARY is not set, so the report is posted nowhere (`faultline report "
+        "--format md` renders it)";
   } else {
     std::ofstream summary(m_options.summary_path, std::ios::app | std::ios::binary);
     summary << markdown << "\n";

@@ -123,7 +123,7 @@ void add_plan_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   cmd->add_option("--shards", flags->shards,
                   "split into N shards; prints a GitHub Actions matrix (JSON)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1'000'000));
   cmd->add_option("--shard", flags->shard,
                   "list only shard K of N (K/N), as `run --shard` would run");
   cmd->add_option("--max-cells", flags->max_cells, "refuse a matrix of more cells than this")

@@ -51,6 +51,14 @@ std::optional<unsigned char> control_character(std::string_view value) {
   return std::nullopt;
 }
 
+// The name of the folder holding `file`, also when `file` names none or a
+// relative one (`faultline.yaml`, `./f.yaml`, `../f.yaml`); "" for `/f.yaml`.
+std::string folder_name(const std::string& file) {
+  std::error_code ec;
+  const std::filesystem::path path = std::filesystem::absolute(file, ec);
+  return ec ? "" : path.lexically_normal().parent_path().filename().string();
+}
+
 std::string hex_byte(unsigned char c) {
   char hex[8];
   std::snprintf(hex, sizeof hex, "0x%02X", c);
@@ -365,7 +373,7 @@ void Loader::read_top(const YAML::Node& root) {
   if (root["name"]) {
     if (auto v = scalar(root["name"], "name")) m_config.name = *v;
   } else {
-    m_config.name = std::filesystem::path(m_file).parent_path().filename().string();
+    m_config.name = folder_name(m_file);
     if (m_config.name.empty()) m_config.name = "faultline";
   }
   if (root["compiler"]) {
@@ -594,6 +602,11 @@ void Loader::read_command_versions(const YAML::Node& node, const std::string& pa
     return error(at, path + ".command " + q(*command) + ": " + versions.error().message);
   if (versions->empty())
     return error(at, path + ".command " + q(*command) + " printed no versions");
+  for (std::size_t i = 0; i < versions->size(); ++i)
+    if (auto c = control_character((*versions)[i]))
+      return error(at, path + ".command " + q(*command) + ": version " + std::to_string(i + 1) +
+                           " of its output holds a control character (byte " + hex_byte(*c) +
+                           "); versions must be printable text");
   out.versions = std::move(*versions);
 }
 

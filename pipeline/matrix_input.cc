@@ -1,8 +1,11 @@
 #include "pipeline/matrix_input.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "base/redact.h"
 #include "base/text.h"
@@ -53,9 +56,56 @@ Expected<std::vector<std::string>> list_git_tags(const std::string& repo_dir,
   return tags;
 }
 
+namespace {
+
+// Says on stderr, once, that a slow command is still running: after `after`
+// unless destroyed first (the command ended). No minute passes in silence.
+class SlowCommandNotice {
+ public:
+  SlowCommandNotice(std::string sentence, std::chrono::milliseconds after)
+      : m_thread([this, sentence = std::move(sentence), after] {
+          std::unique_lock<std::mutex> lock(m_mutex);
+          if (!m_done.wait_for(lock, after, [this] { return m_ended; }))
+            std::cerr << sentence << std::flush;
+        }) {}
+  ~SlowCommandNotice() {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_ended = true;
+    }
+    m_done.notify_all();
+    m_thread.join();
+  }
+  SlowCommandNotice(const SlowCommandNotice&) = delete;
+  SlowCommandNotice& operator=(const SlowCommandNotice&) = delete;
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable m_done;
+  bool m_ended = false;
+  std::thread m_thread;  // last: starts once the members above exist
+};
+
+}  // namespace
+
 Expected<std::string> run_versions_command(const std::string& command, const std::string& dir) {
-  auto r = runner::run_command({"/bin/sh", "-c", command}, dir.empty() ? "." : dir);
+  runner::ProcessOptions options;
+  options.argv = {"/bin/sh", "-c", command};
+  options.working_directory = dir.empty() ? "." : dir;
+  options.timeout = k_versions_command_timeout;
+  options.capture.head_bytes = k_versions_output_limit;
+  options.capture.tail_bytes = 0;
+  Expected<runner::ProcessResult> r = [&] {
+    SlowCommandNotice notice(
+        "faultline: waiting for the versions command '" + command + "' (it is given " +
+            std::to_string(k_versions_command_timeout.count() / 1000) + " s)\n",
+        k_versions_command_notice);
+    return runner::run_process(options);
+  }();
   if (!r) return fail(r.error());
+  if (r->stdout_capture.truncated())
+    return fail(bad_input("it printed more than " + std::to_string(k_versions_output_limit >> 20) +
+                          " MiB; print only the versions"));
   if (r->succeeded()) return r->stdout_capture.text();
   std::string how = r->describe();
   std::string err(trim(r->stderr_capture.text()));

@@ -3,6 +3,7 @@
 // the git CLI; a versions command runs with /bin/sh.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
@@ -41,7 +42,16 @@ Expected<std::vector<std::string>> list_git_range(const std::string& repo_dir,
 Expected<std::vector<std::string>> list_git_tags(const std::string& repo_dir,
                                                  const std::string& pattern);
 
-// `/bin/sh -c COMMAND` in `dir`: its stdout, or an error with its exit and stderr.
+// A versions command ends within this, and prints at most k_versions_output_limit
+// bytes (npm's longest version lists are a few hundred KiB). After
+// k_versions_command_notice faultline says on stderr that it is waiting for it.
+inline constexpr std::chrono::milliseconds k_versions_command_timeout{120'000};
+inline constexpr std::size_t k_versions_output_limit = std::size_t{8} << 20;  // 8 MiB
+inline constexpr std::chrono::milliseconds k_versions_command_notice{3'000};
+
+// `/bin/sh -c COMMAND` in `dir`: its stdout, or an error with its exit and stderr;
+// an error too when it runs past the timeout or prints more than the limit (its
+// output is never cut and parsed in part).
 Expected<std::string> run_versions_command(const std::string& command, const std::string& dir);
 
 // `--only AXIS=VALUE` filters: per product axis, the values wanted (the same

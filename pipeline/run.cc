@@ -357,8 +357,8 @@ RunOutcome outcome_of(Session& s, const runner::StressLoop& loop, reporters::Run
 Status prepare(Session& s) {
   FAULTLINE_TRY(s.selected, select_cells(s.expansion(), s.request.only, s.request.shard));
   FAULTLINE_STORE_CHECK(resolve_paths(s));
+  FAULTLINE_STORE_CHECK(settle_stress(s));  // a bad --budget must not leave a session behind
   FAULTLINE_STORE_CHECK(open_session(s));
-  FAULTLINE_STORE_CHECK(settle_stress(s));
   catch_interrupts();
   s.redactor = Redactor::from_environment(s.config().secrets);
   return Ok{};

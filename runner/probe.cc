@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -67,6 +68,19 @@ ProbeResult run_probe(const sanitizers::Profile& profile, const sanitizers::Tool
   return {true, false, ""};
 }
 
+// The cache is only a shortcut: when its folder cannot be read or written (another
+// user's /tmp/faultline-probes, a HOME this user cannot enter), probe in a private
+// temporary folder, removed afterwards.
+ProbeResult probe_uncached(const sanitizers::Profile& profile, const sanitizers::Toolchain& tc) {
+  std::error_code ec;
+  std::string pattern = (fs::temp_directory_path(ec) / "faultline-probe-XXXXXX").string();
+  if (ec || !mkdtemp(pattern.data()))
+    return {false, false, "cannot create a folder to build the probe in: " + pattern};
+  ProbeResult r = run_probe(profile, tc, pattern);
+  fs::remove_all(pattern, ec);
+  return r;
+}
+
 }  // namespace
 
 ProbeResult probe_sanitizer(const sanitizers::Profile& profile, sanitizers::Compiler compiler,
@@ -76,10 +90,10 @@ ProbeResult probe_sanitizer(const sanitizers::Profile& profile, sanitizers::Comp
       tc.cc + "\n" + join(profile.cflags, " ") + "\n" + join(profile.ldflags, " ");
   for (const auto& [k, v] : profile.env) key_text += "\n" + k + "=" + v;
   const fs::path dir = fs::path(cache_dir) / hex16(fnv1a64(key_text));
-  if (fs::exists(dir / "ok")) return {true, true, ""};
   std::error_code ec;
+  if (fs::exists(dir / "ok", ec)) return {true, true, ""};
   fs::create_directories(dir, ec);
-  if (ec) return {false, false, "cannot create " + dir.string() + ": " + ec.message()};
+  if (ec || access(dir.c_str(), W_OK) != 0) return probe_uncached(profile, tc);
   ProbeResult r = run_probe(profile, tc, dir);
   if (r.ok) std::ofstream(dir / "ok") << key_text << "\n";
   return r;

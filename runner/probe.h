@@ -17,7 +17,9 @@ struct ProbeResult {
   std::string problem;  // when !ok: what failed, the compiler's first error, and what to install
 };
 
-// `cache_dir`: where the verdicts are kept (created when missing).
+// `cache_dir`: where the verdicts are kept (created when missing). A cache that
+// cannot be read or written (another user's, a HOME not ours) is skipped: the probe
+// then runs in a temporary folder of its own, never failing for the cache's sake.
 ProbeResult probe_sanitizer(const sanitizers::Profile& profile, sanitizers::Compiler compiler,
                             const std::string& cache_dir);
 

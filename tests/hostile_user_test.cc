@@ -1,0 +1,139 @@
+// End-to-end tests of what a hostile new user tried (FINDINGS.md): versions
+// commands that print too much, escapes or take long; a mistyped flag before a
+// --resume; a probe cache that cannot be used; a matrix named without its
+// folder; a build whose compiler is missing. The real binary, real processes,
+// a scratch directory per test (kept and named on failure).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "runner/process.h"
+#include "tests/support.h"
+
+namespace faultline {
+namespace {
+
+using e2e::Outcome;
+using ::testing::HasSubstr;
+
+class HostileUserTest : public e2e::ScratchTest {
+ protected:
+  HostileUserTest() : ScratchTest("hostile-user") {}
+
+  // A matrix of one component `a` whose versions come from `command` (line 3,
+  // column 29 of the file, its opening quote), and one workload.
+  void versions_from(const std::string& command) {
+    write("faultline.yaml", "version: 1\ncomponents:\n  a: { versions: { command: \"" + command +
+                                "\" }, inputs: [] }\nworkloads: { w: { run: \"true\" } }\n");
+  }
+};
+
+// F1: output past the limit was cut to head + tail and parsed, so the cut's
+// marker became versions, or a unique listing "printed twice".
+TEST_F(HostileUserTest, VersionsCommandPrintingPastTheLimitIsRefusedNotParsedInPart) {
+  versions_from("seq 1 2000000");  // 14.9 MB of unique versions
+  Outcome o = faultline({"validate", "--no-probe"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "faultline.yaml:3:29: error: components.a.versions.command 'seq 1 2000000' failed: "
+            "it printed more than 8 MiB; print only the versions\n");
+}
+
+// F2: docs/config.md: a version holding a control character is a validate error;
+// only listed versions were checked, so an escape reached the terminal.
+TEST_F(HostileUserTest, VersionsCommandPrintingAControlCharacterIsAnError) {
+  versions_from("printf '1\\\\n\\\\033[2J\\\\n'");
+  Outcome o = faultline({"validate", "--no-probe"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "faultline.yaml:3:29: error: components.a.versions.command 'printf '1\\n\\033[2J\\n'': "
+            "version 2 of its output holds a control character (byte 0x1B); versions must be "
+            "printable text\n");
+  EXPECT_EQ(o.out, "");
+}
+
+// F3: a slow versions command (npm on a slow network) held validate silent for
+// up to 120 s; now it is announced after 3 s and still read.
+TEST_F(HostileUserTest, SlowVersionsCommandIsAnnouncedAndStillRead) {
+  versions_from("sleep 4; echo 1.0; echo 1.1");
+  Outcome o = faultline({"validate", "--no-probe"});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("faultline: waiting for the versions command 'sleep 4; echo 1.0; "
+                               "echo 1.1' (it is given 120 s)\n"));
+  EXPECT_THAT(o.out, HasSubstr("a: 2 from command 'sleep 4; echo 1.0; echo 1.1', 1.0 .. 1.1\n"));
+}
+
+// F4: a mistyped --budget opened a session before it was refused, and the next
+// --resume continued that empty session instead of the user's killed run.
+TEST_F(HostileUserTest, RefusedBudgetLeavesNoSessionForResumeToPick) {
+  write("faultline.yaml",
+        "version: 1\ncomponents: { a: { versions: [\"1\"], inputs: [] } }\n"
+        "workloads: { w: { run: \"true\" } }\nstress: { runs: 2 }\n");
+  ASSERT_EQ(faultline({"run"}).status, 0);
+  Outcome bad = faultline({"run", "--budget", "10q"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err,
+            "faultline run: --budget '10q' is neither a number of runs (500) nor a time (90s, "
+            "10m, 1h)\n");
+  EXPECT_EQ(db_int("SELECT count(*) FROM sessions"), 1);
+  Outcome resumed = faultline({"run", "--resume"});
+  EXPECT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_THAT(resumed.err, HasSubstr("(2 resumed from the store)"));
+}
+
+// F5: the probe cache is a shortcut; one that cannot be created (here under a
+// regular file; for another user, a folder it may not enter) made every
+// sanitizer "not work here", or validate die with "internal error".
+TEST_F(HostileUserTest, ProbeRunsUncachedWhenItsCacheCannotBeUsed) {
+  write("faultline.yaml",
+        "version: 1\ncomponents: { a: { versions: [\"1\"], inputs: [] } }\n"
+        "workloads: { w: { run: \"true\" } }\n");
+  write("not-a-folder", "x");
+  e2e::Launch launch(
+      m_dir, runner::environment_with({{"XDG_CACHE_HOME", (m_dir / "not-a-folder").string()}}));
+  Outcome o = e2e::run_faultline({"validate"}, launch);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("  toolchain  gcc builds and runs none (probed)\n"));
+}
+
+// F6: `faultline validate` in the matrix's folder named the matrix "faultline",
+// so two matrices of one repository shared a PR comment and a status.
+TEST_F(HostileUserTest, DefaultNameIsTheFolderAlsoForABareFileName) {
+  write("faultline.yaml",
+        "version: 1\ncomponents: { a: { versions: [\"1\"], inputs: [] } }\n"
+        "workloads: { w: { run: \"true\" } }\n");
+  Outcome o = faultline({"validate", "--no-probe", "faultline.yaml"});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("  name       " + m_dir.filename().string() + "\n"));
+  Outcome dotted = faultline({"validate", "--no-probe", "./faultline.yaml"});
+  EXPECT_THAT(dotted.out, HasSubstr("  name       " + m_dir.filename().string() + "\n"));
+}
+
+// F7: a build whose compiler is missing said only "exit 127"; the reason was in
+// the log alone.
+TEST_F(HostileUserTest, FailedBuildLineCarriesTheLogsLastLine) {
+  write("faultline.yaml",
+        "version: 1\ncomponents: { a: { versions: [\"1\"], inputs: [], build: "
+        "\"no-such-compiler-xyz -c x.c\" } }\nworkloads: { w: { run: \"true\" } }\n");
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 3);
+  EXPECT_THAT(o.err, HasSubstr("build failed: a=1 sanitizer=none: the build command exit 127: "
+                               "/bin/sh: 1: no-such-compiler-xyz: not found (log: "));
+}
+
+// `plan --shards 0` printed CLI11's "not in range 0.000000 to 1797693134862315…"
+// (a double's maximum, 309 digits).
+TEST_F(HostileUserTest, ZeroShardsIsRefusedWithAReadableRange) {
+  write("faultline.yaml",
+        "version: 1\ncomponents: { a: { versions: [\"1\"], inputs: [] } }\n"
+        "workloads: { w: { run: \"true\" } }\n");
+  Outcome o = faultline({"plan", "--shards", "0"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "--shards: Value 0 not in range 1 to 1000000\nRun with --help for more information.\n");
+}
+
+}  // namespace
+}  // namespace faultline
