@@ -15,8 +15,11 @@ namespace faultline {
 // alone ("No such file or directory"), for the caller's sentence.
 Expected<std::string> read_file(const std::string& path);
 
-// Writes `text` to `path` whole or not at all, through `path`.tmp. Errors
-// (infrastructure): "PATH: cannot write PATH.tmp", "PATH: cannot write: REASON".
+// Writes `text` to `path` whole or not at all, through a unique temporary file
+// beside it (`path`.tmp.XXXXXX, mkstemp(3)), synced, then renamed over `path`;
+// concurrent writers never share the temporary file. Errors (infrastructure):
+// "PATH: cannot create a temporary file beside it: REASON",
+// "PATH: cannot write PATH.tmp.XXXXXX: REASON", "PATH: cannot write: REASON".
 Status write_file_atomically(const std::string& path, std::string_view text);
 
 }  // namespace faultline
