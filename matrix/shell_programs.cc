@@ -34,13 +34,13 @@ bool is_stdin_path(std::string_view word) {
   return word == "-" || word == "/dev/stdin" || word == "/dev/fd/0" || word == "/proc/self/fd/0";
 }
 
-// Words a command's name may follow that leave it the program: `env A=1 sh`, `timeout 5 bash`,
-// `nice -n 5 sh`, `busybox sh`.
+// Programs that run the program named among their arguments, with their own options and
+// arguments before it: `env A=1 sh`, `timeout -s KILL 5 bash`, `nice -n 5 sh`, `busybox sh`.
 bool is_wrapper(std::string_view word) {
   for (std::string_view w : {"env", "exec", "nohup", "nice", "timeout", "stdbuf", "setsid",
                              "busybox", "ionice", "chrt", "taskset"})
     if (word == w) return true;
-  return !word.empty() && std::isdigit(static_cast<unsigned char>(word[0]));  // timeout 5s
+  return false;
 }
 
 // Programs that run another command, named somewhere among their arguments, with their input:
@@ -91,15 +91,15 @@ const std::vector<Language>& languages() {
       {{"perl"}, "eE", "", "", "iIMmxCdD", "l0", {}, {}, {}},
       {{"ruby"}, "e", "", "IrCE", "ixFK", "0T", {}, {}, {}},
       {{"node", "nodejs"},
-       "ep",
-       "",
-       "rC",
        "",
        "",
-       {"--eval", "--print"},
+       "",
+       "",
+       "",
+       {"--eval", "--print", "-e", "-p", "-pe"},
        {},
        {"--require", "--import", "--loader", "--experimental-loader", "--conditions",
-        "--input-type", "--title"}},
+        "--input-type", "--title", "-r", "-C"}},
       {{"php"}, "rBRE", "fF", "cdz", "", "", {}, {}, {}},
       {{"lua", "luajit"}, "e", "", "l", "", "", {}, {}, {}},
       {{"Rscript"}, "e", "", "", "", "", {}, {}, {}, WordRole::script, WordRole::code_file, false},
@@ -168,6 +168,15 @@ const Language* language_of(std::string_view word) {
     for (std::string_view n : l.names)
       if (names(word, n)) return &l;
   return nullptr;
+}
+
+bool has(const std::vector<std::string_view>& list, std::string_view s);
+
+// An option read whole: `--name`, `--name=value`, or one the language spells whole (node -pe).
+bool is_long(std::string_view w, const Language& lang) {
+  if (w.substr(0, 2) == "--") return true;
+  const std::string_view option = w.substr(0, w.find('='));
+  return has(lang.long_code, option) || has(lang.long_files, option) || has(lang.long_args, option);
 }
 
 bool has(std::string_view letters, char c) { return letters.find(c) != std::string_view::npos; }
@@ -288,7 +297,8 @@ void Reading::cluster(std::size_t j, const Language& lang) {
       while (i + 1 < w.size() && std::isdigit(static_cast<unsigned char>(w[i + 1]))) ++i;
   }
   // A value that continues the letters (python3 -{{ x }}) may be a code option itself.
-  if (m_partial && j + 1 == m_words.size() && !lang.code.empty()) m_out.roles[j] = lang.code_role;
+  if (m_partial && j + 1 == m_words.size() && (!lang.code.empty() || !lang.long_code.empty()))
+    m_out.roles[j] = lang.code_role;
 }
 
 // PROGRAM [options] [SCRIPT | -] [ARG…], the options as `lang` has them.
@@ -299,11 +309,11 @@ void Reading::language(std::size_t name, const Language& lang) {
     const std::string& w = m_words[j];
     if (options && w == "--") {
       options = false;
-    } else if (options && w == "-" && !m_given) {
+    } else if (options && w == "-" && !m_given && !(m_partial && j + 1 == m_words.size())) {
       options = false;
       m_stdin = m_operand = true;
-    } else if (options && w.size() > 1 && w[0] == '-') {
-      if (w[1] == '-')
+    } else if (options && w[0] == '-') {
+      if (is_long(w, lang))
         long_option(j, lang);
       else
         cluster(j, lang);
@@ -331,13 +341,13 @@ std::pair<std::size_t, bool> program_index(const std::vector<std::string>& words
       continue;
     }
     const std::string_view name = base_name(words[k]);
-    if (is_runner(name)) {
-      // A shell anywhere after a runner: its options are the runner's business.
+    if (is_runner(name) || is_wrapper(name)) {
+      // A program anywhere after a runner or wrapper: their options are their business.
       for (std::size_t j = k + 1; j < words.size(); ++j)
         if (is_shell_name(words[j]) || language_of(words[j])) return {j, name == "xargs"};
       return {k_none, false};
     }
-    if (is_name_prefix(words[k]) || is_wrapper(words[k])) continue;
+    if (is_name_prefix(words[k])) continue;
     return {k, false};
   }
   return {k_none, false};
