@@ -275,19 +275,19 @@ workloads:
       "the value would run; read the environment variable in that code instead: "
       "\"$FAULTLINE_X\" inside a quoted here-document (<<'EOF') or single quotes for a shell\n";
   const std::string want =
-      "faultline.yaml:5:30: error: components.lib.build: '{{ version }}' is in text that sh reads "
+      "faultline.yaml:5:28: error: components.lib.build: '{{ version }}' is in text that sh reads "
       "as code from a process substitution (<(…)), so the value would run; read the environment "
       "variable in that code instead (\"$FAULTLINE_VERSION\" for a shell)\n"
       "faultline.yaml:11:12: error: workloads.rcfile.run: '{{ x }}' is in text that bash" +
       input_tail +
       "faultline.yaml:17:28: error: workloads.awk_stdin.run: '{{ x }}' is in text that awk" +
       input_tail +
-      "faultline.yaml:21:28: error: workloads.sourced.run: '{{ x }}' is in text that source reads "
+      "faultline.yaml:21:27: error: workloads.sourced.run: '{{ x }}' is in text that source reads "
       "as code from a process substitution (<(…)), so the value would run; read the environment "
       "variable in that code instead (\"$FAULTLINE_X\" for a shell)\n"
       "faultline.yaml:24:15: error: workloads.tee.run: '{{ x }}' is in text that sh" +
       input_tail +
-      "faultline.yaml:27:29: error: workloads.sed.run: '{{ x }}' is in the program text of sed, "
+      "faultline.yaml:27:28: error: workloads.sed.run: '{{ x }}' is in the program text of sed, "
       "which sed runs as code (a value can add commands to it: sed's e and awk's system() run "
       "shell commands), so the value would run; pass the value as data instead, as in awk -v "
       "v=\"$FAULTLINE_X\" '{ print v }'\n";
