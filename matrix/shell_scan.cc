@@ -359,7 +359,8 @@ std::size_t ShellScan::case_char(std::string_view s, std::size_t i) {
     if (next == '&') return used;
     return i + 2 < s.size() && s[i + 2] == '&' ? 2 : 1;  // ;;& or ;;
   }
-  end_word();
+  end_word();  // `esac)`: the case ends, and the `)` belongs to what holds it
+  if (top.cases.empty() || top.cases.back() == Case::body) return operator_char(s, i);
   if (c == ')' && top.cases.back() == Case::pattern) {
     top.cases.back() = Case::body;
     top.words.clear();

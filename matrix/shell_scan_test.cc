@@ -167,6 +167,7 @@ TEST(ShellScan, ReadsCasePatternsAsPatterns) {
       {"case $y in (a|b) echo hi;; esac; echo {{ x }} | sh", "8:45", from_input("sh")},
       {"case $y in a) echo {{ x }};; esac | sh", "8:26", from_input("sh")},
       {"echo \"$(case $y in a) echo;; esac; sh -c {{ x }})\"", "8:48", k_run_again},
+      {"echo \"$(case $y in a) echo;; esac)\"; eval {{ x }}", "8:49", k_run_again},
   });
 }
 
