@@ -12,6 +12,7 @@
 #include <string>
 
 #include "sanitizers/parser.h"
+#include "sanitizers/scanner.h"
 
 namespace {
 
@@ -133,6 +134,28 @@ void BM_ScanLog(benchmark::State& state) {
   state.counters["MiB"] = static_cast<double>(log.size() >> 20);
 }
 BENCHMARK(BM_ScanLog)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The whole-stream scan alone (sanitizers/scanner.h) over 256 KiB holding no report, as a
+// capture scans each read of a run's output (runner/process_posix.cc reads 256 KiB, so the
+// bytes are in cache): first arg 0 zeros (`head -c … /dev/zero`), 1 ordinary log
+// lines; second arg the vector path (0 sse2, 1 avx2, 2 avx512).
+void BM_FindAnchorLine(benchmark::State& state) {
+  static const std::string zeros(std::size_t{256} << 10, '\0');
+  static const std::string text = [] {
+    std::string out;
+    for (std::size_t line = 0; out.size() < (std::size_t{256} << 10); ++line)
+      out += ordinary_line(line);
+    return out;
+  }();
+  const std::string& input = state.range(0) == 0 ? zeros : text;
+  for (auto _ : state) {
+    std::size_t found = faultline::sanitizers::find_anchor_line(
+        input, 0, static_cast<faultline::sanitizers::VectorPath>(state.range(1)));
+    benchmark::DoNotOptimize(found);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input.size()));
+}
+BENCHMARK(BM_FindAnchorLine)->ArgsProduct({{0, 1}, {1, 2}})->Unit(benchmark::kMicrosecond);
 
 void BM_ParseOneAsanReport(benchmark::State& state) {
   std::string report = k_asan_report;

@@ -29,13 +29,10 @@ struct TriageOptions {
   std::size_t frames_shown = 5;
 };
 
-// Text from the log as a terminal may show it: the values of secret-looking environment
-// variables masked (base/redact.h), control characters and invalid bytes as \xHH
-// (reporters/text.h), so the log can neither leak a token nor drive the terminal.
-std::string valid_utf8(std::string_view text) {
-  static const Redactor redactor = Redactor::from_environment();
-  return reporters::terminal_text(redactor.apply(text));
-}
+// Text from the log as a terminal may show it: control characters and invalid bytes as \xHH
+// (reporters/text.h), so the log cannot drive the terminal. Secrets are masked before, in the
+// crashes both outputs print (pipeline::mask_crashes).
+std::string valid_utf8(std::string_view text) { return reporters::terminal_text(text); }
 
 std::string describe_frame(const sanitizers::Frame& f) {
   std::string where;
@@ -81,7 +78,8 @@ int run_triage(const TriageOptions& options) {
     std::cerr << found.error().message << "\n";
     return exit_status_for(found.error());
   }
-  const std::vector<sanitizers::Crash>& crashes = *found;
+  std::vector<sanitizers::Crash>& crashes = *found;
+  pipeline::mask_crashes(crashes, Redactor::from_environment());
   if (options.json) {
     std::cout << pipeline::crashes_json(crashes).dump(2, ' ', false,
                                                       nlohmann::json::error_handler_t::replace)

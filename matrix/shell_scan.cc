@@ -4,161 +4,36 @@
 #include <cctype>
 #include <cstdint>
 
+#include "matrix/shell_programs.h"
+
 namespace faultline::matrix {
 
 namespace {
 
-bool is_shell(std::string_view word) {
-  const std::size_t slash = word.rfind('/');
-  if (slash != std::string_view::npos) word.remove_prefix(slash + 1);
-  for (std::string_view s : {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox", "su"})
-    if (word == s) return true;
-  return false;
-}
-
-// Programs whose -c/-e/-E/-r option takes a script in their own language.
-bool is_interpreter(std::string_view word) {
-  const std::size_t slash = word.rfind('/');
-  if (slash != std::string_view::npos) word.remove_prefix(slash + 1);
-  for (std::string_view s :
-       {"python", "perl", "ruby", "node", "nodejs", "php", "lua", "Rscript", "tclsh"})
-    if (word.substr(0, s.size()) == s) return true;
-  return false;
-}
-
-// "-c", "-ec", "-xc": a shell option cluster that names the script next.
-bool is_script_option(std::string_view word) {
-  if (word.size() < 2 || word[0] != '-' || word[1] == '-') return false;
-  return std::all_of(word.begin() + 1, word.end(), [](char c) { return c >= 'a' && c <= 'z'; }) &&
-         word.find('c') != std::string_view::npos;
-}
-
-bool is_assignment(std::string_view word) {
-  const std::size_t eq = word.find('=');
-  return eq != std::string_view::npos && eq > 0 &&
-         std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq), [](char c) {
-           return c == '_' || std::isalnum(static_cast<unsigned char>(c));
-         });
-}
-
-// A word before a command's name that leaves the next word the name: an assignment, a reserved
-// word that starts a command (`!`, `if`, `do`, `{`, `time`, …), or `command`/`builtin` and their
-// options (`command -p eval …` runs eval).
-bool is_name_prefix(std::string_view word) {
-  if (is_assignment(word) || (word.size() > 1 && word[0] == '-')) return true;
-  for (std::string_view w : {"!", "if", "then", "elif", "else", "while", "until", "do", "{", "time",
-                             "command", "builtin"})
-    if (word == w) return true;
-  return word.size() > 2 && word.substr(word.size() - 2) == "()";  // f() { …
-}
-
-std::string_view base_name(std::string_view word) {
-  const std::size_t slash = word.rfind('/');
-  return slash == std::string_view::npos ? word : word.substr(slash + 1);
-}
-
-// Words a command's name may follow that leave it the program which reads the input:
-// `env A=1 sh`, `timeout 5 bash`, `nice -n 5 sh`.
-bool is_wrapper(std::string_view word) {
-  for (std::string_view w : {"env", "exec", "nohup", "nice", "timeout", "stdbuf", "setsid"})
-    if (word == w) return true;
-  return !word.empty() && std::isdigit(static_cast<unsigned char>(word[0]));  // timeout 5s
-}
-
-bool is_stdin_path(std::string_view word) {
-  return word == "-" || word == "/dev/stdin" || word == "/dev/fd/0" || word == "/proc/self/fd/0";
-}
-
-// `>log`, `2>&1`, `<file`, `>`: a redirection, not an operand; true in `*target` when the
-// next word is its file.
-bool is_redirection(std::string_view word, bool* target) {
-  std::size_t i = 0;
-  while (i < word.size() && std::isdigit(static_cast<unsigned char>(word[i]))) ++i;
-  if (i >= word.size() || (word[i] != '<' && word[i] != '>')) return false;
-  *target = word.find_first_not_of("0123456789<>&|", i) == std::string_view::npos &&
-            word.back() != '-' && !std::isdigit(static_cast<unsigned char>(word.back()));
-  return true;
-}
-
-// After a shell's or interpreter's name (`words[k]`): does it read its script from its input?
-// Yes with no operand, `-s`, or `-` / `/dev/stdin`; no with -c (-e … for an interpreter) or a
-// script file.
-bool reads_script_from_input(const std::vector<std::string>& words, std::size_t k) {
-  const bool shell = is_shell(words[k]);
-  for (std::size_t j = k + 1; j < words.size(); ++j) {
-    const std::string& w = words[j];
-    bool target = false;
-    if (is_redirection(w, &target)) {
-      j += target;
-    } else if (is_stdin_path(w)) {
-      return true;
-    } else if (w.size() > 1 && (w[0] == '-' || w[0] == '+') && w != "--") {
-      if (shell ? is_script_option(w)
-                : (w == "-c" || w == "-e" || w == "-E" || w == "-r" || w == "-m"))
-        return false;
-      if (shell && w[1] != '-' && w.find('s') != std::string::npos) return true;
-      if (w == "-o" || w == "+o" || (!shell && (w == "-W" || w == "-X"))) ++j;
-    } else if (w != "--" && !(shell && base_name(words[k]) == "su")) {
-      return false;  // a script file (su's operand is a user)
-    }
-  }
-  return true;
-}
-
-// Programs that run another command, named somewhere among their arguments, with their input:
-// `docker exec -i c sh`, `kubectl exec -i pod -- bash`, `sudo -u root sh`, `chroot /srv sh`.
-bool is_runner(std::string_view word) {
-  for (std::string_view w :
-       {"sudo", "doas", "docker", "podman", "nerdctl", "kubectl", "chroot", "nsenter", "unshare",
-        "runuser", "setpriv", "flock", "systemd-run", "lxc-attach", "schroot", "xargs"})
-    if (word == w) return true;
-  return false;
-}
-
-// Programs that always run what they read as shell commands: at and batch queue it, GNU
-// parallel runs each line, ssh hands it to the remote shell.
-bool runs_input(std::string_view name) {
-  return name == "at" || name == "batch" || name == "parallel" || name == "ssh";
-}
-
-// From words[k], the program that reads its input as code, if any (see input_reader).
-std::optional<std::string> reader_at(const std::vector<std::string>& words, std::size_t k,
-                                     bool through_runner) {
-  const std::string& w = words[k];
-  const std::string_view name = base_name(w);
-  if (name == "eval" || runs_input(name)) return w;
-  if (name == "source" || name == ".")
-    return k + 1 < words.size() && is_stdin_path(words[k + 1]) ? std::optional(w) : std::nullopt;
-  if (!is_shell(w) && !is_interpreter(w)) return std::nullopt;
-  if (through_runner || reads_script_from_input(words, k)) return w;
-  return std::nullopt;
-}
-
-// The program of a finished simple command that reads its standard input as code (a shell or
-// interpreter given no script, `source /dev/stdin`, eval, which can read input only through a
-// substitution, at/batch/parallel/ssh, or a shell a runner such as xargs, sudo or docker
-// starts), as written; nullopt for any other.
-std::optional<std::string> input_reader(const std::vector<std::string>& words) {
-  for (std::size_t k = 0; k < words.size(); ++k) {
-    const std::string_view name = base_name(words[k]);
-    if (is_runner(name)) {
-      // A shell anywhere after a runner: its options are the runner's business.
-      for (std::size_t j = k + 1; j < words.size(); ++j)
-        if (is_shell(words[j]) || is_interpreter(words[j]))
-          return reader_at(words, j, name == "xargs");
-      return std::nullopt;
-    }
-    if (is_name_prefix(words[k]) || is_wrapper(words[k])) continue;
-    return reader_at(words, k, false);
-  }
-  return std::nullopt;
-}
-
+// What refusals say; "$VAR" is the placeholder's environment variable.
 std::string input_code(const std::string& reader) {
   return "is in text that " + reader +
          " reads from its input and runs as code (a here-document, here-string or pipe into "
          "it), so the value would run; read the environment variable in that code instead: "
          "\"$VAR\" inside a quoted here-document (<<'EOF') or single quotes for a shell";
+}
+
+std::string file_code(const std::string& reader) {
+  return "is in text that " + reader +
+         " reads as code from a process substitution (<(…)), so the value would run; read the "
+         "environment variable in that code instead (\"$VAR\" for a shell)";
+}
+
+const std::string k_run_again =
+    "is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the value would "
+    "be read as code; read the environment variable inside that code instead (\"$VAR\" for a "
+    "shell)";
+
+std::string program_code(const std::string& program) {
+  return "is in the program text of " + program + ", which " + program +
+         " runs as code (a value can add commands to it: sed's e and awk's system() run shell "
+         "commands), so the value would run; pass the value as data instead, as in awk -v "
+         "v=\"$VAR\" '{ print v }'";
 }
 
 // A reserved word that opens (+1) or closes (-1) a compound command, which a pipe may follow.
@@ -179,8 +54,7 @@ void ShellScan::feed(std::string_view text) {
 void ShellScan::finish() {
   if (m_in_body) return;  // its pipeline was judged at the newline before the body
   for (std::size_t i = m_stack.size(); i-- > 0;) {
-    const Frame k = m_stack[i].kind;
-    if (k == Frame::command || k == Frame::subst || k == Frame::backquote) {
+    if (is_command(m_stack[i].kind)) {
       if (i + 1 == m_stack.size()) end_word();
       judge_input(m_stack[i]);
     }
@@ -198,6 +72,7 @@ void ShellScan::placeholder() {
   m_line += "x";
   const Heredoc& doc = m_pending.front();
   note_placeholder(id, doc.level);
+  if (doc.level < m_stack.size()) m_stack[doc.level].inside.push_back(id);
   if (doc.level < m_stack.size() && m_stack[doc.level].pipeline == doc.pipeline)
     m_stack[doc.level].upstream.push_back(id);  // the pipeline goes on after the body
 }
@@ -206,9 +81,9 @@ void ShellScan::placeholder() {
 void ShellScan::note_placeholder(std::size_t id, std::size_t levels) {
   for (std::size_t i = 0; i < levels && i < m_stack.size(); ++i) {
     Level& level = m_stack[i];
-    const Frame k = level.kind;
-    if (k != Frame::command && k != Frame::subst && k != Frame::backquote) continue;
+    if (!is_command(level.kind)) continue;
     level.stage.push_back(id);
+    level.inside.push_back(id);
     if (level.herestring) level.input.push_back(id);
   }
 }
@@ -219,13 +94,21 @@ void ShellScan::refuse(std::size_t placeholder, std::string why) {
   m_refused.emplace_back(placeholder, std::move(why));
 }
 
-bool ShellScan::commandlike() const {
-  const Frame k = m_stack.back().kind;
-  return k == Frame::command || k == Frame::subst || k == Frame::backquote;
+void ShellScan::refuse_all(const std::vector<std::size_t>& ids, const std::string& why) {
+  for (std::size_t id : ids) refuse(id, why);
 }
+
+bool ShellScan::is_command(Frame kind) {
+  return kind == Frame::command || kind == Frame::subst || kind == Frame::backquote ||
+         kind == Frame::in_subst || kind == Frame::out_subst;
+}
+
+bool ShellScan::commandlike() const { return is_command(m_stack.back().kind); }
 
 void ShellScan::push(Frame kind, int depth) {
   if (commandlike()) m_stack.back().in_word = true;
+  if (kind == Frame::in_subst || kind == Frame::out_subst)
+    m_stack.back().word += "/dev/fd/63";  // the name bash gives the command
   Level level;
   level.kind = kind;
   level.depth = depth;
@@ -369,6 +252,12 @@ std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
       return 0;
     case '<':
       return redirect_char(s, i);
+    case '>':
+      if (i + 1 < s.size() && s[i + 1] == '(') {
+        push(Frame::out_subst);
+        return 1;
+      }
+      break;
     case ';':
     case '&':
     case '|':
@@ -388,6 +277,11 @@ std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
 // The operators that end a simple command: ; & && | || |& ( ) ` and a newline. `>&` and `>|`
 // belong to a redirection.
 std::size_t ShellScan::operator_char(std::string_view s, std::size_t i) {
+  if (!m_stack.back().cases.empty() && s[i] != '`') return case_char(s, i);
+  return list_char(s, i);
+}
+
+std::size_t ShellScan::list_char(std::string_view s, std::size_t i) {
   const char c = s[i];
   Level& top = m_stack.back();
   const char next = i + 1 < s.size() ? s[i + 1] : '\0';
@@ -417,8 +311,8 @@ std::size_t ShellScan::operator_char(std::string_view s, std::size_t i) {
     case ')':
       end_command(End::group);
       top.groups = std::max(0, top.groups - 1);
-      if (top.kind == Frame::subst && top.depth == 0)
-        m_stack.pop_back();
+      if (top.kind != Frame::command && top.kind != Frame::backquote && top.depth == 0)
+        close_subst();
       else
         --top.depth;
       return 0;
@@ -440,10 +334,74 @@ std::size_t ShellScan::operator_char(std::string_view s, std::size_t i) {
   }
 }
 
+// `$(…)`, `<(…)` or `>(…)` ends: what <(…) printed flows into the word that names it; a >(…)
+// that runs its input as code makes code of what the command writes.
+void ShellScan::close_subst() {
+  Level inner = std::move(m_stack.back());
+  m_stack.pop_back();
+  Level& outer = m_stack.back();
+  if (inner.kind == Frame::in_subst)
+    outer.word_flow.insert(outer.word_flow.end(), inner.inside.begin(), inner.inside.end());
+  if (inner.kind == Frame::out_subst && outer.output_reader.empty())
+    outer.output_reader = inner.reads_input;
+}
+
+// Inside a `case`, outside the commands of its items: patterns are words, `(` may open one,
+// `|` separates them and `)` ends the list. In the commands, `;;`, `;&` and `;;&` end an item.
+std::size_t ShellScan::case_char(std::string_view s, std::size_t i) {
+  Level& top = m_stack.back();
+  const char c = s[i];
+  const char next = i + 1 < s.size() ? s[i + 1] : '\0';
+  if (top.cases.back() == Case::body) {
+    const std::size_t used = list_char(s, i);
+    if (c != ';' || (next != ';' && next != '&')) return used;
+    m_stack.back().cases.back() = Case::pattern;
+    if (next == '&') return used;
+    return i + 2 < s.size() && s[i + 2] == '&' ? 2 : 1;  // ;;& or ;;
+  }
+  end_word();  // `esac)`: the case ends, and the `)` belongs to what holds it
+  if (top.cases.empty() || top.cases.back() == Case::body) return operator_char(s, i);
+  if (c == ')' && top.cases.back() == Case::pattern) {
+    top.cases.back() = Case::body;
+    top.words.clear();
+    top.flows.clear();
+  }
+  return 0;
+}
+
+// A finished word while a `case` is read: true when it belongs to the case, not a command.
+bool ShellScan::case_word(Level& top) {
+  const bool named = std::any_of(top.words.begin(), top.words.end(),
+                                 [](const std::string& w) { return !is_name_prefix(w); });
+  if (top.word == "case" && !named && (top.cases.empty() || top.cases.back() == Case::body)) {
+    top.cases.push_back(Case::subject);
+    ++top.groups;
+    return true;
+  }
+  if (top.cases.empty()) return false;
+  Case& state = top.cases.back();
+  if (state == Case::body && (named || top.word != "esac")) return false;
+  if (state == Case::subject) {
+    state = Case::in;
+  } else if (state == Case::in) {
+    if (top.word == "in") state = Case::pattern;
+  } else if (top.word == "esac") {
+    top.cases.pop_back();
+    top.groups = std::max(0, top.groups - 1);
+    top.words.clear();
+    top.flows.clear();
+  }
+  return true;
+}
+
 // << starts a here-document's delimiter, <<- one whose body may be indented with tabs, <<< a
 // here-string (the next word is the command's input).
 std::size_t ShellScan::redirect_char(std::string_view s, std::size_t i) {
   Level& top = m_stack.back();
+  if (i + 1 < s.size() && s[i + 1] == '(') {
+    push(Frame::in_subst);
+    return 1;
+  }
   if (i + 1 >= s.size() || s[i + 1] != '<') {
     top.word += '<';
     top.in_word = true;
@@ -517,11 +475,14 @@ void ShellScan::end_word() {
   if (!top.in_word) return;
   if (top.herestring) {  // the command's input, not one of its words
     top.herestring = false;
-  } else {
+    top.input.insert(top.input.end(), top.word_flow.begin(), top.word_flow.end());
+  } else if (!case_word(top)) {
     note_word(top);
     top.words.push_back(std::move(top.word));
+    top.flows.push_back(std::move(top.word_flow));
   }
   top.word.clear();
+  top.word_flow.clear();
   top.in_word = false;
   top.pipe_open = false;
 }
@@ -535,16 +496,8 @@ void ShellScan::note_word(Level& top) {
       (top.word == "eval" || top.word == "ssh" || top.word == "trap" || top.word == "alias"))
     top.all_code = true;
   if (!named && (top.word == "let" || top.word == "[[")) top.arithmetic = true;
-  if (!named) top.groups = std::max(0, top.groups + group_change(top.word));
+  if (!named && top.word != "case") top.groups = std::max(0, top.groups + group_change(top.word));
   if (top.word == "]]") top.arithmetic = false;
-  const bool shell = std::any_of(top.words.begin(), top.words.end(),
-                                 [](const std::string& w) { return is_shell(w); });
-  const bool interpreter = std::any_of(top.words.begin(), top.words.end(),
-                                       [](const std::string& w) { return is_interpreter(w); });
-  const bool script_option = (shell && is_script_option(top.word)) ||
-                             (interpreter && (top.word == "-c" || top.word == "-e" ||
-                                              top.word == "-E" || top.word == "-r"));
-  if (top.script_word == SIZE_MAX && script_option) top.script_word = top.words.size() + 1;
 }
 
 void ShellScan::end_command(End end) {
@@ -561,22 +514,36 @@ void ShellScan::end_command(End end) {
   top.stage.clear();
   top.input.clear();
   top.words.clear();
+  top.flows.clear();
+  top.output_reader.clear();
   top.all_code = false;
   top.arithmetic = false;
-  top.script_word = SIZE_MAX;
 }
 
 // The simple command just read: when it reads its input as code, what flows into it is refused —
-// its here-strings, what the pipeline's earlier stages printed, and its pipeline's here-documents.
+// its here-strings, what the pipeline's earlier stages printed, what a `<` redirection reads,
+// and its pipeline's here-documents; so is what a <(…) that names a file it reads as code
+// printed, and all the command writes into a >(…) that runs its input.
 void ShellScan::judge_input(Level& top) {
-  const auto reader = input_reader(top.words);
-  if (!reader) return;
-  for (std::size_t id : top.upstream) refuse(id, input_code(*reader));
-  for (std::size_t id : top.input) refuse(id, input_code(*reader));
+  const CommandCode code = command_code(top.words);
+  for (std::size_t j = 0; j < top.words.size() && j < top.flows.size(); ++j)
+    if (code.roles[j] == WordRole::code_file) refuse_all(top.flows[j], file_code(code.program));
+  std::string reader = code.reads_input_as_code ? code.program : "";
+  if (!top.output_reader.empty()) {
+    reader = top.output_reader;
+    refuse_all(top.stage, input_code(reader));
+    for (const auto& flow : top.flows) refuse_all(flow, input_code(reader));
+  }
+  if (reader.empty()) return;
+  if (top.kind == Frame::out_subst && top.reads_input.empty()) top.reads_input = reader;
+  refuse_all(top.upstream, input_code(reader));
+  refuse_all(top.input, input_code(reader));
+  for (std::size_t j : code.input_from)
+    if (j < top.flows.size()) refuse_all(top.flows[j], input_code(reader));
   const auto level = static_cast<std::size_t>(&top - m_stack.data());
   for (Heredoc& doc : m_pending)
     if (doc.level == level && doc.pipeline == top.pipeline && doc.reader.empty())
-      doc.reader = *reader;
+      doc.reader = reader;
 }
 
 // The first enclosing level where text is run as code, or evaluated as arithmetic.
@@ -596,11 +563,14 @@ std::optional<std::string> ShellScan::enclosing_code() const {
       return std::string(
           "is in bash's [[ … ]] or let, which may evaluate a value as arithmetic (and run commands "
           "found in it); compare with [ … ] instead");
-    if (level.all_code || level.words.size() == level.script_word)
-      return std::string(
-          "is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the "
-          "value would be read as code; read the environment variable inside that code instead "
-          "(\"$VAR\" for a shell)");
+    if (!is_command(level.kind)) continue;
+    if (level.all_code) return k_run_again;
+    std::vector<std::string> words = level.words;
+    if (level.in_word) words.push_back(level.word);
+    const CommandCode code = command_code(words, level.in_word);
+    const WordRole role = code.roles[level.words.size()];
+    if (role == WordRole::script) return k_run_again;
+    if (role == WordRole::program) return program_code(code.program);
   }
   return std::nullopt;
 }

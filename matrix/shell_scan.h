@@ -1,17 +1,20 @@
 // Where a point of a shell command stands in the POSIX shell grammar (XCU 2.2
-// quoting, 2.3 comments, 2.6 expansions, 2.7.4 here-documents): a reader of
-// the text between template placeholders that follows quotes, command
-// substitution ($(…) and `…`), parameter expansion, arithmetic, comments and
-// here-documents, and notices commands that run text as shell code (eval,
-// `sh -c SCRIPT`, ssh) and commands that read their input as code (`sh <<EOF`,
-// `bash -s <<< …`, `… | sh`, `python -`). matrix/template uses it to write each
-// placeholder's reference for its place, or to refuse the place. A pipe into a
-// shell is seen only after the text before it, so those refusals come late:
-// `refused()` names placeholders by their number, after `finish()`.
+// quoting, 2.3 comments, 2.6 expansions, 2.7.4 here-documents, 2.9.4 case) and
+// bash's process substitution: a reader of the text between template
+// placeholders that follows quotes, command and process substitution ($(…),
+// `…`, <(…), >(…)), parameter expansion, arithmetic, comments, case patterns and
+// here-documents, and notices where text becomes code (matrix/shell_programs
+// says which words a program reads as code): the words of eval and `sh -c`'s
+// script, awk's and sed's program, and what a program reads as code from its
+// input or from a file a process substitution gives it (`sh <<EOF`,
+// `… | python3 -`, `sh <(…)`, `source <(…)`, `awk -f - <<EOF`, `… > >(sh)`).
+// matrix/template uses it to write each placeholder's reference for its place,
+// or to refuse the place. Text that flows into such a program is seen only
+// after the program, so those refusals come late: `refused()` names
+// placeholders by their number, after `finish()`.
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,7 +43,23 @@ class ShellScan {
   const std::vector<std::pair<std::size_t, std::string>>& refused() const { return m_refused; }
 
  private:
-  enum class Frame { command, subst, backquote, dq, sq, ansi_sq, param, arith };
+  // in_subst: <(…), whose output the command reads as a file; out_subst: >(…), whose input is
+  // what the command writes there.
+  enum class Frame {
+    command,
+    subst,
+    backquote,
+    in_subst,
+    out_subst,
+    dq,
+    sq,
+    ansi_sq,
+    param,
+    arith
+  };
+  // Where a `case` command stands (XCU 2.9.4.3): its word, `in`, a pattern list ending in `)`,
+  // or the list of commands a pattern runs, ended by `;;`, `;&` or `;;&`.
+  enum class Case { subject, in, pattern, body };
   // What ends a simple command: `|` (the pipeline goes on), `;`, `&`, `&&`, `||` or a newline
   // (a list: the pipeline ends, unless inside a group), or a group's `(` / `)`.
   enum class End { pipe, list, group };
@@ -52,11 +71,17 @@ class ShellScan {
     bool in_word = false;
     bool all_code = false;    // eval, ssh: every later word is run as code
     bool arithmetic = false;  // let, [[ … ]]: later words may be evaluated as arithmetic
-    std::size_t script_word = SIZE_MAX;  // sh -c: index of the word that is the script
     // Placeholders (numbered from 0) whose text may flow down the current pipeline: those of its
     // finished stages and groups (`upstream`), of the current simple command (`stage`), and of
     // its here-strings (`input`).
     std::vector<std::size_t> upstream, stage, input;
+    std::vector<std::size_t> inside;  // every placeholder in this frame: what <(…) prints
+    // Placeholders of <(…) substitutions in each finished word (beside `words`), and in `word`.
+    std::vector<std::vector<std::size_t>> flows;
+    std::vector<std::size_t> word_flow;
+    std::string output_reader;  // a >(…) in the current command runs what it writes as code
+    std::string reads_input;    // in a >(…) frame: a program in it that runs its input as code
+    std::vector<Case> cases;    // the `case` commands open here, innermost last
     int groups = 0;  // open compound commands: ( … ), { …; }, if, while, until, for, case
     bool pipe_open = false;    // the last operator was '|': a newline goes on with the pipeline
     bool herestring = false;   // the word being read follows <<<
@@ -74,6 +99,7 @@ class ShellScan {
   std::size_t step(std::string_view s, std::size_t i);
   std::size_t command_char(std::string_view s, std::size_t i);
   std::size_t operator_char(std::string_view s, std::size_t i);
+  std::size_t list_char(std::string_view s, std::size_t i);
   std::size_t redirect_char(std::string_view s, std::size_t i);
   std::size_t dollar(std::string_view s, std::size_t i);
   std::size_t dq_char(char c);
@@ -81,14 +107,19 @@ class ShellScan {
   std::size_t quoted_char(std::string_view s, std::size_t i);
   std::size_t delimiter_char(std::string_view s, std::size_t i);
   void body_char(char c);
+  std::size_t case_char(std::string_view s, std::size_t i);
+  bool case_word(Level& top);
   void push(Frame kind, int depth = 0);
+  void close_subst();
   void end_word();
   void note_word(Level& top);
   void end_command(End end = End::list);
   void judge_input(Level& top);
+  void refuse_all(const std::vector<std::size_t>& ids, const std::string& why);
   void refuse(std::size_t placeholder, std::string why);
   void note_placeholder(std::size_t placeholder, std::size_t levels);
   bool commandlike() const;
+  static bool is_command(Frame kind);
   std::variant<PlaceholderContext, std::string> body_context() const;
   std::optional<std::string> enclosing_code() const;
 

@@ -91,6 +91,8 @@ const std::vector<std::string> k_idioms = {
     "printf '<%s>' {{x}}{{ x }}",
     "case {{ x }} in *) printf '<%s>' \"{{ x }}\";; esac",
     "sh -c 'printf \"<%s>\" \"$1\"' sh {{ x }}",
+    "case a in (a|b) printf '<%s>' \"{{ x }}\";; esac",
+    "printf '<%s>' \"$(case a in a) printf '%s' \") {{ x }}\";; esac)\"",
 };
 
 std::string expected_output(const std::string& idiom, const std::string& value) {
@@ -100,6 +102,11 @@ std::string expected_output(const std::string& idiom, const std::string& value) 
   if (idiom.find("{{x}}{{ x }}") != std::string::npos) return "<" + value + value + ">";
   if (idiom.find("--flag=") != std::string::npos) return "<--flag=" + value + ">";
   if (idiom.rfind("cat <<", 0) == 0) return "<" + value + ">\n";
+  if (idiom.find("case a in a)") != std::string::npos) {  // a case inside $(…)
+    std::string v = value;
+    while (!v.empty() && v.back() == '\n') v.pop_back();
+    return "<) " + v + ">";
+  }
   // Command substitution drops trailing newlines (POSIX 2.6.3).
   if (idiom.find("$(") != std::string::npos || idiom.find('`') != std::string::npos) {
     std::string v = value;

@@ -108,6 +108,18 @@ Expected<std::vector<sanitizers::Crash>> triage_log(const std::string& file,
   return sanitizers::parse_output(input.text(), {}, options);
 }
 
+void mask_crashes(std::vector<sanitizers::Crash>& crashes, const Redactor& redactor) {
+  if (redactor.empty()) return;
+  auto mask = [&redactor](std::string& text) { text = redactor.apply(text); };
+  for (auto& c : crashes) {
+    for (auto* frames : {&c.frames, &c.other_frames})
+      for (auto& f : *frames)
+        for (std::string* text : {&f.function, &f.file, &f.module, &f.raw}) mask(*text);
+    for (std::string* text : {&c.location, &c.summary, &c.detail, &c.excerpt, &c.signature.text})
+      mask(*text);
+  }
+}
+
 nlohmann::json crashes_json(const std::vector<sanitizers::Crash>& crashes) {
   nlohmann::json all = nlohmann::json::array();
   for (const auto& c : crashes) all.push_back(crash_json(c));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/expected.h"
+#include "base/redact.h"
 #include "sanitizers/parser.h"
 
 namespace faultline::pipeline {
@@ -19,6 +20,12 @@ namespace faultline::pipeline {
 // read 'FILE': REASON".
 Expected<std::vector<sanitizers::Crash>> triage_log(const std::string& file,
                                                     const sanitizers::ParseOptions& options);
+
+// Masks the secrets `redactor` holds in the crashes' captured text — frames (function, file,
+// module, raw line), location, summary, detail, excerpt and signature text — and nothing else:
+// tool, kind, access and signature hash stay as found. Both of triage's outputs print masked
+// crashes, so neither can leak a token.
+void mask_crashes(std::vector<sanitizers::Crash>& crashes, const Redactor& redactor);
 
 // {"crashes": [{tool, kind, frames[{function, file, line, module, offset, raw}],
 // location, summary, detail, signature{hash, text}, truncated, excerpt, access?}]}.

@@ -195,12 +195,73 @@ __attribute__((target("avx2"))) std::size_t scan_avx2(std::string_view text, std
   *stopped = i;
   return std::string_view::npos;
 }
+
+// The same nibble filter over 64-byte blocks (AVX-512BW): one shuffle covers twice the bytes,
+// so a quiet block costs half as many operations per byte as with AVX2. A block it cannot
+// clear gets the fingerprint test as two 32-byte blocks.
+struct NibbleFilter512 {
+  __m512i lo1, hi1, lo2, hi2;
+
+  __attribute__((target("avx512f,avx512bw"))) NibbleFilter512()
+      : lo1(table(k_nibbles.lo1)),
+        hi1(table(k_nibbles.hi1)),
+        lo2(table(k_nibbles.lo2)),
+        hi2(table(k_nibbles.hi2)) {}
+
+  __attribute__((target("avx512f,avx512bw"), always_inline)) static __m512i table(
+      const std::array<unsigned char, 16>& t) {
+    return _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data())));
+  }
+  __attribute__((target("avx512f,avx512bw"), always_inline)) static __m512i lookup(__m512i lo,
+                                                                                   __m512i hi,
+                                                                                   const char* p) {
+    const __m512i nibble = _mm512_set1_epi8(0x0f);
+    __m512i v = _mm512_loadu_si512(p);
+    __m512i low = _mm512_shuffle_epi8(lo, _mm512_and_si512(v, nibble));
+    __m512i high = _mm512_shuffle_epi8(hi, _mm512_and_si512(_mm512_srli_epi16(v, 4), nibble));
+    return _mm512_and_si512(low, high);
+  }
+  __attribute__((target("avx512f,avx512bw"), always_inline)) __m512i hits(const char* p) const {
+    return _mm512_and_si512(lookup(lo1, hi1, p), lookup(lo2, hi2, p + 1));
+  }
+  __attribute__((target("avx512f,avx512bw"), always_inline)) bool quiet(const char* p) const {
+    return _mm512_test_epi8_mask(hits(p), hits(p)) == 0;
+  }
+  // Two blocks with one test: 128 bytes (and the byte after them).
+  __attribute__((target("avx512f,avx512bw"), always_inline)) bool quiet2(const char* p) const {
+    const __m512i any = _mm512_or_si512(hits(p), hits(p + 64));
+    return _mm512_test_epi8_mask(any, any) == 0;
+  }
+};
+
+__attribute__((target("avx512f,avx512bw"))) std::size_t scan_avx512(std::string_view text,
+                                                                    std::size_t from,
+                                                                    std::size_t* stopped) {
+  constexpr std::size_t k_width = 64;
+  const NibbleFilter512 filter;
+  std::size_t i = from;
+  while (true) {
+    while (i + 2 * k_width + 1 <= text.size() && filter.quiet2(text.data() + i)) i += 2 * k_width;
+    while (i + k_width + 1 <= text.size() && filter.quiet(text.data() + i)) i += k_width;
+    if (i + k_width + 1 > text.size()) break;
+    std::size_t found = scan_blocks<Bytes32>(text, i, i + 33, stopped);
+    if (found != std::string_view::npos) return found;
+    i += k_width;
+  }
+  return scan_avx2(text, i, stopped);  // the last block or two of 32 bytes
+}
+
 const bool k_have_avx2 = __builtin_cpu_supports("avx2");
+const bool k_have_avx512 = __builtin_cpu_supports("avx512bw");
 #else
 std::size_t scan_avx2(std::string_view text, std::size_t from, std::size_t* stopped) {
   return scan_sse2(text, from, stopped);
 }
+std::size_t scan_avx512(std::string_view text, std::size_t from, std::size_t* stopped) {
+  return scan_sse2(text, from, stopped);
+}
 const bool k_have_avx2 = false;
+const bool k_have_avx512 = false;
 #endif
 
 std::size_t line_start(std::string_view text, std::size_t pos) {
@@ -217,12 +278,19 @@ std::size_t scan_tail(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-std::size_t find_anchor_line(std::string_view text, std::size_t from) {
+std::size_t find_anchor_line(std::string_view text, std::size_t from, VectorPath path) {
+  if (path == VectorPath::avx512 && !k_have_avx512) path = VectorPath::avx2;
+  if (path == VectorPath::avx2 && !k_have_avx2) path = VectorPath::sse2;
   std::size_t stopped = from;
-  std::size_t found =
-      k_have_avx2 ? scan_avx2(text, from, &stopped) : scan_sse2(text, from, &stopped);
+  std::size_t found = path == VectorPath::avx512 ? scan_avx512(text, from, &stopped)
+                      : path == VectorPath::avx2 ? scan_avx2(text, from, &stopped)
+                                                 : scan_sse2(text, from, &stopped);
   if (found != std::string_view::npos) return line_start(text, found);
   return scan_tail(text, stopped);
+}
+
+std::size_t find_anchor_line(std::string_view text, std::size_t from) {
+  return find_anchor_line(text, from, VectorPath::avx512);
 }
 
 bool anchor_spans(std::string_view before, std::string_view after) {

@@ -13,6 +13,11 @@ namespace faultline::sanitizers {
 // A line is reported once even if it holds several anchors.
 std::size_t find_anchor_line(std::string_view text, std::size_t from);
 
+// The same with the vector instructions named, for tests and benchmarks that compare them:
+// one the CPU lacks is replaced by the best it has (avx512: AVX-512BW; avx2; sse2).
+enum class VectorPath { sse2, avx2, avx512 };
+std::size_t find_anchor_line(std::string_view text, std::size_t from, VectorPath path);
+
 // True when an anchor begins in `before` and ends in `after`: for a stream read
 // in chunks, `before` the last bytes of one chunk and `after` the next chunk.
 bool anchor_spans(std::string_view before, std::string_view after);

@@ -1,6 +1,7 @@
-// Scanner tests: every anchor is found at every offset within a 32-byte block
-// (the nibble filter of scan_avx2 must never clear a block holding one), in the
-// unaligned tail too, and ordinary output full of the key bytes finds nothing.
+// Scanner tests, for each vector path: every anchor is found at every offset within two
+// 64-byte blocks (the nibble filters of scan_avx2 and scan_avx512 must never clear a block
+// holding one), in the unaligned tail too, and ordinary output full of the key bytes finds
+// nothing.
 #include "sanitizers/scanner.h"
 
 #include <gtest/gtest.h>
@@ -34,22 +35,26 @@ const std::vector<std::string_view> k_anchor_texts = {"Sanitizer",
                                                       "ubsan: ",
                                                       "[... "};
 
+const std::vector<VectorPath> k_paths = {VectorPath::sse2, VectorPath::avx2, VectorPath::avx512};
+
 TEST(Scanner, FindsEveryAnchorAtEveryOffsetOfABlock) {
   const std::string first_line = "ordinary output line\n";
-  for (std::string_view anchor : k_anchor_texts) {
-    for (std::size_t offset = 0; offset < 70; ++offset) {
-      std::string text = first_line + std::string(offset, 'x') + std::string(anchor) +
-                         std::string(80, 'y') + "\nlast line\n";
-      EXPECT_EQ(find_anchor_line(text, 0), first_line.size())
-          << "anchor \"" << anchor << "\" at offset " << offset;
+  for (VectorPath path : k_paths)
+    for (std::string_view anchor : k_anchor_texts) {
+      for (std::size_t offset = 0; offset < 140; ++offset) {
+        std::string text = first_line + std::string(offset, 'x') + std::string(anchor) +
+                           std::string(80, 'y') + "\nlast line\n";
+        EXPECT_EQ(find_anchor_line(text, 0, path), first_line.size())
+            << "anchor \"" << anchor << "\" at offset " << offset << ", path "
+            << static_cast<int>(path);
+      }
     }
-  }
 }
 
 TEST(Scanner, FindsAnAnchorEndingTheText) {
   for (std::string_view anchor : k_anchor_texts) {
     std::string text = std::string(100, 'z') + "\n" + std::string(anchor);
-    EXPECT_EQ(find_anchor_line(text, 0), 101u) << anchor;
+    for (VectorPath path : k_paths) EXPECT_EQ(find_anchor_line(text, 0, path), 101u) << anchor;
   }
 }
 
@@ -58,8 +63,10 @@ TEST(Scanner, OrdinaryOutputWithTheKeyBytesFindsNothing) {
   std::string text;
   for (int i = 0; i < 200; ++i)
     text += "Sa nitizer r : fa tal ** * AT  pt rt SI G (c ore) Ab orted 0123 {}[]\n";
-  EXPECT_EQ(find_anchor_line(text, 0), text.size());
-  EXPECT_EQ(find_anchor_line(std::string(1 << 16, '\0'), 0), std::size_t{1} << 16);
+  for (VectorPath path : k_paths) {
+    EXPECT_EQ(find_anchor_line(text, 0, path), text.size());
+    EXPECT_EQ(find_anchor_line(std::string(1 << 16, '\0'), 0, path), std::size_t{1} << 16);
+  }
 }
 
 }  // namespace

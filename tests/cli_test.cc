@@ -203,6 +203,46 @@ TEST_F(Triage, CleanOutputIsExitZeroAndAMissingFileIsTwo) {
   EXPECT_THAT(missing.err, HasSubstr("/nonexistent.log"));
 }
 
+// A secret-looking variable's value in a log is masked in both of triage's outputs, in every
+// captured text (frames, location, summary, excerpt, signature text); the tool, the kind and
+// the signature's hash are those of the unmasked report.
+TEST_F(Triage, MasksSecretsInTextAndJsonAlikeAndKeepsTheVerdict) {
+  const std::string secret = "s3cr3t-Tok3n-value";
+  const std::string log = write(
+      "ci.log",
+      "==7==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000014 at pc 0x1 bp "
+      "0x2 sp 0x3\nREAD of size 4 at 0x602000000014 thread T0\n"
+      "    #0 0x1 in use_" +
+          secret + "() /src/" + secret +
+          "/a.c:29:12\n"
+          "    #1 0x2 in main /src/main.c:5:3\n\n"
+          "SUMMARY: AddressSanitizer: heap-use-after-free /src/" +
+          secret + "/a.c:29:12 in use_" + secret + "()\n");
+  const std::vector<std::string> env = {"PATH=/usr/bin:/bin", "DEPLOY_TOKEN=" + secret};
+  const auto triage = [&](std::vector<std::string> args, std::vector<std::string> environment) {
+    args.insert(args.begin(), "triage");
+    return e2e::run_faultline(args, e2e::Launch(m_dir, environment));
+  };
+  const Outcome json_out = triage({"--json", log}, env);
+  const Outcome text_out = triage({log}, env);
+  const Outcome plain = triage({"--json", log}, {"PATH=/usr/bin:/bin"});
+  for (const Outcome* o : {&json_out, &text_out}) {
+    EXPECT_EQ(o->status, 1) << o->err;
+    EXPECT_EQ(o->out.find(secret), std::string::npos) << o->out;
+  }
+  ASSERT_NE(plain.out.find(secret), std::string::npos) << plain.out;
+  const auto masked = nlohmann::json::parse(json_out.out)["crashes"].at(0);
+  const auto found = nlohmann::json::parse(plain.out)["crashes"].at(0);
+  EXPECT_EQ(masked["tool"], "asan");
+  EXPECT_EQ(masked["kind"], "heap-use-after-free");
+  EXPECT_EQ(masked["signature"]["hash"], found["signature"]["hash"]);
+  EXPECT_EQ(masked["frames"][0]["function"], "use_***()");
+  EXPECT_EQ(masked["frames"][0]["file"], "/src/***/a.c");
+  EXPECT_EQ(masked["location"], "a.c:29");
+  EXPECT_EQ(masked["signature"]["text"], "asan heap-use-after-free: use_*** > main");
+  EXPECT_THAT(text_out.out, HasSubstr("  #0 use_***  a.c:29\n"));
+}
+
 class Probe : public CliTest {};
 
 TEST_F(Probe, ASanitizerThatCannotBuildHereIsNamedWithExitThree) {

@@ -233,6 +233,73 @@ workloads:
   EXPECT_FALSE(fs::exists(m_dir / ".faultline/results.json"));
 }
 
+// Every way a program reads its code from something other than its arguments — a process
+// substitution as its script, its input after options that take arguments (`bash -o pipefail`,
+// `--rcfile f`), `awk -f -`, `source <(…)`, a `>(…)` that runs what it is given — and awk's and
+// sed's own program text: each placeholder there is refused at its place by validate and run,
+// with the version `$(touch PWNED)`, before anything runs.
+TEST_F(ValuesTest, ProgramsReadingCodeFromSubstitutionsOrInputAreRefusedAtTheirPlace) {
+  write("faultline.yaml", R"Y(version: 1
+components:
+  lib:
+    versions: ["$(touch PWNED)"]
+    build: sh <(echo "echo {{ version }}")
+workloads:
+  rcfile:
+    params: { x: ["$(touch PWNED)"] }
+    run: |
+      bash --rcfile /dev/null -o pipefail <<EOF
+      echo {{ x }}
+      EOF
+  awk_stdin:
+    params: { x: ["$(touch PWNED)"] }
+    run: |
+      awk -f - <<EOF
+      BEGIN { system("echo {{ x }}") }
+      EOF
+  sourced:
+    params: { x: ["$(touch PWNED)"] }
+    run: source <(echo "V={{ x }}") && echo "$V" > /dev/null
+  tee:
+    params: { x: ["$(touch PWNED)"] }
+    run: echo {{ x }} > >(sh)
+  sed:
+    params: { x: ["a/;e touch PWNED;#"] }
+    run: echo a | sed 's/a/{{ x }}/'
+  fine:
+    params: { x: ["$(touch PWNED)"] }
+    run: case "{{ x }}" in (a|b) exit 1;; *) cat <(echo {{ x }}) > /dev/null;; esac
+)Y");
+  const std::string input_tail =
+      " reads from its input and runs as code (a here-document, here-string or pipe into it), so "
+      "the value would run; read the environment variable in that code instead: "
+      "\"$FAULTLINE_X\" inside a quoted here-document (<<'EOF') or single quotes for a shell\n";
+  const std::string want =
+      "faultline.yaml:5:28: error: components.lib.build: '{{ version }}' is in text that sh reads "
+      "as code from a process substitution (<(…)), so the value would run; read the environment "
+      "variable in that code instead (\"$FAULTLINE_VERSION\" for a shell)\n"
+      "faultline.yaml:11:12: error: workloads.rcfile.run: '{{ x }}' is in text that bash" +
+      input_tail +
+      "faultline.yaml:17:28: error: workloads.awk_stdin.run: '{{ x }}' is in text that awk" +
+      input_tail +
+      "faultline.yaml:21:27: error: workloads.sourced.run: '{{ x }}' is in text that source reads "
+      "as code from a process substitution (<(…)), so the value would run; read the environment "
+      "variable in that code instead (\"$FAULTLINE_X\" for a shell)\n"
+      "faultline.yaml:24:15: error: workloads.tee.run: '{{ x }}' is in text that sh" +
+      input_tail +
+      "faultline.yaml:27:28: error: workloads.sed.run: '{{ x }}' is in the program text of sed, "
+      "which sed runs as code (a value can add commands to it: sed's e and awk's system() run "
+      "shell commands), so the value would run; pass the value as data instead, as in awk -v "
+      "v=\"$FAULTLINE_X\" '{ print v }'\n";
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, want) << command;
+  }
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  EXPECT_FALSE(fs::exists(m_dir / ".faultline/results.json"));
+}
+
 // What the refusal says to write instead: the value reaches the inner shell as its variable.
 TEST_F(ValuesTest, AShellReadingAQuotedHereDocumentGetsTheExactValue) {
   std::string xs;

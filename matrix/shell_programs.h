@@ -1,0 +1,43 @@
+// What the program a simple command runs makes of its words, for matrix/shell_scan: which word
+// is code in the program's own language (the script of `sh -c`, `python3 -c`, `perl -ne`, the
+// program of awk and sed), which names a file the program reads as code (`sh FILE`,
+// `source FILE`, `awk -f FILE`, `bash --rcfile FILE`), and whether it reads its code from its
+// standard input (`sh`, `bash -s`, `python3 -`, `node -`, `awk -f -`, `sh -o pipefail`). Options
+// are read as each program's own manual has them (shells: XCU sh; bash(1); python(1); perl
+// perlrun; ruby(1); node --help; php-cli; lua(1); awk: XCU awk and gawk(1); sed: XCU sed and
+// GNU sed). Shell grammar (quotes, operators) is shell_scan's.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace faultline::matrix {
+
+// What one word is to the command's program.
+enum class WordRole {
+  data,      // an argument, an option, a redirection, a word before the program's name
+  script,    // code a shell or interpreter runs: `sh -c SCRIPT`, `python3 -c CODE`, eval's words
+  program,   // the program text of awk or sed (`awk '{…}'`, `sed -e 's/…/…/'`)
+  code_file  // a file the program reads as code: `sh FILE`, `. FILE`, `awk -f FILE`
+};
+
+struct CommandCode {
+  std::string program;  // the program's name as written ("/bin/sh"), or "" when unknown
+  // roles[i] is words[i]'s role; roles[words.size()] is the role a further word would have.
+  std::vector<WordRole> roles;
+  bool reads_input_as_code = false;     // it reads its standard input as code
+  std::vector<std::size_t> input_from;  // words that a `<` redirection makes its input
+};
+
+// The words of a finished (or, with its last word partial, an unfinished) simple command. A
+// word whose text is "/dev/fd/63" stands for a process substitution, as bash passes one.
+CommandCode command_code(const std::vector<std::string>& words, bool last_partial = false);
+
+// A word before a command's name that leaves the next word the name: an assignment, a reserved
+// word that starts a command (`!`, `if`, `do`, `{`, `time`, …), `command`/`builtin` and their
+// options (`command -p eval …` runs eval), a function's `f()`.
+bool is_name_prefix(std::string_view word);
+
+}  // namespace faultline::matrix

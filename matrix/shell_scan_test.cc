@@ -1,0 +1,175 @@
+// What `faultline validate` says of each place where a value would reach code through a program's
+// own reading (matrix/shell_programs, matrix/shell_scan): a process substitution a shell or
+// interpreter reads as its script, a program reading its script from its input after options
+// that take arguments, awk's and sed's program text; and the places that only look like them.
+// Each message is asserted whole, at the placeholder's line:column in the matrix file.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "matrix/expand.h"
+#include "matrix/load.h"
+
+namespace faultline::matrix {
+namespace {
+
+// The matrix file "m.yaml" with `run` as workload w's command (a block scalar whose first line
+// is line 8, column 7), as validate prints it: "" when valid.
+std::string validate(const std::string& run) {
+  std::string text =
+      "version: 1\ncomponents:\n  lib: { versions: [\"1.0\"] }\nworkloads:\n  w:\n"
+      "    params: { x: [\"$(touch PWNED)\"] }\n    run: |\n";
+  std::size_t start = 0;
+  while (start <= run.size()) {
+    const std::size_t end = std::min(run.find('\n', start), run.size());
+    text += "      " + run.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  LoadResult r = load_text(text, "m.yaml");
+  if (!r.diagnostics.empty()) return r.diagnostics.render("m.yaml");
+  Diagnostics d;
+  expand(r.config, d);
+  return d.render("m.yaml");
+}
+
+std::string error(const std::string& place, const std::string& why) {
+  return "m.yaml:" + place + ": error: workloads.w.run: '{{ x }}' " + why + "\n";
+}
+
+std::string from_input(const std::string& reader) {
+  return error("", "is in text that " + reader +
+                       " reads from its input and runs as code (a here-document, here-string or "
+                       "pipe into it), so the value would run; read the environment variable in "
+                       "that code instead: \"$FAULTLINE_X\" inside a quoted here-document "
+                       "(<<'EOF') or single quotes for a shell");
+}
+
+std::string from_file(const std::string& reader) {
+  return error("", "is in text that " + reader +
+                       " reads as code from a process substitution (<(…)), so the value would "
+                       "run; read the environment variable in that code instead "
+                       "(\"$FAULTLINE_X\" for a shell)");
+}
+
+std::string program_text(const std::string& program) {
+  return error("", "is in the program text of " + program + ", which " + program +
+                       " runs as code (a value can add commands to it: sed's e and awk's system() "
+                       "run shell commands), so the value would run; pass the value as data "
+                       "instead, as in awk -v v=\"$FAULTLINE_X\" '{ print v }'");
+}
+
+const std::string k_run_again =
+    error("",
+          "is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the value "
+          "would be read as code; read the environment variable inside that code instead "
+          "(\"$FAULTLINE_X\" for a shell)");
+
+// `message` with its place ("m.yaml:: error") filled in as LINE:COL.
+std::string at(const std::string& place, std::string message) {
+  return message.replace(message.find("::"), 2, ":" + place + ":");
+}
+
+struct Case {
+  std::string run, place, message;
+};
+
+void expect_refused(const std::vector<Case>& cases) {
+  for (const Case& c : cases) EXPECT_EQ(validate(c.run), at(c.place, c.message)) << c.run;
+}
+
+TEST(ShellScan, RefusesAProcessSubstitutionAProgramReadsAsCode) {
+  expect_refused({
+      {"sh <(echo {{ x }})", "8:17", from_file("sh")},
+      {"bash <(printf '%s\\n' \"{{ x }}\")", "8:29", from_file("bash")},
+      {"source <(echo \"export V={{ x }}\")", "8:31", from_file("source")},
+      {". <(echo {{ x }})", "8:16", from_file(".")},
+      {"python3 <(echo \"print('{{ x }}')\")", "8:30", from_file("python3")},
+      {"awk -f <(echo '{ print \"{{ x }}\" }') /dev/null", "8:31", from_file("awk")},
+      {"bash --rcfile <(echo {{ x }}) -i", "8:28", from_file("bash")},
+      {"sh <(cat <<EOF\necho {{ x }}\nEOF\n)", "9:12", from_file("sh")},
+      {"sh <(echo a; echo {{ x }})", "8:25", from_file("sh")},
+      {"sh < <(echo {{ x }})", "8:19", from_input("sh")},
+      {"echo {{ x }} > >(sh)", "8:12", from_input("sh")},
+      {"printf '%s' {{ x }} | tee >(bash) > /dev/null", "8:19", from_input("bash")},
+      {"cat > >(sh) <<EOF\necho {{ x }}\nEOF", "9:12", from_input("sh")},
+  });
+}
+
+TEST(ShellScan, RefusesInputAProgramReadsAsCodeAfterItsOptions) {
+  expect_refused({
+      {"bash --rcfile f <<EOF\necho {{ x }}\nEOF", "9:12", from_input("bash")},
+      {"bash -o pipefail <<EOF\necho {{ x }}\nEOF", "9:12", from_input("bash")},
+      {"sh -eo pipefail <<EOF\necho {{ x }}\nEOF", "9:12", from_input("sh")},
+      {"bash -O extglob <<EOF\necho {{ x }}\nEOF", "9:12", from_input("bash")},
+      {"bash --norc --noprofile <<< \"echo {{ x }}\"", "8:41", from_input("bash")},
+      {"busybox sh <<EOF\necho {{ x }}\nEOF", "9:12", from_input("sh")},
+      {"timeout -s KILL 5 sh <<EOF\necho {{ x }}\nEOF", "9:12", from_input("sh")},
+      {"awk -f - <<EOF\nBEGIN { print \"{{ x }}\" }\nEOF", "9:22", from_input("awk")},
+      {"gawk -f /dev/stdin <<EOF\nBEGIN { print \"{{ x }}\" }\nEOF", "9:22", from_input("gawk")},
+      {"sed -f - f <<EOF\ns/a/{{ x }}/\nEOF", "9:11", from_input("sed")},
+      {"echo {{ x }} | python3 -", "8:12", from_input("python3")},
+      {"echo {{ x }} | python3 -u -W ignore", "8:12", from_input("python3")},
+      {"echo {{ x }} | perl -", "8:12", from_input("perl")},
+      {"echo {{ x }} | node -", "8:12", from_input("node")},
+      {"echo {{ x }} | ruby -", "8:12", from_input("ruby")},
+      {"ruby -r json <<EOF\np '{{ x }}'\nEOF", "9:10", from_input("ruby")},
+      {"echo {{ x }} | lua -", "8:12", from_input("lua")},
+      {"php <<EOF\n<?php echo '{{ x }}';\nEOF", "9:19", from_input("php")},
+      {"echo {{ x }} | sh -s", "8:12", from_input("sh")},
+      {"echo {{ x }} | bash -s -- a", "8:12", from_input("bash")},
+      {"echo {{ x }} | sh /dev/stdin", "8:12", from_input("sh")},
+      {"echo {{ x }} | source /dev/stdin", "8:12", from_input("source")},
+      {"echo {{ x }} | su -s /bin/sh nobody", "8:12", from_input("su")},
+  });
+}
+
+TEST(ShellScan, RefusesAValueInAProgramsOwnCode) {
+  expect_refused({
+      {"awk '{ print \"{{ x }}\" }' f", "8:21", program_text("awk")},
+      {"awk -v n=1 -F: '{ print \"{{ x }}\" }' f", "8:32", program_text("awk")},
+      {"sed -e 's/a/{{ x }}/' f", "8:19", program_text("sed")},
+      {"sed -i.bak 's/a/{{ x }}/' f", "8:23", program_text("sed")},
+      {"sed --expression='s/a/{{ x }}/' f", "8:29", program_text("sed")},
+      {"perl -ne 'print \"{{ x }}\"'", "8:24", k_run_again},
+      {"perl -pi -e 's/a/{{ x }}/' f", "8:24", k_run_again},
+      {"python3 -Sc 'print(\"{{ x }}\")'", "8:27", k_run_again},
+      {"node -pe '\"{{ x }}\"'", "8:18", k_run_again},
+      {"su -c \"echo {{ x }}\" nobody", "8:19", k_run_again},
+      {"bash -o pipefail -c \"echo {{ x }}\"", "8:33", k_run_again},
+      {"python3 -{{ x }}", "8:16", k_run_again},
+  });
+}
+
+TEST(ShellScan, AcceptsValuesThatStayData) {
+  for (const std::string run :
+       {"awk -v v={{ x }} '{ print v }' f", "awk '{ print }' {{ x }}", "awk -f prog.awk {{ x }}",
+        "sed -i 's/a/b/' {{ x }}", "sed -e 's/a/b/' -- {{ x }}", "sh script.sh {{ x }}",
+        "cat <(echo {{ x }})", "diff <(echo {{ x }}) f", "sh -c 'cat \"$1\"' sh <(echo {{ x }})",
+        "ruby -r json -e 'p 1' {{ x }}", "source ./env.sh {{ x }}",
+        "bash --rcfile f -c 'echo \"$1\"' sh {{ x }}", "echo {{ x }} > >(cat)",
+        "python3 -W ignore tool.py {{ x }}", "bash -o pipefail script.sh <<EOF\n{{ x }}\nEOF",
+        "perl -I lib -e 'print 1' {{ x }}", "python3 -m http.server {{ x }}"})
+    EXPECT_EQ(validate(run), "") << run;
+}
+
+// A case item's `)` and its `(a|b)` patterns are patterns, not a group or a pipe: the commands
+// after them are read as commands, and a `$(…)` around the case ends at its own `)`.
+TEST(ShellScan, ReadsCasePatternsAsPatterns) {
+  for (const std::string run :
+       {"case $y in a) echo {{ x }};; esac", "case $y in (a|b) echo {{ x }};; esac | cat",
+        "case $y in a|sh) echo {{ x }};; esac", "case $y in\n  a)\n    echo {{ x }}\n    ;;\nesac",
+        "case $y in a) echo 1;& b) echo {{ x }};;& esac",
+        "echo \"$(case $y in a) echo ok;; esac)\" {{ x }}"})
+    EXPECT_EQ(validate(run), "") << run;
+  expect_refused({
+      {"case $y in a) eval {{ x }};; esac", "8:26", k_run_again},
+      {"case $y in (a|b) echo hi;; esac; echo {{ x }} | sh", "8:45", from_input("sh")},
+      {"case $y in a) echo {{ x }};; esac | sh", "8:26", from_input("sh")},
+      {"echo \"$(case $y in a) echo;; esac; sh -c {{ x }})\"", "8:48", k_run_again},
+      {"echo \"$(case $y in a) echo;; esac)\"; eval {{ x }}", "8:49", k_run_again},
+  });
+}
+
+}  // namespace
+}  // namespace faultline::matrix
