@@ -82,6 +82,15 @@ class CellProber {
   const std::optional<sanitizers::Crash>& first_crash() const { return m_first_crash; }
   // Build outcomes by build index (state `not_needed` for builds never asked for).
   const std::vector<runner::BuildOutcome>& builds() const { return m_outcomes; }
+  // What the probes cost so far: the builds run (not found in the cache) and
+  // their seconds as each build timed itself; the runs and their wall seconds.
+  struct Costs {
+    int builds = 0;
+    double build_seconds = 0;
+    int runs = 0;
+    double run_seconds = 0;
+  };
+  Costs costs() const;
 
  private:
   const BisectMatrix m_in;
@@ -90,6 +99,8 @@ class CellProber {
   std::vector<runner::RunRecord> m_records;
   std::vector<runner::BuildOutcome> m_outcomes;
   std::optional<sanitizers::Crash> m_first_crash;
+  int m_builds_run = 0;
+  double m_build_seconds = 0;
 
   // Ctrl-C: the stress options' cancel flag is set.
   bool cancelled() const { return m_stress.cancel && m_stress.cancel->load(); }

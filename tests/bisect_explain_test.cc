@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <regex>
 #include <sstream>
 
@@ -164,13 +166,118 @@ TEST_F(BisectExplain, AGitAnswerNamesTheCommitItsAuthorDateAndGithubCompareLink)
                                 "\\<ada@example.com\\>, 2026-01-09T10:00:00+00:00\n- compare: " +
                                 compare + "\n"))
       << md.out << md.err;
+  // The answer is an interval (no --good/--bad): its start with the commit, its end open.
   Outcome terminal = faultline({"report", ".faultline/results.json"});
-  EXPECT_THAT(terminal.out, HasSubstr("\n  commit " + c9.substr(0, 12) +
-                                      " \"widget: read the buffer after freeing it\" by Ada "
-                                      "Lovelace <ada@example.com> on 2026-01-09T10:00:00+00:00\n"
-                                      "  compare: " +
-                                      compare + "\n"))
+  EXPECT_THAT(terminal.out,
+              HasSubstr("\n  start: first crashing lib=" + c9.substr(0, 12) +
+                        ", last good lib=" + c8.substr(0, 12) + "\n    commit " + c9.substr(0, 12) +
+                        " \"widget: read the buffer after freeing it\" by Ada "
+                        "Lovelace <ada@example.com> on 2026-01-09T10:00:00+00:00\n"
+                        "    compare: " +
+                        compare + "\n  end: open (lib crashes to its newest version)\n"))
       << terminal.out << terminal.err;
+}
+
+// The same library, fixed again by commit 13 ("widget: free the buffer once", by
+// Grace Hopper): an interval with both ends found.
+const char* k_fixed_history = R"sh(set -e
+git init -q lib && cd lib && git config user.email ada@example.com && git config user.name 'Ada Lovelace'
+git remote add origin https://github.com/acme/widget.git
+for i in $(seq 1 16); do
+  if [ $i -ge 9 ] && [ $i -lt 13 ]; then ret='p[1]'; else ret=0; fi
+  subject="commit $i"; author='Ada Lovelace <ada@example.com>'
+  if [ $i -eq 9 ]; then subject='widget: read the buffer after freeing it'; fi
+  if [ $i -eq 13 ]; then subject='widget: free the buffer once'; author='Grace Hopper <grace@example.com>'; fi
+  printf '/* commit %s */\n#include <stdlib.h>\nint main(void) { char* volatile p = malloc(8); free(p); return %s; }\n' "$i" "$ret" > lib.c
+  git add lib.c
+  GIT_AUTHOR_DATE="$(printf '2026-01-%02dT10:00:00+00:00' $i)" git commit -qm "$subject" --author "$author"
+  git tag c$i
+done
+)sh";
+
+TEST_F(BisectExplain, AnIntervalAnswerKeepsBothEndsCommitsAndWhatItCost) {
+  sh(k_fixed_history);
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib:\n    versions: { git: { repo: lib, range: c1..c16 } }\n"
+        "    source: { git: lib }\n"
+        "    build: $CC $SAN_CFLAGS -g -o {{ prefix }}/prog lib.c $SAN_LDFLAGS\n"
+        "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n");
+  auto hash = [&](const char* tag) {
+    auto h = runner::command_output({"git", "-C", (m_dir / "lib").string(), "rev-parse", tag});
+    return h ? h->substr(0, 40) : std::string();
+  };
+  const std::string c8 = hash("c8"), c9 = hash("c9"), c12 = hash("c12"), c13 = hash("c13");
+  ASSERT_EQ(c13.size(), 40u);
+  auto short_hash = [](const std::string& h) { return h.substr(0, 12); };
+  const std::string compare = "https://github.com/acme/widget/compare/";
+  const std::string start_url = compare + short_hash(c8) + "..." + short_hash(c9);
+  const std::string end_url = compare + short_hash(c12) + "..." + short_hash(c13);
+  Outcome o = faultline({"bisect", "--axis", "lib"}, std::chrono::minutes(10));
+  ASSERT_EQ(o.status, 1) << o.out << o.err;
+  EXPECT_THAT(o.out, HasSubstr("\nfirst fixed: lib=" + short_hash(c13) +
+                               "; last crashing: lib=" + short_hash(c12) + " (posterior "))
+      << o.out;
+
+  const json start = {{"hash", c9},
+                      {"subject", "widget: read the buffer after freeing it"},
+                      {"author", "Ada Lovelace <ada@example.com>"},
+                      {"date", "2026-01-09T10:00:00+00:00"}};
+  const json end = {{"hash", c13},
+                    {"subject", "widget: free the buffer once"},
+                    {"author", "Grace Hopper <grace@example.com>"},
+                    {"date", "2026-01-13T10:00:00+00:00"}};
+  const json answer = json::parse(read(m_dir / ".faultline/bisect-lib.json"));
+  const json b = results()["bisect"][0];
+  for (const json& interval : {answer["interval"], b["interval"]}) {
+    EXPECT_EQ(interval["first_crashing"], short_hash(c9)) << interval.dump(1);
+    EXPECT_EQ(interval["first_fixed"], short_hash(c13));
+    EXPECT_EQ(interval["first_crashing_commit"], start);
+    EXPECT_EQ(interval["start_compare_url"], start_url);
+    EXPECT_EQ(interval["first_fixed_commit"], end);
+    EXPECT_EQ(interval["end_compare_url"], end_url);
+  }
+  EXPECT_EQ(b["first_commit"], start);  // the entry's own fields are the start search's
+
+  // What it cost: one build per version probed (each in its own build folder), every run.
+  int built = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(m_dir / ".faultline/builds"))
+    built += entry.is_directory();
+  EXPECT_EQ(b["costs"]["builds"], built) << b["costs"].dump();
+  EXPECT_EQ(b["costs"]["runs"], b["runs"]) << b["costs"].dump();
+  EXPECT_GT(b["costs"]["build_seconds"].get<double>(), 0);
+  EXPECT_GT(b["costs"]["run_seconds"].get<double>(), 0);
+  char cost[96];
+  std::snprintf(cost, sizeof cost, "cost: %d builds (%.1f s), %d runs (%.1f s)\n", built,
+                b["costs"]["build_seconds"].get<double>(), b["runs"].get<int>(),
+                b["costs"]["run_seconds"].get<double>());
+
+  Outcome terminal = faultline({"report", ".faultline/results.json"});
+  EXPECT_THAT(
+      terminal.out,
+      HasSubstr("\n  start: first crashing lib=" + short_hash(c9) +
+                ", last good lib=" + short_hash(c8) + "\n    commit " + short_hash(c9) +
+                " \"widget: read the buffer after freeing it\" by Ada Lovelace "
+                "<ada@example.com> on 2026-01-09T10:00:00+00:00\n    compare: " +
+                start_url + "\n  end: first fixed lib=" + short_hash(c13) +
+                ", last crashing lib=" + short_hash(c12) + "\n    commit " + short_hash(c13) +
+                " \"widget: free the buffer once\" by Grace Hopper <grace@example.com> "
+                "on 2026-01-13T10:00:00+00:00\n    compare: " +
+                end_url + "\n"))
+      << terminal.out << terminal.err;
+  EXPECT_THAT(terminal.out, HasSubstr("\n  " + std::string(cost))) << terminal.out;
+  Outcome md = faultline({"report", "--format", "md", ".faultline/results.json"});
+  EXPECT_THAT(
+      md.out,
+      HasSubstr("- start: first crashing `lib=" + short_hash(c9) +
+                "`, last good `lib=" + short_hash(c8) + "`\n- commit `" + short_hash(c9) +
+                "` widget: read the buffer after freeing it — Ada Lovelace "
+                "\\<ada@example.com\\>, 2026-01-09T10:00:00+00:00\n- compare: " +
+                start_url + "\n- end: first fixed `lib=" + short_hash(c13) +
+                "`, last crashing `lib=" + short_hash(c12) + "`\n- commit `" + short_hash(c13) +
+                "` widget: free the buffer once — Grace Hopper "
+                "\\<grace@example.com\\>, 2026-01-13T10:00:00+00:00\n- compare: " +
+                end_url + "\n- " + cost))
+      << md.out << md.err;
 }
 
 TEST_F(BisectExplain, AVersionListHasNoCommitLines) {
