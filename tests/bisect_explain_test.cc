@@ -329,5 +329,65 @@ TEST_F(BisectExplain, WithFixedTheStepLogLeadsWithTheFirstPassingVersionAsTheAns
   EXPECT_EQ(last_leading_fixed(interval.err), "lib=4") << interval.err;
 }
 
+// Three libs × three binds: `pair BIND` from lib V aborts when V + BIND >= 5 (a staircase with
+// corners lib=2 bind=3 and lib=3 bind=2); the fifth run sleeps 12 s, after the search's first
+// crash (lib=2 bind=3) and while its predecessor lib=1 bind=3 runs.
+const char* k_pair_program = R"(#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char** argv) {
+  if (V + atoi(argv[1]) >= 5) abort();
+  puts("ok");
+  return 0;
+}
+)";
+
+const char* k_plane_timestamped =
+    R"(stamp() { while IFS= read -r l; do echo "$(date +%s.%N) $l"; done; }
+"$0" bisect --axes lib,bind --runs-per-pair 2 -j 1 2>&1 | stamp
+)";
+
+// A 2-D progress line as CI shows it: as 1-D's, the leading candidate a pair.
+const std::regex k_plane_progress_line(
+    R"(progress: probe (lib=[1-3] bind=[1-3]|bind=[1-3] lib=[1-3]): (building \([0-9]+s\)|run [0-9]+ of ≤ [0-9]+ \([0-9]+s\), [0-9]+ crashed))"
+    R"((; leading first crashing lib=[1-3] bind=[1-3] \(posterior [01]\.[0-9]{3}\))?)"
+    R"(; builds [0-9]+ \([0-9]+ cached\), runs [0-9]+ \([0-9]+ crashed\); elapsed [0-9]+s, ETA (~[0-9hms]+|unknown))");
+
+TEST_F(BisectExplain, TwoDimensionalProgressShowsTheLeadingCornerItsPosteriorAndAnEta) {
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\"]\n"
+        "    inputs: [pair.c]\n"
+        "    build: $CC -O1 -DV={{ version }} -o {{ prefix }}/pair pair.c\n"
+        "  bind:\n    versions: [\"1\", \"2\", \"3\"]\n"
+        "sanitizers: [none]\nworkloads:\n  w:\n    run: >-\n      " +
+            std::string(k_slow_run).replace(std::string(k_slow_run).find("$n = 3"), 6, "$n = 4") +
+            "{{ prefix.lib }}/pair {{ bind }}\n");
+  write("pair.c", k_pair_program);
+  auto r = runner::run_command({"/bin/sh", "-c", k_plane_timestamped, FAULTLINE_BINARY},
+                               m_dir.string(), std::chrono::minutes(5));
+  ASSERT_TRUE(r);
+  const std::string out = r->stdout_capture.text();
+  std::istringstream lines(out);
+  int progress = 0, leading = 0, with_eta = 0;
+  std::string last_step_leading;
+  for (std::string line; std::getline(lines, line);) {
+    const std::string text = line.substr(line.find(' ') + 1);
+    std::smatch m;
+    if (std::regex_search(text, m, std::regex(R"(^  lib=.*; leading (first crashing .*)$)")))
+      last_step_leading = m[1];
+    if (text.rfind("progress: ", 0) != 0) continue;
+    ++progress;
+    EXPECT_TRUE(std::regex_match(text, k_plane_progress_line)) << text;
+    leading +=
+        text.find("; leading first crashing lib=2 bind=3 (posterior 0.500)") != std::string::npos;
+    with_eta += text.find(", ETA ~") != std::string::npos;
+  }
+  EXPECT_GE(progress, 1) << out;
+  EXPECT_GE(leading, 1) << out;  // lib=1 bind=3, its predecessor, still running
+  EXPECT_GE(with_eta, 1) << out;
+  EXPECT_THAT(out, HasSubstr(" lib=2: crashes from bind=3\n")) << out;
+  // Both predecessors of the first corner passed, and the crash is deterministic: certain.
+  EXPECT_EQ(last_step_leading, "first crashing lib=2 bind=3 (posterior 1.000)") << out;
+}
+
 }  // namespace
 }  // namespace faultline::e2e
