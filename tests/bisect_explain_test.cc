@@ -389,5 +389,48 @@ TEST_F(BisectExplain, TwoDimensionalProgressShowsTheLeadingCornerItsPosteriorAnd
   EXPECT_EQ(last_step_leading, "first crashing lib=2 bind=3 (posterior 1.000)") << out;
 }
 
+// bind 3 and 4 abort under every lib; an earlier run of 3 runs per pair leaves the newest
+// pair (bind=6 lib=3) silent in fewer than --runs-per-pair (10) runs: plain `faultline
+// bisect` (bisect.axes: [bind, lib]) says why it runs that pair 7 more times, then bounds the
+// crashing region from the evidence.
+TEST_F(BisectExplain, TwoDimensionalRegionSaysWhyItTopsUpTheNewestPair) {
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\"]\n"
+        "    inputs: [pair.c]\n"
+        "    build: $CC -O1 -DV={{ version }} -o {{ prefix }}/pair pair.c\n"
+        "  bind:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]\n"
+        "sanitizers: [none]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/pair {{ bind }}\" }\n"
+        "bisect: { axes: [bind, lib] }\n");
+  write("pair.c", R"(#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char** argv) {
+  int bind = atoi(argv[1]);
+  if (bind >= 3 && bind < 5) abort();
+  puts("ok");
+  return 0;
+}
+)");
+  Outcome run = faultline({"run", "--runs", "3", "--stop", "all"});
+  ASSERT_EQ(run.status, 1) << run.out << run.err;
+  Outcome o = faultline({"bisect"});
+  ASSERT_EQ(o.status, 1) << o.out << o.err;
+  EXPECT_THAT(o.err, HasSubstr("bisect: the newest pair bind=6 lib=3 was silent in 3 runs of the "
+                               "earlier run; 7 more settle whether the crash was fixed on the "
+                               "way\n  bind=6 lib=3: target in 0 of 7 runs; < 35% at 95%\n"))
+      << o.err;
+  EXPECT_THAT(o.out, HasSubstr("the crashing region from the earlier run's results: 6 crashing "
+                               "cells within bind 3–4 (first crashing 3, first fixed 5) × lib "
+                               "1–3 (from the oldest, to the newest)\n"))
+      << o.out;
+  EXPECT_THAT(o.out, HasSubstr("  bind=5: no crash (0 of 3 cells with runs, 9 runs)\n"
+                               "  bind=6: no crash (0 of 3 cells with runs, 16 runs)\n"))
+      << o.out;
+  const json b = results()["bisect"][0];
+  EXPECT_EQ(b["status"], "region");
+  EXPECT_EQ(b["runs"], 7);
+  EXPECT_EQ(b["costs"]["runs"], 7);
+  EXPECT_EQ(b["costs"]["builds"], 0);  // the earlier run's builds, from the cache
+}
+
 }  // namespace
 }  // namespace faultline::e2e
