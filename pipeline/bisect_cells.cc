@@ -122,7 +122,13 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
   if (m_outcomes.empty()) m_outcomes.resize(outcomes.size());
   std::vector<std::string> prefixes(m_in.config.components.size());
   for (std::size_t b = 0; b < outcomes.size(); ++b)
-    if (outcomes[b].state != runner::BuildState::not_needed) m_outcomes[b] = outcomes[b];
+    if (outcomes[b].state != runner::BuildState::not_needed) {
+      m_outcomes[b] = outcomes[b];
+      const bool ran = !outcomes[b].cached && (outcomes[b].state == runner::BuildState::ok ||
+                                               outcomes[b].state == runner::BuildState::failed);
+      m_builds_run += ran;
+      m_build_seconds += ran ? outcomes[b].seconds : 0;
+    }
   for (auto b : needed_set) {
     if (outcomes[b].state != runner::BuildState::ok) {
       seen.unbuildable = true;
@@ -149,6 +155,12 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
   });
   if (cancelled()) return fail(Error{ErrorKind::infrastructure, "interrupted"});
   return recount(cell, from);
+}
+
+CellProber::Costs CellProber::costs() const {
+  Costs c{m_builds_run, m_build_seconds, static_cast<int>(m_records.size()), 0};
+  for (const runner::RunRecord& r : m_records) c.run_seconds += r.wall_seconds;
+  return c;
 }
 
 bisect::Observation CellProber::recount(std::size_t cell, std::size_t from) const {

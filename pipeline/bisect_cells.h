@@ -85,6 +85,15 @@ class CellProber {
   // Build outcomes by build index (state `not_needed` for builds never asked for).
   const std::vector<runner::BuildOutcome>& builds() const { return m_outcomes; }
   const runner::BuildOptions& build_options() const { return m_builds; }
+  // What the probes cost so far: the builds run (not found in the cache) and
+  // their seconds as each build timed itself; the runs and their wall seconds.
+  struct Costs {
+    int builds = 0;
+    double build_seconds = 0;
+    int runs = 0;
+    double run_seconds = 0;
+  };
+  Costs costs() const;
 
  private:
   const BisectMatrix m_in;
@@ -93,6 +102,8 @@ class CellProber {
   std::vector<runner::RunRecord> m_records;
   std::vector<runner::BuildOutcome> m_outcomes;
   std::optional<sanitizers::Crash> m_first_crash;
+  int m_builds_run = 0;
+  double m_build_seconds = 0;
 
   // Ctrl-C: the stress options' cancel flag is set.
   bool cancelled() const { return m_stress.cancel && m_stress.cancel->load(); }

@@ -78,4 +78,22 @@ void add_commit_answer(nlohmann::json& j, const CommitAnswer& a) {
   if (!a.compare_url.empty()) j["compare_url"] = a.compare_url;
 }
 
+namespace {
+
+void add_end(nlohmann::json& interval, const std::optional<CommitAnswer>& a, const char* commit_key,
+             const char* url_key) {
+  if (!a) return;
+  if (a->first)
+    interval[commit_key] =
+        results::BisectCommit{a->first->hash, a->first->subject, a->first->author, a->first->date};
+  if (!a->compare_url.empty()) interval[url_key] = a->compare_url;
+}
+
+}  // namespace
+
+void add_interval_commits(nlohmann::json& interval, const IntervalCommits& c) {
+  add_end(interval, c.start, "first_crashing_commit", "start_compare_url");
+  add_end(interval, c.end, "first_fixed_commit", "end_compare_url");
+}
+
 }  // namespace faultline::pipeline

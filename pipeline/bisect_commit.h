@@ -3,7 +3,8 @@
 // commit's subject, author and date (runner/git_info.h), and a GitHub compare
 // link from the last unchanged commit to it when the repository's `origin` is
 // on GitHub (base/github_remote.h). Written to results.json as the model's
-// `first_commit` and `compare_url` (results/model.h, docs/results.md).
+// `first_commit` and `compare_url`, and for an interval each end's in
+// `interval` (results/model.h, docs/results.md).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -48,5 +49,17 @@ std::string commit_answer_text(const CommitAnswer& a);
 // Adds `first_commit: {hash, subject, author, date}` and `compare_url` (when
 // known) to a bisect answer or section `j`, through results::BisectAnswer's types.
 void add_commit_answer(nlohmann::json& j, const CommitAnswer& a);
+
+// Both ends of an interval answer: the start's search (last good → first
+// crashing) and the end's (last crashing → first fixed); nullopt where that
+// end was not searched, or found no commit.
+struct IntervalCommits {
+  std::optional<CommitAnswer> start, end;
+};
+
+// Adds each end's commit to an answer's or section's `interval` object:
+// `first_crashing_commit` and `start_compare_url`, `first_fixed_commit` and
+// `end_compare_url` (results::BisectInterval, docs/results.md).
+void add_interval_commits(nlohmann::json& interval, const IntervalCommits& c);
 
 }  // namespace faultline::pipeline

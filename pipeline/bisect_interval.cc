@@ -188,12 +188,10 @@ std::vector<bisect::PriorObservation> line_evidence(Context& ctx, const Plane& p
 }
 
 // The interval's answer: its ends, open or found, then each end's search.
-// Returns the commit behind the primary end (the start; the end with --fixed)
-// when the versions are git commits.
-std::optional<CommitAnswer> print_interval(Context& ctx, const Plane& plane,
-                                           const std::string& axis,
-                                           const std::vector<std::string>& versions,
-                                           const bisect::IntervalReport& r) {
+// Returns the commits behind its ends when the versions are git commits.
+IntervalCommits print_interval(Context& ctx, const Plane& plane, const std::string& axis,
+                               const std::vector<std::string>& versions,
+                               const bisect::IntervalReport& r) {
   ctx.out << "bisect " << axis << " (" << plane.base << "), target " << target_words(ctx) << "\n";
   if (ctx.family.is_object() && ctx.family.value("widened", false))
     ctx.out << "target widened: " << ctx.target << " has no frames, so its family is the target\n";
@@ -209,7 +207,7 @@ std::optional<CommitAnswer> print_interval(Context& ctx, const Plane& plane,
     ctx.out << "end: open (" << axis << "=" << versions.back()
             << ", the newest version, crashes)\n";
   ctx.out << "runs: " << r.runs << "\n" << r.summary << "\n";
-  return r.start ? start : end;
+  return {start, end};
 }
 
 json interval_json(const std::vector<std::string>& versions, const bisect::IntervalReport& r) {
@@ -239,7 +237,7 @@ json interval_json(const std::vector<std::string>& versions, const bisect::Inter
 // The answer file and the results section of an interval search.
 int finish_interval(Context& ctx, const Plane& plane, const std::string& axis,
                     const std::vector<std::string>& versions, const bisect::IntervalReport& r,
-                    double confidence, const std::optional<CommitAnswer>& commits) {
+                    double confidence, const IntervalCommits& ends) {
   const bisect::SearchReport* primary = r.start ? &*r.start : r.end ? &*r.end : nullptr;
   const bool fixed = !r.start && r.end;
   json answer = {{"axis", axis},         {"base", plane.base},
@@ -263,7 +261,10 @@ int finish_interval(Context& ctx, const Plane& plane, const std::string& axis,
                {"direction", "interval"}};
   }
   section["interval"] = interval_json(versions, r);
-  if (commits) {
+  add_interval_commits(answer["interval"], ends);
+  add_interval_commits(section["interval"], ends);
+  // The primary end's commit (the start; the end with --fixed) is the entry's own.
+  if (const auto& commits = r.start ? ends.start : ends.end) {
     add_commit_answer(answer, *commits);
     add_commit_answer(section, *commits);
   }

@@ -1,8 +1,10 @@
 // A 2-D bisect: the staircase over a plane of cells, or the crashing region the evidence bounds.
 #include <algorithm>
+#include <cstdio>
 
 #include "base/exit_status.h"
 #include "bisect/staircase.h"
+#include "pipeline/bisect_plane_lead.h"
 #include "pipeline/bisect_results.h"
 #include "pipeline/bisect_session.h"
 
@@ -11,11 +13,12 @@ namespace faultline::pipeline {
 namespace {
 
 // Answers the 2-D search, first from recorded observations (a resumed session,
-// an earlier run's results), then with new runs, recording each.
+// an earlier run's results), then with new runs, recording each; after each
+// answer, the leading corner and the probes left go to the progress and the step log.
 class PlaneOracle : public bisect::Oracle2D {
  public:
-  PlaneOracle(CellProber& prober, const Plane& plane, SessionLog& log, std::ostream& out)
-      : m_prober(prober), m_plane(plane), m_log(log), m_out(out) {}
+  PlaneOracle(Context& ctx, const Plane& plane, SessionLog& log)
+      : m_ctx(ctx), m_plane(plane), m_log(log) {}
   std::map<std::pair<std::size_t, std::size_t>, std::vector<bisect::Observation>> recorded;
 
   Expected<bisect::Observation> observe(std::size_t row, std::size_t col, int runs,
@@ -24,28 +27,61 @@ class PlaneOracle : public bisect::Oracle2D {
     if (!queue.empty()) {
       bisect::Observation o = queue.front();
       queue.erase(queue.begin());
+      (void)lead(row, col, o);
       return o;
     }
     auto cell = m_plane.at(row, col);
     bisect::Observation seen{0, 0, 0, true};
     if (cell) {
-      FAULTLINE_TRY(bisect::Observation o, m_prober.observe(*cell, runs, stop_at_first));
+      FAULTLINE_TRY(bisect::Observation o, m_ctx.prober.observe(*cell, runs, stop_at_first));
       seen = o;
     }
     json j = observation_json(seen);
     j["row"] = row;
     j["col"] = col;
     m_log.record(j);
-    m_out << "  " << m_plane_name(row, col) << ": " << describe(seen) << "\n";
+    m_ctx.log << "  " << m_plane_name(row, col) << ": " << describe(seen) << lead(row, col, seen)
+              << "\n";
     return seen;
+  }
+  // The lead before the first probe (the search began): the probes left, for the ETA.
+  void search_started() {
+    m_ctx.search_started(m_plane.rows * m_plane.cols, m_ctx.in.config.bisect.confidence);
+    if (m_ctx.progress)
+      m_ctx.progress->probes_left(
+          plane_lead(m_plane.rows, m_plane.cols, known(), m_ctx.flags.runs_per_pair).probes_left);
   }
   std::function<std::string(std::size_t, std::size_t)> m_plane_name;
 
  private:
-  CellProber& m_prober;
+  // Notes the probe; tells the progress the leading corner and the probes
+  // left; returns the step log's "; leading first crashing … (posterior 0.500)".
+  std::string lead(std::size_t row, std::size_t col, const bisect::Observation& seen) {
+    bisect::Observation& sum = m_seen[{row, col}];
+    sum = {sum.runs + seen.runs, sum.target + seen.target, sum.other + seen.other,
+           sum.unbuildable || seen.unbuildable};
+    const PlaneLead l = plane_lead(m_plane.rows, m_plane.cols, known(), m_ctx.flags.runs_per_pair);
+    if (m_ctx.progress) m_ctx.progress->probes_left(l.probes_left);
+    if (!l.corner) return "";
+    const std::string words = "first crashing " + m_plane_name(l.corner->row, l.corner->col);
+    m_ctx.leading(words, l.posterior);
+    char posterior[16];
+    std::snprintf(posterior, sizeof posterior, "%.3f", l.posterior);
+    return "; leading " + words + " (posterior " + posterior + ")";
+  }
+
+  // What is known of the plane: the answers so far, and recorded observations not asked for yet.
+  PlaneProbes known() const {
+    PlaneProbes all = m_seen;
+    for (const auto& [cell, queue] : recorded)
+      if (!queue.empty()) all.emplace(cell, queue.front());
+    return all;
+  }
+
+  Context& m_ctx;
   const Plane& m_plane;
   SessionLog& m_log;
-  std::ostream& m_out;
+  PlaneProbes m_seen;  // every answer so far, summed per cell
 };
 
 // The plane's cells in the earlier run as observations of the target, row-major
@@ -79,14 +115,45 @@ void plane_target(Context& ctx, const Plane& plane, std::size_t corner) {
   }
 }
 
-// The earlier run settled the newest pair as passing while other pairs crash:
-// the crash was fixed on the way, so the staircase (which assumes crashes go on
-// to the newest pair) does not apply; the evidence bounds the region instead.
-bool newest_pair_fixed(const Context& ctx, const Plane& plane) {
-  const auto seen = plane_evidence(ctx, plane);
+// The plane's cells as observations: the earlier run's, with the newest pair's topped up.
+using PlaneSeen = std::vector<std::optional<bisect::Observation>>;
+
+// The earlier run settled the newest pair as passing (silent in at least
+// --runs-per-pair runs) while other pairs crash: the crash was fixed on the
+// way, so the staircase (which assumes crashes go on to the newest pair) does
+// not apply; the evidence bounds the region instead.
+bool newest_pair_fixed(const Context& ctx, const PlaneSeen& seen) {
   const auto& corner = seen.back();
   if (!corner || corner->target > 0 || corner->runs < ctx.flags.runs_per_pair) return false;
   return std::any_of(seen.begin(), seen.end(), [](const auto& o) { return o && o->target > 0; });
+}
+
+// The newest pair silent in the earlier run, in fewer runs than --runs-per-pair,
+// while other pairs crash: it runs until it has that many (stopping at a crash),
+// recorded in the session and kept for the staircase. Returns the runs made.
+Expected<int> top_up_newest_pair(Context& ctx, const Plane& plane, SessionLog& log,
+                                 PlaneOracle& oracle, PlaneSeen& seen) {
+  auto& corner = seen.back();
+  const bool others_crash =
+      std::any_of(seen.begin(), seen.end(), [](const auto& o) { return o && o->target > 0; });
+  if (!corner || corner->target > 0 || corner->runs >= ctx.flags.runs_per_pair || !others_crash)
+    return 0;
+  const std::size_t row = plane.rows - 1, col = plane.cols - 1;
+  ctx.log << "bisect: the newest pair " << oracle.m_plane_name(row, col) << " was silent in "
+          << corner->runs << " runs of the earlier run; " << ctx.flags.runs_per_pair - corner->runs
+          << " more settle whether the crash was fixed on the way\n";
+  FAULTLINE_TRY(
+      bisect::Observation more,
+      ctx.prober.observe(*plane.at(row, col), ctx.flags.runs_per_pair - corner->runs, true));
+  json j = observation_json(more);
+  j["row"] = row;
+  j["col"] = col;
+  log.record(j);
+  ctx.log << "  " << oracle.m_plane_name(row, col) << ": " << describe(more) << "\n";
+  *corner = {corner->runs + more.runs, corner->target + more.target, corner->other + more.other,
+             corner->unbuildable || more.unbuildable};
+  oracle.recorded[{row, col}].push_back(*corner);
+  return more.runs;
 }
 
 // "crashes from library=1.0 to library=1.7 (8 of 8 cells with runs)", or "no crash (…)".
@@ -125,13 +192,14 @@ std::pair<std::size_t, std::size_t> crashing_span(
   return {first, last};
 }
 
-// The crashing region the earlier run's results show, row by row, with its
-// bounding box and which of its ends are open; no new runs.
-int bound_from_evidence(Context& ctx, const Plane& plane, const std::string& name) {
+// The crashing region the earlier run's results show (`seen`, with the newest
+// pair's top-up of `runs` runs), row by row, with its bounding box and which of
+// its ends are open.
+int bound_from_evidence(Context& ctx, const Plane& plane, const std::string& name,
+                        const PlaneSeen& seen, int runs) {
   const auto& t = ctx.in.expansion.cells;
   const auto& rows = t.axes[plane.axes[0]];
   const auto& cols = t.axes[plane.axes[1]];
-  const auto seen = plane_evidence(ctx, plane);
   const auto [r0, r1] = crashing_span(plane, seen, true);
   const auto [c0, c1] = crashing_span(plane, seen, false);
   const int cells = int(
@@ -161,7 +229,7 @@ int bound_from_evidence(Context& ctx, const Plane& plane, const std::string& nam
                   {"base", plane.base},
                   {"status", "region"},
                   {"summary", summary},
-                  {"runs", 0},
+                  {"runs", runs},
                   {"region",
                    {{"cells", cells},
                     {rows.name, {rows.values[r0], rows.values[r1]}},
@@ -269,7 +337,7 @@ int bisect_plane(Context& ctx, const Plane& plane) {
   const std::string rows = t.axes[plane.axes[0]].name, cols = t.axes[plane.axes[1]].name;
   const std::string name = rows + "-" + cols;
   SessionLog log(ctx, name, new_session(ctx));
-  PlaneOracle oracle(ctx.prober, plane, log, ctx.log);
+  PlaneOracle oracle(ctx, plane, log);
   oracle.m_plane_name = [&](std::size_t r, std::size_t c) {
     return rows + "=" + t.axes[plane.axes[0]].values[r] + " " + cols + "=" +
            t.axes[plane.axes[1]].values[c];
@@ -285,9 +353,15 @@ int bisect_plane(Context& ctx, const Plane& plane) {
   if (auto status = flags.resume ? resume_plane(ctx, log, oracle, header)
                                  : start_plane(ctx, plane, log, oracle, header))
     return *status;
-  if (!flags.resume && newest_pair_fixed(ctx, plane)) return bound_from_evidence(ctx, plane, name);
+  if (!flags.resume) {
+    PlaneSeen seen = plane_evidence(ctx, plane);
+    auto topped = top_up_newest_pair(ctx, plane, log, oracle, seen);
+    if (!topped) return search_failed(ctx, topped.error());
+    if (newest_pair_fixed(ctx, seen)) return bound_from_evidence(ctx, plane, name, seen, *topped);
+  }
   bisect::StaircaseOptions options;
   options.runs_per_cell = flags.runs_per_pair;
+  oracle.search_started();
   auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);
   ctx.search_ended();
   if (!report) return search_failed(ctx, report.error());

@@ -148,6 +148,7 @@ void BisectProgress::search_started(std::size_t versions, double confidence) {
   m_confidence = confidence;
   m_searching = true;
   m_search_start = Clock::now();
+  m_search_probes = 0;
 }
 
 void BisectProgress::probe_started(std::size_t cell, int runs) {
@@ -155,6 +156,7 @@ void BisectProgress::probe_started(std::size_t cell, int runs) {
   m_probe = m_label ? m_label(cell) : std::to_string(cell);
   m_probe_runs = runs;
   m_probe_done = m_probe_crashed = 0;
+  m_search_probes += m_searching;
   m_building = true;
   m_phase_start = Clock::now();
 }
@@ -198,6 +200,11 @@ void BisectProgress::leading(const std::string& words, double posterior) {
   m_posterior = posterior;
 }
 
+void BisectProgress::probes_left(std::size_t probes) {
+  std::lock_guard lock(m_mutex);
+  m_probes_left = probes;
+}
+
 std::string BisectProgress::status_text() const {
   std::lock_guard lock(m_mutex);
   return status_locked(Clock::now());
@@ -233,7 +240,13 @@ std::string BisectProgress::status_locked(Clock::time_point now) const {
 // The search's speed in bits of log-odds of the leading candidate per second,
 // from where a uniform prior starts (1 in versions − 1) to the confidence goal;
 // at least one more bit for the verification reruns.
+// Counted in probes (2-D): the probes left at the mean time of this search's probes.
 std::string BisectProgress::eta_locked(Clock::time_point now) const {
+  if (m_searching && m_probes_left) {
+    if (m_search_probes == 0) return *m_probes_left == 0 ? "~0s" : "unknown";
+    const double per_probe = seconds_between(m_search_start, now) / m_search_probes;
+    return "~" + duration_text(per_probe * static_cast<double>(*m_probes_left));
+  }
   if (!m_searching || m_posterior <= 0 || m_versions < 2) return "unknown";
   const double start = logit2(1.0 / static_cast<double>(std::max<std::size_t>(m_versions - 1, 2)));
   const double gained = logit2(m_posterior) - start;

@@ -1,6 +1,7 @@
 // Progress of a `faultline bisect` on stderr, the facts `run` shows
 // (pipeline/progress.h) for a search: the probe, its builds or its current run,
-// the leading candidate and its posterior, builds and runs so far, an ETA.
+// the leading candidate and its posterior, builds and runs so far, an ETA (1-D:
+// from the posterior's pace; 2-D: from the probes left at the probes' pace).
 // Live: one status line redrawn in place every second; the session's own lines
 // (its log stream, and its answer stream when that shares the terminal) pass
 // through a guard that erases the status line first, so they land above it.
@@ -17,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <thread>
@@ -53,6 +55,10 @@ class BisectProgress {
   // After a search step: the most probable boundary in the answer's words
   // ("first crashing lib=3", "first fixed lib=7") and its posterior.
   void leading(const std::string& words, double posterior);
+  // A search that counts its work in probes (the 2-D staircase): about `probes`
+  // more to come. From then on the ETA is that many times the mean time of the
+  // probes this search ran, instead of the 1-D posterior's pace.
+  void probes_left(std::size_t probes);
   // The search ended: stops the ticker and clears the status line (idempotent).
   void done();
 
@@ -93,6 +99,8 @@ class BisectProgress {
   Clock::time_point m_search_start{};
   std::string m_leading;
   double m_posterior = 0;
+  std::optional<std::size_t> m_probes_left;  // set by probes_left()
+  int m_search_probes = 0;                   // probes run since search_started()
   // The current probe.
   std::string m_probe;
   int m_probe_runs = 0, m_probe_done = 0, m_probe_crashed = 0;

@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "base/time.h"
 #include "reporters/results.h"
+#include "results/model.h"
 
 namespace faultline::pipeline {
 
@@ -333,6 +334,10 @@ Expected<std::string> record_bisect(const std::string& results_path, const Bisec
                    ? json::array({results["bisect"]})
                    : json::array();
     results["bisect"] = old;
+  }
+  if (!section.contains("costs")) {
+    const CellProber::Costs c = prober.costs();
+    section["costs"] = results::BisectCosts{c.builds, c.build_seconds, c.runs, c.run_seconds};
   }
   json& list = results["bisect"];
   for (auto it = list.begin(); it != list.end();)

@@ -72,7 +72,8 @@ nlohmann::json section_2d(const BisectMatrix& in, const Bisect2D& b,
                           const bisect::StaircaseReport& report);
 
 // Records `section` in the `bisect` array of results.json at `path` (replacing
-// an earlier one for the same axes, fixed values and direction), and returns the
+// an earlier one for the same axes, fixed values and direction), with the
+// prober's measured `costs` (docs/results.md) unless it has them, and returns the
 // path written. With no results.json there, writes one of the prober's runs and
 // builds; when it records another matrix, leaves it alone and writes
 // bisect-results.json beside it.

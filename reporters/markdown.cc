@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <sstream>
@@ -179,15 +180,48 @@ bool plain_github_link(const std::string& url) {
 }
 
 // "- commit `a01d03fb8b48` widget: … — Ada Lovelace \<ada@example.com\>, 2026-01-09T…"
-// and "- compare: https://github.com/…" for an answer on git commits.
-std::string bisect_commit_lines(const results::BisectAnswer& b) {
+// and "- compare: https://github.com/…" for an answer (or an interval's end) on git commits.
+std::string bisect_commit_lines(const std::optional<results::BisectCommit>& commit,
+                                const std::optional<std::string>& compare_url) {
   std::string out;
-  if (const auto& c = b.first_commit)
+  if (const auto& c = commit)
     out += "- commit " + code(c->hash.substr(0, 12), 12) + " " + inline_text(c->subject, 200) +
            " — " + inline_text(c->author, 100) + ", " + inline_text(c->date, 40) + "\n";
-  if (b.compare_url && plain_github_link(*b.compare_url))
-    out += "- compare: " + *b.compare_url + "\n";
+  if (compare_url && plain_github_link(*compare_url)) out += "- compare: " + *compare_url + "\n";
   return out;
+}
+
+// One end of an interval: "- start: first crashing `lib=3`, last good `lib=2`", "- end: open
+// (`lib` crashes to its newest version)" or "- start: not found (noise)"; then its commit.
+std::string interval_end(const std::string& axis, const results::BisectInterval& i, bool start) {
+  const auto& first = start ? i.first_crashing : i.first_fixed;
+  const auto& last = start ? i.last_good : i.last_crashing;
+  const auto& outcome = start ? i.start_outcome : i.end_outcome;
+  std::string out = start ? "- start: " : "- end: ";
+  if (first && last)
+    out += std::string(start ? "first crashing " : "first fixed ") +
+           code(axis + "=" + *first, 200) + (start ? ", last good " : ", last crashing ") +
+           code(axis + "=" + *last, 200);
+  else if (start ? i.start_open : i.end_open)
+    out += "open (" + code(axis, 100) + " crashes " +
+           (start ? "from its oldest" : "to its newest") + " version)";
+  else if (outcome)
+    out += "not found (" + inline_text(*outcome, 40) + ")";
+  else
+    return "";
+  return out + "\n" +
+         (start ? bisect_commit_lines(i.first_crashing_commit, i.start_compare_url)
+                : bisect_commit_lines(i.first_fixed_commit, i.end_compare_url));
+}
+
+// "- cost: 7 builds (12.5 s), 13 runs (9.8 s)": what the bisect spent probing.
+std::string bisect_cost_line(const std::optional<results::BisectCosts>& costs) {
+  if (!costs) return "";
+  char text[128];
+  std::snprintf(text, sizeof text, "- cost: %d build%s (%.1f s), %d run%s (%.1f s)\n",
+                costs->builds, costs->builds == 1 ? "" : "s", costs->build_seconds, costs->runs,
+                costs->runs == 1 ? "" : "s", costs->run_seconds);
+  return text;
 }
 
 std::string bisect_one(const results::BisectAnswer& b) {
@@ -202,8 +236,15 @@ std::string bisect_one(const results::BisectAnswer& b) {
                                       {&b.last_passing, "last passing"},
                                       {&b.first_fixed, "first fixed"},
                                       {&b.last_crashing, "last crashing"}})
-    if (*values) out << "- " << label << ": " << searched_values(b, **values) << "\n";
-  out << bisect_commit_lines(b);
+    if (*values && !b.interval)
+      out << "- " << label << ": " << searched_values(b, **values) << "\n";
+  if (b.interval) {
+    const std::string axis = b.axes && !b.axes->empty() ? b.axes->front() : "";
+    out << interval_end(axis, *b.interval, true) << interval_end(axis, *b.interval, false);
+  } else {
+    out << bisect_commit_lines(b.first_commit, b.compare_url);
+  }
+  out << bisect_cost_line(b.costs);
   std::size_t n = 0;
   for (const auto& p : b.minimal_pairs.value_or(std::vector<results::Values>{}))
     if (++n <= 30) out << "- minimal crashing pair: " << searched_values(b, p) << "\n";

@@ -1,6 +1,7 @@
 #include "reporters/terminal.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -142,14 +143,53 @@ std::string searched(const results::BisectAnswer& b, const results::Values& valu
   return text;
 }
 
-// "  commit a01d03fb8b48 "subject" by Name <email> on DATE" and "  compare: URL".
-std::string commit_lines(const results::BisectAnswer& b) {
+// "commit a01d03fb8b48 "subject" by Name <email> on DATE" and "compare: URL",
+// each line after `indent`.
+std::string commit_lines(const std::optional<results::BisectCommit>& commit,
+                         const std::optional<std::string>& compare_url, const std::string& indent) {
   std::string out;
-  if (const auto& c = b.first_commit)
-    out += "  commit " + text_of(c->hash.substr(0, 12)) + " \"" + text_of(c->subject) + "\" by " +
-           text_of(c->author) + " on " + text_of(c->date) + "\n";
-  if (!text_of(b.compare_url).empty()) out += "  compare: " + text_of(b.compare_url) + "\n";
+  if (const auto& c = commit)
+    out += indent + "commit " + text_of(c->hash.substr(0, 12)) + " \"" + text_of(c->subject) +
+           "\" by " + text_of(c->author) + " on " + text_of(c->date) + "\n";
+  if (!text_of(compare_url).empty()) out += indent + "compare: " + text_of(compare_url) + "\n";
   return out;
+}
+
+// One end of an interval: "  start: first crashing lib=3, last good lib=2", "  start: open
+// (lib crashes from its oldest version)" or "  end: not found (noise)"; then its commit.
+std::string interval_end(const std::string& axis, const results::BisectInterval& i, bool start) {
+  const auto& first = start ? i.first_crashing : i.first_fixed;
+  const auto& last = start ? i.last_good : i.last_crashing;
+  const auto& outcome = start ? i.start_outcome : i.end_outcome;
+  std::string out = start ? "  start: " : "  end: ";
+  if (first && last)
+    out += std::string(start ? "first crashing " : "first fixed ") + axis + "=" + text_of(first) +
+           (start ? ", last good " : ", last crashing ") + axis + "=" + text_of(last);
+  else if (start ? i.start_open : i.end_open)
+    out +=
+        "open (" + axis + " crashes " + (start ? "from its oldest" : "to its newest") + " version)";
+  else if (outcome)
+    out += "not found (" + text_of(outcome) + ")";
+  else
+    return "";
+  return out + "\n" +
+         (start ? commit_lines(i.first_crashing_commit, i.start_compare_url, "    ")
+                : commit_lines(i.first_fixed_commit, i.end_compare_url, "    "));
+}
+
+// "  cost: 7 builds (12.5 s), 13 runs (9.8 s)": what the bisect spent probing.
+std::string cost_line(const std::optional<results::BisectCosts>& costs) {
+  if (!costs) return "";
+  char text[128];
+  std::snprintf(text, sizeof text, "  cost: %d build%s (%.1f s), %d run%s (%.1f s)\n",
+                costs->builds, costs->builds == 1 ? "" : "s", costs->build_seconds, costs->runs,
+                costs->runs == 1 ? "" : "s", costs->run_seconds);
+  return text;
+}
+
+// The searched axis of a 1-D answer ("" when the entry names none).
+std::string axis_of(const results::BisectAnswer& b) {
+  return b.axes && !b.axes->empty() ? text_of(b.axes->front()) : "";
 }
 
 }  // namespace
@@ -166,12 +206,17 @@ std::string render_bisect(const Results& r) {
                                         {"last passing", &b.last_passing},
                                         {"first fixed", &b.first_fixed},
                                         {"last crashing", &b.last_crashing}})
-      if (*values && !b.minimal_pairs)
+      if (*values && !b.minimal_pairs && !b.interval)
         out << "  " << label << ": " << searched(b, **values) << "\n";
     for (const auto& p : b.minimal_pairs.value_or(std::vector<results::Values>{}))
       out << "  minimal pair: " << searched(b, p) << "\n";
-    out << commit_lines(b);
+    if (b.interval)
+      out << interval_end(axis_of(b), *b.interval, true)
+          << interval_end(axis_of(b), *b.interval, false);
+    else
+      out << commit_lines(b.first_commit, b.compare_url, "  ");
     if (!text_of(b.summary).empty()) out << "  " << text_of(b.summary) << "\n";
+    out << cost_line(b.costs);
   }
   return out.str();
 }

@@ -89,3 +89,54 @@ TEST(TerminalReport, FamilyLinesCannotDriveTheTerminal) {
 
 }  // namespace
 }  // namespace faultline::reporters
+
+namespace faultline::reporters {
+namespace {
+
+// An interval answer: both ends with their commits, open ends, and what the bisect cost.
+TEST(TerminalBisect, AnIntervalShowsBothEndsWithTheirCommitsAndTheCost) {
+  results::Results r;
+  results::BisectAnswer b;
+  b.axes = std::vector<std::string>{"lib"};
+  b.signature = "15027b82e369";
+  b.base = "sanitizer=asan";
+  b.direction = "regression";
+  b.status = "found";
+  b.first_crashing = results::Values{{"lib", "a01d03fb8b48"}};
+  b.first_commit = results::BisectCommit{"a01d03fb8b48c0ffee", "widget: read after free",
+                                         "Ada Lovelace <ada@example.com>", "2026-01-09"};
+  results::BisectInterval i;
+  i.first_crashing = "a01d03fb8b48";
+  i.last_good = "765b794fa60c";
+  i.first_fixed = "f1f1f1f1f1f1";
+  i.last_crashing = "0b0b0b0b0b0b";
+  i.first_crashing_commit = b.first_commit;
+  i.start_compare_url = "https://github.com/acme/widget/compare/765b794fa60c...a01d03fb8b48";
+  i.first_fixed_commit = results::BisectCommit{"f1f1f1f1f1f1c0ffee", "widget: free once",
+                                               "Grace Hopper <grace@example.com>", "2026-01-13"};
+  b.interval = i;
+  b.costs = results::BisectCosts{7, 12.25, 13, 9.75};
+  r.bisect = std::vector<results::BisectAnswer>{b};
+  EXPECT_EQ(render_bisect(r),
+            "\nbisect lib for 15027b82e369 with sanitizer=asan: found\n"
+            "  start: first crashing lib=a01d03fb8b48, last good lib=765b794fa60c\n"
+            "    commit a01d03fb8b48 \"widget: read after free\" by Ada Lovelace "
+            "<ada@example.com> on 2026-01-09\n"
+            "    compare: https://github.com/acme/widget/compare/765b794fa60c...a01d03fb8b48\n"
+            "  end: first fixed lib=f1f1f1f1f1f1, last crashing lib=0b0b0b0b0b0b\n"
+            "    commit f1f1f1f1f1f1 \"widget: free once\" by Grace Hopper <grace@example.com> "
+            "on 2026-01-13\n"
+            "  cost: 7 builds (12.2 s), 13 runs (9.8 s)\n");
+  i.first_fixed.reset();
+  i.last_crashing.reset();
+  i.first_fixed_commit.reset();
+  i.end_open = true;
+  (*r.bisect)[0].interval = i;
+  (*r.bisect)[0].costs.reset();
+  EXPECT_NE(render_bisect(r).find("  end: open (lib crashes to its newest version)\n"),
+            std::string::npos)
+      << render_bisect(r);
+}
+
+}  // namespace
+}  // namespace faultline::reporters

@@ -210,6 +210,61 @@ void from_json(const json& j, BisectStep& x) {
 
 namespace {
 
+const std::vector<std::string_view> k_interval_keys = {"start_open",
+                                                       "end_open",
+                                                       "first_crashing",
+                                                       "last_good",
+                                                       "last_crashing",
+                                                       "first_fixed",
+                                                       "start_outcome",
+                                                       "end_outcome",
+                                                       "spread",
+                                                       "summary",
+                                                       "first_crashing_commit",
+                                                       "first_fixed_commit",
+                                                       "start_compare_url",
+                                                       "end_compare_url"};
+
+}  // namespace
+
+void to_json(json& j, const BisectInterval& x) {
+  j = x.extra.is_object() ? x.extra : json::object();
+  j.update({{"start_open", x.start_open},
+            {"end_open", x.end_open},
+            {"spread", x.spread},
+            {"summary", x.summary}});
+  write(j, "first_crashing", x.first_crashing);
+  write(j, "last_good", x.last_good);
+  write(j, "last_crashing", x.last_crashing);
+  write(j, "first_fixed", x.first_fixed);
+  write(j, "start_outcome", x.start_outcome);
+  write(j, "end_outcome", x.end_outcome);
+  write(j, "first_crashing_commit", x.first_crashing_commit);
+  write(j, "start_compare_url", x.start_compare_url);
+  write(j, "first_fixed_commit", x.first_fixed_commit);
+  write(j, "end_compare_url", x.end_compare_url);
+}
+
+void from_json(const json& j, BisectInterval& x) {
+  read(j, "start_open", x.start_open);
+  read(j, "end_open", x.end_open);
+  read(j, "first_crashing", x.first_crashing);
+  read(j, "last_good", x.last_good);
+  read(j, "last_crashing", x.last_crashing);
+  read(j, "first_fixed", x.first_fixed);
+  read(j, "start_outcome", x.start_outcome);
+  read(j, "end_outcome", x.end_outcome);
+  read(j, "spread", x.spread);
+  read(j, "summary", x.summary);
+  read(j, "first_crashing_commit", x.first_crashing_commit);
+  read(j, "start_compare_url", x.start_compare_url);
+  read(j, "first_fixed_commit", x.first_fixed_commit);
+  read(j, "end_compare_url", x.end_compare_url);
+  x.extra = unknown_keys(j, k_interval_keys);
+}
+
+namespace {
+
 // first_crashing_by_row: row value → first crashing column value, null when none.
 json rows_json(const std::map<std::string, std::optional<std::string>>& rows) {
   json j = json::object();
@@ -239,7 +294,8 @@ const std::vector<std::string_view> k_bisect_keys = {"signature",      "signatur
                                                      "contradictions", "probes",
                                                      "grid_cells",     "runs_per_pair",
                                                      "interval",       "region",
-                                                     "first_commit",   "compare_url"};
+                                                     "first_commit",   "compare_url",
+                                                     "costs"};
 
 }  // namespace
 
@@ -270,6 +326,7 @@ void to_json(json& j, const BisectAnswer& x) {
   write(j, "first_commit", x.first_commit);
   write(j, "compare_url", x.compare_url);
   write(j, "interval", x.interval);
+  write(j, "costs", x.costs);
   write(j, "region", x.region);
   write(j, "minimal_pairs", x.minimal_pairs);
   if (x.first_crashing_by_row) j["first_crashing_by_row"] = rows_json(*x.first_crashing_by_row);
@@ -305,6 +362,7 @@ void from_json(const json& j, BisectAnswer& x) {
   read(j, "first_commit", x.first_commit);
   read(j, "compare_url", x.compare_url);
   read(j, "interval", x.interval);
+  read(j, "costs", x.costs);
   read(j, "region", x.region);
   read(j, "minimal_pairs", x.minimal_pairs);
   if (auto it = j.find("first_crashing_by_row"); it != j.end() && it->is_object())

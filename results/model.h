@@ -228,6 +228,40 @@ struct BisectCommit {
   bool operator==(const BisectCommit&) const = default;
 };
 
+// `interval.spread[]`: a probe that looked for a crashing version.
+struct SpreadProbe {
+  std::string version;
+  int runs = 0, crashes = 0;
+  bool unbuildable = false;
+  bool operator==(const SpreadProbe&) const = default;
+};
+
+// A 1-D interval search (docs/bisect.md "Intervals"): the crashing interval's
+// ends, open or found, as versions of the searched axis, and, when the versions
+// are git commits, the commit at each found end with its compare link (the start:
+// last good → first crashing; the end: last crashing → first fixed).
+struct BisectInterval {
+  bool start_open = false, end_open = false;
+  std::optional<std::string> first_crashing, last_good, last_crashing, first_fixed;
+  std::optional<std::string> start_outcome, end_outcome;  // culprit, range, noise, …
+  std::vector<SpreadProbe> spread;
+  std::string summary;
+  std::optional<BisectCommit> first_crashing_commit, first_fixed_commit;
+  std::optional<std::string> start_compare_url, end_compare_url;
+  nlohmann::json extra = nlohmann::json::object();  // keys not known here
+  bool operator==(const BisectInterval&) const = default;
+};
+
+// What one `faultline bisect` spent probing, as measured: the builds it ran (not
+// found in the build cache) and the runs it made, each with its total seconds.
+struct BisectCosts {
+  int builds = 0;
+  double build_seconds = 0;  // the builds' own clocks, summed
+  int runs = 0;
+  double run_seconds = 0;  // the runs' wall time, summed
+  bool operator==(const BisectCosts&) const = default;
+};
+
 struct Contradiction {
   Values crashing, passing;
   bool operator==(const Contradiction&) const = default;
@@ -252,8 +286,9 @@ struct BisectAnswer {
   // from the last unchanged one to it ("https://github.com/OWNER/REPO/compare/A...B")
   std::optional<BisectCommit> first_commit;
   std::optional<std::string> compare_url;
-  // 1-D interval search (docs/bisect.md "Intervals"); kept as written by pipeline/bisect
-  std::optional<nlohmann::json> interval;
+  // 1-D interval search (docs/bisect.md "Intervals"): both ends, and each end's commit
+  std::optional<BisectInterval> interval;
+  std::optional<BisectCosts> costs;
   // 2-D only
   std::optional<std::vector<Values>> minimal_pairs;
   std::optional<std::map<std::string, std::optional<std::string>>> first_crashing_by_row;
@@ -325,6 +360,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectCheck, runs, crashes, othe
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectVerification, culprit, predecessor, successor)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectCommit, hash, subject, author, date)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ManifestationChange, without_target, with_target)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SpreadProbe, version, runs, crashes, unbuildable)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(BisectCosts, builds, build_seconds, runs,
+                                                run_seconds)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Contradiction, crashing, passing)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AxisEffect, name, effect, detail)
 
@@ -343,6 +381,8 @@ void to_json(nlohmann::json& j, const Baseline& x);
 void from_json(const nlohmann::json& j, Baseline& x);
 void to_json(nlohmann::json& j, const BisectStep& x);
 void from_json(const nlohmann::json& j, BisectStep& x);
+void to_json(nlohmann::json& j, const BisectInterval& x);
+void from_json(const nlohmann::json& j, BisectInterval& x);
 void to_json(nlohmann::json& j, const BisectAnswer& x);
 void from_json(const nlohmann::json& j, BisectAnswer& x);
 void to_json(nlohmann::json& j, const AxisAttribution& x);

@@ -86,16 +86,23 @@ inline BisectAnswer full_bisect_answer() {
   b.probes = 5;
   b.grid_cells = 9;
   b.runs_per_pair = 20;
-  b.interval = nlohmann::json{{"start_open", false},
-                              {"end_open", false},
-                              {"first_crashing", {{"library", "1.1"}}},
-                              {"last_good", {{"library", "1.0"}}},
-                              {"last_crashing", {{"library", "1.2"}}},
-                              {"first_fixed", {{"library", "1.3"}}},
-                              {"start_outcome", "culprit"},
-                              {"end_outcome", "culprit"},
-                              {"spread", nlohmann::json::array()},
-                              {"summary", "crashes from 1.1 to 1.2"}};
+  b.interval = BisectInterval{};
+  b.interval->first_crashing = "1.1";
+  b.interval->last_good = "1.0";
+  b.interval->last_crashing = "1.2";
+  b.interval->first_fixed = "1.3";
+  b.interval->start_outcome = "culprit";
+  b.interval->end_outcome = "culprit";
+  b.interval->spread = {{"1.2", 4, 1, false}};
+  b.interval->summary = "crashes from 1.1 to 1.2";
+  b.interval->first_crashing_commit = b.first_commit;
+  b.interval->start_compare_url = b.compare_url;
+  b.interval->first_fixed_commit =
+      BisectCommit{"f1f1f1f1f1f1c0ffee0123456789abcdef012345", "widget: free the buffer once",
+                   "Grace Hopper <grace@example.com>", "2026-02-01T12:00:00+00:00"};
+  b.interval->end_compare_url =
+      "https://github.com/acme/widget/compare/0b0b0b0b0b0b...f1f1f1f1f1f1";
+  b.costs = BisectCosts{7, 12.5, 13, 9.75};
   b.region = nlohmann::json{{"cells", 16}, {"rows", nlohmann::json::array()}};
   return b;
 }
