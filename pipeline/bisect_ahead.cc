@@ -73,6 +73,8 @@ void BuildAhead::finish_locked(const Job& job, const std::vector<runner::BuildOu
   bool all_ok = true, any_built = false;
   for (const std::size_t b : job.builds) {
     m_busy.erase(b);
+    if (outcomes[b].state != runner::BuildState::not_needed && !outcomes[b].cached)
+      ++m_builds_run, m_build_seconds += outcomes[b].seconds;
     if (outcomes[b].state != runner::BuildState::ok) {
       all_ok = false;
       continue;
@@ -134,7 +136,8 @@ std::vector<runner::BuildOutcome> BuildAhead::build_now(const std::vector<std::s
 
 AheadTally BuildAhead::tally() const {
   std::lock_guard lock(m_mutex);
-  return {int(m_built.size()), int(m_used.size()), m_cancelled, m_waited};
+  return {int(m_built.size()), int(m_used.size()), m_cancelled, m_waited,
+          m_builds_run,        m_build_seconds};
 }
 
 std::string describe_ahead(const AheadTally& t) {

@@ -26,10 +26,12 @@
 namespace faultline::pipeline {
 
 struct AheadTally {
-  int built = 0;      // cells whose builds ran ahead and all succeeded (none found cached)
-  int used = 0;       // of them, cells a probe then needed
-  int cancelled = 0;  // cells whose ahead build was stopped: the search went elsewhere
-  double waited = 0;  // seconds probes waited for an ahead build they needed
+  int built = 0;             // cells whose builds ran ahead and all succeeded (none found cached)
+  int used = 0;              // of them, cells a probe then needed
+  int cancelled = 0;         // cells whose ahead build was stopped: the search went elsewhere
+  double waited = 0;         // seconds probes waited for an ahead build they needed
+  int builds = 0;            // build commands run ahead (finished, failed or cancelled; not cached)
+  double build_seconds = 0;  // their seconds, as each build timed itself
 };
 
 class BuildAhead {
@@ -81,6 +83,8 @@ class BuildAhead {
   std::set<std::size_t> m_built, m_used;          // cells built ahead; of them, used
   int m_cancelled = 0;
   double m_waited = 0;
+  int m_builds_run = 0;  // build commands run ahead, and their seconds
+  double m_build_seconds = 0;
   std::vector<std::thread> m_threads;
 };
 

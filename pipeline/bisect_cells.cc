@@ -159,6 +159,10 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
 
 CellProber::Costs CellProber::costs() const {
   Costs c{m_builds_run, m_build_seconds, static_cast<int>(m_records.size()), 0};
+  // Builds made ahead cost as much, used or not.
+  const AheadTally t = ahead ? ahead->tally() : AheadTally{};
+  c.builds += ahead ? t.builds : ahead_builds;
+  c.build_seconds += ahead ? t.build_seconds : ahead_build_seconds;
   for (const runner::RunRecord& r : m_records) c.run_seconds += r.wall_seconds;
   return c;
 }

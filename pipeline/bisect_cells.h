@@ -70,6 +70,9 @@ class CellProber {
   bool any_crash = false;
   BisectProgress* progress = nullptr;  // told of each probe, its builds' end and each run
   BuildAhead* ahead = nullptr;  // set (-j > 1): probes build through it, beside its ahead builds
+  // Builds made ahead and their seconds, kept when building ahead stops (ahead is then null).
+  int ahead_builds = 0;
+  double ahead_build_seconds = 0;
 
   // `runs` more runs of `cell` (stopping at the first target crash when
   // `stop_at_first`; at any crash while there is no target); unbuildable when

@@ -39,6 +39,8 @@ void AheadBuilds::finish() {
   if (!m_ahead) return;
   m_ahead->stop();
   m_ctx.built_ahead = m_ahead->tally();
+  m_ctx.prober.ahead_builds += m_ctx.built_ahead->builds;
+  m_ctx.prober.ahead_build_seconds += m_ctx.built_ahead->build_seconds;
   m_ctx.prober.ahead = m_ctx.ahead = nullptr;
   m_ahead.reset();
 }

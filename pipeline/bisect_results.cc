@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "base/files.h"
 #include "base/text.h"
 #include "base/time.h"
 #include "reporters/results.h"
@@ -346,14 +347,10 @@ Expected<std::string> record_bisect(const std::string& results_path, const Bisec
   reporters::mask_secrets(results, Redactor::from_environment(in.config.secrets));
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << results.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-    if (!out) return fail(infrastructure("cannot write " + tmp));
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) return fail(infrastructure("cannot write " + path + ": " + ec.message()));
+  if (auto written = write_file_atomically(
+          path, results.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+      !written)
+    return fail(written.error());
   return path;
 }
 

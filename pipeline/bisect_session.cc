@@ -5,8 +5,10 @@
 #include <sstream>
 
 #include "base/exit_status.h"
+#include "base/files.h"
 #include "base/text.h"
 #include "pipeline/bisect_results.h"
+#include "results/model.h"
 
 namespace faultline::pipeline {
 
@@ -107,7 +109,12 @@ int finish(Context& ctx, const std::string& answer_path, const json& answer, jso
     written_answer["built_ahead"] = {{"built", ctx.built_ahead->built},
                                      {"used", ctx.built_ahead->used},
                                      {"cancelled", ctx.built_ahead->cancelled}};
-  std::ofstream(answer_path) << written_answer.dump(2) << "\n";
+  const CellProber::Costs c = ctx.prober.costs();
+  written_answer["costs"] = results::BisectCosts{c.builds, c.build_seconds, c.runs, c.run_seconds};
+  if (auto saved = write_file_atomically(answer_path, written_answer.dump(2) + "\n"); !saved) {
+    ctx.log << "faultline bisect: " << saved.error().message << "\n";
+    return k_exit_infrastructure;
+  }
   const std::string results_path =
       ctx.flags.results.empty() ? ctx.places.state_dir + "/results.json" : ctx.flags.results;
   auto written =

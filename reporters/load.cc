@@ -1,6 +1,7 @@
 #include "reporters/load.h"
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "base/files.h"
@@ -120,6 +121,35 @@ std::string check_shape(const json& r) {
   return e;
 }
 
+// The first cell whose values no faultline writes: a verdict outside results::Verdict
+// (a report would show an unknown one as a pass), negative or impossible counts, or a
+// signature that the file's signatures do not define (a crash with no report).
+std::string check_cell_values(const json& r) {
+  std::set<std::string> defined;
+  for (const auto& s : r["signatures"]) defined.insert(s["hash"].get<std::string>());
+  for (std::size_t i = 0; i < r["cells"].size(); ++i) {
+    const json& c = r["cells"][i];
+    const std::string where = "cells[" + std::to_string(i) + "]";
+    const std::string verdict = c["verdict"];
+    if (verdict != "pass" && verdict != "crash" && verdict != "hang" && verdict != "build-error" &&
+        verdict != "skipped")
+      return where + ".verdict: '" + verdict +
+             "' is not a verdict (pass, crash, hang, build-error, skipped)";
+    if (!c["runs"].is_number_integer() || c["runs"].get<long long>() < 0)
+      return where + ".runs: expected a count (0 or more)";
+    if (!c["crashes"].is_number_integer() || c["crashes"].get<long long>() < 0 ||
+        c["crashes"].get<long long>() > c["runs"].get<long long>())
+      return where + ".crashes: expected a count from 0 to its runs";
+    for (const auto& cs : c["signatures"])
+      if (!cs.is_object() || !cs.contains("hash") || !cs["hash"].is_string() ||
+          !defined.count(cs["hash"].get<std::string>()))
+        return where +
+               ".signatures: " + (cs.is_object() ? cs.value("hash", std::string("?")) : "?") +
+               " is not among the file's signatures";
+  }
+  return "";
+}
+
 }  // namespace
 
 Expected<json> parse_results(const std::string& text, const std::string& name) {
@@ -136,6 +166,7 @@ Expected<json> parse_results(const std::string& text, const std::string& name) {
     return fail(bad_input(name + ": schema '" + schema + "' is not one this faultline reads ('" +
                           k_results_schema + "')"));
   if (std::string e = check_shape(r); !e.empty()) return fail(bad_input(name + ": " + e));
+  if (std::string e = check_cell_values(r); !e.empty()) return fail(bad_input(name + ": " + e));
   return r;
 }
 

@@ -246,6 +246,7 @@ TEST_F(BisectExplain, AnIntervalAnswerKeepsBothEndsCommitsAndWhatItCost) {
   EXPECT_EQ(b["costs"]["runs"], b["runs"]) << b["costs"].dump();
   EXPECT_GT(b["costs"]["build_seconds"].get<double>(), 0);
   EXPECT_GT(b["costs"]["run_seconds"].get<double>(), 0);
+  EXPECT_EQ(answer["costs"], b["costs"]);  // the answer file states the same costs
   char cost[96];
   std::snprintf(cost, sizeof cost, "cost: %d builds (%.1f s), %d runs (%.1f s)\n", built,
                 b["costs"]["build_seconds"].get<double>(), b["runs"].get<int>(),

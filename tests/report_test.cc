@@ -392,7 +392,25 @@ TEST_F(ReportCommand, RefusesWhatIsNotAResultsFile) {
   json r = fixture();
   r["cells"][2].erase("verdict");
   write("shape.json", r.dump());
+  // Values no faultline writes: an unknown verdict would render as a pass, a negative count
+  // would bend totals, a signature the file does not define would be a crash with no report.
+  json v = fixture();
+  v["cells"][1]["verdict"] = "exploded";
+  write("verdict.json", v.dump());
+  json n = fixture();
+  n["cells"][0]["runs"] = -3;
+  write("runs.json", n.dump());
+  json g = fixture();
+  g["cells"][0]["signatures"] = json::array({{{"hash", "0123456789ab"}, {"runs", 1}}});
+  write("signature.json", g.dump());
   const std::map<std::string, std::string> expected = {
+      {"verdict.json",
+       "faultline report: verdict.json: cells[1].verdict: 'exploded' is not a verdict (pass, "
+       "crash, hang, build-error, skipped)\n"},
+      {"runs.json", "faultline report: runs.json: cells[0].runs: expected a count (0 or more)\n"},
+      {"signature.json",
+       "faultline report: signature.json: cells[0].signatures: 0123456789ab is not among the "
+       "file's signatures\n"},
       {"missing.json",
        "faultline report: missing.json: cannot read (run `faultline run` first, or name a "
        "results.json)\n"},
