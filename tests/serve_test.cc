@@ -393,7 +393,8 @@ TEST_F(Serve, ABisectCommandRunsThenBisectsAndCommentsTheFirstCrashingVersion) {
   auto comments = m_fake.comments(k_repo, 7);
   ASSERT_EQ(comments.size(), 1u);
   EXPECT_THAT(comments[0].body, HasSubstr("## Bisect"));
-  EXPECT_THAT(comments[0].body, HasSubstr("- first crashing: `lib=2`"));
+  EXPECT_THAT(comments[0].body, HasSubstr("- start: first crashing `lib=2`, last good `lib=1`\n"
+                                          "- end: open (`lib` crashes to its newest version)\n"));
   EXPECT_TRUE(settled({"done"}));
 }
 
