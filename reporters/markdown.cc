@@ -194,24 +194,18 @@ std::string bisect_commit_lines(const std::optional<results::BisectCommit>& comm
 // One end of an interval: "- start: first crashing `lib=3`, last good `lib=2`", "- end: open
 // (`lib` crashes to its newest version)" or "- start: not found (noise)"; then its commit.
 std::string interval_end(const std::string& axis, const results::BisectInterval& i, bool start) {
-  const auto& first = start ? i.first_crashing : i.first_fixed;
-  const auto& last = start ? i.last_good : i.last_crashing;
-  const auto& outcome = start ? i.start_outcome : i.end_outcome;
+  const results::BisectInterval::End e = start ? i.start() : i.end();
   std::string out = start ? "- start: " : "- end: ";
-  if (first && last)
-    out += std::string(start ? "first crashing " : "first fixed ") +
-           code(axis + "=" + *first, 200) + (start ? ", last good " : ", last crashing ") +
-           code(axis + "=" + *last, 200);
-  else if (start ? i.start_open : i.end_open)
-    out += "open (" + code(axis, 100) + " crashes " +
-           (start ? "from its oldest" : "to its newest") + " version)";
-  else if (outcome)
-    out += "not found (" + inline_text(*outcome, 40) + ")";
+  if (e.first && e.last)
+    out += std::string(e.first_words) + " " + code(axis + "=" + *e.first, 200) + ", " +
+           e.last_words + " " + code(axis + "=" + *e.last, 200);
+  else if (e.open)
+    out += "open (" + code(axis, 100) + " crashes " + e.open_words + " version)";
+  else if (e.outcome)
+    out += "not found (" + inline_text(*e.outcome, 40) + ")";
   else
     return "";
-  return out + "\n" +
-         (start ? bisect_commit_lines(i.first_crashing_commit, i.start_compare_url)
-                : bisect_commit_lines(i.first_fixed_commit, i.end_compare_url));
+  return out + "\n" + bisect_commit_lines(e.commit, e.compare_url);
 }
 
 // "- cost: 7 builds (12.5 s), 13 runs (9.8 s)": what the bisect spent probing.

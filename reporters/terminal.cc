@@ -158,23 +158,18 @@ std::string commit_lines(const std::optional<results::BisectCommit>& commit,
 // One end of an interval: "  start: first crashing lib=3, last good lib=2", "  start: open
 // (lib crashes from its oldest version)" or "  end: not found (noise)"; then its commit.
 std::string interval_end(const std::string& axis, const results::BisectInterval& i, bool start) {
-  const auto& first = start ? i.first_crashing : i.first_fixed;
-  const auto& last = start ? i.last_good : i.last_crashing;
-  const auto& outcome = start ? i.start_outcome : i.end_outcome;
+  const results::BisectInterval::End e = start ? i.start() : i.end();
   std::string out = start ? "  start: " : "  end: ";
-  if (first && last)
-    out += std::string(start ? "first crashing " : "first fixed ") + axis + "=" + text_of(first) +
-           (start ? ", last good " : ", last crashing ") + axis + "=" + text_of(last);
-  else if (start ? i.start_open : i.end_open)
-    out +=
-        "open (" + axis + " crashes " + (start ? "from its oldest" : "to its newest") + " version)";
-  else if (outcome)
-    out += "not found (" + text_of(outcome) + ")";
+  if (e.first && e.last)
+    out += std::string(e.first_words) + " " + axis + "=" + text_of(e.first) + ", " + e.last_words +
+           " " + axis + "=" + text_of(e.last);
+  else if (e.open)
+    out += "open (" + axis + " crashes " + e.open_words + " version)";
+  else if (e.outcome)
+    out += "not found (" + text_of(e.outcome) + ")";
   else
     return "";
-  return out + "\n" +
-         (start ? commit_lines(i.first_crashing_commit, i.start_compare_url, "    ")
-                : commit_lines(i.first_fixed_commit, i.end_compare_url, "    "));
+  return out + "\n" + commit_lines(e.commit, e.compare_url, "    ");
 }
 
 // "  cost: 7 builds (12.5 s), 13 runs (9.8 s)": what the bisect spent probing.

@@ -250,10 +250,34 @@ struct BisectInterval {
   std::optional<std::string> start_compare_url, end_compare_url;
   nlohmann::json extra = nlohmann::json::object();  // keys not known here
   bool operator==(const BisectInterval&) const = default;
+
+  // One end of the interval as the reports show it: the start (first crashing, last
+  // good) or the end (first fixed, last crashing), whether it is open, how its
+  // search ended, and its commit. Views into this interval: keep it alive.
+  struct End {
+    const char* first_words;  // "first crashing" or "first fixed"
+    const char* last_words;   // "last good" or "last crashing"
+    const std::optional<std::string>& first;
+    const std::optional<std::string>& last;
+    bool open;
+    const char* open_words;  // "from its oldest" or "to its newest"
+    const std::optional<std::string>& outcome;
+    const std::optional<BisectCommit>& commit;
+    const std::optional<std::string>& compare_url;
+  };
+  End start() const {
+    return {"first crashing",  "last good",   first_crashing,        last_good,        start_open,
+            "from its oldest", start_outcome, first_crashing_commit, start_compare_url};
+  }
+  End end() const {
+    return {"first fixed",   "last crashing", first_fixed,        last_crashing,  end_open,
+            "to its newest", end_outcome,     first_fixed_commit, end_compare_url};
+  }
 };
 
 // What one `faultline bisect` spent probing, as measured: the builds it ran (not
-// found in the build cache) and the runs it made, each with its total seconds.
+// found in the build cache; builds made ahead count, used or not) and the runs it
+// made, each with its total seconds.
 struct BisectCosts {
   int builds = 0;
   double build_seconds = 0;  // the builds' own clocks, summed
