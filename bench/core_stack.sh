@@ -32,7 +32,8 @@ workloads:
   crash: { run: "$dir/big $touch_arg", timeout: 120s }
 YAML
 now() { date +%s.%N; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 echo "binary: $(stat -c %s "$dir/big") bytes; core_pattern: $(cat /proc/sys/kernel/core_pattern)"
 plain=(); dumped=(); gdb_t=(); repro=()
 cd "$dir"

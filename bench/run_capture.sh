@@ -11,15 +11,9 @@ size="${2:-2147483648}"
 repeats="${3:-3}"
 dir="$(mktemp -d /tmp/faultline-capture-XXXXXX)"
 trap 'rm -rf "$dir"' EXIT
-cat > "$dir/faultline.yaml" <<YAML
-version: 1
-components:
-  none: { versions: ["1"] }
-workloads:
-  flood: { run: "head -c ${size} /dev/zero", timeout: 10m }
-stress: { runs: 1 }
-YAML
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+write_flood_matrix "$dir" "$size"
 f_wall=(); f_rss=(); n_wall=(); c_wall=()
 for i in $(seq "$repeats"); do
   /usr/bin/time -o "$dir/time" -f "%e %M" "$faultline" run "$dir/faultline.yaml" > /dev/null 2>&1 || true

@@ -13,15 +13,9 @@ size="${3:-2147483648}"
 rounds="${4:-7}"
 dir="$(mktemp -d /tmp/faultline-capture-ab-XXXXXX)"
 trap 'rm -rf "$dir"' EXIT
-cat > "$dir/faultline.yaml" <<YAML
-version: 1
-components:
-  none: { versions: ["1"] }
-workloads:
-  flood: { run: "head -c ${size} /dev/zero", timeout: 10m }
-stress: { runs: 1 }
-YAML
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+write_flood_matrix "$dir" "$size"
 declare -A wall cpu rss
 one() {  # one run of binary $2 (named $1); appends to its lists
   rm -rf "$dir/.faultline"

@@ -20,7 +20,8 @@ workloads:
   buried: { run: "head -c ${half} /dev/zero; echo; cat report.txt; head -c ${half} /dev/zero; exit 0", timeout: 10m }
 stress: { runs: 1 }
 YAML
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 walls=(); rss=()
 for i in $(seq "$repeats"); do
   status=0

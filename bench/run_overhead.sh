@@ -25,6 +25,7 @@ for i in $(seq "$repeats"); do
   f_times+=("$(awk "BEGIN {print $t1 - $t0}")"); x_times+=("$(awk "BEGIN {print $t2 - $t1}")")
   printf 'repeat %d: faultline %.3f s, xargs %.3f s\n' "$i" "${f_times[-1]}" "${x_times[-1]}"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 fm=$(median "${f_times[@]}"); xm=$(median "${x_times[@]}")
 printf 'median: faultline %.3f s, xargs %.3f s, ratio %.2f\n' "$fm" "$xm" "$(awk "BEGIN {print $fm / $xm}")"
