@@ -6,7 +6,6 @@
 
 #include <string>
 
-#include "runner/process.h"
 #include "tests/support.h"
 
 namespace faultline {
@@ -36,10 +35,7 @@ class BisectEndsTest : public e2e::ScratchTest {
           "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n");
   }
   // The version name of tag `tag`: the commit's first 12 hex digits.
-  std::string commit(const std::string& tag) {
-    auto hash = runner::command_output({"git", "-C", (m_dir / "lib").string(), "rev-parse", tag});
-    return hash ? hash->substr(0, 12) : "?";
-  }
+  std::string commit(const std::string& tag) { return e2e::commit_version(m_dir / "lib", tag); }
   void earlier_run(int runs) {
     const e2e::Outcome run = faultline({"run", "--runs", std::to_string(runs), "--stop", "all"});
     ASSERT_EQ(run.status, 1) << run.out << run.err;

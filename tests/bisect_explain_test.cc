@@ -24,6 +24,11 @@ using ::testing::HasSubstr;
 class BisectExplain : public ScratchTest {
  protected:
   BisectExplain() : ScratchTest("explain") {}
+  // The full commit id (40 hex digits) of `tag` in the lib repository, or "".
+  std::string full_hash(const char* tag) const {
+    auto h = runner::command_output({"git", "-C", (m_dir / "lib").string(), "rev-parse", tag});
+    return h ? h->substr(0, 40) : std::string();
+  }
 };
 
 // Version V aborts when V is in [FIRST, LAST] (-DFIRST, -DLAST at build time).
@@ -130,10 +135,7 @@ TEST_F(BisectExplain, AGitAnswerNamesTheCommitItsAuthorDateAndGithubCompareLink)
         "    source: { git: lib }\n"
         "    build: $CC $SAN_CFLAGS -g -o {{ prefix }}/prog lib.c $SAN_LDFLAGS\n"
         "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n");
-  auto hash = [&](const char* tag) {
-    auto h = runner::command_output({"git", "-C", (m_dir / "lib").string(), "rev-parse", tag});
-    return h ? h->substr(0, 40) : std::string();
-  };
+  auto hash = [&](const char* tag) { return full_hash(tag); };
   const std::string c8 = hash("c8"), c9 = hash("c9");
   ASSERT_EQ(c9.size(), 40u);
   Outcome o = faultline({"bisect", "--axis", "lib"}, std::chrono::minutes(10));
@@ -202,10 +204,7 @@ TEST_F(BisectExplain, AnIntervalAnswerKeepsBothEndsCommitsAndWhatItCost) {
         "    source: { git: lib }\n"
         "    build: $CC $SAN_CFLAGS -g -o {{ prefix }}/prog lib.c $SAN_LDFLAGS\n"
         "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n");
-  auto hash = [&](const char* tag) {
-    auto h = runner::command_output({"git", "-C", (m_dir / "lib").string(), "rev-parse", tag});
-    return h ? h->substr(0, 40) : std::string();
-  };
+  auto hash = [&](const char* tag) { return full_hash(tag); };
   const std::string c8 = hash("c8"), c9 = hash("c9"), c12 = hash("c12"), c13 = hash("c13");
   ASSERT_EQ(c13.size(), 40u);
   auto short_hash = [](const std::string& h) { return h.substr(0, 12); };
