@@ -17,10 +17,12 @@ namespace faultline::matrix {
 
 // What one word is to the command's program.
 enum class WordRole {
-  data,      // an argument, an option, a redirection, a word before the program's name
-  script,    // code a shell or interpreter runs: `sh -c SCRIPT`, `python3 -c CODE`, eval's words
-  program,   // the program text of awk or sed (`awk '{…}'`, `sed -e 's/…/…/'`)
-  code_file  // a file the program reads as code: `sh FILE`, `. FILE`, `awk -f FILE`
+  data,       // an argument, an option, a redirection, a word before the program's name
+  script,     // code a shell or interpreter runs: `sh -c SCRIPT`, `python3 -c CODE`, eval's words
+  program,    // the program text of awk or sed (`awk '{…}'`, `sed -e 's/…/…/'`)
+  code_file,  // a file the program reads as code: `sh FILE`, `. FILE`, `awk -f FILE`
+  command_line,  // a command line a program splits into words and runs: `env -S LINE`
+  setting        // a git -c NAME=VALUE setting, which git may run as a command (alias.x=!…)
 };
 
 struct CommandCode {

@@ -36,6 +36,18 @@ std::string program_code(const std::string& program) {
          "v=\"$VAR\" '{ print v }'";
 }
 
+std::string command_line_code(const std::string& program) {
+  return "is in a command line that " + program +
+         " splits into words and runs (env -S), so the value could name the program or add "
+         "words and options to it; pass the value as an argument after that command line "
+         "instead";
+}
+
+const std::string k_git_setting =
+    "is in a git -c setting, which git may run as a shell command (alias.NAME=!…, core.pager, "
+    "core.sshCommand, diff.external, …), so the value could run; pass the value as an argument "
+    "of the git command instead";
+
 // A reserved word that opens (+1) or closes (-1) a compound command, which a pipe may follow.
 int group_change(std::string_view word) {
   for (std::string_view w : {"{", "if", "while", "until", "for", "case", "select"})
@@ -129,6 +141,9 @@ std::size_t ShellScan::step(std::string_view s, std::size_t i) {
     if (commandlike() && c != '\n') {
       m_stack.back().word += c;
       m_stack.back().in_word = true;
+      m_stack.back().quoted_end = true;
+    } else if (c != '\n') {
+      quoted_text(c);
     }
     return 0;
   }
@@ -147,13 +162,18 @@ std::size_t ShellScan::quoted_char(std::string_view s, std::size_t i) {
   Level& top = m_stack.back();
   switch (top.kind) {
     case Frame::sq:
-      if (c == '\'') m_stack.pop_back();
+      if (c == '\'')
+        m_stack.pop_back();
+      else
+        quoted_text(c);
       return 0;
     case Frame::ansi_sq:
       if (c == '\\')
         m_escape = true;
       else if (c == '\'')
         m_stack.pop_back();
+      else
+        quoted_text(c);
       return 0;
     case Frame::dq:
       return c == '$' ? dollar(s, i) : dq_char(c);
@@ -179,7 +199,24 @@ std::size_t ShellScan::dq_char(char c) {
     m_stack.pop_back();
   else if (c == '`')
     push(Frame::backquote);
+  else
+    quoted_text(c);
   return 0;
+}
+
+// A character of a quoted part of a word, or of a parameter's name: the shell removes the quotes,
+// so `"sh" -c` runs sh and `"$SHELL"` names the variable; it joins the word of the command below.
+void ShellScan::quoted_text(char c) {
+  for (std::size_t i = m_stack.size(); i-- > 0;) {
+    Level& level = m_stack[i];
+    if (is_command(level.kind)) {
+      level.word += c;
+      level.in_word = true;
+      level.quoted_end = true;
+      return;
+    }
+    if (level.kind == Frame::arith) return;
+  }
 }
 
 std::size_t ShellScan::param_char(std::string_view s, std::size_t i) {
@@ -197,6 +234,8 @@ std::size_t ShellScan::param_char(std::string_view s, std::size_t i) {
     push(Frame::dq);
   else if (c == '$')
     return dollar(s, i);
+  else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_')
+    quoted_text(c);
   return 0;
 }
 
@@ -215,6 +254,7 @@ std::size_t ShellScan::dollar(std::string_view s, std::size_t i) {
     return 1;
   }
   if (next == '{') {
+    quoted_text('$');  // ${SHELL} is written $SHELL in the word
     push(Frame::param);
     return 1;
   }
@@ -223,6 +263,7 @@ std::size_t ShellScan::dollar(std::string_view s, std::size_t i) {
     return 1;
   }
   if (commandlike()) m_stack.back().in_word = true;
+  if (std::isalpha(static_cast<unsigned char>(next)) || next == '_') quoted_text('$');  // $SHELL
   return 0;
 }
 
@@ -271,6 +312,7 @@ std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
   }
   top.word += c;
   top.in_word = true;
+  top.quoted_end = false;
   return 0;
 }
 
@@ -285,7 +327,8 @@ std::size_t ShellScan::list_char(std::string_view s, std::size_t i) {
   const char c = s[i];
   Level& top = m_stack.back();
   const char next = i + 1 < s.size() ? s[i + 1] : '\0';
-  const bool redirect = !top.word.empty() && (top.word.back() == '>' || top.word.back() == '<');
+  const bool redirect =
+      !top.word.empty() && !top.quoted_end && (top.word.back() == '>' || top.word.back() == '<');
   if ((c == '&' || c == '|') && (redirect || (c == '&' && next == '>'))) {
     top.word += c;
     top.in_word = true;
@@ -484,6 +527,7 @@ void ShellScan::end_word() {
   top.word.clear();
   top.word_flow.clear();
   top.in_word = false;
+  top.quoted_end = false;
   top.pipe_open = false;
 }
 
@@ -571,6 +615,8 @@ std::optional<std::string> ShellScan::enclosing_code() const {
     const WordRole role = code.roles[level.words.size()];
     if (role == WordRole::script) return k_run_again;
     if (role == WordRole::program) return program_code(code.program);
+    if (role == WordRole::command_line) return command_line_code(code.program);
+    if (role == WordRole::setting) return k_git_setting;
   }
   return std::nullopt;
 }

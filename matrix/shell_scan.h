@@ -69,6 +69,7 @@ class ShellScan {
     std::vector<std::string> words;  // the current simple command's finished words
     std::string word;                // the word being read
     bool in_word = false;
+    bool quoted_end = false;  // the word's last character was quoted (`">"|` is no redirection)
     bool all_code = false;    // eval, ssh: every later word is run as code
     bool arithmetic = false;  // let, [[ … ]]: later words may be evaluated as arithmetic
     // Placeholders (numbered from 0) whose text may flow down the current pipeline: those of its
@@ -107,6 +108,7 @@ class ShellScan {
   std::size_t quoted_char(std::string_view s, std::size_t i);
   std::size_t delimiter_char(std::string_view s, std::size_t i);
   void body_char(char c);
+  void quoted_text(char c);
   std::size_t case_char(std::string_view s, std::size_t i);
   bool case_word(Level& top);
   void push(Frame kind, int depth = 0);
