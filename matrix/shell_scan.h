@@ -83,6 +83,11 @@ class ShellScan {
     std::string output_reader;  // a >(…) in the current command runs what it writes as code
     std::string reads_input;    // in a >(…) frame: a program in it that runs its input as code
     std::vector<Case> cases;    // the `case` commands open here, innermost last
+    // Per open compound command, innermost last: a program in it that runs its input, or "".
+    std::vector<std::string> group_readers;
+    std::string closed_reader;  // the compound command the current one ends had such a program
+    std::string exec_output;    // `exec > >(sh)` ran here: all written from now on is code
+    std::vector<std::size_t> exec_input;  // placeholders `exec <<<…`/`exec <…` made the input
     int groups = 0;  // open compound commands: ( … ), { …; }, if, while, until, for, case
     bool pipe_open = false;    // the last operator was '|': a newline goes on with the pipeline
     bool herestring = false;   // the word being read follows <<<
@@ -95,6 +100,7 @@ class ShellScan {
     std::size_t level = 0;     // index in m_stack of the command it is attached to
     std::size_t pipeline = 0;  // that command's pipeline
     std::string reader;        // the program that reads the body as code, or empty
+    bool exec = false;         // a bare `exec`'s: the shell's input from then on
   };
 
   std::size_t step(std::string_view s, std::size_t i);
@@ -117,6 +123,9 @@ class ShellScan {
   void note_word(Level& top);
   void end_command(End end = End::list);
   void judge_input(Level& top);
+  void judge_exec(Level& top);
+  void open_group(Level& top);
+  void close_group(Level& top);
   void refuse_all(const std::vector<std::size_t>& ids, const std::string& why);
   void refuse(std::size_t placeholder, std::string why);
   void note_placeholder(std::size_t placeholder, std::size_t levels);
