@@ -215,6 +215,7 @@ class Reading {
   bool m_given = false;               // an option gave the program (-c, -e, -f, -m)
   bool m_stdin = false;               // the program comes from the input (-s, -, -f -)
   bool m_operand = false;             // the first operand has been read
+  std::size_t m_first = k_none;       // the first operand's word
 };
 
 bool Reading::taken(std::size_t& j) {
@@ -327,10 +328,16 @@ void Reading::language(std::size_t name, const Language& lang) {
     } else if (!m_operand && !m_given) {
       options = options && (lang.first == WordRole::data || lang.permutes);  // su U -c, sed F -e P
       m_operand = true;
+      m_first = j;
       m_out.roles[j] = lang.first == WordRole::program ? lang.code_role : lang.first;
       if (lang.first == WordRole::code_file && is_stdin_path(w)) m_stdin = true;
     }
   }
+  m_out.permutes = lang.permutes;
+  m_out.tentative =
+      lang.permutes && !m_given && !m_pending &&
+      (!m_operand || (m_partial && m_out.roles[m_words.size() - 1] != WordRole::data &&
+                      m_words.size() - 1 == m_first));
   const bool open = !m_given && (!m_operand || lang.first == WordRole::data);
   const WordRole next = lang.first == WordRole::program ? lang.code_role : lang.first;
   m_out.roles.back() = m_pending.value_or(!m_given && !m_operand ? next : WordRole::data);

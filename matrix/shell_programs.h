@@ -35,6 +35,9 @@ struct CommandCode {
   std::vector<WordRole> roles;
   bool reads_input_as_code = false;     // it reads its standard input as code
   std::vector<std::size_t> input_from;  // words that a `<` redirection makes its input
+  bool permutes = false;   // options may follow operands: a later -e changes earlier roles (sed)
+  bool tentative = false;  // the next (or partial last) word's role is a permuting program's
+                           // first operand, which a later -e or -f makes a file
 };
 
 // The words of a finished (or, with its last word partial, an unfinished) simple command. A

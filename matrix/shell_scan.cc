@@ -161,6 +161,7 @@ void ShellScan::note_placeholder(std::size_t id, std::size_t levels) {
     if (!is_command(level.kind)) continue;
     level.stage.push_back(id);
     level.inside.push_back(id);
+    level.word_ids.push_back(id);
     if (level.herestring) level.input.push_back(id);
   }
 }
@@ -473,6 +474,8 @@ std::size_t ShellScan::case_char(std::string_view s, std::size_t i) {
     top.cases.back() = Case::body;
     top.words.clear();
     top.flows.clear();
+    top.ids.clear();
+    top.ids.clear();
   }
   return 0;
 }
@@ -498,6 +501,8 @@ bool ShellScan::case_word(Level& top) {
     close_group(top);
     top.words.clear();
     top.flows.clear();
+    top.ids.clear();
+    top.ids.clear();
   }
   return true;
 }
@@ -588,9 +593,11 @@ void ShellScan::end_word() {
     note_word(top);
     top.words.push_back(std::move(top.word));
     top.flows.push_back(std::move(top.word_flow));
+    top.ids.push_back(std::move(top.word_ids));
   }
   top.word.clear();
   top.word_flow.clear();
+  top.word_ids.clear();
   top.in_word = false;
   top.quoted_end = false;
   top.pipe_open = false;
@@ -642,6 +649,7 @@ void ShellScan::end_command(End end) {
   top.input.clear();
   top.words.clear();
   top.flows.clear();
+  top.ids.clear();
   top.output_reader.clear();
   top.closed_reader.clear();
   top.all_code = false;
@@ -656,6 +664,8 @@ void ShellScan::judge_input(Level& top) {
   const CommandCode code = command_code(top.words);
   for (std::size_t j = 0; j < top.words.size() && j < top.flows.size(); ++j)
     if (code.roles[j] == WordRole::code_file) refuse_all(top.flows[j], file_code(code.program));
+  for (std::size_t j = 0; code.permutes && j < top.words.size() && j < top.ids.size(); ++j)
+    if (code.roles[j] == WordRole::program) refuse_all(top.ids[j], program_code(code.program));
   std::string reader = code.reads_input_as_code ? code.program : "";
   if (!top.output_reader.empty()) {
     reader = top.output_reader;
@@ -725,6 +735,7 @@ std::optional<std::string> ShellScan::enclosing_code() const {
     if (level.in_word) words.push_back(level.word);
     const CommandCode code = command_code(words, level.in_word);
     const WordRole role = code.roles[level.words.size()];
+    if (code.tentative) continue;  // sed {{ x }} -e p: judged when the command ends
     if (role == WordRole::script) return k_run_again;
     if (role == WordRole::program) return program_code(code.program);
     if (role == WordRole::command_line) return command_line_code(code.program);

@@ -79,6 +79,10 @@ class ShellScan {
     std::vector<std::size_t> inside;  // every placeholder in this frame: what <(…) prints
     // Placeholders of <(…) substitutions in each finished word (beside `words`), and in `word`.
     std::vector<std::vector<std::size_t>> flows;
+    // Placeholders in each finished word (beside `words`), and in `word`: a permuting program's
+    // operand is judged when its command ends (`sed {{ x }} -e p`: a file, not the program).
+    std::vector<std::vector<std::size_t>> ids;
+    std::vector<std::size_t> word_ids;
     std::vector<std::size_t> word_flow;
     std::string output_reader;  // a >(…) in the current command runs what it writes as code
     std::string reads_input;    // in a >(…) frame: a program in it that runs its input as code

@@ -234,10 +234,14 @@ TEST(ShellScan, ReadsSedOptionsAfterItsOperands) {
       {"sed f --expression=\"{{ x }}\"", "8:27", program_text("sed")},
       {"gsed -n f -e p -e \"s/{{ x }}//\"", "8:28", program_text("gsed")},
       {"sed f -f - <<EOF\ns/a/{{ x }}/\nEOF", "9:11", from_input("sed")},
+      {"sed {{ x }} f", "8:11", program_text("sed")},
+      {"sed -- {{ x }} -e p", "8:14", program_text("sed")},
+      {"sed \"$(echo {{ x }})\" f", "8:19", program_text("sed")},
   });
   for (const std::string run :
        {"sed -n f -e p {{ x }}", "sed -- f -e \"{{ x }}\"", "sed \"s/a/b/\" {{ x }} -i",
-        "awk f -e \"{{ x }}\"", "perl f -e \"{{ x }}\"", "python3 f -c \"{{ x }}\""})
+        "sed {{ x }} -e p", "sed -n {{ x }} --expression=p", "awk f -e \"{{ x }}\"",
+        "perl f -e \"{{ x }}\"", "python3 f -c \"{{ x }}\""})
     EXPECT_EQ(validate(run), "") << run;
 }
 
