@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "base/text.h"
+
 namespace faultline::matrix {
 
 namespace {
@@ -289,13 +291,37 @@ static Expected<std::vector<std::string>> parse_json_versions(std::string_view p
   return out;
 }
 
+namespace {
+
+// One version per line: surrounding blanks and a CR trimmed, empty lines skipped. Error: a line
+// with whitespace inside it, by its number (from 1) and text.
+Expected<std::vector<std::string>> version_lines(std::string_view printed) {
+  std::vector<std::string> out;
+  std::size_t number = 0;
+  for (std::size_t start = 0; start < printed.size(); ++number) {
+    const std::size_t end = std::min(printed.find('\n', start), printed.size());
+    const std::string_view line = trim(printed.substr(start, end - start));
+    start = end + 1;
+    if (line.empty()) continue;
+    if (line.find_first_of(" \t\v\f\r") != std::string_view::npos)
+      return fail(bad_input("line " + std::to_string(number + 1) + " of its output, '" +
+                            std::string(line) +
+                            "', holds whitespace: print one version per line (a version is one "
+                            "word)"));
+    out.emplace_back(line);
+  }
+  return out;
+}
+
+}  // namespace
+
 Expected<std::vector<std::string>> parse_version_listing(std::string_view printed) {
   std::vector<std::string> versions;
   const std::size_t first = printed.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && (printed[first] == '[' || printed[first] == '"')) {
     FAULTLINE_TRY(versions, parse_json_versions(printed));
   } else {
-    versions = words(printed);  // a version never holds a space
+    FAULTLINE_TRY(versions, version_lines(printed));
   }
   std::set<std::string> seen;
   for (const auto& version : versions)

@@ -47,9 +47,11 @@ Expected<SemVerRange> parse_semver_range(std::string_view text);
 bool satisfies(const SemVer& version, const SemVerRange& range);
 
 // Versions as a command prints them: one per line (blank lines and surrounding
-// spaces ignored), or a JSON array of strings, or one JSON string (as `npm view
-// PKG versions --json` prints for one or many). Order kept. Errors: output that
-// starts like JSON but is not an array of strings; a version given twice.
+// blanks or a CR ignored), or a JSON array of strings, or one JSON string (as
+// `npm view PKG versions --json` prints for one or many). Order kept. Errors:
+// output that starts like JSON but is not an array of strings; a line holding
+// whitespace inside it ("line N of its output, 'TEXT', holds whitespace…"); a
+// version given twice.
 Expected<std::vector<std::string>> parse_version_listing(std::string_view printed);
 
 // `names` ordered by semver precedence, oldest first (equal precedence: by

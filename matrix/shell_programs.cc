@@ -25,6 +25,7 @@ bool is_assignment(std::string_view word) {
 }
 
 bool is_shell_name(std::string_view word) {
+  if (word == "$SHELL" || word == "$BASH" || word == "$CONFIG_SHELL") return true;  // "$SHELL" -c
   for (std::string_view s : {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "posh"})
     if (base_name(word) == s) return true;
   return false;
@@ -34,21 +35,13 @@ bool is_stdin_path(std::string_view word) {
   return word == "-" || word == "/dev/stdin" || word == "/dev/fd/0" || word == "/proc/self/fd/0";
 }
 
-// Programs that run the program named among their arguments, with their own options and
-// arguments before it: `env A=1 sh`, `timeout -s KILL 5 bash`, `nice -n 5 sh`, `busybox sh`.
-bool is_wrapper(std::string_view word) {
-  for (std::string_view w : {"env", "exec", "nohup", "nice", "timeout", "stdbuf", "setsid",
-                             "busybox", "ionice", "chrt", "taskset"})
-    if (word == w) return true;
-  return false;
-}
-
-// Programs that run another command, named somewhere among their arguments, with their input:
-// `docker exec -i c sh`, `kubectl exec -i pod -- bash`, `sudo -u root sh`, `chroot /srv sh`.
+// Programs that run another command, named somewhere among their arguments with options of
+// their own that are not read here: `docker exec -i c sh`, `kubectl exec -i pod -- bash`,
+// `chroot`-like namespace tools: any shell or language word after them is taken as the command
+// (a refusal may be too wide there, never too narrow).
 bool is_runner(std::string_view word) {
-  for (std::string_view w :
-       {"sudo", "doas", "docker", "podman", "nerdctl", "kubectl", "chroot", "nsenter", "unshare",
-        "runuser", "setpriv", "flock", "systemd-run", "lxc-attach", "schroot", "xargs"})
+  for (std::string_view w : {"docker", "podman", "nerdctl", "kubectl", "nsenter", "unshare",
+                             "runuser", "setpriv", "systemd-run", "lxc-attach", "schroot"})
     if (word == w) return true;
   return false;
 }
@@ -83,6 +76,7 @@ struct Language {
   WordRole code_role = WordRole::script;
   WordRole first = WordRole::code_file;  // data: the operand is no program (su's user)
   bool input_by_default = true;          // given no program, it reads one from its input
+  bool permutes = false;  // GNU getopt: options may follow operands (sed FILE -e PROG), until --
 };
 
 // The programs whose code shell_scan follows, with their options (see the header for sources).
@@ -127,7 +121,8 @@ const std::vector<Language> k_languages = {
      {"--line-length"},
      WordRole::program,
      WordRole::program,
-     false},
+     false,
+     true},
     {{"source", "."}, "", "", "", "", "", {}, {}, {}, WordRole::script, WordRole::code_file, false},
     {{"su"},
      "c",
@@ -171,6 +166,30 @@ bool has(const std::vector<std::string_view>& list, std::string_view s) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
+// Whether an option anywhere before `--` gives a permuting program its code (sed FILE -e PROG):
+// then no operand is the program.
+bool gives_program(const std::vector<std::string>& words, std::size_t name, const Language& lang) {
+  for (std::size_t j = name + 1; j < words.size() && words[j] != "--"; ++j) {
+    const std::string_view w = words[j];
+    if (w.size() < 2 || w[0] != '-') continue;
+    if (is_long(w, lang)) {
+      const std::string_view option = w.substr(0, w.find('='));
+      if (has(lang.long_code, option) || has(lang.long_files, option)) return true;
+      j += has(lang.long_args, option) && option.size() == w.size();
+      continue;
+    }
+    for (std::size_t i = 1; i < w.size(); ++i) {
+      if (has(lang.code, w[i]) || has(lang.files, w[i])) return true;
+      if (has(lang.attached, w[i])) break;
+      if (has(lang.args, w[i])) {
+        j += i + 1 == w.size();
+        break;
+      }
+    }
+  }
+  return false;
+}
+
 // Reads the words after a program's name, `words[name]`, as that program does.
 class Reading {
  public:
@@ -196,6 +215,7 @@ class Reading {
   bool m_given = false;               // an option gave the program (-c, -e, -f, -m)
   bool m_stdin = false;               // the program comes from the input (-s, -, -f -)
   bool m_operand = false;             // the first operand has been read
+  std::size_t m_first = k_none;       // the first operand's word
 };
 
 bool Reading::taken(std::size_t& j) {
@@ -291,6 +311,7 @@ void Reading::cluster(std::size_t j, const Language& lang) {
 // PROGRAM [options] [SCRIPT | -] [ARG…], the options as `lang` has them.
 void Reading::language(std::size_t name, const Language& lang) {
   bool options = true;
+  if (lang.permutes && gives_program(m_words, name, lang)) m_operand = true;
   for (std::size_t j = name + 1; j < m_words.size(); ++j) {
     if (taken(j)) continue;
     const std::string& w = m_words[j];
@@ -305,22 +326,285 @@ void Reading::language(std::size_t name, const Language& lang) {
       else
         cluster(j, lang);
     } else if (!m_operand && !m_given) {
-      options = lang.first == WordRole::data;  // su USER -c …
+      options = options && (lang.first == WordRole::data || lang.permutes);  // su U -c, sed F -e P
       m_operand = true;
+      m_first = j;
       m_out.roles[j] = lang.first == WordRole::program ? lang.code_role : lang.first;
       if (lang.first == WordRole::code_file && is_stdin_path(w)) m_stdin = true;
     }
   }
+  m_out.permutes = lang.permutes;
+  m_out.tentative =
+      lang.permutes && !m_given && !m_pending &&
+      (!m_operand || (m_partial && m_out.roles[m_words.size() - 1] != WordRole::data &&
+                      m_words.size() - 1 == m_first));
   const bool open = !m_given && (!m_operand || lang.first == WordRole::data);
   const WordRole next = lang.first == WordRole::program ? lang.code_role : lang.first;
   m_out.roles.back() = m_pending.value_or(!m_given && !m_operand ? next : WordRole::data);
   m_out.reads_input_as_code = m_stdin || (open && lang.input_by_default);
 }
 
-// The index of the command's program (a shell, a language or a program that runs its input)
-// and whether it is started by xargs, which feeds it the input as its words; k_none when the
-// command runs nothing known.
-std::pair<std::size_t, bool> program_index(const std::vector<std::string>& words) {
+// What an option of a launcher does: nothing more (flag), take an argument in its word or the
+// next (arg), take one only in its word (attached), say no command runs (none: command -v,
+// sudo -l), run the user's shell (shell: sudo -s), give a shell command as its argument
+// (script: flock -c), give a command line the launcher splits itself (split: env -S), or run the
+// command without a shell (direct: watch -x).
+enum class Opt { flag, arg, attached, none, shell, script, split, direct };
+
+// A program that runs a command named among its words, after options of its own that end at its
+// first operand (getopt's '+'; none of these permute). Options as each manual has them: bash(1)
+// exec, command, time; coreutils env, nice, nohup, timeout, stdbuf, chroot; GNU time; findutils
+// xargs; sudo(8); doas(1); util-linux setsid, ionice, chrt, taskset, flock, script; procps watch.
+struct Launcher {
+  std::vector<std::string_view> names;
+  std::vector<std::pair<std::string_view, Opt>> letters;  // letters by what they do; others: flag
+  std::vector<std::pair<std::string_view, Opt>> longs;    // long options by what they do; idem
+  std::size_t operands = 0;    // operands before the command: timeout's DURATION, chroot's NEWROOT
+  bool assignments = false;    // NAME=VALUE words before the command (env, sudo)
+  bool joins = false;          // runs its command's words joined as one shell command (watch)
+  bool shell_alone = false;    // with no command (and no script), runs a shell reading its input
+  bool options_after = false;  // options may follow its operands (flock FILE -c CMD, script)
+};
+
+constexpr std::size_t k_all = static_cast<std::size_t>(-2);  // every operand is data (script FILE)
+
+const std::vector<Launcher> k_launchers = {
+    {{"exec"}, {{"a", Opt::arg}}, {}},
+    {{"command"}, {{"vV", Opt::none}}, {}},
+    {{"builtin", "nohup", "setsid", "busybox"}, {}, {}},
+    {{"time"}, {{"fo", Opt::arg}}, {{"--format", Opt::arg}, {"--output", Opt::arg}}},
+    {{"nice"}, {{"n", Opt::arg}}, {{"--adjustment", Opt::arg}}},
+    {{"env"},
+     {{"uCP", Opt::arg}, {"S", Opt::split}},
+     {{"--unset", Opt::arg}, {"--chdir", Opt::arg}, {"--split-string", Opt::split}},
+     0,
+     true},
+    {{"timeout"}, {{"ks", Opt::arg}}, {{"--kill-after", Opt::arg}, {"--signal", Opt::arg}}, 1},
+    {{"stdbuf"},
+     {{"ioe", Opt::arg}},
+     {{"--input", Opt::arg}, {"--output", Opt::arg}, {"--error", Opt::arg}}},
+    {{"xargs"},
+     {{"aEILnsPd", Opt::arg}, {"eil", Opt::attached}},
+     {{"--arg-file", Opt::arg},
+      {"--delimiter", Opt::arg},
+      {"--max-args", Opt::arg},
+      {"--max-procs", Opt::arg},
+      {"--max-chars", Opt::arg},
+      {"--process-slot-var", Opt::arg}}},
+    {{"sudo"},
+     {{"lVvKe", Opt::none}, {"aCcDgpRrTtUu", Opt::arg}, {"h", Opt::attached}, {"si", Opt::shell}},
+     {{"--user", Opt::arg},
+      {"--group", Opt::arg},
+      {"--chdir", Opt::arg},
+      {"--close-from", Opt::arg},
+      {"--host", Opt::arg},
+      {"--prompt", Opt::arg},
+      {"--role", Opt::arg},
+      {"--type", Opt::arg},
+      {"--command-timeout", Opt::arg},
+      {"--other-user", Opt::arg},
+      {"--chroot", Opt::arg},
+      {"--login-class", Opt::arg},
+      {"--auth-type", Opt::arg},
+      {"--shell", Opt::shell},
+      {"--login", Opt::shell},
+      {"--list", Opt::none},
+      {"--version", Opt::none},
+      {"--validate", Opt::none},
+      {"--edit", Opt::none},
+      {"--remove-timestamp", Opt::none}},
+     0,
+     true},
+    {{"doas"}, {{"LC", Opt::none}, {"au", Opt::arg}, {"s", Opt::shell}}, {}},
+    {{"ionice"}, {{"pPu", Opt::none}, {"cn", Opt::arg}}, {}},
+    {{"chrt"}, {{"p", Opt::none}, {"TPD", Opt::arg}}, {}, 1},
+    {{"taskset"}, {{"p", Opt::none}}, {}, 1},
+    {{"flock"},
+     {{"wE", Opt::arg}, {"c", Opt::script}},
+     {{"--timeout", Opt::arg}, {"--conflict-exit-code", Opt::arg}, {"--command", Opt::script}},
+     1,
+     false,
+     false,
+     false,
+     true},
+    {{"watch"},
+     {{"nq", Opt::arg}, {"d", Opt::attached}, {"x", Opt::direct}},
+     {{"--interval", Opt::arg}, {"--equexit", Opt::arg}, {"--exec", Opt::direct}},
+     0,
+     false,
+     true},
+    {{"script"},
+     {{"BEIOmT", Opt::arg}, {"t", Opt::attached}, {"c", Opt::script}},
+     {{"--command", Opt::script},
+      {"--log-in", Opt::arg},
+      {"--log-out", Opt::arg},
+      {"--log-io", Opt::arg},
+      {"--log-timing", Opt::arg},
+      {"--logging-format", Opt::arg},
+      {"--echo", Opt::arg},
+      {"--output-limit", Opt::arg}},
+     k_all,
+     false,
+     false,
+     true,
+     true},
+    {{"chroot"}, {}, {{"--userspec", Opt::arg}, {"--groups", Opt::arg}}, 1, false, false, true},
+};
+
+// A launcher by its name, bare or by an absolute path (a ./script of the project's is no launcher).
+const Launcher* launcher_of(std::string_view word) {
+  if (word.find('/') != std::string_view::npos && word[0] != '/') return nullptr;
+  const std::string_view name = base_name(word);
+  for (const Launcher& l : k_launchers)
+    if (std::find(l.names.begin(), l.names.end(), name) != l.names.end()) return &l;
+  return nullptr;
+}
+
+Opt kind_of(const std::vector<std::pair<std::string_view, Opt>>& table, std::string_view key,
+            bool letters) {
+  for (const auto& [names, opt] : table)
+    if (letters ? names.find(key) != std::string_view::npos : names == key) return opt;
+  return Opt::flag;
+}
+
+// Where a command's program is, as the launchers before it say.
+struct Target {
+  std::size_t name = k_none;  // the program's word; k_none: no program this file knows runs
+  std::string launcher;       // a launcher that runs a shell itself (sudo -s, watch, chroot)
+  bool script = false;        // words from `name` on are one shell command (sudo -s CMD, watch)
+  bool reads_input = false;   // the launcher's own shell reads the input (sudo -s, chroot DIR)
+  bool xargs = false;         // xargs runs it, with the input as its words
+  bool replaces = false;      // xargs -I: an input item may land inside any word
+};
+
+// Reads a launcher's options, words[k + 1] on, giving its own code words their roles.
+class Launch {
+ public:
+  Launch(const std::vector<std::string>& words, bool partial, CommandCode& out)
+      : m_words(words), m_partial(partial), m_out(out) {}
+  Target read(std::size_t k, const Launcher& l);
+
+ private:
+  void option(std::size_t j, const Launcher& l);
+  void act(std::size_t j, Opt opt, bool has_argument);
+  bool operand(const Launcher& l);
+  static WordRole role(Opt opt) {
+    return opt == Opt::script  ? WordRole::script
+           : opt == Opt::split ? WordRole::command_line
+                               : WordRole::data;
+  }
+
+  const std::vector<std::string>& m_words;
+  bool m_partial;
+  CommandCode& m_out;
+  std::optional<Opt> m_pending;  // the option whose argument is the next word
+  bool m_none = false, m_shell = false, m_script = false, m_direct = false;
+  std::size_t m_operands = 0;  // operands read
+  bool m_options = true;       // options are still read
+};
+
+void Launch::act(std::size_t j, Opt opt, bool has_argument) {
+  m_none = m_none || opt == Opt::none;
+  m_shell = m_shell || opt == Opt::shell;
+  m_direct = m_direct || opt == Opt::direct;
+  m_script = m_script || opt == Opt::script || opt == Opt::split;
+  if (opt != Opt::arg && opt != Opt::script && opt != Opt::split) return;
+  if (has_argument || (m_partial && j + 1 == m_words.size()))  // flock f -c{{ x }}
+    m_out.roles[j] = role(opt);
+  else
+    m_pending = opt;
+}
+
+void Launch::option(std::size_t j, const Launcher& l) {
+  const std::string_view w = m_words[j];
+  if (w.substr(0, 2) == "--") {
+    const std::size_t eq = w.find('=');
+    return act(j, kind_of(l.longs, w.substr(0, eq), false), eq != std::string_view::npos);
+  }
+  for (std::size_t i = 1; i < w.size(); ++i) {
+    const Opt opt = kind_of(l.letters, w.substr(i, 1), true);
+    if (opt == Opt::attached) return;
+    act(j, opt, i + 1 < w.size());
+    if (opt == Opt::arg || opt == Opt::script || opt == Opt::split) return;
+  }
+}
+
+// An operand before the command (timeout's DURATION); false when words[j] is the command.
+bool Launch::operand(const Launcher& l) {
+  if (m_operands >= l.operands) return false;
+  ++m_operands;
+  m_options = l.options_after;  // flock FILE -c CMD; getopt's '+' ends options otherwise
+  return true;
+}
+
+Target Launch::read(std::size_t k, const Launcher& l) {
+  Target t;
+  for (std::size_t j = k + 1; j < m_words.size() && t.name == k_none; ++j) {
+    const std::string& w = m_words[j];
+    bool target = false;
+    if (m_pending) {
+      m_out.roles[j] = role(*m_pending);
+      m_pending.reset();
+    } else if (is_redirection(w, &target)) {
+      j += target;
+    } else if (m_options && w == "--") {
+      m_options = false;
+    } else if (m_options && w.size() > 1 && w[0] == '-') {
+      option(j, l);
+    } else if (!(l.assignments && (is_assignment(w) || w == "-")) && !operand(l)) {
+      t.name = j;
+    }
+  }
+  if (m_pending) m_out.roles.back() = role(*m_pending);
+  if (m_none) return Target{};
+  t.launcher = m_words[k];
+  t.script = m_shell || (l.joins && !m_direct);
+  if (t.script && t.name == k_none) m_out.roles.back() = WordRole::script;
+  t.reads_input = t.name == k_none && (m_shell || (l.shell_alone && !m_script));
+  return t;
+}
+
+// find's -exec, -execdir, -ok and -okdir: the index of the command's name, or k_none.
+std::size_t find_exec(const std::vector<std::string>& words, std::size_t k) {
+  for (std::size_t j = k + 1; j + 1 < words.size(); ++j)
+    if (words[j] == "-exec" || words[j] == "-execdir" || words[j] == "-ok" || words[j] == "-okdir")
+      return j + 1;
+  return k_none;
+}
+
+// git's options before its subcommand: each -c NAME=VALUE is a setting git may run as a command.
+void git_settings(const std::vector<std::string>& words, std::size_t k, bool partial,
+                  CommandCode& out) {
+  for (std::size_t j = k + 1; j < words.size(); ++j) {
+    const std::string& w = words[j];
+    if (w == "-c" || w == "--config-env") {
+      if (j + 1 < words.size()) out.roles[++j] = WordRole::setting;
+      if (j + 1 == words.size()) out.roles.back() = WordRole::setting;
+    } else if (w == "-C" || w == "--git-dir" || w == "--work-tree" || w == "--namespace") {
+      ++j;
+    } else if (w.substr(0, 13) == "--config-env=" ||
+               (partial && j + 1 == words.size() && w.substr(0, 2) == "-c")) {
+      out.roles[j] = WordRole::setting;
+    } else if (w.empty() || w[0] != '-') {
+      return;
+    }
+  }
+}
+
+// xargs before the program: its input items become the program's words.
+void note_xargs(const std::vector<std::string>& words, std::size_t k, std::size_t name, Target& t) {
+  t.xargs = true;
+  for (std::size_t j = k + 1; j < name && j < words.size(); ++j) {
+    const std::string& w = words[j];
+    if (w.substr(0, 9) == "--replace" ||
+        (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.find_first_of("iI") != std::string::npos))
+      t.replaces = true;
+  }
+}
+
+// The program a command runs, through the launchers, find -exec and name prefixes before it.
+Target find_program(const std::vector<std::string>& words, bool partial, CommandCode& out) {
+  Target t;
   for (std::size_t k = 0; k < words.size(); ++k) {
     bool target = false;
     if (is_redirection(words[k], &target)) {
@@ -328,16 +612,31 @@ std::pair<std::size_t, bool> program_index(const std::vector<std::string>& words
       continue;
     }
     const std::string_view name = base_name(words[k]);
-    if (is_runner(name) || is_wrapper(name)) {
-      // A program anywhere after a runner or wrapper: their options are their business.
+    if (const Launcher* l = launcher_of(words[k])) {
+      Target next = Launch(words, partial, out).read(k, *l);
+      if (name == "xargs" && next.name != k_none) note_xargs(words, k, next.name, t);
+      if (next.script || next.reads_input || next.name == k_none)
+        return next.launcher.empty() ? Target{} : next;
+      k = next.name - 1;
+    } else if (name == "find") {
+      if ((k = find_exec(words, k)) == k_none) return Target{};
+      --k;
+    } else if (name == "git") {
+      git_settings(words, k, partial, out);
+      return Target{};
+    } else if (is_runner(name)) {
       for (std::size_t j = k + 1; j < words.size(); ++j)
-        if (is_shell_name(words[j]) || language_of(words[j])) return {j, name == "xargs"};
-      return {k_none, false};
+        if (is_shell_name(words[j]) || language_of(words[j])) {
+          t.name = j;
+          break;
+        }
+      return t;
+    } else if (!is_name_prefix(words[k])) {
+      t.name = k;
+      return t;
     }
-    if (is_name_prefix(words[k])) continue;
-    return {k, false};
   }
-  return {k_none, false};
+  return t;
 }
 
 // The words `<` (or `0<`) redirections read the input from.
@@ -364,21 +663,33 @@ CommandCode command_code(const std::vector<std::string>& words, bool last_partia
   CommandCode out;
   out.roles.assign(words.size() + 1, WordRole::data);
   note_input_redirections(words, out);
-  const auto [name, through_xargs] = program_index(words);
-  if (name == k_none) return out;
-  const std::string& program = words[name];
+  const Target t = find_program(words, last_partial, out);
+  if (t.script || t.reads_input) {  // the launcher's own shell: sudo -s CMD, watch CMD, chroot DIR
+    for (std::size_t j = t.name; t.script && j < out.roles.size(); ++j)
+      out.roles[j] = WordRole::script;
+    out.program = t.launcher;
+    out.reads_input_as_code = t.reads_input;
+    return out;
+  }
+  out.program = t.launcher;  // env -S LINE: the launcher is the program that reads it
+  if (t.name == k_none) return out;
+  const std::string& program = words[t.name];
   Reading reading(words, last_partial, out);
   if (runs_input(base_name(program))) {
     out.reads_input_as_code = true;
   } else if (is_shell_name(program)) {
-    reading.shell(name);
+    reading.shell(t.name);
   } else if (const Language* lang = language_of(program)) {
-    reading.language(name, *lang);
+    reading.language(t.name, *lang);
   } else {
     return out;
   }
   out.program = program;
-  out.reads_input_as_code = out.reads_input_as_code || through_xargs;
+  // Through xargs, input items become words: code where a further word would be, or anywhere
+  // with -I.
+  if (t.xargs)
+    out.reads_input_as_code =
+        t.replaces || out.roles.back() != WordRole::data || runs_input(base_name(program));
   return out;
 }
 

@@ -5,7 +5,11 @@
 // standard input (`sh`, `bash -s`, `python3 -`, `node -`, `awk -f -`, `sh -o pipefail`). Options
 // are read as each program's own manual has them (shells: XCU sh; bash(1); python(1); perl
 // perlrun; ruby(1); node --help; php-cli; lua(1); awk: XCU awk and gawk(1); sed: XCU sed and
-// GNU sed). Shell grammar (quotes, operators) is shell_scan's.
+// GNU sed, whose options may follow its operands). The program is found through the programs
+// that start another command, read with their own options (exec, command, time, nice, env,
+// timeout, stdbuf, xargs, sudo, doas, ionice, chrt, taskset, flock, watch, script, chroot;
+// find's -exec), some of which run shell code themselves (sudo -s, watch, flock -c, env -S).
+// Shell grammar (quotes, operators) is shell_scan's.
 #pragma once
 
 #include <cstddef>
@@ -17,10 +21,12 @@ namespace faultline::matrix {
 
 // What one word is to the command's program.
 enum class WordRole {
-  data,      // an argument, an option, a redirection, a word before the program's name
-  script,    // code a shell or interpreter runs: `sh -c SCRIPT`, `python3 -c CODE`, eval's words
-  program,   // the program text of awk or sed (`awk '{…}'`, `sed -e 's/…/…/'`)
-  code_file  // a file the program reads as code: `sh FILE`, `. FILE`, `awk -f FILE`
+  data,       // an argument, an option, a redirection, a word before the program's name
+  script,     // code a shell or interpreter runs: `sh -c SCRIPT`, `python3 -c CODE`, eval's words
+  program,    // the program text of awk or sed (`awk '{…}'`, `sed -e 's/…/…/'`)
+  code_file,  // a file the program reads as code: `sh FILE`, `. FILE`, `awk -f FILE`
+  command_line,  // a command line a program splits into words and runs: `env -S LINE`
+  setting        // a git -c NAME=VALUE setting, which git may run as a command (alias.x=!…)
 };
 
 struct CommandCode {
@@ -29,6 +35,9 @@ struct CommandCode {
   std::vector<WordRole> roles;
   bool reads_input_as_code = false;     // it reads its standard input as code
   std::vector<std::size_t> input_from;  // words that a `<` redirection makes its input
+  bool permutes = false;   // options may follow operands: a later -e changes earlier roles (sed)
+  bool tentative = false;  // the next (or partial last) word's role is a permuting program's
+                           // first operand, which a later -e or -f makes a file
 };
 
 // The words of a finished (or, with its last word partial, an unfinished) simple command. A

@@ -36,6 +36,80 @@ std::string program_code(const std::string& program) {
          "v=\"$VAR\" '{ print v }'";
 }
 
+std::string command_line_code(const std::string& program) {
+  return "is in a command line that " + program +
+         " splits into words and runs (env -S), so the value could name the program or add "
+         "words and options to it; pass the value as an argument after that command line "
+         "instead";
+}
+
+const std::string k_git_setting =
+    "is in a git -c setting, which git may run as a shell command (alias.NAME=!…, core.pager, "
+    "core.sshCommand, diff.external, …), so the value could run; pass the value as an argument "
+    "of the git command instead";
+
+// Variables whose value a shell or program runs as code, or expands again (bash(1) PROMPT_COMMAND,
+// BASH_ENV, ENV, PS0–PS4; git(1) GIT_*; less(1) LESSOPEN; perlrun PERL5OPT; node NODE_OPTIONS).
+bool runs_variable(std::string_view name) {
+  for (std::string_view v : {"PROMPT_COMMAND",
+                             "BASH_ENV",
+                             "ENV",
+                             "PS0",
+                             "PS1",
+                             "PS2",
+                             "PS4",
+                             "GIT_SSH_COMMAND",
+                             "GIT_EDITOR",
+                             "GIT_SEQUENCE_EDITOR",
+                             "GIT_PAGER",
+                             "GIT_EXTERNAL_DIFF",
+                             "EDITOR",
+                             "VISUAL",
+                             "PAGER",
+                             "MANPAGER",
+                             "FCEDIT",
+                             "LESSOPEN",
+                             "LESSCLOSE",
+                             "PERL5OPT",
+                             "PERL5DB",
+                             "RUBYOPT",
+                             "NODE_OPTIONS"})
+    if (name == v) return true;
+  return false;
+}
+
+// The variable the word being read assigns, when that variable runs its value: an assignment
+// before a command or alone, or an argument of export, declare, env and the like.
+std::string code_variable(const std::vector<std::string>& words, std::string_view word) {
+  const std::size_t eq = word.find('=');
+  if (eq == std::string_view::npos || !runs_variable(word.substr(0, eq))) return "";
+  for (const std::string& w : words) {
+    if (is_name_prefix(w)) continue;
+    for (std::string_view c : {"export", "declare", "typeset", "local", "readonly", "env", "sudo"})
+      if (w == c) return std::string(word.substr(0, eq));
+    return "";
+  }
+  return std::string(word.substr(0, eq));
+}
+
+// `exec` with no command after it, only redirections (and prefixes before it).
+bool is_bare_exec(const std::vector<std::string>& words) {
+  bool exec = false;
+  for (std::size_t j = 0; j < words.size(); ++j) {
+    const std::string& w = words[j];
+    if (!exec && w == "exec") {
+      exec = true;
+    } else if (!w.empty() &&
+               (std::isdigit(static_cast<unsigned char>(w[0])) || w[0] == '<' || w[0] == '>')) {
+      j += w.find_first_not_of("0123456789<>&|") == std::string::npos &&
+           !std::isdigit(static_cast<unsigned char>(w.back()));  // `>` then its file; not 2>&1
+    } else if (exec || !is_name_prefix(w)) {
+      return false;
+    }
+  }
+  return exec;
+}
+
 // A reserved word that opens (+1) or closes (-1) a compound command, which a pipe may follow.
 int group_change(std::string_view word) {
   for (std::string_view w : {"{", "if", "while", "until", "for", "case", "select"})
@@ -75,6 +149,9 @@ void ShellScan::placeholder() {
   if (doc.level < m_stack.size()) m_stack[doc.level].inside.push_back(id);
   if (doc.level < m_stack.size() && m_stack[doc.level].pipeline == doc.pipeline)
     m_stack[doc.level].upstream.push_back(id);  // the pipeline goes on after the body
+  if (doc.level < m_stack.size() && doc.exec) m_stack[doc.level].exec_input.push_back(id);
+  if (doc.level < m_stack.size() && !m_stack[doc.level].exec_output.empty())
+    refuse(id, input_code(m_stack[doc.level].exec_output));
 }
 
 // Placeholder `id` stands in the current words of the first `levels` levels of the stack.
@@ -84,6 +161,7 @@ void ShellScan::note_placeholder(std::size_t id, std::size_t levels) {
     if (!is_command(level.kind)) continue;
     level.stage.push_back(id);
     level.inside.push_back(id);
+    level.word_ids.push_back(id);
     if (level.herestring) level.input.push_back(id);
   }
 }
@@ -129,6 +207,9 @@ std::size_t ShellScan::step(std::string_view s, std::size_t i) {
     if (commandlike() && c != '\n') {
       m_stack.back().word += c;
       m_stack.back().in_word = true;
+      m_stack.back().quoted_end = true;
+    } else if (c != '\n') {
+      quoted_text(c);
     }
     return 0;
   }
@@ -147,13 +228,18 @@ std::size_t ShellScan::quoted_char(std::string_view s, std::size_t i) {
   Level& top = m_stack.back();
   switch (top.kind) {
     case Frame::sq:
-      if (c == '\'') m_stack.pop_back();
+      if (c == '\'')
+        m_stack.pop_back();
+      else
+        quoted_text(c);
       return 0;
     case Frame::ansi_sq:
       if (c == '\\')
         m_escape = true;
       else if (c == '\'')
         m_stack.pop_back();
+      else
+        quoted_text(c);
       return 0;
     case Frame::dq:
       return c == '$' ? dollar(s, i) : dq_char(c);
@@ -179,7 +265,24 @@ std::size_t ShellScan::dq_char(char c) {
     m_stack.pop_back();
   else if (c == '`')
     push(Frame::backquote);
+  else
+    quoted_text(c);
   return 0;
+}
+
+// A character of a quoted part of a word, or of a parameter's name: the shell removes the quotes,
+// so `"sh" -c` runs sh and `"$SHELL"` names the variable; it joins the word of the command below.
+void ShellScan::quoted_text(char c) {
+  for (std::size_t i = m_stack.size(); i-- > 0;) {
+    Level& level = m_stack[i];
+    if (is_command(level.kind)) {
+      level.word += c;
+      level.in_word = true;
+      level.quoted_end = true;
+      return;
+    }
+    if (level.kind == Frame::arith) return;
+  }
 }
 
 std::size_t ShellScan::param_char(std::string_view s, std::size_t i) {
@@ -197,6 +300,8 @@ std::size_t ShellScan::param_char(std::string_view s, std::size_t i) {
     push(Frame::dq);
   else if (c == '$')
     return dollar(s, i);
+  else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_')
+    quoted_text(c);
   return 0;
 }
 
@@ -215,6 +320,7 @@ std::size_t ShellScan::dollar(std::string_view s, std::size_t i) {
     return 1;
   }
   if (next == '{') {
+    quoted_text('$');  // ${SHELL} is written $SHELL in the word
     push(Frame::param);
     return 1;
   }
@@ -223,6 +329,7 @@ std::size_t ShellScan::dollar(std::string_view s, std::size_t i) {
     return 1;
   }
   if (commandlike()) m_stack.back().in_word = true;
+  if (std::isalpha(static_cast<unsigned char>(next)) || next == '_') quoted_text('$');  // $SHELL
   return 0;
 }
 
@@ -271,6 +378,7 @@ std::size_t ShellScan::command_char(std::string_view s, std::size_t i) {
   }
   top.word += c;
   top.in_word = true;
+  top.quoted_end = false;
   return 0;
 }
 
@@ -285,7 +393,8 @@ std::size_t ShellScan::list_char(std::string_view s, std::size_t i) {
   const char c = s[i];
   Level& top = m_stack.back();
   const char next = i + 1 < s.size() ? s[i + 1] : '\0';
-  const bool redirect = !top.word.empty() && (top.word.back() == '>' || top.word.back() == '<');
+  const bool redirect =
+      !top.word.empty() && !top.quoted_end && (top.word.back() == '>' || top.word.back() == '<');
   if ((c == '&' || c == '|') && (redirect || (c == '&' && next == '>'))) {
     top.word += c;
     top.in_word = true;
@@ -301,7 +410,7 @@ std::size_t ShellScan::list_char(std::string_view s, std::size_t i) {
       return next == '&' ? 1 : 0;
     case '(':
       end_command(End::group);
-      ++top.groups;
+      open_group(m_stack.back());
       if (next == '(') {  // (( … )): bash's arithmetic command
         push(Frame::arith, 2);
         return 1;
@@ -310,7 +419,7 @@ std::size_t ShellScan::list_char(std::string_view s, std::size_t i) {
       return 0;
     case ')':
       end_command(End::group);
-      top.groups = std::max(0, top.groups - 1);
+      close_group(m_stack.back());
       if (top.kind != Frame::command && top.kind != Frame::backquote && top.depth == 0)
         close_subst();
       else
@@ -365,6 +474,8 @@ std::size_t ShellScan::case_char(std::string_view s, std::size_t i) {
     top.cases.back() = Case::body;
     top.words.clear();
     top.flows.clear();
+    top.ids.clear();
+    top.ids.clear();
   }
   return 0;
 }
@@ -375,7 +486,7 @@ bool ShellScan::case_word(Level& top) {
                                  [](const std::string& w) { return !is_name_prefix(w); });
   if (top.word == "case" && !named && (top.cases.empty() || top.cases.back() == Case::body)) {
     top.cases.push_back(Case::subject);
-    ++top.groups;
+    open_group(top);
     return true;
   }
   if (top.cases.empty()) return false;
@@ -387,9 +498,11 @@ bool ShellScan::case_word(Level& top) {
     if (top.word == "in") state = Case::pattern;
   } else if (top.word == "esac") {
     top.cases.pop_back();
-    top.groups = std::max(0, top.groups - 1);
+    close_group(top);
     top.words.clear();
     top.flows.clear();
+    top.ids.clear();
+    top.ids.clear();
   }
   return true;
 }
@@ -480,10 +593,13 @@ void ShellScan::end_word() {
     note_word(top);
     top.words.push_back(std::move(top.word));
     top.flows.push_back(std::move(top.word_flow));
+    top.ids.push_back(std::move(top.word_ids));
   }
   top.word.clear();
   top.word_flow.clear();
+  top.word_ids.clear();
   top.in_word = false;
+  top.quoted_end = false;
   top.pipe_open = false;
 }
 
@@ -496,8 +612,26 @@ void ShellScan::note_word(Level& top) {
       (top.word == "eval" || top.word == "ssh" || top.word == "trap" || top.word == "alias"))
     top.all_code = true;
   if (!named && (top.word == "let" || top.word == "[[")) top.arithmetic = true;
-  if (!named && top.word != "case") top.groups = std::max(0, top.groups + group_change(top.word));
+  const int change = named || top.word == "case" ? 0 : group_change(top.word);
+  if (change > 0) open_group(top);
+  if (change < 0) close_group(top);
   if (top.word == "]]") top.arithmetic = false;
+}
+
+void ShellScan::open_group(Level& top) {
+  ++top.groups;
+  top.group_readers.emplace_back();
+}
+
+// A compound command ends: the redirections after its last word feed every command in it, so a
+// program in it that runs its input makes code of them (`{ sh; } <<< …`, `(sh) <<EOF`).
+void ShellScan::close_group(Level& top) {
+  if (top.groups == 0) return;
+  --top.groups;
+  top.closed_reader = top.group_readers.back();
+  top.group_readers.pop_back();
+  if (!top.group_readers.empty() && top.group_readers.back().empty())
+    top.group_readers.back() = top.closed_reader;
 }
 
 void ShellScan::end_command(End end) {
@@ -515,7 +649,9 @@ void ShellScan::end_command(End end) {
   top.input.clear();
   top.words.clear();
   top.flows.clear();
+  top.ids.clear();
   top.output_reader.clear();
+  top.closed_reader.clear();
   top.all_code = false;
   top.arithmetic = false;
 }
@@ -528,22 +664,44 @@ void ShellScan::judge_input(Level& top) {
   const CommandCode code = command_code(top.words);
   for (std::size_t j = 0; j < top.words.size() && j < top.flows.size(); ++j)
     if (code.roles[j] == WordRole::code_file) refuse_all(top.flows[j], file_code(code.program));
+  for (std::size_t j = 0; code.permutes && j < top.words.size() && j < top.ids.size(); ++j)
+    if (code.roles[j] == WordRole::program) refuse_all(top.ids[j], program_code(code.program));
   std::string reader = code.reads_input_as_code ? code.program : "";
   if (!top.output_reader.empty()) {
     reader = top.output_reader;
     refuse_all(top.stage, input_code(reader));
     for (const auto& flow : top.flows) refuse_all(flow, input_code(reader));
   }
+  if (!top.exec_output.empty()) refuse_all(top.stage, input_code(top.exec_output));
+  if (!reader.empty() && !top.group_readers.empty() && top.group_readers.back().empty())
+    top.group_readers.back() = reader;
+  if (reader.empty()) reader = top.closed_reader;
+  if (is_bare_exec(top.words)) return judge_exec(top);
   if (reader.empty()) return;
   if (top.kind == Frame::out_subst && top.reads_input.empty()) top.reads_input = reader;
   refuse_all(top.upstream, input_code(reader));
   refuse_all(top.input, input_code(reader));
+  refuse_all(top.exec_input, input_code(reader));
   for (std::size_t j : code.input_from)
     if (j < top.flows.size()) refuse_all(top.flows[j], input_code(reader));
   const auto level = static_cast<std::size_t>(&top - m_stack.data());
   for (Heredoc& doc : m_pending)
     if (doc.level == level && doc.pipeline == top.pipeline && doc.reader.empty())
       doc.reader = reader;
+}
+
+// `exec` with only redirections: they stay for the rest of the shell. Output into a >(…) that
+// runs it makes code of all that follows; input (a here-string, here-document or `<` file) is
+// what every later command reads.
+void ShellScan::judge_exec(Level& top) {
+  if (!top.output_reader.empty() && top.exec_output.empty()) top.exec_output = top.output_reader;
+  top.exec_input.insert(top.exec_input.end(), top.input.begin(), top.input.end());
+  for (std::size_t j : command_code(top.words).input_from)
+    if (j < top.flows.size())
+      top.exec_input.insert(top.exec_input.end(), top.flows[j].begin(), top.flows[j].end());
+  const auto level = static_cast<std::size_t>(&top - m_stack.data());
+  for (Heredoc& doc : m_pending)
+    if (doc.level == level && doc.pipeline == top.pipeline) doc.exec = true;
 }
 
 // The first enclosing level where text is run as code, or evaluated as arithmetic.
@@ -565,12 +723,23 @@ std::optional<std::string> ShellScan::enclosing_code() const {
           "found in it); compare with [ … ] instead");
     if (!is_command(level.kind)) continue;
     if (level.all_code) return k_run_again;
+    if (const std::string v = level.in_word ? code_variable(level.words, level.word) : "";
+        !v.empty())
+      return "is in the value of " + v +
+             ", which the shell or a program runs as code or expands "
+             "again, so the value would run; set " +
+             v +
+             " to fixed text that reads the "
+             "environment variable instead (\"$VAR\" inside single quotes)";
     std::vector<std::string> words = level.words;
     if (level.in_word) words.push_back(level.word);
     const CommandCode code = command_code(words, level.in_word);
     const WordRole role = code.roles[level.words.size()];
+    if (code.tentative) continue;  // sed {{ x }} -e p: judged when the command ends
     if (role == WordRole::script) return k_run_again;
     if (role == WordRole::program) return program_code(code.program);
+    if (role == WordRole::command_line) return command_line_code(code.program);
+    if (role == WordRole::setting) return k_git_setting;
   }
   return std::nullopt;
 }

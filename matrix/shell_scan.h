@@ -69,6 +69,7 @@ class ShellScan {
     std::vector<std::string> words;  // the current simple command's finished words
     std::string word;                // the word being read
     bool in_word = false;
+    bool quoted_end = false;  // the word's last character was quoted (`">"|` is no redirection)
     bool all_code = false;    // eval, ssh: every later word is run as code
     bool arithmetic = false;  // let, [[ … ]]: later words may be evaluated as arithmetic
     // Placeholders (numbered from 0) whose text may flow down the current pipeline: those of its
@@ -78,10 +79,19 @@ class ShellScan {
     std::vector<std::size_t> inside;  // every placeholder in this frame: what <(…) prints
     // Placeholders of <(…) substitutions in each finished word (beside `words`), and in `word`.
     std::vector<std::vector<std::size_t>> flows;
+    // Placeholders in each finished word (beside `words`), and in `word`: a permuting program's
+    // operand is judged when its command ends (`sed {{ x }} -e p`: a file, not the program).
+    std::vector<std::vector<std::size_t>> ids;
+    std::vector<std::size_t> word_ids;
     std::vector<std::size_t> word_flow;
     std::string output_reader;  // a >(…) in the current command runs what it writes as code
     std::string reads_input;    // in a >(…) frame: a program in it that runs its input as code
     std::vector<Case> cases;    // the `case` commands open here, innermost last
+    // Per open compound command, innermost last: a program in it that runs its input, or "".
+    std::vector<std::string> group_readers;
+    std::string closed_reader;  // the compound command the current one ends had such a program
+    std::string exec_output;    // `exec > >(sh)` ran here: all written from now on is code
+    std::vector<std::size_t> exec_input;  // placeholders `exec <<<…`/`exec <…` made the input
     int groups = 0;  // open compound commands: ( … ), { …; }, if, while, until, for, case
     bool pipe_open = false;    // the last operator was '|': a newline goes on with the pipeline
     bool herestring = false;   // the word being read follows <<<
@@ -94,6 +104,7 @@ class ShellScan {
     std::size_t level = 0;     // index in m_stack of the command it is attached to
     std::size_t pipeline = 0;  // that command's pipeline
     std::string reader;        // the program that reads the body as code, or empty
+    bool exec = false;         // a bare `exec`'s: the shell's input from then on
   };
 
   std::size_t step(std::string_view s, std::size_t i);
@@ -107,6 +118,7 @@ class ShellScan {
   std::size_t quoted_char(std::string_view s, std::size_t i);
   std::size_t delimiter_char(std::string_view s, std::size_t i);
   void body_char(char c);
+  void quoted_text(char c);
   std::size_t case_char(std::string_view s, std::size_t i);
   bool case_word(Level& top);
   void push(Frame kind, int depth = 0);
@@ -115,6 +127,9 @@ class ShellScan {
   void note_word(Level& top);
   void end_command(End end = End::list);
   void judge_input(Level& top);
+  void judge_exec(Level& top);
+  void open_group(Level& top);
+  void close_group(Level& top);
   void refuse_all(const std::vector<std::size_t>& ids, const std::string& why);
   void refuse(std::size_t placeholder, std::string why);
   void note_placeholder(std::size_t placeholder, std::size_t levels);

@@ -65,6 +65,28 @@ const std::string k_run_again =
           "would be read as code; read the environment variable inside that code instead "
           "(\"$FAULTLINE_X\" for a shell)");
 
+std::string command_line(const std::string& program) {
+  return error("", "is in a command line that " + program +
+                       " splits into words and runs (env -S), so the value could name the program "
+                       "or add words and options to it; pass the value as an argument after that "
+                       "command line instead");
+}
+
+const std::string k_git_setting = error(
+    "",
+    "is in a git -c setting, which git may run as a shell command (alias.NAME=!…, core.pager, "
+    "core.sshCommand, diff.external, …), so the value could run; pass the value as an argument "
+    "of the git command instead");
+
+std::string variable(const std::string& name) {
+  return error("", "is in the value of " + name +
+                       ", which the shell or a program runs as code or expands again, so the value "
+                       "would run; set " +
+                       name +
+                       " to fixed text that reads the environment variable instead "
+                       "(\"$FAULTLINE_X\" inside single quotes)");
+}
+
 // `message` with its place ("m.yaml:: error") filled in as LINE:COL.
 std::string at(const std::string& place, std::string message) {
   return message.replace(message.find("::"), 2, ":" + place + ":");
@@ -169,6 +191,127 @@ TEST(ShellScan, ReadsCasePatternsAsPatterns) {
       {"echo \"$(case $y in a) echo;; esac; sh -c {{ x }})\"", "8:48", k_run_again},
       {"echo \"$(case $y in a) echo;; esac)\"; eval {{ x }}", "8:49", k_run_again},
   });
+}
+
+// What a command writes into a >(…) that runs it, wherever the words stand: its here-strings,
+// here-documents and `<` input after the substitution too; a compound command's redirections
+// feed the programs inside it; a bare exec's redirections hold for the rest of the script.
+TEST(ShellScan, RefusesWhatFlowsIntoAProgramThatRunsIt) {
+  expect_refused({
+      {"tee >(sh) <<< {{ x }}", "8:21", from_input("sh")},
+      {"cmd >(sh) {{ x }}", "8:17", from_input("sh")},
+      {"echo > >(sh) {{ x }}", "8:20", from_input("sh")},
+      {"tee >(sh) <<EOF\n{{ x }}\nEOF", "9:7", from_input("sh")},
+      {"tee >(sh) < <(echo {{ x }})", "8:26", from_input("sh")},
+      {"{ tee >(sh); } <<< {{ x }}", "8:26", from_input("sh")},
+      {"{ sh; } <<< {{ x }}", "8:19", from_input("sh")},
+      {"(sh) <<EOF\n{{ x }}\nEOF", "9:7", from_input("sh")},
+      {"{ cat; sh; } < <(echo {{ x }})", "8:29", from_input("sh")},
+      {"if true; then bash; fi <<< {{ x }}", "8:34", from_input("bash")},
+      {"{ { sh; }; cat; } <<< {{ x }}", "8:29", from_input("sh")},
+      {"exec > >(sh)\necho {{ x }}", "9:12", from_input("sh")},
+      {"exec 3> >(sh)\necho {{ x }} >&3", "9:12", from_input("sh")},
+      {"exec > >(sh)\ncat <<EOF\n{{ x }}\nEOF", "10:7", from_input("sh")},
+      {"exec < <(echo {{ x }})\nsh", "8:21", from_input("sh")},
+      {"exec <<< {{ x }}\npython3 -", "8:16", from_input("python3")},
+      {"echo \"{{ x }}>\"|sh", "8:13", from_input("sh")},
+  });
+}
+
+TEST(ShellScan, AcceptsFlowsIntoProgramsThatDoNotRunThem) {
+  for (const std::string run :
+       {"{ cat; } <<< {{ x }}", "{ sh; } <<< ok; echo {{ x }}", "exec 2>&1\necho {{ x }}",
+        "exec > >(tee log)\necho {{ x }}", "exec <<< {{ x }}\ncat", "tee >(cat) {{ x }}",
+        "(cat) <<EOF\n{{ x }}\nEOF", "echo \"$(exec > >(sh); echo a)\" {{ x }}"})
+    EXPECT_EQ(validate(run), "") << run;
+}
+
+// GNU sed permutes its arguments as getopt does: -e or -f after a file still gives the program,
+// and then no operand is one; after `--` they are files.
+TEST(ShellScan, ReadsSedOptionsAfterItsOperands) {
+  expect_refused({
+      {"sed f -e \"s/a/{{ x }}/\"", "8:21", program_text("sed")},
+      {"sed f --expression=\"{{ x }}\"", "8:27", program_text("sed")},
+      {"gsed -n f -e p -e \"s/{{ x }}//\"", "8:28", program_text("gsed")},
+      {"sed f -f - <<EOF\ns/a/{{ x }}/\nEOF", "9:11", from_input("sed")},
+      {"sed {{ x }} f", "8:11", program_text("sed")},
+      {"sed -- {{ x }} -e p", "8:14", program_text("sed")},
+      {"sed \"$(echo {{ x }})\" f", "8:19", program_text("sed")},
+  });
+  for (const std::string run :
+       {"sed -n f -e p {{ x }}", "sed -- f -e \"{{ x }}\"", "sed \"s/a/b/\" {{ x }} -i",
+        "sed {{ x }} -e p", "sed -n {{ x }} --expression=p", "awk f -e \"{{ x }}\"",
+        "perl f -e \"{{ x }}\"", "python3 f -c \"{{ x }}\""})
+    EXPECT_EQ(validate(run), "") << run;
+}
+
+// exec, command, time, nice, env, timeout, stdbuf, xargs, sudo and the like are read with their
+// own options, so the command they run is found exactly: a shell they run is followed, and a
+// word `sh` that is only an argument of theirs or of another program is not.
+TEST(ShellScan, FindsTheCommandALauncherRuns) {
+  expect_refused({
+      {"exec -a foo sh -c \"{{ x }}\"", "8:26", k_run_again},
+      {"nice -5 sh -c \"{{ x }}\"", "8:22", k_run_again},
+      {"nice -n 5 sh -c \"{{ x }}\"", "8:24", k_run_again},
+      {"env -i A=1 -u B sh -c \"{{ x }}\"", "8:30", k_run_again},
+      {"env - sh -c \"{{ x }}\"", "8:20", k_run_again},
+      {"timeout -s KILL -k 1 5 sh -c \"{{ x }}\"", "8:37", k_run_again},
+      {"time -p sh -c \"{{ x }}\"", "8:22", k_run_again},
+      {"command sh -c \"{{ x }}\"", "8:22", k_run_again},
+      {"stdbuf -oL -e 0 sh -c \"{{ x }}\"", "8:30", k_run_again},
+      {"nohup sh -c \"{{ x }}\"", "8:20", k_run_again},
+      {"sudo -u root VAR=1 bash -c \"{{ x }}\"", "8:35", k_run_again},
+      {"sudo env A=1 nice -n 3 bash -c \"{{ x }}\"", "8:39", k_run_again},
+      {"ionice -c 3 sh -c \"{{ x }}\"", "8:26", k_run_again},
+      {"taskset -c 0 sh -c \"{{ x }}\"", "8:27", k_run_again},
+      {"chrt -f 10 sh -c \"{{ x }}\"", "8:25", k_run_again},
+      {"setsid -w sh -c \"{{ x }}\"", "8:24", k_run_again},
+      {"echo | xargs -0 -n 1 sh -c \"{{ x }}\"", "8:35", k_run_again},
+  });
+  for (const std::string run :
+       {"exec ./tool --mode sh <<EOF\n{{ x }}\nEOF", "nice -n 5 ./t sh -c {{ x }}",
+        "env ./t sh -c {{ x }}", "env -u sh ./t -c {{ x }}", "timeout 5 ./t sh -c {{ x }}",
+        "time -o sh ./t -c {{ x }}", "command -v sh -c {{ x }}", "stdbuf -o L ./t sh -c {{ x }}",
+        "sudo -u sh ./t -c {{ x }}", "sudo -l sh -c {{ x }}", "xargs -a sh ./t -c {{ x }}",
+        "taskset 1 ./t sh -c {{ x }}", "watch -x ./t {{ x }}", "flock /tmp/l ./t {{ x }}",
+        "nohup ./t sh -c {{ x }}", "echo {{ x }} | xargs sh -c 'echo \"$@\"' sh",
+        "echo {{ x }} | xargs cat", "chroot /srv ./t <<EOF\n{{ x }}\nEOF",
+        "./script <<EOF\n{{ x }}\nEOF"})
+    EXPECT_EQ(validate(run), "") << run;
+}
+
+// More programs that run a value: env -S, find -exec, git -c, a shell named by $SHELL or in
+// quotes, sudo -s, watch, flock -c, script -c, chroot without a command, xargs -I, and variables
+// that run their value.
+TEST(ShellScan, RefusesTheOtherWaysAValueRuns) {
+  expect_refused({
+      {"env -S \"sh -c {{ x }}\"", "8:21", command_line("env")},
+      {"find . -exec sh -c \"echo {{ x }}\" \\;", "8:32", k_run_again},
+      {"find . -name a -execdir bash -c \"{{ x }}\" {} +", "8:40", k_run_again},
+      {"git -c alias.x=\"!echo {{ x }}\" x", "8:29", k_git_setting},
+      {"\"$SHELL\" -c \"{{ x }}\"", "8:20", k_run_again},
+      {"${SHELL} -c \"{{ x }}\"", "8:20", k_run_again},
+      {"$BASH -c \"{{ x }}\"", "8:17", k_run_again},
+      {"\"sh\" -c \"{{ x }}\"", "8:16", k_run_again},
+      {"sh \"-c\" \"{{ x }}\"", "8:16", k_run_again},
+      {"\"eval\" {{ x }}", "8:14", k_run_again},
+      {"sudo -s echo {{ x }}", "8:20", k_run_again},
+      {"sudo -i <<EOF\n{{ x }}\nEOF", "9:7", from_input("sudo")},
+      {"watch \"echo {{ x }}\"", "8:19", k_run_again},
+      {"watch -n 1 ./t {{ x }}", "8:22", k_run_again},
+      {"flock /tmp/l -c \"echo {{ x }}\"", "8:29", k_run_again},
+      {"script -q /dev/null -c \"echo {{ x }}\"", "8:36", k_run_again},
+      {"chroot /srv <<EOF\n{{ x }}\nEOF", "9:7", from_input("chroot")},
+      {"echo {{ x }} | xargs -I{} sh -c 'echo \"$1\"' sh {}", "8:12", from_input("sh")},
+      {"export PROMPT_COMMAND={{ x }}", "8:29", variable("PROMPT_COMMAND")},
+      {"BASH_ENV={{ x }} bash s.sh", "8:16", variable("BASH_ENV")},
+      {"PS4=\"+ $(echo {{ x }}) \" bash -x s", "8:21", variable("PS4")},
+      {"env GIT_SSH_COMMAND=\"ssh -i {{ x }}\" git fetch", "8:35", variable("GIT_SSH_COMMAND")},
+  });
+  for (const std::string run :
+       {"$CC -c {{ x }}", "echo PS4={{ x }}", "A={{ x }} ./t", "git -C d log {{ x }}",
+        "find . -name {{ x }} -print", "LD_PRELOAD={{ x }} ./t"})
+    EXPECT_EQ(validate(run), "") << run;
 }
 
 }  // namespace

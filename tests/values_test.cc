@@ -323,3 +323,79 @@ TEST_F(ValuesTest, AShellReadingAQuotedHereDocumentGetsTheExactValue) {
 
 }  // namespace
 }  // namespace faultline
+
+namespace faultline {
+namespace {
+
+// The launchers, quoted shells, compound commands and sed's permuted options of issue 14's
+// second round: validate and run refuse each at its line:column (exit 2, nothing runs), and a
+// launcher whose command only looks like a shell word runs with the exact value.
+TEST_F(ValuesTest, LaunchersQuotedShellsAndGroupsAreReadAsTheShellRunsThem) {
+  write("faultline.yaml", R"Y(version: 1
+components:
+  lib:
+    versions: ["$(touch PWNED)"]
+    build: timeout -s KILL 5 "sh" -c "echo {{ version }}"
+workloads:
+  group:
+    params: { x: ["touch PWNED"] }
+    run: "{ tee >(sh) > /dev/null; } <<< {{ x }}"
+  sed:
+    params: { x: ["a/;e touch PWNED;#"] }
+    run: echo a > f; sed f -e 's/a/{{ x }}/'
+  exec:
+    params: { x: ["touch PWNED"] }
+    run: |
+      exec > >(sh)
+      echo {{ x }}
+)Y");
+  const std::string want =
+      "faultline.yaml:5:44: error: components.lib.build: '{{ version }}' is in text that is run "
+      "as code again (eval, sh -c, python -c, ssh, trap), so the value would be read as code; "
+      "read the environment variable inside that code instead (\"$FAULTLINE_VERSION\" for a "
+      "shell)\n"
+      "faultline.yaml:9:42: error: workloads.group.run: '{{ x }}' is in text that sh reads from "
+      "its input and runs as code (a here-document, here-string or pipe into it), so the value "
+      "would run; read the environment variable in that code instead: \"$FAULTLINE_X\" inside a "
+      "quoted here-document (<<'EOF') or single quotes for a shell\n"
+      "faultline.yaml:12:36: error: workloads.sed.run: '{{ x }}' is in the program text of sed, "
+      "which sed runs as code (a value can add commands to it: sed's e and awk's system() run "
+      "shell commands), so the value would run; pass the value as data instead, as in awk -v "
+      "v=\"$FAULTLINE_X\" '{ print v }'\n"
+      "faultline.yaml:17:12: error: workloads.exec.run: '{{ x }}' is in text that sh reads from "
+      "its input and runs as code (a here-document, here-string or pipe into it), so the value "
+      "would run; read the environment variable in that code instead: \"$FAULTLINE_X\" inside a "
+      "quoted here-document (<<'EOF') or single quotes for a shell\n";
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, want) << command;
+  }
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+}
+
+TEST_F(ValuesTest, ALauncherWhoseCommandOnlyNamesAShellRunsWithTheExactValue) {
+  write("tool", "#!/bin/sh\nshift 2\nprintf '%s' \"$1\" > \"$2/seen\"\n");
+  fs::permissions(m_dir / "tool", fs::perms::owner_all);
+  std::string xs;
+  for (const auto& v : k_values) xs += (xs.empty() ? "" : ", ") + yaml_quoted(v);
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  lib: { versions: [\"1.0\"] }\nworkloads:\n"
+        "  w:\n    params: { x: [" +
+            xs + "] }\n    run: exec timeout 5 '" + (m_dir / "tool").string() +
+            "' --mode sh {{ x }} {{ workdir }}\n"
+            "stress: { runs: 1 }\n");
+  Outcome v = faultline({"validate"});
+  EXPECT_EQ(v.status, 0) << v.err;
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 0) << o.out << o.err;
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  const json r = results();
+  ASSERT_EQ(r["cells"].size(), k_values.size());
+  for (const auto& c : r["cells"])
+    EXPECT_EQ(read(m_dir / ".faultline/work" / c["hash"].get<std::string>() / "seen"),
+              c["values"]["x"].get<std::string>());
+}
+
+}  // namespace
+}  // namespace faultline

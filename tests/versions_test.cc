@@ -108,6 +108,33 @@ TEST_F(Versions, ACommandPrintsOneVersionPerLineInItsOrder) {
             "3 cells, 3 builds\n");
 }
 
+// A listing is one version per line: a CR (a Windows tool's output), blanks around a version and
+// empty lines are dropped, and a version whose name holds a space is not cut into two.
+TEST_F(Versions, ACommandsLinesAreItsVersionsAndALineOfTwoWordsIsAnError) {
+  write("list.txt", "1.0\r\n\r\n  1.1 \t\r\n\n2.0\r\n");
+  matrix("{ command: cat list.txt }");
+  Outcome v = validate();
+  ASSERT_EQ(v.status, 0) << v.err;
+  EXPECT_EQ(versions_line(v.out),
+            "  versions   library: 3 from command 'cat list.txt', 1.0 .. 2.0\n");
+  write("list.txt", "1.0\n\n1.1 1.2\n2.0\n");
+  v = validate();
+  EXPECT_EQ(v.status, 2);
+  EXPECT_EQ(
+      v.err,
+      "faultline.yaml:5:26: error: components.library.versions.command 'cat list.txt': line 3 "
+      "of its output, '1.1 1.2', holds whitespace: print one version per line (a version is "
+      "one word)\n");
+  write("list.txt", "1.0\n2.0\tbeta\n");
+  v = validate();
+  EXPECT_EQ(v.status, 2);
+  EXPECT_EQ(
+      v.err,
+      "faultline.yaml:5:26: error: components.library.versions.command 'cat list.txt': line 2 "
+      "of its output, '2.0\tbeta', holds whitespace: print one version per line (a version "
+      "is one word)\n");
+}
+
 TEST_F(Versions, AFailingOrSilentCommandIsAnErrorAtItsKey) {
   matrix("{ command: \"echo no such package >&2; exit 4\" }");
   Outcome v = validate();
