@@ -6,8 +6,16 @@
 namespace faultline::runner {
 
 void Capture::append(std::string_view bytes) {
+  count(bytes);
+  keep(bytes);
+}
+
+void Capture::count(std::string_view bytes) {
   m_reports.feed(bytes, m_total);
   m_total += bytes.size();
+}
+
+void Capture::keep(std::string_view bytes) {
   if (m_head.size() < m_limits.head_bytes) {
     std::size_t take = std::min(bytes.size(), m_limits.head_bytes - m_head.size());
     m_head.append(bytes.data(), take);
@@ -36,6 +44,13 @@ void Capture::append_to_ring(std::string_view bytes) {
     size = capacity;
   }
   m_ring_size = size;
+}
+
+void Capture::keep_bytes_of(const Capture& source) {
+  m_head = source.m_head;
+  m_ring = source.m_ring;
+  m_ring_start = source.m_ring_start;
+  m_ring_size = source.m_ring_size;
 }
 
 std::string Capture::tail() const {
@@ -88,6 +103,32 @@ std::string Capture::text() const {
   add_gap(out, m_total - m_ring_size - at);
   out += tail();
   return out;
+}
+
+OutputCaptures::OutputCaptures(CaptureLimits limits) : m_interleaved(limits) {
+  limits.report_bytes = 0;  // crash reports are looked for once, in the interleaved copy
+  m_stdout = Capture(limits);
+  m_stderr = Capture(limits);
+}
+
+void OutputCaptures::append(int stream, std::string_view bytes) {
+  if (bytes.empty()) return;
+  if (m_sole_writer == 0) m_sole_writer = stream;
+  if (m_sole_writer > 0 && m_sole_writer != stream) {  // the other stream's first bytes
+    m_interleaved.keep_bytes_of(of(m_sole_writer));
+    m_sole_writer = -1;
+  }
+  of(stream).append(bytes);
+  m_interleaved.count(bytes);
+  if (m_sole_writer < 0) m_interleaved.keep(bytes);
+}
+
+void OutputCaptures::finish(Capture& stdout_capture, Capture& stderr_capture,
+                            Capture& interleaved) {
+  if (m_sole_writer > 0) m_interleaved.keep_bytes_of(of(m_sole_writer));
+  stdout_capture = std::move(m_stdout);
+  stderr_capture = std::move(m_stderr);
+  interleaved = std::move(m_interleaved);
 }
 
 }  // namespace faultline::runner

@@ -1,8 +1,8 @@
 // runner/capture.h — Capture, a bounded copy of one output stream: the first and
 // last N bytes, every crash report in between (report_regions.h), the total count
-// and whether anything was dropped. It owns no descriptors and knows nothing of
-// processes; process.h feeds it what a child writes, and crash parsers read text()
-// afterwards.
+// and whether anything was dropped; OutputCaptures, a child's stdout, stderr and
+// both interleaved. They own no descriptors and know nothing of processes;
+// process.h feeds them what a child writes, and crash parsers read text() afterwards.
 #pragma once
 
 #include <cstddef>
@@ -53,6 +53,13 @@ class Capture {
   std::string text() const;
 
  private:
+  friend class OutputCaptures;
+  // append() is count() then keep(): the first scans and counts, the second stores.
+  void count(std::string_view bytes);
+  void keep(std::string_view bytes);
+  // Stores the bytes `source` stores, for a capture that count()ed the same stream
+  // (same total) but kept nothing; both were made with the same head and tail bounds.
+  void keep_bytes_of(const Capture& source);
   void append_to_ring(std::string_view bytes);
   // The kept report regions, cut to the bytes between head and tail.
   std::vector<StreamRegion> middle() const;
@@ -64,6 +71,31 @@ class Capture {
   std::size_t m_ring_size = 0;
   std::uint64_t m_total = 0;
   ReportRegions m_reports{m_limits.report_bytes};
+};
+
+// The captures of one child's output: stdout, stderr, and both interleaved in the
+// order they were read, which alone looks for crash reports. While only one stream
+// has written, the interleaved copy stores nothing itself: its bytes are that
+// stream's capture's, copied in (at most head + tail bytes) when the other stream
+// first writes, or at finish(). So a run that writes to one stream copies each
+// byte once, not twice; one that writes to both, as before.
+class OutputCaptures {
+ public:
+  OutputCaptures() = default;
+  explicit OutputCaptures(CaptureLimits limits);
+
+  // The next bytes of stream 1 (stdout) or 2 (stderr).
+  void append(int stream, std::string_view bytes);
+  // The three captures, the interleaved copy completed; this object is spent.
+  void finish(Capture& stdout_capture, Capture& stderr_capture, Capture& interleaved);
+
+ private:
+  Capture& of(int stream) { return stream == 1 ? m_stdout : m_stderr; }
+
+  Capture m_stdout;
+  Capture m_stderr;
+  Capture m_interleaved;
+  int m_sole_writer = 0;  // 1 or 2 while only that stream has written; 0 before any, -1 both
 };
 
 }  // namespace faultline::runner

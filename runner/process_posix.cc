@@ -445,14 +445,11 @@ void clean_up_descendants(pid_t pgid, const std::string& token) {
 class RunningProcess {
  public:
   RunningProcess(const ProcessOptions& options, Child child)
-      : m_options(options), m_child(std::move(child)), m_buffer(new char[k_read_chunk]) {
+      : m_options(options),
+        m_child(std::move(child)),
+        m_buffer(new char[k_read_chunk]),
+        m_output(options.capture) {
     m_result.pid = m_child.pid;
-    // Crash reports are looked for once, in the interleaved copy.
-    CaptureLimits plain = options.capture;
-    plain.report_bytes = 0;
-    m_result.stdout_capture = Capture(plain);
-    m_result.stderr_capture = Capture(plain);
-    m_result.interleaved = Capture(options.capture);
     if (options.timeout.count() > 0) m_deadline = m_start + options.timeout;
   }
 
@@ -472,6 +469,7 @@ class RunningProcess {
     reap();
     clean_up_descendants(m_child.pid, m_child.token);
     reap_cgroup_members();
+    m_output.finish(m_result.stdout_capture, m_result.stderr_capture, m_result.interleaved);
     return std::move(m_result);
   }
 
@@ -548,7 +546,7 @@ class RunningProcess {
 
   // Reads until the pipe is empty (EAGAIN) or closed (EOF: the fd is closed here).
   void read_available(UniqueFd& fd) {
-    Capture& stream = &fd == &m_child.out ? m_result.stdout_capture : m_result.stderr_capture;
+    const int stream = &fd == &m_child.out ? 1 : 2;
     while (fd) {
       ssize_t n = read(fd.get(), m_buffer.get(), k_read_chunk);
       if (n < 0 && errno == EINTR) continue;
@@ -558,9 +556,8 @@ class RunningProcess {
         return;
       }
       std::string_view bytes(m_buffer.get(), static_cast<std::size_t>(n));
-      if (m_options.on_output) m_options.on_output(&fd == &m_child.out ? 1 : 2, bytes);
-      stream.append(bytes);
-      m_result.interleaved.append(bytes);
+      if (m_options.on_output) m_options.on_output(stream, bytes);
+      m_output.append(stream, bytes);
       if (static_cast<std::size_t>(n) < k_read_chunk) return;  // likely empty now
     }
   }
@@ -652,6 +649,7 @@ class RunningProcess {
   const ProcessOptions& m_options;
   Child m_child;
   std::unique_ptr<char[]> m_buffer;
+  OutputCaptures m_output;  // moved into m_result's captures when the run ends
   ProcessResult m_result;
   Clock::time_point m_start = Clock::now();
   std::optional<Clock::time_point> m_deadline;
