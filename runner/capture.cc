@@ -158,7 +158,7 @@ std::string_view OutputCaptures::commit(int stream, std::size_t n) {
     return bytes;
   }
   if (n == 0) return {};
-  note_writer(stream);  // before the commit: a switch copies the other stream's bytes
+  note_writer(stream);  // first: on a switch, the interleaved copy keeps these bytes
   std::string_view bytes = of(stream).commit_to_ring(n);
   add_to_interleaved(bytes);
   return bytes;

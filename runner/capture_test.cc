@@ -321,5 +321,25 @@ TEST(RunnerOutputCaptures, MatchesThreeCapturesFedEveryByteForRandomInterleaving
   }
 }
 
+TEST(RunnerOutputCaptures, ACrlfReportReadAcrossTheRingsEndIsKept) {
+  // CRLF lines after invalid UTF-8, in a stream whose ring (4096 bytes) wraps many
+  // times, read in place in pieces of up to 3000 bytes: reads stop at the ring's end,
+  // so the report is split there as well as between reads.
+  const std::string asan = fixture("asan_uaf_clang14.txt");
+  std::string crlf;
+  for (std::size_t at = 0, next = 0; at < asan.size(); at = next) {
+    next = asan.find('\n', at) + 1;
+    crlf += asan.substr(at, next - at - 1) + "\r\n";
+  }
+  const std::string text = chatter(3000) + "\xff\xfe garbage \xc3\n" + crlf + chatter(3000);
+  const CaptureLimits limits{4096, 4096, 65536};
+  Steps steps = chunks_of(1, text, 9000);
+  Three got = by_output_captures(steps, limits, Feed::read_in_place);
+  const std::string alone = sanitizers::parse_output(asan).at(0).signature.hash;
+  EXPECT_EQ(kinds(got.both), std::vector<std::string>{"asan heap-use-after-free " + alone});
+  EXPECT_NE(got.both.text().find(crlf.substr(crlf.find("==6351==ERROR"), 200)), std::string::npos);
+  expect_like_reference(steps, limits, "crlf");
+}
+
 }  // namespace
 }  // namespace faultline::runner
