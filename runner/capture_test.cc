@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -176,6 +179,166 @@ TEST(RunnerCaptureReports, NoReportsAreKeptWithABudgetOfZero) {
   Capture capture = captured(chatter(2000) + fixture("asan_uaf_clang14.txt") + chatter(2000), 4096,
                              {4096, 4096, 0});
   EXPECT_TRUE(kinds(capture).empty());
+}
+
+// ---- OutputCaptures: the interleaved copy shares one stream's bytes until both write ----
+
+// Each step is (stream, bytes). The reference: three Captures fed as the runner fed
+// them before OutputCaptures, every byte copied into the interleaved one at once.
+using Steps = std::vector<std::pair<int, std::string>>;
+
+struct Three {
+  Capture out, err, both;
+};
+
+// How the runner feeds OutputCaptures: append() (as the fake runner does), or
+// read() into space() and commit() (as process_posix.cc does), here with reads of
+// at most 3000 bytes, some shorter, some failing (a space() never committed).
+enum class Feed { append, read_in_place };
+
+void read_in_place(OutputCaptures& output, int stream, std::string_view bytes) {
+  std::mt19937 random(static_cast<unsigned>(bytes.size()));
+  while (!bytes.empty()) {
+    std::span<char> into = output.space(stream, 3000);
+    if (random() % 5 == 0) continue;  // EAGAIN: nothing read
+    std::size_t n = std::min({into.size(), bytes.size(), std::size_t{1} + random() % 3000});
+    std::memcpy(into.data(), bytes.data(), n);
+    EXPECT_EQ(output.commit(stream, n), bytes.substr(0, n));
+    bytes.remove_prefix(n);
+  }
+}
+
+Three by_output_captures(const Steps& steps, CaptureLimits limits, Feed feed = Feed::append) {
+  OutputCaptures output(limits);
+  for (const auto& [stream, bytes] : steps) {
+    if (feed == Feed::append) output.append(stream, bytes);
+    if (feed == Feed::read_in_place) read_in_place(output, stream, bytes);
+  }
+  Three got;
+  output.finish(got.out, got.err, got.both);
+  return got;
+}
+
+Three by_reference(const Steps& steps, CaptureLimits limits) {
+  CaptureLimits plain = limits;
+  plain.report_bytes = 0;
+  Three want{Capture(plain), Capture(plain), Capture(limits)};
+  for (const auto& [stream, bytes] : steps) {
+    (stream == 1 ? want.out : want.err).append(bytes);
+    want.both.append(bytes);
+  }
+  return want;
+}
+
+void expect_same(const Capture& got, const Capture& want, const std::string& what) {
+  EXPECT_EQ(got.total_bytes(), want.total_bytes()) << what;
+  EXPECT_EQ(got.head(), want.head()) << what;
+  EXPECT_EQ(got.tail(), want.tail()) << what;
+  EXPECT_EQ(got.omitted_bytes(), want.omitted_bytes()) << what;
+  EXPECT_EQ(got.dropped_reports(), want.dropped_reports()) << what;
+  EXPECT_EQ(got.text(), want.text()) << what;
+}
+
+void expect_like_reference(const Steps& steps, CaptureLimits limits, const std::string& what) {
+  Three want = by_reference(steps, limits);
+  for (Feed feed : {Feed::append, Feed::read_in_place}) {
+    Three got = by_output_captures(steps, limits, feed);
+    std::string how = what + (feed == Feed::append ? ", appended" : ", read in place");
+    expect_same(got.out, want.out, how + ", stdout");
+    expect_same(got.err, want.err, how + ", stderr");
+    expect_same(got.both, want.both, how + ", interleaved");
+  }
+}
+
+// `text` as steps of stream `stream`, in chunks of `chunk` bytes.
+Steps chunks_of(int stream, const std::string& text, std::size_t chunk) {
+  Steps out;
+  for (std::size_t at = 0; at < text.size(); at += chunk)
+    out.emplace_back(stream, text.substr(at, chunk));
+  return out;
+}
+
+TEST(RunnerOutputCaptures, OneStreamOnlyGivesTheInterleavedCopyItsBytes) {
+  Three got = by_output_captures({{1, "abc\n"}, {1, "0123456789"}, {1, "xyz\n"}}, {4, 4});
+  EXPECT_EQ(got.both.text(), "abc\n[... 10 bytes omitted ...]\nxyz\n");
+  EXPECT_EQ(got.out.text(), got.both.text());
+  EXPECT_EQ(got.err.total_bytes(), 0u);
+  Three err_only = by_output_captures({{2, "only stderr\n"}}, {4, 4});
+  EXPECT_EQ(err_only.both.text(), "only\n[... 4 bytes omitted ...]\nerr\n");
+  EXPECT_EQ(err_only.out.text(), "");
+}
+
+TEST(RunnerOutputCaptures, NothingWrittenLeavesThreeEmptyCaptures) {
+  Three got = by_output_captures({}, {4, 4});
+  EXPECT_EQ(got.both.total_bytes(), 0u);
+  EXPECT_EQ(got.both.text(), "");
+  EXPECT_EQ(got.out.text(), "");
+}
+
+TEST(RunnerOutputCaptures, TheOtherStreamsFirstBytesFollowTheKeptOnes) {
+  // stdout filled head and wrapped its tail before stderr's first write.
+  Three got =
+      by_output_captures({{1, "head"}, {1, std::string(50, '.')}, {1, "WXYZ"}, {2, "E!"}}, {4, 4});
+  EXPECT_EQ(got.both.text(), "head\n[... 52 bytes omitted ...]\nYZE!");
+  EXPECT_EQ(got.out.text(), "head\n[... 50 bytes omitted ...]\nWXYZ");
+  EXPECT_EQ(got.err.text(), "E!");
+}
+
+TEST(RunnerOutputCaptures, MatchesThreeCapturesFedEveryByteWhereTheStreamsSwitch) {
+  const std::string asan = fixture("asan_uaf_clang14.txt");
+  const std::string text = chatter(3000) + asan + chatter(3000);
+  const CaptureLimits limits{4096, 4096, 65536};
+  for (std::size_t switch_at :
+       {std::size_t{0}, std::size_t{100}, std::size_t{4096}, std::size_t{6000},
+        text.find("==6351==ERROR") + 20, text.size() - 10, text.size()}) {
+    Steps steps = chunks_of(1, text.substr(0, switch_at), 4093);
+    Steps rest = chunks_of(2, text.substr(switch_at), 4093);
+    steps.insert(steps.end(), rest.begin(), rest.end());
+    expect_like_reference(steps, limits, "switch at " + std::to_string(switch_at));
+    EXPECT_EQ(kinds(by_output_captures(steps, limits).both).size(), 1u) << switch_at;
+  }
+}
+
+TEST(RunnerOutputCaptures, MatchesThreeCapturesFedEveryByteForRandomInterleavings) {
+  const std::string asan = fixture("asan_uaf_clang14.txt");
+  const std::string text = chatter(2000) + asan + chatter(2000) + asan + chatter(500);
+  std::mt19937 random(14);
+  for (int trial = 0; trial < 12; ++trial) {
+    Steps steps;
+    int stream = 1 + static_cast<int>(random() % 2);
+    for (std::size_t at = 0; at < text.size();) {
+      std::size_t chunk = 1 + random() % 9000;
+      steps.emplace_back(stream, text.substr(at, chunk));
+      at += chunk;
+      if (random() % (trial + 2) == 0) stream = 3 - stream;  // later trials switch rarely
+    }
+    for (CaptureLimits limits : {CaptureLimits{2048, 3000, 65536}, CaptureLimits{0, 4096, 65536},
+                                 CaptureLimits{100, 0, 65536}, CaptureLimits{0, 0, 65536}})
+      expect_like_reference(steps, limits,
+                            "trial " + std::to_string(trial) + ", head " +
+                                std::to_string(limits.head_bytes) + ", tail " +
+                                std::to_string(limits.tail_bytes));
+  }
+}
+
+TEST(RunnerOutputCaptures, ACrlfReportReadAcrossTheRingsEndIsKept) {
+  // CRLF lines after invalid UTF-8, in a stream whose ring (4096 bytes) wraps many
+  // times, read in place in pieces of up to 3000 bytes: reads stop at the ring's end,
+  // so the report is split there as well as between reads.
+  const std::string asan = fixture("asan_uaf_clang14.txt");
+  std::string crlf;
+  for (std::size_t at = 0, next = 0; at < asan.size(); at = next) {
+    next = asan.find('\n', at) + 1;
+    crlf += asan.substr(at, next - at - 1) + "\r\n";
+  }
+  const std::string text = chatter(3000) + "\xff\xfe garbage \xc3\n" + crlf + chatter(3000);
+  const CaptureLimits limits{4096, 4096, 65536};
+  Steps steps = chunks_of(1, text, 9000);
+  Three got = by_output_captures(steps, limits, Feed::read_in_place);
+  const std::string alone = sanitizers::parse_output(asan).at(0).signature.hash;
+  EXPECT_EQ(kinds(got.both), std::vector<std::string>{"asan heap-use-after-free " + alone});
+  EXPECT_NE(got.both.text().find(crlf.substr(crlf.find("==6351==ERROR"), 200)), std::string::npos);
+  expect_like_reference(steps, limits, "crlf");
 }
 
 }  // namespace

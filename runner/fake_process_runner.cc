@@ -28,18 +28,14 @@ void wait_for_cancel(const ProcessOptions& options) {
 
 // The output, as the real runner delivers it: on_output, then each capture.
 void deliver(const FakeProcess& script, const ProcessOptions& options, ProcessResult& result) {
-  CaptureLimits plain = options.capture;
-  plain.report_bytes = 0;
-  result.stdout_capture = Capture(plain);
-  result.stderr_capture = Capture(plain);
-  result.interleaved = Capture(options.capture);
+  OutputCaptures output(options.capture);
   for (int stream : {1, 2}) {
     const std::string& bytes = stream == 1 ? script.stdout_text : script.stderr_text;
     if (bytes.empty()) continue;
     if (options.on_output) options.on_output(stream, bytes);
-    (stream == 1 ? result.stdout_capture : result.stderr_capture).append(bytes);
-    result.interleaved.append(bytes);
+    output.append(stream, bytes);
   }
+  output.finish(result.stdout_capture, result.stderr_capture, result.interleaved);
 }
 
 ProcessResult result_of(const FakeProcess& script, const ProcessOptions& options) {

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <set>
 #include <shared_mutex>
+#include <span>
 #include <sstream>
 #include <string_view>
 #include <thread>
@@ -445,14 +446,8 @@ void clean_up_descendants(pid_t pgid, const std::string& token) {
 class RunningProcess {
  public:
   RunningProcess(const ProcessOptions& options, Child child)
-      : m_options(options), m_child(std::move(child)), m_buffer(new char[k_read_chunk]) {
+      : m_options(options), m_child(std::move(child)), m_output(options.capture) {
     m_result.pid = m_child.pid;
-    // Crash reports are looked for once, in the interleaved copy.
-    CaptureLimits plain = options.capture;
-    plain.report_bytes = 0;
-    m_result.stdout_capture = Capture(plain);
-    m_result.stderr_capture = Capture(plain);
-    m_result.interleaved = Capture(options.capture);
     if (options.timeout.count() > 0) m_deadline = m_start + options.timeout;
   }
 
@@ -472,6 +467,7 @@ class RunningProcess {
     reap();
     clean_up_descendants(m_child.pid, m_child.token);
     reap_cgroup_members();
+    m_output.finish(m_result.stdout_capture, m_result.stderr_capture, m_result.interleaved);
     return std::move(m_result);
   }
 
@@ -546,22 +542,22 @@ class RunningProcess {
     }
   }
 
-  // Reads until the pipe is empty (EAGAIN) or closed (EOF: the fd is closed here).
+  // Reads until the pipe is empty (EAGAIN) or closed (EOF: the fd is closed here),
+  // straight into the stream's capture where it can (OutputCaptures::space).
   void read_available(UniqueFd& fd) {
-    Capture& stream = &fd == &m_child.out ? m_result.stdout_capture : m_result.stderr_capture;
+    const int stream = &fd == &m_child.out ? 1 : 2;
     while (fd) {
-      ssize_t n = read(fd.get(), m_buffer.get(), k_read_chunk);
+      std::span<char> into = m_output.space(stream, k_read_chunk);
+      ssize_t n = read(fd.get(), into.data(), into.size());
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && errno == EAGAIN) return;
       if (n <= 0) {  // EOF, or an error that ends this stream just the same
         fd.reset();
         return;
       }
-      std::string_view bytes(m_buffer.get(), static_cast<std::size_t>(n));
-      if (m_options.on_output) m_options.on_output(&fd == &m_child.out ? 1 : 2, bytes);
-      stream.append(bytes);
-      m_result.interleaved.append(bytes);
-      if (static_cast<std::size_t>(n) < k_read_chunk) return;  // likely empty now
+      std::string_view bytes = m_output.commit(stream, static_cast<std::size_t>(n));
+      if (m_options.on_output) m_options.on_output(stream, bytes);
+      if (static_cast<std::size_t>(n) < into.size()) return;  // likely empty now
     }
   }
 
@@ -651,7 +647,7 @@ class RunningProcess {
 
   const ProcessOptions& m_options;
   Child m_child;
-  std::unique_ptr<char[]> m_buffer;
+  OutputCaptures m_output;  // moved into m_result's captures when the run ends
   ProcessResult m_result;
   Clock::time_point m_start = Clock::now();
   std::optional<Clock::time_point> m_deadline;
