@@ -131,8 +131,10 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
   for (std::size_t b = 0; b < outcomes.size(); ++b)
     if (outcomes[b].state != runner::BuildState::not_needed) {
       m_outcomes[b] = outcomes[b];
-      const bool ran = !outcomes[b].cached && (outcomes[b].state == runner::BuildState::ok ||
-                                               outcomes[b].state == runner::BuildState::failed);
+      // A failure met ahead and handed on again (reused) ran nothing now.
+      const bool ran = !outcomes[b].cached && !outcomes[b].reused &&
+                       (outcomes[b].state == runner::BuildState::ok ||
+                        outcomes[b].state == runner::BuildState::failed);
       m_builds_run += ran;
       m_build_seconds += ran ? outcomes[b].seconds : 0;
     }
