@@ -21,11 +21,12 @@ MeteredOracle::MeteredOracle(Oracle& inner, Clock now, Clock build_clock)
 
 Expected<Observation> MeteredOracle::observe(std::size_t index, int runs, bool stop_at_first) {
   const double start = m_now(), built = m_build_clock ? m_build_clock() : 0;
+  const bool ready = m_is_built && m_is_built(index);  // before the probe builds it
   FAULTLINE_TRY(Observation seen, m_inner.observe(index, runs, stop_at_first));
   const double elapsed = std::max(0.0, m_now() - start);
   if (m_build_clock) m_built_seconds += std::clamp(m_build_clock() - built, 0.0, elapsed);
   m_runs += seen.runs;
-  if (m_built.insert(index).second) {
+  if (m_built.insert(index).second && !ready) {
     ++m_builds;
     m_first_runs += seen.runs;
     m_first_seconds += elapsed;

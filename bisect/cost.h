@@ -22,6 +22,10 @@ class MeteredOracle : public Oracle {
   // the rest of its time is runs (crash analysis included); without it the
   // split is inferred from probes of versions already built.
   explicit MeteredOracle(Oracle& inner, Clock now = {}, Clock build_clock = {});
+  // Asked before each probe (optional): whether the version needs no build (made
+  // ahead, earlier, or found in the cache; SearchOptions::built). Its first probe
+  // then counts as runs alone: not a version built, nor in build_seconds().
+  void set_built(std::function<bool(std::size_t)> built) { m_is_built = std::move(built); }
 
   Expected<Observation> observe(std::size_t index, int runs, bool stop_at_first) override;
 
@@ -35,13 +39,15 @@ class MeteredOracle : public Oracle {
   double build_seconds() const;
   ProbeCost cost() const { return {build_seconds(), run_seconds()}; }
 
-  int builds() const { return m_builds; }  // versions probed (built, or found unbuildable)
+  // Versions probed that needed a build (built, or found unbuildable) when probed.
+  int builds() const { return m_builds; }
   int runs() const { return m_runs; }
   double seconds() const { return m_first_seconds + m_repeat_seconds; }  // all probes
 
  private:
   Oracle& m_inner;
   Clock m_now, m_build_clock;
+  std::function<bool(std::size_t)> m_is_built;
   double m_built_seconds = 0;  // with a build clock: what it advanced during probes
   std::set<std::size_t> m_built;
   int m_builds = 0, m_runs = 0;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
 #include <random>
 
 #include "bisect/simulated_oracle.h"
@@ -58,6 +60,56 @@ TEST(MeteredOracle, ABuildClockSplitsWhatTheBuildsMeasured) {
   ASSERT_TRUE(metered.observe(4, 1, false));
   EXPECT_NEAR(metered.build_seconds(), 0.2, 1e-9);
   EXPECT_NEAR(metered.run_seconds(), 1.05, 1e-9);
+}
+
+// A version built ahead (or earlier, or found in the cache) costs no build: its
+// probe is runs alone, and the builds measured are the other version's.
+TEST(MeteredOracle, AVersionAlreadyBuiltCountsNoBuild) {
+  for (const bool told : {false, true}) {
+    ScriptedAxis axis({{0, 2}, {60, 1}});  // version 3: built ahead; version 5: a 60 s build
+    MeteredOracle metered(
+        axis, [&] { return axis.now; }, [&] { return axis.building; });
+    if (told) metered.set_built([](std::size_t v) { return v == 3; });
+    ASSERT_TRUE(metered.observe(3, 1, false));
+    ASSERT_TRUE(metered.observe(5, 1, false));
+    EXPECT_EQ(metered.builds(), told ? 1 : 2);
+    EXPECT_DOUBLE_EQ(metered.build_seconds(), told ? 60 : 30);
+    EXPECT_DOUBLE_EQ(metered.run_seconds(), 1.5);
+  }
+}
+
+// The versions a deterministic search over 17 versions probes, in order, with
+// builds of 100 s and runs of 1 s, `built` telling which need no build.
+std::vector<std::size_t> probes_with(std::function<bool(std::size_t)> built,
+                                     std::vector<std::vector<std::size_t>>* prefetched) {
+  SimulatedAxis axis(SimulatedAxis::step(17, 11, 1.0), 7);
+  SearchOptions options;
+  options.cost = [] { return ProbeCost{100, 1}; };
+  options.built = std::move(built);
+  options.prefetch = [&](std::size_t, const std::vector<std::size_t>& next) {
+    prefetched->push_back(next);
+  };
+  auto r = bisect_1d(17, axis, options);
+  EXPECT_TRUE(r && r->outcome == Outcome::culprit && r->first_bad == 11);
+  std::vector<std::size_t> probes;
+  if (r)
+    for (const Step& s : r->steps)
+      if (s.phase == Phase::search) probes.push_back(s.index);
+  return probes;
+}
+
+// Builds of 100 runs' time make the search probe versions already built; one
+// told built (made ahead) is priced so, and is never named to build ahead.
+TEST(CostAwareSearch, AVersionBuiltAheadCostsNoBuild) {
+  std::vector<std::vector<std::size_t>> blind_next, told_next;
+  const auto blind = probes_with({}, &blind_next);
+  const auto told = probes_with([](std::size_t v) { return v == 12; }, &told_next);
+  // Blind to version 12's build, the search reruns built versions (7, then 9, 10)
+  // rather than build; told, it probes 12 first, at no build.
+  EXPECT_EQ(blind, (std::vector<std::size_t>{7, 7, 7, 7, 16, 11, 9, 9, 9, 9, 10, 10}));
+  EXPECT_EQ(told,
+            (std::vector<std::size_t>{12, 5, 5, 5, 5, 5, 8, 8, 8, 8, 10, 10, 10, 10, 12, 11}));
+  for (const auto& next : told_next) EXPECT_EQ(std::count(next.begin(), next.end(), 12u), 0);
 }
 
 struct Tally {

@@ -44,7 +44,8 @@ double find_chance(int silent, int more) {
 
 std::optional<SpreadStep> next_spread_step(const std::vector<std::size_t>& order,
                                            const std::vector<int>& silent, int spread_runs,
-                                           const ProbeCost& cost) {
+                                           const ProbeCost& cost,
+                                           const std::function<bool(std::size_t)>& built) {
   std::optional<SpreadStep> best;
   double best_rate = -1;
   const double run = std::max(cost.run_seconds, 1e-3);
@@ -57,7 +58,8 @@ std::optional<SpreadStep> next_spread_step(const std::vector<std::size_t>& order
         break;
       }
     const int more = goal - silent[v];
-    const double seconds = more * run + (silent[v] == 0 ? std::max(0.0, cost.build_seconds) : 0);
+    const bool pays_build = silent[v] == 0 && !(built && built(v));
+    const double seconds = more * run + (pays_build ? std::max(0.0, cost.build_seconds) : 0);
     const double rate = find_chance(silent[v], more) / seconds;
     if (rate > best_rate * (1 + 1e-9)) best_rate = rate, best = SpreadStep{v, goal};
   }
@@ -151,9 +153,11 @@ void IntervalSearch::prefetch_after(const std::vector<std::size_t>& order, std::
                                     const SpreadStep& step, const ProbeCost& cost) const {
   if (!m_options.search.prefetch) return;
   silent[step.version] = step.goal;
-  const auto next = next_spread_step(order, silent, m_options.spread_runs, cost);
+  const auto& built = m_options.search.built;
+  const auto next = next_spread_step(order, silent, m_options.spread_runs, cost, built);
   std::vector<std::size_t> versions;
-  if (next && silent[next->version] == 0) versions.push_back(next->version);
+  if (next && silent[next->version] == 0 && !(built && built(next->version)))
+    versions.push_back(next->version);
   m_options.search.prefetch(step.version, versions);
 }
 
@@ -169,7 +173,8 @@ Expected<bool> IntervalSearch::find_crash() {
     if (v < m_n) silent[v] += seen.runs;
   while (m_oracle.runs() < m_options.search.max_runs) {
     const ProbeCost cost = m_options.search.cost ? m_options.search.cost() : ProbeCost{};
-    const auto step = next_spread_step(order, silent, m_options.spread_runs, cost);
+    const auto step =
+        next_spread_step(order, silent, m_options.spread_runs, cost, m_options.search.built);
     if (!step) break;
     const std::size_t v = step->version;
     prefetch_after(order, silent, *step, cost);
@@ -205,6 +210,8 @@ Expected<SearchReport> IntervalSearch::search(std::size_t lo, std::size_t hi, bo
       for (const std::size_t v : next) whole.push_back(v + lo);
       m_options.search.prefetch(probe + lo, whole);
     };
+  if (m_options.search.built)
+    options.built = [&, lo](std::size_t v) { return m_options.search.built(v + lo); };
   std::vector<PriorObservation> prior;
   for (const auto& [v, seen] : m_prior)
     if (v >= lo && v <= hi) prior.emplace_back(v - lo, seen);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,13 +73,15 @@ struct SpreadStep {
 // The spread probe most likely to show a crash per second: over the versions of
 // `order` below `spread_runs` silent runs (`silent`, per version of the axis; an
 // unbuildable version counts as done), the next round (1, 5, `spread_runs`),
-// a version with no runs paying `cost.build_seconds`; ties go to the earlier in
+// a version with no runs paying `cost.build_seconds` unless `built` (optional,
+// SearchOptions::built) says it needs no build; ties go to the earlier in
 // `order`. nullopt when every version has its stated power. With free builds
 // this is round by round across the axis; with a build of 60 runs' time, a built
 // version reaches 5 runs before the next version is built.
 std::optional<SpreadStep> next_spread_step(const std::vector<std::size_t>& order,
                                            const std::vector<int>& silent, int spread_runs,
-                                           const ProbeCost& cost);
+                                           const ProbeCost& cost,
+                                           const std::function<bool(std::size_t)>& built = {});
 
 // Up to `count` versions of 0..n-1 spread across the axis in probe order: the
 // newest, the oldest, the middle, then the middles of the halves, and so on.

@@ -11,11 +11,14 @@ namespace faultline::bisect {
 
 // What a batch of runs of one cell showed. Only `target` is evidence for the
 // search; `other` (crashes with another signature) is recorded and reported.
+// A run whose crash cannot be told apart (its stack was lost: a core file shared
+// by parallel runs) is `unknown`: not in `runs`, neither target nor other.
 struct Observation {
-  int runs = 0;              // runs performed in this batch
+  int runs = 0;              // runs that are evidence in this batch (unknown ones excluded)
   int target = 0;            // runs showing the target signature
   int other = 0;             // runs crashing with another signature
   bool unbuildable = false;  // the cell did not build (git bisect's exit 125): skip it
+  int unknown = 0;           // runs that crashed with their stack lost: no evidence either way
 };
 
 // One ordered axis of versions, indexed 0 (oldest) .. n-1 (newest).

@@ -123,6 +123,10 @@ class Search {
  private:
   std::size_t caller(std::size_t v) const { return m_options.fixed ? m_n - 1 - v : v; }
   int budget_left() const { return m_options.max_runs - m_report.runs; }
+  bool built(const BoundaryModel& model, std::size_t v) const {
+    return model.runs_at(v) > 0 || model.unbuildable(v) ||
+           (m_options.built && m_options.built(caller(v)));
+  }
   void record(Phase phase, std::size_t v, const Observation& seen);
   Expected<Observation> ask(Phase phase, std::size_t v, int runs);
   bool replay(Phase phase, std::size_t v, Observation* seen);
@@ -295,8 +299,7 @@ std::size_t Search::cheapest_information(const BoundaryModel& model,
   double best_rate = -1;
   for (std::size_t v = 0; v < m_n; ++v) {
     if (gain[v] < 1e-12) continue;
-    const bool built = model.runs_at(v) > 0 || model.unbuildable(v);
-    const double seconds = run + (built ? 0 : cost.build_seconds / probe_runs(model, v));
+    const double seconds = run + (built(model, v) ? 0 : cost.build_seconds / probe_runs(model, v));
     if (gain[v] / seconds > best_rate) best_rate = gain[v] / seconds, best = v;
   }
   return best;
@@ -328,8 +331,8 @@ void Search::prefetch_next(std::size_t v, int runs, double confidence) const {
     BoundaryModel model = m_model;
     model.add(v, crash ? 1 : runs, crash ? 1 : 0);
     for (const std::size_t w : probes_after(model, confidence)) {
-      const bool built = w >= m_n || w == v || m_model.runs_at(w) > 0 || m_model.unbuildable(w);
-      if (!built && std::find(next.begin(), next.end(), caller(w)) == next.end())
+      const bool ready = w >= m_n || w == v || built(m_model, w);
+      if (!ready && std::find(next.begin(), next.end(), caller(w)) == next.end())
         next.push_back(caller(w));
     }
   }

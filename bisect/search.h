@@ -49,6 +49,11 @@ struct SearchOptions {
   // over the runs the probe asks for. Unset (or builds free): the most
   // informative run, as before costs were counted.
   std::function<ProbeCost()> cost;
+  // Whether a version (caller's order) needs no build before its probe: built
+  // ahead, earlier in the session or found in the build cache, or known not to
+  // build. Such a probe pays no build in the cost model and is not named to
+  // prefetch. Unset: a version is built once it has runs or is unbuildable.
+  std::function<bool(std::size_t)> built;
   // Told before each search probe (not a replayed one): the version about to be
   // probed, then the versions the search would probe after it, not built yet:
   // the next after a crash (its first run crashes) and the next after silent

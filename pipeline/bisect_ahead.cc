@@ -35,7 +35,7 @@ void BuildAhead::want(std::size_t probe, const std::vector<std::size_t>& next) {
 std::vector<std::size_t> BuildAhead::builds_of(std::size_t cell) const {
   std::vector<std::size_t> builds;
   for (const auto b : m_in.expansion.cell_builds[cell])
-    if (!m_complete.count(b)) builds.push_back(b);
+    if (!m_complete.count(b) && !m_failed.count(b)) builds.push_back(b);
   return builds;
 }
 
@@ -77,6 +77,9 @@ void BuildAhead::finish_locked(const Job& job, const std::vector<runner::BuildOu
       ++m_builds_run, m_build_seconds += outcomes[b].seconds;
     if (outcomes[b].state != runner::BuildState::ok) {
       all_ok = false;
+      const bool failed = outcomes[b].state == runner::BuildState::failed ||
+                          outcomes[b].state == runner::BuildState::dependency_failed;
+      if (failed && !job.cancel) m_failed[b] = outcomes[b];
       continue;
     }
     if (!m_complete.insert(b).second) continue;
@@ -118,6 +121,7 @@ std::vector<runner::BuildOutcome> BuildAhead::build_now(const std::vector<std::s
     m_wake.wait(lock, [&] { return !in_flight(); });
     m_waited += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
+  if (auto failed = failed_ahead_locked(needed)) return *failed;
   std::vector<std::size_t> claimed;
   for (const std::size_t b : needed)
     if (!m_complete.count(b)) claimed.push_back(b), m_busy.insert(b);
@@ -132,6 +136,24 @@ std::vector<runner::BuildOutcome> BuildAhead::build_now(const std::vector<std::s
   }
   m_wake.notify_all();
   return outcomes;
+}
+
+std::optional<std::vector<runner::BuildOutcome>> BuildAhead::failed_ahead_locked(
+    const std::vector<std::size_t>& needed) const {
+  std::vector<runner::BuildOutcome> outcomes(m_in.expansion.builds.size());
+  bool any = false;
+  for (const std::size_t b : needed)
+    if (const auto it = m_failed.find(b); it != m_failed.end()) {
+      outcomes[b] = it->second;
+      outcomes[b].reused = true;
+      any = true;
+    }
+  return any ? std::optional(std::move(outcomes)) : std::nullopt;
+}
+
+bool BuildAhead::settled(std::size_t b) const {
+  std::lock_guard lock(m_mutex);
+  return m_complete.count(b) > 0 || m_failed.count(b) > 0;
 }
 
 AheadTally BuildAhead::tally() const {

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -53,9 +54,14 @@ class BuildAhead {
   void want(std::size_t probe, const std::vector<std::size_t>& next);
   // A probe's builds (indices into expansion.builds), now, with the prober's
   // `options`: waits for ahead builds of any of them in flight, then builds
-  // (runner::run_builds; an ahead build is found cached).
+  // (runner::run_builds; an ahead build is found cached). When one of them
+  // failed ahead, nothing is built: its failure is returned again (`reused`),
+  // the others not_needed, so the probe finds the cell unbuildable.
   std::vector<runner::BuildOutcome> build_now(const std::vector<std::size_t>& needed,
                                               const runner::BuildOptions& options);
+  // Whether build `b` is settled: built (made ahead, or by a probe through
+  // build_now, or found cached) or failed ahead (not cancelled).
+  bool settled(std::size_t b) const;
   AheadTally tally() const;
 
  private:
@@ -69,18 +75,22 @@ class BuildAhead {
   bool startable_locked(std::size_t cell) const;
   std::shared_ptr<Job> next_job_locked();
   void finish_locked(const Job& job, const std::vector<runner::BuildOutcome>& outcomes);
+  // The outcomes build_now returns when one of `needed` failed ahead; nullopt when none did.
+  std::optional<std::vector<runner::BuildOutcome>> failed_ahead_locked(
+      const std::vector<std::size_t>& needed) const;
 
   BisectMatrix m_in;
   runner::BuildOptions m_options;
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
   bool m_stop = false;
-  std::deque<std::size_t> m_queue;                // cells wanted, not started
-  std::vector<std::shared_ptr<Job>> m_running;    // ahead builds in flight
-  std::set<std::size_t> m_busy;                   // builds in flight (ahead or a probe's)
-  std::set<std::size_t> m_complete;               // builds known built (found or made)
-  std::map<std::size_t, std::size_t> m_ahead_of;  // build made ahead -> its cell
-  std::set<std::size_t> m_built, m_used;          // cells built ahead; of them, used
+  std::deque<std::size_t> m_queue;                       // cells wanted, not started
+  std::vector<std::shared_ptr<Job>> m_running;           // ahead builds in flight
+  std::set<std::size_t> m_busy;                          // builds in flight (ahead or a probe's)
+  std::set<std::size_t> m_complete;                      // builds known built (found or made)
+  std::map<std::size_t, std::size_t> m_ahead_of;         // build made ahead -> its cell
+  std::map<std::size_t, runner::BuildOutcome> m_failed;  // builds that failed ahead
+  std::set<std::size_t> m_built, m_used;                 // cells built ahead; of them, used
   int m_cancelled = 0;
   double m_waited = 0;
   int m_builds_run = 0;  // build commands run ahead, and their seconds

@@ -145,5 +145,39 @@ TEST_F(BuildAheadTest, AProbeWaitsForItsBuildInFlightAheadInsteadOfBuildingItTwi
   EXPECT_GE(fake.max_in_flight(), 2) << "two ahead builds at once with two threads";
 }
 
+// lib 3's build fails ahead: the probe that then chooses lib 3 gets that failure
+// (its command and log tail) without building it again, and lib 3 is settled.
+TEST_F(BuildAheadTest, AVersionWhoseAheadBuildFailedIsNotBuiltAgainByItsProbe) {
+  FakeProcessRunner fake([](const FakeCall& c) {
+    FakeProcess p;
+    if (c.argv.size() == 2 && c.argv[1] == "--version") p.stdout_text = "fakecc 1.0\n";
+    if (c.argv.back() == "make lib" && c.env("FAULTLINE_VERSION") == "3") {
+      p.exit_code = 2;
+      p.stderr_text = "lib.c:1:1: error: expected ';'\n";
+    }
+    return p;
+  });
+  BuildAhead ahead(BisectMatrix{m_config, m_expansion}, options(fake), 1);
+  const std::size_t b = builds(cell("3"))[0];
+  EXPECT_FALSE(ahead.settled(b));
+  ahead.want(cell("1"), {cell("3")});
+  ASSERT_TRUE(eventually([&] { return ahead.settled(b); }));
+  const auto outcomes = ahead.build_now(builds(cell("3")), options(fake));
+  EXPECT_EQ(outcomes[b].state, runner::BuildState::failed);
+  EXPECT_TRUE(outcomes[b].reused);
+  EXPECT_FALSE(outcomes[b].cached);
+  EXPECT_EQ(outcomes[b].command, "make lib");
+  EXPECT_EQ(outcomes[b].log_tail, "$ make lib\nlib.c:1:1: error: expected ';'\n");
+  EXPECT_EQ(built(fake, "3"), 1) << "built once, ahead; the probe reused its failure";
+  ahead.want(cell("2"), {cell("3")});  // named again: not built again ahead either
+  const auto two = ahead.build_now(builds(cell("2")), options(fake));
+  EXPECT_EQ(two[builds(cell("2"))[0]].state, runner::BuildState::ok);
+  ahead.stop();
+  EXPECT_EQ(built(fake, "3"), 1);
+  const AheadTally t = ahead.tally();
+  EXPECT_EQ(t.built, 0);
+  EXPECT_EQ(t.builds, 1);  // the failed build ran once, ahead
+}
+
 }  // namespace
 }  // namespace faultline::pipeline

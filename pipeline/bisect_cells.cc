@@ -25,6 +25,13 @@ Expected<std::map<std::size_t, std::string>> fixed_values(const AxisFilter& filt
   return fixed;
 }
 
+// A run one of whose crashes lost its stack (sanitizers::Crash::stack_lost):
+// what it crashed of is unknown.
+bool stack_lost(const runner::RunRecord& r) {
+  return std::any_of(r.crashes.begin(), r.crashes.end(),
+                     [](const sanitizers::Crash& c) { return !c.stack_lost.empty(); });
+}
+
 }  // namespace
 
 Expected<std::vector<std::string>> searched_axes(const std::string& axes, const std::string& axis,
@@ -124,8 +131,10 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
   for (std::size_t b = 0; b < outcomes.size(); ++b)
     if (outcomes[b].state != runner::BuildState::not_needed) {
       m_outcomes[b] = outcomes[b];
-      const bool ran = !outcomes[b].cached && (outcomes[b].state == runner::BuildState::ok ||
-                                               outcomes[b].state == runner::BuildState::failed);
+      // A failure met ahead and handed on again (reused) ran nothing now.
+      const bool ran = !outcomes[b].cached && !outcomes[b].reused &&
+                       (outcomes[b].state == runner::BuildState::ok ||
+                        outcomes[b].state == runner::BuildState::failed);
       m_builds_run += ran;
       m_build_seconds += ran ? outcomes[b].seconds : 0;
     }
@@ -149,7 +158,7 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
   loop.add_cell(cell, prefixes);
   const std::size_t from = m_records.size();
   loop.run([&](const runner::RunRecord& r) {
-    if (!r.crashes.empty() && !m_first_crash) m_first_crash = r.crashes.front();
+    if (!r.crashes.empty() && !m_first_crash && !stack_lost(r)) m_first_crash = r.crashes.front();
     m_records.push_back(r);
     if (progress) progress->run_finished(r);
   });
@@ -172,7 +181,6 @@ bisect::Observation CellProber::recount(std::size_t cell, std::size_t from) cons
   for (std::size_t i = from; i < m_records.size(); ++i) {
     const runner::RunRecord& r = m_records[i];
     if (r.cell != cell) continue;
-    ++seen.runs;
     const bool crashed = r.outcome == "crash", failed = crashed || r.outcome == "hang";
     const bool target_run =
         any_crash
@@ -180,6 +188,11 @@ bisect::Observation CellProber::recount(std::size_t cell, std::size_t from) cons
             : std::any_of(r.crashes.begin(), r.crashes.end(), [&](const sanitizers::Crash& c) {
                 return !target.signatures.empty() && target.matches(c);
               });
+    if (crashed && !target_run && stack_lost(r)) {
+      ++seen.unknown;
+      continue;
+    }
+    ++seen.runs;
     seen.target += target_run;
     seen.other += crashed && !target_run;
   }

@@ -88,6 +88,7 @@ class CellProber {
   // Build outcomes by build index (state `not_needed` for builds never asked for).
   const std::vector<runner::BuildOutcome>& builds() const { return m_outcomes; }
   const runner::BuildOptions& build_options() const { return m_builds; }
+  const BisectMatrix& matrix() const { return m_in; }
   // What the probes cost so far: the builds run (not found in the cache) and
   // their seconds as each build timed itself; the runs and their wall seconds.
   struct Costs {

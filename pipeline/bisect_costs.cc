@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,12 +12,71 @@ std::function<double()> build_clock(const CellProber& prober) {
   auto counted = std::make_shared<std::map<std::string, double>>();  // build key -> seconds
   return [&prober, counted] {
     for (const runner::BuildOutcome& b : prober.builds())
-      if (b.state != runner::BuildState::not_needed && !b.cached && !counted->count(b.key))
+      if (b.state != runner::BuildState::not_needed && !b.cached && !b.reused &&
+          !counted->count(b.key))
         (*counted)[b.key] = b.seconds;
     double seconds = prober.ahead ? prober.ahead->tally().waited : 0;
     for (const auto& [key, s] : *counted) seconds += s;
     return seconds;
   };
+}
+
+namespace {
+
+// The builds of `cells` complete in the build cache now.
+std::set<std::size_t> cached_builds(const CellProber& prober,
+                                    const std::vector<std::size_t>& cells) {
+  if (cells.empty()) return {};
+  const BisectMatrix& in = prober.matrix();
+  std::set<std::size_t> wanted;
+  for (const std::size_t c : cells)
+    wanted.insert(in.expansion.cell_builds[c].begin(), in.expansion.cell_builds[c].end());
+  runner::BuildOptions look = prober.build_options();
+  look.find_only = true;
+  look.on_done = nullptr;
+  const auto found =
+      runner::run_builds(in.config, in.expansion, {wanted.begin(), wanted.end()}, look);
+  std::set<std::size_t> cached;
+  for (std::size_t b = 0; b < found.size(); ++b)
+    if (found[b].state == runner::BuildState::ok) cached.insert(b);
+  return cached;
+}
+
+// A build an earlier probe built, found, or found failing.
+bool settled_by_probe(const CellProber& prober, std::size_t b) {
+  const auto& outcomes = prober.builds();
+  if (b >= outcomes.size()) return false;
+  const runner::BuildState s = outcomes[b].state;
+  return s == runner::BuildState::ok || s == runner::BuildState::failed ||
+         s == runner::BuildState::dependency_failed;
+}
+
+}  // namespace
+
+std::function<bool(std::size_t)> cell_built(const CellProber& prober,
+                                            const std::vector<std::size_t>& cells) {
+  auto cached = std::make_shared<const std::set<std::size_t>>(cached_builds(prober, cells));
+  return [&prober, cached](std::size_t cell) {
+    for (const std::size_t b : prober.matrix().expansion.cell_builds[cell])
+      if (!cached->count(b) && !settled_by_probe(prober, b) &&
+          !(prober.ahead && prober.ahead->settled(b)))
+        return false;
+    return true;
+  };
+}
+
+void price_built_versions(const CellProber& prober, const Plane& plane, std::size_t offset,
+                          bool resumed, bisect::SearchOptions& options,
+                          bisect::MeteredOracle& metered) {
+  std::vector<std::size_t> cells;
+  for (const auto& c : plane.cells)
+    if (c && !resumed) cells.push_back(*c);
+  auto built = cell_built(prober, cells);
+  options.built = [&plane, offset, built](std::size_t v) {
+    const auto cell = plane.at(v + offset);
+    return !cell || built(*cell);
+  };
+  metered.set_built(options.built);
 }
 
 AheadBuilds::AheadBuilds(Context& ctx, const Plane& plane, std::size_t offset,

@@ -9,7 +9,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "bisect/cost.h"
 #include "bisect/search.h"
 #include "pipeline/bisect_ahead.h"
 #include "pipeline/bisect_cells.h"
@@ -21,6 +23,25 @@ namespace faultline::pipeline {
 // (not found in the cache), each counted once, plus the seconds its probes
 // waited for builds made ahead. `prober` must outlive it.
 std::function<double()> build_clock(const CellProber& prober);
+
+// Whether a cell needs no build before its probe: each of its builds is settled
+// — built or failed by an earlier probe (found in the cache included), made or
+// failed ahead (`prober.ahead`), or found in the build cache when the search
+// began (one runner::run_builds with find_only over `cells`, no command run;
+// skipped when `cells` is empty). `prober` must outlive it.
+std::function<bool(std::size_t cell)> cell_built(const CellProber& prober,
+                                                 const std::vector<std::size_t>& cells);
+
+// The search's cost model told which versions of `plane`'s line (index +
+// `offset`) need no build (cell_built): SearchOptions::built and the metered
+// oracle's, so such a probe is priced as runs alone and named to build ahead
+// by no one. A resumed session (`resumed`) does not look in the cache: it
+// holds the builds of the session it replays, which were not built when that
+// session chose its probes, so pricing them free would make the replay ask
+// differently.
+void price_built_versions(const CellProber& prober, const Plane& plane, std::size_t offset,
+                          bool resumed, bisect::SearchOptions& options,
+                          bisect::MeteredOracle& metered);
 
 // `faultline bisect -j N`, N > 1: for as long as it lives (or until finish()),
 // N − 1 threads build what `options.prefetch` names — the search's next

@@ -311,6 +311,7 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
   ReplayOracle oracle(metered, std::move(recorded));
   bisect::IntervalOptions options = interval_options(ctx, axis, versions);
   options.search.cost = [&metered] { return metered.cost(); };
+  price_built_versions(ctx.prober, plane, 0, ctx.flags.resume, options.search, metered);
   AheadBuilds ahead(ctx, plane, 0, options.search);
   auto sink = [&](std::size_t index, const bisect::Observation& o) {
     if (oracle.replayed) return;

@@ -241,6 +241,7 @@ int bisect_line(Context& ctx, const Plane& plane) {
   GoodEndGuard guarded(oracle, ends, prior);
   bisect::MeteredOracle metered(guarded, {}, build_clock(ctx.prober));
   options.cost = [&metered] { return metered.cost(); };
+  price_built_versions(ctx.prober, plane, span->lo, flags.resume, options, metered);
   AheadBuilds ahead(ctx, plane, span->lo, options);
   ctx.search_started(versions.size(), options.confidence);
   auto report = bisect::bisect_1d(versions.size(), metered, options, prior, sink);

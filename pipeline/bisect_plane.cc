@@ -59,7 +59,7 @@ class PlaneOracle : public bisect::Oracle2D {
   std::string lead(std::size_t row, std::size_t col, const bisect::Observation& seen) {
     bisect::Observation& sum = m_seen[{row, col}];
     sum = {sum.runs + seen.runs, sum.target + seen.target, sum.other + seen.other,
-           sum.unbuildable || seen.unbuildable};
+           sum.unbuildable || seen.unbuildable, sum.unknown + seen.unknown};
     const PlaneLead l = plane_lead(m_plane.rows, m_plane.cols, known(), m_ctx.flags.runs_per_pair);
     if (m_ctx.progress) m_ctx.progress->probes_left(l.probes_left);
     if (!l.corner) return "";
@@ -151,7 +151,7 @@ Expected<int> top_up_newest_pair(Context& ctx, const Plane& plane, SessionLog& l
   log.record(j);
   ctx.log << "  " << oracle.m_plane_name(row, col) << ": " << describe(more) << "\n";
   *corner = {corner->runs + more.runs, corner->target + more.target, corner->other + more.other,
-             corner->unbuildable || more.unbuildable};
+             corner->unbuildable || more.unbuildable, corner->unknown + more.unknown};
   oracle.recorded[{row, col}].push_back(*corner);
   return more.runs;
 }

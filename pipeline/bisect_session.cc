@@ -9,6 +9,7 @@
 #include "base/text.h"
 #include "pipeline/bisect_results.h"
 #include "results/model.h"
+#include "runner/core_stack.h"
 
 namespace faultline::pipeline {
 
@@ -35,22 +36,23 @@ bisect::FamilyTarget target_from(const json& j) {
 }  // namespace
 
 json observation_json(const bisect::Observation& o) {
-  return {{"type", "observation"},
-          {"runs", o.runs},
-          {"target", o.target},
-          {"other", o.other},
-          {"unbuildable", o.unbuildable}};
+  return {{"type", "observation"},        {"runs", o.runs},
+          {"target", o.target},           {"other", o.other},
+          {"unbuildable", o.unbuildable}, {"unknown", o.unknown}};
 }
 
 bisect::Observation observation_from(const json& j) {
   return {j.value("runs", 0), j.value("target", 0), j.value("other", 0),
-          j.value("unbuildable", false)};
+          j.value("unbuildable", false), j.value("unknown", 0)};
 }
 
 std::string describe(const bisect::Observation& o) {
   if (o.unbuildable) return "does not build; skipped";
   return "target in " + bisect::describe_counts(o.target, o.runs) +
-         (o.other ? ", " + std::to_string(o.other) + " other crashes" : "");
+         (o.other ? ", " + std::to_string(o.other) + " other crashes" : "") +
+         (o.unknown ? ", " + std::to_string(o.unknown) +
+                          " unknown (stack lost: " + std::string(runner::k_core_shared) + ")"
+                    : "");
 }
 
 // A search that stopped on an error: Ctrl-C (resumable) or what the oracle met.

@@ -91,7 +91,8 @@ class SessionLog {
       json j = {{"runs", o.runs},
                 {"target", o.target},
                 {"other", o.other},
-                {"unbuildable", o.unbuildable}};
+                {"unbuildable", o.unbuildable},
+                {"unknown", o.unknown}};
       if (o.y) {
         j["row"] = o.x;
         j["col"] = *o.y;
@@ -108,7 +109,7 @@ class SessionLog {
     FAULTLINE_TRY(m_session, m_db.begin_bisect(m_info, m_key, h.dump()));
     return Ok{};
   }
-  // One observation (index, or row and col; runs, target, other, unbuildable).
+  // One observation (index, or row and col; runs, target, other, unbuildable, unknown).
   void record(const json& j) {
     store::BisectObservation o;
     o.x = j.value(j.contains("row") ? "row" : "index", 0);
@@ -117,6 +118,7 @@ class SessionLog {
     o.target = j.value("target", 0);
     o.other = j.value("other", 0);
     o.unbuildable = j.value("unbuildable", false);
+    o.unknown = j.value("unknown", 0);
     if (auto s = m_db.add_bisect_observation(m_session, o); !s && !m_failed) {
       m_failed = true;
       m_ctx.log << "faultline bisect: " << s.error().message << "\n";

@@ -379,6 +379,11 @@ void Builder::build_one(std::size_t index) {
   };
   if (out.state == BuildState::dependency_failed || out.state == BuildState::failed)
     return report();
+  if (m_options.find_only) {
+    out.cached = !m_options.rebuild && fs::exists(fs::path(out.dir) / "ok");
+    out.state = out.cached ? BuildState::ok : BuildState::not_needed;
+    return report();
+  }
   const auto start = std::chrono::steady_clock::now();
   if (reuse_or_clear(out, fs::path(out.dir) / "ok") || !out.error.empty()) return report();
   std::string cwd = m_options.matrix_dir;

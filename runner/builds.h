@@ -35,6 +35,9 @@ struct BuildOutcome {
   std::string error;     // why it failed: how the command ended, or which dependency failed
   std::string log_tail;  // the last lines of the log, for reports
   double seconds = 0;
+  // An outcome met earlier in the session and handed on again (a build that failed
+  // ahead, pipeline/bisect_ahead.h): no command ran for this request.
+  bool reused = false;
 };
 
 struct BuildOptions {
@@ -44,6 +47,9 @@ struct BuildOptions {
       matrix_file;  // left out of the local inputs (its build settings are keyed field by field)
   int jobs = 1;     // builds at once
   bool rebuild = false;  // ignore the cache
+  // Only look in the cache: a build found complete is ok and cached; any other is
+  // left not_needed. No command runs and nothing under STATE/builds/ changes.
+  bool find_only = false;
   std::int64_t timeout_ms = 30 * 60 * 1000;
   const std::atomic<bool>* cancel = nullptr;
   Redactor redactor;  // masks secrets in build.log, the log tail, the command and errors

@@ -115,6 +115,36 @@ TEST_F(BuildsTest, ASecondBuildOfTheSameKeysRunsNoBuildCommand) {
   }
 }
 
+// find_only looks in the cache: before the builds, nothing is found and nothing
+// is made; after them, both are found, cached, and no build command runs.
+TEST_F(BuildsTest, FindOnlyLooksInTheCacheAndBuildsNothing) {
+  BuildOptions o;
+  o.state_dir = m_scratch + "/.faultline";
+  o.matrix_dir = m_scratch;
+  o.matrix_file = m_scratch + "/faultline.yaml";
+  o.find_only = true;
+  FakeProcessRunner before(compiler_and());
+  o.processes = &before;
+  std::vector<BuildOutcome> none = run_builds(m_config, m_expansion, {1}, o);
+  const std::string cc = before.calls().at(0).argv.at(0);
+  EXPECT_EQ(commands(before), (std::vector<Argv>{{cc, "--version"}}));
+  for (std::size_t b = 0; b < 2; ++b) {
+    EXPECT_EQ(none[b].state, BuildState::not_needed);
+    EXPECT_FALSE(none[b].cached);
+    EXPECT_FALSE(std::filesystem::exists(none[b].dir)) << none[b].dir;
+  }
+  FakeProcessRunner real(compiler_and());
+  build(real);
+  FakeProcessRunner after(compiler_and());
+  o.processes = &after;
+  std::vector<BuildOutcome> found = run_builds(m_config, m_expansion, {1}, o);
+  EXPECT_EQ(commands(after), (std::vector<Argv>{{cc, "--version"}}));
+  for (std::size_t b = 0; b < 2; ++b) {
+    EXPECT_EQ(found[b].state, BuildState::ok);
+    EXPECT_TRUE(found[b].cached);
+  }
+}
+
 TEST_F(BuildsTest, AnotherCompilerVersionIsAnotherKeyAndRebuilds) {
   FakeProcessRunner first(compiler_and());
   std::vector<BuildOutcome> built = build(first);

@@ -410,12 +410,20 @@ std::string core_stack_note(const CorePattern& pattern, bool have_gdb) {
   return "crashes that print no stack get their core's stack (" + shown + ", gdb)";
 }
 
+bool shares_core_file(const CorePattern& pattern, int jobs) {
+  if (jobs < 2 || pattern.uses_pid || !core_files(pattern, ".")) return false;
+  return pattern.pattern.find("%p") == std::string::npos &&
+         pattern.pattern.find("%P") == std::string::npos;
+}
+
+std::string_view stack_lost_reason(const CoreOutcome& core) {
+  const bool lost = core.shared_file && core.signal && core.core_dumped && !core.claimed;
+  return lost ? k_core_shared : std::string_view{};
+}
+
 std::optional<std::string> parallel_core_warning(const CorePattern& pattern, int jobs,
                                                  const std::string& jobs_from) {
-  if (jobs < 2 || pattern.uses_pid || !core_files(pattern, ".")) return std::nullopt;
-  if (pattern.pattern.find("%p") != std::string::npos ||
-      pattern.pattern.find("%P") != std::string::npos)
-    return std::nullopt;
+  if (!shares_core_file(pattern, jobs)) return std::nullopt;
   return "warning: core_pattern '" + pattern.pattern +
          "' gives every process the same core file (no %p or %P, core_uses_pid 0) and " +
          std::to_string(jobs) + " runs go at once (" + jobs_from +

@@ -91,6 +91,26 @@ std::optional<CoreStack> take_core_stack(const CoreFiles& where, pid_t process_g
 // starting "warning: ") when crashes cannot get a native stack, else a note.
 std::string core_stack_note(const CorePattern& pattern, bool have_gdb);
 
+// Whether `jobs` runs at once, each in the matrix folder, would share one core file:
+// core_pattern names a file (not a pipe) without %p or %P, core_uses_pid is off, and jobs >= 2.
+bool shares_core_file(const CorePattern& pattern, int jobs);
+
+// Why a failed run's stack is missing, as Crash::stack_lost keeps it.
+inline constexpr std::string_view k_core_shared = "core file shared by parallel runs";
+
+// What became of one failed run's core, for stack_lost_reason.
+struct CoreOutcome {
+  bool shared_file = false;   // shares_core_file() held for the loop that ran it
+  std::optional<int> signal;  // the signal that killed the run's own process, if one did
+  bool core_dumped = false;   // the kernel said it dumped core (WCOREDUMP)
+  bool claimed = false;       // take_core_stack found a core of the run's process group
+};
+// k_core_shared when the run's core was written and then lost to another run's
+// (the file is shared, the run died of a signal and dumped core, yet no core of
+// its process group was found); "" otherwise: a run that dumped no core, or whose
+// core was found, has not lost its stack to a parallel run.
+std::string_view stack_lost_reason(const CoreOutcome& core);
+
 // A warning (text starting "warning: ") when `jobs` runs at once would share one core file:
 // core_pattern names a file without %p or %P, core_uses_pid is off, and jobs ≥ 2. Runs work in
 // the matrix folder, so two crashing together overwrite one core. `jobs_from` says where the

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 
@@ -126,6 +127,23 @@ TEST_F(CoreStackTest, ValidateWarnsWhenParallelRunsWouldShareOneCoreFile) {
   EXPECT_EQ(parallel_core_warning({"/tmp/core-%e-%P", false}, 8, "-j 8"), std::nullopt);
   EXPECT_EQ(parallel_core_warning({"|/usr/share/apport/apport -p%p", false}, 8, "-j 8"),
             std::nullopt);  // no file: core_stack_note warns instead
+}
+
+// A crash's stack is lost to a parallel run only when everything says its core was
+// written and then replaced: a shared file, a signal, WCOREDUMP, and no core found.
+TEST_F(CoreStackTest, AStackIsLostOnlyWhenASharedCoreWasDumpedAndNotFound) {
+  EXPECT_TRUE(shares_core_file({"core", false}, 2));
+  EXPECT_FALSE(shares_core_file({"core", false}, 1));
+  EXPECT_FALSE(shares_core_file({"core", true}, 2));
+  EXPECT_FALSE(shares_core_file({"core.%p", false}, 2));
+  EXPECT_FALSE(shares_core_file({"|/usr/share/apport/apport -p%p", false}, 2));
+  const CoreOutcome lost{true, SIGSEGV, true, false};
+  EXPECT_EQ(stack_lost_reason(lost), "core file shared by parallel runs");
+  EXPECT_EQ(stack_lost_reason({true, SIGABRT, true, false}), k_core_shared);
+  EXPECT_EQ(stack_lost_reason({false, SIGSEGV, true, false}), "");      // -j 1, or core.%p
+  EXPECT_EQ(stack_lost_reason({true, std::nullopt, true, false}), "");  // exit 139 from a shell
+  EXPECT_EQ(stack_lost_reason({true, SIGSEGV, false, false}), "");      // no core was dumped
+  EXPECT_EQ(stack_lost_reason({true, SIGSEGV, true, true}), "");        // its core was found
 }
 
 TEST_F(CoreStackTest, ReadsCorePatternAndCoreUsesPid) {

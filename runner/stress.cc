@@ -55,8 +55,10 @@ StressLoop::StressLoop(const matrix::Config& config, const matrix::Expansion& ex
   const std::string gdb = find_program({"/usr/bin/gdb", "/usr/local/bin/gdb"});
   m_have_gdb = !gdb.empty();
   if (m_options.core_stacks && m_have_gdb)
-    if (auto pattern = read_core_pattern())
+    if (auto pattern = read_core_pattern()) {
       m_core_files = core_files(*pattern, m_options.matrix_dir);
+      m_shared_core = m_core_files && shares_core_file(*pattern, m_options.jobs);
+    }
 }
 
 void StressLoop::add_cell(std::size_t cell, std::vector<std::string> component_prefixes) {
@@ -185,6 +187,19 @@ sanitizers::Crash nonzero_exit(const ProcessResult& result) {
   return c;
 }
 
+// A frameless crash whose core another run's replaced (runner/core_stack.h's
+// stack_lost_reason): marked, and said so in its summary and excerpt.
+void mark_stack_lost(sanitizers::Crash& crash, const RunRecord& rec, bool shared_file) {
+  crash.stack_lost = stack_lost_reason({shared_file, rec.signal, rec.core_dumped, false});
+  if (crash.stack_lost.empty()) return;
+  crash.summary += "; stack lost: " + crash.stack_lost;
+  crash.excerpt += (crash.excerpt.empty() || crash.excerpt.back() == '\n' ? "" : "\n") +
+                   std::string(
+                       "stack lost: the run dumped core, but another run crashing at the "
+                       "same time replaced the core file they share (core_pattern has no "
+                       "%p); bisect counts this run as unknown\n");
+}
+
 }  // namespace
 
 std::optional<StressLoop::Invocation> StressLoop::invocation(std::size_t cell, int index) const {
@@ -296,7 +311,8 @@ void StressLoop::add_core_stack(RunRecord& rec, std::size_t cell, pid_t process_
                   ("core." + std::to_string(rec.index)))
                      .string();
   auto stack = take_core_stack(*m_core_files, process_group, started, core);
-  if (!stack || frameless == rec.crashes.end()) return;
+  if (frameless == rec.crashes.end()) return;
+  if (!stack) return mark_stack_lost(*frameless, rec, m_shared_core);
   sanitizers::Crash& crash = *frameless;
   // gdb's "??" frames (a stripped binary, such as the shell) name nothing: leave them out.
   for (auto& f : stack->frames)

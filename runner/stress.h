@@ -129,6 +129,7 @@ class StressLoop {
   std::map<std::string, matrix::Template> m_run_commands;
   bool m_have_gdb = false;
   std::optional<CoreFiles> m_core_files;  // where runs' cores land; nullopt: no core stacks
+  bool m_shared_core = false;             // runs at once share one core file (shares_core_file)
 };
 
 }  // namespace faultline::runner

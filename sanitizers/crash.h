@@ -45,6 +45,10 @@ struct Crash {
   Signature signature;
   std::string excerpt;     // the report's lines, bounded
   bool truncated = false;  // the report ran into an omitted-bytes gap or the end of the log
+  // Why the stack is missing when it was lost rather than never there: "core file shared by
+  // parallel runs" (runner/core_stack.h); "" otherwise. Such a crash is told apart from no
+  // other: bisect counts its run as unknown, neither the target nor another crash.
+  std::string stack_lost;
 };
 
 // How a run ended. A signal is the most important fact about a crash, so it is

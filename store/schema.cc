@@ -131,6 +131,14 @@ CREATE TABLE session_claims(
   claimed_at TEXT NOT NULL);
 )sql";
 
+// Version 4: a crash whose stack was lost, and why ("core file shared by
+// parallel runs", sanitizers::Crash::stack_lost; '' for every crash before), and
+// a bisect observation's runs of unknown outcome (such crashes; 0 before).
+const char* const k_schema_v4 = R"sql(
+ALTER TABLE crashes ADD COLUMN stack_lost TEXT NOT NULL DEFAULT '';
+ALTER TABLE bisect_observations ADD COLUMN unknown INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 Expected<int> current_version(Database& db) {
   FAULTLINE_TRY(
       const std::int64_t has_meta,
@@ -152,7 +160,7 @@ Expected<int> current_version(Database& db) {
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> steps = {
-      {1, k_schema_v1}, {2, k_schema_v2}, {3, k_schema_v3}};
+      {1, k_schema_v1}, {2, k_schema_v2}, {3, k_schema_v3}, {4, k_schema_v4}};
   return steps;
 }
 

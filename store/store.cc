@@ -277,14 +277,15 @@ Status Store::insert_run(std::int64_t session, const RunToStore& run) {
   FAULTLINE_STORE_CHECK(s->run());
   const std::int64_t run_id = m_db.last_insert_rowid();
   FAULTLINE_TRY(Statement * crash, cached("INSERT INTO crashes(run_id, position, signature, tool, "
-                                          "kind, location, summary, frames, excerpt) "
-                                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+                                          "kind, location, summary, frames, excerpt, "
+                                          "stack_lost) "
+                                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
   for (std::size_t i = 0; i < r.crashes.size(); ++i) {
     const auto& c = r.crashes[i];
     FAULTLINE_STORE_CHECK(crash
                               ->bind_all(run_id, static_cast<std::int64_t>(i), c.signature.hash,
                                          c.tool, c.kind, c.location, c.summary,
-                                         frames_json(c.frames), c.excerpt)
+                                         frames_json(c.frames), c.excerpt, c.stack_lost)
                               .run());
   }
   return Ok{};
@@ -306,7 +307,7 @@ Expected<std::vector<results::RunRecord>> Store::runs_of(
   s.bind(1, session);
   FAULTLINE_TRY(Statement crashes,
                 m_db.prepare("SELECT c.signature, coalesce(g.text, ''), c.tool, c.kind, "
-                             "c.location, c.summary, c.frames, c.excerpt "
+                             "c.location, c.summary, c.frames, c.excerpt, c.stack_lost "
                              "FROM crashes c LEFT JOIN signatures g ON g.hash = c.signature WHERE "
                              "c.run_id = ?1 ORDER BY c.position"));
   std::vector<results::RunRecord> out;
@@ -342,6 +343,7 @@ Expected<std::vector<results::RunRecord>> Store::runs_of(
       c.summary = crashes.text(5);
       c.frames = frames_from_json(crashes.text(6));
       c.excerpt = crashes.text(7);
+      c.stack_lost = crashes.text(8);
       r.crashes.push_back(std::move(c));
     }
     crashes.reset();
@@ -437,15 +439,15 @@ Status Store::set_bisect_header(std::int64_t session, const std::string& header)
 Status Store::add_bisect_observation(std::int64_t session, const BisectObservation& o) {
   FAULTLINE_TRY(Statement s,
                 m_db.prepare("INSERT INTO bisect_observations(session_id, seq, x, y, runs, target, "
-                             "other, unbuildable) VALUES (?1, "
+                             "other, unbuildable, unknown) VALUES (?1, "
                              "(SELECT coalesce(max(seq), 0) + 1 FROM bisect_observations WHERE "
-                             "session_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)"));
+                             "session_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   s.bind_all(session, o.x);
   if (o.y)
     s.bind(3, *o.y);
   else
     s.bind_null(3);
-  s.bind(4, o.runs).bind(5, o.target).bind(6, o.other).bind(7, o.unbuildable);
+  s.bind(4, o.runs).bind(5, o.target).bind(6, o.other).bind(7, o.unbuildable).bind(8, o.unknown);
   return s.run();
 }
 
@@ -462,8 +464,9 @@ Expected<std::optional<BisectSession>> Store::latest_bisect(const std::string& k
   if (info) b.session = *info;
   FAULTLINE_TRY(
       Statement o,
-      m_db.prepare("SELECT x, y, runs, target, other, unbuildable FROM bisect_observations "
-                   "WHERE session_id = ?1 ORDER BY seq"));
+      m_db.prepare(
+          "SELECT x, y, runs, target, other, unbuildable, unknown FROM bisect_observations "
+          "WHERE session_id = ?1 ORDER BY seq"));
   o.bind(1, b.session.id);
   while (true) {
     FAULTLINE_TRY(const bool orow, o.step());
@@ -475,6 +478,7 @@ Expected<std::optional<BisectSession>> Store::latest_bisect(const std::string& k
     ob.target = static_cast<int>(o.integer(3));
     ob.other = static_cast<int>(o.integer(4));
     ob.unbuildable = o.integer(5) != 0;
+    ob.unknown = static_cast<int>(o.integer(6));
     b.observations.push_back(ob);
   }
   return std::optional<BisectSession>(std::move(b));

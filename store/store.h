@@ -108,6 +108,7 @@ struct BisectObservation {
   int target = 0;
   int other = 0;
   bool unbuildable = false;
+  int unknown = 0;  // runs whose crash lost its stack: neither target nor other, not in `runs`
 };
 
 struct BisectSession {

@@ -287,13 +287,48 @@ TEST_F(StoreTest, MigrationsApplyOnlyTheMissingStepsAndAFailedOneChangesNothing)
   EXPECT_EQ(*db->scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'u'"), 0);
 }
 
+// A crash whose core was lost keeps its mark; a file from before the mark (schema 3)
+// gains the column, and its crashes read back unmarked.
+TEST_F(StoreTest, ALostStackIsKeptAndASchema3FileGainsTheColumn) {
+  {
+    auto db = Database::open(m_path, Database::Mode::create);
+    ASSERT_TRUE(db);
+    const std::vector<Migration> v3(migrations().begin(), migrations().begin() + 3);
+    ASSERT_EQ(*migrate(*db, v3), 3);
+  }
+  raw("INSERT INTO sessions VALUES (1, 'run', 'm', 'faultline.yaml', 'f1', "
+      "'2026-11-29T00:00:00.000Z', NULL, NULL, 0, 0);"
+      "INSERT INTO cells VALUES ('aaaa0001', 'lib=1');"
+      "INSERT INTO signatures VALUES ('abc123', 'signal SIGSEGV', 'signal', 'SIGSEGV', "
+      "'2026-11-29T00:00:01.000Z', 1, '2026-11-29T00:00:01.000Z', 1, 1);"
+      "INSERT INTO runs VALUES (1, 1, 'aaaa0001', 0, 'crash', NULL, 11, 1, 0.1, 0.1, 0, 0, 0, "
+      "'abc123', './bug', '', '2026-11-29T00:00:01.000Z');"
+      "INSERT INTO crashes VALUES (1, 0, 'abc123', 'signal', 'SIGSEGV', '', 'killed', '[]', '');");
+  auto s = open_store();
+  EXPECT_EQ(*s->database().scalar("SELECT schema_version FROM meta"), 4);
+  results::RunRecord lost = crash_run(1, "abc123", "signal SIGSEGV");
+  lost.crashes[0].stack_lost = "core file shared by parallel runs";
+  ASSERT_TRUE(s->record_runs(1, {{"aaaa0001", "2026-11-29T00:00:02.000Z", lost}}));
+  auto runs = s->runs_of(1, {{"aaaa0001", 0}});
+  ASSERT_TRUE(runs) << runs.error().message;
+  ASSERT_EQ(runs->size(), 2u);
+  ASSERT_EQ((*runs)[0].crashes.size(), 1u);
+  EXPECT_EQ((*runs)[0].crashes[0].summary, "killed");
+  EXPECT_EQ((*runs)[0].crashes[0].stack_lost, "");
+  ASSERT_EQ((*runs)[1].crashes.size(), 1u);
+  EXPECT_EQ((*runs)[1].crashes[0].stack_lost, "core file shared by parallel runs");
+  EXPECT_EQ(*s->database().scalar("SELECT count(*) FROM pragma_table_info('bisect_observations') "
+                                  "WHERE name = 'unknown' AND dflt_value = '0'"),
+            1);
+}
+
 TEST_F(StoreTest, BisectSessionsKeepTheirHeaderAndObservationsInOrder) {
   auto s = open_store();
   auto id = s->begin_bisect({"bisect", "m", "faultline.yaml", "f1", utc_timestamp(), ""}, "binding",
                             R"({"axis":"binding"})");
   ASSERT_TRUE(id) << id.error().message;
   ASSERT_TRUE(s->set_bisect_header(*id, R"({"axis":"binding","target":"abc"})"));
-  BisectObservation a{4, std::nullopt, 20, 1, 0, false}, b{2, 3, 40, 0, 2, false},
+  BisectObservation a{4, std::nullopt, 20, 1, 0, false, 1}, b{2, 3, 40, 0, 2, false},
       c{3, std::nullopt, 0, 0, 0, true};
   for (const auto& o : {a, b, c}) ASSERT_TRUE(s->add_bisect_observation(*id, o));
   s.reset();
@@ -306,6 +341,8 @@ TEST_F(StoreTest, BisectSessionsKeepTheirHeaderAndObservationsInOrder) {
   ASSERT_EQ((*found)->observations.size(), 3u);
   EXPECT_EQ((*found)->observations[0].x, 4);
   EXPECT_EQ((*found)->observations[0].target, 1);
+  EXPECT_EQ((*found)->observations[0].unknown, 1);
+  EXPECT_EQ((*found)->observations[1].unknown, 0);
   EXPECT_EQ((*found)->observations[1].y, 3);
   EXPECT_EQ((*found)->observations[1].other, 2);
   EXPECT_TRUE((*found)->observations[2].unbuildable);
