@@ -9,7 +9,7 @@ enum ExitStatus : int {
   k_exit_ok = 0,              // no crash
   k_exit_crashes = 1,         // crashes found
   k_exit_bad_input = 2,       // config or usage
-  k_exit_infrastructure = 3,  // a build no cell could run past, the network, the disk
+  k_exit_infrastructure = 3,  // a cell could not run (its build failed), the network, the disk
   k_exit_interrupted = 130,   // SIGINT
 };
 

@@ -112,6 +112,8 @@ GitHubClient::GitHubClient(ClientOptions options)
   HttpOptions http;
   http.connect_timeout = m_options.connect_timeout;
   http.total_timeout = m_options.total_timeout;
+  http.stall_timeout = m_options.stall_timeout;
+  http.waiting = [this](milliseconds waited) { on_waiting(waited); };
   http.user_agent = m_options.user_agent;
   http.trace = m_options.trace;
   http.redactor = &m_redactor;
@@ -184,12 +186,45 @@ std::optional<milliseconds> GitHubClient::rate_limit_wait(const ApiResponse& r, 
   return k_secondary_minimum * (1LL << std::min(attempt - 1, 4));
 }
 
-Expected<ApiResponse> GitHubClient::attempt(const ApiRequest& request) {
+milliseconds GitHubClient::left(std::chrono::steady_clock::time_point started) const {
+  return m_options.deadline -
+         std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
+}
+
+// "(after 5 attempts)", or when the deadline ended them "(after 2 attempts in 60.0 s, …)".
+Error GitHubClient::gave_up(const ApiRequest& request, const Error& error, int attempts,
+                            std::chrono::steady_clock::time_point started) const {
+  std::string after =
+      "after " + std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts");
+  if (attempts < m_options.max_attempts)
+    after += " in " + seconds_text(m_options.deadline - left(started)) +
+             "; faultline waits at most " + seconds_text(m_options.deadline) +
+             " for an answer to one request";
+  return infrastructure(
+      m_redactor.apply(what_of(request) + ": " + error.message + " (" + after + ")"));
+}
+
+// A line every notice_every while an attempt waits: what for, and for how long at most.
+void GitHubClient::on_waiting(milliseconds waited) {
+  if (waited < m_next_notice || m_options.notice_every.count() <= 0) return;
+  note("faultline: waiting for " + origin_of(m_options.api_url) + " to answer " + m_waiting_for +
+       ": " + seconds_text(m_next_notice) + " so far; faultline gives up after " +
+       seconds_text(m_options.deadline) + " in all");
+  while (m_next_notice <= waited) m_next_notice += m_options.notice_every;
+}
+
+Expected<ApiResponse> GitHubClient::attempt(const ApiRequest& request, int n,
+                                            std::chrono::steady_clock::time_point started) {
   const std::string url = url_for(request.path);
   if (origin_of(url) != origin_of(m_options.api_url))
     return fail(infrastructure(what_of(request) + ": refusing to send the token to " +
                                origin_of(url) + ", which is not " + origin_of(m_options.api_url)));
-  FAULTLINE_TRY(HttpResponse http, m_http->perform(http_request(request, url)));
+  HttpRequest http_call = http_request(request, url);
+  http_call.timeout = std::max(left(started), milliseconds(1));
+  m_waiting_for = request.method + " " + request.path + " (attempt " + std::to_string(n) + " of " +
+                  std::to_string(m_options.max_attempts) + ")";
+  m_next_notice = m_options.notice_every;
+  FAULTLINE_TRY(HttpResponse http, m_http->perform(http_call));
   ApiResponse r;
   r.status = http.status;
   r.body = nlohmann::json::parse(http.body, nullptr, false);
@@ -200,6 +235,7 @@ Expected<ApiResponse> GitHubClient::attempt(const ApiRequest& request) {
 
 Expected<ApiResponse> GitHubClient::send(const ApiRequest& request) {
   std::lock_guard<std::mutex> serial(m_serial);
+  const auto started = std::chrono::steady_clock::now();
   for (int n = 1;; ++n) {
     if (m_exhausted_until && *m_exhausted_until > m_options.now()) {
       auto left = std::chrono::duration_cast<milliseconds>(*m_exhausted_until - m_options.now()) +
@@ -209,25 +245,23 @@ Expected<ApiResponse> GitHubClient::send(const ApiRequest& request) {
         return fail(s.error());
     }
     m_exhausted_until.reset();
-    auto r = attempt(request);
+    auto r = attempt(request, n, started);
     const bool last = n >= m_options.max_attempts;
     if (!r) {
-      if (last)
-        return fail(
-            infrastructure(m_redactor.apply(what_of(request) + ": " + r.error().message +
-                                            " (after " + std::to_string(n) + " attempts)")));
-      if (auto s = wait(backoff(n), r.error().message, request); !s) return fail(s.error());
+      const milliseconds pause = backoff(n);
+      if (last || left(started) <= pause) return fail(gave_up(request, r.error(), n, started));
+      if (auto s = wait(pause, r.error().message, request); !s) return fail(s.error());
       continue;
     }
     if (primary_exhausted(*r))
       if (auto reset = integer_header(r->http, "x-ratelimit-reset"))
         m_exhausted_until = system_clock::time_point(seconds(*reset));
     std::string why;
-    if (r->status >= 500 && !last) {
+    if (const milliseconds pause = backoff(n); r->status >= 500 && !last && left(started) > pause) {
       why = "GitHub answered " + std::to_string(r->status) + " to " + request.method + " " +
             request.path + " (attempt " + std::to_string(n) + " of " +
             std::to_string(m_options.max_attempts) + ")";
-      if (auto s = wait(backoff(n), why, request); !s) return fail(s.error());
+      if (auto s = wait(pause, why, request); !s) return fail(s.error());
       continue;
     }
     if (auto w = rate_limit_wait(*r, n, why); w && !last) {

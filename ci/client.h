@@ -1,6 +1,7 @@
 // ci/client.h — faultline's GitHub REST client: JSON requests with GitHub's
 // headers (Bearer token, API version, media type), retries with exponential
-// backoff and jitter on network errors and 5xx, waits that honour GitHub's
+// backoff and jitter on network errors and 5xx within a deadline per request
+// (a line on the log every few seconds an answer is awaited), waits that honour GitHub's
 // primary and secondary rate limits, pagination through `Link` headers, and one
 // clear sentence for each refusal (401/403/404/422). The token is masked in every
 // message and trace. One request at a time per client: calls are serial.
@@ -33,7 +34,12 @@ struct ClientOptions {
   std::string user_agent = "faultline/0.1.0 (+https://github.com/faultline)";
   std::string api_version = "2022-11-28";
   milliseconds connect_timeout{10'000};
-  milliseconds total_timeout{30'000};
+  milliseconds total_timeout{30'000};  // one attempt
+  milliseconds stall_timeout{15'000};  // one attempt that receives nothing for this long fails
+  // A request that gets no answer is given up after this long, its attempts and
+  // the waits between them together (rate-limit waits have max_wait instead).
+  milliseconds deadline{60'000};
+  milliseconds notice_every{5'000};   // a line on `log` while an attempt waits this long, and again
   int max_attempts = 5;               // per request, counting the first
   milliseconds first_backoff{1'000};  // doubled after each failed attempt, plus up to 50% jitter
   milliseconds max_wait{120'000};     // longest single wait; a longer Retry-After or reset fails
@@ -86,7 +92,12 @@ class GitHubClient {
   std::optional<milliseconds> rate_limit_wait(const ApiResponse& r, int attempt,
                                               std::string& why) const;
   milliseconds backoff(int attempt);
-  Expected<ApiResponse> attempt(const ApiRequest& request);
+  Expected<ApiResponse> attempt(const ApiRequest& request, int n,
+                                std::chrono::steady_clock::time_point started);
+  milliseconds left(std::chrono::steady_clock::time_point started) const;
+  Error gave_up(const ApiRequest& request, const Error& error, int attempts,
+                std::chrono::steady_clock::time_point started) const;
+  void on_waiting(milliseconds waited);
   void note(const std::string& line) const;
   Status wait(milliseconds how_long, const std::string& why, const ApiRequest& request);
 
@@ -96,7 +107,9 @@ class GitHubClient {
   std::mutex m_serial;  // one request at a time
   std::mt19937 m_jitter;
   std::optional<std::chrono::system_clock::time_point>
-      m_exhausted_until;  // x-ratelimit-remaining: 0
+      m_exhausted_until;          // x-ratelimit-remaining: 0
+  std::string m_waiting_for;      // the attempt in flight: "GET /repos/… (attempt 1 of 5)"
+  milliseconds m_next_notice{0};  // when on_waiting next writes a line
 };
 
 // A 403 or 429 that is GitHub's primary or secondary rate limit (not a refusal).

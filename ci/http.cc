@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <mutex>
 #include <sstream>
 
@@ -31,8 +32,20 @@ std::string trim(std::string_view s) {
 
 struct Transfer {
   HttpResponse response;
-  const HttpSession* session = nullptr;
+  const HttpOptions* options = nullptr;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
+
+// libcurl's progress callback: tells options->waiting how long the request has waited.
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* transfer = static_cast<const Transfer*>(user);
+  if (transfer->options->waiting)
+    transfer->options->waiting(std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - transfer->started));
+  return 0;
+}
+
+long milliseconds_of(std::chrono::milliseconds d) { return static_cast<long>(d.count()); }
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   static_cast<Transfer*>(user)->response.body.append(data, size * count);
@@ -129,9 +142,21 @@ Expected<HttpResponse> HttpSession::perform(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, m_options.user_agent.c_str());
+  const std::chrono::milliseconds total = request.timeout.count() > 0
+                                              ? std::min(request.timeout, m_options.total_timeout)
+                                              : m_options.total_timeout;
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(m_options.connect_timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.total_timeout.count()));
+                   milliseconds_of(std::min(m_options.connect_timeout, total)));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, milliseconds_of(total));
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);  // bytes per second, for ...
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,        // ... this many whole seconds
+                   std::max(1L, milliseconds_of(m_options.stall_timeout) / 1000));
+  transfer.options = &m_options;
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
+  char error_text[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
   curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
@@ -157,9 +182,11 @@ Expected<HttpResponse> HttpSession::perform(const HttpRequest& request) {
   CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   if (code != CURLE_OK) {
-    return fail(
-        infrastructure(redacted("cannot reach " + request.url + ": " + curl_easy_strerror(code) +
-                                " (curl error " + std::to_string(code) + ")")));
+    // A timeout says which one ("Operation too slow. Less than 1 bytes/sec …").
+    const std::string why =
+        code == CURLE_OPERATION_TIMEDOUT && error_text[0] ? error_text : curl_easy_strerror(code);
+    return fail(infrastructure(redacted("cannot reach " + request.url + ": " + why +
+                                        " (curl error " + std::to_string(code) + ")")));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &transfer.response.status);
   return std::move(transfer.response);

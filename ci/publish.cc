@@ -90,10 +90,13 @@ CommitStatus status_for(const json& results) {
   } else if (cells > 0 && build_error == cells) {
     s.state = "error";
     s.description = "no cell could run: every build failed";
+  } else if (build_error > 0) {
+    s.state = "error";  // the matrix did not fully run: never a green check
+    s.description = std::to_string(build_error) + " of " + plural(cells, "cell", "cells") +
+                    " did not run (build failed); no crash in the rest";
   } else {
     s.state = "success";
     s.description = "no crash in " + plural(cells, "cell", "cells");
-    if (build_error) s.description += " (" + std::to_string(build_error) + " did not build)";
   }
   s.description += "; " + plural(runs, "run", "runs");
   s.description = cut_characters(s.description, k_max_description_chars);
@@ -120,11 +123,11 @@ std::string Publisher::pr_text() const {
 Expected<Publisher::Write> Publisher::write(const ApiRequest& request) {
   FAULTLINE_TRY(ApiResponse r, m_client.send(request));
   if (r.status == 403 && !is_rate_limited(r)) {
-    note("faultline: warning: " + m_client.explain(r, request).message);
-    return Write{json(), true};
+    const std::string message = r.message();
+    return Write{json(), true, "403" + (message.empty() ? "" : " " + message)};
   }
   if (!r.ok()) return fail(m_client.explain(r, request));
-  return Write{std::move(r.body), false};
+  return Write{std::move(r.body), false, ""};
 }
 
 Status Publisher::check_head(Published& out) {
@@ -144,7 +147,6 @@ Status Publisher::check_head(Published& out) {
                   " was tested; the newer push wins, so faultline leaves its comment alone (the "
                   "status goes to " +
                   short_sha(m_target.sha) + " only)";
-    note("faultline: " + out.warning);
   }
   return Ok{};
 }
@@ -160,6 +162,7 @@ Status Publisher::set_status(const CommitStatus& status, Published& out) {
   FAULTLINE_TRY(Write w, write(post));
   if (w.denied) {
     out.denied = true;
+    out.refusal = w.refusal;
     return Ok{};
   }
   out.status_set = true;
@@ -208,6 +211,7 @@ Status Publisher::upsert_comment(const std::string& body, Published& out) {
     FAULTLINE_TRY(Write w, write(create));
     if (w.denied) {
       out.denied = true;
+      out.refusal = w.refusal;
       return Ok{};
     }
     out.comment_action = "created";
@@ -235,6 +239,7 @@ Status Publisher::upsert_comment(const std::string& body, Published& out) {
   FAULTLINE_TRY(Write w, write(update));
   if (w.denied) {
     out.denied = true;
+    out.refusal = w.refusal;
     return Ok{};
   }
   out.comment_action = "updated";
@@ -242,8 +247,8 @@ Status Publisher::upsert_comment(const std::string& body, Published& out) {
 }
 
 void Publisher::deny(Published& out, const std::string& what, const std::string& markdown) {
-  out.warning = "GitHub refused to let the token write " + what +
-                " (a pull request from a fork gets a read-only token); ";
+  out.warning = "GitHub refused to let the token write " + what + " (" + out.refusal +
+                "; a pull request from a fork gets a read-only token); ";
   if (m_options.summary_written) {
     out.warning += "the report is in the job summary instead";
   } else if (m_options.summary_path.empty()) {
@@ -256,7 +261,6 @@ void Publisher::deny(Published& out, const std::string& what, const std::string&
     out.warning += summary ? "the report is in the job summary instead"
                            : "and the job summary " + m_options.summary_path + " cannot be written";
   }
-  note("faultline: warning: " + out.warning);
 }
 
 Expected<Published> Publisher::pending(std::size_t cells) {
@@ -266,9 +270,8 @@ Expected<Published> Publisher::pending(std::size_t cells) {
   out.sha = m_target.sha;
   if (auto s = set_status(pending_status(cells), out); !s) return fail(s.error());
   if (out.denied)
-    out.warning =
-        "GitHub refused to let the token set a commit status (a pull request from a fork gets a "
-        "read-only token)";
+    out.warning = "GitHub refused to let the token set a commit status (" + out.refusal +
+                  "; a pull request from a fork gets a read-only token)";
   return out;
 }
 

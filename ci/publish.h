@@ -56,7 +56,9 @@ struct Published {
   bool status_set = false;
   bool stale = false;   // the PR's head moved on: the comment was left alone
   bool denied = false;  // GitHub refused to write: the Markdown went to the job summary
-  std::string warning;  // the sentence said about stale / denied
+  std::string refusal;  // denied: GitHub's answer, "403 Resource not accessible by integration"
+  // The sentence about stale / denied, for the caller to say once (it is not logged).
+  std::string warning;
 };
 
 class Publisher {
@@ -72,6 +74,7 @@ class Publisher {
   struct Write {
     nlohmann::json body;
     bool denied = false;
+    std::string refusal;  // denied: "403 MESSAGE"
   };
   Expected<Write> write(const ApiRequest& request);
   Status check_head(Published& out);

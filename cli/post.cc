@@ -8,9 +8,11 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "base/exit_status.h"
 #include "base/redact.h"
+#include "base/time.h"
 #include "ci/client.h"
 #include "ci/context.h"
 #include "ci/publish.h"
@@ -54,9 +56,31 @@ std::string comment_markdown(nlohmann::json results, const std::string& name,
   return reporters::render_markdown(results, o);
 }
 
+// Said once: on GitHub Actions as a workflow warning (a line of the log and an
+// annotation), elsewhere on stderr.
 void warn(const std::string& sentence) {
-  std::cerr << "faultline post: warning: " << sentence << "\n";
-  if (on_github_actions()) std::cout << "::warning::" << reporters::workflow_data(sentence) << "\n";
+  if (on_github_actions())
+    std::cout << "::warning::" << reporters::workflow_data(sentence) << "\n" << std::flush;
+  else
+    std::cerr << "faultline post: warning: " << sentence << "\n";
+}
+
+// $FAULTLINE_GITHUB_TIMEOUT (a duration: "60s", "2m"): how long one request may go
+// unanswered, its retries included (default 60 s); no attempt waits longer for a
+// connection, and an answer that stalls for a third of it fails that attempt.
+// Anything else is bad input naming it.
+Status apply_timeout(ci::ClientOptions& o) {
+  const std::string text = env_or_empty("FAULTLINE_GITHUB_TIMEOUT");
+  if (text.empty()) return Ok{};
+  const std::optional<double> ms = parse_duration_ms(text);
+  if (!ms || *ms < 1'000 || *ms > 3'600'000)
+    return fail(bad_input("$FAULTLINE_GITHUB_TIMEOUT '" + text +
+                          "' is not a time from 1s to 1h (e.g. 60s, 2m)"));
+  o.deadline = std::chrono::milliseconds(static_cast<long long>(*ms));
+  o.connect_timeout = std::min(o.connect_timeout, o.deadline);
+  o.stall_timeout = std::min(o.stall_timeout, o.deadline / 3);  // room for a retry or two
+  o.notice_every = std::min(o.notice_every, o.stall_timeout / 2);
+  return Ok{};
 }
 
 // The client for the token in $flags.token_env; bad_input when it is unset.
@@ -72,6 +96,7 @@ Expected<std::unique_ptr<ci::GitHubClient>> make_client(const PostFlags& flags,
   o.token = token;
   o.token_source = flags.token_env;
   o.log = &std::cerr;
+  if (auto set = apply_timeout(o); !set) return fail(set.error());
   if (flags.verbose) o.trace = &std::cerr;
   return std::make_unique<ci::GitHubClient>(o);
 }

@@ -25,7 +25,7 @@ namespace faultline::cli {
 namespace {
 
 struct RunFlags : pipeline::RunRequest {
-  std::vector<std::string> reports;
+  std::vector<std::string> report_flags;  // --report, repeatable
   bool post = false;  // pending status at the start, comment and final status at the end
   std::size_t max_cells = 100'000;
 };
@@ -54,17 +54,31 @@ void print_report(const pipeline::RunOutcome& outcome) {
 }
 
 // results.json, then the report files: the matrix's report.formats, or --report.
+// Each that cannot be written is said, the rest still written; then where the
+// recorded runs are kept. k_exit_infrastructure when any failed.
 int write_files(const pipeline::RunOutcome& outcome, const std::vector<std::string>& formats) {
+  bool failed = false;
+  auto said = [&](const Error& error) {
+    complain(error, k_exit_infrastructure);
+    failed = true;
+  };
   if (auto written = pipeline::write_results(outcome.out_path, outcome.results); !written)
-    return complain(written.error(), k_exit_infrastructure);
-  std::cout << "results: " << outcome.out_path << "\n";
+    said(written.error());
+  else
+    std::cout << "results: " << outcome.out_path << "\n";
   for (const auto& format : formats) {
     if (format == "terminal") continue;  // printed already
     auto path = pipeline::write_report_file(outcome, format);
-    if (!path) return complain(path.error(), k_exit_infrastructure);
-    std::cout << "report: " << *path << "\n";
+    if (!path)
+      said(path.error());
+    else
+      std::cout << "report: " << *path << "\n";
   }
-  return k_exit_ok;
+  if (!failed) return k_exit_ok;
+  std::cerr << "faultline run: nothing is lost: every finished run is kept in " << outcome.db_path
+            << " (session " << outcome.session << "); `faultline run --resume --out FILE` writes "
+            << "results.json and the reports again without repeating a run\n";
+  return k_exit_infrastructure;
 }
 
 pipeline::RunHooks hooks_for(const RunFlags& flags, const std::string& name) {
@@ -80,15 +94,16 @@ int run(RunFlags flags) {
   auto in = pipeline::read_matrix(flags.file, flags.max_cells);
   if (!in) return k_exit_bad_input;
   flags.progress_tty = pipeline::wants_live_line(STDERR_FILENO);
+  if (!flags.report_flags.empty()) flags.reports = flags.report_flags;
   auto outcome = pipeline::run_session(flags, *in, hooks_for(flags, in->config.name));
   if (!outcome) return complain(outcome.error(), exit_status_for(outcome.error()));
   print_report(*outcome);
-  const auto& formats = flags.reports.empty() ? in->config.report.formats : flags.reports;
-  if (int status = write_files(*outcome, formats); status != k_exit_ok) return status;
+  const int written = write_files(*outcome, flags.reports.value_or(in->config.report.formats));
   const bool summary_written = pipeline::append_step_summary(*outcome);
   if (flags.post)
     post_run_finished(outcome->results, outcome->repo_root, outcome->out_path, summary_written);
-  const int status = pipeline::finish_run(*outcome);
+  int status = pipeline::finish_run(*outcome);
+  if (written != k_exit_ok && status != k_exit_interrupted) status = written;
   if (status == k_exit_interrupted)
     std::cerr << "faultline run: interrupted; every finished run is kept in " << outcome->db_path
               << " (session " << outcome->session << ") — continue with `faultline run --resume`\n";
@@ -113,7 +128,7 @@ void add_selection_flags(CLI::App* cmd, RunFlags& flags) {
                   "run only shard K of N (as `plan --shards N` split them)");
   cmd->add_option("--only", flags.only, "run only cells with AXIS=VALUE (repeatable)");
   cmd->add_option(
-         "--report", flags.reports,
+         "--report", flags.report_flags,
          "also write this report (md, junit, sarif, html, json) into report.dir; repeatable; "
          "replaces the matrix's report.formats")
       ->check(CLI::IsMember({"md", "junit", "sarif", "html", "json", "terminal"}));
@@ -134,8 +149,11 @@ void add_run_command(CLI::App& app, Action& action) {
       "only\n"
       "the runs in flight and those of the last 50 ms are lost; a session another faultline is "
       "running is refused,\n"
-      "exit 2, unless --wait). Exit status: 0 no crash, 1 crashes (or hangs) found,\n"
-      "2 bad input, 3 no cell could run (every build failed), 130 interrupted.\n\n"
+      "exit 2, unless --wait). Exit status: 0 no crash and every cell ran, 1 crashes (or hangs)\n"
+      "found, 2 bad input (also an output folder that cannot be written, checked before any "
+      "build),\n"
+      "3 the matrix did not fully run (a cell's build failed) or the store or disk failed,\n"
+      "130 interrupted.\n\n"
       "Examples:\n"
       "  faultline run examples/ffi-race/faultline.yaml --runs 5 --only sanitizer=asan\n"
       "  faultline run --shard 2/4 --out results-2.json\n"

@@ -73,24 +73,6 @@ void Progress::start_builds(std::size_t total) {
   status(true);
 }
 
-namespace {
-
-// ": " and the log's last line, the usual reason (`sh: 1: clang: not found`),
-// cut to about 200 bytes at a UTF-8 boundary; "" for an empty log or a line
-// that only repeats `error`.
-std::string why_in_log(std::string_view log_tail, const std::string& error) {
-  std::string_view text = trim(log_tail);
-  const std::size_t newline = text.rfind('\n');
-  text = trim(newline == std::string_view::npos ? text : text.substr(newline + 1));
-  if (text.empty() || text.find(error) != std::string_view::npos) return "";
-  std::size_t end = std::min<std::size_t>(text.size(), 200);
-  while (end < text.size() && end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
-    --end;
-  return ": " + std::string(text.substr(0, end));
-}
-
-}  // namespace
-
 void Progress::build_done(const std::string& id, const runner::BuildOutcome& o) {
   ++m_builds_done;
   if (o.cached)
@@ -99,8 +81,7 @@ void Progress::build_done(const std::string& id, const runner::BuildOutcome& o) 
     ++m_builds_run;
   if (o.state == runner::BuildState::failed) {
     ++m_builds_failed;
-    line("build failed: " + id + ": " + o.error + why_in_log(o.log_tail, o.error) +
-         " (log: " + o.log_path + ")");
+    line("build failed: " + id + ": " + o.error + " (log: " + o.log_path + ")");
   } else if (o.state == runner::BuildState::dependency_failed) {
     ++m_builds_failed;
     line("build skipped: " + id + ": " + o.error);

@@ -131,16 +131,37 @@ std::string repro_command(const Session& s, std::size_t cell) {
   return out;
 }
 
+// Every folder the session writes in, checked before any work: the state
+// folder, results.json's (--out) and, when report files are asked for, report.dir.
+Status check_destinations(const Session& s) {
+  const std::string state_what = s.request.state_dir.empty()
+                                     ? "the state folder (choose another with --state-dir)"
+                                     : "--state-dir " + s.request.state_dir;
+  FAULTLINE_STORE_CHECK(writable_folder(state_what, s.places.state_dir));
+  FAULTLINE_STORE_CHECK(replaceable_output("--out", s.out_path));
+  const fs::path out_dir = fs::absolute(s.out_path).parent_path();
+  FAULTLINE_STORE_CHECK(writable_folder("--out " + s.out_path, out_dir.string()));
+  const auto& formats = s.request.reports ? *s.request.reports : s.config().report.formats;
+  if (std::any_of(formats.begin(), formats.end(), [](auto& f) { return f != "terminal"; }))
+    FAULTLINE_STORE_CHECK(writable_folder(
+        s.request.file + ": report.dir '" + s.config().report.dir + "'",
+        (fs::path(s.places.matrix_dir) / s.config().report.dir).lexically_normal().string()));
+  return Ok{};
+}
+
 // The state folder, results.json and the store; --out must be replaceable.
 Status resolve_paths(Session& s) {
   std::string place_error;
   s.places = places_for(s.request.file, s.request.state_dir, place_error);
-  if (s.places.state_dir.empty()) return fail(infrastructure(place_error));
+  if (s.places.state_dir.empty()) {  // the path, for check_destinations to explain
+    s.places.state_dir = s.request.state_dir.empty() ? s.places.matrix_dir + "/.faultline"
+                                                     : fs::absolute(s.request.state_dir).string();
+  }
   const std::string& state_dir = s.places.state_dir;
   s.out_path = s.request.out.empty() ? state_dir + "/results.json" : s.request.out;
   s.db_path =
       s.request.db.empty() ? state_dir + "/" + std::string(store::k_db_file_name) : s.request.db;
-  FAULTLINE_STORE_CHECK(replaceable_output("--out", s.out_path));
+  FAULTLINE_STORE_CHECK(check_destinations(s));
   if (s.request.wait && !s.request.resume)
     return fail(
         bad_input("--wait waits for another faultline running the session to resume; "
@@ -411,11 +432,12 @@ bool append_step_summary(const RunOutcome& outcome) {
 
 int run_exit_status(const RunOutcome& outcome) {
   if (outcome.interrupted) return k_exit_interrupted;
-  const auto& totals = outcome.results["totals"];
-  if (totals.value("build_error", 0) == static_cast<int>(outcome.cells))
-    return k_exit_infrastructure;
   if (outcome.store_failed) return k_exit_infrastructure;
-  return totals.value("crash", 0) + totals.value("hang", 0) > 0 ? k_exit_crashes : k_exit_ok;
+  const auto& totals = outcome.results["totals"];
+  if (totals.value("crash", 0) + totals.value("hang", 0) > 0) return k_exit_crashes;
+  // A cell that did not run (its build failed) leaves the matrix incomplete.
+  return totals.value("build_error", 0) + totals.value("skipped", 0) > 0 ? k_exit_infrastructure
+                                                                         : k_exit_ok;
 }
 
 int finish_run(const RunOutcome& outcome) {

@@ -35,6 +35,9 @@ struct RunRequest {
   bool wait = false;  // --resume: wait for the process running the session instead of refusing
   std::string out;
   std::string state_dir;
+  // The report files to write (md, junit, …; --report); nullopt: the matrix's
+  // report.formats. Any besides terminal: report.dir is checked before work.
+  std::optional<std::vector<std::string>> reports;
   std::string db;
   bool progress_tty = false;  // redraw one progress line in place (pipeline/progress.h)
 };
@@ -96,8 +99,9 @@ Expected<std::string> write_report_file(const RunOutcome& outcome, const std::st
 // Appends the Markdown report to $GITHUB_STEP_SUMMARY when it is set; whether it did.
 bool append_step_summary(const RunOutcome& outcome);
 
-// 130 interrupted; 3 when no cell could build or the store failed; 1 when a cell
-// crashed or hung; else 0. Reaps any workload process left over first.
+// 130 interrupted; 3 when the store failed; 1 when a cell crashed or hung; 3 when
+// a cell did not run (its build failed: the matrix is incomplete); else 0. Reaps
+// any workload process left over first.
 int finish_run(const RunOutcome& outcome);
 int run_exit_status(const RunOutcome& outcome);  // the same, without reaping
 

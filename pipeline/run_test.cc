@@ -110,8 +110,9 @@ RunOutcome outcome(int crash, int hang, int build_error, std::size_t cells) {
   return o;
 }
 
-TEST(RunExitStatus, InterruptedThenNothingRanThenStoreThenCrashes) {
+TEST(RunExitStatus, InterruptedThenStoreThenCrashesThenCellsThatDidNotRun) {
   EXPECT_EQ(run_exit_status(outcome(0, 0, 0, 4)), k_exit_ok);
+  EXPECT_EQ(run_exit_status(outcome(0, 0, 1, 4)), k_exit_infrastructure);  // incomplete
   EXPECT_EQ(run_exit_status(outcome(1, 0, 0, 4)), k_exit_crashes);
   EXPECT_EQ(run_exit_status(outcome(0, 2, 0, 4)), k_exit_crashes);
   EXPECT_EQ(run_exit_status(outcome(0, 0, 4, 4)), k_exit_infrastructure);

@@ -1,6 +1,7 @@
 #include "pipeline/session.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -88,6 +89,22 @@ Status replaceable_output(const std::string& flag, const std::string& path) {
                          : "not a regular file";
   return fail(bad_input(flag + " " + path + " is " + what +
                         "; faultline only replaces regular files (name another path)"));
+}
+
+Status writable_folder(const std::string& what, const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir, ec))
+    return fail(bad_input(what + ": cannot create the folder " + dir + ": " +
+                          (ec ? ec.message() : "a file is in the way")));
+  std::string probe = (fs::path(dir) / ".faultline-write-check-XXXXXX").string();
+  const int fd = mkstemp(probe.data());
+  if (fd < 0)
+    return fail(bad_input(what + ": cannot write in " + dir + ": " +
+                          std::error_code(errno, std::generic_category()).message()));
+  close(fd);
+  fs::remove(probe, ec);
+  return Ok{};
 }
 
 Places places_for(const std::string& matrix_file, const std::string& state_dir_flag,

@@ -43,6 +43,13 @@ std::string describe(const store::Claimant& claimant);
 // input naming it and what it is, so writing never turns it into a plain file.
 Status replaceable_output(const std::string& flag, const std::string& path);
 
+// Checks that faultline can write files in the folder `dir` (created, with its
+// parents, when missing) before any work: a file made and removed there. Bad
+// input led by `what` (the flag or key and its value), with the system's reason:
+// "--state-dir f: cannot create the folder /w/f: File exists",
+// "--out /proc/v: cannot write in /proc: No such file or directory".
+Status writable_folder(const std::string& what, const std::string& dir);
+
 // Where the repository starts: the nearest folder above the working directory
 // holding a .git entry, else the working directory. Report paths are relative to it.
 std::string default_repo_root();

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "base/text.h"
+#include "reporters/terminal.h"
 #include "reporters/text.h"
 
 namespace faultline::reporters {
@@ -99,10 +100,10 @@ std::string without_workflow_commands(const std::string& text) {
 
 std::string github_outputs(const Results& r) {
   const results::Totals& t = r.totals;
-  const char* verdict = r.interrupted                             ? "interrupted"
-                        : t.cells > 0 && t.build_error == t.cells ? "error"
-                        : t.crash + t.hang > 0                    ? "crash"
-                                                                  : "pass";
+  const char* verdict = r.interrupted          ? "interrupted"
+                        : t.crash + t.hang > 0 ? "crash"
+                        : cells_not_run(r) > 0 ? "error"  // the matrix did not fully run
+                                               : "pass";
   std::string out = std::string("verdict=") + verdict + "\n";
   for (const auto& [name, value] : {std::pair{"crashes", t.crash},
                                     {"hangs", t.hang},

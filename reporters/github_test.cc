@@ -86,6 +86,8 @@ TEST(Github, OutputsTheVerdictAsRunsExitStatusWouldSayIt) {
   r["totals"]["crash"] = 0;
   r["totals"]["hang"] = 0;
   EXPECT_THAT(github_outputs(r), HasSubstr("verdict=pass\n"));
+  r["totals"]["build_error"] = 1;  // one cell did not run: the matrix is incomplete
+  EXPECT_THAT(github_outputs(r), HasSubstr("verdict=error\n"));
   r["totals"]["build_error"] = 4;
   EXPECT_THAT(github_outputs(r), HasSubstr("verdict=error\n"));
   r["interrupted"] = true;

@@ -183,12 +183,13 @@ Grid cell_list(const Results& r) {
 json page_data(const Results& r, json grid_index) {
   json cells = json::array();
   for (const auto& c : r.cells)
-    cells.push_back({{"id", clean_text(utf8_prefix(c.id, 2'000))},
-                     {"verdict", c.verdict},
-                     {"summary", clean_text(utf8_prefix(c.summary, 500))},
-                     {"runs", c.runs},
-                     {"signatures", c.signatures},
-                     {"repro", bounded_text(c.repro.value_or(""), {20, 2'000, 4'000})}});
+    cells.push_back(
+        {{"id", clean_text(utf8_prefix(c.id, 2'000))},
+         {"verdict", c.verdict},
+         {"summary", clean_text(utf8_prefix(not_run_reason(c).value_or(c.summary), 1'000))},
+         {"runs", c.runs},
+         {"signatures", c.signatures},
+         {"repro", bounded_text(c.repro.value_or(""), {20, 2'000, 4'000})}});
   json sigs = json::object();
   for (const auto& s : r.signatures)
     sigs[s.hash] = {{"text", clean_text(utf8_prefix(s.text, 500))},
@@ -215,6 +216,34 @@ std::string families_list(const Results& r) {
   return out.str() + "</ul></section>\n";
 }
 
+// The cells that did not run and why (their build's error and last line), so a
+// page never reads as passed when part of the matrix is missing.
+std::string cells_not_run_list(const Results& r) {
+  std::ostringstream out;
+  std::size_t n = 0;
+  for (const auto& c : r.cells) {
+    const auto why = not_run_reason(c);
+    if (!why || (r.interrupted && c.verdict == "skipped")) continue;
+    if (n++ == 0) out << "<section class=\"not-run\"><h2>Cells that did not run</h2><ul>\n";
+    if (n > 100) continue;
+    out << "<li>" << attr(c.id, 2'000) << " — " << attr(c.verdict) << ": " << attr(*why, 2'000)
+        << "</li>\n";
+  }
+  if (n > 100) out << "<li>… and " << n - 100 << " more (all in results.json)</li>\n";
+  return n ? out.str() + "</ul></section>\n" : "";
+}
+
+// The bisect answers, as the terminal report words them (interval ends, commits,
+// costs), escaped; "" when there is none.
+std::string bisect_answer(const Results& r) {
+  const std::string text = render_bisect(r);
+  if (text.empty()) return "";
+  const std::size_t start = text.find_first_not_of('\n');
+  return "<section class=\"bisect\"><h2>Bisect</h2><pre>" +
+         xml_escape(clean_text(text.substr(start == std::string::npos ? 0 : start))) +
+         "</pre></section>\n";
+}
+
 }  // namespace
 
 std::string render_html(const Results& r) {
@@ -231,12 +260,12 @@ std::string render_html(const Results& r) {
       << "<title>" << attr(title) << "</title><style>" << k_style << "</style></head>\n<body>\n"
       << "<h1>" << attr(title) << "</h1>\n<p class=\"verdict\">" << attr(one_line_verdict(r))
       << "</p>\n"
-      << families_list(r) << map
+      << families_list(r) << cells_not_run_list(r) << map
       << "<p><small>Click a cell for its runs, signatures and report excerpts. Colour: green "
          "passed, red "
       << "crashed (darker: higher crash rate), purple hung, amber build error; numbers mark bisect "
          "steps.</small></p>\n"
-      << "<section id=\"details\"></section>\n"
+      << bisect_answer(r) << "<section id=\"details\"></section>\n"
       << "<script type=\"application/json\" id=\"faultline-data\">"
       << script_json(page_data(r, index)) << "</script>\n<script>" << k_script
       << "</script>\n</body></html>\n";

@@ -342,9 +342,8 @@ std::string signatures_section(const Results& r, const MarkdownOptions& o, std::
 std::string render_markdown(const Results& r, const MarkdownOptions& o) {
   std::vector<std::string> cuts;
   std::string out = "## faultline: " + inline_text(r.name, 200) + "\n\n";
-  const bool crashed = r.totals.crash > 0;
-  out += std::string(crashed ? "**✗ " : "**✓ ") + md_inline(clean_text(one_line_verdict(r))) +
-         "**\n\n";
+  const char* mark = r.totals.crash > 0 ? "**✗ " : cells_not_run(r) > 0 ? "**⚠ " : "**✓ ";
+  out += mark + md_inline(clean_text(one_line_verdict(r))) + "**\n\n";
   out += baseline_markdown(r);  // with a baseline, the new signatures lead
   const std::size_t limit = o.max_bytes > k_reserve ? o.max_bytes - k_reserve : 0;
   // Parts in order of importance; each goes in whole if it fits.

@@ -3,7 +3,9 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <optional>
 
+#include "reporters/terminal.h"
 #include "reporters/text.h"
 
 namespace faultline::reporters {
@@ -141,6 +143,29 @@ json result_of(const Signature& s, const Results& r,
   return result;
 }
 
+// SARIF 2.1.0 §3.20: an invocation that did not finish or did not run every
+// cell, and why: one notification per cell that did not run (up to 100), and
+// one for an interrupted run; nullopt when the whole matrix ran.
+std::optional<json> unsuccessful_invocation(const Results& r) {
+  json notes = json::array();
+  if (r.interrupted)
+    notes.push_back({{"level", "warning"},
+                     {"message",
+                      {{"text",
+                        "the run was interrupted: it is partial, and the cells it did not finish "
+                        "are skipped, not passed"}}}});
+  for (const auto& c : r.cells) {
+    const auto why = not_run_reason(c);
+    if (!why || (r.interrupted && c.verdict == "skipped") || notes.size() >= 100) continue;
+    notes.push_back({{"level", "error"},
+                     {"message",
+                      {{"text", "cell " + text(c.id, 1'000) + " did not run (" + c.verdict +
+                                    "): " + text(*why, 1'000)}}}});
+  }
+  if (notes.empty()) return std::nullopt;
+  return json{{"executionSuccessful", false}, {"toolExecutionNotifications", notes}};
+}
+
 }  // namespace
 
 json sarif_json(const Results& r, const SarifOptions& o) {
@@ -168,16 +193,9 @@ json sarif_json(const Results& r, const SarifOptions& o) {
       {"originalUriBaseIds", {{k_root, {{"description", {{"text", "the repository root"}}}}}}},
       {"results", results},
       {"properties", {{"matrix", text(r.name, 200)}, {"signaturesLeftOut", left_out}}}};
-  if (r.interrupted) {
-    // SARIF 2.1.0 §3.20: an invocation that did not finish, and why.
-    const std::string why =
-        "the run was interrupted: it is partial, and the cells it did not finish are skipped, "
-        "not passed";
-    run["invocations"] =
-        json::array({{{"executionSuccessful", false},
-                      {"toolExecutionNotifications",
-                       json::array({{{"level", "warning"}, {"message", {{"text", why}}}}})}}});
-    run["properties"]["interrupted"] = true;
+  if (auto invocation = unsuccessful_invocation(r)) {
+    run["invocations"] = json::array({*invocation});
+    if (r.interrupted) run["properties"]["interrupted"] = true;
   }
   return {{"$schema", k_schema}, {"version", "2.1.0"}, {"runs", json::array({run})}};
 }

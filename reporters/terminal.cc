@@ -90,7 +90,10 @@ std::string one_line_verdict(const Results& r) {
   const results::Totals& t = r.totals;
   std::ostringstream out;
   const std::size_t cells = t.cells, crash = t.crash, sigs = t.signatures;
-  if (crash == 0)
+  const std::size_t not_run = cells_not_run(r);
+  if (crash == 0 && not_run > 0)
+    out << "no crash in " << cells - not_run << " of " << cells << " cells";
+  else if (crash == 0)
     out << "no crash in " << cells << (cells == 1 ? " cell" : " cells");
   else if (const std::size_t bugs = r.families.size(); bugs > 0 && bugs < sigs)
     out << bugs << (bugs == 1 ? " bug (" : " bugs (") << sigs << " crash signatures) in " << crash
@@ -100,11 +103,27 @@ std::string one_line_verdict(const Results& r) {
         << cells << " cells";
   out << " (" << t.runs << " runs";
   if (t.hang) out << ", " << t.hang << " hung";
-  if (t.build_error) out << ", " << t.build_error << " build errors";
+  if (t.build_error)
+    out << ", " << t.build_error << (t.build_error == 1 ? " build error" : " build errors");
   if (t.skipped) out << ", " << t.skipped << " skipped";
   out << ")";
+  if (not_run > 0)
+    out << "; " << not_run << (not_run == 1 ? " cell" : " cells")
+        << " did not run, so the matrix is incomplete";
   if (r.interrupted) out << " — interrupted, partial";
   return out.str();
+}
+
+std::size_t cells_not_run(const Results& r) {
+  return static_cast<std::size_t>(r.totals.build_error) +
+         (r.interrupted ? 0 : static_cast<std::size_t>(r.totals.skipped));
+}
+
+std::optional<std::string> not_run_reason(const results::Cell& c) {
+  if (c.verdict == "build-error")
+    return c.build_error ? c.build_error->error : std::string("its build failed");
+  if (c.verdict == "skipped") return c.skipped_reason.value_or("no run happened");
+  return std::nullopt;
 }
 
 std::string families_headline(const Results& r) {
@@ -268,8 +287,8 @@ std::string render_terminal(const Results& r, const TerminalOptions& options) {
     const std::string verdict = text_of(c.verdict);
     out << "  " << paint(pad(verdict, 11), verdict_color(verdict), options.color) << " "
         << text_of(c.id);
-    if (verdict == "build-error")
-      out << "  — " << text_of(c.build_error ? c.build_error->error : "");
+    if (const auto why = not_run_reason(c))
+      out << "  — " << text_of(*why);
     else if (c.skipped_reason)
       out << "  — " << text_of(c.skipped_reason);
     else

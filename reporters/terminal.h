@@ -5,6 +5,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "results/model.h"
@@ -28,9 +29,17 @@ std::string render_terminal(const nlohmann::json& results, const TerminalOptions
 std::string render_grid(const results::Results& results, bool color = false);
 std::string render_grid(const nlohmann::json& results, bool color = false);
 
-// The one-line verdict: "2 crash signatures in 14 of 48 cells (3 build errors)".
+// The one-line verdict: "2 crash signatures in 14 of 48 cells (90 runs, 3 build
+// errors); 3 cells did not run, so the matrix is incomplete".
 std::string one_line_verdict(const results::Results& results);
 std::string one_line_verdict(const nlohmann::json& results);
+
+// The cells that did not run: build errors, and skipped cells unless the run was
+// interrupted (then "interrupted, partial" says so). Non-zero: `run` exits 3.
+std::size_t cells_not_run(const results::Results& results);
+// Why `cell` did not run: its build error ("the build command exit 1: x.c:3:
+// error: …") or the reason it was skipped; nullopt for a cell that ran.
+std::optional<std::string> not_run_reason(const results::Cell& cell);
 
 // The crash families lead: "1 bug, 3 manifestations: signal SIGSEGV (6 runs), …"
 // with one family; "2 bugs, 5 manifestations" with several ("" when none).

@@ -22,6 +22,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// ": " and the last line the build printed (its log after the "$ COMMAND" line),
+// the usual reason (`sh: 1: clang: not found`), cut to about 200 bytes at a
+// UTF-8 boundary; "" when it printed nothing or the line only repeats `error`.
+std::string why_in_log(std::string_view log, const std::string& error) {
+  const std::size_t first = log.find('\n');
+  std::string_view text = trim(first == std::string_view::npos ? "" : log.substr(first + 1));
+  const std::size_t newline = text.rfind('\n');
+  text = trim(newline == std::string_view::npos ? text : text.substr(newline + 1));
+  if (text.empty() || text.find(error) != std::string_view::npos) return "";
+  std::size_t end = std::min<std::size_t>(text.size(), 200);
+  while (end < text.size() && end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+    --end;
+  return ": " + std::string(text.substr(0, end));
+}
+
 std::string safe_name(std::string_view text) {
   std::string out;
   for (char c : text)
@@ -361,6 +376,7 @@ void Builder::record(std::size_t index, std::string log,
   out.error = m_options.redactor.apply(out.error);
   std::ofstream(out.log_path, std::ios::binary) << log;
   out.log_tail = last_lines(log, 20);
+  if (!out.error.empty()) out.error += why_in_log(log, out.error);
   if (out.error.empty()) {
     out.state = BuildState::ok;
     std::ofstream(fs::path(out.dir) / "ok") << m_e.builds[index].id << "\n"

@@ -32,7 +32,9 @@ struct BuildOutcome {
   std::string prefix;    // dir/prefix: what {{ prefix }} names
   std::string command;   // the rendered build command ("" when the component has none)
   std::string log_path;  // dir/build.log
-  std::string error;     // why it failed: how the command ended, or which dependency failed
+  // Why it failed: how the command ended and the last line it printed ("the build
+  // command exit 127: /bin/sh: 1: clang: not found"), or which dependency failed.
+  std::string error;
   std::string log_tail;  // the last lines of the log, for reports
   double seconds = 0;
   // An outcome met earlier in the session and handed on again (a build that failed

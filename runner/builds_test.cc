@@ -165,7 +165,8 @@ TEST_F(BuildsTest, AFailedDependencyFailsItsDependentsWithoutRunningThem) {
   const std::string cc = fake.calls().at(0).argv.at(0);
   EXPECT_EQ(commands(fake), (std::vector<Argv>{{cc, "--version"}, {"/bin/sh", "-c", "make lib"}}));
   EXPECT_EQ(out[0].state, BuildState::failed);
-  EXPECT_EQ(out[0].error, "the build command exit 2");
+  EXPECT_EQ(out[0].error,
+            "the build command exit 2: make: *** No rule to make target 'lib'.  Stop.");
   EXPECT_EQ(out[0].log_tail, "$ make lib\nmake: *** No rule to make target 'lib'.  Stop.\n");
   EXPECT_EQ(out[1].state, BuildState::dependency_failed);
   EXPECT_EQ(out[1].error, "its dependency lib=1.0 sanitizer=none failed to build");

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "runner/process.h"
@@ -15,7 +17,9 @@
 namespace faultline {
 namespace {
 
+namespace fs = std::filesystem;
 using e2e::Outcome;
+using e2e::read_text;
 using ::testing::HasSubstr;
 
 class HostileUserTest : public e2e::ScratchTest {
@@ -121,6 +125,98 @@ TEST_F(HostileUserTest, FailedBuildLineCarriesTheLogsLastLine) {
   EXPECT_EQ(o.status, 3);
   EXPECT_THAT(o.err, HasSubstr("build failed: a=1 sanitizer=none: the build command exit 127: "
                                "/bin/sh: 1: no-such-compiler-xyz: not found (log: "));
+}
+
+// A version whose build failed while the others ran: exit 0, "no crash in 3
+// cells" and a green ✓, and SARIF said nothing of it. Now the matrix is
+// incomplete: exit 3, and every format names the cell and the log's last line.
+TEST_F(HostileUserTest, AFailedBuildAmongRunningCellsIsIncompleteInEveryReport) {
+  write("faultline.yaml",
+        "version: 1\ncomponents:\n  a:\n    versions: [\"1\", \"2\", \"3\"]\n    inputs: []\n"
+        "    build: \"test {{ version }} != 2 || { echo 'x.c:3: error: boom' >&2; exit 1; }\"\n"
+        "workloads: { w: { run: \"true\" } }\nstress: { runs: 2 }\n"
+        "report: { formats: [md, junit, sarif, html, json] }\n");
+  Outcome o = faultline({"run"});
+  EXPECT_EQ(o.status, 3) << o.err;
+  const std::string why = "the build command exit 1: x.c:3: error: boom";
+  EXPECT_THAT(o.out, HasSubstr("  build-error a=2 sanitizer=none workload=w  — " + why + "\n"));
+  EXPECT_THAT(o.out, HasSubstr("build failed  a=2 sanitizer=none: " + why + "\n"));
+  const std::string verdict =
+      "no crash in 2 of 3 cells (4 runs, 1 build error); 1 cell did not run, so the matrix is "
+      "incomplete";
+  EXPECT_THAT(o.out, HasSubstr("\n" + verdict + "\n"));
+  const fs::path reports = m_dir / ".faultline/reports";
+  const std::string md = read_text(reports / "report.md");
+  EXPECT_THAT(md, HasSubstr("**⚠ " + verdict + "**\n"));
+  EXPECT_THAT(md, HasSubstr("- `a=2 sanitizer=none`: " + why + "\n"));
+  EXPECT_THAT(read_text(reports / "report.junit.xml"),
+              HasSubstr("<testcase classname=\"w\" name=\"a=2 sanitizer=none workload=w\" "
+                        "time=\"0.000\">\n      <error message=\"" +
+                        why + "\" type=\"build-error\">"));
+  const nlohmann::json sarif = nlohmann::json::parse(read_text(reports / "report.sarif"));
+  EXPECT_EQ(sarif["runs"][0]["invocations"],
+            nlohmann::json::parse(
+                R"([{"executionSuccessful": false, "toolExecutionNotifications": [{"level": )"
+                R"("error", "message": {"text": "cell a=2 sanitizer=none workload=w did not )"
+                R"(run (build-error): )" +
+                why + R"("}}]}])"));
+  const std::string html = read_text(reports / "report.html");
+  EXPECT_THAT(html, HasSubstr("<p class=\"verdict\">" + verdict + "</p>"));
+  EXPECT_THAT(html, HasSubstr("<li>a=2 sanitizer=none workload=w — build-error: " + why + "</li>"));
+  const nlohmann::json cell = nlohmann::json::parse(read_text(reports / "report.json"))["cells"][1];
+  EXPECT_EQ(cell["verdict"], "build-error");
+  EXPECT_EQ(cell["build_error"]["error"], why);
+  Outcome outputs = faultline({"report", "--format", "github-outputs"});
+  EXPECT_THAT(outputs.out, HasSubstr("verdict=error\n"));
+}
+
+// An output destination that cannot be written was found only after every
+// build and run (exit 3); now before any work, exit 2, naming the flag or key.
+TEST_F(HostileUserTest, UnwritableDestinationsAreRefusedBeforeAnyBuild) {
+  const std::string matrix =
+      "version: 1\ncomponents: { a: { versions: [\"1\"], inputs: [], build: \"touch built\" } }\n"
+      "workloads: { w: { run: \"true\" } }\n";
+  write("faultline.yaml", matrix);
+  write("a-file", "x");
+  Outcome state = faultline({"run", "--state-dir", "a-file"});
+  EXPECT_EQ(state.status, 2);
+  EXPECT_EQ(state.err, "faultline run: --state-dir a-file: cannot create the folder " +
+                           (m_dir / "a-file").string() + ": Not a directory\n");
+  Outcome out = faultline({"run", "--out", "/proc/version"});
+  EXPECT_EQ(out.status, 2);
+  EXPECT_EQ(out.err,
+            "faultline run: --out /proc/version: cannot write in /proc: No such file or "
+            "directory\n");
+  write("faultline.yaml", matrix + "report: { formats: [md], dir: /proc/nope }\n");
+  Outcome report = faultline({"run"});
+  EXPECT_EQ(report.status, 2);
+  EXPECT_EQ(report.err,
+            "faultline run: faultline.yaml: report.dir '/proc/nope': cannot create the folder "
+            "/proc/nope: No such file or directory\n");
+  EXPECT_FALSE(fs::exists(m_dir / "built"));
+  EXPECT_EQ(faultline({"run", "--report", "md"}).status, 2);  // --report asks for report.dir too
+  EXPECT_FALSE(fs::exists(m_dir / "built"));
+}
+
+// A destination that fails anyway at the end (here the workload replaces the
+// --out folder with a file) keeps what was recorded and says where it is.
+TEST_F(HostileUserTest, AnOutputThatFailsAtTheEndSaysWhereTheRunsAreKept) {
+  write("faultline.yaml",
+        "version: 1\ncomponents: { a: { versions: [\"1\"], inputs: [] } }\n"
+        "workloads: { w: { run: \"rm -rf " +
+            (m_dir / "gone").string() + " && touch " + (m_dir / "gone").string() +
+            "\" } }\nstress: { runs: 2 }\n");
+  Outcome o = faultline({"run", "--out", "gone/r.json"});
+  EXPECT_EQ(o.status, 3) << o.err;
+  const std::string db = (m_dir / ".faultline/faultline.db").string();
+  EXPECT_THAT(o.err,
+              HasSubstr("faultline run: nothing is lost: every finished run is kept in " + db +
+                        " (session 1); `faultline run --resume --out FILE` writes "
+                        "results.json and the reports again without repeating a run\n"));
+  EXPECT_EQ(db_int("SELECT count(*) FROM runs"), 2);
+  Outcome again = faultline({"run", "--resume", "--out", "r.json"});
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(read_text(m_dir / "r.json"))["totals"]["runs"], 2);
 }
 
 // `plan --shards 0` printed CLI11's "not in range 0.000000 to 1797693134862315…"

@@ -176,24 +176,73 @@ TEST_F(PostTest, AnUnknownPullRequestIsOneSentenceAndExit3) {
   EXPECT_TRUE(fake.statuses("o/r", k_sha).empty());
 }
 
-TEST_F(PostTest, AForkPullRequestWarnsAndWritesTheJobSummaryUnlessStrict) {
+std::size_t occurrences(const std::string& text, const std::string& part) {
+  std::size_t n = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+const std::string k_fork_warning =
+    "GitHub refused to let the token write to pull request #7 in o/r (403 Resource not "
+    "accessible by integration; a pull request from a fork gets a read-only token); the report "
+    "is in the job summary instead";
+
+// The warning is said once: on GitHub Actions as a workflow warning (the log's line and the
+// annotation); it was printed three times (the refusal, the publisher's note, post's warning).
+TEST_F(PostTest, AForkPullRequestWarnsOnceAndWritesTheJobSummaryUnlessStrict) {
   fake.deny_writes(true);
   env["GITHUB_STEP_SUMMARY"] = (m_dir / "summary.md").string();
   env["GITHUB_ACTIONS"] = "true";
   Outcome o = faultline({"post", k_results.string()});
   EXPECT_EQ(o.status, 0) << o.err;
-  EXPECT_THAT(
-      o.err,
-      HasSubstr(
-          "faultline post: warning: GitHub refused to let the token write to pull request #7 in "
-          "o/r (a pull request from a fork gets a read-only token); the report is in the job "
-          "summary instead"));
-  EXPECT_THAT(o.out, HasSubstr("::warning::GitHub refused to let the token write"));
+  EXPECT_THAT(o.out, HasSubstr("::warning::" + k_fork_warning + "\n"));
+  EXPECT_EQ(occurrences(o.out + o.err, "a pull request from a fork"), 1u) << o.out << o.err;
+  EXPECT_EQ(occurrences(o.out + o.err, "GitHub refused"), 1u);
   EXPECT_THAT(read_text(m_dir / "summary.md"),
               HasSubstr("4 crash signatures in 4 of 12 cells (48 runs)"));
   EXPECT_TRUE(fake.comments("o/r", 7).empty());
   o = faultline({"post", k_results.string(), "--strict"});
   EXPECT_EQ(o.status, 3);
+}
+
+// Outside GitHub Actions the one warning is a line on stderr.
+TEST_F(PostTest, AForkPullRequestWarningIsOneLineOnStderrOutsideActions) {
+  fake.deny_writes(true);
+  env["GITHUB_STEP_SUMMARY"] = (m_dir / "summary.md").string();
+  Outcome o = faultline({"post", k_results.string()});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_THAT(o.err, HasSubstr("faultline post: warning: " + k_fork_warning + "\n"));
+  EXPECT_EQ(occurrences(o.out + o.err, "a pull request from a fork"), 1u) << o.out << o.err;
+}
+
+// A server that accepts and never answers took ~170 s (5 attempts × 30 s); now a
+// request is given up within $FAULTLINE_GITHUB_TIMEOUT (default 60 s), an
+// attempt that receives nothing for a third of it fails, and lines say what
+// faultline waits for. Here 6 s: attempts of 2 s, a notice after 1 s of each.
+TEST_F(PostTest, AServerThatNeverAnswersIsGivenUpWithinTheTimeoutAndSaysSo) {
+  ci::testing::SilentServer silent;
+  env["GITHUB_API_URL"] = silent.url();
+  env["FAULTLINE_GITHUB_TIMEOUT"] = "6s";
+  Outcome o = faultline({"post", k_results.string()});
+  EXPECT_EQ(o.status, 3);
+  EXPECT_LT(o.seconds, 8.5);
+  EXPECT_THAT(o.err, HasSubstr("faultline: waiting for " + silent.url() +
+                               " to answer GET /repos/o/r/pulls/7 (attempt 1 of 5): 1.0 s so "
+                               "far; faultline gives up after 6.0 s in all\n"));
+  EXPECT_THAT(o.err, HasSubstr("faultline post: reading pull request #7 in o/r: cannot reach " +
+                               silent.url() +
+                               "/repos/o/r/pulls/7: Operation too slow. Less than 1 bytes/sec "
+                               "transferred the last 2 seconds (curl error 28) (after "));
+  EXPECT_THAT(o.err, HasSubstr("; faultline waits at most 6.0 s for an answer to one request)\n"));
+}
+
+TEST_F(PostTest, AMalformedGitHubTimeoutIsBadInputNamingIt) {
+  env["FAULTLINE_GITHUB_TIMEOUT"] = "soon";
+  Outcome o = faultline({"post", k_results.string()});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "faultline post: $FAULTLINE_GITHUB_TIMEOUT 'soon' is not a time from 1s to 1h (e.g. "
+            "60s, 2m)\n");
 }
 
 TEST_F(PostTest, AReportOverGitHubsLimitIsTrimmedNeverRefused) {

@@ -68,6 +68,36 @@ TEST(ReportGolden, MarkdownWithBisectAndAttribution) {
   expect_golden("results.bisect.md", reporters::render_markdown(r));
 }
 
+// The HTML report showed no bisect answer; it shows what the terminal report
+// says (interval ends, commits, compare links, costs), escaped.
+TEST(ReportHtml, ShowsTheBisectAnswerAsTheTerminalWordsItEscaped) {
+  json r = fixture();
+  r["bisect"] = json::parse(R"([{
+    "signature": "9b6506766412", "axes": ["lib"], "status": "found",
+    "summary": "lib 3 <b>introduced</b> it & lib 5 fixed it",
+    "interval": {
+      "first_crashing": "3", "last_good": "2", "last_crashing": "4", "first_fixed": "5",
+      "start_outcome": "culprit", "end_outcome": "culprit", "summary": "crashes in 3 .. 4",
+      "first_crashing_commit": {"hash": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "subject": "copy with <memcpy> & free", "author": "Ann <ann@example.org>",
+        "date": "2026-01-09T10:00:00+00:00"},
+      "start_compare_url": "https://github.com/o/r/compare/2...3"},
+    "costs": {"builds": 4, "build_seconds": 12.5, "runs": 80, "run_seconds": 30.25}}])");
+  const std::string terminal = reporters::render_bisect(r);
+  ASSERT_THAT(terminal, HasSubstr("copy with <memcpy> & free"));
+  const std::string html = reporters::render_html(r);
+  std::string shown = terminal.substr(terminal.find_first_not_of('\n'));
+  for (const auto& [raw, escaped] : std::vector<std::pair<std::string, std::string>>{
+           {"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}})
+    for (std::size_t at = 0; (at = shown.find(raw, at)) != std::string::npos; at += escaped.size())
+      shown.replace(at, raw.size(), escaped);
+  EXPECT_THAT(html, HasSubstr("<section class=\"bisect\"><h2>Bisect</h2><pre>" + shown +
+                              "</pre></section>\n"));
+  EXPECT_THAT(html, HasSubstr("lib 3 &lt;b&gt;introduced&lt;/b&gt; it &amp; lib 5 fixed it"));
+  EXPECT_THAT(html, HasSubstr("copy with &lt;memcpy&gt; &amp; free"));
+  EXPECT_THAT(html, Not(HasSubstr("<memcpy>")));
+}
+
 TEST(ReportGolden, Junit) {
   expect_golden("results.junit.xml", reporters::render_junit(fixture()));
 }

@@ -80,6 +80,8 @@ Status RestPoster::results(const Job& job, const nlohmann::json& results,
   Publisher publisher(m_client, target, options);
   auto published = publisher.results(status_for(results), markdown);
   if (!published) return fail(published.error());
+  if (m_log && !published->warning.empty())
+    *m_log << m_client.redactor().apply("faultline: warning: " + published->warning) << "\n";
   return Ok{};
 }
 

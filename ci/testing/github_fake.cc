@@ -1,12 +1,18 @@
 #include "ci/testing/github_fake.h"
 
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <deque>
 #include <regex>
+#include <stdexcept>
 #include <thread>
 
 #include "base/time.h"
@@ -517,5 +523,24 @@ void GitHubFake::clear_requests() {
   std::lock_guard<std::mutex> lock(m_state->mutex);
   m_state->requests.clear();
 }
+
+SilentServer::SilentServer() {
+  m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (m_fd < 0 || bind(m_fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      listen(m_fd, 64) != 0 || getsockname(m_fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    const std::string why = std::strerror(errno);
+    if (m_fd >= 0) close(m_fd);
+    throw std::runtime_error("SilentServer: cannot listen on 127.0.0.1: " + why);
+  }
+  m_port = ntohs(a.sin_port);
+}
+
+SilentServer::~SilentServer() { close(m_fd); }
+
+std::string SilentServer::url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
 
 }  // namespace faultline::ci::testing

@@ -83,4 +83,20 @@ class GitHubFake {
   std::unique_ptr<State> m_state;
 };
 
+// A server that hangs: a TCP port on 127.0.0.1 that listens (the kernel accepts
+// each connection) and never reads or answers. For the timeouts of ci/client.h.
+class SilentServer {
+ public:
+  SilentServer();  // throws std::runtime_error (a failed test) when it cannot listen
+  ~SilentServer();
+  SilentServer(const SilentServer&) = delete;
+  SilentServer& operator=(const SilentServer&) = delete;
+
+  std::string url() const;  // http://127.0.0.1:PORT
+
+ private:
+  int m_fd = -1;
+  int m_port = 0;
+};
+
 }  // namespace faultline::ci::testing
