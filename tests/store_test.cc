@@ -207,7 +207,7 @@ TEST_F(StoreE2eTest, AStoreThatIsNotFaultlinesIsNamedAndNothingRuns) {
     EXPECT_THAT(
         newer.err,
         HasSubstr(
-            "other.db: written by a newer faultline (schema version 42; this one knows up to 3)"));
+            "other.db: written by a newer faultline (schema version 42; this one knows up to 4)"));
   }
   Outcome none = faultline({"history", "--db", "absent.db"});
   EXPECT_EQ(none.status, 2);
@@ -303,7 +303,7 @@ TEST_F(StoreE2eTest, RunsStartingTogetherOnANewStoreAllRecord) {
   }
   EXPECT_EQ(db_int("SELECT count(*) FROM sessions"), 6);
   EXPECT_EQ(db_int("SELECT count(*) FROM runs"), 18);
-  EXPECT_EQ(db_int("SELECT schema_version FROM meta"), 3);
+  EXPECT_EQ(db_int("SELECT schema_version FROM meta"), 4);
 }
 
 TEST_F(StoreE2eTest, ADamagedStoreIsRefusedBeforeAnyWork) {

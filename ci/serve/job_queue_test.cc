@@ -148,7 +148,7 @@ TEST_F(JobQueueTest, AQueueFromBeforeItsMigrationKeepsItsJobs) {
   EXPECT_EQ((*jobs)[0].state, "queued");
   auto store = store::Store::open(m_path, store::Database::Mode::existing);
   ASSERT_TRUE(store);
-  EXPECT_EQ(*(*store)->database().scalar("SELECT schema_version FROM meta"), 3);
+  EXPECT_EQ(*(*store)->database().scalar("SELECT schema_version FROM meta"), 4);
 }
 
 TEST_F(JobQueueTest, AnotherProgramsDatabaseIsRefused) {
