@@ -64,9 +64,14 @@ else
   [ -z "${FAULTLINE_RUNS:-}" ] || args+=(--runs "${FAULTLINE_RUNS}")
   args+=(--out "${results}")
   GITHUB_TOKEN="${FAULTLINE_TOKEN:-}" faultline "${args[@]}" || status=$?
-  # 1 = crashes found: a verdict, not a failure of this step.
+  # 1 = crashes found: a verdict, not a failure of this step. 3 = the matrix is
+  # incomplete (a cell did not build): the step fails, with its outputs written
+  # (verdict=error) so later steps and jobs can still read them.
   if [ "${status}" -ne 0 ] && [ "${status}" -ne 1 ]; then
     [ -f "${results}" ] && echo "results=${results}" >> "${output}"
+    if [ "${status}" -eq 3 ] && [ -f "${results}" ]; then
+      faultline report --format github-outputs "${results}" >> "${output}"
+    fi
     exit "${status}"
   fi
   status=0

@@ -71,6 +71,22 @@ step bad.out FAULTLINE_SHARD='1/3; rm -rf /'
 status=$?
 [ "${status}" -eq 2 ] || fail "shard '1/3; rm -rf /': exit ${status}, expected 2"
 
+# A cell whose build fails: the step exits 3 (incomplete) with its outputs written.
+mkdir -p broken && cat > broken/faultline.yaml << 'YAML'
+version: 1
+name: action-broken
+components:
+  lib: { versions: ["1", "2"], build: "if [ {{ lib }} = 2 ]; then echo 'x.c:3: error: boom'; exit 1; fi" }
+workloads:
+  w: { run: "true" }
+stress: { runs: 1 }
+YAML
+step broken.out FAULTLINE_CONFIG=broken/faultline.yaml
+status=$?
+[ "${status}" -eq 3 ] || fail "a failed build: exit ${status}, expected 3: $(cat broken.out.log)"
+expect_line broken.out "results=faultline-results/results.json"
+expect_line broken.out "verdict=error"
+
 if [ "${failures}" -eq 0 ]; then
   cd / && rm -rf "${scratch}"
   echo "PASS"
