@@ -22,6 +22,11 @@ using nlohmann::json;
 
 using e2e::Outcome;
 
+// The values: each would run `touch PWNED` if a shell read it as code.
+const std::vector<std::string> k_values = {"1.0; touch PWNED", "$(touch PWNED)", "`touch PWNED`",
+                                           "it's a \"q\" $HOME ${IFS} '; touch PWNED; '",
+                                           "b\\s\\\\ \\\"x"};
+
 class ValuesTest : public e2e::ScratchTest {
  protected:
   ValuesTest() : ScratchTest("values") {}
@@ -32,12 +37,16 @@ class ValuesTest : public e2e::ScratchTest {
       if (e.path().filename() == "PWNED") out.push_back(e.path().string());
     return out;
   }
+  // One cell per hostile value, each of whose commands wrote the exact value it was given
+  // (its param x) to WORKDIR/seen.
+  void expect_each_cell_saw_its_value() {
+    const json r = results();
+    ASSERT_EQ(r["cells"].size(), k_values.size());
+    for (const auto& c : r["cells"])
+      EXPECT_EQ(read(m_dir / ".faultline/work" / c["hash"].get<std::string>() / "seen"),
+                c["values"]["x"].get<std::string>());
+  }
 };
-
-// The values: each would run `touch PWNED` if a shell read it as code.
-const std::vector<std::string> k_values = {"1.0; touch PWNED", "$(touch PWNED)", "`touch PWNED`",
-                                           "it's a \"q\" $HOME ${IFS} '; touch PWNED; '",
-                                           "b\\s\\\\ \\\"x"};
 
 // The idioms of issue 14; each writes what its command saw to DIR/NAME.
 std::string idioms(const std::string& var, const std::string& dir) {
@@ -86,14 +95,17 @@ std::string yaml_quoted(const std::string& value) {
   return out + "\"";
 }
 
+// The hostile values as the items of a YAML flow sequence: `"a", "b"`.
+std::string yaml_values() {
+  std::string out;
+  for (const auto& v : k_values) out += (out.empty() ? "" : ", ") + yaml_quoted(v);
+  return out;
+}
+
 std::string hostile_matrix() {
-  std::string versions, xs;
-  for (const auto& v : k_values) {
-    versions += (versions.empty() ? "" : ", ") + yaml_quoted(v);
-    xs += (xs.empty() ? "" : ", ") + yaml_quoted(v);
-  }
-  return "version: 1\ncomponents:\n  lib:\n    versions: [" + versions + "]\n    build: |\n" +
-         idioms("version", "prefix") + "workloads:\n  w:\n    params: { x: [" + xs +
+  const std::string values = yaml_values();
+  return "version: 1\ncomponents:\n  lib:\n    versions: [" + values + "]\n    build: |\n" +
+         idioms("version", "prefix") + "workloads:\n  w:\n    params: { x: [" + values +
          "] }\n    run: |\n" + idioms("x", "workdir") + "stress: { runs: 1 }\n";
 }
 
@@ -302,8 +314,7 @@ workloads:
 
 // What the refusal says to write instead: the value reaches the inner shell as its variable.
 TEST_F(ValuesTest, AShellReadingAQuotedHereDocumentGetsTheExactValue) {
-  std::string xs;
-  for (const auto& v : k_values) xs += (xs.empty() ? "" : ", ") + yaml_quoted(v);
+  const std::string xs = yaml_values();
   write("faultline.yaml",
         "version: 1\ncomponents:\n  lib: { versions: [\"1.0\"] }\nworkloads:\n"
         "  w:\n    params: { x: [" +
@@ -314,18 +325,8 @@ TEST_F(ValuesTest, AShellReadingAQuotedHereDocumentGetsTheExactValue) {
   Outcome o = faultline({"run"});
   EXPECT_EQ(o.status, 0) << o.out << o.err;
   EXPECT_EQ(pwned(), std::vector<std::string>{});
-  const json r = results();
-  ASSERT_EQ(r["cells"].size(), k_values.size());
-  for (const auto& c : r["cells"])
-    EXPECT_EQ(read(m_dir / ".faultline/work" / c["hash"].get<std::string>() / "seen"),
-              c["values"]["x"].get<std::string>());
+  expect_each_cell_saw_its_value();
 }
-
-}  // namespace
-}  // namespace faultline
-
-namespace faultline {
-namespace {
 
 // The launchers, quoted shells, compound commands and sed's permuted options of issue 14's
 // second round: validate and run refuse each at its line:column (exit 2, nothing runs), and a
@@ -377,8 +378,7 @@ workloads:
 TEST_F(ValuesTest, ALauncherWhoseCommandOnlyNamesAShellRunsWithTheExactValue) {
   write("tool", "#!/bin/sh\nshift 2\nprintf '%s' \"$1\" > \"$2/seen\"\n");
   fs::permissions(m_dir / "tool", fs::perms::owner_all);
-  std::string xs;
-  for (const auto& v : k_values) xs += (xs.empty() ? "" : ", ") + yaml_quoted(v);
+  const std::string xs = yaml_values();
   write("faultline.yaml",
         "version: 1\ncomponents:\n  lib: { versions: [\"1.0\"] }\nworkloads:\n"
         "  w:\n    params: { x: [" +
@@ -390,11 +390,7 @@ TEST_F(ValuesTest, ALauncherWhoseCommandOnlyNamesAShellRunsWithTheExactValue) {
   Outcome o = faultline({"run"});
   EXPECT_EQ(o.status, 0) << o.out << o.err;
   EXPECT_EQ(pwned(), std::vector<std::string>{});
-  const json r = results();
-  ASSERT_EQ(r["cells"].size(), k_values.size());
-  for (const auto& c : r["cells"])
-    EXPECT_EQ(read(m_dir / ".faultline/work" / c["hash"].get<std::string>() / "seen"),
-              c["values"]["x"].get<std::string>());
+  expect_each_cell_saw_its_value();
 }
 
 }  // namespace
