@@ -222,12 +222,11 @@ std::string cells_not_run_list(const Results& r) {
   std::ostringstream out;
   std::size_t n = 0;
   for (const auto& c : r.cells) {
-    const auto why = not_run_reason(c);
-    if (!why || (r.interrupted && c.verdict == "skipped")) continue;
+    if (!did_not_run(r, c)) continue;
     if (n++ == 0) out << "<section class=\"not-run\"><h2>Cells that did not run</h2><ul>\n";
     if (n > 100) continue;
-    out << "<li>" << attr(c.id, 2'000) << " — " << attr(c.verdict) << ": " << attr(*why, 2'000)
-        << "</li>\n";
+    out << "<li>" << attr(c.id, 2'000) << " — " << attr(c.verdict) << ": "
+        << attr(not_run_reason(c).value_or(""), 2'000) << "</li>\n";
   }
   if (n > 100) out << "<li>… and " << n - 100 << " more (all in results.json)</li>\n";
   return n ? out.str() + "</ul></section>\n" : "";

@@ -155,12 +155,11 @@ std::optional<json> unsuccessful_invocation(const Results& r) {
                         "the run was interrupted: it is partial, and the cells it did not finish "
                         "are skipped, not passed"}}}});
   for (const auto& c : r.cells) {
-    const auto why = not_run_reason(c);
-    if (!why || (r.interrupted && c.verdict == "skipped") || notes.size() >= 100) continue;
+    if (!did_not_run(r, c) || notes.size() >= 100) continue;
     notes.push_back({{"level", "error"},
                      {"message",
                       {{"text", "cell " + text(c.id, 1'000) + " did not run (" + c.verdict +
-                                    "): " + text(*why, 1'000)}}}});
+                                    "): " + text(not_run_reason(c).value_or(""), 1'000)}}}});
   }
   if (notes.empty()) return std::nullopt;
   return json{{"executionSuccessful", false}, {"toolExecutionNotifications", notes}};

@@ -119,6 +119,10 @@ std::size_t cells_not_run(const Results& r) {
          (r.interrupted ? 0 : static_cast<std::size_t>(r.totals.skipped));
 }
 
+bool did_not_run(const Results& r, const results::Cell& c) {
+  return c.verdict == "build-error" || (c.verdict == "skipped" && !r.interrupted);
+}
+
 std::optional<std::string> not_run_reason(const results::Cell& c) {
   if (c.verdict == "build-error")
     return c.build_error ? c.build_error->error : std::string("its build failed");

@@ -37,6 +37,8 @@ std::string one_line_verdict(const nlohmann::json& results);
 // The cells that did not run: build errors, and skipped cells unless the run was
 // interrupted (then "interrupted, partial" says so). Non-zero: `run` exits 3.
 std::size_t cells_not_run(const results::Results& results);
+// Whether `cell` is one of those cells_not_run counts.
+bool did_not_run(const results::Results& results, const results::Cell& cell);
 // Why `cell` did not run: its build error ("the build command exit 1: x.c:3:
 // error: …") or the reason it was skipped; nullopt for a cell that ran.
 std::optional<std::string> not_run_reason(const results::Cell& cell);
