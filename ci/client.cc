@@ -191,15 +191,20 @@ milliseconds GitHubClient::left(std::chrono::steady_clock::time_point started) c
          std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
 }
 
-// "(after 5 attempts)", or when the deadline ended them "(after 2 attempts in 60.0 s, …)".
-Error GitHubClient::gave_up(const ApiRequest& request, const Error& error, int attempts,
-                            std::chrono::steady_clock::time_point started) const {
+// "after 5 attempts", or when the deadline ended them sooner "after 2 attempts in 60.0 s;
+// faultline waits at most 60.0 s for an answer to one request".
+std::string GitHubClient::after_attempts(int attempts, milliseconds took) const {
   std::string after =
       "after " + std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts");
   if (attempts < m_options.max_attempts)
-    after += " in " + seconds_text(m_options.deadline - left(started)) +
-             "; faultline waits at most " + seconds_text(m_options.deadline) +
-             " for an answer to one request";
+    after += " in " + seconds_text(took) + "; faultline waits at most " +
+             seconds_text(m_options.deadline) + " for an answer to one request";
+  return after;
+}
+
+Error GitHubClient::gave_up(const ApiRequest& request, const Error& error, int attempts,
+                            std::chrono::steady_clock::time_point started) const {
+  const std::string after = after_attempts(attempts, m_options.deadline - left(started));
   return infrastructure(
       m_redactor.apply(what_of(request) + ": " + error.message + " (" + after + ")"));
 }
@@ -269,6 +274,8 @@ Expected<ApiResponse> GitHubClient::send(const ApiRequest& request) {
       if (auto s = wait(*w, why, request); !s) return fail(s.error());
       continue;
     }
+    r->attempts = n;
+    r->took = m_options.deadline - left(started);
     return r;
   }
 }
@@ -303,8 +310,8 @@ Error GitHubClient::explain(const ApiResponse& r, const ApiRequest& request) con
     text = what_of(request) + ": GitHub rejected the token in " + token + " (" + status +
            "): it is wrong, expired or revoked";
   } else if (rate_limited(r)) {
-    text = what_of(request) + ": GitHub's rate limit still refused after " +
-           std::to_string(m_options.max_attempts) + " attempts (" + status + ")";
+    text = what_of(request) + ": GitHub's rate limit still refused " +
+           after_attempts(r.attempts, r.took) + " (" + status + ")";
   } else if (r.status == 403) {
     text = what_of(request) + ": GitHub refused the token in " + token + " (" + status +
            "): it may not do this; a workflow needs `permissions: pull-requests: write, statuses: "
@@ -319,8 +326,8 @@ Error GitHubClient::explain(const ApiResponse& r, const ApiRequest& request) con
     text = what_of(request) + ": GitHub rejected the request as invalid (" + status +
            (details.empty() ? "" : ": " + details) + ")";
   } else if (r.status >= 500) {
-    text = what_of(request) + ": GitHub answered " + status + " after " +
-           std::to_string(m_options.max_attempts) + " attempts";
+    text =
+        what_of(request) + ": GitHub answered " + status + " " + after_attempts(r.attempts, r.took);
   } else {
     text = what_of(request) + ": GitHub answered " + status;
   }

@@ -59,7 +59,9 @@ struct ApiRequest {
 struct ApiResponse {
   long status = 0;
   HttpResponse http;
-  nlohmann::json body;  // null when the body is empty or not JSON
+  nlohmann::json body;   // null when the body is empty or not JSON
+  int attempts = 1;      // requests sent to get this answer, counting the first
+  milliseconds took{0};  // from the first attempt to this answer, waits included
 
   bool ok() const { return status >= 200 && status < 300; }
   std::string message() const;  // GitHub's "message" field, or ""
@@ -95,6 +97,7 @@ class GitHubClient {
   Expected<ApiResponse> attempt(const ApiRequest& request, int n,
                                 std::chrono::steady_clock::time_point started);
   milliseconds left(std::chrono::steady_clock::time_point started) const;
+  std::string after_attempts(int attempts, milliseconds took) const;
   Error gave_up(const ApiRequest& request, const Error& error, int attempts,
                 std::chrono::steady_clock::time_point started) const;
   void on_waiting(milliseconds waited);

@@ -29,10 +29,12 @@ class ClientTest : public ::testing::Test {
  protected:
   ClientTest() : fake(k_token) { fake.add_pull("o/r", 7, k_sha); }
 
-  GitHubClient client(const std::string& token = k_token) {
+  GitHubClient client(const std::string& token = k_token,
+                      milliseconds deadline = milliseconds(60'000)) {
     ClientOptions o;
     o.api_url = fake.url();
     o.token = token;
+    o.deadline = deadline;
     o.sleep = [this](milliseconds d) { sleeps.push_back(d); };
     o.log = &log;
     return GitHubClient(o);
@@ -101,6 +103,21 @@ TEST_F(ClientTest, GivesUpOn5xxAfterFiveAttemptsWithDoublingWaits) {
     EXPECT_GE(sleeps[i], milliseconds(1000 << i));
     EXPECT_LE(sleeps[i], milliseconds(1500 << i));
   }
+}
+
+// The deadline leaves no time for the backoff after the first 503 (1–1.5 s):
+// the message counts the one attempt made, not the five allowed.
+TEST_F(ClientTest, A5xxCutShortByTheDeadlineCountsTheAttemptsMade) {
+  fake.fail_next(5, 503);
+  auto c = client(k_token, milliseconds(900));
+  auto pull = c.call(k_get_pull);
+  ASSERT_FALSE(pull);
+  EXPECT_EQ(fake.requests().size(), 1u);
+  EXPECT_TRUE(sleeps.empty());
+  EXPECT_THAT(pull.error().message,
+              ::testing::MatchesRegex(
+                  "reading pull request #7 in o/r: GitHub answered 503 after 1 attempt in "
+                  "[0-9.]+ s; faultline waits at most 0.9 s for an answer to one request"));
 }
 
 TEST_F(ClientTest, HonoursRetryAfterOfASecondaryRateLimit) {
