@@ -57,18 +57,16 @@ int run_bisect(const BisectFlags& flags) {
   if (!in) return k_exit_bad_input;
   auto plane = searched_plane(flags, *in);
   if (!plane) return k_exit_bad_input;
-  std::string place_error;
-  const pipeline::Places places =
-      pipeline::places_for(flags.request.file, flags.state_dir, place_error);
-  if (places.state_dir.empty()) {
-    std::cerr << "faultline bisect: " << place_error << "\n";
-    return k_exit_infrastructure;
+  const auto places = pipeline::places_for(flags.request.file, flags.state_dir, flags.db);
+  if (!places) {
+    std::cerr << "faultline bisect: " << places.error().message << "\n";
+    return exit_status_for(places.error());
   }
   pipeline::catch_interrupts();
   pipeline::BisectPlace place;
-  place.matrix_dir = places.matrix_dir;
-  place.state_dir = places.state_dir;
-  place.db_path = flags.db.empty() ? places.state_dir + "/" + store::k_db_file_name : flags.db;
+  place.matrix_dir = places->matrix_dir;
+  place.state_dir = places->state_dir;
+  place.db_path = places->db_path;
   place.jobs = flags.jobs > 0 ? flags.jobs : pipeline::default_jobs();
   place.cancel = &pipeline::interrupted();
   const pipeline::BisectOutput output{std::cout,

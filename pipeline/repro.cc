@@ -101,9 +101,7 @@ Expected<Repro> prepare_repro(const ReproRequest& request, const MatrixInput& in
   Repro repro;
   FAULTLINE_TRY(repro.cell, request.only.empty() ? find_cell(request.cell, t, request.file)
                                                  : cell_of_only(request.only, t));
-  std::string place_error;
-  repro.places = places_for(request.file, request.state_dir, place_error);
-  if (repro.places.state_dir.empty()) return fail(infrastructure(place_error));
+  FAULTLINE_TRY(repro.places, places_for(request.file, request.state_dir, ""));
   catch_interrupts();
   FAULTLINE_TRY(const auto prefixes, build_cell(input, repro.cell, repro.places, request));
   repro.loop = std::make_unique<runner::StressLoop>(input.config, input.expansion,

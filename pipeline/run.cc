@@ -131,13 +131,10 @@ std::string repro_command(const Session& s, std::size_t cell) {
   return out;
 }
 
-// Every folder the session writes in, checked before any work: the state
-// folder, results.json's (--out) and, when report files are asked for, report.dir.
+// Every folder the session writes in besides the state folder and the store's
+// (places_for), checked before any work: results.json's (--out) and, when
+// report files are asked for, report.dir.
 Status check_destinations(const Session& s) {
-  const std::string state_what = s.request.state_dir.empty()
-                                     ? "the state folder (choose another with --state-dir)"
-                                     : "--state-dir " + s.request.state_dir;
-  FAULTLINE_STORE_CHECK(writable_folder(state_what, s.places.state_dir));
   FAULTLINE_STORE_CHECK(replaceable_output("--out", s.out_path));
   const fs::path out_dir = fs::absolute(s.out_path).parent_path();
   FAULTLINE_STORE_CHECK(writable_folder("--out " + s.out_path, out_dir.string()));
@@ -151,16 +148,10 @@ Status check_destinations(const Session& s) {
 
 // The state folder, results.json and the store; --out must be replaceable.
 Status resolve_paths(Session& s) {
-  std::string place_error;
-  s.places = places_for(s.request.file, s.request.state_dir, place_error);
-  if (s.places.state_dir.empty()) {  // the path, for check_destinations to explain
-    s.places.state_dir = s.request.state_dir.empty() ? s.places.matrix_dir + "/.faultline"
-                                                     : fs::absolute(s.request.state_dir).string();
-  }
+  FAULTLINE_TRY(s.places, places_for(s.request.file, s.request.state_dir, s.request.db));
   const std::string& state_dir = s.places.state_dir;
   s.out_path = s.request.out.empty() ? state_dir + "/results.json" : s.request.out;
-  s.db_path =
-      s.request.db.empty() ? state_dir + "/" + std::string(store::k_db_file_name) : s.request.db;
+  s.db_path = s.places.db_path;
   FAULTLINE_STORE_CHECK(check_destinations(s));
   if (s.request.wait && !s.request.resume)
     return fail(

@@ -14,6 +14,7 @@
 
 #include "runner/abandoned.h"
 #include "runner/process.h"
+#include "store/store.h"
 
 namespace faultline::pipeline {
 
@@ -107,18 +108,30 @@ Status writable_folder(const std::string& what, const std::string& dir) {
   return Ok{};
 }
 
-Places places_for(const std::string& matrix_file, const std::string& state_dir_flag,
-                  std::string& error) {
+namespace {
+
+Status usable_db(const std::string& db_flag) {
+  std::error_code ec;
+  if (fs::is_directory(db_flag, ec))
+    return fail(bad_input("--db " + db_flag + ": is a folder; name a file for the results store"));
+  return writable_folder("--db " + db_flag, fs::absolute(db_flag).parent_path().string());
+}
+
+}  // namespace
+
+Expected<Places> places_for(const std::string& matrix_file, const std::string& state_dir_flag,
+                            const std::string& db_flag) {
   Places p;
   p.matrix_dir = fs::absolute(fs::path(matrix_file)).parent_path().lexically_normal().string();
   p.state_dir =
       state_dir_flag.empty() ? p.matrix_dir + "/.faultline" : fs::absolute(state_dir_flag).string();
-  std::error_code ec;
-  fs::create_directories(p.state_dir, ec);
-  if (ec) {
-    error = "cannot create " + p.state_dir + ": " + ec.message();
-    p.state_dir.clear();
-  }
+  const std::string what = state_dir_flag.empty()
+                               ? "the state folder (choose another with --state-dir)"
+                               : "--state-dir " + state_dir_flag;
+  if (auto written = writable_folder(what, p.state_dir); !written) return fail(written.error());
+  p.db_path = db_flag.empty() ? p.state_dir + "/" + std::string(store::k_db_file_name) : db_flag;
+  if (db_flag.empty()) return p;
+  if (auto db = usable_db(db_flag); !db) return fail(db.error());
   return p;
 }
 

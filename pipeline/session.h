@@ -21,12 +21,18 @@ void catch_interrupts();
 struct Places {
   std::string matrix_dir;  // absolute folder of the matrix file: where commands run
   std::string state_dir;   // builds, journals, results: `--state-dir`, else MATRIX_DIR/.faultline
+  std::string db_path;     // the results store: `--db`, else STATE_DIR/faultline.db
 };
 
-// Creates the state folder; an empty state_dir when it cannot be created (the
-// caller reports `error` and exits 3).
-Places places_for(const std::string& matrix_file, const std::string& state_dir_flag,
-                  std::string& error);
+// Creates the state folder and checks, before any work, that faultline can
+// write in it (writable_folder) and can make the results store (`db_flag`, ""
+// for the default): its folder made and writable, the path no folder. Bad input
+// naming the flag, or the default folder and the flag that moves it:
+//   "--state-dir /proc/x: cannot create the folder /proc/x: No such file or directory",
+//   "the state folder (choose another with --state-dir): cannot write in /m/.faultline: …",
+//   "--db /proc/x.db: cannot write in /proc: …", "--db /tmp: is a folder; name a file …".
+Expected<Places> places_for(const std::string& matrix_file, const std::string& state_dir_flag,
+                            const std::string& db_flag);
 
 int default_jobs();  // the number of cores
 

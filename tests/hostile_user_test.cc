@@ -198,6 +198,43 @@ TEST_F(HostileUserTest, UnwritableDestinationsAreRefusedBeforeAnyBuild) {
   EXPECT_FALSE(fs::exists(m_dir / "built"));
 }
 
+// The state folder and the store (--state-dir, --db) follow one rule in run,
+// bisect and repro: checked before any build, exit 2 naming the flag. bisect
+// said "cannot create /proc/nope" with exit 3, repro the same, and a --db
+// whose folder cannot be written "cannot open: unable to open database file", 3.
+TEST_F(HostileUserTest, StateFolderAndStoreAreCheckedAlikeByEveryCommand) {
+  write("faultline.yaml",
+        "version: 1\ncomponents: { a: { versions: [\"1\", \"2\"], inputs: [], build: \"touch "
+        "built\" } }\nworkloads: { w: { run: \"true\" } }\n");
+  const std::vector<std::pair<std::string, std::vector<std::string>>> commands = {
+      {"run", {"run"}},
+      {"bisect", {"bisect", "--axis", "a", "--only", "sanitizer=none"}},
+      {"repro", {"repro", "--only", "a=1", "--only", "sanitizer=none"}}};
+  for (const auto& [name, args] : commands) {
+    auto with = [&, &args = args](std::vector<std::string> more) {
+      std::vector<std::string> all = args;
+      all.insert(all.end(), more.begin(), more.end());
+      return faultline(all);
+    };
+    Outcome state = with({"--state-dir", "/proc/nope"});
+    EXPECT_EQ(state.status, 2) << name;
+    EXPECT_EQ(state.err, "faultline " + name +
+                             ": --state-dir /proc/nope: cannot create the folder /proc/nope: No "
+                             "such file or directory\n");
+    if (name == "repro") continue;  // repro keeps no store
+    Outcome db = with({"--db", "/proc/nope.db"});
+    EXPECT_EQ(db.status, 2) << name;
+    EXPECT_EQ(db.err, "faultline " + name +
+                          ": --db /proc/nope.db: cannot write in /proc: No such file or "
+                          "directory\n");
+    Outcome folder = with({"--db", m_dir.string()});
+    EXPECT_EQ(folder.status, 2) << name;
+    EXPECT_EQ(folder.err, "faultline " + name + ": --db " + m_dir.string() +
+                              ": is a folder; name a file for the results store\n");
+  }
+  EXPECT_FALSE(fs::exists(m_dir / "built"));
+}
+
 // A destination that fails anyway at the end (here the workload replaces the
 // --out folder with a file) keeps what was recorded and says where it is.
 TEST_F(HostileUserTest, AnOutputThatFailsAtTheEndSaysWhereTheRunsAreKept) {
