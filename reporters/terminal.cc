@@ -293,8 +293,6 @@ std::string render_terminal(const Results& r, const TerminalOptions& options) {
         << text_of(c.id);
     if (const auto why = not_run_reason(c))
       out << "  — " << text_of(*why);
-    else if (c.skipped_reason)
-      out << "  — " << text_of(c.skipped_reason);
     else
       out << "  — " << text_of(c.summary);
     if (!c.signatures.empty()) out << "  [" << c.signatures[0].hash << "]";
