@@ -77,12 +77,30 @@ struct Language {
   WordRole first = WordRole::code_file;  // data: the operand is no program (su's user)
   bool input_by_default = true;          // given no program, it reads one from its input
   bool permutes = false;  // GNU getopt: options may follow operands (sed FILE -e PROG), until --
+  // Options whose argument is code the program compiles besides its script, which they do not
+  // replace: perl -MMOD / -mMOD / -d:MOD become `use MOD;` and -F its split(/PAT/) (perlrun),
+  // node --import / --loader take a data: URL (node --help). Letters take the rest of the word.
+  std::string_view attached_code = "";
+  std::vector<std::string_view> long_inline = {};
 };
 
 // The programs whose code shell_scan follows, with their options (see the header for sources).
 const std::vector<Language> k_languages = {
     {{"python"}, "c", "m", "WX", "", "", {}, {}, {}},
-    {{"perl"}, "eE", "", "", "iIMmxCdD", "l0", {}, {}, {}},
+    {{"perl"},
+     "eE",
+     "",
+     "",
+     "iIxCD",
+     "l0",
+     {},
+     {},
+     {},
+     WordRole::script,
+     WordRole::code_file,
+     true,
+     false,
+     "MmdF"},
     {{"ruby"}, "e", "", "IrCE", "ixFK", "0T", {}, {}, {}},
     {{"node", "nodejs"},
      "",
@@ -92,8 +110,13 @@ const std::vector<Language> k_languages = {
      "",
      {"--eval", "--print", "-e", "-p", "-pe"},
      {},
-     {"--require", "--import", "--loader", "--experimental-loader", "--conditions", "--input-type",
-      "--title", "-r", "-C"}},
+     {"--require", "--conditions", "--input-type", "--title", "-r", "-C"},
+     WordRole::script,
+     WordRole::code_file,
+     true,
+     false,
+     "",
+     {"--import", "--loader", "--experimental-loader"}},
     {{"php"}, "rBRE", "fF", "cdz", "", "", {}, {}, {}},
     {{"lua", "luajit"}, "e", "", "l", "", "", {}, {}, {}},
     {{"Rscript"}, "e", "", "", "", "", {}, {}, {}, WordRole::script, WordRole::code_file, false},
@@ -288,6 +311,9 @@ void Reading::long_option(std::size_t j, const Language& lang) {
   if (has(lang.long_code, option)) argument(j, rest, lang.code_role);
   if (has(lang.long_files, option)) argument(j, rest, WordRole::code_file);
   if (has(lang.long_args, option) && eq == std::string_view::npos) m_pending = WordRole::data;
+  if (has(lang.long_inline, option) && eq == std::string_view::npos) m_pending = lang.code_role;
+  if (has(lang.long_inline, option) && eq != std::string_view::npos)
+    m_out.roles[j] = lang.code_role;
 }
 
 // -abc as getopt reads it: letters until one that takes an argument.
@@ -300,6 +326,10 @@ void Reading::cluster(std::size_t j, const Language& lang) {
     if (has(lang.files, c)) return argument(j, rest, WordRole::code_file);
     if (has(lang.args, c)) return argument(j, rest, WordRole::data);
     if (has(lang.attached, c)) return;
+    if (has(lang.attached_code, c)) {  // perl -MPOSIX: the rest, if any, is code
+      if (!rest.empty() || (m_partial && j + 1 == m_words.size())) m_out.roles[j] = lang.code_role;
+      return;
+    }
     if (has(lang.digits, c))
       while (i + 1 < w.size() && std::isdigit(static_cast<unsigned char>(w[i + 1]))) ++i;
   }

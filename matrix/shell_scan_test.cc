@@ -160,6 +160,13 @@ TEST(ShellScan, RefusesAValueInAProgramsOwnCode) {
       {"su -c \"echo {{ x }}\" nobody", "8:19", k_run_again},
       {"bash -o pipefail -c \"echo {{ x }}\"", "8:33", k_run_again},
       {"python3 -{{ x }}", "8:16", k_run_again},
+      {"perl -M{{ x }} -e 1", "8:14", k_run_again},
+      {"perl -e 1 -mstrict -m{{ x }}", "8:28", k_run_again},
+      {"perl -d:{{ x }} t.pl", "8:15", k_run_again},
+      {"perl -lan -F{{ x }} -e 1", "8:19", k_run_again},
+      {"node --import {{ x }} t.js", "8:21", k_run_again},
+      {"node --import=data:text/javascript,{{ x }} t.js", "8:42", k_run_again},
+      {"node --experimental-loader {{ x }} t.js", "8:34", k_run_again},
   });
 }
 
@@ -171,7 +178,8 @@ TEST(ShellScan, AcceptsValuesThatStayData) {
         "ruby -r json -e 'p 1' {{ x }}", "source ./env.sh {{ x }}",
         "bash --rcfile f -c 'echo \"$1\"' sh {{ x }}", "echo {{ x }} > >(cat)",
         "python3 -W ignore tool.py {{ x }}", "bash -o pipefail script.sh <<EOF\n{{ x }}\nEOF",
-        "perl -I lib -e 'print 1' {{ x }}", "python3 -m http.server {{ x }}"})
+        "perl -I lib -e 'print 1' {{ x }}", "python3 -m http.server {{ x }}",
+        "perl -I{{ x }}/lib -MPOSIX t.pl {{ x }}", "node -r {{ x }} --import ./a.mjs t.js {{ x }}"})
     EXPECT_EQ(validate(run), "") << run;
 }
 

@@ -375,6 +375,35 @@ workloads:
   EXPECT_EQ(pwned(), std::vector<std::string>{});
 }
 
+// Options whose argument a program compiles as code beside its script: perl -M (`use MOD;`) and
+// node --import (a data: URL). Both would run the value here; validate and run refuse them.
+TEST_F(ValuesTest, AnInterpretersModuleOptionIsCodeAndIsRefused) {
+  write("faultline.yaml", R"Y(version: 1
+components:
+  lib:
+    versions: ["POSIX;system(q(touch PWNED))"]
+    build: perl -M{{ version }} -e 1
+workloads:
+  node:
+    params: { x: ["data:text/javascript,import fs from 'fs'; fs.writeFileSync('PWNED', '')"] }
+    run: node --import {{ x }} -e 1
+)Y");
+  const std::string want =
+      "faultline.yaml:5:19: error: components.lib.build: '{{ version }}' is in text that is run "
+      "as code again (eval, sh -c, python -c, ssh, trap), so the value would be read as code; "
+      "read the environment variable inside that code instead (\"$FAULTLINE_VERSION\" for a "
+      "shell)\n"
+      "faultline.yaml:9:24: error: workloads.node.run: '{{ x }}' is in text that is run as code "
+      "again (eval, sh -c, python -c, ssh, trap), so the value would be read as code; read the "
+      "environment variable inside that code instead (\"$FAULTLINE_X\" for a shell)\n";
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, want) << command;
+  }
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+}
+
 TEST_F(ValuesTest, ALauncherWhoseCommandOnlyNamesAShellRunsWithTheExactValue) {
   write("tool", "#!/bin/sh\nshift 2\nprintf '%s' \"$1\" > \"$2/seen\"\n");
   fs::permissions(m_dir / "tool", fs::perms::owner_all);
