@@ -632,6 +632,57 @@ void note_xargs(const std::vector<std::string>& words, std::size_t k, std::size_
   }
 }
 
+// The role of bash builtins' operands that name variables (bash(1)): printf -v NAME (before
+// its format), read's operands and -a NAME (-d -i -n -N -p -t -u take data), unset's operands,
+// test -v NAME and [ -v NAME ].
+void variable_roles(const std::vector<std::string>& words, std::size_t k, bool partial,
+                    CommandCode& out) {
+  const std::string_view name = words[k];
+  const bool names = name == "read" || name == "unset";  // every operand is a name
+  bool options = true;
+  for (std::size_t j = k + 1; j <= words.size(); ++j) {
+    const std::string_view w = j < words.size() ? std::string_view(words[j]) : "";
+    const std::string_view before = j > k + 1 ? std::string_view(words[j - 1]) : "";
+    const bool last = partial && j + 1 == words.size();
+    WordRole& role = out.roles[j];
+    if ((name == "test" || name == "[") && before == "-v") role = WordRole::variable;
+    if (name == "printf" && options &&
+        (before == "-v" || (w.substr(0, 2) == "-v" && (w.size() > 2 || last))))
+      role = WordRole::variable;
+    if (name == "read" && options && before.size() > 1 && before[0] == '-' &&
+        before.find_first_of("adinNptu", 1) != std::string_view::npos) {
+      role = before.back() == 'a' ? WordRole::variable : WordRole::data;  // -ra NAME, -p TEXT
+    } else if (options && w.size() > 1 && w[0] == '-') {
+      options = w != "--";
+    } else {
+      options = false;
+      if (names) role = WordRole::variable;
+    }
+  }
+}
+
+// declare, typeset, local, export and readonly: each operand NAME[=VALUE] declares NAME; under
+// -i (integer), -n (nameref), -a or -A (an array, whose value "(…)" is a list of [SUB]=VALUE)
+// bash evaluates VALUE too (bash(1) declare).
+void declared_roles(const std::vector<std::string>& words, std::size_t k, CommandCode& out) {
+  bool evaluated = false;
+  for (std::size_t j = k + 1; j <= words.size(); ++j) {
+    const std::string_view w = j < words.size() ? std::string_view(words[j]) : "";
+    if (w.size() > 1 && w[0] == '-' && w != "--") {
+      evaluated = evaluated || w.find_first_of("inaA") != std::string_view::npos;
+      out.integers = out.integers || w.find('i') != std::string_view::npos;
+    } else if (w.empty() || w[0] != '+') {
+      out.roles[j] = evaluated ? WordRole::evaluated : WordRole::declared;
+    }
+  }
+}
+
+bool is_declaration(std::string_view word) {
+  for (std::string_view w : {"declare", "typeset", "local", "export", "readonly"})
+    if (word == w) return true;
+  return false;
+}
+
 // The program a command runs, through the launchers, find -exec and name prefixes before it.
 Target find_program(const std::vector<std::string>& words, bool partial, CommandCode& out) {
   Target t;
@@ -711,7 +762,11 @@ CommandCode command_code(const std::vector<std::string>& words, bool last_partia
     reading.shell(t.name);
   } else if (const Language* lang = language_of(program)) {
     reading.language(t.name, *lang);
+  } else if (is_declaration(program)) {
+    declared_roles(words, t.name, out);
+    return out;
   } else {
+    variable_roles(words, t.name, last_partial, out);
     return out;
   }
   out.program = program;

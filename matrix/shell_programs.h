@@ -26,7 +26,12 @@ enum class WordRole {
   program,    // the program text of awk or sed (`awk '{…}'`, `sed -e 's/…/…/'`)
   code_file,  // a file the program reads as code: `sh FILE`, `. FILE`, `awk -f FILE`
   command_line,  // a command line a program splits into words and runs: `env -S LINE`
-  setting        // a git -c NAME=VALUE setting, which git may run as a command (alias.x=!…)
+  setting,       // a git -c NAME=VALUE setting, which git may run as a command (alias.x=!…)
+  // A bash variable's name, whose subscript bash evaluates as arithmetic (`read NAME`,
+  // `printf -v NAME`, `unset NAME`, `test -v NAME`): a[$(…)] runs a command.
+  variable,
+  declared,  // NAME[=VALUE] after declare, typeset, local, export, readonly: the NAME is one
+  evaluated  // NAME[=VALUE] after declare -i, -n, -a or -A: bash evaluates the VALUE too
 };
 
 struct CommandCode {
@@ -38,6 +43,7 @@ struct CommandCode {
   bool permutes = false;   // options may follow operands: a later -e changes earlier roles (sed)
   bool tentative = false;  // the next (or partial last) word's role is a permuting program's
                            // first operand, which a later -e or -f makes a file
+  bool integers = false;   // declare -i (typeset, local): its names hold integers from now on
 };
 
 // The words of a finished (or, with its last word partial, an unfinished) simple command. A

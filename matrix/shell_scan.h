@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -66,6 +67,7 @@ class ShellScan {
   struct Level {
     Frame kind = Frame::command;
     int depth = 0;                   // open parentheses or braces inside this frame
+    bool brackets = false;           // arith: bash's $[ … ], which brackets open and close
     std::vector<std::string> words;  // the current simple command's finished words
     std::string word;                // the word being read
     bool in_word = false;
@@ -137,6 +139,7 @@ class ShellScan {
   static bool is_command(Frame kind);
   std::variant<PlaceholderContext, std::string> body_context() const;
   std::optional<std::string> enclosing_code() const;
+  std::optional<std::string> assignment_code(const Level& level) const;
 
   std::vector<Level> m_stack{Level{}};
   bool m_escape = false;  // a backslash waits for the character it quotes
@@ -147,9 +150,10 @@ class ShellScan {
   Heredoc m_next;                  // the delimiter being read
   std::vector<Heredoc> m_pending;  // here-documents whose bodies start at the next newline
   bool m_in_body = false;
-  std::string m_line;              // the body line read so far
-  std::size_t m_placeholders = 0;  // placeholders seen
-  std::size_t m_pipelines = 0;     // pipelines begun
+  std::string m_line;                // the body line read so far
+  std::size_t m_placeholders = 0;    // placeholders seen
+  std::size_t m_pipelines = 0;       // pipelines begun
+  std::set<std::string> m_integers;  // variables declare -i made integers: bash evaluates values
   std::vector<std::pair<std::size_t, std::string>> m_refused;
 };
 

@@ -322,5 +322,51 @@ TEST(ShellScan, RefusesTheOtherWaysAValueRuns) {
     EXPECT_EQ(validate(run), "") << run;
 }
 
+const std::string k_arithmetic = error(
+    "",
+    "is inside arithmetic $(( … )), where the shell evaluates a value as an expression (bash runs "
+    "commands found in one); use $FAULTLINE_X outside it after checking it is a number");
+
+const std::string k_name = error(
+    "",
+    "is in a variable's name or array subscript (read NAME, printf -v NAME, declare NAME, unset, "
+    "test -v, a[…]=), where bash evaluates the subscript as arithmetic and runs commands found in "
+    "it (a[$(…)]), so the value would run; use a fixed name and give the value as the variable's "
+    "value");
+
+const std::string k_evaluated = error(
+    "",
+    "is in the value of a variable declared -i, -n, -a or -A, which bash evaluates as arithmetic, "
+    "a name or a list of [subscript]=value, and runs commands found in it (a[$(…)]), so the value "
+    "would run; assign it to a plain variable (checked to be a number where one is needed)");
+
+// bash evaluates an array subscript as arithmetic wherever a variable is named, and with it
+// runs a[$(…)]: in $[ … ], an assignment's subscript, the names read, printf -v, declare,
+// unset and test -v take, and the values of variables declared -i, -n, -a or -A.
+TEST(ShellScan, RefusesBashNamesSubscriptsAndEvaluatedValues) {
+  expect_refused({
+      {"echo $[ {{ x }} + 1 ]", "8:15", k_arithmetic},
+      {"a[{{ x }}]=1", "8:9", k_name},
+      {"a=([{{ x }}]=1)", "8:11", k_name},
+      {"printf -v {{ x }} %s 1", "8:17", k_name},
+      {"read -r {{ x }} <<< 1", "8:15", k_name},
+      {"read -ra {{ x }} <<< 1", "8:16", k_name},
+      {"declare {{ x }}=1", "8:15", k_name},
+      {"unset {{ x }}", "8:13", k_name},
+      {"test -v {{ x }}", "8:15", k_name},
+      {"[ -v {{ x }} ]", "8:12", k_name},
+      {"declare -i n={{ x }}", "8:20", k_evaluated},
+      {"local -n r={{ x }}", "8:18", k_evaluated},
+      {"declare -a a=\"({{ x }})\"", "8:22", k_evaluated},
+      {"declare -i n\nn+={{ x }}", "9:10", k_evaluated},
+  });
+  for (const std::string run :
+       {"echo $[ 1 + 2 ] {{ x }}", "a[1]={{ x }}", "declare v={{ x }}", "export V={{ x }}",
+        "printf -v v %s {{ x }}", "printf %s -v {{ x }}", "read -r -p {{ x }} v < /dev/null",
+        "test {{ x }} = 1", "[ -n {{ x }} ]", "declare -i n; m={{ x }}", "declare -a a; a={{ x }}",
+        "a=({{ x }} 2)", "echo a[{{ x }}]", "cp lib{{ x }}.so d"})
+    EXPECT_EQ(validate(run), "") << run;
+}
+
 }  // namespace
 }  // namespace faultline::matrix

@@ -404,6 +404,39 @@ workloads:
   EXPECT_EQ(pwned(), std::vector<std::string>{});
 }
 
+// Where /bin/sh is bash, a value used as a variable's name, or as the value of a variable
+// declared -i, runs its array subscript (bash 5.2: `read "$V"` with V=a[$(touch PWNED)]).
+// validate and run refuse both before anything runs.
+TEST_F(ValuesTest, ABashVariableNameOrIntegerValueIsRefused) {
+  write("faultline.yaml", R"Y(version: 1
+components:
+  lib:
+    versions: ["a[$(touch PWNED)]"]
+    build: read -r {{ version }} < /dev/null || true
+workloads:
+  integer:
+    params: { x: ["a[$(touch PWNED)]"] }
+    run: |
+      declare -i n
+      n={{ x }}
+)Y");
+  const std::string want =
+      "faultline.yaml:5:20: error: components.lib.build: '{{ version }}' is in a variable's name "
+      "or array subscript (read NAME, printf -v NAME, declare NAME, unset, test -v, a[…]=), where "
+      "bash evaluates the subscript as arithmetic and runs commands found in it (a[$(…)]), so the "
+      "value would run; use a fixed name and give the value as the variable's value\n"
+      "faultline.yaml:11:9: error: workloads.integer.run: '{{ x }}' is in the value of a variable "
+      "declared -i, -n, -a or -A, which bash evaluates as arithmetic, a name or a list of "
+      "[subscript]=value, and runs commands found in it (a[$(…)]), so the value would run; assign "
+      "it to a plain variable (checked to be a number where one is needed)\n";
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, want) << command;
+  }
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+}
+
 TEST_F(ValuesTest, ALauncherWhoseCommandOnlyNamesAShellRunsWithTheExactValue) {
   write("tool", "#!/bin/sh\nshift 2\nprintf '%s' \"$1\" > \"$2/seen\"\n");
   fs::permissions(m_dir / "tool", fs::perms::owner_all);
