@@ -39,9 +39,60 @@ bool is_stdin_path(std::string_view word) {
 // their own that are not read here: `docker exec -i c sh`, `kubectl exec -i pod -- bash`,
 // `chroot`-like namespace tools: any shell or language word after them is taken as the command
 // (a refusal may be too wide there, never too narrow).
+// So are the tools that run a program under a debugger, tracer, profiler, emulated environment
+// or job launcher, as a crash-hunting matrix does (`valgrind sh -c …`, `setarch -R bash -c …`,
+// `perf record -- python3 -c …`, `mpirun -n 2 sh -c …`, `cmake -E env sh -c …`).
 bool is_runner(std::string_view word) {
-  for (std::string_view w : {"docker", "podman", "nerdctl", "kubectl", "nsenter", "unshare",
-                             "runuser", "setpriv", "systemd-run", "lxc-attach", "schroot"})
+  for (std::string_view w : {"docker",
+                             "podman",
+                             "nerdctl",
+                             "kubectl",
+                             "nsenter",
+                             "unshare",
+                             "runuser",
+                             "setpriv",
+                             "systemd-run",
+                             "lxc-attach",
+                             "schroot",
+                             "valgrind",
+                             "strace",
+                             "ltrace",
+                             "perf",
+                             "rr",
+                             "catchsegv",
+                             "heaptrack",
+                             "setarch",
+                             "linux32",
+                             "linux64",
+                             "prlimit",
+                             "numactl",
+                             "cgexec",
+                             "fakeroot",
+                             "faketime",
+                             "unbuffer",
+                             "xvfb-run",
+                             "dbus-run-session",
+                             "ssh-agent",
+                             "firejail",
+                             "bwrap",
+                             "proot",
+                             "nsjail",
+                             "systemd-nspawn",
+                             "mpirun",
+                             "mpiexec",
+                             "srun",
+                             "tini",
+                             "dumb-init",
+                             "gosu",
+                             "su-exec",
+                             "chpst",
+                             "cmake",
+                             "uv",
+                             "poetry",
+                             "pipenv",
+                             "conda",
+                             "direnv",
+                             "pkexec"})
     if (word == w) return true;
   return false;
 }
@@ -147,6 +198,92 @@ const std::vector<Language> k_languages = {
      false,
      true},
     {{"source", "."}, "", "", "", "", "", {}, {}, {}, WordRole::script, WordRole::code_file, false},
+    // GNU make: --eval TEXT is makefile text ($(shell …) runs), -f FILE a makefile (-f - the
+    // input); operands are targets and NAME=VALUE (make(1)).
+    {{"make", "gmake"},
+     "E",
+     "f",
+     "CIoWjl",
+     "O",
+     "",
+     {"--eval"},
+     {"--file", "--makefile"},
+     {"--directory", "--include-dir", "--old-file", "--assume-old", "--what-if", "--new-file",
+      "--assume-new"},
+     WordRole::script,
+     WordRole::data,
+     false},
+    // gdb and lldb run their own commands (`shell …`, `platform shell …`) from -ex / -o and
+    // from -x / -s files; with no script they read commands from the input (gdb(1), lldb(1)).
+    {{"gdb"},
+     "",
+     "",
+     "",
+     "",
+     "",
+     {"-ex", "--ex", "-eval-command", "--eval-command", "-iex", "--iex", "-init-eval-command",
+      "--init-eval-command"},
+     {"-x", "--x", "-command", "--command", "-ix", "--ix", "-init-command", "--init-command"},
+     {"-p",
+      "--pid",
+      "-cd",
+      "--cd",
+      "-d",
+      "--directory",
+      "-s",
+      "--symbols",
+      "-e",
+      "--exec",
+      "-se",
+      "-c",
+      "--core",
+      "-tty",
+      "--tty",
+      "-D",
+      "--data-directory",
+      "-b",
+      "-l",
+      "-i",
+      "--interpreter"},
+     WordRole::script,
+     WordRole::data},
+    {{"lldb"},
+     "",
+     "",
+     "",
+     "",
+     "",
+     {"-o", "--one-line", "-O", "--one-line-before-file", "-k", "--one-line-on-crash"},
+     {"-s", "--source", "-S", "--source-before-file", "-K", "--source-on-crash"},
+     {"-p", "--attach-pid", "-n", "--attach-name", "-c", "--core", "-a", "--arch", "-f", "--file",
+      "-l", "--script-language"},
+     WordRole::script,
+     WordRole::data},
+    // Editors run in scripts: emacs --eval (Lisp), vim -c / --cmd (Ex commands, `!` runs a shell).
+    {{"emacs"},
+     "",
+     "",
+     "",
+     "",
+     "",
+     {"--eval", "-eval", "--execute"},
+     {"-l", "--load", "--script", "-scriptload"},
+     {"-f", "--funcall", "-L", "--directory", "--chdir"},
+     WordRole::script,
+     WordRole::data,
+     false},
+    {{"vim", "vi", "nvim", "ex", "view"},
+     "",
+     "",
+     "",
+     "",
+     "",
+     {"-c", "--cmd"},
+     {"-S", "-u"},
+     {"-s", "-w", "-W", "-T", "-i", "-t", "-q", "-r"},
+     WordRole::script,
+     WordRole::data,
+     false},
     {{"su"},
      "c",
      "",
@@ -479,6 +616,16 @@ const std::vector<Launcher> k_launchers = {
      true,
      true},
     {{"chroot"}, {}, {{"--userspec", Opt::arg}, {"--groups", Opt::arg}}, 1, false, false, true},
+    // npx and `npm exec`: -c / --call CMD runs CMD with a shell; otherwise the command after the
+    // options (npm(1) npm-exec).
+    {{"npx"},
+     {{"p", Opt::arg}, {"c", Opt::script}},
+     {{"--package", Opt::arg}, {"--call", Opt::script}, {"--workspace", Opt::arg}},
+     0,
+     false,
+     false,
+     false,
+     true},
 };
 
 // A launcher by its name, bare or by an absolute path (a ./script of the project's is no launcher).
@@ -683,6 +830,48 @@ bool is_declaration(std::string_view word) {
   return false;
 }
 
+// ssh [OPTION…] DESTINATION [COMMAND…] (ssh(1)): the remote shell runs the command's words
+// joined, and a destination starting with '-' is read as an option, so both are code; so are
+// -o's settings (ProxyCommand, LocalCommand, KnownHostsCommand and Match exec run locally) and
+// -J's jump hosts (made into a proxy command). Other options' arguments are names, files and
+// numbers: `ssh -i KEY -p PORT -l USER host make` keeps them data.
+void ssh_roles(const std::vector<std::string>& words, std::size_t k, bool partial,
+               CommandCode& out) {
+  constexpr std::string_view args = "BbcDEeFIiJLlmOoPpQRSWw", code = "oJ";
+  std::size_t j = k + 1;
+  for (; j < words.size(); ++j) {
+    const std::string_view w = words[j];
+    bool target = false;
+    if (is_redirection(w, &target)) {
+      j += target;
+      continue;
+    }
+    if (w.size() < 2 || w[0] != '-') break;
+    if (w == "--") {
+      ++j;
+      break;
+    }
+    for (std::size_t i = 1; i < w.size(); ++i) {
+      if (!has(args, w[i])) continue;
+      const WordRole role = has(code, w[i]) ? WordRole::script : WordRole::data;
+      if (i + 1 < w.size() || (partial && j + 1 == words.size()))
+        out.roles[j] = role;
+      else
+        out.roles[++j] = role;  // the next word (or, past the end, a further one)
+      break;
+    }
+  }
+  for (; j <= words.size(); ++j) out.roles[j] = WordRole::script;
+}
+
+// The program gdb --args or lldb -- runs under the debugger: the index of its name, or k_none.
+std::size_t debugged(const std::vector<std::string>& words, std::size_t k) {
+  const std::string_view mark = base_name(words[k]) == "gdb" ? "--args" : "--";
+  for (std::size_t j = k + 1; j + 1 < words.size(); ++j)
+    if (words[j] == mark) return j + 1;
+  return k_none;
+}
+
 // The program a command runs, through the launchers, find -exec and name prefixes before it.
 Target find_program(const std::vector<std::string>& words, bool partial, CommandCode& out) {
   Target t;
@@ -705,6 +894,14 @@ Target find_program(const std::vector<std::string>& words, bool partial, Command
     } else if (name == "git") {
       git_settings(words, k, partial, out);
       return Target{};
+    } else if (name == "npm" && k + 1 < words.size() &&
+               (words[k + 1] == "exec" || words[k + 1] == "x")) {
+      ++k;  // npm exec …: read as npx …
+      Target next = Launch(words, partial, out).read(k, *launcher_of("npx"));
+      if (next.script || next.name == k_none) return next.launcher.empty() ? Target{} : next;
+      k = next.name - 1;
+    } else if ((name == "gdb" || name == "lldb") && debugged(words, k) != k_none) {
+      k = debugged(words, k) - 1;  // gdb --args PROG ARG…, lldb -- PROG ARG…: PROG runs
     } else if (is_runner(name)) {
       for (std::size_t j = k + 1; j < words.size(); ++j)
         if (is_shell_name(words[j]) || language_of(words[j])) {
@@ -758,6 +955,7 @@ CommandCode command_code(const std::vector<std::string>& words, bool last_partia
   Reading reading(words, last_partial, out);
   if (runs_input(base_name(program))) {
     out.reads_input_as_code = true;
+    if (base_name(program) == "ssh") ssh_roles(words, t.name, last_partial, out);
   } else if (is_shell_name(program)) {
     reading.shell(t.name);
   } else if (const Language* lang = language_of(program)) {

@@ -5,11 +5,12 @@
 // whether it reads its code from its standard input (`sh`, `bash -s`, `python3 -`, `node -`, `awk
 // -f -`, `sh -o pipefail`). Options are read as each program's own manual has them (shells: XCU sh;
 // bash(1); python(1); perl perlrun; ruby(1); node --help; php-cli; lua(1); awk: XCU awk and
-// gawk(1); sed: XCU sed and GNU sed, whose options may follow its operands). The program is found
-// through the programs that start another command, read with their own options (exec, command,
-// time, nice, env, timeout, stdbuf, xargs, sudo, doas, ionice, chrt, taskset, flock, watch, script,
-// chroot; find's -exec), some of which run shell code themselves (sudo -s, watch, flock -c, env
-// -S). Shell grammar (quotes, operators) is shell_scan's.
+// gawk(1); sed: XCU sed and GNU sed, whose options may follow its operands; make(1) --eval;
+// gdb -ex; lldb -o; emacs --eval; vim -c; ssh(1)'s destination, command and -o). The program is
+// found through the programs that start another command, read with their own options (exec,
+// command, time, nice, env, timeout, stdbuf, xargs, sudo, doas, ionice, chrt, taskset, flock,
+// watch, script, chroot; find's -exec), some of which run shell code themselves (sudo -s, watch,
+// flock -c, env -S). Shell grammar (quotes, operators) is shell_scan's.
 #pragma once
 
 #include <cstddef>

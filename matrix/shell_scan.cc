@@ -10,6 +10,9 @@ namespace faultline::matrix {
 
 namespace {
 
+// What a placeholder's value stands as in the words read: text no program name or option has.
+constexpr char k_value_mark = '\x01';
+
 // What refusals say; "$VAR" is the placeholder's environment variable.
 std::string input_code(const std::string& reader) {
   return "is in text that " + reader +
@@ -166,6 +169,9 @@ void ShellScan::placeholder() {
   const std::size_t id = m_placeholders++;
   m_dollar = false;
   if (!m_in_body) {
+    // The value is text of the word (quoted, as its reference is): `-i{{ x }}` is an option
+    // with its argument attached, not a bare `-i` taking the next word.
+    quoted_text(k_value_mark);
     if (commandlike()) m_stack.back().in_word = true;
     note_placeholder(id, m_stack.size());
     return;
@@ -640,8 +646,7 @@ void ShellScan::note_word(Level& top) {
   // The command's name is its first word that is not an assignment, reserved word or prefix.
   const bool named = std::any_of(top.words.begin(), top.words.end(),
                                  [](const std::string& w) { return !is_name_prefix(w); });
-  if (!named &&
-      (top.word == "eval" || top.word == "ssh" || top.word == "trap" || top.word == "alias"))
+  if (!named && (top.word == "eval" || top.word == "trap" || top.word == "alias"))
     top.all_code = true;
   if (!named && (top.word == "let" || top.word == "[[")) top.arithmetic = true;
   const int change = named || top.word == "case" ? 0 : group_change(top.word);

@@ -72,7 +72,7 @@ class ShellScan {
     std::string word;                // the word being read
     bool in_word = false;
     bool quoted_end = false;  // the word's last character was quoted (`">"|` is no redirection)
-    bool all_code = false;    // eval, ssh: every later word is run as code
+    bool all_code = false;    // eval, trap, alias: every later word is run as code
     bool arithmetic = false;  // let, [[ … ]]: later words may be evaluated as arithmetic
     // Placeholders (numbered from 0) whose text may flow down the current pipeline: those of its
     // finished stages and groups (`upstream`), of the current simple command (`stage`), and of

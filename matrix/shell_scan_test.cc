@@ -322,6 +322,41 @@ TEST(ShellScan, RefusesTheOtherWaysAValueRuns) {
     EXPECT_EQ(validate(run), "") << run;
 }
 
+// Debuggers, tracers and profilers run a program as a launcher does; gdb, lldb, make --eval,
+// npx -c, emacs and vim take code in their options; ssh runs its destination and command
+// through launchers too, while its other options' arguments are data.
+TEST(ShellScan, RefusesCodeThroughDebuggersBuildToolsAndSsh) {
+  expect_refused({
+      {"valgrind -q --tool=memcheck sh -c {{ x }}", "8:41", k_run_again},
+      {"setarch x86_64 -R bash -c {{ x }}", "8:33", k_run_again},
+      {"strace -f -o log python3 -c {{ x }}", "8:35", k_run_again},
+      {"perf record -g -- sh -c {{ x }}", "8:31", k_run_again},
+      {"cmake -E env A=1 sh -c {{ x }}", "8:30", k_run_again},
+      {"gdb --args sh -c {{ x }}", "8:24", k_run_again},
+      {"gdb -batch -ex {{ x }} ./t", "8:22", k_run_again},
+      {"lldb -o {{ x }} ./t", "8:15", k_run_again},
+      {"echo {{ x }} | gdb -q ./t", "8:12", from_input("gdb")},
+      {"make --eval={{ x }} all", "8:19", k_run_again},
+      {"make -E {{ x }}", "8:15", k_run_again},
+      {"echo {{ x }} | make -f -", "8:12", from_input("make")},
+      {"npx -c {{ x }}", "8:14", k_run_again},
+      {"npm exec --call={{ x }}", "8:23", k_run_again},
+      {"emacs --batch --eval {{ x }}", "8:28", k_run_again},
+      {"vim -es --cmd {{ x }}", "8:21", k_run_again},
+      {"timeout 5 ssh host make {{ x }}", "8:31", k_run_again},
+      {"sudo -u ci ssh {{ x }} make", "8:22", k_run_again},
+      {"ssh -o ProxyCommand={{ x }} host", "8:27", k_run_again},
+      {"ssh -J {{ x }} host", "8:14", k_run_again},
+  });
+  for (const std::string run :
+       {"ssh -i {{ x }} host make", "ssh -p {{ x }} -l {{ x }} -F {{ x }} host make",
+        "ssh -i{{ x }} -L 80:{{ x }}:80 host", "valgrind --log-file={{ x }} ./t {{ x }}",
+        "setarch -R ./t --mode sh {{ x }}", "gdb -batch -ex run --args ./t {{ x }}",
+        "lldb -- ./t {{ x }}", "make -j {{ x }} -C {{ x }} all V={{ x }}", "make -f {{ x }}",
+        "npx eslint {{ x }}", "npm run test -- {{ x }}", "cmake -DV={{ x }} -S . -B b"})
+    EXPECT_EQ(validate(run), "") << run;
+}
+
 const std::string k_arithmetic = error(
     "",
     "is inside arithmetic $(( … )), where the shell evaluates a value as an expression (bash runs "

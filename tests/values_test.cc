@@ -404,6 +404,41 @@ workloads:
   EXPECT_EQ(pwned(), std::vector<std::string>{});
 }
 
+// A program run under a tracer or with a changed personality (setarch, strace), a makefile's
+// --eval text and a debugger's -ex command: each ran the value before; validate and run refuse.
+TEST_F(ValuesTest, CodeThroughTracersMakeAndDebuggersIsRefused) {
+  write("faultline.yaml", R"Y(version: 1
+components:
+  lib:
+    versions: ["$(shell touch PWNED)"]
+    build: make --eval={{ version }} -f /dev/null
+workloads:
+  setarch:
+    params: { x: ["touch PWNED"] }
+    run: setarch -R sh -c {{ x }}
+  gdb:
+    params: { x: ["shell touch PWNED"] }
+    run: gdb -batch -ex {{ x }}
+)Y");
+  auto why = [](const std::string& variable) {
+    return "is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the "
+           "value would be read as code; read the environment variable inside that code instead "
+           "(\"$" +
+           variable + "\" for a shell)\n";
+  };
+  const std::string want =
+      "faultline.yaml:5:24: error: components.lib.build: '{{ version }}' " +
+      why("FAULTLINE_VERSION") + "faultline.yaml:9:27: error: workloads.setarch.run: '{{ x }}' " +
+      why("FAULTLINE_X") + "faultline.yaml:12:25: error: workloads.gdb.run: '{{ x }}' " +
+      why("FAULTLINE_X");
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, want) << command;
+  }
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+}
+
 // Where /bin/sh is bash, a value used as a variable's name, or as the value of a variable
 // declared -i, runs its array subscript (bash 5.2: `read "$V"` with V=a[$(touch PWNED)]).
 // validate and run refuse both before anything runs.
