@@ -482,6 +482,8 @@ void Reading::language(std::size_t name, const Language& lang) {
   for (std::size_t j = name + 1; j < m_words.size(); ++j) {
     if (taken(j)) continue;
     const std::string& w = m_words[j];
+    if (options && m_partial && j + 1 == m_words.size() && w.empty())
+      m_out.option_reader = m_words[name];
     if (options && w == "--") {
       options = false;
     } else if (options && w == "-" && !m_given && !(m_partial && j + 1 == m_words.size())) {
@@ -714,6 +716,14 @@ bool Launch::operand(const Launcher& l) {
   return true;
 }
 
+// Whether one of the launcher's options gives it code to run (env -S, flock -c, sudo -s).
+bool runs_code(const Launcher& l) {
+  for (const auto* table : {&l.letters, &l.longs})
+    for (const auto& [names, opt] : *table)
+      if (opt == Opt::script || opt == Opt::split || opt == Opt::shell) return true;
+  return false;
+}
+
 Target Launch::read(std::size_t k, const Launcher& l) {
   Target t;
   for (std::size_t j = k + 1; j < m_words.size() && t.name == k_none; ++j) {
@@ -728,6 +738,8 @@ Target Launch::read(std::size_t k, const Launcher& l) {
       m_options = false;
     } else if (m_options && w.size() > 1 && w[0] == '-') {
       option(j, l);
+    } else if (m_options && m_partial && j + 1 == m_words.size() && w.empty() && runs_code(l)) {
+      m_out.option_reader = m_words[k];  // env {{ x }}: the value may be -S…
     } else if (!(l.assignments && (is_assignment(w) || w == "-")) && !operand(l)) {
       t.name = j;
     }

@@ -45,6 +45,9 @@ struct CommandCode {
   bool tentative = false;  // the next (or partial last) word's role is a permuting program's
                            // first operand, which a later -e or -f makes a file
   bool integers = false;   // declare -i (typeset, local): its names hold integers from now on
+  // The partial last word is empty (a value starts it) and stands where the program still reads
+  // options: a value beginning with '-' would be one (sed -e…, python3 -c…, env -S…).
+  std::string option_reader;  // that program's name, or ""
 };
 
 // The words of a finished (or, with its last word partial, an unfinished) simple command. A

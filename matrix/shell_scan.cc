@@ -831,6 +831,19 @@ std::variant<PlaceholderContext, std::string> ShellScan::body_context() const {
   return PlaceholderContext::here_document;
 }
 
+std::string ShellScan::option_reader() const {
+  if (m_in_body || m_delimiter || m_comment) return "";
+  for (std::size_t i = m_stack.size(); i-- > 0;) {
+    const Level& level = m_stack[i];
+    if (!is_command(level.kind)) continue;
+    if (!level.word.empty() || level.herestring) return "";
+    std::vector<std::string> words = level.words;
+    words.emplace_back();
+    return command_code(words, true).option_reader;
+  }
+  return "";
+}
+
 std::variant<PlaceholderContext, std::string> ShellScan::here() const {
   if (m_in_body) return body_context();
   if (m_delimiter)

@@ -37,6 +37,9 @@ class ShellScan {
   // safe there: a sentence to follow the placeholder ("is inside …; …"), in
   // which "$VAR" stands for its environment variable.
   std::variant<PlaceholderContext, std::string> here() const;
+  // The program that reads a word starting at the current point as one of its options, when
+  // an option can give it code (sed, python3, env: a value "-e…" would be code), or "".
+  std::string option_reader() const;
   // The command's text has ended: judges its last pipeline.
   void finish();
   // Placeholders refused after they were accepted (their text reached a program that reads its

@@ -15,11 +15,12 @@ namespace faultline::matrix {
 namespace {
 
 // The matrix file "m.yaml" with `run` as workload w's command (a block scalar whose first line
-// is line 8, column 7), as validate prints it: "" when valid.
-std::string validate(const std::string& run) {
+// is line 8, column 7) and `x` its parameter, as validate prints it: "" when valid.
+std::string validate(const std::string& run, const std::string& x = "$(touch PWNED)") {
   std::string text =
       "version: 1\ncomponents:\n  lib: { versions: [\"1.0\"] }\nworkloads:\n  w:\n"
-      "    params: { x: [\"$(touch PWNED)\"] }\n    run: |\n";
+      "    params: { x: [\"" +
+      x + "\"] }\n    run: |\n";
   std::size_t start = 0;
   while (start <= run.size()) {
     const std::size_t end = std::min(run.find('\n', start), run.size());
@@ -355,6 +356,32 @@ TEST(ShellScan, RefusesCodeThroughDebuggersBuildToolsAndSsh) {
         "lldb -- ./t {{ x }}", "make -j {{ x }} -C {{ x }} all V={{ x }}", "make -f {{ x }}",
         "npx eslint {{ x }}", "npm run test -- {{ x }}", "cmake -DV={{ x }} -S . -B b"})
     EXPECT_EQ(validate(run), "") << run;
+}
+
+std::string option(const std::string& program, const std::string& value) {
+  return error("", "starts a word where " + program + " reads its options, and its value '" +
+                       value + "' begins with '-', so " + program +
+                       " would take it for an option, and an option such as -e, -c, -S or --eval "
+                       "gives a program code to run; put -- before it, or fixed text (./{{ x }})");
+}
+
+// A value starting with '-' at the start of a word where a program that takes code in an option
+// still reads its options would be that option: refused for the values that begin with '-'.
+TEST(ShellScan, RefusesAValueBeginningWithADashWhereItWouldBeAnOption) {
+  const std::string e = "-e1e touch PWNED";
+  for (const Case& c : std::vector<Case>{
+           {"sed {{ x }} -e p f", "8:11", option("sed", e)},
+           {"sed -n p \"{{ x }}\"", "8:17", option("sed", e)},
+           {"python3 -W ignore {{ x }}", "8:25", option("python3", e)},
+           {"make -C d {{ x }}", "8:17", option("make", e)},
+           {"env {{ x }} ./t", "8:11", option("env", e)},
+       })
+    EXPECT_EQ(validate(c.run, e), at(c.place, c.message)) << c.run;
+  for (const std::string run :
+       {"sed -i s/a/b/ -- {{ x }}", "python3 t.py {{ x }}", "cc {{ x }} -c t.c",
+        "env -u {{ x }} ./t", "sed -n p ./{{ x }}", "echo {{ x }}"})
+    EXPECT_EQ(validate(run, e), "") << run;
+  EXPECT_EQ(validate("sed {{ x }} -e p f", "f.txt"), "");
 }
 
 const std::string k_arithmetic = error(

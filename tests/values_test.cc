@@ -439,6 +439,42 @@ workloads:
   EXPECT_EQ(pwned(), std::vector<std::string>{});
 }
 
+// A value beginning with '-' that starts a word where sed or python3 still reads options is an
+// option: sed's -e with its e command, python3's -c. Both ran; validate and run refuse the values.
+TEST_F(ValuesTest, AValueThatWouldBeAnOptionGivingCodeIsRefused) {
+  write("faultline.yaml", R"Y(version: 1
+components:
+  lib:
+    versions: ["-e1e touch PWNED"]
+    build: echo a > f; sed {{ version }} -e p f
+workloads:
+  py:
+    params: { x: ["-cimport os; os.system('touch PWNED')"] }
+    run: python3 -W ignore {{ x }}
+)Y");
+  const std::string tail =
+      "' begins with '-', so %P would take it for an option, and an option such as -e, -c, -S or "
+      "--eval gives a program code to run; put -- before it, or fixed text (./{{ %N }})\n";
+  auto why = [&tail](const std::string& program, const std::string& name,
+                     const std::string& value) {
+    std::string t = tail;
+    t.replace(t.find("%P"), 2, program);
+    t.replace(t.find("%N"), 2, name);
+    return "'{{ " + name + " }}' starts a word where " + program +
+           " reads its options, and its value '" + value + t;
+  };
+  const std::string want = "faultline.yaml:5:28: error: components.lib.build: " +
+                           why("sed", "version", "-e1e touch PWNED") +
+                           "faultline.yaml:9:28: error: workloads.py.run: " +
+                           why("python3", "x", "-cimport os; os.system('touch PWNED')");
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, want) << command;
+  }
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+}
+
 // Where /bin/sh is bash, a value used as a variable's name, or as the value of a variable
 // declared -i, runs its array subscript (bash 5.2: `read "$V"` with V=a[$(touch PWNED)]).
 // validate and run refuse both before anything runs.
