@@ -792,7 +792,8 @@ std::optional<std::string> ShellScan::enclosing_code() const {
     const WordRole role = code.roles[level.words.size()];
     if (role == WordRole::variable) return k_variable_name;
     if (role == WordRole::declared || role == WordRole::evaluated) {
-      const std::string_view name = assigned_name(level.in_word ? level.word : "");
+      const std::string_view name =
+          assigned_name(level.in_word ? std::string_view(level.word) : std::string_view());
       if (name.empty() || in_subscript(name)) return k_variable_name;
       if (role == WordRole::evaluated || m_integers.count(std::string(name)))
         return k_evaluated_value;
