@@ -157,6 +157,8 @@ class Loader {
   std::vector<Text> check_template(const Text& command, const std::string& path,
                                    const std::vector<std::string>& known);
   Mark mark_in_file(const Text& command, std::size_t offset, std::string_view needle) const;
+  std::vector<std::string> values_of(const std::string& name, const std::string& path) const;
+  void check_option_values(const Template::Placeholder& p, const std::string& path, Mark at);
 
   void error(Mark mark, std::string message) { m_diagnostics.error(mark, std::move(message)); }
 
@@ -1084,6 +1086,39 @@ Mark Loader::mark_in_file(const Text& command, std::size_t offset, std::string_v
   return {lc.line, lc.column, found};
 }
 
+// The values {{ name }} may take in the command at `path` (components.C.build or
+// workloads.W.run): a component's versions ({{ version }} in its build, {{ C }}), a parameter's
+// values, an include rule's values.
+std::vector<std::string> Loader::values_of(const std::string& name, const std::string& path) const {
+  std::string component = name;
+  if (name == "version" && path.rfind("components.", 0) == 0)
+    component = path.substr(11, path.rfind('.') - 11);
+  if (const Component* c = m_config.component(component)) return c->versions;
+  std::vector<std::string> out;
+  for (const auto& w : m_config.workloads)
+    for (const auto& param : w.params)
+      if (param.name == name) out.insert(out.end(), param.values.begin(), param.values.end());
+  for (const auto& rule : m_config.include)
+    for (const auto& [key, value] : rule.values)
+      if (key == name) out.push_back(value);
+  return out;
+}
+
+// A value starting with '-' where a program still reads its options would be one of them, and
+// some give the program code (sed -e…, python3 -c…, env -S…, make --eval=…).
+void Loader::check_option_values(const Template::Placeholder& p, const std::string& path, Mark at) {
+  if (p.option_reader.empty()) return;
+  for (const auto& value : values_of(p.name, path))
+    if (!value.empty() && value[0] == '-')
+      return error(at, path + ": '{{ " + p.name + " }}' starts a word where " + p.option_reader +
+                           " reads its options, and its value '" + value +
+                           "' begins with '-', so " + p.option_reader +
+                           " would take it for an option, and an option such as -e, -c, -S or "
+                           "--eval gives a program code to run; put -- before it, or fixed text "
+                           "(./{{ " +
+                           p.name + " }})");
+}
+
 std::vector<Text> Loader::check_template(const Text& command, const std::string& path,
                                          const std::vector<std::string>& known) {
   std::vector<Text> uses;
@@ -1100,7 +1135,10 @@ std::vector<Text> Loader::check_template(const Text& command, const std::string&
   for (const auto& p : std::get<Template>(parsed).placeholders()) {
     std::string_view raw = std::string_view(command.value).substr(p.offset, p.length);
     uses.push_back({p.name, mark_in_file(command, p.offset, raw)});
-    if (std::find(known.begin(), known.end(), p.name) != known.end()) continue;
+    if (std::find(known.begin(), known.end(), p.name) != known.end()) {
+      check_option_values(p, path, uses.back().mark);
+      continue;
+    }
     std::string hint = suggestion(p.name, known);
     if (p.name == "source" && path.rfind("components.", 0) == 0)
       hint = " (a build has {{ source }} only when its component has 'source: { git: … }')";

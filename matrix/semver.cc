@@ -281,10 +281,14 @@ static Expected<std::vector<std::string>> parse_json_versions(std::string_view p
   if (doc.IsScalar()) return std::vector<std::string>{doc.Scalar()};
   std::vector<std::string> out;
   for (std::size_t i = 0; doc.IsSequence() && i < doc.size(); ++i) {
-    if (!doc[i].IsScalar())
-      return fail(
-          bad_input("item " + std::to_string(i + 1) + " of the JSON array is not a string"));
-    out.push_back(doc[i].Scalar());
+    const std::string item = "item " + std::to_string(i + 1) + " of the JSON array";
+    if (!doc[i].IsScalar()) return fail(bad_input(item + " is not a string"));
+    const std::string& version = doc[i].Scalar();
+    if (version.empty()) return fail(bad_input(item + " is empty"));
+    if (version.find_first_of(" \t\v\f\r\n") != std::string::npos)
+      return fail(bad_input(item + ", '" + version +
+                            "', holds whitespace: a version is one word, as on a line"));
+    out.push_back(version);
   }
   if (!doc.IsSequence())
     return fail(bad_input("the output is JSON but not an array of version strings"));
@@ -318,7 +322,8 @@ Expected<std::vector<std::string>> version_lines(std::string_view printed) {
 Expected<std::vector<std::string>> parse_version_listing(std::string_view printed) {
   std::vector<std::string> versions;
   const std::size_t first = printed.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && (printed[first] == '[' || printed[first] == '"')) {
+  if (first != std::string_view::npos &&
+      (printed[first] == '[' || printed[first] == '"' || printed[first] == '{')) {
     FAULTLINE_TRY(versions, parse_json_versions(printed));
   } else {
     FAULTLINE_TRY(versions, version_lines(printed));

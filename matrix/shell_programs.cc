@@ -39,9 +39,60 @@ bool is_stdin_path(std::string_view word) {
 // their own that are not read here: `docker exec -i c sh`, `kubectl exec -i pod -- bash`,
 // `chroot`-like namespace tools: any shell or language word after them is taken as the command
 // (a refusal may be too wide there, never too narrow).
+// So are the tools that run a program under a debugger, tracer, profiler, emulated environment
+// or job launcher, as a crash-hunting matrix does (`valgrind sh -c …`, `setarch -R bash -c …`,
+// `perf record -- python3 -c …`, `mpirun -n 2 sh -c …`, `cmake -E env sh -c …`).
 bool is_runner(std::string_view word) {
-  for (std::string_view w : {"docker", "podman", "nerdctl", "kubectl", "nsenter", "unshare",
-                             "runuser", "setpriv", "systemd-run", "lxc-attach", "schroot"})
+  for (std::string_view w : {"docker",
+                             "podman",
+                             "nerdctl",
+                             "kubectl",
+                             "nsenter",
+                             "unshare",
+                             "runuser",
+                             "setpriv",
+                             "systemd-run",
+                             "lxc-attach",
+                             "schroot",
+                             "valgrind",
+                             "strace",
+                             "ltrace",
+                             "perf",
+                             "rr",
+                             "catchsegv",
+                             "heaptrack",
+                             "setarch",
+                             "linux32",
+                             "linux64",
+                             "prlimit",
+                             "numactl",
+                             "cgexec",
+                             "fakeroot",
+                             "faketime",
+                             "unbuffer",
+                             "xvfb-run",
+                             "dbus-run-session",
+                             "ssh-agent",
+                             "firejail",
+                             "bwrap",
+                             "proot",
+                             "nsjail",
+                             "systemd-nspawn",
+                             "mpirun",
+                             "mpiexec",
+                             "srun",
+                             "tini",
+                             "dumb-init",
+                             "gosu",
+                             "su-exec",
+                             "chpst",
+                             "cmake",
+                             "uv",
+                             "poetry",
+                             "pipenv",
+                             "conda",
+                             "direnv",
+                             "pkexec"})
     if (word == w) return true;
   return false;
 }
@@ -77,12 +128,30 @@ struct Language {
   WordRole first = WordRole::code_file;  // data: the operand is no program (su's user)
   bool input_by_default = true;          // given no program, it reads one from its input
   bool permutes = false;  // GNU getopt: options may follow operands (sed FILE -e PROG), until --
+  // Options whose argument is code the program compiles besides its script, which they do not
+  // replace: perl -MMOD / -mMOD / -d:MOD become `use MOD;` and -F its split(/PAT/) (perlrun),
+  // node --import / --loader take a data: URL (node --help). Letters take the rest of the word.
+  std::string_view attached_code = "";
+  std::vector<std::string_view> long_inline = {};
 };
 
 // The programs whose code shell_scan follows, with their options (see the header for sources).
 const std::vector<Language> k_languages = {
     {{"python"}, "c", "m", "WX", "", "", {}, {}, {}},
-    {{"perl"}, "eE", "", "", "iIMmxCdD", "l0", {}, {}, {}},
+    {{"perl"},
+     "eE",
+     "",
+     "",
+     "iIxCD",
+     "l0",
+     {},
+     {},
+     {},
+     WordRole::script,
+     WordRole::code_file,
+     true,
+     false,
+     "MmdF"},
     {{"ruby"}, "e", "", "IrCE", "ixFK", "0T", {}, {}, {}},
     {{"node", "nodejs"},
      "",
@@ -92,8 +161,13 @@ const std::vector<Language> k_languages = {
      "",
      {"--eval", "--print", "-e", "-p", "-pe"},
      {},
-     {"--require", "--import", "--loader", "--experimental-loader", "--conditions", "--input-type",
-      "--title", "-r", "-C"}},
+     {"--require", "--conditions", "--input-type", "--title", "-r", "-C"},
+     WordRole::script,
+     WordRole::code_file,
+     true,
+     false,
+     "",
+     {"--import", "--loader", "--experimental-loader"}},
     {{"php"}, "rBRE", "fF", "cdz", "", "", {}, {}, {}},
     {{"lua", "luajit"}, "e", "", "l", "", "", {}, {}, {}},
     {{"Rscript"}, "e", "", "", "", "", {}, {}, {}, WordRole::script, WordRole::code_file, false},
@@ -124,6 +198,92 @@ const std::vector<Language> k_languages = {
      false,
      true},
     {{"source", "."}, "", "", "", "", "", {}, {}, {}, WordRole::script, WordRole::code_file, false},
+    // GNU make: --eval TEXT is makefile text ($(shell …) runs), -f FILE a makefile (-f - the
+    // input); operands are targets and NAME=VALUE (make(1)).
+    {{"make", "gmake"},
+     "E",
+     "f",
+     "CIoWjl",
+     "O",
+     "",
+     {"--eval"},
+     {"--file", "--makefile"},
+     {"--directory", "--include-dir", "--old-file", "--assume-old", "--what-if", "--new-file",
+      "--assume-new"},
+     WordRole::script,
+     WordRole::data,
+     false},
+    // gdb and lldb run their own commands (`shell …`, `platform shell …`) from -ex / -o and
+    // from -x / -s files; with no script they read commands from the input (gdb(1), lldb(1)).
+    {{"gdb"},
+     "",
+     "",
+     "",
+     "",
+     "",
+     {"-ex", "--ex", "-eval-command", "--eval-command", "-iex", "--iex", "-init-eval-command",
+      "--init-eval-command"},
+     {"-x", "--x", "-command", "--command", "-ix", "--ix", "-init-command", "--init-command"},
+     {"-p",
+      "--pid",
+      "-cd",
+      "--cd",
+      "-d",
+      "--directory",
+      "-s",
+      "--symbols",
+      "-e",
+      "--exec",
+      "-se",
+      "-c",
+      "--core",
+      "-tty",
+      "--tty",
+      "-D",
+      "--data-directory",
+      "-b",
+      "-l",
+      "-i",
+      "--interpreter"},
+     WordRole::script,
+     WordRole::data},
+    {{"lldb"},
+     "",
+     "",
+     "",
+     "",
+     "",
+     {"-o", "--one-line", "-O", "--one-line-before-file", "-k", "--one-line-on-crash"},
+     {"-s", "--source", "-S", "--source-before-file", "-K", "--source-on-crash"},
+     {"-p", "--attach-pid", "-n", "--attach-name", "-c", "--core", "-a", "--arch", "-f", "--file",
+      "-l", "--script-language"},
+     WordRole::script,
+     WordRole::data},
+    // Editors run in scripts: emacs --eval (Lisp), vim -c / --cmd (Ex commands, `!` runs a shell).
+    {{"emacs"},
+     "",
+     "",
+     "",
+     "",
+     "",
+     {"--eval", "-eval", "--execute"},
+     {"-l", "--load", "--script", "-scriptload"},
+     {"-f", "--funcall", "-L", "--directory", "--chdir"},
+     WordRole::script,
+     WordRole::data,
+     false},
+    {{"vim", "vi", "nvim", "ex", "view"},
+     "",
+     "",
+     "",
+     "",
+     "",
+     {"-c", "--cmd"},
+     {"-S", "-u"},
+     {"-s", "-w", "-W", "-T", "-i", "-t", "-q", "-r"},
+     WordRole::script,
+     WordRole::data,
+     false},
     {{"su"},
      "c",
      "",
@@ -288,6 +448,9 @@ void Reading::long_option(std::size_t j, const Language& lang) {
   if (has(lang.long_code, option)) argument(j, rest, lang.code_role);
   if (has(lang.long_files, option)) argument(j, rest, WordRole::code_file);
   if (has(lang.long_args, option) && eq == std::string_view::npos) m_pending = WordRole::data;
+  if (has(lang.long_inline, option) && eq == std::string_view::npos) m_pending = lang.code_role;
+  if (has(lang.long_inline, option) && eq != std::string_view::npos)
+    m_out.roles[j] = lang.code_role;
 }
 
 // -abc as getopt reads it: letters until one that takes an argument.
@@ -300,6 +463,10 @@ void Reading::cluster(std::size_t j, const Language& lang) {
     if (has(lang.files, c)) return argument(j, rest, WordRole::code_file);
     if (has(lang.args, c)) return argument(j, rest, WordRole::data);
     if (has(lang.attached, c)) return;
+    if (has(lang.attached_code, c)) {  // perl -MPOSIX: the rest, if any, is code
+      if (!rest.empty() || (m_partial && j + 1 == m_words.size())) m_out.roles[j] = lang.code_role;
+      return;
+    }
     if (has(lang.digits, c))
       while (i + 1 < w.size() && std::isdigit(static_cast<unsigned char>(w[i + 1]))) ++i;
   }
@@ -315,6 +482,8 @@ void Reading::language(std::size_t name, const Language& lang) {
   for (std::size_t j = name + 1; j < m_words.size(); ++j) {
     if (taken(j)) continue;
     const std::string& w = m_words[j];
+    if (options && m_partial && j + 1 == m_words.size() && w.empty())
+      m_out.option_reader = m_words[name];
     if (options && w == "--") {
       options = false;
     } else if (options && w == "-" && !m_given && !(m_partial && j + 1 == m_words.size())) {
@@ -449,6 +618,16 @@ const std::vector<Launcher> k_launchers = {
      true,
      true},
     {{"chroot"}, {}, {{"--userspec", Opt::arg}, {"--groups", Opt::arg}}, 1, false, false, true},
+    // npx and `npm exec`: -c / --call CMD runs CMD with a shell; otherwise the command after the
+    // options (npm(1) npm-exec).
+    {{"npx"},
+     {{"p", Opt::arg}, {"c", Opt::script}},
+     {{"--package", Opt::arg}, {"--call", Opt::script}, {"--workspace", Opt::arg}},
+     0,
+     false,
+     false,
+     false,
+     true},
 };
 
 // A launcher by its name, bare or by an absolute path (a ./script of the project's is no launcher).
@@ -537,6 +716,14 @@ bool Launch::operand(const Launcher& l) {
   return true;
 }
 
+// Whether one of the launcher's options gives it code to run (env -S, flock -c, sudo -s).
+bool runs_code(const Launcher& l) {
+  for (const auto* table : {&l.letters, &l.longs})
+    for (const auto& [names, opt] : *table)
+      if (opt == Opt::script || opt == Opt::split || opt == Opt::shell) return true;
+  return false;
+}
+
 Target Launch::read(std::size_t k, const Launcher& l) {
   Target t;
   for (std::size_t j = k + 1; j < m_words.size() && t.name == k_none; ++j) {
@@ -551,6 +738,8 @@ Target Launch::read(std::size_t k, const Launcher& l) {
       m_options = false;
     } else if (m_options && w.size() > 1 && w[0] == '-') {
       option(j, l);
+    } else if (m_options && m_partial && j + 1 == m_words.size() && w.empty() && runs_code(l)) {
+      m_out.option_reader = m_words[k];  // env {{ x }}: the value may be -S…
     } else if (!(l.assignments && (is_assignment(w) || w == "-")) && !operand(l)) {
       t.name = j;
     }
@@ -602,6 +791,99 @@ void note_xargs(const std::vector<std::string>& words, std::size_t k, std::size_
   }
 }
 
+// The role of bash builtins' operands that name variables (bash(1)): printf -v NAME (before
+// its format), read's operands and -a NAME (-d -i -n -N -p -t -u take data), unset's operands,
+// test -v NAME and [ -v NAME ].
+void variable_roles(const std::vector<std::string>& words, std::size_t k, bool partial,
+                    CommandCode& out) {
+  const std::string_view name = words[k];
+  const bool names = name == "read" || name == "unset";  // every operand is a name
+  bool options = true;
+  for (std::size_t j = k + 1; j <= words.size(); ++j) {
+    const std::string_view w = j < words.size() ? std::string_view(words[j]) : "";
+    const std::string_view before = j > k + 1 ? std::string_view(words[j - 1]) : "";
+    const bool last = partial && j + 1 == words.size();
+    WordRole& role = out.roles[j];
+    if ((name == "test" || name == "[") && before == "-v") role = WordRole::variable;
+    if (name == "printf" && options &&
+        (before == "-v" || (w.substr(0, 2) == "-v" && (w.size() > 2 || last))))
+      role = WordRole::variable;
+    if (name == "read" && options && before.size() > 1 && before[0] == '-' &&
+        before.find_first_of("adinNptu", 1) != std::string_view::npos) {
+      role = before.back() == 'a' ? WordRole::variable : WordRole::data;  // -ra NAME, -p TEXT
+    } else if (options && w.size() > 1 && w[0] == '-') {
+      options = w != "--";
+    } else {
+      options = false;
+      if (names) role = WordRole::variable;
+    }
+  }
+}
+
+// declare, typeset, local, export and readonly: each operand NAME[=VALUE] declares NAME; under
+// -i (integer), -n (nameref), -a or -A (an array, whose value "(…)" is a list of [SUB]=VALUE)
+// bash evaluates VALUE too (bash(1) declare).
+void declared_roles(const std::vector<std::string>& words, std::size_t k, CommandCode& out) {
+  bool evaluated = false;
+  for (std::size_t j = k + 1; j <= words.size(); ++j) {
+    const std::string_view w = j < words.size() ? std::string_view(words[j]) : "";
+    if (w.size() > 1 && w[0] == '-' && w != "--") {
+      evaluated = evaluated || w.find_first_of("inaA") != std::string_view::npos;
+      out.integers = out.integers || w.find('i') != std::string_view::npos;
+    } else if (w.empty() || w[0] != '+') {
+      out.roles[j] = evaluated ? WordRole::evaluated : WordRole::declared;
+    }
+  }
+}
+
+bool is_declaration(std::string_view word) {
+  for (std::string_view w : {"declare", "typeset", "local", "export", "readonly"})
+    if (word == w) return true;
+  return false;
+}
+
+// ssh [OPTION…] DESTINATION [COMMAND…] (ssh(1)): the remote shell runs the command's words
+// joined, and a destination starting with '-' is read as an option, so both are code; so are
+// -o's settings (ProxyCommand, LocalCommand, KnownHostsCommand and Match exec run locally) and
+// -J's jump hosts (made into a proxy command). Other options' arguments are names, files and
+// numbers: `ssh -i KEY -p PORT -l USER host make` keeps them data.
+void ssh_roles(const std::vector<std::string>& words, std::size_t k, bool partial,
+               CommandCode& out) {
+  constexpr std::string_view args = "BbcDEeFIiJLlmOoPpQRSWw", code = "oJ";
+  std::size_t j = k + 1;
+  for (; j < words.size(); ++j) {
+    const std::string_view w = words[j];
+    bool target = false;
+    if (is_redirection(w, &target)) {
+      j += target;
+      continue;
+    }
+    if (w.size() < 2 || w[0] != '-') break;
+    if (w == "--") {
+      ++j;
+      break;
+    }
+    for (std::size_t i = 1; i < w.size(); ++i) {
+      if (!has(args, w[i])) continue;
+      const WordRole role = has(code, w[i]) ? WordRole::script : WordRole::data;
+      if (i + 1 < w.size() || (partial && j + 1 == words.size()))
+        out.roles[j] = role;
+      else
+        out.roles[++j] = role;  // the next word (or, past the end, a further one)
+      break;
+    }
+  }
+  for (; j <= words.size(); ++j) out.roles[j] = WordRole::script;
+}
+
+// The program gdb --args or lldb -- runs under the debugger: the index of its name, or k_none.
+std::size_t debugged(const std::vector<std::string>& words, std::size_t k) {
+  const std::string_view mark = base_name(words[k]) == "gdb" ? "--args" : "--";
+  for (std::size_t j = k + 1; j + 1 < words.size(); ++j)
+    if (words[j] == mark) return j + 1;
+  return k_none;
+}
+
 // The program a command runs, through the launchers, find -exec and name prefixes before it.
 Target find_program(const std::vector<std::string>& words, bool partial, CommandCode& out) {
   Target t;
@@ -624,6 +906,14 @@ Target find_program(const std::vector<std::string>& words, bool partial, Command
     } else if (name == "git") {
       git_settings(words, k, partial, out);
       return Target{};
+    } else if (name == "npm" && k + 1 < words.size() &&
+               (words[k + 1] == "exec" || words[k + 1] == "x")) {
+      ++k;  // npm exec …: read as npx …
+      Target next = Launch(words, partial, out).read(k, *launcher_of("npx"));
+      if (next.script || next.name == k_none) return next.launcher.empty() ? Target{} : next;
+      k = next.name - 1;
+    } else if ((name == "gdb" || name == "lldb") && debugged(words, k) != k_none) {
+      k = debugged(words, k) - 1;  // gdb --args PROG ARG…, lldb -- PROG ARG…: PROG runs
     } else if (is_runner(name)) {
       for (std::size_t j = k + 1; j < words.size(); ++j)
         if (is_shell_name(words[j]) || language_of(words[j])) {
@@ -677,11 +967,16 @@ CommandCode command_code(const std::vector<std::string>& words, bool last_partia
   Reading reading(words, last_partial, out);
   if (runs_input(base_name(program))) {
     out.reads_input_as_code = true;
+    if (base_name(program) == "ssh") ssh_roles(words, t.name, last_partial, out);
   } else if (is_shell_name(program)) {
     reading.shell(t.name);
   } else if (const Language* lang = language_of(program)) {
     reading.language(t.name, *lang);
+  } else if (is_declaration(program)) {
+    declared_roles(words, t.name, out);
+    return out;
   } else {
+    variable_roles(words, t.name, last_partial, out);
     return out;
   }
   out.program = program;

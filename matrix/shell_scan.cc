@@ -10,6 +10,9 @@ namespace faultline::matrix {
 
 namespace {
 
+// What a placeholder's value stands as in the words read: text no program name or option has.
+constexpr char k_value_mark = '\x01';
+
 // What refusals say; "$VAR" is the placeholder's environment variable.
 std::string input_code(const std::string& reader) {
   return "is in text that " + reader +
@@ -47,6 +50,33 @@ const std::string k_git_setting =
     "is in a git -c setting, which git may run as a shell command (alias.NAME=!…, core.pager, "
     "core.sshCommand, diff.external, …), so the value could run; pass the value as an argument "
     "of the git command instead";
+
+const std::string k_variable_name =
+    "is in a variable's name or array subscript (read NAME, printf -v NAME, declare NAME, unset, "
+    "test -v, a[…]=), where bash evaluates the subscript as arithmetic and runs commands found in "
+    "it (a[$(…)]), so the value would run; use a fixed name and give the value as the variable's "
+    "value";
+
+const std::string k_evaluated_value =
+    "is in the value of a variable declared -i, -n, -a or -A, which bash evaluates as arithmetic, "
+    "a name or a list of [subscript]=value, and runs commands found in it (a[$(…)]), so the value "
+    "would run; assign it to a plain variable (checked to be a number where one is needed)";
+
+// `NAME[…` (or a compound array's `[…`) with its `]` still to come: an array subscript.
+bool in_subscript(std::string_view word) {
+  std::size_t i = 0;
+  while (i < word.size() && (word[i] == '_' || std::isalnum(static_cast<unsigned char>(word[i]))))
+    ++i;
+  return i < word.size() && word[i] == '[' && word.find(']', i) == std::string_view::npos &&
+         (i == 0 || !std::isdigit(static_cast<unsigned char>(word[0])));
+}
+
+// The variable `NAME=` or `NAME+=` assigns.
+std::string_view assigned_name(std::string_view word) {
+  const std::size_t eq = word.find('=');
+  if (eq == std::string_view::npos) return {};
+  return word.substr(0, eq > 0 && word[eq - 1] == '+' ? eq - 1 : eq);
+}
 
 // Variables whose value a shell or program runs as code, or expands again (bash(1) PROMPT_COMMAND,
 // BASH_ENV, ENV, PS0–PS4; git(1) GIT_*; less(1) LESSOPEN; perlrun PERL5OPT; node NODE_OPTIONS).
@@ -139,6 +169,9 @@ void ShellScan::placeholder() {
   const std::size_t id = m_placeholders++;
   m_dollar = false;
   if (!m_in_body) {
+    // The value is text of the word (quoted, as its reference is): `-i{{ x }}` is an option
+    // with its argument attached, not a bare `-i` taking the next word.
+    quoted_text(k_value_mark);
     if (commandlike()) m_stack.back().in_word = true;
     note_placeholder(id, m_stack.size());
     return;
@@ -246,9 +279,9 @@ std::size_t ShellScan::quoted_char(std::string_view s, std::size_t i) {
     case Frame::param:
       return param_char(s, i);
     case Frame::arith:
-      if (c == '(')
+      if (c == (top.brackets ? '[' : '('))
         ++top.depth;
-      else if (c == ')' && --top.depth == 0)
+      else if (c == (top.brackets ? ']' : ')') && --top.depth == 0)
         m_stack.pop_back();
       else if (c == '$')
         return dollar(s, i);
@@ -317,6 +350,11 @@ std::size_t ShellScan::dollar(std::string_view s, std::size_t i) {
   }
   if (next == '(') {
     push(Frame::subst);
+    return 1;
+  }
+  if (next == '[') {  // $[ … ]: bash's older spelling of $(( … ))
+    push(Frame::arith, 1);
+    m_stack.back().brackets = true;
     return 1;
   }
   if (next == '{') {
@@ -608,8 +646,7 @@ void ShellScan::note_word(Level& top) {
   // The command's name is its first word that is not an assignment, reserved word or prefix.
   const bool named = std::any_of(top.words.begin(), top.words.end(),
                                  [](const std::string& w) { return !is_name_prefix(w); });
-  if (!named &&
-      (top.word == "eval" || top.word == "ssh" || top.word == "trap" || top.word == "alias"))
+  if (!named && (top.word == "eval" || top.word == "trap" || top.word == "alias"))
     top.all_code = true;
   if (!named && (top.word == "let" || top.word == "[[")) top.arithmetic = true;
   const int change = named || top.word == "case" ? 0 : group_change(top.word);
@@ -662,6 +699,11 @@ void ShellScan::end_command(End end) {
 // printed, and all the command writes into a >(…) that runs its input.
 void ShellScan::judge_input(Level& top) {
   const CommandCode code = command_code(top.words);
+  for (std::size_t j = 0; code.integers && j < top.words.size(); ++j)
+    if (code.roles[j] == WordRole::evaluated) {
+      const std::string_view name = assigned_name(top.words[j]);
+      m_integers.emplace(name.empty() ? std::string_view(top.words[j]) : name);
+    }
   for (std::size_t j = 0; j < top.words.size() && j < top.flows.size(); ++j)
     if (code.roles[j] == WordRole::code_file) refuse_all(top.flows[j], file_code(code.program));
   for (std::size_t j = 0; code.permutes && j < top.words.size() && j < top.ids.size(); ++j)
@@ -704,6 +746,18 @@ void ShellScan::judge_exec(Level& top) {
     if (doc.level == level && doc.pipeline == top.pipeline) doc.exec = true;
 }
 
+// A placeholder in an assignment before the command's name (or alone): in an array subscript
+// (`a[{{ x }}]=1`, `a=([{{ x }}]=1)`), or in the value of a variable declared an integer.
+std::optional<std::string> ShellScan::assignment_code(const Level& level) const {
+  if (!level.in_word || std::any_of(level.words.begin(), level.words.end(),
+                                    [](const std::string& w) { return !is_name_prefix(w); }))
+    return std::nullopt;
+  const std::string_view name = assigned_name(level.word);
+  if (in_subscript(name.empty() ? std::string_view(level.word) : name)) return k_variable_name;
+  if (!name.empty() && m_integers.count(std::string(name))) return k_evaluated_value;
+  return std::nullopt;
+}
+
 // The first enclosing level where text is run as code, or evaluated as arithmetic.
 std::optional<std::string> ShellScan::enclosing_code() const {
   for (const Level& level : m_stack) {
@@ -731,10 +785,19 @@ std::optional<std::string> ShellScan::enclosing_code() const {
              v +
              " to fixed text that reads the "
              "environment variable instead (\"$VAR\" inside single quotes)";
+    if (auto why = assignment_code(level)) return why;
     std::vector<std::string> words = level.words;
     if (level.in_word) words.push_back(level.word);
     const CommandCode code = command_code(words, level.in_word);
     const WordRole role = code.roles[level.words.size()];
+    if (role == WordRole::variable) return k_variable_name;
+    if (role == WordRole::declared || role == WordRole::evaluated) {
+      const std::string_view name =
+          assigned_name(level.in_word ? std::string_view(level.word) : std::string_view());
+      if (name.empty() || in_subscript(name)) return k_variable_name;
+      if (role == WordRole::evaluated || m_integers.count(std::string(name)))
+        return k_evaluated_value;
+    }
     if (code.tentative) continue;  // sed {{ x }} -e p: judged when the command ends
     if (role == WordRole::script) return k_run_again;
     if (role == WordRole::program) return program_code(code.program);
@@ -767,6 +830,19 @@ std::variant<PlaceholderContext, std::string> ShellScan::body_context() const {
         "is inside an expansion within a here-document; give the value a shell variable before the "
         "here-document (v={{ … }}) and use $v in it");
   return PlaceholderContext::here_document;
+}
+
+std::string ShellScan::option_reader() const {
+  if (m_in_body || m_delimiter || m_comment) return "";
+  for (std::size_t i = m_stack.size(); i-- > 0;) {
+    const Level& level = m_stack[i];
+    if (!is_command(level.kind)) continue;
+    if (!level.word.empty() || level.herestring) return "";
+    std::vector<std::string> words = level.words;
+    words.emplace_back();
+    return command_code(words, true).option_reader;
+  }
+  return "";
 }
 
 std::variant<PlaceholderContext, std::string> ShellScan::here() const {

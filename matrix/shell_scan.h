@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +37,9 @@ class ShellScan {
   // safe there: a sentence to follow the placeholder ("is inside …; …"), in
   // which "$VAR" stands for its environment variable.
   std::variant<PlaceholderContext, std::string> here() const;
+  // The program that reads a word starting at the current point as one of its options, when
+  // an option can give it code (sed, python3, env: a value "-e…" would be code), or "".
+  std::string option_reader() const;
   // The command's text has ended: judges its last pipeline.
   void finish();
   // Placeholders refused after they were accepted (their text reached a program that reads its
@@ -66,11 +70,12 @@ class ShellScan {
   struct Level {
     Frame kind = Frame::command;
     int depth = 0;                   // open parentheses or braces inside this frame
+    bool brackets = false;           // arith: bash's $[ … ], which brackets open and close
     std::vector<std::string> words;  // the current simple command's finished words
     std::string word;                // the word being read
     bool in_word = false;
     bool quoted_end = false;  // the word's last character was quoted (`">"|` is no redirection)
-    bool all_code = false;    // eval, ssh: every later word is run as code
+    bool all_code = false;    // eval, trap, alias: every later word is run as code
     bool arithmetic = false;  // let, [[ … ]]: later words may be evaluated as arithmetic
     // Placeholders (numbered from 0) whose text may flow down the current pipeline: those of its
     // finished stages and groups (`upstream`), of the current simple command (`stage`), and of
@@ -137,6 +142,7 @@ class ShellScan {
   static bool is_command(Frame kind);
   std::variant<PlaceholderContext, std::string> body_context() const;
   std::optional<std::string> enclosing_code() const;
+  std::optional<std::string> assignment_code(const Level& level) const;
 
   std::vector<Level> m_stack{Level{}};
   bool m_escape = false;  // a backslash waits for the character it quotes
@@ -147,9 +153,10 @@ class ShellScan {
   Heredoc m_next;                  // the delimiter being read
   std::vector<Heredoc> m_pending;  // here-documents whose bodies start at the next newline
   bool m_in_body = false;
-  std::string m_line;              // the body line read so far
-  std::size_t m_placeholders = 0;  // placeholders seen
-  std::size_t m_pipelines = 0;     // pipelines begun
+  std::string m_line;                // the body line read so far
+  std::size_t m_placeholders = 0;    // placeholders seen
+  std::size_t m_pipelines = 0;       // pipelines begun
+  std::set<std::string> m_integers;  // variables declare -i made integers: bash evaluates values
   std::vector<std::pair<std::size_t, std::string>> m_refused;
 };
 

@@ -15,11 +15,12 @@ namespace faultline::matrix {
 namespace {
 
 // The matrix file "m.yaml" with `run` as workload w's command (a block scalar whose first line
-// is line 8, column 7), as validate prints it: "" when valid.
-std::string validate(const std::string& run) {
+// is line 8, column 7) and `x` its parameter, as validate prints it: "" when valid.
+std::string validate(const std::string& run, const std::string& x = "$(touch PWNED)") {
   std::string text =
       "version: 1\ncomponents:\n  lib: { versions: [\"1.0\"] }\nworkloads:\n  w:\n"
-      "    params: { x: [\"$(touch PWNED)\"] }\n    run: |\n";
+      "    params: { x: [\"" +
+      x + "\"] }\n    run: |\n";
   std::size_t start = 0;
   while (start <= run.size()) {
     const std::size_t end = std::min(run.find('\n', start), run.size());
@@ -160,6 +161,13 @@ TEST(ShellScan, RefusesAValueInAProgramsOwnCode) {
       {"su -c \"echo {{ x }}\" nobody", "8:19", k_run_again},
       {"bash -o pipefail -c \"echo {{ x }}\"", "8:33", k_run_again},
       {"python3 -{{ x }}", "8:16", k_run_again},
+      {"perl -M{{ x }} -e 1", "8:14", k_run_again},
+      {"perl -e 1 -mstrict -m{{ x }}", "8:28", k_run_again},
+      {"perl -d:{{ x }} t.pl", "8:15", k_run_again},
+      {"perl -lan -F{{ x }} -e 1", "8:19", k_run_again},
+      {"node --import {{ x }} t.js", "8:21", k_run_again},
+      {"node --import=data:text/javascript,{{ x }} t.js", "8:42", k_run_again},
+      {"node --experimental-loader {{ x }} t.js", "8:34", k_run_again},
   });
 }
 
@@ -171,7 +179,8 @@ TEST(ShellScan, AcceptsValuesThatStayData) {
         "ruby -r json -e 'p 1' {{ x }}", "source ./env.sh {{ x }}",
         "bash --rcfile f -c 'echo \"$1\"' sh {{ x }}", "echo {{ x }} > >(cat)",
         "python3 -W ignore tool.py {{ x }}", "bash -o pipefail script.sh <<EOF\n{{ x }}\nEOF",
-        "perl -I lib -e 'print 1' {{ x }}", "python3 -m http.server {{ x }}"})
+        "perl -I lib -e 'print 1' {{ x }}", "python3 -m http.server {{ x }}",
+        "perl -I{{ x }}/lib -MPOSIX t.pl {{ x }}", "node -r {{ x }} --import ./a.mjs t.js {{ x }}"})
     EXPECT_EQ(validate(run), "") << run;
 }
 
@@ -311,6 +320,113 @@ TEST(ShellScan, RefusesTheOtherWaysAValueRuns) {
   for (const std::string run :
        {"$CC -c {{ x }}", "echo PS4={{ x }}", "A={{ x }} ./t", "git -C d log {{ x }}",
         "find . -name {{ x }} -print", "LD_PRELOAD={{ x }} ./t"})
+    EXPECT_EQ(validate(run), "") << run;
+}
+
+// Debuggers, tracers and profilers run a program as a launcher does; gdb, lldb, make --eval,
+// npx -c, emacs and vim take code in their options; ssh runs its destination and command
+// through launchers too, while its other options' arguments are data.
+TEST(ShellScan, RefusesCodeThroughDebuggersBuildToolsAndSsh) {
+  expect_refused({
+      {"valgrind -q --tool=memcheck sh -c {{ x }}", "8:41", k_run_again},
+      {"setarch x86_64 -R bash -c {{ x }}", "8:33", k_run_again},
+      {"strace -f -o log python3 -c {{ x }}", "8:35", k_run_again},
+      {"perf record -g -- sh -c {{ x }}", "8:31", k_run_again},
+      {"cmake -E env A=1 sh -c {{ x }}", "8:30", k_run_again},
+      {"gdb --args sh -c {{ x }}", "8:24", k_run_again},
+      {"gdb -batch -ex {{ x }} ./t", "8:22", k_run_again},
+      {"lldb -o {{ x }} ./t", "8:15", k_run_again},
+      {"echo {{ x }} | gdb -q ./t", "8:12", from_input("gdb")},
+      {"make --eval={{ x }} all", "8:19", k_run_again},
+      {"make -E {{ x }}", "8:15", k_run_again},
+      {"echo {{ x }} | make -f -", "8:12", from_input("make")},
+      {"npx -c {{ x }}", "8:14", k_run_again},
+      {"npm exec --call={{ x }}", "8:23", k_run_again},
+      {"emacs --batch --eval {{ x }}", "8:28", k_run_again},
+      {"vim -es --cmd {{ x }}", "8:21", k_run_again},
+      {"timeout 5 ssh host make {{ x }}", "8:31", k_run_again},
+      {"sudo -u ci ssh {{ x }} make", "8:22", k_run_again},
+      {"ssh -o ProxyCommand={{ x }} host", "8:27", k_run_again},
+      {"ssh -J {{ x }} host", "8:14", k_run_again},
+  });
+  for (const std::string run :
+       {"ssh -i {{ x }} host make", "ssh -p {{ x }} -l {{ x }} -F {{ x }} host make",
+        "ssh -i{{ x }} -L 80:{{ x }}:80 host", "valgrind --log-file={{ x }} ./t {{ x }}",
+        "setarch -R ./t --mode sh {{ x }}", "gdb -batch -ex run --args ./t {{ x }}",
+        "lldb -- ./t {{ x }}", "make -j {{ x }} -C {{ x }} all V={{ x }}", "make -f {{ x }}",
+        "npx eslint {{ x }}", "npm run test -- {{ x }}", "cmake -DV={{ x }} -S . -B b"})
+    EXPECT_EQ(validate(run), "") << run;
+}
+
+std::string option(const std::string& program, const std::string& value) {
+  return error("", "starts a word where " + program + " reads its options, and its value '" +
+                       value + "' begins with '-', so " + program +
+                       " would take it for an option, and an option such as -e, -c, -S or --eval "
+                       "gives a program code to run; put -- before it, or fixed text (./{{ x }})");
+}
+
+// A value starting with '-' at the start of a word where a program that takes code in an option
+// still reads its options would be that option: refused for the values that begin with '-'.
+TEST(ShellScan, RefusesAValueBeginningWithADashWhereItWouldBeAnOption) {
+  const std::string e = "-e1e touch PWNED";
+  for (const Case& c : std::vector<Case>{
+           {"sed {{ x }} -e p f", "8:11", option("sed", e)},
+           {"sed -n p \"{{ x }}\"", "8:17", option("sed", e)},
+           {"python3 -W ignore {{ x }}", "8:25", option("python3", e)},
+           {"make -C d {{ x }}", "8:17", option("make", e)},
+           {"env {{ x }} ./t", "8:11", option("env", e)},
+       })
+    EXPECT_EQ(validate(c.run, e), at(c.place, c.message)) << c.run;
+  for (const std::string run :
+       {"sed -i s/a/b/ -- {{ x }}", "python3 t.py {{ x }}", "cc {{ x }} -c t.c",
+        "env -u {{ x }} ./t", "sed -n p ./{{ x }}", "echo {{ x }}"})
+    EXPECT_EQ(validate(run, e), "") << run;
+  EXPECT_EQ(validate("sed {{ x }} -e p f", "f.txt"), "");
+}
+
+const std::string k_arithmetic = error(
+    "",
+    "is inside arithmetic $(( … )), where the shell evaluates a value as an expression (bash runs "
+    "commands found in one); use $FAULTLINE_X outside it after checking it is a number");
+
+const std::string k_name = error(
+    "",
+    "is in a variable's name or array subscript (read NAME, printf -v NAME, declare NAME, unset, "
+    "test -v, a[…]=), where bash evaluates the subscript as arithmetic and runs commands found in "
+    "it (a[$(…)]), so the value would run; use a fixed name and give the value as the variable's "
+    "value");
+
+const std::string k_evaluated = error(
+    "",
+    "is in the value of a variable declared -i, -n, -a or -A, which bash evaluates as arithmetic, "
+    "a name or a list of [subscript]=value, and runs commands found in it (a[$(…)]), so the value "
+    "would run; assign it to a plain variable (checked to be a number where one is needed)");
+
+// bash evaluates an array subscript as arithmetic wherever a variable is named, and with it
+// runs a[$(…)]: in $[ … ], an assignment's subscript, the names read, printf -v, declare,
+// unset and test -v take, and the values of variables declared -i, -n, -a or -A.
+TEST(ShellScan, RefusesBashNamesSubscriptsAndEvaluatedValues) {
+  expect_refused({
+      {"echo $[ {{ x }} + 1 ]", "8:15", k_arithmetic},
+      {"a[{{ x }}]=1", "8:9", k_name},
+      {"a=([{{ x }}]=1)", "8:11", k_name},
+      {"printf -v {{ x }} %s 1", "8:17", k_name},
+      {"read -r {{ x }} <<< 1", "8:15", k_name},
+      {"read -ra {{ x }} <<< 1", "8:16", k_name},
+      {"declare {{ x }}=1", "8:15", k_name},
+      {"unset {{ x }}", "8:13", k_name},
+      {"test -v {{ x }}", "8:15", k_name},
+      {"[ -v {{ x }} ]", "8:12", k_name},
+      {"declare -i n={{ x }}", "8:20", k_evaluated},
+      {"local -n r={{ x }}", "8:18", k_evaluated},
+      {"declare -a a=\"({{ x }})\"", "8:22", k_evaluated},
+      {"declare -i n\nn+={{ x }}", "9:10", k_evaluated},
+  });
+  for (const std::string run :
+       {"echo $[ 1 + 2 ] {{ x }}", "a[1]={{ x }}", "declare v={{ x }}", "export V={{ x }}",
+        "printf -v v %s {{ x }}", "printf %s -v {{ x }}", "read -r -p {{ x }} v < /dev/null",
+        "test {{ x }} = 1", "[ -n {{ x }} ]", "declare -i n; m={{ x }}", "declare -a a; a={{ x }}",
+        "a=({{ x }} 2)", "echo a[{{ x }}]", "cp lib{{ x }}.so d"})
     EXPECT_EQ(validate(run), "") << run;
 }
 

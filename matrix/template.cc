@@ -97,7 +97,8 @@ std::variant<Template, Template::ParseError> Template::parse(std::string_view te
     if (auto* why = std::get_if<std::string>(&context))
       return ParseError{open, refusal(raw, name, *why)};
     t.m_literals.emplace_back(literal);
-    t.m_placeholders.push_back({name, open, raw.size(), std::get<PlaceholderContext>(context)});
+    t.m_placeholders.push_back(
+        {name, open, raw.size(), std::get<PlaceholderContext>(context), scan.option_reader()});
     scan.placeholder();
     pos = close + 2;
   }

@@ -39,6 +39,9 @@ class Template {
     std::size_t offset = 0;  // byte offset of "{{" in the template text
     std::size_t length = 0;  // bytes from "{{" to "}}" inclusive
     PlaceholderContext context = PlaceholderContext::word;
+    // The program that would read a value starting with '-' here as its option, one of which
+    // gives it code (`sed {{ x }} f`, `python3 {{ x }}`, `env {{ x }} t`), or "".
+    std::string option_reader;
   };
 
   struct ParseError {

@@ -375,6 +375,139 @@ workloads:
   EXPECT_EQ(pwned(), std::vector<std::string>{});
 }
 
+// Options whose argument a program compiles as code beside its script: perl -M (`use MOD;`) and
+// node --import (a data: URL). Both would run the value here; validate and run refuse them.
+TEST_F(ValuesTest, AnInterpretersModuleOptionIsCodeAndIsRefused) {
+  write("faultline.yaml", R"Y(version: 1
+components:
+  lib:
+    versions: ["POSIX;system(q(touch PWNED))"]
+    build: perl -M{{ version }} -e 1
+workloads:
+  node:
+    params: { x: ["data:text/javascript,import fs from 'fs'; fs.writeFileSync('PWNED', '')"] }
+    run: node --import {{ x }} -e 1
+)Y");
+  const std::string want =
+      "faultline.yaml:5:19: error: components.lib.build: '{{ version }}' is in text that is run "
+      "as code again (eval, sh -c, python -c, ssh, trap), so the value would be read as code; "
+      "read the environment variable inside that code instead (\"$FAULTLINE_VERSION\" for a "
+      "shell)\n"
+      "faultline.yaml:9:24: error: workloads.node.run: '{{ x }}' is in text that is run as code "
+      "again (eval, sh -c, python -c, ssh, trap), so the value would be read as code; read the "
+      "environment variable inside that code instead (\"$FAULTLINE_X\" for a shell)\n";
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, want) << command;
+  }
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+}
+
+// A program run under a tracer or with a changed personality (setarch, strace), a makefile's
+// --eval text and a debugger's -ex command: each ran the value before; validate and run refuse.
+TEST_F(ValuesTest, CodeThroughTracersMakeAndDebuggersIsRefused) {
+  write("faultline.yaml", R"Y(version: 1
+components:
+  lib:
+    versions: ["$(shell touch PWNED)"]
+    build: make --eval={{ version }} -f /dev/null
+workloads:
+  setarch:
+    params: { x: ["touch PWNED"] }
+    run: setarch -R sh -c {{ x }}
+  gdb:
+    params: { x: ["shell touch PWNED"] }
+    run: gdb -batch -ex {{ x }}
+)Y");
+  auto why = [](const std::string& variable) {
+    return "is in text that is run as code again (eval, sh -c, python -c, ssh, trap), so the "
+           "value would be read as code; read the environment variable inside that code instead "
+           "(\"$" +
+           variable + "\" for a shell)\n";
+  };
+  const std::string want =
+      "faultline.yaml:5:24: error: components.lib.build: '{{ version }}' " +
+      why("FAULTLINE_VERSION") + "faultline.yaml:9:27: error: workloads.setarch.run: '{{ x }}' " +
+      why("FAULTLINE_X") + "faultline.yaml:12:25: error: workloads.gdb.run: '{{ x }}' " +
+      why("FAULTLINE_X");
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, want) << command;
+  }
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+}
+
+// A value beginning with '-' that starts a word where sed or python3 still reads options is an
+// option: sed's -e with its e command, python3's -c. Both ran; validate and run refuse the values.
+TEST_F(ValuesTest, AValueThatWouldBeAnOptionGivingCodeIsRefused) {
+  write("faultline.yaml", R"Y(version: 1
+components:
+  lib:
+    versions: ["-e1e touch PWNED"]
+    build: echo a > f; sed {{ version }} -e p f
+workloads:
+  py:
+    params: { x: ["-cimport os; os.system('touch PWNED')"] }
+    run: python3 -W ignore {{ x }}
+)Y");
+  const std::string tail =
+      "' begins with '-', so %P would take it for an option, and an option such as -e, -c, -S or "
+      "--eval gives a program code to run; put -- before it, or fixed text (./{{ %N }})\n";
+  auto why = [&tail](const std::string& program, const std::string& name,
+                     const std::string& value) {
+    std::string t = tail;
+    t.replace(t.find("%P"), 2, program);
+    t.replace(t.find("%N"), 2, name);
+    return "'{{ " + name + " }}' starts a word where " + program +
+           " reads its options, and its value '" + value + t;
+  };
+  const std::string want = "faultline.yaml:5:28: error: components.lib.build: " +
+                           why("sed", "version", "-e1e touch PWNED") +
+                           "faultline.yaml:9:28: error: workloads.py.run: " +
+                           why("python3", "x", "-cimport os; os.system('touch PWNED')");
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, want) << command;
+  }
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+}
+
+// Where /bin/sh is bash, a value used as a variable's name, or as the value of a variable
+// declared -i, runs its array subscript (bash 5.2: `read "$V"` with V=a[$(touch PWNED)]).
+// validate and run refuse both before anything runs.
+TEST_F(ValuesTest, ABashVariableNameOrIntegerValueIsRefused) {
+  write("faultline.yaml", R"Y(version: 1
+components:
+  lib:
+    versions: ["a[$(touch PWNED)]"]
+    build: read -r {{ version }} < /dev/null || true
+workloads:
+  integer:
+    params: { x: ["a[$(touch PWNED)]"] }
+    run: |
+      declare -i n
+      n={{ x }}
+)Y");
+  const std::string want =
+      "faultline.yaml:5:20: error: components.lib.build: '{{ version }}' is in a variable's name "
+      "or array subscript (read NAME, printf -v NAME, declare NAME, unset, test -v, a[…]=), where "
+      "bash evaluates the subscript as arithmetic and runs commands found in it (a[$(…)]), so the "
+      "value would run; use a fixed name and give the value as the variable's value\n"
+      "faultline.yaml:11:9: error: workloads.integer.run: '{{ x }}' is in the value of a variable "
+      "declared -i, -n, -a or -A, which bash evaluates as arithmetic, a name or a list of "
+      "[subscript]=value, and runs commands found in it (a[$(…)]), so the value would run; assign "
+      "it to a plain variable (checked to be a number where one is needed)\n";
+  for (const char* command : {"validate", "run"}) {
+    Outcome o = faultline({command});
+    EXPECT_EQ(o.status, 2) << command;
+    EXPECT_EQ(o.err, want) << command;
+  }
+  EXPECT_EQ(pwned(), std::vector<std::string>{});
+}
+
 TEST_F(ValuesTest, ALauncherWhoseCommandOnlyNamesAShellRunsWithTheExactValue) {
   write("tool", "#!/bin/sh\nshift 2\nprintf '%s' \"$1\" > \"$2/seen\"\n");
   fs::permissions(m_dir / "tool", fs::perms::owner_all);

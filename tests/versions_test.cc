@@ -135,6 +135,24 @@ TEST_F(Versions, ACommandsLinesAreItsVersionsAndALineOfTwoWordsIsAnError) {
       "is one word)\n");
 }
 
+// A JSON listing holds versions as lines do: an object is no listing, and an empty item or one
+// holding whitespace is an error (they became a cell 'library=' or 'library=a b').
+TEST_F(Versions, AJsonListingsItemsAreOneWordEachAndAnObjectIsNoListing) {
+  const std::string key = "faultline.yaml:5:26: error: components.library.versions.command ";
+  for (const auto& [json, why] : std::vector<std::pair<std::string, std::string>>{
+           {"{\"a\": 1}", "the output is JSON but not an array of version strings"},
+           {"[\"1.0\", \"\"]", "item 2 of the JSON array is empty"},
+           {"[\"1.0 2.0\"]",
+            "item 1 of the JSON array, '1.0 2.0', holds whitespace: a version is one word, as on "
+            "a line"}}) {
+    write("list.json", json);
+    matrix("{ command: cat list.json }");
+    Outcome v = validate();
+    EXPECT_EQ(v.status, 2) << json;
+    EXPECT_EQ(v.err, key + "'cat list.json': " + why + "\n") << json;
+  }
+}
+
 TEST_F(Versions, AFailingOrSilentCommandIsAnErrorAtItsKey) {
   matrix("{ command: \"echo no such package >&2; exit 4\" }");
   Outcome v = validate();
