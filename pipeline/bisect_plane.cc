@@ -347,6 +347,23 @@ void print_staircase(Context& ctx, const Plane& plane, const PlaneOracle& oracle
             << " crashed but " << oracle.m_plane_name(x.passing.row, x.passing.col) << " passed\n";
 }
 
+// The staircase over the plane, its next probes built ahead with -j above 1
+// (then "bisect: built ahead: 3, used 2" on the log).
+Expected<bisect::StaircaseReport> run_staircase(Context& ctx, const Plane& plane,
+                                                PlaneOracle& oracle) {
+  bisect::StaircaseOptions options;
+  options.runs_per_cell = ctx.flags.runs_per_pair;
+  AheadBuilds ahead(ctx);
+  options.prefetch = oracle.prefetch_into(ahead);
+  oracle.search_started();
+  auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);
+  ahead.finish();
+  ctx.search_ended();
+  const auto& tally = ctx.prober.built_ahead;
+  if (report && tally) ctx.log << "bisect: " << describe_ahead(*tally) << "\n";
+  return report;
+}
+
 }  // namespace
 
 int bisect_plane(Context& ctx, const Plane& plane) {
@@ -378,16 +395,8 @@ int bisect_plane(Context& ctx, const Plane& plane) {
     if (!topped) return search_failed(ctx, topped.error());
     if (newest_pair_fixed(ctx, seen)) return bound_from_evidence(ctx, plane, name, seen, *topped);
   }
-  bisect::StaircaseOptions options;
-  options.runs_per_cell = flags.runs_per_pair;
-  AheadBuilds ahead(ctx);
-  options.prefetch = oracle.prefetch_into(ahead);
-  oracle.search_started();
-  auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);
-  ahead.finish();
-  ctx.search_ended();
+  auto report = run_staircase(ctx, plane, oracle);
   if (!report) return search_failed(ctx, report.error());
-  if (const auto& t = ctx.prober.built_ahead) ctx.log << "bisect: " << describe_ahead(*t) << "\n";
   Bisect2D b{plane, ctx.target, ctx.target_text, flags.runs_per_pair, ctx.family};
   json section = section_2d(ctx.in, b, *report);
   print_staircase(ctx, plane, oracle, *report, section);
