@@ -81,21 +81,24 @@ class SubAxis : public Oracle {
   std::size_t m_offset;
 };
 
-// The whole axis, counting the runs it performs: a probe the spread phase made
-// is evidence for a boundary search, and counted once.
+// The whole axis, counting the runs it performs and those of them that crashed
+// otherwise: a probe the spread phase made is evidence for a boundary search,
+// and counted once.
 class CountingOracle : public Oracle {
  public:
   explicit CountingOracle(Oracle& oracle) : m_oracle(oracle) {}
   Expected<Observation> observe(std::size_t index, int runs, bool stop_at_first) override {
     FAULTLINE_TRY(Observation seen, m_oracle.observe(index, runs, stop_at_first));
     m_runs += seen.runs;
+    m_other += seen.other;
     return seen;
   }
   int runs() const { return m_runs; }
+  int other() const { return m_other; }
 
  private:
   Oracle& m_oracle;
-  int m_runs = 0;
+  int m_runs = 0, m_other = 0;
 };
 
 // A sub-search's report in whole-axis indices.
@@ -249,6 +252,7 @@ Expected<IntervalReport> IntervalSearch::run() {
     m_report.end_open =
         newest + 1 == m_n || (m_report.end && m_report.end->outcome == Outcome::not_on_axis);
   }
+  m_report.other_crashes = m_oracle.other();
   write_summary();
   return m_report;
 }

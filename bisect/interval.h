@@ -53,6 +53,7 @@ struct IntervalReport {
   bool end_open = false;            // crashes up to the newest version
   std::vector<SpreadProbe> spread;  // the spread probes, in order (empty with evidence)
   int runs = 0;                     // runs this call spent
+  int other_crashes = 0;            // of them, runs that crashed with another signature
   std::string summary;              // one paragraph for people
 };
 

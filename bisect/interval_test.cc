@@ -46,6 +46,18 @@ TEST(BisectInterval, NewestAlreadyFixedNoHintsFindsBothEnds) {
   }
 }
 
+// The runs this search made that crashed with another signature, both ends'
+// searches and the spread alike; the evidence's (3 here) are not its runs.
+TEST(BisectInterval, CountsTheOtherCrashesOfItsOwnRuns) {
+  SimulatedAxis axis(interval(64, 20, 45, 1.0), 7, 0.1);
+  const std::vector<PriorObservation> evidence{{30, {10, 6, 3, false}}};
+  IntervalReport r = must(bisect_interval(64, axis, {}, evidence));
+  ASSERT_TRUE(r.start && r.end) << r.summary;
+  EXPECT_GT(axis.other_runs(), 0);
+  EXPECT_EQ(r.other_crashes, axis.other_runs());
+  EXPECT_EQ(r.runs, axis.runs());
+}
+
 TEST(BisectInterval, FlakyIntervalFromEvidence) {
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     SimulatedAxis axis(interval(64, 12, 40, 0.4), seed);

@@ -50,18 +50,20 @@ class SimulatedAxis : public Oracle {
       }
     }
     m_runs += seen.runs;
+    m_other_runs += seen.other;
     return seen;
   }
 
   int calls() const { return m_calls; }
   int runs() const { return m_runs; }
+  int other_runs() const { return m_other_runs; }  // runs that crashed with another signature
 
  private:
   std::vector<double> m_rate;
   double m_other;
   std::set<std::size_t> m_unbuildable;
   std::mt19937_64 m_rng;
-  int m_calls = 0, m_runs = 0;
+  int m_calls = 0, m_runs = 0, m_other_runs = 0;
 };
 
 // A simulated axis on a fake clock: a version's first probe builds it (`build`

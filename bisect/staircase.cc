@@ -1,11 +1,23 @@
 #include "bisect/staircase.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <utility>
 
 namespace faultline::bisect {
 
 namespace {
+
+// Answers no probe: the first cell asked of it is the search's next probe.
+class NextProbe : public Oracle2D {
+ public:
+  std::optional<Cell> asked;
+  Expected<Observation> observe(std::size_t row, std::size_t col, int, bool) override {
+    asked = Cell{row, col};
+    return fail(infrastructure("the next probe is found"));
+  }
+};
 
 // Divide and conquer over rows: the first crashing column is non-increasing in
 // the row, so the middle row's answer bounds the rows above and below it.
@@ -25,6 +37,8 @@ class Staircase {
   Status check_bounds(std::size_t row, std::size_t found, std::size_t lo, std::size_t hi);
   void find_corners();
   Cell witness(Cell cell, bool crashed) const;
+  void prefetch(Cell probe) const;
+  std::optional<Cell> next_probe(Cell probe, bool crashed) const;
 
   std::size_t m_rows, m_cols;
   Oracle2D& m_oracle;
@@ -36,6 +50,7 @@ class Staircase {
 Expected<bool> Staircase::crashes(std::size_t row, std::size_t col) {
   auto known = m_verdict.find({row, col});
   if (known != m_verdict.end()) return known->second;
+  prefetch({row, col});
   FAULTLINE_TRY(Observation seen, m_oracle.observe(row, col, m_options.runs_per_cell, true));
   m_report.probed.push_back({{row, col}, seen});
   ++m_report.probes;
@@ -43,6 +58,30 @@ Expected<bool> Staircase::crashes(std::size_t row, std::size_t col) {
   const bool crashed = seen.target > 0;  // an unbuildable cell counts as passing
   m_verdict[{row, col}] = crashed;
   return crashed;
+}
+
+// The cell the search would probe after `probe`, were it to crash (or pass):
+// the search run again over the verdicts so far and that one, up to the first
+// cell they do not answer. nullopt when they answer every probe (the search ends).
+std::optional<Cell> Staircase::next_probe(Cell probe, bool crashed) const {
+  NextProbe oracle;
+  StaircaseOptions options = m_options;
+  options.prefetch = nullptr;
+  Staircase what_if(m_rows, m_cols, oracle, options);
+  what_if.m_verdict = m_verdict;
+  what_if.m_verdict[{probe.row, probe.col}] = crashed;
+  (void)what_if.run();
+  return oracle.asked;
+}
+
+// Tells the caller's prefetch the probe and the next after a crash, then after a pass.
+void Staircase::prefetch(Cell probe) const {
+  if (!m_options.prefetch) return;
+  std::vector<Cell> next;
+  for (const bool crashed : {true, false})
+    if (const auto cell = next_probe(probe, crashed))
+      if (std::find(next.begin(), next.end(), *cell) == next.end()) next.push_back(*cell);
+  m_options.prefetch(probe, next);
 }
 
 // First crashing column of `row` in [lo, hi), or hi when none crashes there.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "base/expected.h"
@@ -14,15 +15,22 @@
 
 namespace faultline::bisect {
 
+struct Cell {
+  std::size_t row = 0, col = 0;
+  friend bool operator==(const Cell&, const Cell&) = default;
+};
+
 struct StaircaseOptions {
   // A probed cell "crashes" when one of up to this many runs shows the target
   // (the runs stop at the first); it "passes" after this many silent runs.
   int runs_per_cell = 10;
-};
-
-struct Cell {
-  std::size_t row = 0, col = 0;
-  friend bool operator==(const Cell&, const Cell&) = default;
+  // Told before each probe (each cell the oracle is asked of, once): the cell
+  // about to be probed, then the cells the search would probe after it — the
+  // next after a crash, then the next after a pass (each once; none for an
+  // outcome that would end the search). The caller may build them while this
+  // probe runs (`faultline bisect --axes A,B -j 2`); a hint only: the search
+  // neither waits for it nor counts it.
+  std::function<void(Cell probe, const std::vector<Cell>& next)> prefetch;
 };
 
 struct ProbedCell {

@@ -79,7 +79,9 @@ TEST(Bisect2D, RowsThatNeverCrash) {
 TEST(Bisect2D, FlakyCellsAtHalfRate) {
   const std::vector<std::size_t> edge = random_staircase(16, 16, 3);
   SimulatedGrid grid(edge, 0.5, 3);
-  StaircaseReport r = *bisect_2d(16, 16, grid, {12});
+  StaircaseOptions options;
+  options.runs_per_cell = 12;
+  StaircaseReport r = *bisect_2d(16, 16, grid, options);
   EXPECT_EQ(r.first_crashing_col, edge);
 }
 
@@ -93,6 +95,34 @@ TEST(Bisect2D, ReportsACellThatContradictsMonotonicity) {
   EXPECT_EQ(r.contradictions[0].crashing, (Cell{2, 3}));
   EXPECT_GE(r.contradictions[0].passing.row, 2u);
   EXPECT_GE(r.contradictions[0].passing.col, 3u);
+}
+
+// Rows 0..2 of 4 columns, edges 4, 2, 1: the probes are (1,2) crash, (1,1)
+// pass, (0,3) pass, (2,1) crash, (2,0) pass. Before each, prefetch hears the
+// probe and the next after a crash, then after a pass: after (2,1) passing, the
+// monotonicity check would probe (2,2); after (2,0) either way the search ends.
+TEST(Bisect2D, PrefetchIsToldTheNextProbeOfEitherOutcome) {
+  SimulatedGrid grid({4, 2, 1}, 1.0, 1);
+  std::vector<std::pair<Cell, std::vector<Cell>>> told;
+  StaircaseOptions options;
+  options.runs_per_cell = 3;
+  options.prefetch = [&](Cell probe, const std::vector<Cell>& next) {
+    told.emplace_back(probe, next);
+  };
+  StaircaseReport r = *bisect_2d(3, 4, grid, options);
+  EXPECT_EQ(r.first_crashing_col, (std::vector<std::size_t>{4, 2, 1}));
+  const std::vector<std::pair<Cell, std::vector<Cell>>> expected = {{{1, 2}, {{1, 1}, {1, 3}}},
+                                                                    {{1, 1}, {{1, 0}, {0, 3}}},
+                                                                    {{0, 3}, {{0, 2}, {2, 1}}},
+                                                                    {{2, 1}, {{2, 0}, {2, 2}}},
+                                                                    {{2, 0}, {}}};
+  ASSERT_EQ(told.size(), expected.size());
+  for (std::size_t i = 0; i < told.size(); ++i) {
+    EXPECT_EQ(told[i].first, expected[i].first) << "call " << i;
+    EXPECT_EQ(told[i].second, expected[i].second) << "call " << i;
+  }
+  ASSERT_EQ(r.probed.size(), told.size());
+  for (std::size_t i = 0; i < told.size(); ++i) EXPECT_EQ(r.probed[i].cell, told[i].first);
 }
 
 TEST(Bisect2D, RejectsAnEmptyAxis) {

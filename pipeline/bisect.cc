@@ -40,11 +40,13 @@ CellProber make_prober(const BisectRequest& request, BisectMatrix in, const Bise
   bopts.matrix_file = request.file;
   bopts.cancel = place.cancel;
   bopts.redactor = Redactor::from_environment(in.config.secrets);
+  bopts.processes = place.processes;
   runner::StressOptions sopts;
   sopts.jobs = place.jobs;
   sopts.matrix_dir = place.matrix_dir;
   sopts.state_dir = place.state_dir;
   sopts.cancel = place.cancel;
+  sopts.processes = place.processes;
   CellProber prober(in, bopts, sopts);
   prober.any_crash = request.any_crash;
   prober.progress = &progress;

@@ -44,6 +44,9 @@ struct BisectPlace {
   std::string db_path;     // the results store keeping the session
   int jobs = 1;
   const std::atomic<bool>* cancel = nullptr;  // Ctrl-C
+  // Runs the build commands and the workloads; nullptr: real processes. Tests
+  // pass a FakeProcessRunner (runner/fake_process_runner.h).
+  runner::ProcessRunner* processes = nullptr;
 };
 
 // Where the session reports: `out` the answer, `log` the step log, notes and

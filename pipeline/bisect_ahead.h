@@ -26,15 +26,6 @@
 
 namespace faultline::pipeline {
 
-struct AheadTally {
-  int built = 0;             // cells whose builds ran ahead and all succeeded (none found cached)
-  int used = 0;              // of them, cells a probe then needed
-  int cancelled = 0;         // cells whose ahead build was stopped: the search went elsewhere
-  double waited = 0;         // seconds probes waited for an ahead build they needed
-  int builds = 0;            // build commands run ahead (finished, failed or cancelled; not cached)
-  double build_seconds = 0;  // their seconds, as each build timed itself
-};
-
 class BuildAhead {
  public:
   // `options` as the prober builds with (state dir, matrix dir, redactor, timeout);

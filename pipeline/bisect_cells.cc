@@ -126,6 +126,7 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
   std::vector<std::size_t> needed(needed_set.begin(), needed_set.end());
   auto outcomes = ahead ? ahead->build_now(needed, m_builds)
                         : runner::run_builds(m_in.config, m_in.expansion, needed, m_builds);
+  if (progress) progress->builds_ended();
   if (m_outcomes.empty()) m_outcomes.resize(outcomes.size());
   std::vector<std::string> prefixes(m_in.config.components.size());
   for (std::size_t b = 0; b < outcomes.size(); ++b)
@@ -169,11 +170,16 @@ Expected<bisect::Observation> CellProber::observe(std::size_t cell, int runs, bo
 CellProber::Costs CellProber::costs() const {
   Costs c{m_builds_run, m_build_seconds, static_cast<int>(m_records.size()), 0};
   // Builds made ahead cost as much, used or not.
-  const AheadTally t = ahead ? ahead->tally() : AheadTally{};
-  c.builds += ahead ? t.builds : ahead_builds;
-  c.build_seconds += ahead ? t.build_seconds : ahead_build_seconds;
+  const AheadTally t = ahead_tally();
+  c.builds += t.builds;
+  c.build_seconds += t.build_seconds;
   for (const runner::RunRecord& r : m_records) c.run_seconds += r.wall_seconds;
   return c;
+}
+
+AheadTally CellProber::ahead_tally() const {
+  if (ahead) return ahead->tally();
+  return built_ahead.value_or(AheadTally{});
 }
 
 bisect::Observation CellProber::recount(std::size_t cell, std::size_t from) const {

@@ -59,6 +59,16 @@ Expected<Plane> find_plane(const BisectMatrix& in, const std::vector<std::string
 class BisectProgress;
 class BuildAhead;  // pipeline/bisect_ahead.h
 
+// What building ahead (pipeline/bisect_ahead.h) did, for the answer and the costs.
+struct AheadTally {
+  int built = 0;             // cells whose builds ran ahead and all succeeded (none found cached)
+  int used = 0;              // of them, cells a probe then needed
+  int cancelled = 0;         // cells whose ahead build was stopped: the search went elsewhere
+  double waited = 0;         // seconds probes waited for an ahead build they needed
+  int builds = 0;            // build commands run ahead (finished, failed or cancelled; not cached)
+  double build_seconds = 0;  // their seconds, as each build timed itself
+};
+
 // Builds a cell's components (through the build cache) and runs it.
 class CellProber {
  public:
@@ -70,9 +80,11 @@ class CellProber {
   bool any_crash = false;
   BisectProgress* progress = nullptr;  // told of each probe, its builds' end and each run
   BuildAhead* ahead = nullptr;  // set (-j > 1): probes build through it, beside its ahead builds
-  // Builds made ahead and their seconds, kept when building ahead stops (ahead is then null).
-  int ahead_builds = 0;
-  double ahead_build_seconds = 0;
+  // Building ahead's final tally, kept when it stops (ahead is then null); the
+  // answer's built_ahead. nullopt: nothing was built ahead (-j 1).
+  std::optional<AheadTally> built_ahead;
+  // The tally of building ahead: live while it runs, else the final one (zeros when none).
+  AheadTally ahead_tally() const;
 
   // `runs` more runs of `cell` (stopping at the first target crash when
   // `stop_at_first`; at any crash while there is no target); unbuildable when

@@ -1,5 +1,6 @@
 #include "pipeline/bisect_costs.h"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <set>
@@ -79,39 +80,45 @@ void price_built_versions(const CellProber& prober, const Plane& plane, std::siz
   metered.set_built(options.built);
 }
 
-AheadBuilds::AheadBuilds(Context& ctx, const Plane& plane, std::size_t offset,
-                         bisect::SearchOptions& options)
-    : m_ctx(ctx) {
+AheadBuilds::AheadBuilds(Context& ctx) : m_ctx(ctx) {
   if (ctx.places.jobs <= 1) return;
   m_ahead = std::make_unique<BuildAhead>(ctx.in, ctx.prober.build_options(), ctx.places.jobs - 1);
-  ctx.prober.ahead = ctx.ahead = m_ahead.get();
+  ctx.prober.ahead = m_ahead.get();
+}
+
+AheadBuilds::AheadBuilds(Context& ctx, const Plane& plane, std::size_t offset,
+                         bisect::SearchOptions& options)
+    : AheadBuilds(ctx) {
+  if (!m_ahead) return;
   options.prefetch = [this, &plane, offset](std::size_t probe,
                                             const std::vector<std::size_t>& next) {
-    const auto cell = plane.at(probe + offset);
     std::vector<std::size_t> cells;
     for (const std::size_t v : next)
       if (const auto c = plane.at(v + offset)) cells.push_back(*c);
-    if (m_ahead) m_ahead->want(cell ? *cell : SIZE_MAX, cells);
+    want(plane.at(probe + offset), cells);
   };
+}
+
+void AheadBuilds::want(std::optional<std::size_t> probe, const std::vector<std::size_t>& next) {
+  if (m_ahead) m_ahead->want(probe.value_or(SIZE_MAX), next);
 }
 
 void AheadBuilds::finish() {
   if (!m_ahead) return;
   m_ahead->stop();
-  m_ctx.built_ahead = m_ahead->tally();
-  m_ctx.prober.ahead_builds += m_ctx.built_ahead->builds;
-  m_ctx.prober.ahead_build_seconds += m_ctx.built_ahead->build_seconds;
-  m_ctx.prober.ahead = m_ctx.ahead = nullptr;
+  m_ctx.prober.built_ahead = m_ahead->tally();
+  m_ctx.prober.ahead = nullptr;
   m_ahead.reset();
 }
 
 std::string ahead_costs(const Context& ctx) {
-  return ctx.built_ahead ? "; " + describe_ahead(*ctx.built_ahead) : "";
+  const auto& t = ctx.prober.built_ahead;
+  return t ? "; " + describe_ahead(*t) : "";
 }
 
 std::string ahead_note(Context& ctx) {
-  if (!ctx.ahead) return "";
-  const int used = ctx.ahead->tally().used;
+  if (!ctx.prober.ahead) return "";
+  const int used = ctx.prober.ahead->tally().used;
   if (used <= ctx.ahead_used_noted) return "";
   ctx.ahead_used_noted = used;
   return "; its build was made ahead";

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,17 +45,22 @@ void price_built_versions(const CellProber& prober, const Plane& plane, std::siz
                           bisect::MeteredOracle& metered);
 
 // `faultline bisect -j N`, N > 1: for as long as it lives (or until finish()),
-// N − 1 threads build what `options.prefetch` names — the search's next
-// versions, cells of the plane's line at index + `offset` — and the prober
-// builds through them. With -j 1 it does nothing.
+// N − 1 threads build the cells want() names — the search's next probes — and
+// the prober builds through them. With -j 1 it does nothing.
 class AheadBuilds {
  public:
+  explicit AheadBuilds(Context& ctx);
+  // The 1-D search's: `options.prefetch` names the versions to want(), cells of
+  // the plane's line at index + `offset`.
   AheadBuilds(Context& ctx, const Plane& plane, std::size_t offset, bisect::SearchOptions& options);
   ~AheadBuilds() { finish(); }
   AheadBuilds(const AheadBuilds&) = delete;
   AheadBuilds& operator=(const AheadBuilds&) = delete;
-  // The search ended: ahead builds in flight are cancelled, and ctx.built_ahead
-  // keeps the tally (idempotent).
+  // The search's next probes: `probe` (a cell; nullopt when excluded) is about
+  // to be probed, `next` (cells, most likely first) may follow it.
+  void want(std::optional<std::size_t> probe, const std::vector<std::size_t>& next);
+  // The search ended: ahead builds in flight are cancelled, and the prober's
+  // built_ahead keeps the tally (idempotent).
   void finish();
 
  private:

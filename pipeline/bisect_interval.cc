@@ -240,10 +240,10 @@ int finish_interval(Context& ctx, const Plane& plane, const std::string& axis,
                     double confidence, const IntervalCommits& ends) {
   const bisect::SearchReport* primary = r.start ? &*r.start : r.end ? &*r.end : nullptr;
   const bool fixed = !r.start && r.end;
-  json answer = {{"axis", axis},         {"base", plane.base},
-                 {"target", ctx.target}, {"family", ctx.family},
-                 {"runs", r.runs},       {"fixed", fixed},
-                 {"summary", r.summary}, {"interval", interval_json(versions, r)}};
+  json answer = {
+      {"axis", axis},         {"base", plane.base},   {"target", ctx.target},
+      {"family", ctx.family}, {"runs", r.runs},       {"other_crashes", r.other_crashes},
+      {"fixed", fixed},       {"summary", r.summary}, {"interval", interval_json(versions, r)}};
   json section;
   if (primary) {
     answer["outcome"] = bisect::outcome_name(primary->outcome);
@@ -253,11 +253,16 @@ int finish_interval(Context& ctx, const Plane& plane, const std::string& axis,
     Bisect1D b{plane, versions, 0, fixed, ctx.target, ctx.target_text, confidence, ctx.family};
     section = section_1d(ctx.in, b, *primary);
     section["runs"] = r.runs;
+    section["other_crashes"] = r.other_crashes;
   } else {
     answer["outcome"] = r.crashes ? "open" : "no-crash";
-    section = {{"signature", ctx.target}, {"axes", {axis}},
-               {"base", plane.base},      {"status", r.crashes ? "open" : "no-crash"},
-               {"summary", r.summary},    {"runs", r.runs},
+    section = {{"signature", ctx.target},
+               {"axes", {axis}},
+               {"base", plane.base},
+               {"status", r.crashes ? "open" : "no-crash"},
+               {"summary", r.summary},
+               {"runs", r.runs},
+               {"other_crashes", r.other_crashes},
                {"direction", "interval"}};
   }
   section["interval"] = interval_json(versions, r);

@@ -82,6 +82,7 @@ int finish_line(Context& ctx, const Plane& plane, const std::string& axis_name,
                  {"last_good", versions[report.last_good]},
                  {"posterior", report.posterior},
                  {"runs", report.runs},
+                 {"other_crashes", report.other_crashes},
                  {"fixed", ctx.flags.fixed},
                  {"summary", report.summary}};
   Bisect1D b{plane,      versions,        lo,         ctx.flags.fixed,

@@ -4,6 +4,7 @@
 
 #include "base/exit_status.h"
 #include "bisect/staircase.h"
+#include "pipeline/bisect_costs.h"
 #include "pipeline/bisect_plane_lead.h"
 #include "pipeline/bisect_results.h"
 #include "pipeline/bisect_session.h"
@@ -41,8 +42,21 @@ class PlaneOracle : public bisect::Oracle2D {
     j["col"] = col;
     m_log.record(j);
     m_ctx.log << "  " << m_plane_name(row, col) << ": " << describe(seen) << lead(row, col, seen)
-              << "\n";
+              << ahead_note(m_ctx) << "\n";
     return seen;
+  }
+  // The staircase's prefetch, told to `ahead`: the cells it names, less those
+  // recorded observations answer (they run nothing); nothing for a probe they answer.
+  std::function<void(bisect::Cell, const std::vector<bisect::Cell>&)> prefetch_into(
+      AheadBuilds& ahead) {
+    return [this, &ahead](bisect::Cell probe, const std::vector<bisect::Cell>& next) {
+      if (is_recorded(probe)) return;
+      std::vector<std::size_t> cells;
+      for (const bisect::Cell& c : next)
+        if (const auto cell = m_plane.at(c.row, c.col); cell && !is_recorded(c))
+          cells.push_back(*cell);
+      ahead.want(m_plane.at(probe.row, probe.col), cells);
+    };
   }
   // The lead before the first probe (the search began): the probes left, for the ETA.
   void search_started() {
@@ -68,6 +82,11 @@ class PlaneOracle : public bisect::Oracle2D {
     char posterior[16];
     std::snprintf(posterior, sizeof posterior, "%.3f", l.posterior);
     return "; leading " + words + " (posterior " + posterior + ")";
+  }
+
+  bool is_recorded(bisect::Cell c) const {
+    const auto queue = recorded.find({c.row, c.col});
+    return queue != recorded.end() && !queue->second.empty();
   }
 
   // What is known of the plane: the answers so far, and recorded observations not asked for yet.
@@ -328,6 +347,23 @@ void print_staircase(Context& ctx, const Plane& plane, const PlaneOracle& oracle
             << " crashed but " << oracle.m_plane_name(x.passing.row, x.passing.col) << " passed\n";
 }
 
+// The staircase over the plane, its next probes built ahead with -j above 1
+// (then "bisect: built ahead: 3, used 2" on the log).
+Expected<bisect::StaircaseReport> run_staircase(Context& ctx, const Plane& plane,
+                                                PlaneOracle& oracle) {
+  bisect::StaircaseOptions options;
+  options.runs_per_cell = ctx.flags.runs_per_pair;
+  AheadBuilds ahead(ctx);
+  options.prefetch = oracle.prefetch_into(ahead);
+  oracle.search_started();
+  auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);
+  ahead.finish();
+  ctx.search_ended();
+  const auto& tally = ctx.prober.built_ahead;
+  if (report && tally) ctx.log << "bisect: " << describe_ahead(*tally) << "\n";
+  return report;
+}
+
 }  // namespace
 
 int bisect_plane(Context& ctx, const Plane& plane) {
@@ -359,11 +395,7 @@ int bisect_plane(Context& ctx, const Plane& plane) {
     if (!topped) return search_failed(ctx, topped.error());
     if (newest_pair_fixed(ctx, seen)) return bound_from_evidence(ctx, plane, name, seen, *topped);
   }
-  bisect::StaircaseOptions options;
-  options.runs_per_cell = flags.runs_per_pair;
-  oracle.search_started();
-  auto report = bisect::bisect_2d(plane.rows, plane.cols, oracle, options);
-  ctx.search_ended();
+  auto report = run_staircase(ctx, plane, oracle);
   if (!report) return search_failed(ctx, report.error());
   Bisect2D b{plane, ctx.target, ctx.target_text, flags.runs_per_pair, ctx.family};
   json section = section_2d(ctx.in, b, *report);

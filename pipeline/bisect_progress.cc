@@ -155,7 +155,8 @@ void BisectProgress::probe_started(std::size_t cell, int runs) {
   std::lock_guard lock(m_mutex);
   m_probe = m_label ? m_label(cell) : std::to_string(cell);
   m_probe_runs = runs;
-  m_probe_done = m_probe_crashed = 0;
+  m_probe_done = m_probe_crashed = m_probe_builds = 0;
+  m_probe_build_seconds = 0;
   m_search_probes += m_searching;
   m_building = true;
   m_phase_start = Clock::now();
@@ -167,15 +168,25 @@ void BisectProgress::build_finished(const runner::BuildOutcome& o) {
     ++m_cached;
     return;
   }
-  if (o.state == runner::BuildState::ok)
+  if (o.state == runner::BuildState::ok) {
     ++m_builds;
-  else if (o.state != runner::BuildState::not_needed)
+    ++m_probe_builds;
+    m_probe_build_seconds += o.seconds;
+  } else if (o.state != runner::BuildState::not_needed) {
     ++m_build_failures;
-  if (m_mode == Mode::lines && o.state == runner::BuildState::ok) {
-    char text[64];
-    std::snprintf(text, sizeof text, " in %.1f s", o.seconds);
-    print_locked("built for probe " + m_probe + text);
   }
+}
+
+void BisectProgress::builds_ended() {
+  std::lock_guard lock(m_mutex);
+  if (m_mode != Mode::lines || m_probe_builds == 0) return;
+  char text[64];
+  std::snprintf(text, sizeof text, " in %.1f s", m_probe_build_seconds);
+  const std::string count =
+      m_probe_builds > 1 ? " (" + std::to_string(m_probe_builds) + " builds)" : "";
+  print_locked("built for probe " + m_probe + text + count);
+  m_probe_builds = 0;
+  m_probe_build_seconds = 0;
 }
 
 void BisectProgress::runs_started() {

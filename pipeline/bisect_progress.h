@@ -6,10 +6,10 @@
 // (its log stream, and its answer stream when that shares the terminal) pass
 // through a guard that erases the status line first, so they land above it.
 // Lines: a plain "progress:" line whenever 8 s pass without a line on the log
-// (so a CI log never goes 10 s silent), and "built for probe … in 11.0 s" as
-// each build ends. A ticker thread keeps both going through long builds and
-// long runs. Takes events only (pipeline/bisect_cells.h's prober and the search's
-// steps call it); knows nothing of the search.
+// (so a CI log never goes 10 s silent), and "built for probe … in 11.0 s" once
+// a probe's builds end (one line for all its builds: a 2-D cell has two). A ticker thread keeps
+// both going through long builds and long runs. Takes events only (pipeline/bisect_cells.h's prober
+// and the search's steps call it); knows nothing of the search.
 #pragma once
 
 #include <chrono>
@@ -50,8 +50,12 @@ class BisectProgress {
   // A probe: `runs` more runs of `cell`; its builds come first.
   void probe_started(std::size_t cell, int runs);
   void build_finished(const runner::BuildOutcome& outcome);  // from any thread
-  void runs_started();                                       // the probe's builds are ready
-  void run_finished(const runner::RunRecord& record);        // from any thread
+  // The probe's builds ended (built, found or failed): lines mode prints
+  // "built for probe lib=3 in 11.0 s" for the builds that ran, their seconds
+  // summed ("… in 4.2 s (2 builds)" for more than one); nothing when none ran.
+  void builds_ended();
+  void runs_started();                                 // the probe's builds are ready
+  void run_finished(const runner::RunRecord& record);  // from any thread
   // After a search step: the most probable boundary in the answer's words
   // ("first crashing lib=3", "first fixed lib=7") and its posterior.
   void leading(const std::string& words, double posterior);
@@ -104,6 +108,8 @@ class BisectProgress {
   // The current probe.
   std::string m_probe;
   int m_probe_runs = 0, m_probe_done = 0, m_probe_crashed = 0;
+  int m_probe_builds = 0;  // builds the probe ran (not found cached), and their seconds
+  double m_probe_build_seconds = 0;
   bool m_building = false;
   Clock::time_point m_phase_start{};
   // Totals.

@@ -161,6 +161,13 @@ json observation_json(const bisect::Observation& o) {
   return {{"runs", o.runs}, {"crashes", o.target}, {"other", o.other}, {"verdict", verdict_of(o)}};
 }
 
+// A step of the search: the observation, with `unknown` when any run's stack was lost.
+json step_json(const bisect::Observation& o) {
+  json j = observation_json(o);
+  if (o.unknown > 0) j["unknown"] = o.unknown;
+  return j;
+}
+
 json rate_json(const bisect::CrashRate& r) {
   return {{"estimate", r.estimate}, {"low", r.low},
           {"high", r.high},         {"target_runs", r.target},
@@ -226,7 +233,7 @@ json section_1d(const BisectMatrix& in, const Bisect1D& b, const bisect::SearchR
                          {"successor", observation_json(report.verify_successor)}};
   json steps = json::array();
   for (const auto& step : report.steps) {
-    json j = observation_json(step.seen);
+    json j = step_json(step.seen);
     j["values"] = values_at(step.index);
     j["phase"] = bisect::phase_name(step.phase);
     j["leading"] = b.versions[step.leading];
@@ -271,7 +278,7 @@ json section_2d(const BisectMatrix& in, const Bisect2D& b, const bisect::Stairca
   }
   json steps = json::array();
   for (const auto& p : report.probed) {
-    json j = observation_json(p.seen);
+    json j = step_json(p.seen);
     j["values"] = plane_values(in, b.plane, p.cell.row, p.cell.col);
     steps.push_back(std::move(j));
   }

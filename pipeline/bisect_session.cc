@@ -107,10 +107,9 @@ std::optional<int> start_session(const Context& ctx, SessionLog& log, const json
 int finish(Context& ctx, const std::string& answer_path, const json& answer, json section,
            int status) {
   json written_answer = answer;
-  if (ctx.built_ahead)
-    written_answer["built_ahead"] = {{"built", ctx.built_ahead->built},
-                                     {"used", ctx.built_ahead->used},
-                                     {"cancelled", ctx.built_ahead->cancelled}};
+  if (const auto& t = ctx.prober.built_ahead)
+    written_answer["built_ahead"] = {
+        {"built", t->built}, {"used", t->used}, {"cancelled", t->cancelled}};
   const CellProber::Costs c = ctx.prober.costs();
   written_answer["costs"] = results::BisectCosts{c.builds, c.build_seconds, c.runs, c.run_seconds};
   if (auto saved = write_file_atomically(answer_path, written_answer.dump(2) + "\n"); !saved) {

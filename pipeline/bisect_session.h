@@ -43,11 +43,9 @@ struct Context {
   std::string target;  // the target's leading signature hash (a prefix with --signature)
   json family;         // the target family as the session header and the bisect section keep it
   BisectProgress* progress = nullptr;  // the progress shown on the log
-  // -j above 1 (pipeline/bisect_costs.h's AheadBuilds): the builds made ahead
-  // while the search runs, then their final tally for the answer.
-  BuildAhead* ahead = nullptr;
-  int ahead_used_noted = 0;  // probes the step log has said used an ahead build
-  std::optional<AheadTally> built_ahead = std::nullopt;
+  // -j above 1 (pipeline/bisect_costs.h's AheadBuilds; the tally is the prober's):
+  // probes the step log has said used an ahead build.
+  int ahead_used_noted = 0;
 
   bool cancelled() const { return places.cancel && places.cancel->load(); }
   // The progress line: a search over `versions` versions toward `confidence`

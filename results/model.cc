@@ -195,6 +195,7 @@ void to_json(json& j, const BisectStep& x) {
   write(j, "phase", x.phase);
   write(j, "leading", x.leading);
   write(j, "leading_posterior", x.leading_posterior);
+  write(j, "unknown", x.unknown);
 }
 
 void from_json(const json& j, BisectStep& x) {
@@ -206,6 +207,7 @@ void from_json(const json& j, BisectStep& x) {
   read(j, "verdict", x.verdict);
   read(j, "leading", x.leading);
   read(j, "leading_posterior", x.leading_posterior);
+  read(j, "unknown", x.unknown);
 }
 
 namespace {

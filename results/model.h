@@ -215,6 +215,9 @@ struct BisectStep {
   std::string verdict;
   std::optional<std::string> leading;  // 1-D
   std::optional<double> leading_posterior;
+  // Present when > 0: runs that crashed with their stack lost (runner::stack_lost_reason),
+  // counted neither as the target nor as another crash.
+  std::optional<int> unknown;
   bool operator==(const BisectStep&) const = default;
 };
 

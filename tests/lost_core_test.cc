@@ -128,6 +128,21 @@ TEST_F(LostCoreTest, BisectCountsTheRunWhoseStackWasLostAsUnknown) {
   EXPECT_EQ(answer["outcome"], "culprit");
   // The search's runs are its evidence; the costs count the unknown run too.
   EXPECT_EQ(answer["runs"].get<int>() + 1, answer["costs"]["runs"].get<int>()) << answer.dump(2);
+  EXPECT_EQ(answer["other_crashes"], 0) << answer.dump(2);
+  // results.json's steps say where the unknown run was: lib=2's verification,
+  // and no other step has the field.
+  const nlohmann::json r = results();
+  ASSERT_EQ(r["bisect"].size(), 1u) << r["bisect"].dump(2);
+  int with_unknown = 0;
+  for (const nlohmann::json& step : r["bisect"][0]["steps"]) {
+    if (!step.contains("unknown")) continue;
+    ++with_unknown;
+    EXPECT_EQ(step["unknown"], 1) << step.dump();
+    EXPECT_EQ(step["phase"], "verify") << step.dump();
+    EXPECT_EQ(step["values"]["lib"], "2") << step.dump();
+  }
+  EXPECT_EQ(with_unknown, 1) << r["bisect"][0]["steps"].dump(2);
+  EXPECT_EQ(r["bisect"][0]["other_crashes"], 0);
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ inline BisectAnswer full_bisect_answer() {
   b.unbuildable = std::vector<std::string>{"1.05"};
   b.contradicting = std::vector<std::string>{};
   b.steps =
-      std::vector<BisectStep>{{{{"library", "1.1"}}, "search", 20, 3, 0, "crash", "1.1", 0.9}};
+      std::vector<BisectStep>{{{{"library", "1.1"}}, "search", 20, 3, 0, "crash", "1.1", 0.9, 1}};
   b.manifestation_changed =
       ManifestationChange{{0.1, 0.02, 0.3, 2, 20, std::nullopt}, {0, 0, 0.14, 0, 20, std::nullopt}};
   b.first_commit = BisectCommit{"a01d03fb8b48c0ffee0123456789abcdef012345",
