@@ -217,7 +217,7 @@ class PlaneAheadTest : public runner::testing::MatrixFixture {
     place.processes = &fake;
     std::filesystem::create_directories(place.state_dir);
     std::ostringstream out, err;
-    const int status = run_bisect(request, in, *plane, place, BisectOutput{out, err});
+    const int status = run_bisect(request, in, *plane, place, BisectOutput{out, err, {}});
     log = err.str();
     answer =
         nlohmann::json::parse(std::ifstream(place.state_dir + "/bisect-a-b.json"), nullptr, false);
