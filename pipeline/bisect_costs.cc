@@ -86,6 +86,54 @@ AheadBuilds::AheadBuilds(Context& ctx) : m_ctx(ctx) {
   ctx.prober.ahead = m_ahead.get();
 }
 
+ChoiceJournal::ChoiceJournal(std::size_t versions, std::vector<json> recorded)
+    : m_versions(versions), m_recorded(std::move(recorded)) {}
+
+void ChoiceJournal::wrap(bisect::SearchOptions& options) {
+  if (options.cost) options.cost = [this, live = options.cost] { return cost(live); };
+  if (options.built)
+    options.built = [this, live = options.built](std::size_t v) { return built(v, live); };
+}
+
+const json* ChoiceJournal::replaying() const {
+  return m_next < m_recorded.size() && m_recorded[m_next].is_object() ? &m_recorded[m_next]
+                                                                      : nullptr;
+}
+
+bisect::ProbeCost ChoiceJournal::cost(const std::function<bisect::ProbeCost()>& live) {
+  if (const json* r = replaying(); r && r->contains("cost"))
+    return {(*r)["cost"].at(0).get<double>(), (*r)["cost"].at(1).get<double>()};
+  if (!m_cost) m_cost = live();
+  return *m_cost;
+}
+
+bool ChoiceJournal::built(std::size_t v, const std::function<bool(std::size_t)>& live) {
+  if (const json* r = replaying()) {
+    const std::string answers = r->value("built", "");
+    if (v < answers.size() && answers[v] != '-') return answers[v] == '1';
+  }
+  if (v >= m_versions) return live(v);
+  if (m_built.empty()) m_built.assign(m_versions, '-');
+  if (m_built[v] == '-') m_built[v] = live(v) ? '1' : '0';
+  return m_built[v] == '1';
+}
+
+void ChoiceJournal::replayed() {
+  ++m_next;
+  m_cost.reset();
+  m_built.clear();
+}
+
+json ChoiceJournal::take() {
+  json choice = json::object();
+  if (m_cost) choice["cost"] = {m_cost->build_seconds, m_cost->run_seconds};
+  if (!m_built.empty()) choice["built"] = m_built;
+  m_next = m_recorded.size();
+  m_cost.reset();
+  m_built.clear();
+  return choice;
+}
+
 AheadBuilds::AheadBuilds(Context& ctx, const Plane& plane, std::size_t offset,
                          bisect::SearchOptions& options)
     : AheadBuilds(ctx) {

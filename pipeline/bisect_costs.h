@@ -44,6 +44,42 @@ void price_built_versions(const CellProber& prober, const Plane& plane, std::siz
                           bool resumed, bisect::SearchOptions& options,
                           bisect::MeteredOracle& metered);
 
+// What a probe choice reads besides the runs: the measured costs
+// (SearchOptions::cost) and which versions need no build (SearchOptions::built).
+// Both depend on timing (how long builds took, whether a build made ahead had
+// finished), so they are kept with each probe they chose, and `--resume`
+// decides as the session it continues did: its replay asks the probes the
+// session asked, and repeats no run. Live, each answer is taken once per choice
+// (the first call after an observation) and held until the next observation;
+// take() hands them over, as JSON {"cost": [build_seconds, run_seconds], "built":
+// "10-1"} (per version: '1' needs no build, '0' does, '-' not asked), to be
+// recorded with the observation they chose (SessionLog, the header's "choices").
+// Replaying, the choice recorded with the next recorded observation answers; a
+// question it does not answer (a session recorded before choices were kept)
+// is answered live.
+class ChoiceJournal {
+ public:
+  ChoiceJournal(std::size_t versions, std::vector<json> recorded);
+  // Routes `options`' cost and built (those set) through the journal.
+  void wrap(bisect::SearchOptions& options);
+  // A recorded observation answered the probe: the next recorded choice is in force.
+  void replayed();
+  // The live choice just made, for the observation it chose; cleared. The
+  // replay is over: every later question is answered live.
+  json take();
+
+ private:
+  bisect::ProbeCost cost(const std::function<bisect::ProbeCost()>& live);
+  bool built(std::size_t v, const std::function<bool(std::size_t)>& live);
+  const json* replaying() const;  // the recorded choice in force, or null
+
+  std::size_t m_versions;
+  std::vector<json> m_recorded;
+  std::size_t m_next = 0;
+  std::optional<bisect::ProbeCost> m_cost;
+  std::string m_built;
+};
+
 // `faultline bisect -j N`, N > 1: for as long as it lives (or until finish()),
 // N − 1 threads build the cells want() names — the search's next probes — and
 // the prober builds through them. With -j 1 it does nothing.

@@ -75,25 +75,39 @@ bisect::Observation adopt_first_crash(Context& ctx, std::size_t cell, std::size_
 }
 
 // Answers from a resumed session's own observations, in order, while the
-// search asks what it asked before (it is deterministic, so it does); then
-// from the cells. `replayed` says where the last answer came from.
+// search asks what it asked before (it is deterministic, and `choices` gives it
+// the inputs it chose with, so it does); then from the cells. `replayed` says
+// where the last answer came from; `choice` is what chose a live one.
 class ReplayOracle : public bisect::Oracle {
  public:
-  ReplayOracle(bisect::Oracle& live, std::vector<bisect::PriorObservation> recorded)
-      : m_live(live), m_recorded(std::move(recorded)) {}
+  ReplayOracle(bisect::Oracle& live, std::vector<bisect::PriorObservation> recorded,
+               ChoiceJournal& choices)
+      : m_live(live), m_recorded(std::move(recorded)), m_choices(choices) {}
   Expected<bisect::Observation> observe(std::size_t index, int runs, bool stop_at_first) override {
     replayed = m_next < m_recorded.size() && m_recorded[m_next].first == index;
-    if (replayed) return m_recorded[m_next++].second;
+    if (replayed) {
+      m_choices.replayed();
+      return m_recorded[m_next++].second;
+    }
     m_next = m_recorded.size();
+    choice = m_choices.take();
     return m_live.observe(index, runs, stop_at_first);
   }
   bool replayed = false;
+  json choice;
 
  private:
   bisect::Oracle& m_live;
   std::vector<bisect::PriorObservation> m_recorded;
+  ChoiceJournal& m_choices;
   std::size_t m_next = 0;
 };
+
+// The choices a resumed session recorded with its own observations (none for a new one).
+std::vector<json> recorded_choices(const SessionLog& session, bool resumed) {
+  const json& c = session.header.contains("choices") ? session.header["choices"] : json();
+  return resumed && c.is_array() ? c.get<std::vector<json>>() : std::vector<json>{};
+}
 
 // The session's observations once its target is known (the header names it);
 // the spread probes' observations before the first crash wait until then.
@@ -313,15 +327,18 @@ int bisect_interval_line(Context& ctx, const Plane& plane) {
     return adopt_first_crash(ctx, cell, from);
   };
   bisect::MeteredOracle metered(cells, {}, build_clock(ctx.prober));
-  ReplayOracle oracle(metered, std::move(recorded));
+  ChoiceJournal choices(versions.size(), recorded_choices(session, ctx.flags.resume));
+  ReplayOracle oracle(metered, std::move(recorded), choices);
   bisect::IntervalOptions options = interval_options(ctx, axis, versions);
   options.search.cost = [&metered] { return metered.cost(); };
   price_built_versions(ctx.prober, plane, 0, ctx.flags.resume, options.search, metered);
   AheadBuilds ahead(ctx, plane, 0, options.search);
+  choices.wrap(options.search);
   auto sink = [&](std::size_t index, const bisect::Observation& o) {
     if (oracle.replayed) return;
     json j = observation_json(o);
     j["index"] = index;
+    j["choice"] = oracle.choice;
     log.record(j);
   };
   ctx.search_started(versions.size(), options.search.confidence);

@@ -107,8 +107,11 @@ class SessionLog {
     FAULTLINE_TRY(m_session, m_db.begin_bisect(m_info, m_key, h.dump()));
     return Ok{};
   }
-  // One observation (index, or row and col; runs, target, other, unbuildable, unknown).
+  // One observation (index, or row and col; runs, target, other, unbuildable,
+  // unknown). Its "choice" (ChoiceJournal::take), when given, goes to the
+  // header's "choices", one per observation the search chose, in order.
   void record(const json& j) {
+    if (j.contains("choice")) note_choice(j["choice"]);
     store::BisectObservation o;
     o.x = j.value(j.contains("row") ? "row" : "index", 0);
     if (j.contains("col")) o.y = j.value("col", 0);
@@ -127,6 +130,14 @@ class SessionLog {
   }
 
  private:
+  void note_choice(const json& choice) {
+    header["choices"].push_back(choice);
+    if (auto s = m_db.set_bisect_header(m_session, header.dump()); !s && !m_failed) {
+      m_failed = true;
+      m_ctx.log << "faultline bisect: " << s.error().message << "\n";
+    }
+  }
+
   const Context& m_ctx;
   store::Store& m_db;
   std::string m_key;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -44,16 +45,20 @@ int main(void) {
 class BisectTest : public e2e::ScratchTest {
  protected:
   BisectTest() : ScratchTest("bisect") { write("prog.c", k_program); }
-  void matrix(int bad_from, int fixed_at, int percent, int broken = 0) {
-    write("faultline.yaml",
-          "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", "
-          "\"6\", \"7\", \"8\", \"9\", \"10\"]\n"
-          "    build: \"test {{ version }} != " +
-              std::to_string(broken) + " && $CC $SAN_CFLAGS -O1 -g -DV={{ version }} -DBAD_FROM=" +
-              std::to_string(bad_from) + " -DFIXED_AT=" + std::to_string(fixed_at) +
-              " -DPERCENT=" + std::to_string(percent) +
-              " -o {{ prefix }}/prog prog.c $SAN_LDFLAGS\"\n"
-              "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n");
+  // `first` runs before each build (a shell command, "" none).
+  void matrix(int bad_from, int fixed_at, int percent, int broken = 0,
+              const std::string& first = "") {
+    write(
+        "faultline.yaml",
+        "version: 1\ncomponents:\n  lib:\n    versions: [\"1\", \"2\", \"3\", \"4\", \"5\", "
+        "\"6\", \"7\", \"8\", \"9\", \"10\"]\n"
+        "    build: \"" +
+            (first.empty() ? "" : first + " && ") +
+            "test {{ version }} != " + std::to_string(broken) +
+            " && $CC $SAN_CFLAGS -O1 -g -DV={{ version }} -DBAD_FROM=" + std::to_string(bad_from) +
+            " -DFIXED_AT=" + std::to_string(fixed_at) + " -DPERCENT=" + std::to_string(percent) +
+            " -o {{ prefix }}/prog prog.c $SAN_LDFLAGS\"\n"
+            "sanitizers: [asan]\nworkloads:\n  w: { run: \"{{ prefix.lib }}/prog\" }\n");
   }
   // Two axes: DIR/pair.c built with -DV=L for each lib version L (LIB_VERSIONS, a
   // YAML list's items), run with each bind version 1–6 as its argument; `more`
@@ -133,6 +138,30 @@ TEST_F(BisectTest, ResumeRepeatsNoRun) {
   EXPECT_THAT(again.err, HasSubstr("bisect: resuming with " + std::to_string(before) +
                                    " recorded observations"));
   EXPECT_EQ(observations("lib"), before);
+}
+
+// The search weighs builds against runs as it measured them, and a build made
+// ahead as free: both depend on timing. A resumed session decides with what its
+// session chose with (kept with each probe, the header's "choices"), so it asks
+// what it asked and repeats no run, although its builds cost nothing now (all
+// cached, and the sleep gone). Here the first session's builds take 0.5 s each
+// against runs of milliseconds, so it reruns built versions of a flaky crash
+// before building new ones; without the choices the replay took builds as free,
+// asked another version at its first cost-weighed probe, and ran new probes.
+TEST_F(BisectTest, AResumeDecidesWithWhatItsSessionChoseWith) {
+  const std::filesystem::path sleep_file =
+      m_dir.parent_path() / (m_dir.filename().string() + "-sleep");
+  std::ofstream(sleep_file) << "0.5";
+  matrix(6, 100, 40, 0, "sleep $(cat " + sleep_file.string() + ")");
+  Outcome first = faultline({"bisect", "--axis", "lib"});
+  ASSERT_EQ(first.status, 1) << first.err;
+  const std::int64_t before = observations("lib");
+  std::ofstream(sleep_file) << "0";
+  Outcome again = faultline({"bisect", "--axis", "lib", "--resume"});
+  EXPECT_EQ(again.status, 1) << again.err;
+  EXPECT_EQ(observations("lib"), before) << first.err << "\n----\n" << again.err;
+  EXPECT_EQ(answer()["first_bad"], "6");
+  std::filesystem::remove(sleep_file);
 }
 
 TEST_F(BisectTest, TheAnswerIsAddedToResultsJsonAndReportRendersIt) {
