@@ -94,7 +94,6 @@ struct Session {
   std::vector<std::size_t> selected;
   Places places;
   std::string out_path;
-  std::string db_path;
   std::unique_ptr<store::Store> db;
   std::int64_t id = 0;
   std::vector<runner::RunRecord> previous;  // --resume: the runs already recorded
@@ -151,7 +150,6 @@ Status resolve_paths(Session& s) {
   FAULTLINE_TRY(s.places, places_for(s.request.file, s.request.state_dir, s.request.db));
   const std::string& state_dir = s.places.state_dir;
   s.out_path = s.request.out.empty() ? state_dir + "/results.json" : s.request.out;
-  s.db_path = s.places.db_path;
   FAULTLINE_STORE_CHECK(check_destinations(s));
   if (s.request.wait && !s.request.resume)
     return fail(
@@ -201,7 +199,7 @@ Expected<std::int64_t> resume_session(Session& s, const std::string& fingerprint
 // Opens the store and the session this run records into: a new one, or with
 // --resume the latest run session.
 Status open_session(Session& s) {
-  FAULTLINE_TRY(s.db, store::Store::open(s.db_path));
+  FAULTLINE_TRY(s.db, store::Store::open(s.places.db_path));
   const std::string fingerprint = matrix_fingerprint(s.request.file);
   const matrix::CellTable& cells = s.expansion().cells;
   std::vector<std::pair<std::string, std::string>> hash_and_id;
@@ -348,14 +346,14 @@ RunOutcome outcome_of(Session& s, const runner::StressLoop& loop, reporters::Run
       reporters::results_json(s.config(), s.expansion(), s.selected, loop, s.builds, s.repro, info);
   out.results["matrix_fingerprint"] =
       matrix_fingerprint(s.request.file);  // `faultline merge` checks shards share it
-  out.results["store"] = {{"db", s.db_path}, {"session", s.id}};
+  out.results["store"] = {{"db", s.places.db_path}, {"session", s.id}};
   reporters::mask_secrets(out.results, s.redactor);
   // Reports for people name paths relative to the repository; results.json keeps them absolute.
   out.repo_root = default_repo_root();
   out.shown = out.results;
   reporters::make_paths_relative(out.shown, out.repo_root);
   out.out_path = s.out_path;
-  out.db_path = s.db_path;
+  out.db_path = s.places.db_path;
   out.session = s.id;
   out.cells = s.selected.size();
   out.interrupted = info.interrupted;
