@@ -37,6 +37,16 @@ class ValuesTest : public e2e::ScratchTest {
       if (e.path().filename() == "PWNED") out.push_back(e.path().string());
     return out;
   }
+  // `faultline validate` and `faultline run` each exit 2 with exactly `want` on
+  // stderr, and no command ran: no PWNED file anywhere.
+  void expect_validate_and_run_refuse(const std::string& want) {
+    for (const char* command : {"validate", "run"}) {
+      Outcome o = faultline({command});
+      EXPECT_EQ(o.status, 2) << command;
+      EXPECT_EQ(o.err, want) << command;
+    }
+    EXPECT_EQ(pwned(), std::vector<std::string>{});
+  }
   // One cell per hostile value, each of whose commands wrote the exact value it was given
   // (its param x) to WORKDIR/seen.
   void expect_each_cell_saw_its_value() {
@@ -236,12 +246,7 @@ workloads:
       "faultline.yaml:21:15: error: workloads.pipe.run: " + why("{{ x }}", "sh", "FAULTLINE_X") +
       "faultline.yaml:26:7: error: workloads.cat_pipe.run: " +
       why("{{ x }}", "bash", "FAULTLINE_X");
-  for (const char* command : {"validate", "run"}) {
-    Outcome o = faultline({command});
-    EXPECT_EQ(o.status, 2) << command;
-    EXPECT_EQ(o.err, want) << command;
-  }
-  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  expect_validate_and_run_refuse(want);
   EXPECT_FALSE(fs::exists(m_dir / ".faultline/results.json"));
 }
 
@@ -303,12 +308,7 @@ workloads:
       "which sed runs as code (a value can add commands to it: sed's e and awk's system() run "
       "shell commands), so the value would run; pass the value as data instead, as in awk -v "
       "v=\"$FAULTLINE_X\" '{ print v }'\n";
-  for (const char* command : {"validate", "run"}) {
-    Outcome o = faultline({command});
-    EXPECT_EQ(o.status, 2) << command;
-    EXPECT_EQ(o.err, want) << command;
-  }
-  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  expect_validate_and_run_refuse(want);
   EXPECT_FALSE(fs::exists(m_dir / ".faultline/results.json"));
 }
 
@@ -367,12 +367,7 @@ workloads:
       "its input and runs as code (a here-document, here-string or pipe into it), so the value "
       "would run; read the environment variable in that code instead: \"$FAULTLINE_X\" inside a "
       "quoted here-document (<<'EOF') or single quotes for a shell\n";
-  for (const char* command : {"validate", "run"}) {
-    Outcome o = faultline({command});
-    EXPECT_EQ(o.status, 2) << command;
-    EXPECT_EQ(o.err, want) << command;
-  }
-  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  expect_validate_and_run_refuse(want);
 }
 
 // Options whose argument a program compiles as code beside its script: perl -M (`use MOD;`) and
@@ -396,12 +391,7 @@ workloads:
       "faultline.yaml:9:24: error: workloads.node.run: '{{ x }}' is in text that is run as code "
       "again (eval, sh -c, python -c, ssh, trap), so the value would be read as code; read the "
       "environment variable inside that code instead (\"$FAULTLINE_X\" for a shell)\n";
-  for (const char* command : {"validate", "run"}) {
-    Outcome o = faultline({command});
-    EXPECT_EQ(o.status, 2) << command;
-    EXPECT_EQ(o.err, want) << command;
-  }
-  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  expect_validate_and_run_refuse(want);
 }
 
 // A program run under a tracer or with a changed personality (setarch, strace), a makefile's
@@ -431,12 +421,7 @@ workloads:
       why("FAULTLINE_VERSION") + "faultline.yaml:9:27: error: workloads.setarch.run: '{{ x }}' " +
       why("FAULTLINE_X") + "faultline.yaml:12:25: error: workloads.gdb.run: '{{ x }}' " +
       why("FAULTLINE_X");
-  for (const char* command : {"validate", "run"}) {
-    Outcome o = faultline({command});
-    EXPECT_EQ(o.status, 2) << command;
-    EXPECT_EQ(o.err, want) << command;
-  }
-  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  expect_validate_and_run_refuse(want);
 }
 
 // A value beginning with '-' that starts a word where sed or python3 still reads options is an
@@ -467,12 +452,7 @@ workloads:
                            why("sed", "version", "-e1e touch PWNED") +
                            "faultline.yaml:9:28: error: workloads.py.run: " +
                            why("python3", "x", "-cimport os; os.system('touch PWNED')");
-  for (const char* command : {"validate", "run"}) {
-    Outcome o = faultline({command});
-    EXPECT_EQ(o.status, 2) << command;
-    EXPECT_EQ(o.err, want) << command;
-  }
-  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  expect_validate_and_run_refuse(want);
 }
 
 // Where /bin/sh is bash, a value used as a variable's name, or as the value of a variable
@@ -500,12 +480,7 @@ workloads:
       "declared -i, -n, -a or -A, which bash evaluates as arithmetic, a name or a list of "
       "[subscript]=value, and runs commands found in it (a[$(…)]), so the value would run; assign "
       "it to a plain variable (checked to be a number where one is needed)\n";
-  for (const char* command : {"validate", "run"}) {
-    Outcome o = faultline({command});
-    EXPECT_EQ(o.status, 2) << command;
-    EXPECT_EQ(o.err, want) << command;
-  }
-  EXPECT_EQ(pwned(), std::vector<std::string>{});
+  expect_validate_and_run_refuse(want);
 }
 
 TEST_F(ValuesTest, ALauncherWhoseCommandOnlyNamesAShellRunsWithTheExactValue) {
